@@ -1,0 +1,130 @@
+//! The CORS check (Fetch § "CORS check"): does a response share itself with
+//! the request's origin? Reads `Access-Control-Allow-Origin` and
+//! `Access-Control-Allow-Credentials` byte for byte, never as URLs.
+
+use crate::error::{CorsError, CorsErrorStatus};
+use crate::header_list::{isomorphic_decode, HeaderList};
+use crate::profile::{Browser, Profile};
+use crate::request::CredentialsMode;
+
+/// "CORS check": `Ok` when the response may be shared with
+/// `serialized_origin` (the byte-serialized request origin, `null` when
+/// opaque or redirect-tainted); otherwise the reason, named as Chromium names
+/// it, with the value that failed.
+///
+/// ```
+/// use corsim::{cors_check::cors_check, CorsError, CredentialsMode, HeaderList, Profile};
+/// let mut h = HeaderList::new();
+/// h.append("Access-Control-Allow-Origin", "*");
+/// let p = &Profile::CHROMIUM;
+/// assert!(cors_check(p, "https://a.example", CredentialsMode::SameOrigin, &h).is_ok());
+/// let err = cors_check(p, "https://a.example", CredentialsMode::Include, &h).unwrap_err();
+/// assert_eq!(err.error, CorsError::WildcardOriginNotAllowed);
+/// ```
+pub fn cors_check(
+    profile: &Profile,
+    serialized_origin: &str,
+    credentials: CredentialsMode,
+    headers: &HeaderList,
+) -> Result<(), CorsErrorStatus> {
+    let include = credentials == CredentialsMode::Include;
+    // 1–2. origin = get `Access-Control-Allow-Origin`; absent → failure.
+    let Some(allow_origin) = headers.get("access-control-allow-origin") else {
+        return Err(CorsErrorStatus::new(CorsError::MissingAllowOriginHeader, ""));
+    };
+    let value = isomorphic_decode(&allow_origin);
+    let lines = headers.get_all("access-control-allow-origin").count();
+    if profile.browser == Browser::Firefox && lines > 1 {
+        // Firefox counts raw header lines before anything else.
+        return Err(CorsErrorStatus::new(CorsError::MultipleAllowOriginValues, value));
+    }
+    if allow_origin == b"*" {
+        // 3. `*` shares with any origin when credentials are not included.
+        if !include {
+            return Ok(());
+        }
+        return Err(CorsErrorStatus::new(CorsError::WildcardOriginNotAllowed, value));
+    }
+    // 4. The serialized origin must equal the value byte for byte.
+    if allow_origin != serialized_origin.as_bytes() {
+        return Err(CorsErrorStatus::new(classify_mismatch(profile, &value), value));
+    }
+    // 5–6. With credentials, `Access-Control-Allow-Credentials` must be `true`.
+    if include {
+        match headers.get("access-control-allow-credentials") {
+            Some(v) if v == b"true" => {}
+            other => {
+                let hint = other.map(|v| isomorphic_decode(&v)).unwrap_or_default();
+                return Err(CorsErrorStatus::new(CorsError::InvalidAllowCredentials, hint));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Which reason an `Access-Control-Allow-Origin` value that does not match
+/// gets, as Chromium's `CheckAccessInternal` tells them apart.
+fn classify_mismatch(profile: &Profile, value: &str) -> CorsError {
+    match profile.browser {
+        Browser::WebKit if value.contains(',') => CorsError::MultipleAllowOriginValues,
+        Browser::WebKit | Browser::Firefox => CorsError::AllowOriginMismatch,
+        Browser::Chromium | Browser::Spec => {
+            if value.contains([' ', ',']) {
+                CorsError::MultipleAllowOriginValues
+            } else if value == "null" {
+                CorsError::AllowOriginMismatch
+            } else if url::Url::parse(value).is_err() {
+                CorsError::InvalidAllowOriginValue
+            } else {
+                CorsError::AllowOriginMismatch
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use CorsError::*;
+
+    fn check(origin: &str, creds: CredentialsMode, acao: &[&str], acac: &[&str]) -> Result<(), CorsError> {
+        let mut h = HeaderList::new();
+        for v in acao {
+            h.append("Access-Control-Allow-Origin", v.as_bytes());
+        }
+        for v in acac {
+            h.append("Access-Control-Allow-Credentials", v.as_bytes());
+        }
+        cors_check(&Profile::CHROMIUM, origin, creds, &h).map_err(|e| e.error)
+    }
+
+    #[test]
+    fn table() {
+        use CredentialsMode::*;
+        let o = "http://127.0.0.1:8001";
+        let rows: &[(&str, CredentialsMode, &[&str], &[&str], Result<(), CorsError>)] = &[
+            (o, Omit, &["*"], &[], Ok(())),
+            (o, SameOrigin, &["*"], &["true"], Ok(())),
+            (o, Include, &["*"], &["true"], Err(WildcardOriginNotAllowed)),
+            (o, Omit, &[], &[], Err(MissingAllowOriginHeader)),
+            (o, Omit, &[""], &[], Err(InvalidAllowOriginValue)),
+            (o, Omit, &["-"], &[], Err(InvalidAllowOriginValue)),
+            (o, Omit, &["NULL"], &[], Err(InvalidAllowOriginValue)),
+            (o, Omit, &["null"], &[], Err(AllowOriginMismatch)),
+            (o, Omit, &["http://127.0.0.1:8001/"], &[], Err(AllowOriginMismatch)),
+            (o, Omit, &["HTTP://127.0.0.1:8001"], &[], Err(AllowOriginMismatch)),
+            (o, Omit, &["*, http://127.0.0.1:8001"], &[], Err(MultipleAllowOriginValues)),
+            (o, Omit, &[o, o], &[], Err(MultipleAllowOriginValues)),
+            (o, Omit, &[o], &[], Ok(())),
+            (o, Include, &[o], &["true"], Ok(())),
+            (o, Include, &[o], &["True"], Err(InvalidAllowCredentials)),
+            (o, Include, &[o], &[], Err(InvalidAllowCredentials)),
+            (o, Include, &[o], &["true", "true"], Err(InvalidAllowCredentials)),
+            ("null", Omit, &["null"], &[], Ok(())),
+            ("null", Include, &["null"], &["true"], Ok(())),
+        ];
+        for (origin, creds, acao, acac, want) in rows {
+            assert_eq!(check(origin, *creds, acao, acac), *want, "{origin} {creds:?} {acao:?} {acac:?}");
+        }
+    }
+}

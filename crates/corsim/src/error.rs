@@ -1,0 +1,272 @@
+//! Why a fetch failed: CORS errors with Chromium's reason names, the other
+//! network errors a fetch can end in, the `TypeError`s `fetch()` rejects with
+//! before sending anything, and [`InputError`] for input corsim cannot read.
+
+use std::fmt;
+
+/// A CORS failure, named as Chromium's `network::mojom::CorsError` names it
+/// (DevTools shows it as `corsErrorStatus.corsError`).
+///
+/// Other browsers have their own names; a [`crate::Profile`] maps these to them
+/// (see [`crate::console`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[allow(missing_docs)] // each variant is documented by `CorsError::description`
+pub enum CorsError {
+    DisallowedByMode,
+    InvalidResponse,
+    WildcardOriginNotAllowed,
+    MissingAllowOriginHeader,
+    MultipleAllowOriginValues,
+    InvalidAllowOriginValue,
+    AllowOriginMismatch,
+    InvalidAllowCredentials,
+    CorsDisabledScheme,
+    PreflightInvalidStatus,
+    PreflightDisallowedRedirect,
+    PreflightWildcardOriginNotAllowed,
+    PreflightMissingAllowOriginHeader,
+    PreflightMultipleAllowOriginValues,
+    PreflightInvalidAllowOriginValue,
+    PreflightAllowOriginMismatch,
+    PreflightInvalidAllowCredentials,
+    InvalidAllowMethodsPreflightResponse,
+    InvalidAllowHeadersPreflightResponse,
+    MethodDisallowedByPreflightResponse,
+    HeaderDisallowedByPreflightResponse,
+    RedirectContainsCredentials,
+    NoCorsRedirectModeNotFollow,
+}
+
+impl CorsError {
+    /// Every variant, in Chromium's enum order.
+    pub const ALL: [CorsError; 23] = [
+        CorsError::DisallowedByMode,
+        CorsError::InvalidResponse,
+        CorsError::WildcardOriginNotAllowed,
+        CorsError::MissingAllowOriginHeader,
+        CorsError::MultipleAllowOriginValues,
+        CorsError::InvalidAllowOriginValue,
+        CorsError::AllowOriginMismatch,
+        CorsError::InvalidAllowCredentials,
+        CorsError::CorsDisabledScheme,
+        CorsError::PreflightInvalidStatus,
+        CorsError::PreflightDisallowedRedirect,
+        CorsError::PreflightWildcardOriginNotAllowed,
+        CorsError::PreflightMissingAllowOriginHeader,
+        CorsError::PreflightMultipleAllowOriginValues,
+        CorsError::PreflightInvalidAllowOriginValue,
+        CorsError::PreflightAllowOriginMismatch,
+        CorsError::PreflightInvalidAllowCredentials,
+        CorsError::InvalidAllowMethodsPreflightResponse,
+        CorsError::InvalidAllowHeadersPreflightResponse,
+        CorsError::MethodDisallowedByPreflightResponse,
+        CorsError::HeaderDisallowedByPreflightResponse,
+        CorsError::RedirectContainsCredentials,
+        CorsError::NoCorsRedirectModeNotFollow,
+    ];
+
+    /// Chromium's name for the reason, e.g. `"PreflightMissingAllowOriginHeader"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            CorsError::DisallowedByMode => "DisallowedByMode",
+            CorsError::InvalidResponse => "InvalidResponse",
+            CorsError::WildcardOriginNotAllowed => "WildcardOriginNotAllowed",
+            CorsError::MissingAllowOriginHeader => "MissingAllowOriginHeader",
+            CorsError::MultipleAllowOriginValues => "MultipleAllowOriginValues",
+            CorsError::InvalidAllowOriginValue => "InvalidAllowOriginValue",
+            CorsError::AllowOriginMismatch => "AllowOriginMismatch",
+            CorsError::InvalidAllowCredentials => "InvalidAllowCredentials",
+            CorsError::CorsDisabledScheme => "CorsDisabledScheme",
+            CorsError::PreflightInvalidStatus => "PreflightInvalidStatus",
+            CorsError::PreflightDisallowedRedirect => "PreflightDisallowedRedirect",
+            CorsError::PreflightWildcardOriginNotAllowed => "PreflightWildcardOriginNotAllowed",
+            CorsError::PreflightMissingAllowOriginHeader => "PreflightMissingAllowOriginHeader",
+            CorsError::PreflightMultipleAllowOriginValues => "PreflightMultipleAllowOriginValues",
+            CorsError::PreflightInvalidAllowOriginValue => "PreflightInvalidAllowOriginValue",
+            CorsError::PreflightAllowOriginMismatch => "PreflightAllowOriginMismatch",
+            CorsError::PreflightInvalidAllowCredentials => "PreflightInvalidAllowCredentials",
+            CorsError::InvalidAllowMethodsPreflightResponse => "InvalidAllowMethodsPreflightResponse",
+            CorsError::InvalidAllowHeadersPreflightResponse => "InvalidAllowHeadersPreflightResponse",
+            CorsError::MethodDisallowedByPreflightResponse => "MethodDisallowedByPreflightResponse",
+            CorsError::HeaderDisallowedByPreflightResponse => "HeaderDisallowedByPreflightResponse",
+            CorsError::RedirectContainsCredentials => "RedirectContainsCredentials",
+            CorsError::NoCorsRedirectModeNotFollow => "NoCorsRedirectModeNotFollow",
+        }
+    }
+
+    /// Parse a Chromium reason name.
+    pub fn from_name(name: &str) -> Option<CorsError> {
+        CorsError::ALL.into_iter().find(|e| e.name() == name)
+    }
+
+    /// Whether this reason is about the preflight response (Chromium then
+    /// prefixes its message with "Response to preflight request doesn't pass
+    /// access control check: ").
+    pub fn is_preflight_access_check(self) -> bool {
+        matches!(
+            self,
+            CorsError::PreflightInvalidStatus
+                | CorsError::PreflightDisallowedRedirect
+                | CorsError::PreflightWildcardOriginNotAllowed
+                | CorsError::PreflightMissingAllowOriginHeader
+                | CorsError::PreflightMultipleAllowOriginValues
+                | CorsError::PreflightInvalidAllowOriginValue
+                | CorsError::PreflightAllowOriginMismatch
+                | CorsError::PreflightInvalidAllowCredentials
+        )
+    }
+
+    /// Whether the failure happened while judging a preflight response.
+    pub fn is_preflight(self) -> bool {
+        self.is_preflight_access_check()
+            || matches!(
+                self,
+                CorsError::InvalidAllowMethodsPreflightResponse
+                    | CorsError::InvalidAllowHeadersPreflightResponse
+                    | CorsError::MethodDisallowedByPreflightResponse
+                    | CorsError::HeaderDisallowedByPreflightResponse
+            )
+    }
+
+    /// The preflight twin of an access-check error (`MissingAllowOriginHeader`
+    /// → `PreflightMissingAllowOriginHeader`); other errors map to themselves.
+    pub fn for_preflight(self) -> CorsError {
+        match self {
+            CorsError::WildcardOriginNotAllowed => CorsError::PreflightWildcardOriginNotAllowed,
+            CorsError::MissingAllowOriginHeader => CorsError::PreflightMissingAllowOriginHeader,
+            CorsError::MultipleAllowOriginValues => CorsError::PreflightMultipleAllowOriginValues,
+            CorsError::InvalidAllowOriginValue => CorsError::PreflightInvalidAllowOriginValue,
+            CorsError::AllowOriginMismatch => CorsError::PreflightAllowOriginMismatch,
+            CorsError::InvalidAllowCredentials => CorsError::PreflightInvalidAllowCredentials,
+            other => other,
+        }
+    }
+}
+
+impl fmt::Display for CorsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A [`CorsError`] with the value that failed (Chromium's `failed_parameter`:
+/// a header value, a method or a header name), as bytes decoded isomorphically.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CorsErrorStatus {
+    /// The reason.
+    pub error: CorsError,
+    /// The value that failed, or empty.
+    pub failed_parameter: String,
+}
+
+impl CorsErrorStatus {
+    /// A status with its failed value.
+    pub fn new(error: CorsError, failed_parameter: impl Into<String>) -> Self {
+        CorsErrorStatus { error, failed_parameter: failed_parameter.into() }
+    }
+}
+
+/// Why `fetch()` rejected before sending anything (a `TypeError` in script).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum TypeErrorKind {
+    /// The method is not a token (`fetch()`: "'…' is not a valid HTTP method").
+    InvalidMethod(String),
+    /// `CONNECT`, `TRACE` or `TRACK`.
+    ForbiddenMethod(String),
+    /// `no-cors` mode with a method other than GET, HEAD or POST.
+    NoCorsMethod(String),
+    /// The URL does not parse.
+    InvalidUrl(String),
+    /// The URL carries a username or password.
+    UrlHasCredentials(String),
+    /// A header name is not a token.
+    InvalidHeaderName(String),
+    /// A header value has NUL, CR or LF, or a character above U+00FF.
+    InvalidHeaderValue(String),
+}
+
+impl fmt::Display for TypeErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TypeErrorKind::InvalidMethod(m) => write!(f, "'{m}' is not a valid HTTP method."),
+            TypeErrorKind::ForbiddenMethod(m) => write!(f, "'{m}' HTTP method is unsupported."),
+            TypeErrorKind::NoCorsMethod(m) => write!(f, "'{m}' is unsupported in no-cors mode."),
+            TypeErrorKind::InvalidUrl(u) => write!(f, "Failed to parse URL from {u}"),
+            TypeErrorKind::UrlHasCredentials(u) => {
+                write!(f, "Request cannot be constructed from a URL that includes credentials: {u}")
+            }
+            TypeErrorKind::InvalidHeaderName(n) => write!(f, "Invalid name: '{n}'"),
+            TypeErrorKind::InvalidHeaderValue(v) => write!(f, "Invalid value: '{v}'"),
+        }
+    }
+}
+
+/// Why a fetch ended in a network error (`fetch()` rejects with `TypeError:
+/// Failed to fetch`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum FailureKind {
+    /// `fetch()` rejected before sending anything.
+    TypeError(TypeErrorKind),
+    /// A CORS check failed.
+    Cors(CorsErrorStatus),
+    /// `redirect: "error"` and the response was a redirect.
+    RedirectModeError,
+    /// More than the profile's redirect limit (20).
+    TooManyRedirects,
+    /// The `Location` of a redirect does not parse as a URL.
+    InvalidRedirectLocation(String),
+    /// A redirect to a scheme other than `http` or `https`.
+    RedirectToNonHttpScheme(String),
+    /// A redirect to a URL with a username or password that is not a CORS
+    /// error in this profile (e.g. a same-origin redirect in Chromium).
+    RedirectWithCredentials(String),
+    /// `mode: "same-origin"` and a redirect led to another origin.
+    SameOriginModeRedirectedCrossOrigin(String),
+    /// A `cors` fetch to a URL whose scheme is not `http` or `https`.
+    SchemeNotHttp(String),
+}
+
+impl FailureKind {
+    /// The CORS error, when this is one.
+    pub fn cors_error(&self) -> Option<&CorsErrorStatus> {
+        match self {
+            FailureKind::Cors(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Input corsim cannot read: a scenario line, a header, an argument. The
+/// message names the field that is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputError {
+    /// The field, e.g. `steps[2].request.method`.
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl InputError {
+    /// An error about `field`.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        InputError { field: field.into(), message: message.into() }
+    }
+
+    /// The same error, with `prefix.` put before the field name.
+    pub fn within(mut self, prefix: &str) -> Self {
+        self.field = if self.field.is_empty() { prefix.to_owned() } else { format!("{prefix}.{}", self.field) };
+        self
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for InputError {}

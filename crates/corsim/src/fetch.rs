@@ -1,0 +1,694 @@
+//! The fetch state machine: main fetch, HTTP fetch and HTTP-redirect fetch
+//! (Fetch § "Main fetch", § "HTTP fetch", § "HTTP-redirect fetch"), sans IO.
+//!
+//! A [`Fetch`] says which request to send next; the caller sends it however
+//! it likes (a scripted server, a live HTTP client, an in-process service)
+//! and hands back the response. Time and the preflight cache are passed in.
+//!
+//! ```
+//! use corsim::{Action, Fetch, HttpResponse, Origin, PreflightCache, Profile, RequestInit, Timestamp};
+//! let page = Origin::parse("https://app.example").unwrap();
+//! let init = RequestInit::get("https://api.example/items").method("PUT").header("Content-Type", "application/json");
+//! let mut fetch = Fetch::new(&Profile::CHROMIUM, page, &init);
+//! let mut cache = PreflightCache::new();
+//! let verdict = loop {
+//!     match fetch.poll(&mut cache, Timestamp::ZERO) {
+//!         Action::Send(request) => {
+//!             let response = if request.is_preflight {
+//!                 HttpResponse::new(204)
+//!                     .header("Access-Control-Allow-Origin", "https://app.example")
+//!                     .header("Access-Control-Allow-Methods", "PUT")
+//!             } else {
+//!                 HttpResponse::new(200).header("Access-Control-Allow-Origin", "https://app.example")
+//!             };
+//!             fetch.receive(response);
+//!         }
+//!         Action::Done(verdict) => break verdict,
+//!     }
+//! };
+//! // The preflight forgot Content-Type in Access-Control-Allow-Headers.
+//! let failure = verdict.outcome.unwrap_err();
+//! assert_eq!(failure.cors_error().unwrap().error.name(), "HeaderDisallowedByPreflightResponse");
+//! assert_eq!(verdict.requests.len(), 1, "only the preflight was sent");
+//! ```
+
+use url::Url;
+
+use crate::console;
+use crate::cors_check::cors_check;
+use crate::error::{CorsError, CorsErrorStatus, FailureKind};
+use crate::header_list::{isomorphic_decode, HeaderList};
+use crate::method;
+use crate::origin::Origin;
+use crate::preflight::{check_preflight_response, preflight_request, HttpRequest, PreflightFor};
+use crate::preflight_cache::{CacheKey, CacheMiss, CacheQuery, PreflightCache};
+use crate::profile::{Browser, Profile};
+use crate::request::{CredentialsMode, DroppedHeader, Mode, RedirectMode, Request, RequestInit};
+use crate::request_header::cors_unsafe_request_header_names;
+use crate::response::{is_redirect_status, readable_header_names, FilteredResponse, HttpResponse, ResponseType};
+use crate::time::Timestamp;
+
+/// A request's response tainting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+pub enum Tainting {
+    /// Same-origin so far.
+    Basic,
+    /// Cross-origin, under CORS.
+    Cors,
+    /// Cross-origin `no-cors`.
+    Opaque,
+}
+
+/// How main fetch routed a request to one URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "route", rename_all = "kebab-case"))]
+pub enum Route {
+    /// Same origin (and not yet cross-origin): no CORS at all.
+    SameOrigin,
+    /// `no-cors` to another origin: sent, but the response is opaque.
+    NoCors,
+    /// A CORS request that needs no preflight.
+    Simple,
+    /// A CORS request that needs a preflight, and why.
+    Preflight {
+        /// The method, when it is not CORS-safelisted.
+        method: Option<String>,
+        /// The CORS-unsafe header names, lower-case and sorted.
+        headers: Vec<String>,
+    },
+}
+
+/// Something that happened during a fetch, for explanations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "event", rename_all = "kebab-case"))]
+pub enum Event {
+    /// `fetch()` dropped a header.
+    HeaderDropped {
+        /// The header.
+        header: DroppedHeader,
+    },
+    /// Main fetch routed the request for a URL.
+    Routed {
+        /// The URL.
+        url: String,
+        /// The route.
+        route: Route,
+    },
+    /// The preflight cache was consulted.
+    CacheLookup {
+        /// The URL.
+        url: String,
+        /// `None` on a hit; why it missed otherwise.
+        miss: Option<CacheMiss>,
+    },
+    /// A request was sent (its index in [`Verdict::requests`]).
+    Sent {
+        /// Index into the requests.
+        index: usize,
+    },
+    /// A response came back for the last request sent.
+    Received {
+        /// Index of the request it answers.
+        index: usize,
+        /// Its status.
+        status: u16,
+    },
+    /// A check passed (a CORS check, a preflight check).
+    Passed {
+        /// Which check.
+        check: Check,
+    },
+    /// A preflight result was stored (or not, when `max_age_secs` is `None`).
+    PreflightStored {
+        /// The URL.
+        url: String,
+        /// Seconds it is kept.
+        max_age_secs: Option<u64>,
+    },
+    /// A redirect was followed.
+    Redirected {
+        /// From.
+        from: String,
+        /// To.
+        to: String,
+        /// The redirect status.
+        status: u16,
+        /// The method now used.
+        method: String,
+        /// Whether the request's origin is now serialized as `null`.
+        tainted: bool,
+    },
+}
+
+/// The checks a fetch runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+pub enum Check {
+    /// The CORS check on a response (including redirects).
+    Cors,
+    /// Everything about a preflight response.
+    Preflight,
+}
+
+/// Why a fetch ended in a network error, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// The reason.
+    pub kind: FailureKind,
+    /// The URL being fetched when it failed.
+    pub url: Url,
+    /// The URL script asked for, when a redirect led elsewhere.
+    pub redirected_from: Option<Url>,
+}
+
+impl Failure {
+    /// The CORS error, when this is one.
+    pub fn cors_error(&self) -> Option<&CorsErrorStatus> {
+        self.kind.cors_error()
+    }
+}
+
+/// How a fetch ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    /// Every request the server received, in order.
+    pub requests: Vec<HttpRequest>,
+    /// What script got, or why `fetch()` rejected.
+    pub outcome: Result<FilteredResponse, Failure>,
+    /// What happened, step by step.
+    pub events: Vec<Event>,
+    /// The messages the browser writes to its console, word for word.
+    pub console: Vec<String>,
+}
+
+impl Verdict {
+    /// Whether script can read the response (it did not reject).
+    pub fn is_ok(&self) -> bool {
+        self.outcome.is_ok()
+    }
+}
+
+/// What to do next.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Send this request and give its response to [`Fetch::receive`].
+    Send(HttpRequest),
+    /// The fetch is over.
+    Done(Verdict),
+}
+
+#[derive(Clone, Debug)]
+enum State {
+    /// Main fetch for the current URL.
+    Route,
+    /// Waiting for the preflight's response.
+    AwaitPreflight { unsafe_names: Vec<String> },
+    /// Waiting for the response to the request itself.
+    AwaitResponse,
+    /// Over.
+    Done(Box<Verdict>),
+}
+
+/// One `fetch()` call from a page, as a state machine.
+#[derive(Clone, Debug)]
+pub struct Fetch {
+    profile: Profile,
+    origin: Origin,
+    request: Option<Request>,
+    url_list: Vec<Url>,
+    tainting: Tainting,
+    redirect_tainted: bool,
+    redirect_count: u32,
+    preflighted: bool,
+    state: State,
+    requests: Vec<HttpRequest>,
+    events: Vec<Event>,
+    pending: Option<HttpResponse>,
+}
+
+impl Fetch {
+    /// Start `fetch(init.url, init)` from a page of origin `origin`. When
+    /// `fetch()` would reject at once (a `TypeError`), the first
+    /// [`poll`](Fetch::poll) says so.
+    pub fn new(profile: &Profile, origin: Origin, init: &RequestInit) -> Fetch {
+        let built = Request::new(profile, init);
+        let url_list = match &built {
+            Ok(r) => vec![r.url.clone()],
+            Err(_) => Url::parse(&init.url).map(|u| vec![u]).unwrap_or_default(),
+        };
+        let mut fetch = Fetch {
+            profile: profile.clone(),
+            origin,
+            request: None,
+            url_list,
+            tainting: Tainting::Basic,
+            redirect_tainted: false,
+            redirect_count: 0,
+            preflighted: false,
+            state: State::Route,
+            requests: Vec::new(),
+            events: Vec::new(),
+            pending: None,
+        };
+        match built {
+            Ok(request) => {
+                for d in &request.dropped {
+                    fetch.events.push(Event::HeaderDropped { header: d.clone() });
+                }
+                fetch.request = Some(request);
+            }
+            Err(type_error) => {
+                let url = fetch.url_list.first().cloned().unwrap_or_else(blank_url);
+                fetch.state = State::Done(Box::new(fetch.verdict(Err(Failure {
+                    kind: FailureKind::TypeError(type_error),
+                    url,
+                    redirected_from: None,
+                }))));
+            }
+        }
+        fetch
+    }
+
+    /// The request after `fetch()`'s checks (`None` when it rejected).
+    pub fn request(&self) -> Option<&Request> {
+        self.request.as_ref()
+    }
+
+    /// The URLs fetched so far (more than one after redirects).
+    pub fn url_list(&self) -> &[Url] {
+        &self.url_list
+    }
+
+    /// Give the response to the request the last [`Action::Send`] asked for.
+    pub fn receive(&mut self, response: HttpResponse) {
+        self.pending = Some(response);
+    }
+
+    /// Advance: the next request to send, or the verdict. Calling it again
+    /// before [`receive`](Fetch::receive) repeats the same request.
+    pub fn poll(&mut self, cache: &mut PreflightCache, now: Timestamp) -> Action {
+        loop {
+            match &self.state {
+                State::Done(v) => return Action::Done((**v).clone()),
+                State::Route => {
+                    if let Some(action) = self.main_fetch(cache, now) {
+                        return action;
+                    }
+                }
+                State::AwaitPreflight { unsafe_names } => {
+                    let Some(response) = self.pending.take() else {
+                        return self.resend();
+                    };
+                    let unsafe_names = unsafe_names.clone();
+                    if let Some(action) = self.on_preflight_response(cache, now, response, unsafe_names) {
+                        return action;
+                    }
+                }
+                State::AwaitResponse => {
+                    let Some(response) = self.pending.take() else {
+                        return self.resend();
+                    };
+                    self.on_response(cache, response);
+                }
+            }
+        }
+    }
+
+    fn resend(&self) -> Action {
+        match self.requests.last() {
+            Some(r) => Action::Send(r.clone()),
+            None => Action::Done(self.verdict(Err(Failure {
+                kind: FailureKind::SchemeNotHttp(String::new()),
+                url: self.current_url().clone(),
+                redirected_from: None,
+            }))),
+        }
+    }
+
+    fn current_url(&self) -> &Url {
+        // `url_list` is never empty once a request exists.
+        self.url_list.last().expect("a fetch always has a URL")
+    }
+
+    fn req(&self) -> &Request {
+        self.request.as_ref().expect("a routed fetch has a request")
+    }
+
+    /// "Serializing a request origin": `null` when opaque or redirect-tainted.
+    fn serialized_origin(&self) -> String {
+        if self.redirect_tainted {
+            "null".to_owned()
+        } else {
+            self.origin.serialize().to_owned()
+        }
+    }
+
+    fn cache_key(&self) -> CacheKey {
+        let rules = &self.profile.cache;
+        CacheKey {
+            origin: if rules.key_on_tainted_origin {
+                self.serialized_origin()
+            } else {
+                self.origin.serialize().to_owned()
+            },
+            url: self.current_url().as_str().to_owned(),
+            credentials: rules.separate_credentials.then(|| self.req().credentials == CredentialsMode::Include),
+        }
+    }
+
+    fn uses_cache(&self) -> bool {
+        self.profile.cache.cache_ip_hosts || !Origin::of_url(self.current_url()).host_is_ip()
+    }
+
+    /// Main fetch, for the current URL: route it, and send what it needs.
+    fn main_fetch(&mut self, cache: &mut PreflightCache, now: Timestamp) -> Option<Action> {
+        let url = self.current_url().clone();
+        let url_str = url.as_str().to_owned();
+        let req = self.req().clone();
+        // Same origin, and never cross-origin before: a basic fetch.
+        if self.origin.same_origin(&Origin::of_url(&url)) && self.tainting == Tainting::Basic {
+            self.events.push(Event::Routed { url: url_str, route: Route::SameOrigin });
+            return Some(self.send_actual());
+        }
+        match req.mode {
+            Mode::SameOrigin => {
+                let kind = if self.redirect_count == 0 {
+                    FailureKind::Cors(CorsErrorStatus::new(CorsError::DisallowedByMode, ""))
+                } else {
+                    FailureKind::SameOriginModeRedirectedCrossOrigin(url_str)
+                };
+                self.fail(cache, kind);
+                return None;
+            }
+            Mode::NoCors => {
+                if req.redirect != RedirectMode::Follow {
+                    self.fail(cache, FailureKind::Cors(CorsErrorStatus::new(CorsError::NoCorsRedirectModeNotFollow, "")));
+                    return None;
+                }
+                self.tainting = Tainting::Opaque;
+                self.events.push(Event::Routed { url: url_str, route: Route::NoCors });
+                return Some(self.send_actual());
+            }
+            Mode::Cors => {}
+        }
+        if !matches!(url.scheme(), "http" | "https") {
+            self.fail(cache, FailureKind::SchemeNotHttp(url_str));
+            return None;
+        }
+        self.tainting = Tainting::Cors;
+        let unsafe_names = cors_unsafe_request_header_names(&self.profile, &req.headers);
+        let method_unsafe = !method::is_cors_safelisted(&req.method);
+        if !method_unsafe && unsafe_names.is_empty() {
+            self.events.push(Event::Routed { url: url_str, route: Route::Simple });
+            return Some(self.send_actual());
+        }
+        self.events.push(Event::Routed {
+            url: url_str.clone(),
+            route: Route::Preflight { method: method_unsafe.then(|| req.method.clone()), headers: unsafe_names.clone() },
+        });
+        self.preflighted = true;
+        if self.uses_cache() {
+            let query = CacheQuery {
+                method: &req.method,
+                unsafe_headers: &unsafe_names,
+                credentials: req.credentials == CredentialsMode::Include,
+            };
+            let lookup = cache.lookup(&self.profile, &self.cache_key(), &query, now);
+            self.events.push(Event::CacheLookup { url: url_str, miss: lookup.clone().err() });
+            if lookup.is_ok() {
+                return Some(self.send_actual());
+            }
+        }
+        let preflight =
+            preflight_request(&self.profile, &url, &req.method, &unsafe_names, &self.serialized_origin());
+        self.state = State::AwaitPreflight { unsafe_names };
+        Some(self.send(preflight))
+    }
+
+    fn send(&mut self, request: HttpRequest) -> Action {
+        self.events.push(Event::Sent { index: self.requests.len() });
+        self.requests.push(request.clone());
+        Action::Send(request)
+    }
+
+    /// Send the request itself, with `Origin` when the standard appends it.
+    fn send_actual(&mut self) -> Action {
+        let req = self.req();
+        let mut headers = req.headers.clone();
+        if let Some(origin) = self.origin_header(req) {
+            headers.append("Origin", origin.into_bytes());
+        }
+        let request =
+            HttpRequest { method: req.method.clone(), url: self.current_url().clone(), headers, is_preflight: false };
+        self.state = State::AwaitResponse;
+        self.send(request)
+    }
+
+    /// "Append a request `Origin` header".
+    fn origin_header(&self, req: &Request) -> Option<String> {
+        let serialized = self.serialized_origin();
+        if self.tainting == Tainting::Cors {
+            return Some(serialized);
+        }
+        if req.method == "GET" || req.method == "HEAD" {
+            return None;
+        }
+        // Referrer policy strict-origin-when-cross-origin (the default): an
+        // https origin sends `null` to a non-https URL.
+        if req.mode != Mode::Cors {
+            if let Origin::Tuple(t) = &self.origin {
+                if t.scheme() == "https" && self.current_url().scheme() != "https" {
+                    return Some("null".to_owned());
+                }
+            }
+        }
+        Some(serialized)
+    }
+
+    fn on_preflight_response(
+        &mut self,
+        cache: &mut PreflightCache,
+        now: Timestamp,
+        response: HttpResponse,
+        unsafe_names: Vec<String>,
+    ) -> Option<Action> {
+        self.events.push(Event::Received { index: self.requests.len() - 1, status: response.status });
+        let req = self.req().clone();
+        // A preflight never follows redirects.
+        if is_redirect_status(response.status) && response.headers.contains("location") && self.profile.browser != Browser::WebKit {
+            self.fail(cache, FailureKind::Cors(CorsErrorStatus::new(CorsError::PreflightDisallowedRedirect, "")));
+            return None;
+        }
+        let serialized_origin = self.serialized_origin();
+        let judged = check_preflight_response(
+            &self.profile,
+            &PreflightFor {
+                method: &req.method,
+                headers: &req.headers,
+                unsafe_names: &unsafe_names,
+                credentials: req.credentials,
+                serialized_origin: &serialized_origin,
+            },
+            &response,
+        );
+        match judged {
+            Err(status) => {
+                self.fail(cache, FailureKind::Cors(status));
+                None
+            }
+            Ok(result) => {
+                self.events.push(Event::Passed { check: Check::Preflight });
+                if self.uses_cache() {
+                    cache.insert(&self.profile, self.cache_key(), &result, now);
+                }
+                self.events.push(Event::PreflightStored {
+                    url: self.current_url().as_str().to_owned(),
+                    max_age_secs: result.max_age_secs,
+                });
+                Some(self.send_actual())
+            }
+        }
+    }
+
+    fn on_response(&mut self, cache: &mut PreflightCache, response: HttpResponse) {
+        self.events.push(Event::Received { index: self.requests.len() - 1, status: response.status });
+        let req = self.req().clone();
+        // A redirect's Location is parsed first: an unparsable one fails
+        // before any CORS check.
+        let location = if is_redirect_status(response.status) {
+            match response.headers.get_all("location").next() {
+                Some(raw) => {
+                    let raw = isomorphic_decode(raw);
+                    match self.current_url().join(&raw) {
+                        Ok(u) => Some(u),
+                        Err(_) => {
+                            self.fail(cache, FailureKind::InvalidRedirectLocation(raw));
+                            return;
+                        }
+                    }
+                }
+                None => None,
+            }
+        } else {
+            None
+        };
+        // The CORS check, on every response while tainting is cors.
+        if self.tainting == Tainting::Cors {
+            if let Err(status) =
+                cors_check(&self.profile, &self.serialized_origin(), req.credentials, &response.headers)
+            {
+                self.fail(cache, FailureKind::Cors(status));
+                return;
+            }
+            self.events.push(Event::Passed { check: Check::Cors });
+        }
+        let Some(location) = location else {
+            self.finish(response);
+            return;
+        };
+        match req.redirect {
+            RedirectMode::Error => self.fail(cache, FailureKind::RedirectModeError),
+            RedirectMode::Manual => {
+                let verdict = self.verdict(Ok(FilteredResponse {
+                    kind: ResponseType::OpaqueRedirect,
+                    status: 0,
+                    headers: Vec::new(),
+                }));
+                self.state = State::Done(Box::new(verdict));
+            }
+            RedirectMode::Follow => self.http_redirect_fetch(cache, response.status, location),
+        }
+    }
+
+    /// HTTP-redirect fetch, from step 3 (the Location is parsed already).
+    fn http_redirect_fetch(&mut self, cache: &mut PreflightCache, status: u16, location: Url) {
+        let from = self.current_url().clone();
+        if !matches!(location.scheme(), "http" | "https") {
+            self.fail(cache, FailureKind::RedirectToNonHttpScheme(location.as_str().to_owned()));
+            return;
+        }
+        if self.redirect_count >= self.profile.redirect_limit {
+            self.fail(cache, FailureKind::TooManyRedirects);
+            return;
+        }
+        self.redirect_count += 1;
+        let has_credentials = !location.username().is_empty() || location.password().is_some();
+        let req = self.req().clone();
+        if has_credentials {
+            let cross_origin = !self.origin.same_origin(&Origin::of_url(&location));
+            if (req.mode == Mode::Cors && cross_origin) || self.tainting == Tainting::Cors {
+                self.url_list.push(location.clone());
+                self.fail(cache, FailureKind::Cors(CorsErrorStatus::new(CorsError::RedirectContainsCredentials, "")));
+                return;
+            }
+            if self.profile.browser != Browser::Spec {
+                self.fail(cache, FailureKind::RedirectWithCredentials(location.as_str().to_owned()));
+                return;
+            }
+        }
+        let request = self.request.as_mut().expect("a redirected fetch has a request");
+        // 301/302 turn POST into GET; 303 turns anything but GET/HEAD into GET.
+        if ((status == 301 || status == 302) && request.method == "POST")
+            || (status == 303 && request.method != "GET" && request.method != "HEAD")
+        {
+            request.method = "GET".to_owned();
+            for name in ["content-encoding", "content-language", "content-location", "content-type"] {
+                request.headers.remove(name);
+            }
+        }
+        let from_origin = Origin::of_url(&from);
+        let to_origin = Origin::of_url(&location);
+        if !from_origin.same_origin(&to_origin) {
+            // Authorization never follows a redirect to another origin.
+            request.headers.remove("authorization");
+            if !self.origin.same_origin(&from_origin) {
+                self.redirect_tainted = true;
+            }
+        }
+        let method = request.method.clone();
+        self.events.push(Event::Redirected {
+            from: from.as_str().to_owned(),
+            to: location.as_str().to_owned(),
+            status,
+            method,
+            tainted: self.redirect_tainted,
+        });
+        self.url_list.push(location);
+        self.state = State::Route;
+    }
+
+    fn finish(&mut self, response: HttpResponse) {
+        let req = self.req();
+        let kind = match self.tainting {
+            Tainting::Basic => ResponseType::Basic,
+            Tainting::Cors => ResponseType::Cors,
+            Tainting::Opaque => ResponseType::Opaque,
+        };
+        let status = if kind == ResponseType::Opaque { 0 } else { response.status };
+        let headers = readable_header_names(&self.profile, kind, &response.headers, req.credentials);
+        let verdict = self.verdict(Ok(FilteredResponse { kind, status, headers }));
+        self.state = State::Done(Box::new(verdict));
+    }
+
+    fn fail(&mut self, cache: &mut PreflightCache, kind: FailureKind) {
+        if self.preflighted && self.profile.cache.clear_on_network_error && self.request.is_some() {
+            let key = self.cache_key();
+            cache.clear_url(&key.origin, &key.url);
+        }
+        let url = self.current_url().clone();
+        let redirected_from = (self.url_list.len() > 1).then(|| self.url_list[0].clone());
+        let verdict = self.verdict(Err(Failure { kind, url, redirected_from }));
+        self.state = State::Done(Box::new(verdict));
+    }
+
+    fn verdict(&self, outcome: Result<FilteredResponse, Failure>) -> Verdict {
+        let console = console::messages(&self.profile, &self.origin, &outcome);
+        Verdict { requests: self.requests.clone(), outcome, events: self.events.clone(), console }
+    }
+}
+
+fn blank_url() -> Url {
+    Url::parse("about:blank").expect("about:blank parses")
+}
+
+/// Run a fetch to the end against `server`, a function from request to
+/// response (a scripted server, a test double).
+///
+/// ```
+/// use corsim::{fetch::run, HttpResponse, Origin, PreflightCache, Profile, RequestInit, Timestamp};
+/// let page = Origin::parse("https://app.example").unwrap();
+/// let verdict = run(&Profile::CHROMIUM, page, &RequestInit::get("https://api.example/"),
+///                   &mut PreflightCache::new(), Timestamp::ZERO,
+///                   |_req| HttpResponse::new(200).header("Access-Control-Allow-Origin", "*"));
+/// assert!(verdict.is_ok());
+/// ```
+pub fn run(
+    profile: &Profile,
+    origin: Origin,
+    init: &RequestInit,
+    cache: &mut PreflightCache,
+    now: Timestamp,
+    mut server: impl FnMut(&HttpRequest) -> HttpResponse,
+) -> Verdict {
+    let mut fetch = Fetch::new(profile, origin, init);
+    loop {
+        match fetch.poll(cache, now) {
+            Action::Send(request) => fetch.receive(server(&request)),
+            Action::Done(verdict) => return verdict,
+        }
+    }
+}
+
+/// The headers of `list` named `origin` or `access-control-request-*`,
+/// lower-cased, in order: what a recording server logs.
+pub fn cors_request_headers(list: &HeaderList) -> Vec<(String, String)> {
+    list.iter()
+        .filter(|h| h.is("origin") || h.name.to_ascii_lowercase().starts_with(b"access-control-request-"))
+        .map(|h| (isomorphic_decode(&h.name.to_ascii_lowercase()), isomorphic_decode(&h.value)))
+        .collect()
+}

@@ -1,0 +1,191 @@
+//! The CORS-preflight request and the judging of its response (Fetch §
+//! "CORS-preflight fetch").
+
+use url::Url;
+
+use crate::cors_check::cors_check;
+use crate::error::{CorsError, CorsErrorStatus};
+use crate::header_list::{isomorphic_decode, parse_token_list, HeaderList};
+use crate::method;
+use crate::preflight_cache::{max_age, PreflightResult};
+use crate::profile::{Browser, PreflightOrder, Profile};
+use crate::request::CredentialsMode;
+use crate::request_header::is_cors_non_wildcard_request_header_name;
+use crate::response::{is_ok_status, HttpResponse};
+
+/// A request as it goes on the wire: what the server sees.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// The method.
+    pub method: String,
+    /// The URL.
+    pub url: Url,
+    /// The headers corsim models: the page's own headers, `Origin`, and the
+    /// `Access-Control-Request-*` headers, in the order the browser sends them.
+    pub headers: HeaderList,
+    /// Whether this is a CORS preflight.
+    pub is_preflight: bool,
+}
+
+/// Build the CORS-preflight request for `method` and the CORS-unsafe header
+/// names (lower-case, sorted, unique), in the header order of the profile's
+/// browser.
+///
+/// ```
+/// use corsim::{preflight::preflight_request, Profile};
+/// let url = "https://api.example/x".parse().unwrap();
+/// let req = preflight_request(&Profile::CHROMIUM, &url, "PUT", &["content-type".into(), "x-trace".into()], "https://app.example");
+/// assert_eq!(req.method, "OPTIONS");
+/// let names: Vec<_> = req.headers.iter().map(|h| String::from_utf8_lossy(&h.name).into_owned()).collect();
+/// assert_eq!(names, ["Accept", "Access-Control-Request-Method", "Access-Control-Request-Headers", "Origin"]);
+/// assert_eq!(req.headers.get("access-control-request-headers").unwrap(), b"content-type,x-trace");
+/// ```
+pub fn preflight_request(
+    profile: &Profile,
+    url: &Url,
+    method: &str,
+    unsafe_names: &[String],
+    serialized_origin: &str,
+) -> HttpRequest {
+    let mut headers = HeaderList::new();
+    let acrh = (!unsafe_names.is_empty()).then(|| unsafe_names.join(","));
+    let push_acr = |headers: &mut HeaderList| {
+        headers.append("Access-Control-Request-Method", method.as_bytes());
+        if let Some(v) = &acrh {
+            headers.append("Access-Control-Request-Headers", v.as_bytes());
+        }
+    };
+    match profile.browser {
+        // Chromium: Accept, the Access-Control-Request-* pair, then Origin.
+        Browser::Chromium | Browser::Spec => {
+            headers.append("Accept", "*/*");
+            push_acr(&mut headers);
+            headers.append("Origin", serialized_origin.as_bytes());
+        }
+        // Firefox: the Access-Control-Request-* pair after Origin.
+        Browser::Firefox => {
+            headers.append("Accept", "*/*");
+            headers.append("Origin", serialized_origin.as_bytes());
+            push_acr(&mut headers);
+        }
+        // WebKit: Origin, then the pair; no Accept.
+        Browser::WebKit => {
+            headers.append("Origin", serialized_origin.as_bytes());
+            push_acr(&mut headers);
+        }
+    }
+    HttpRequest { method: "OPTIONS".into(), url: url.clone(), headers, is_preflight: true }
+}
+
+/// The parts of the actual request a preflight response is judged against.
+#[derive(Clone, Copy, Debug)]
+pub struct PreflightFor<'a> {
+    /// The request's method.
+    pub method: &'a str,
+    /// Its headers as they will be sent (combined, forbidden ones dropped).
+    pub headers: &'a HeaderList,
+    /// Its CORS-unsafe header names, lower-case, sorted.
+    pub unsafe_names: &'a [String],
+    /// Its credentials mode (the preflight itself never carries credentials).
+    pub credentials: CredentialsMode,
+    /// The byte-serialized request origin.
+    pub serialized_origin: &'a str,
+}
+
+/// Judge a preflight response (not a redirect: the caller handles those):
+/// the CORS check, the ok status, `Access-Control-Allow-Methods` and
+/// `-Allow-Headers`, in the profile's order. On success, what to store.
+pub fn check_preflight_response(
+    profile: &Profile,
+    request: &PreflightFor<'_>,
+    response: &HttpResponse,
+) -> Result<PreflightResult, CorsErrorStatus> {
+    let include = request.credentials == CredentialsMode::Include;
+    let access = || {
+        cors_check(profile, request.serialized_origin, request.credentials, &response.headers)
+            .map_err(|e| CorsErrorStatus::new(e.error.for_preflight(), e.failed_parameter))
+    };
+    let status = || {
+        if is_ok_status(response.status) {
+            Ok(())
+        } else {
+            Err(CorsErrorStatus::new(CorsError::PreflightInvalidStatus, response.status.to_string()))
+        }
+    };
+    match profile.preflight_order {
+        PreflightOrder::AccessThenStatus => {
+            access()?;
+            status()?;
+        }
+        PreflightOrder::StatusThenAccess => {
+            status()?;
+            access()?;
+        }
+    }
+    // Extract Access-Control-Allow-Methods and -Allow-Headers.
+    let acam = response.headers.get("access-control-allow-methods").unwrap_or_default();
+    let methods = parse_token_list(&acam, profile.list_trim).map_err(|bad| {
+        CorsErrorStatus::new(CorsError::InvalidAllowMethodsPreflightResponse, invalid_hint(profile, &acam, bad))
+    })?;
+    let acah = response.headers.get("access-control-allow-headers").unwrap_or_default();
+    let header_names = parse_token_list(&acah, profile.list_trim).map_err(|bad| {
+        CorsErrorStatus::new(CorsError::InvalidAllowHeadersPreflightResponse, invalid_hint(profile, &acah, bad))
+    })?;
+    // The method must be listed, safelisted, or covered by `*` without credentials.
+    let wildcard = |list: &[&[u8]]| !include && list.iter().any(|m| *m == b"*");
+    if !(method::is_cors_safelisted(request.method)
+        || methods.iter().any(|m| *m == request.method.as_bytes())
+        || wildcard(&methods))
+    {
+        return Err(CorsErrorStatus::new(CorsError::MethodDisallowedByPreflightResponse, request.method));
+    }
+    // `Authorization` must be listed by name unless the profile lets `*` cover it.
+    let listed = |name: &[u8]| header_names.iter().any(|h| h.eq_ignore_ascii_case(name));
+    let authorization_by_wildcard = profile.authorization_covered_by_wildcard && wildcard(&header_names);
+    for h in request.headers {
+        if is_cors_non_wildcard_request_header_name(&h.name) && !listed(&h.name) && !authorization_by_wildcard {
+            return Err(CorsErrorStatus::new(
+                CorsError::HeaderDisallowedByPreflightResponse,
+                header_hint(profile, &h.name),
+            ));
+        }
+    }
+    // Every other CORS-unsafe header must be listed or covered by `*`.
+    for h in request.headers {
+        let lower = isomorphic_decode(&h.name.to_ascii_lowercase());
+        if !request.unsafe_names.contains(&lower) {
+            continue;
+        }
+        if !listed(&h.name) && !wildcard(&header_names) {
+            return Err(CorsErrorStatus::new(
+                CorsError::HeaderDisallowedByPreflightResponse,
+                header_hint(profile, &h.name),
+            ));
+        }
+    }
+    let max_age_value = response.headers.get("access-control-max-age");
+    Ok(PreflightResult {
+        methods: methods.iter().map(|m| isomorphic_decode(m)).collect(),
+        headers: header_names.iter().map(|h| isomorphic_decode(&h.to_ascii_lowercase())).collect(),
+        credentials: include,
+        max_age_secs: max_age(profile, max_age_value.as_deref()),
+    })
+}
+
+/// The value shown for a list that does not parse: Chromium and WebKit show
+/// the whole header, Firefox the bad token.
+fn invalid_hint(profile: &Profile, whole: &[u8], bad: &[u8]) -> String {
+    match profile.browser {
+        Browser::Firefox => isomorphic_decode(bad),
+        _ => isomorphic_decode(whole),
+    }
+}
+
+/// The header name shown when it is not allowed: lower-case in Chromium and
+/// Firefox, as sent in WebKit.
+fn header_hint(profile: &Profile, name: &[u8]) -> String {
+    match profile.browser {
+        Browser::WebKit => isomorphic_decode(name),
+        _ => isomorphic_decode(&name.to_ascii_lowercase()),
+    }
+}

@@ -1,0 +1,308 @@
+//! Browser profiles: the standard's choices and each browser's deviations, as
+//! data. The engine reads these fields at the few places where browsers
+//! disagree, so a new browser is a new value, not new branches.
+
+use crate::header_list::ListTrim;
+
+/// Which engine a profile imitates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+pub enum Browser {
+    /// Chromium (Chrome, Edge, …), as recorded from Chromium 156.
+    Chromium,
+    /// Firefox (Gecko).
+    Firefox,
+    /// WebKit (Safari, WebKitGTK).
+    WebKit,
+    /// The WHATWG Fetch standard as written.
+    Spec,
+}
+
+impl Browser {
+    /// Every browser, Chromium first.
+    pub const ALL: [Browser; 4] = [Browser::Chromium, Browser::Firefox, Browser::WebKit, Browser::Spec];
+
+    /// The lower-case name used on the command line (`chromium`, `spec`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Browser::Chromium => "chromium",
+            Browser::Firefox => "firefox",
+            Browser::WebKit => "webkit",
+            Browser::Spec => "spec",
+        }
+    }
+
+    /// Parse a name (`chromium`, `firefox`, `webkit`, `spec`), or a scenario's
+    /// `browser` field such as `"Chromium 156.0.8078.73"` or `"Firefox ESR 153"`.
+    pub fn from_name(name: &str) -> Option<Browser> {
+        let lower = name.trim().to_ascii_lowercase();
+        let first = lower.split([' ', '/']).next().unwrap_or("");
+        match first {
+            "chromium" | "chrome" | "edge" => Some(Browser::Chromium),
+            "firefox" | "gecko" => Some(Browser::Firefox),
+            "webkit" | "webkitgtk" | "safari" => Some(Browser::WebKit),
+            "spec" | "fetch" => Some(Browser::Spec),
+            _ => None,
+        }
+    }
+
+    /// The profile for this browser.
+    pub fn profile(self) -> &'static Profile {
+        match self {
+            Browser::Chromium => &Profile::CHROMIUM,
+            Browser::Firefox => &Profile::FIREFOX,
+            Browser::WebKit => &Profile::WEBKIT,
+            Browser::Spec => &Profile::SPEC,
+        }
+    }
+}
+
+/// How `Access-Control-Max-Age` is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MaxAgeRules {
+    /// Seconds used when the header is absent (5 in every engine).
+    pub default_secs: u64,
+    /// Seconds a value is capped at (the standard's "imposed limit").
+    pub cap_secs: u64,
+    /// What an unparsable value does.
+    pub invalid: InvalidMaxAge,
+    /// Whether a leading `+` parses (`+5` → 5).
+    pub accepts_plus: bool,
+}
+
+/// What an unparsable or negative `Access-Control-Max-Age` does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InvalidMaxAge {
+    /// Unparsable → the default; negative → not cached (Chromium, WebKit).
+    DefaultNegativeNotCached,
+    /// Unparsable or negative → the default (the standard's "failure → 5").
+    Default,
+    /// Any byte that is not a digit → nothing cached at all (Firefox).
+    NotCached,
+}
+
+/// How the preflight cache is organised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CacheRules {
+    /// Most entries kept at once (`None`: unbounded).
+    pub capacity: Option<usize>,
+    /// What goes when the cache is full.
+    pub eviction: Eviction,
+    /// URLs at least this long are never cached (Chromium: 1024).
+    pub max_url_len: Option<usize>,
+    /// Whether credentialed and uncredentialed requests use separate entries
+    /// (Firefox), rather than a credentialed entry serving both.
+    pub separate_credentials: bool,
+    /// Whether an entry that does not allow a request is erased (Chromium,
+    /// WebKit) rather than kept.
+    pub erase_when_insufficient: bool,
+    /// Whether a new preflight merges its methods and headers into the entry
+    /// (Firefox, the standard) rather than replacing it (Chromium, WebKit).
+    pub merge: bool,
+    /// Whether preflights to hosts that are IP addresses are cached (Firefox:
+    /// not reliably).
+    pub cache_ip_hosts: bool,
+    /// Whether a cached `*` lets any header through for `Authorization` too
+    /// (the cache's own rule, apart from the preflight check's).
+    pub wildcard_covers_authorization: bool,
+    /// Whether a network error clears the URL's entries (the standard's
+    /// "clear cache entries"; Firefox on failed CORS checks).
+    pub clear_on_network_error: bool,
+    /// Whether the cache key uses the serialized request origin (`null` once
+    /// redirect-tainted, the standard) rather than the page's origin.
+    pub key_on_tainted_origin: bool,
+}
+
+/// Eviction when the cache is full.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Eviction {
+    /// Erase a run of this many consecutive entries from a random index
+    /// (Chromium: 10).
+    RandomRun(usize),
+    /// Erase the least recently used entry (Firefox), after purging expired ones.
+    LeastRecentlyUsed,
+}
+
+/// Which check of a preflight response is reported first when several fail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PreflightOrder {
+    /// The CORS check (`Access-Control-Allow-Origin` / `-Credentials`) first,
+    /// then the status (Chromium).
+    AccessThenStatus,
+    /// The status first, then the CORS check (Firefox, WebKit).
+    StatusThenAccess,
+}
+
+/// A browser's CORS behaviour.
+///
+/// ```
+/// use corsim::Profile;
+/// assert_eq!(Profile::CHROMIUM.max_age.cap_secs, 7200);
+/// assert!(Profile::CHROMIUM.authorization_covered_by_wildcard);
+/// assert!(!Profile::SPEC.authorization_covered_by_wildcard);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Profile {
+    /// The engine.
+    pub browser: Browser,
+    /// `User-Agent` is a forbidden request header (Chromium keeps it so).
+    pub user_agent_forbidden: bool,
+    /// Chromium's extra CORS-safelisted request headers: `intervention`, the
+    /// legacy client hints (`device-memory`, `dpr`, `width`, `viewport-width`,
+    /// `rtt`, `downlink`, `ect`, `save-data`) with their value rules.
+    pub client_hints_safelisted: bool,
+    /// `Accept` must be ASCII to be safelisted (Firefox).
+    pub accept_ascii_only: bool,
+    /// `Range` must start with a lower-case `bytes` (otherwise any case).
+    pub range_unit_case_sensitive: bool,
+    /// The 1024-byte total of safelisted values.
+    pub safelist_total_limit: Option<usize>,
+    /// `Access-Control-Allow-Headers: *` also covers `Authorization` in the
+    /// preflight check.
+    pub authorization_covered_by_wildcard: bool,
+    /// How `Access-Control-Allow-*` lists are trimmed.
+    pub list_trim: ListTrim,
+    /// Which failure a preflight reports first.
+    pub preflight_order: PreflightOrder,
+    /// `Access-Control-Max-Age` rules.
+    pub max_age: MaxAgeRules,
+    /// Preflight cache rules.
+    pub cache: CacheRules,
+    /// Redirects followed before failing.
+    pub redirect_limit: u32,
+    /// Response headers script may read on a `cors` response besides the
+    /// standard's safelist (WebKit: `Accept`).
+    pub extra_safelisted_response_headers: &'static [&'static str],
+}
+
+impl Profile {
+    /// Chromium, as recorded from Chromium 156.
+    pub const CHROMIUM: Profile = Profile {
+        browser: Browser::Chromium,
+        user_agent_forbidden: true,
+        client_hints_safelisted: true,
+        accept_ascii_only: false,
+        range_unit_case_sensitive: true,
+        safelist_total_limit: Some(1024),
+        authorization_covered_by_wildcard: true,
+        list_trim: ListTrim::TabOrSpace,
+        preflight_order: PreflightOrder::AccessThenStatus,
+        max_age: MaxAgeRules {
+            default_secs: 5,
+            cap_secs: 7200,
+            invalid: InvalidMaxAge::DefaultNegativeNotCached,
+            accepts_plus: true,
+        },
+        cache: CacheRules {
+            capacity: Some(1024),
+            eviction: Eviction::RandomRun(10),
+            max_url_len: Some(1024),
+            separate_credentials: false,
+            erase_when_insufficient: true,
+            merge: false,
+            cache_ip_hosts: true,
+            wildcard_covers_authorization: false,
+            clear_on_network_error: false,
+            key_on_tainted_origin: false,
+        },
+        redirect_limit: 20,
+        extra_safelisted_response_headers: &[],
+    };
+
+    /// The WHATWG Fetch standard as written.
+    pub const SPEC: Profile = Profile {
+        browser: Browser::Spec,
+        user_agent_forbidden: false,
+        client_hints_safelisted: false,
+        accept_ascii_only: false,
+        range_unit_case_sensitive: true,
+        safelist_total_limit: Some(1024),
+        authorization_covered_by_wildcard: false,
+        list_trim: ListTrim::TabOrSpace,
+        preflight_order: PreflightOrder::AccessThenStatus,
+        max_age: MaxAgeRules { default_secs: 5, cap_secs: 7200, invalid: InvalidMaxAge::Default, accepts_plus: false },
+        cache: CacheRules {
+            capacity: None,
+            eviction: Eviction::LeastRecentlyUsed,
+            max_url_len: None,
+            separate_credentials: false,
+            erase_when_insufficient: false,
+            merge: true,
+            cache_ip_hosts: true,
+            wildcard_covers_authorization: false,
+            clear_on_network_error: true,
+            key_on_tainted_origin: true,
+        },
+        redirect_limit: 20,
+        extra_safelisted_response_headers: &[],
+    };
+
+    /// Firefox (Gecko), per `nsCORSListenerProxy.cpp`.
+    pub const FIREFOX: Profile = Profile {
+        browser: Browser::Firefox,
+        user_agent_forbidden: false,
+        client_hints_safelisted: false,
+        accept_ascii_only: true,
+        range_unit_case_sensitive: true,
+        safelist_total_limit: Some(1024),
+        authorization_covered_by_wildcard: true,
+        list_trim: ListTrim::TabOrSpace,
+        preflight_order: PreflightOrder::StatusThenAccess,
+        max_age: MaxAgeRules { default_secs: 5, cap_secs: 86400, invalid: InvalidMaxAge::NotCached, accepts_plus: false },
+        cache: CacheRules {
+            capacity: Some(100),
+            eviction: Eviction::LeastRecentlyUsed,
+            max_url_len: None,
+            separate_credentials: true,
+            erase_when_insufficient: false,
+            merge: true,
+            cache_ip_hosts: false,
+            wildcard_covers_authorization: false,
+            clear_on_network_error: true,
+            key_on_tainted_origin: false,
+        },
+        redirect_limit: 20,
+        extra_safelisted_response_headers: &[],
+    };
+
+    /// WebKit, per `CrossOriginAccessControl.cpp` and
+    /// `CrossOriginPreflightResultCache.cpp`.
+    pub const WEBKIT: Profile = Profile {
+        browser: Browser::WebKit,
+        user_agent_forbidden: false,
+        client_hints_safelisted: false,
+        accept_ascii_only: false,
+        range_unit_case_sensitive: false,
+        safelist_total_limit: None,
+        authorization_covered_by_wildcard: true,
+        list_trim: ListTrim::HttpWhitespace,
+        preflight_order: PreflightOrder::StatusThenAccess,
+        max_age: MaxAgeRules {
+            default_secs: 5,
+            cap_secs: 600,
+            invalid: InvalidMaxAge::DefaultNegativeNotCached,
+            accepts_plus: true,
+        },
+        cache: CacheRules {
+            capacity: None,
+            eviction: Eviction::LeastRecentlyUsed,
+            max_url_len: None,
+            separate_credentials: false,
+            erase_when_insufficient: true,
+            merge: false,
+            cache_ip_hosts: true,
+            wildcard_covers_authorization: true,
+            clear_on_network_error: false,
+            key_on_tainted_origin: false,
+        },
+        redirect_limit: 20,
+        extra_safelisted_response_headers: &["accept"],
+    };
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        Profile::CHROMIUM
+    }
+}

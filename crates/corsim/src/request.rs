@@ -1,0 +1,266 @@
+//! Requests as `fetch()` builds them (Fetch § "Requests", § "Request class").
+
+use std::fmt;
+
+use url::Url;
+
+use crate::error::TypeErrorKind;
+use crate::header_list::{is_header_value, is_token, isomorphic_decode, normalize_value, HeaderList};
+use crate::method;
+use crate::profile::Profile;
+use crate::request_header;
+
+/// A request's mode.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+pub enum Mode {
+    /// `cors`, `fetch()`'s default.
+    #[default]
+    Cors,
+    /// `no-cors`: an opaque response for cross-origin URLs.
+    NoCors,
+    /// `same-origin`: cross-origin URLs fail.
+    SameOrigin,
+}
+
+/// A request's credentials mode.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+pub enum CredentialsMode {
+    /// `omit`: never send cookies.
+    Omit,
+    /// `same-origin`, `fetch()`'s default: cookies for same-origin URLs only.
+    #[default]
+    SameOrigin,
+    /// `include`: cookies always; the response must opt in with
+    /// `Access-Control-Allow-Credentials: true` and an explicit origin.
+    Include,
+}
+
+/// A request's redirect mode.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+pub enum RedirectMode {
+    /// `follow`, the default.
+    #[default]
+    Follow,
+    /// `error`: a redirect is a network error.
+    Error,
+    /// `manual`: a redirect gives an `opaqueredirect` response.
+    Manual,
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Mode::Cors => "cors",
+            Mode::NoCors => "no-cors",
+            Mode::SameOrigin => "same-origin",
+        })
+    }
+}
+
+impl fmt::Display for CredentialsMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CredentialsMode::Omit => "omit",
+            CredentialsMode::SameOrigin => "same-origin",
+            CredentialsMode::Include => "include",
+        })
+    }
+}
+
+impl fmt::Display for RedirectMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RedirectMode::Follow => "follow",
+            RedirectMode::Error => "error",
+            RedirectMode::Manual => "manual",
+        })
+    }
+}
+
+/// The arguments of a `fetch(url, init)` call, before `fetch()` checks them.
+///
+/// Header names and values are strings whose characters stand for bytes
+/// (U+0000–U+00FF), as in JavaScript's `ByteString`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RequestInit {
+    /// The URL, absolute.
+    pub url: String,
+    /// The method as script wrote it (`"get"`, `"PATCH"`); empty means `GET`.
+    pub method: String,
+    /// The headers, in order.
+    pub headers: Vec<(String, String)>,
+    /// The mode.
+    pub mode: Mode,
+    /// The credentials mode.
+    pub credentials: CredentialsMode,
+    /// The redirect mode.
+    pub redirect: RedirectMode,
+}
+
+impl RequestInit {
+    /// A `GET` with default options.
+    pub fn get(url: impl Into<String>) -> Self {
+        RequestInit { url: url.into(), method: "GET".into(), ..Default::default() }
+    }
+
+    /// This request with another method.
+    pub fn method(mut self, method: impl Into<String>) -> Self {
+        self.method = method.into();
+        self
+    }
+
+    /// This request with one more header.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// This request with another mode.
+    pub fn mode(mut self, mode: Mode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// This request with another credentials mode.
+    pub fn credentials(mut self, credentials: CredentialsMode) -> Self {
+        self.credentials = credentials;
+        self
+    }
+
+    /// This request with another redirect mode.
+    pub fn redirect(mut self, redirect: RedirectMode) -> Self {
+        self.redirect = redirect;
+        self
+    }
+}
+
+/// Why a header given to `fetch()` is not sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+pub enum DroppedBecause {
+    /// A forbidden request-header.
+    Forbidden,
+    /// Not a no-CORS-safelisted request-header, in `no-cors` mode.
+    NoCors,
+}
+
+/// A header `fetch()` silently dropped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct DroppedHeader {
+    /// Its name, as given.
+    pub name: String,
+    /// Why.
+    pub because: DroppedBecause,
+}
+
+/// A request after `fetch()` accepted it: method normalized, forbidden
+/// headers dropped, same-named headers combined.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Request {
+    /// The URL.
+    pub url: Url,
+    /// The normalized method.
+    pub method: String,
+    /// The headers the browser will send, combined.
+    pub headers: HeaderList,
+    /// The mode.
+    pub mode: Mode,
+    /// The credentials mode.
+    pub credentials: CredentialsMode,
+    /// The redirect mode.
+    pub redirect: RedirectMode,
+    /// Headers `fetch()` dropped, and why.
+    pub dropped: Vec<DroppedHeader>,
+}
+
+impl Request {
+    /// Run `fetch()`'s checks: a `TypeError` for what `fetch()` rejects (the
+    /// promise rejects before anything is sent).
+    ///
+    /// ```
+    /// use corsim::{Profile, Request, RequestInit};
+    /// let init = RequestInit::get("https://api.example/x").method("put").header("Cookie", "a=b");
+    /// let req = Request::new(&Profile::CHROMIUM, &init).unwrap();
+    /// assert_eq!(req.method, "PUT");
+    /// assert!(req.headers.is_empty(), "Cookie is forbidden and dropped");
+    /// assert!(Request::new(&Profile::CHROMIUM, &init.method("TRACE")).is_err());
+    /// ```
+    pub fn new(profile: &Profile, init: &RequestInit) -> Result<Request, TypeErrorKind> {
+        // The URL: parsed, and without credentials.
+        let url = Url::parse(&init.url).map_err(|_| TypeErrorKind::InvalidUrl(init.url.clone()))?;
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(TypeErrorKind::UrlHasCredentials(init.url.clone()));
+        }
+        // The method: a token, not forbidden, then normalized.
+        let raw_method = if init.method.is_empty() { "GET" } else { init.method.as_str() };
+        if !method::is_method(raw_method) {
+            return Err(TypeErrorKind::InvalidMethod(raw_method.to_owned()));
+        }
+        if method::is_forbidden(raw_method.as_bytes()) {
+            return Err(TypeErrorKind::ForbiddenMethod(raw_method.to_owned()));
+        }
+        let method = method::normalize(raw_method);
+        if init.mode == Mode::NoCors && !method::is_cors_safelisted(&method) {
+            return Err(TypeErrorKind::NoCorsMethod(raw_method.to_owned()));
+        }
+        // The headers, through a Headers object with guard "request" (or
+        // "request-no-cors").
+        let mut list = HeaderList::new();
+        let mut dropped = Vec::new();
+        for (name, value) in &init.headers {
+            let name_bytes =
+                crate::header_list::isomorphic_encode(name).ok_or_else(|| TypeErrorKind::InvalidHeaderName(name.clone()))?;
+            if !is_token(&name_bytes) {
+                return Err(TypeErrorKind::InvalidHeaderName(name.clone()));
+            }
+            let value_bytes = crate::header_list::isomorphic_encode(value)
+                .ok_or_else(|| TypeErrorKind::InvalidHeaderValue(value.clone()))?;
+            let value_bytes = normalize_value(&value_bytes).to_vec();
+            if !is_header_value(&value_bytes) {
+                return Err(TypeErrorKind::InvalidHeaderValue(value.clone()));
+            }
+            if request_header::is_forbidden(profile, &name_bytes, &value_bytes) {
+                dropped.push(DroppedHeader { name: name.clone(), because: DroppedBecause::Forbidden });
+                continue;
+            }
+            if init.mode == Mode::NoCors {
+                // The guard checks the value the header would have once combined.
+                let combined = match list.get(name) {
+                    Some(mut existing) => {
+                        existing.extend_from_slice(b", ");
+                        existing.extend_from_slice(&value_bytes);
+                        existing
+                    }
+                    None => value_bytes.clone(),
+                };
+                if !request_header::is_no_cors_safelisted(profile, &name_bytes, &combined) {
+                    dropped.push(DroppedHeader { name: name.clone(), because: DroppedBecause::NoCors });
+                    continue;
+                }
+            }
+            list.append(name_bytes, value_bytes);
+        }
+        Ok(Request {
+            url,
+            method,
+            headers: list.combined(),
+            mode: init.mode,
+            credentials: init.credentials,
+            redirect: init.redirect,
+            dropped,
+        })
+    }
+
+    /// The header names as given, for messages.
+    pub fn header_names(&self) -> Vec<String> {
+        self.headers.iter().map(|h| isomorphic_decode(&h.name)).collect()
+    }
+}

@@ -1,0 +1,355 @@
+//! Request headers (Fetch § "Headers"): forbidden request-headers,
+//! CORS-safelisted request-headers, CORS-unsafe request-header names, and the
+//! `no-cors` safelist, with the profile's deviations.
+
+use crate::header_list::{
+    get_decode_split, is_http_whitespace, is_tchar, isomorphic_decode, trim_bytes, HeaderList,
+};
+use crate::method;
+use crate::profile::Profile;
+
+/// Names that are forbidden in every profile (Fetch's list).
+const FORBIDDEN_NAMES: [&str; 21] = [
+    "accept-charset",
+    "accept-encoding",
+    "access-control-request-headers",
+    "access-control-request-method",
+    "connection",
+    "content-length",
+    "cookie",
+    "cookie2",
+    "date",
+    "dnt",
+    "expect",
+    "host",
+    "keep-alive",
+    "origin",
+    "referer",
+    "set-cookie",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "via",
+];
+
+/// "Forbidden request-header": script may not set it; `fetch()` drops it
+/// silently.
+///
+/// ```
+/// use corsim::{request_header::is_forbidden, Profile};
+/// let p = &Profile::CHROMIUM;
+/// assert!(is_forbidden(p, b"Cookie", b"a=b"));
+/// assert!(is_forbidden(p, b"Sec-Fetch-Mode", b"cors"));
+/// assert!(is_forbidden(p, b"X-HTTP-Method-Override", b"GET, track "));
+/// assert!(!is_forbidden(p, b"X-HTTP-Method-Override", b"PATCH"));
+/// assert!(is_forbidden(p, b"User-Agent", b"x"));
+/// assert!(!is_forbidden(&Profile::SPEC, b"User-Agent", b"x"));
+/// ```
+pub fn is_forbidden(profile: &Profile, name: &[u8], value: &[u8]) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if FORBIDDEN_NAMES.iter().any(|n| n.as_bytes() == lower.as_slice()) {
+        return true;
+    }
+    if lower.starts_with(b"proxy-") || lower.starts_with(b"sec-") {
+        return true;
+    }
+    if profile.user_agent_forbidden
+        && (lower == b"user-agent" || lower == b"access-control-request-private-network")
+    {
+        return true;
+    }
+    if matches!(lower.as_slice(), b"x-http-method" | b"x-http-method-override" | b"x-method-override") {
+        return get_decode_split(value).iter().any(|m| method::is_forbidden(m));
+    }
+    false
+}
+
+/// "CORS-unsafe request-header byte".
+pub fn is_cors_unsafe_request_header_byte(b: u8) -> bool {
+    (b < 0x20 && b != b'\t') || b"\"():<>?@[\\]{}\x7f".contains(&b)
+}
+
+/// "CORS-safelisted request-header" (name, value), with the profile's extras.
+///
+/// ```
+/// use corsim::{request_header::is_cors_safelisted, Profile};
+/// let p = &Profile::CHROMIUM;
+/// assert!(is_cors_safelisted(p, b"Content-Type", b"text/plain; charset=utf-8"));
+/// assert!(!is_cors_safelisted(p, b"Content-Type", b"application/json"));
+/// assert!(is_cors_safelisted(p, b"Range", b"bytes=0-100"));
+/// assert!(!is_cors_safelisted(p, b"Range", b"bytes=-100"));
+/// assert!(is_cors_safelisted(p, b"DPR", b"2"));
+/// assert!(!is_cors_safelisted(&Profile::SPEC, b"DPR", b"2"));
+/// ```
+pub fn is_cors_safelisted(profile: &Profile, name: &[u8], value: &[u8]) -> bool {
+    // 1. A value longer than 128 bytes is never safelisted.
+    if value.len() > 128 {
+        return false;
+    }
+    let lower = name.to_ascii_lowercase();
+    match lower.as_slice() {
+        b"accept" => {
+            !value.iter().any(|&b| is_cors_unsafe_request_header_byte(b))
+                && !(profile.accept_ascii_only && !value.is_ascii())
+        }
+        b"accept-language" | b"content-language" => value
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b" *,-.;=".contains(&b)),
+        b"content-type" => {
+            if value.iter().any(|&b| is_cors_unsafe_request_header_byte(b)) {
+                return false;
+            }
+            match mime_essence(value) {
+                Some(essence) => matches!(
+                    essence.as_slice(),
+                    b"application/x-www-form-urlencoded" | b"multipart/form-data" | b"text/plain"
+                ),
+                None => false,
+            }
+        }
+        b"range" => match parse_single_range(value, profile.range_unit_case_sensitive) {
+            Some((start, _)) => start.is_some(),
+            None => false,
+        },
+        _ if profile.client_hints_safelisted => is_chromium_client_hint(&lower, value),
+        _ => false,
+    }
+}
+
+/// Chromium's extra safelisted headers and their value rules
+/// (`services/network/public/cpp/cors/cors.cc`).
+fn is_chromium_client_hint(lower_name: &[u8], value: &[u8]) -> bool {
+    let digits = |v: &[u8]| !v.is_empty() && v.iter().all(u8::is_ascii_digit);
+    let decimal = |v: &[u8]| match v.iter().position(|&b| b == b'.') {
+        Some(i) => digits(&v[..i]) && digits(&v[i + 1..]),
+        None => digits(v),
+    };
+    match lower_name {
+        b"intervention" => true,
+        b"device-memory" | b"dpr" | b"downlink" => decimal(value),
+        b"width" | b"viewport-width" | b"rtt" => digits(value),
+        b"ect" => matches!(value, b"slow-2g" | b"2g" | b"3g" | b"4g"),
+        b"save-data" => value.eq_ignore_ascii_case(b"on"),
+        _ => false,
+    }
+}
+
+/// The essence (`type/subtype`, lower-cased) of a MIME type, parsed as the
+/// WHATWG MIME Sniffing standard's "parse a MIME type" does; `None` on failure.
+pub fn mime_essence(value: &[u8]) -> Option<Vec<u8>> {
+    // 1. Remove leading and trailing HTTP whitespace.
+    let input = trim_bytes(value, is_http_whitespace);
+    // 2–4. The type: code points up to "/", a non-empty token.
+    let slash = input.iter().position(|&b| b == b'/')?;
+    let ty = &input[..slash];
+    if ty.is_empty() || !ty.iter().all(|&b| is_tchar(b)) {
+        return None;
+    }
+    // 5–8. The subtype: up to ";", trailing whitespace removed, a non-empty token.
+    let rest = &input[slash + 1..];
+    let end = rest.iter().position(|&b| b == b';').unwrap_or(rest.len());
+    let subtype = trim_bytes(&rest[..end], is_http_whitespace);
+    if subtype.is_empty() || !subtype.iter().all(|&b| is_tchar(b)) {
+        return None;
+    }
+    let mut essence = ty.to_ascii_lowercase();
+    essence.push(b'/');
+    essence.extend(subtype.to_ascii_lowercase());
+    Some(essence)
+}
+
+/// "Parse a single range header value" with allowWhitespace false:
+/// `bytes=START-END` where either may be empty but not both, and
+/// START ≤ END when both are given. Digits that overflow fail.
+pub fn parse_single_range(value: &[u8], unit_case_sensitive: bool) -> Option<(Option<u64>, Option<u64>)> {
+    let unit = value.get(..5)?;
+    let unit_ok = if unit_case_sensitive { unit == b"bytes" } else { unit.eq_ignore_ascii_case(b"bytes") };
+    if !unit_ok {
+        return None;
+    }
+    let rest = value[5..].strip_prefix(b"=")?;
+    let dash = rest.iter().position(|&b| b == b'-')?;
+    let (start, end) = (&rest[..dash], &rest[dash + 1..]);
+    let number = |d: &[u8]| -> Result<Option<u64>, ()> {
+        if d.is_empty() {
+            return Ok(None);
+        }
+        if !d.iter().all(u8::is_ascii_digit) {
+            return Err(());
+        }
+        std::str::from_utf8(d).map_err(|_| ())?.parse::<u64>().map(Some).map_err(|_| ())
+    };
+    let start = number(start).ok()?;
+    let end = number(end).ok()?;
+    match (start, end) {
+        (None, None) => None,
+        (Some(s), Some(e)) if s > e => None,
+        pair => Some(pair),
+    }
+}
+
+/// "CORS-unsafe request-header names": the names of headers that are not
+/// safelisted, plus every safelisted one when their values together exceed
+/// the profile's total (1024 bytes), lower-cased, unique and sorted.
+///
+/// Pass the header list as the browser sends it (combined, forbidden
+/// headers removed).
+///
+/// ```
+/// use corsim::{HeaderList, Profile, request_header::cors_unsafe_request_header_names};
+/// let mut h = HeaderList::new();
+/// h.append("X-Trace", "1");
+/// h.append("Content-Type", "application/json");
+/// h.append("Accept", "*/*");
+/// assert_eq!(cors_unsafe_request_header_names(&Profile::CHROMIUM, &h), ["content-type", "x-trace"]);
+/// ```
+pub fn cors_unsafe_request_header_names(profile: &Profile, headers: &HeaderList) -> Vec<String> {
+    let mut unsafe_names: Vec<String> = Vec::new();
+    let mut potentially_unsafe: Vec<String> = Vec::new();
+    let mut safelist_value_size = 0usize;
+    for h in headers {
+        let lower = isomorphic_decode(&h.name.to_ascii_lowercase());
+        if is_cors_safelisted(profile, &h.name, &h.value) {
+            potentially_unsafe.push(lower);
+            safelist_value_size += h.value.len();
+        } else {
+            unsafe_names.push(lower);
+        }
+    }
+    if profile.safelist_total_limit.is_some_and(|limit| safelist_value_size > limit) {
+        unsafe_names.extend(potentially_unsafe);
+    }
+    unsafe_names.sort();
+    unsafe_names.dedup();
+    unsafe_names
+}
+
+/// "No-CORS-safelisted request-header": `Accept`, `Accept-Language`,
+/// `Content-Language` or `Content-Type` with a safelisted value. A `no-cors`
+/// request keeps only these.
+pub fn is_no_cors_safelisted(profile: &Profile, name: &[u8], value: &[u8]) -> bool {
+    let lower = name.to_ascii_lowercase();
+    matches!(lower.as_slice(), b"accept" | b"accept-language" | b"content-language" | b"content-type")
+        && is_cors_safelisted(profile, name, value)
+}
+
+/// "CORS non-wildcard request-header name": `Authorization`.
+pub fn is_cors_non_wildcard_request_header_name(name: &[u8]) -> bool {
+    name.eq_ignore_ascii_case(b"authorization")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_type_table() {
+        let p = &Profile::SPEC;
+        let pass: &[&[u8]] = &[
+            b"text/plain",
+            b"text/plain;",
+            b"text/plain;garbage",
+            b"multipart/form-data",
+            b"Text/Plain;charset=utf-8",
+            b"  text/plain  ",
+            b"TEXT/PLAIN",
+        ];
+        let fail: &[&[u8]] = &[
+            b"text /plain",
+            b"text\t/\tplain",
+            b"text/plain;garbage\x01\x02",
+            b"text/plain,",
+            b",text/plain",
+            b"text/plain,text/plain",
+            b"text/plain\x0b",
+            b"text/plain\x0c",
+            b"application/www-form-urlencoded",
+            b"application/x-www-form-urlencoded;\x7f",
+            b"multipart/form-data;\"",
+            b"text/plain/x",
+            b"",
+            b"text/plain\xe9",
+        ];
+        for v in pass {
+            assert!(is_cors_safelisted(p, b"content-type", v), "{:?}", isomorphic_decode(v));
+        }
+        for v in fail {
+            assert!(!is_cors_safelisted(p, b"content-type", v), "{:?}", isomorphic_decode(v));
+        }
+    }
+
+    #[test]
+    fn range_table() {
+        let p = &Profile::SPEC;
+        for v in [&b"bytes=100-200"[..], b"bytes=200-", b"bytes=0-0"] {
+            assert!(is_cors_safelisted(p, b"range", v), "{:?}", isomorphic_decode(v));
+        }
+        let long = format!("bytes={}-{}", "1".repeat(61), "2".repeat(61));
+        for v in [
+            &b"100-200"[..],
+            b"MB=100-200",
+            b"bytes =100-200",
+            b"bytes\t=100-200",
+            b"bytes=  100-200",
+            b"bytes=100 -200",
+            b"bytes=100- 200",
+            b"bytes=100-200hello",
+            b"bytes=abc-def",
+            b"bytes=100-200,300-400",
+            b"bytes=-200",
+            b"bytes=200-100",
+            b"bytes 100-200",
+            b",bytes=100-200",
+            b"bytes=,100-200",
+            b"Bytes=0-1",
+            long.as_bytes(),
+        ] {
+            assert!(!is_cors_safelisted(p, b"range", v), "{:?}", isomorphic_decode(v));
+        }
+        assert!(is_cors_safelisted(&Profile::WEBKIT, b"range", b"Bytes=0-1"));
+    }
+
+    #[test]
+    fn languages_and_accept() {
+        let p = &Profile::CHROMIUM;
+        assert!(is_cors_safelisted(p, b"accept-language", b"en-US,en;q=0.9"));
+        assert!(is_cors_safelisted(p, b"content-language", b""));
+        assert!(!is_cors_safelisted(p, b"accept-language", b"de:DE"));
+        assert!(!is_cors_safelisted(p, b"content-language", b"d\xe9"));
+        assert!(is_cors_safelisted(p, b"accept", b"text/\xe9"));
+        assert!(!is_cors_safelisted(&Profile::FIREFOX, b"accept", b"text/\xe9"));
+        assert!(!is_cors_safelisted(p, b"accept", b"a@b"));
+        assert!(is_cors_safelisted(p, b"accept", "x".repeat(128).as_bytes()));
+        assert!(!is_cors_safelisted(p, b"accept", "x".repeat(129).as_bytes()));
+    }
+
+    #[test]
+    fn total_limit() {
+        let mut h = HeaderList::new();
+        for _ in 0..9 {
+            h.append("Accept-Language", "x".repeat(120));
+        }
+        h.append("Content-Language", "de");
+        // Entry by entry, each value is safelisted, but their total exceeds 1024.
+        assert_eq!(
+            cors_unsafe_request_header_names(&Profile::SPEC, &h),
+            ["accept-language", "content-language"]
+        );
+        // Combined, as browsers send them, the one Accept-Language value is too long.
+        assert_eq!(cors_unsafe_request_header_names(&Profile::SPEC, &h.combined()), ["accept-language"]);
+    }
+
+    #[test]
+    fn forbidden_override_family() {
+        let p = &Profile::SPEC;
+        for v in [&b"TRACE"[..], b"track", b"trace,", b"GET,track ", b" connect"] {
+            assert!(is_forbidden(p, b"X-HTTP-Method", v), "{:?}", isomorphic_decode(v));
+        }
+        for v in [&b"GETTRACE"[..], b"GET", b"\",TRACE\","] {
+            assert!(!is_forbidden(p, b"X-Method-Override", v), "{:?}", isomorphic_decode(v));
+        }
+        assert!(is_forbidden(p, b"Proxy-Test", b""));
+        assert!(!is_forbidden(p, b"X-Test", b""));
+    }
+}

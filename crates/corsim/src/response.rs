@@ -1,0 +1,196 @@
+//! Responses and what script gets of them (Fetch § "Responses", the CORS
+//! protocol's response headers, and the filtered responses).
+
+use std::fmt;
+
+use crate::header_list::{isomorphic_decode, parse_token_list, HeaderList};
+use crate::profile::Profile;
+use crate::request::CredentialsMode;
+
+/// A response as the network gave it: status and headers, no body.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HttpResponse {
+    /// The status code.
+    pub status: u16,
+    /// The headers, byte for byte, in order, duplicates kept.
+    pub headers: HeaderList,
+}
+
+impl HttpResponse {
+    /// A response with a status and no headers.
+    pub fn new(status: u16) -> Self {
+        HttpResponse { status, headers: HeaderList::new() }
+    }
+
+    /// This response with one more header.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.append(name.as_bytes(), crate::header_list::isomorphic_encode(value).unwrap_or_default());
+        self
+    }
+
+    /// A response from an `http::Response`; the body is ignored.
+    pub fn from_http<B>(response: &http::Response<B>) -> Self {
+        HttpResponse { status: response.status().as_u16(), headers: HeaderList::from(response.headers()) }
+    }
+}
+
+/// "Ok status": 200 to 299.
+pub fn is_ok_status(status: u16) -> bool {
+    (200..=299).contains(&status)
+}
+
+/// "Redirect status": 301, 302, 303, 307 or 308.
+pub fn is_redirect_status(status: u16) -> bool {
+    matches!(status, 301 | 302 | 303 | 307 | 308)
+}
+
+/// "Null body status": 101, 103, 204, 205 or 304.
+pub fn is_null_body_status(status: u16) -> bool {
+    matches!(status, 101 | 103 | 204 | 205 | 304)
+}
+
+/// A response's type, as `response.type` shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+pub enum ResponseType {
+    /// Same-origin: every header but `Set-Cookie`.
+    Basic,
+    /// Cross-origin, shared by CORS: the safelisted and exposed headers.
+    Cors,
+    /// Cross-origin `no-cors`: status 0, no headers.
+    Opaque,
+    /// `redirect: "manual"` met a redirect: status 0, no headers.
+    OpaqueRedirect,
+}
+
+impl fmt::Display for ResponseType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ResponseType::Basic => "basic",
+            ResponseType::Cors => "cors",
+            ResponseType::Opaque => "opaque",
+            ResponseType::OpaqueRedirect => "opaqueredirect",
+        })
+    }
+}
+
+/// What script gets from `fetch()`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct FilteredResponse {
+    /// `response.type`.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
+    pub kind: ResponseType,
+    /// `response.status` (0 for opaque ones).
+    pub status: u16,
+    /// The lower-case header names `response.headers` lets script read, sorted.
+    pub headers: Vec<String>,
+}
+
+/// "Forbidden response-header name": `Set-Cookie`, `Set-Cookie2`.
+pub fn is_forbidden_response_header_name(name: &[u8]) -> bool {
+    name.eq_ignore_ascii_case(b"set-cookie") || name.eq_ignore_ascii_case(b"set-cookie2")
+}
+
+/// The standard's CORS-safelisted response-header names.
+const SAFELISTED_RESPONSE: [&str; 7] =
+    ["cache-control", "content-language", "content-length", "content-type", "expires", "last-modified", "pragma"];
+
+/// The CORS-exposed header-name list of a `cors` response: `None` when
+/// `Access-Control-Expose-Headers` is absent or does not parse (then only the
+/// safelist is readable); `Some(All)` for `*` without credentials.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Exposed {
+    /// Every header (`*` without credentials).
+    All,
+    /// These names, lower-case.
+    Names(Vec<String>),
+}
+
+/// Read `Access-Control-Expose-Headers` as the profile does.
+///
+/// ```
+/// use corsim::{HeaderList, Profile, CredentialsMode};
+/// use corsim::response::{exposed_header_names, Exposed};
+/// let mut h = HeaderList::new();
+/// h.append("Access-Control-Expose-Headers", "X-Total, x-page");
+/// assert_eq!(exposed_header_names(&Profile::CHROMIUM, &h, CredentialsMode::Omit),
+///            Some(Exposed::Names(vec!["x-total".into(), "x-page".into()])));
+/// ```
+pub fn exposed_header_names(profile: &Profile, headers: &HeaderList, credentials: CredentialsMode) -> Option<Exposed> {
+    let value = headers.get("access-control-expose-headers")?;
+    let names = parse_token_list(&value, profile.list_trim).ok()?;
+    if credentials != CredentialsMode::Include && names.iter().any(|n| *n == b"*") {
+        return Some(Exposed::All);
+    }
+    Some(Exposed::Names(names.iter().map(|n| isomorphic_decode(&n.to_ascii_lowercase())).collect()))
+}
+
+/// The lower-case, sorted, unique header names script can read from a
+/// response of type `kind`.
+pub fn readable_header_names(
+    profile: &Profile,
+    kind: ResponseType,
+    headers: &HeaderList,
+    credentials: CredentialsMode,
+) -> Vec<String> {
+    let mut names: Vec<String> = match kind {
+        ResponseType::Opaque | ResponseType::OpaqueRedirect => Vec::new(),
+        ResponseType::Basic => headers
+            .iter()
+            .filter(|h| !is_forbidden_response_header_name(&h.name))
+            .map(|h| isomorphic_decode(&h.name.to_ascii_lowercase()))
+            .collect(),
+        ResponseType::Cors => {
+            let exposed = exposed_header_names(profile, headers, credentials);
+            headers
+                .iter()
+                .filter(|h| !is_forbidden_response_header_name(&h.name))
+                .map(|h| isomorphic_decode(&h.name.to_ascii_lowercase()))
+                .filter(|name| {
+                    SAFELISTED_RESPONSE.contains(&name.as_str())
+                        || profile.extra_safelisted_response_headers.contains(&name.as_str())
+                        || match &exposed {
+                            Some(Exposed::All) => true,
+                            Some(Exposed::Names(list)) => list.iter().any(|n| n == name),
+                            None => false,
+                        }
+                })
+                .collect()
+        }
+    };
+    names.sort();
+    names.dedup();
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(kind: ResponseType, hs: &[(&str, &str)], creds: CredentialsMode) -> Vec<String> {
+        let mut h = HeaderList::new();
+        for (n, v) in hs {
+            h.append(n.as_bytes(), v.as_bytes());
+        }
+        readable_header_names(&Profile::CHROMIUM, kind, &h, creds)
+    }
+
+    #[test]
+    fn filtering() {
+        use CredentialsMode::*;
+        use ResponseType::*;
+        let base = [("Content-Length", "0"), ("X-Custom", "v"), ("Set-Cookie", "a=b"), ("Age", "1")];
+        assert_eq!(names(Basic, &base, Omit), ["age", "content-length", "x-custom"]);
+        assert_eq!(names(Cors, &base, Omit), ["content-length"]);
+        assert!(names(Opaque, &base, Omit).is_empty());
+        let star = [("X-Custom", "v"), ("Set-Cookie", "a"), ("Access-Control-Expose-Headers", "*")];
+        assert_eq!(names(Cors, &star, Omit), ["access-control-expose-headers", "x-custom"]);
+        assert!(names(Cors, &star, Include).is_empty());
+        let bad = [("X-Custom", "v"), ("Access-Control-Expose-Headers", "x-custom, no no")];
+        assert!(names(Cors, &bad, Omit).is_empty());
+        let listed = [("X-Custom", "v"), ("Set-Cookie", "a"), ("Access-Control-Expose-Headers", "X-CUSTOM,set-cookie")];
+        assert_eq!(names(Cors, &listed, Include), ["x-custom"]);
+    }
+}

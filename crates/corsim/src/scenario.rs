@@ -1,0 +1,377 @@
+//! Scenarios (`shared/scenarios/FORMAT.md`, format v1): a page's fetches
+//! against a scripted server, simulated step by step, and the verdict lines
+//! the format defines. Behind the `serde` feature.
+//!
+//! ```
+//! let line = r#"{"id":"demo","origin":"https://app.example","steps":[{"at_ms":0,"request":
+//!   {"url":"https://api.example/x","method":"GET","headers":[]}}],
+//!   "server":{"https://api.example/x":{"actual":{"status":200,"headers":[["Access-Control-Allow-Origin","*"]]}}}}"#;
+//! let scenario = corsim::scenario::Scenario::parse(line).unwrap();
+//! let verdict = scenario.simulate(None);
+//! assert_eq!(verdict.steps[0].result.kind, "cors");
+//! assert_eq!(verdict.steps[0].result.headers.as_deref(), Some(&["content-length".to_string()][..]));
+//! ```
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use serde_json::Value;
+use url::Url;
+
+use crate::console::reason_name;
+use crate::error::InputError;
+use crate::fetch::{run, Verdict};
+use crate::header_list::{isomorphic_decode, isomorphic_encode, HeaderList};
+use crate::origin::Origin;
+use crate::preflight::HttpRequest;
+use crate::preflight_cache::PreflightCache;
+use crate::profile::{Browser, Profile};
+use crate::request::{CredentialsMode, Mode, RedirectMode, RequestInit};
+use crate::response::HttpResponse;
+use crate::time::Timestamp;
+
+/// One scripted response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScriptedResponse {
+    /// Status code.
+    pub status: u16,
+    /// Headers, byte for byte, in order.
+    pub headers: HeaderList,
+}
+
+/// What the server answers for one URL.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ScriptedUrl {
+    /// The answer to a preflight (`OPTIONS` with `Access-Control-Request-Method`).
+    pub preflight: Option<ScriptedResponse>,
+    /// The answer to every other request.
+    pub actual: Option<ScriptedResponse>,
+}
+
+/// One fetch of a scenario.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioStep {
+    /// Milliseconds after the first step.
+    pub at_ms: u64,
+    /// The `fetch()` arguments.
+    pub request: RequestInit,
+}
+
+/// A scenario: a page, its fetches, and a scripted server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scenario {
+    /// Its id.
+    pub id: Option<String>,
+    /// The recording browser, e.g. `"Chromium 156.0.8078.73"`.
+    pub browser: Option<String>,
+    /// The page's origin.
+    pub origin: Origin,
+    /// The fetches, in order.
+    pub steps: Vec<ScenarioStep>,
+    /// The server, by URL.
+    pub server: HashMap<String, ScriptedUrl>,
+}
+
+/// The verdict for one step, in FORMAT.md's shape.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StepVerdict {
+    /// The requests the server received.
+    pub server_saw: Vec<SawRequest>,
+    /// What `fetch()` gave the page.
+    pub result: StepResult,
+    /// The browser's name for the CORS failure, or `null`.
+    pub cors_error: Option<String>,
+    /// The console messages.
+    pub console: Vec<String>,
+}
+
+/// A request as the recording server logs it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SawRequest {
+    /// Method.
+    pub method: String,
+    /// URL.
+    pub url: String,
+    /// `origin` and `access-control-request-*` headers, lower-case names.
+    pub headers: Vec<(String, String)>,
+}
+
+/// `result` of a step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StepResult {
+    /// `basic`, `cors`, `opaque`, `opaqueredirect` or `error`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// `response.status` (absent for errors).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// Readable header names (absent for errors).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub headers: Option<Vec<String>>,
+}
+
+/// The verdict line for a scenario.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ScenarioVerdict {
+    /// The scenario's id.
+    pub id: Option<String>,
+    /// One verdict per step.
+    pub steps: Vec<StepVerdict>,
+}
+
+/// The line for a scenario that could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ErrorLine {
+    /// The id, when it could be read.
+    pub id: Option<String>,
+    /// What is wrong, naming the field.
+    pub error: String,
+}
+
+impl Scenario {
+    /// Read one scenario line. The error names the field that is wrong.
+    pub fn parse(line: &str) -> Result<Scenario, (Option<String>, InputError)> {
+        let value: Value = serde_json::from_str(line)
+            .map_err(|e| (None, InputError::new("line", format!("not valid JSON: {e}"))))?;
+        let id = value.get("id").and_then(Value::as_str).map(str::to_owned);
+        Scenario::from_value(&value).map_err(|e| (id, e))
+    }
+
+    /// Read a scenario from a JSON value.
+    pub fn from_value(value: &Value) -> Result<Scenario, InputError> {
+        let obj = value.as_object().ok_or_else(|| InputError::new("line", "a scenario is a JSON object"))?;
+        let id = match obj.get("id") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(_) => return Err(InputError::new("id", "must be a string")),
+        };
+        let browser = match obj.get("browser") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(_) => return Err(InputError::new("browser", "must be a string")),
+        };
+        let origin_str = obj
+            .get("origin")
+            .ok_or_else(|| InputError::new("origin", "missing"))?
+            .as_str()
+            .ok_or_else(|| InputError::new("origin", "must be a string"))?;
+        let origin = Origin::parse(origin_str)?;
+        let steps_v = obj
+            .get("steps")
+            .ok_or_else(|| InputError::new("steps", "missing"))?
+            .as_array()
+            .ok_or_else(|| InputError::new("steps", "must be an array"))?;
+        let mut steps = Vec::with_capacity(steps_v.len());
+        for (i, s) in steps_v.iter().enumerate() {
+            steps.push(parse_step(s).map_err(|e| e.within(&format!("steps[{i}]")))?);
+        }
+        let mut server = HashMap::new();
+        match obj.get("server") {
+            None | Some(Value::Null) => {}
+            Some(Value::Object(map)) => {
+                for (url, spec) in map {
+                    let field = format!("server[{url:?}]");
+                    let spec = spec.as_object().ok_or_else(|| InputError::new(&field, "must be an object"))?;
+                    let mut scripted = ScriptedUrl::default();
+                    for (k, v) in spec {
+                        let parsed = parse_response(v).map_err(|e| e.within(&format!("{field}.{k}")))?;
+                        match k.as_str() {
+                            "preflight" => scripted.preflight = Some(parsed),
+                            "actual" => scripted.actual = Some(parsed),
+                            other => {
+                                return Err(InputError::new(
+                                    &field,
+                                    format!("unknown key {other:?} (expected \"preflight\" or \"actual\")"),
+                                ))
+                            }
+                        }
+                    }
+                    server.insert(server_key(url), scripted);
+                }
+            }
+            Some(_) => return Err(InputError::new("server", "must be an object keyed by URL")),
+        }
+        Ok(Scenario { id, browser, origin, steps, server })
+    }
+
+    /// The profile for this scenario: `profile` when given, else the one its
+    /// `browser` field names, else Chromium.
+    pub fn profile<'a>(&self, profile: Option<&'a Profile>) -> &'a Profile {
+        match profile {
+            Some(p) => p,
+            None => self
+                .browser
+                .as_deref()
+                .and_then(Browser::from_name)
+                .map(Browser::profile)
+                .unwrap_or(&Profile::CHROMIUM),
+        }
+    }
+
+    /// What the scripted server answers: the preflight answer for an
+    /// `OPTIONS` carrying `Access-Control-Request-Method`, the actual answer
+    /// otherwise, 404 for unlisted URLs; then the recording server's
+    /// `Content-Length: 0`.
+    pub fn answer(&self, request: &HttpRequest) -> HttpResponse {
+        let mut url = request.url.clone();
+        url.set_fragment(None);
+        let scripted = self.server.get(url.as_str());
+        let is_preflight = request.method == "OPTIONS" && request.headers.contains("access-control-request-method");
+        let chosen = scripted.and_then(|s| if is_preflight { s.preflight.as_ref() } else { s.actual.as_ref() });
+        let mut response = match chosen {
+            Some(r) => HttpResponse { status: r.status, headers: r.headers.clone() },
+            None => HttpResponse::new(404),
+        };
+        let no_length = (100..200).contains(&response.status) || response.status == 204 || response.status == 304;
+        if !no_length && !response.headers.contains("content-length") {
+            response.headers.append("Content-Length", "0");
+        }
+        response
+    }
+
+    /// Run every step against the scripted server, one preflight cache
+    /// shared across the steps, `at_ms` as the clock.
+    pub fn simulate(&self, profile: Option<&Profile>) -> ScenarioVerdict {
+        let profile = self.profile(profile);
+        let mut cache = PreflightCache::new();
+        let steps = self
+            .steps
+            .iter()
+            .map(|step| {
+                let now = Timestamp::from_millis(step.at_ms);
+                let verdict = run(profile, self.origin.clone(), &step.request, &mut cache, now, |r| self.answer(r));
+                step_verdict(profile, &verdict)
+            })
+            .collect();
+        ScenarioVerdict { id: self.id.clone(), steps }
+    }
+}
+
+/// The FORMAT.md verdict of one fetch.
+pub fn step_verdict(profile: &Profile, verdict: &Verdict) -> StepVerdict {
+    let server_saw = verdict
+        .requests
+        .iter()
+        .map(|r| {
+            let mut url = r.url.clone();
+            url.set_fragment(None);
+            SawRequest {
+                method: r.method.clone(),
+                url: url.as_str().to_owned(),
+                headers: crate::fetch::cors_request_headers(&r.headers),
+            }
+        })
+        .collect();
+    let (result, cors_error) = match &verdict.outcome {
+        Ok(r) => (
+            StepResult { kind: r.kind.to_string(), status: Some(r.status), headers: Some(r.headers.clone()) },
+            None,
+        ),
+        Err(f) => (StepResult { kind: "error".into(), status: None, headers: None }, reason_name(profile, f)),
+    };
+    StepVerdict { server_saw, result, cors_error, console: verdict.console.clone() }
+}
+
+fn server_key(url: &str) -> String {
+    match Url::parse(url) {
+        Ok(mut u) => {
+            u.set_fragment(None);
+            u.as_str().to_owned()
+        }
+        Err(_) => url.to_owned(),
+    }
+}
+
+fn parse_step(v: &Value) -> Result<ScenarioStep, InputError> {
+    let obj = v.as_object().ok_or_else(|| InputError::new("", "a step is an object"))?;
+    let at_ms = match obj.get("at_ms") {
+        None | Some(Value::Null) => 0,
+        Some(n) => n.as_u64().ok_or_else(|| InputError::new("at_ms", "must be a whole number of milliseconds ≥ 0"))?,
+    };
+    let request = obj.get("request").ok_or_else(|| InputError::new("request", "missing"))?;
+    let request = parse_request(request).map_err(|e| e.within("request"))?;
+    Ok(ScenarioStep { at_ms, request })
+}
+
+fn parse_request(v: &Value) -> Result<RequestInit, InputError> {
+    let obj = v.as_object().ok_or_else(|| InputError::new("", "must be an object"))?;
+    let url = obj
+        .get("url")
+        .ok_or_else(|| InputError::new("url", "missing"))?
+        .as_str()
+        .ok_or_else(|| InputError::new("url", "must be a string"))?
+        .to_owned();
+    let method = match obj.get("method") {
+        None | Some(Value::Null) => "GET".to_owned(),
+        Some(Value::String(s)) => s.clone(),
+        Some(_) => return Err(InputError::new("method", "must be a string")),
+    };
+    let headers = match obj.get("headers") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(h) => parse_header_pairs(h)?
+            .into_iter()
+            .map(|(n, v)| (isomorphic_decode(&n), isomorphic_decode(&v)))
+            .collect(),
+    };
+    let mode = match enum_field(obj, "mode", &["cors", "no-cors", "same-origin"])? {
+        Some("no-cors") => Mode::NoCors,
+        Some("same-origin") => Mode::SameOrigin,
+        _ => Mode::Cors,
+    };
+    let credentials = match enum_field(obj, "credentials", &["omit", "same-origin", "include"])? {
+        Some("omit") => CredentialsMode::Omit,
+        Some("include") => CredentialsMode::Include,
+        _ => CredentialsMode::SameOrigin,
+    };
+    let redirect = match enum_field(obj, "redirect", &["follow", "error", "manual"])? {
+        Some("error") => RedirectMode::Error,
+        Some("manual") => RedirectMode::Manual,
+        _ => RedirectMode::Follow,
+    };
+    Ok(RequestInit { url, method, headers, mode, credentials, redirect })
+}
+
+fn enum_field<'a>(
+    obj: &'a serde_json::Map<String, Value>,
+    key: &str,
+    allowed: &[&str],
+) -> Result<Option<&'a str>, InputError> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if allowed.contains(&s.as_str()) => Ok(Some(s.as_str())),
+        Some(other) => Err(InputError::new(key, format!("{other} is not one of {}", allowed.join(", ")))),
+    }
+}
+
+fn parse_response(v: &Value) -> Result<ScriptedResponse, InputError> {
+    let obj = v.as_object().ok_or_else(|| InputError::new("", "must be an object"))?;
+    let status = obj
+        .get("status")
+        .ok_or_else(|| InputError::new("status", "missing"))?
+        .as_u64()
+        .filter(|s| (100..=999).contains(s))
+        .ok_or_else(|| InputError::new("status", "must be a status code from 100 to 999"))?;
+    let headers = match obj.get("headers") {
+        None | Some(Value::Null) => HeaderList::new(),
+        Some(h) => parse_header_pairs(h)?.into_iter().map(|(n, v)| crate::Header::new(n, v)).collect(),
+    };
+    Ok(ScriptedResponse { status: status as u16, headers })
+}
+
+/// `[["Name", "value"], …]`, each string isomorphic (characters ≤ U+00FF).
+fn parse_header_pairs(v: &Value) -> Result<Vec<(Vec<u8>, Vec<u8>)>, InputError> {
+    let arr = v.as_array().ok_or_else(|| InputError::new("headers", "must be an array of [name, value] pairs"))?;
+    let mut out = Vec::with_capacity(arr.len());
+    for (i, pair) in arr.iter().enumerate() {
+        let field = format!("headers[{i}]");
+        let p = pair.as_array().filter(|p| p.len() == 2).ok_or_else(|| InputError::new(&field, "must be a [name, value] pair"))?;
+        let name = p[0].as_str().ok_or_else(|| InputError::new(format!("{field}[0]"), "the name must be a string"))?;
+        let value = p[1].as_str().ok_or_else(|| InputError::new(format!("{field}[1]"), "the value must be a string"))?;
+        let name = isomorphic_encode(name)
+            .ok_or_else(|| InputError::new(format!("{field}[0]"), "has a character above U+00FF (one character per byte)"))?;
+        let value = isomorphic_encode(value)
+            .ok_or_else(|| InputError::new(format!("{field}[1]"), "has a character above U+00FF (one character per byte)"))?;
+        out.push((name, value));
+    }
+    Ok(out)
+}

@@ -1,0 +1,1 @@
+//! Workspace-level integration tests for corsim; see the files under `tests/`.
