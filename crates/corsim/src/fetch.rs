@@ -285,7 +285,11 @@ impl Fetch {
     }
 
     /// Give the response to the request the last [`Action::Send`] asked for.
-    pub fn receive(&mut self, response: HttpResponse) {
+    ///
+    /// Header values are trimmed of leading and trailing spaces and tabs, as
+    /// the browser's HTTP parser does.
+    pub fn receive(&mut self, mut response: HttpResponse) {
+        response.headers.trim_values();
         self.pending = Some(response);
     }
 
@@ -521,7 +525,8 @@ impl Fetch {
         // A redirect's Location is parsed first: an unparsable one fails
         // before any CORS check.
         let location = if is_redirect_status(response.status) {
-            match response.headers.get_all("location").next() {
+            // An empty Location is no redirect at all.
+            match response.headers.get_all("location").next().filter(|v| !v.is_empty()) {
                 Some(raw) => {
                     let raw = isomorphic_decode(raw);
                     match self.current_url().join(&raw) {
@@ -582,7 +587,7 @@ impl Fetch {
         if has_credentials {
             let cross_origin = !self.origin.same_origin(&Origin::of_url(&location));
             if (req.mode == Mode::Cors && cross_origin) || self.tainting == Tainting::Cors {
-                self.url_list.push(location.clone());
+                // Chromium reports it at the redirecting URL, with an empty hint.
                 self.fail(cache, FailureKind::Cors(CorsErrorStatus::new(CorsError::RedirectContainsCredentials, "")));
                 return;
             }

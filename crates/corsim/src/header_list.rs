@@ -132,6 +132,17 @@ impl HeaderList {
         }
     }
 
+    /// Strip leading and trailing spaces and tabs from every value, as an
+    /// HTTP parser does with a field's optional whitespace.
+    pub fn trim_values(&mut self) {
+        for h in &mut self.entries {
+            let trimmed = trim_bytes(&h.value, is_http_tab_or_space);
+            if trimmed.len() != h.value.len() {
+                h.value = trimmed.to_vec();
+            }
+        }
+    }
+
     /// Combine headers of the same name into one (the first's position and
     /// name casing), values joined with `, `. This is what browsers do when a
     /// `Headers` object becomes a network request.
