@@ -1,0 +1,180 @@
+//! Invariants that hold for every input (proptest): nothing panics, verdicts
+//! are deterministic, `*` never shares a credentialed response, the
+//! preflight's header list is sorted, lower-case and unique, and no cache
+//! entry outlives its max-age or the profile's cap.
+
+use corsim::fetch::run;
+use corsim::preflight_cache::{max_age, CacheKey, CacheQuery, PreflightCache, PreflightResult};
+use corsim::{Browser, CredentialsMode, HttpResponse, Mode, Origin, RedirectMode, RequestInit, Timestamp};
+use proptest::prelude::*;
+
+fn any_byte_string(max: usize) -> impl Strategy<Value = String> {
+    prop::collection::vec(any::<u8>(), 0..max).prop_map(|b| b.into_iter().map(char::from).collect())
+}
+
+fn header_name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("Content-Type".to_string()),
+        Just("Accept".to_string()),
+        Just("Authorization".to_string()),
+        Just("Range".to_string()),
+        Just("X-Test".to_string()),
+        Just("x-test".to_string()),
+        Just("Cookie".to_string()),
+        Just("X-HTTP-Method-Override".to_string()),
+        "[A-Za-z-]{1,12}",
+        any_byte_string(8),
+    ]
+}
+
+fn header_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("application/json".to_string()),
+        Just("text/plain".to_string()),
+        Just("bytes=0-1".to_string()),
+        Just("*".to_string()),
+        Just("true".to_string()),
+        "[ -~]{0,20}",
+        any_byte_string(140),
+    ]
+}
+
+fn request() -> impl Strategy<Value = RequestInit> {
+    (
+        prop_oneof![
+            Just("http://127.0.0.1:8002/a".to_string()),
+            Just("http://127.0.0.1:8001/a".to_string()),
+            Just("https://[::1]/x".to_string()),
+            "[ -~]{0,30}",
+        ],
+        prop_oneof![Just("GET".to_string()), Just("put".to_string()), Just("PATCH".to_string()), "[A-Za-z(]{0,8}"],
+        prop::collection::vec((header_name(), header_value()), 0..5),
+        prop_oneof![Just(Mode::Cors), Just(Mode::NoCors), Just(Mode::SameOrigin)],
+        prop_oneof![Just(CredentialsMode::Omit), Just(CredentialsMode::SameOrigin), Just(CredentialsMode::Include)],
+        prop_oneof![Just(RedirectMode::Follow), Just(RedirectMode::Error), Just(RedirectMode::Manual)],
+    )
+        .prop_map(|(url, method, headers, mode, credentials, redirect)| RequestInit {
+            url,
+            method,
+            headers,
+            mode,
+            credentials,
+            redirect,
+        })
+}
+
+fn response() -> impl Strategy<Value = HttpResponse> {
+    (
+        prop_oneof![Just(200u16), Just(204), Just(302), Just(307), Just(404), 100u16..999],
+        prop::collection::vec(
+            (
+                prop_oneof![
+                    Just("Access-Control-Allow-Origin"),
+                    Just("Access-Control-Allow-Credentials"),
+                    Just("Access-Control-Allow-Methods"),
+                    Just("Access-Control-Allow-Headers"),
+                    Just("Access-Control-Expose-Headers"),
+                    Just("Access-Control-Max-Age"),
+                    Just("Location"),
+                    Just("X-Other"),
+                ],
+                prop_oneof![
+                    Just("*".to_string()),
+                    Just("http://127.0.0.1:8001".to_string()),
+                    Just("null".to_string()),
+                    Just("true".to_string()),
+                    Just("http://127.0.0.1:8003/b".to_string()),
+                    header_value(),
+                ],
+            ),
+            0..6,
+        ),
+    )
+        .prop_map(|(status, headers)| {
+            let mut r = HttpResponse::new(status);
+            for (n, v) in headers {
+                r.headers.append(n, v.chars().map(|c| c as u8).collect::<Vec<u8>>());
+            }
+            r
+        })
+}
+
+fn browser() -> impl Strategy<Value = Browser> {
+    prop_oneof![Just(Browser::Chromium), Just(Browser::Firefox), Just(Browser::WebKit), Just(Browser::Spec)]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// No input panics, and the same inputs give the same verdict.
+    #[test]
+    fn total_and_deterministic(b in browser(), init in request(), responses in prop::collection::vec(response(), 1..4), null_origin in any::<bool>()) {
+        let origin = if null_origin { Origin::Opaque } else { Origin::parse("http://127.0.0.1:8001").unwrap() };
+        let go = || {
+            let mut i = 0;
+            run(b.profile(), origin.clone(), &init, &mut PreflightCache::new(), Timestamp::ZERO, |_| {
+                let r = responses[i % responses.len()].clone();
+                i += 1;
+                r
+            })
+        };
+        let first = go();
+        prop_assert_eq!(&first, &go());
+        prop_assert!(first.requests.len() <= 2 * 21, "never more requests than the browser would send");
+    }
+
+    /// `Access-Control-Allow-Origin: *` never shares a credentialed response.
+    #[test]
+    fn wildcard_never_shares_with_credentials(b in browser(), method in prop_oneof![Just("GET"), Just("PUT")], extra in prop::collection::vec(response(), 0..1)) {
+        let init = RequestInit::get("http://127.0.0.1:8002/a").method(method).credentials(CredentialsMode::Include);
+        let origin = Origin::parse("http://127.0.0.1:8001").unwrap();
+        let verdict = run(b.profile(), origin, &init, &mut PreflightCache::new(), Timestamp::ZERO, |req| {
+            let mut r = extra.first().cloned().unwrap_or_else(|| HttpResponse::new(200));
+            r.headers.remove("access-control-allow-origin");
+            r.headers.remove("location");
+            r.headers.append("Access-Control-Allow-Origin", "*");
+            r.headers.append("Access-Control-Allow-Credentials", "true");
+            if req.is_preflight { r.headers.append("Access-Control-Allow-Methods", "*"); }
+            r
+        });
+        prop_assert!(verdict.outcome.is_err());
+    }
+
+    /// The preflight's Access-Control-Request-Headers is sorted, lower-case and unique.
+    #[test]
+    fn preflight_header_list_is_canonical(b in browser(), headers in prop::collection::vec((header_name(), header_value()), 0..8)) {
+        let mut init = RequestInit::get("http://127.0.0.1:8002/a").method("PUT");
+        init.headers = headers;
+        let origin = Origin::parse("http://127.0.0.1:8001").unwrap();
+        let verdict = run(b.profile(), origin, &init, &mut PreflightCache::new(), Timestamp::ZERO, |_| HttpResponse::new(500));
+        if let Some(pre) = verdict.requests.first().filter(|r| r.is_preflight) {
+            if let Some(acrh) = pre.headers.get("access-control-request-headers") {
+                let text = String::from_utf8_lossy(&acrh).into_owned();
+                let names: Vec<&str> = text.split(',').collect();
+                let mut canonical = names.clone();
+                canonical.sort();
+                canonical.dedup();
+                prop_assert_eq!(&names, &canonical);
+                prop_assert!(names.iter().all(|n| !n.is_empty() && *n == n.to_ascii_lowercase()));
+            }
+        }
+    }
+
+    /// No entry outlives its max-age or the profile's cap.
+    #[test]
+    fn entries_expire(b in browser(), value in prop_oneof![any_byte_string(12), "[0-9]{1,12}"], after_ms in 0u64..100_000_000) {
+        let profile = b.profile();
+        let secs = max_age(profile, Some(value.chars().map(|c| c as u8).collect::<Vec<u8>>().as_slice()));
+        let mut cache = PreflightCache::new();
+        let key = CacheKey { origin: "http://o".into(), url: "http://u/".into(), credentials: profile.cache.separate_credentials.then_some(false) };
+        let result = PreflightResult { methods: vec!["PUT".into()], headers: vec![], credentials: false, max_age_secs: secs };
+        cache.insert(profile, key.clone(), &result, Timestamp::ZERO);
+        let query = CacheQuery { method: "PUT", unsafe_headers: &[], credentials: false };
+        let hit = cache.lookup(profile, &key, &query, Timestamp::from_millis(after_ms)).is_ok();
+        if hit {
+            let secs = secs.unwrap_or(0);
+            prop_assert!(secs <= profile.max_age.cap_secs);
+            prop_assert!(after_ms < secs * 1000);
+        }
+    }
+}
