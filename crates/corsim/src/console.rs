@@ -10,18 +10,235 @@ use crate::response::{FilteredResponse, ResponseType};
 /// The browser's name for why a fetch failed, as the recordings hold it in
 /// `cors_error`: Chromium's `CorsError` name; `None` for failures the browser
 /// does not report as CORS errors.
-pub fn reason_name(profile: &Profile, failure: &Failure) -> Option<String> {
+///
+/// Firefox's name is the key of the message template it logged first
+/// (`CORSMissingAllowOrigin2`); WebKit has no names, so its name is the first
+/// message with the URLs and the page's origin replaced by `<url>` and
+/// `<origin>`, as the recordings hold it.
+pub fn reason_name(profile: &Profile, origin: &Origin, failure: &Failure) -> Option<String> {
     match profile.browser {
         Browser::Chromium | Browser::Spec => failure.cors_error().map(|s| s.error.name().to_owned()),
-        Browser::Firefox | Browser::WebKit => failure.cors_error().map(|s| s.error.name().to_owned()),
+        Browser::Firefox => firefox_key(failure).map(str::to_owned),
+        Browser::WebKit => {
+            let first = webkit(origin, failure).into_iter().next()?;
+            Some(webkit_anonymize(&first, origin, failure))
+        }
     }
 }
 
 /// The console messages for a fetch's outcome.
 pub fn messages(profile: &Profile, origin: &Origin, outcome: &Result<FilteredResponse, Failure>) -> Vec<String> {
-    match profile.browser {
-        Browser::Chromium | Browser::Spec | Browser::Firefox | Browser::WebKit => chromium(origin, outcome),
+    match (profile.browser, outcome) {
+        (Browser::Chromium | Browser::Spec, _) => chromium(origin, outcome),
+        (Browser::Firefox | Browser::WebKit, Ok(_)) => Vec::new(),
+        (Browser::Firefox, Err(f)) => firefox(origin, f),
+        (Browser::WebKit, Err(f)) => webkit(origin, f),
     }
+}
+
+/// A hint as Firefox and WebKit print it: the header's bytes read as UTF-8,
+/// invalid sequences replaced by U+FFFD.
+fn utf8_lossy(hint: &str) -> String {
+    let bytes: Vec<u8> = hint.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Firefox's message-template key for a failure.
+fn firefox_key(failure: &Failure) -> Option<&'static str> {
+    Some(match &failure.kind {
+        FailureKind::Cors(status) => match status.error {
+            CorsError::MissingAllowOriginHeader | CorsError::PreflightMissingAllowOriginHeader => "CORSMissingAllowOrigin2",
+            CorsError::MultipleAllowOriginValues | CorsError::PreflightMultipleAllowOriginValues => {
+                "CORSMultipleAllowOriginNotAllowed"
+            }
+            CorsError::InvalidAllowOriginValue
+            | CorsError::PreflightInvalidAllowOriginValue
+            | CorsError::AllowOriginMismatch
+            | CorsError::PreflightAllowOriginMismatch => "CORSAllowOriginNotMatchingOrigin",
+            CorsError::WildcardOriginNotAllowed | CorsError::PreflightWildcardOriginNotAllowed => {
+                "CORSNotSupportingCredentials"
+            }
+            CorsError::InvalidAllowCredentials | CorsError::PreflightInvalidAllowCredentials => {
+                "CORSMissingAllowCredentials"
+            }
+            CorsError::PreflightInvalidStatus => "CORSPreflightDidNotSucceed3",
+            CorsError::PreflightDisallowedRedirect => "CORSExternalRedirectNotAllowed",
+            CorsError::InvalidAllowMethodsPreflightResponse => "CORSInvalidAllowMethod",
+            CorsError::InvalidAllowHeadersPreflightResponse => "CORSInvalidAllowHeader",
+            CorsError::MethodDisallowedByPreflightResponse => "CORSMethodNotFound",
+            CorsError::HeaderDisallowedByPreflightResponse => "CORSMissingAllowHeaderFromPreflight2",
+            CorsError::RedirectContainsCredentials | CorsError::CorsDisabledScheme | CorsError::InvalidResponse => {
+                "CORSDidNotSucceed2"
+            }
+            CorsError::DisallowedByMode | CorsError::NoCorsRedirectModeNotFollow => return None,
+        },
+        FailureKind::TooManyRedirects
+        | FailureKind::RedirectToNonHttpScheme(_)
+        | FailureKind::InvalidRedirectLocation(_)
+        | FailureKind::RedirectWithCredentials(_)
+            if failure.url_list.len() > 1 || is_cross_origin_failure(failure) =>
+        {
+            "CORSDidNotSucceed2"
+        }
+        _ => return None,
+    })
+}
+
+/// Whether the fetch was under CORS when it failed (any URL cross-origin).
+fn is_cross_origin_failure(failure: &Failure) -> bool {
+    failure.status.is_some()
+}
+
+fn firefox(origin: &Origin, failure: &Failure) -> Vec<String> {
+    let url = failure.url.as_str();
+    let blocked = |reason: &str| {
+        format!("Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. (Reason: {reason}")
+    };
+    let did_not_succeed = blocked("CORS request did not succeed). Status code: (null).");
+    let status = failure.status.map(|s| s.to_string()).unwrap_or_else(|| "(null)".to_owned());
+    let first = match &failure.kind {
+        FailureKind::SameOriginModeRedirectedCrossOrigin(to) => {
+            return vec![format!("Security Error: Content at {origin}/ may not load data from {to}.")];
+        }
+        FailureKind::Cors(s) if s.error == CorsError::DisallowedByMode => {
+            return vec![format!("Security Error: Content at {origin}/ may not load data from {url}.")];
+        }
+        _ => match firefox_key(failure) {
+            None => return Vec::new(),
+            Some(key) => {
+                let hint = failure.cors_error().map(|s| utf8_lossy(&s.failed_parameter)).unwrap_or_default();
+                match key {
+                    "CORSMissingAllowOrigin2" => blocked(&format!("CORS header ‘Access-Control-Allow-Origin’ missing). Status code: {status}.")),
+                    "CORSMultipleAllowOriginNotAllowed" => blocked("Multiple CORS header ‘Access-Control-Allow-Origin’ not allowed)."),
+                    "CORSAllowOriginNotMatchingOrigin" => blocked(&format!("CORS header ‘Access-Control-Allow-Origin’ does not match ‘{hint}’).")),
+                    "CORSNotSupportingCredentials" => format!(
+                        "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ‘{url}’. (Reason: Credential is not supported if the CORS header ‘Access-Control-Allow-Origin’ is ‘*’)."
+                    ),
+                    "CORSMissingAllowCredentials" => blocked("expected ‘true’ in CORS header ‘Access-Control-Allow-Credentials’)."),
+                    "CORSPreflightDidNotSucceed3" => blocked(&format!("CORS preflight response did not succeed). Status code: {status}.")),
+                    "CORSExternalRedirectNotAllowed" => blocked("CORS request external redirect not allowed)."),
+                    "CORSInvalidAllowMethod" => blocked(&format!("invalid token ‘{hint}’ in CORS header ‘Access-Control-Allow-Methods’).")),
+                    "CORSInvalidAllowHeader" => blocked(&format!("invalid token ‘{hint}’ in CORS header ‘Access-Control-Allow-Headers’).")),
+                    "CORSMethodNotFound" => blocked("Did not find method in CORS header ‘Access-Control-Allow-Methods’)."),
+                    "CORSMissingAllowHeaderFromPreflight2" => blocked(&format!(
+                        "header ‘{hint}’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response)."
+                    )),
+                    _ => return vec![did_not_succeed],
+                }
+            }
+        },
+    };
+    let mut out = vec![first];
+    // The request itself then fails too when the preflight failed or a
+    // followed redirect was refused.
+    if failure.preflight || (failure.redirect_location.is_some() && failure.redirect == crate::request::RedirectMode::Follow) {
+        out.push(did_not_succeed);
+    }
+    out
+}
+
+fn webkit(origin: &Origin, failure: &Failure) -> Vec<String> {
+    let url = failure.url.as_str();
+    let access_checks = format!("Fetch API cannot load {url} due to access control checks.");
+    let request_origin = if failure.url_list.len() > 1 && failure.tainted { "null".to_owned() } else { origin.to_string() };
+    let status = failure.status.map(|s| s.to_string()).unwrap_or_default();
+    let hint = failure.cors_error().map(|s| latin1_of_utf8(&utf8_lossy(&s.failed_parameter))).unwrap_or_default();
+    let inner = match &failure.kind {
+        FailureKind::TypeError(_) => return Vec::new(),
+        FailureKind::Cors(s) => match s.error {
+            CorsError::DisallowedByMode => return vec![format!("Fetch API cannot load {url}.")],
+            CorsError::NoCorsRedirectModeNotFollow => {
+                return vec![
+                    "No-Cors mode requires follow redirect mode".to_owned(),
+                    "Not allowed to request resource".to_owned(),
+                    access_checks,
+                ]
+            }
+            CorsError::MissingAllowOriginHeader
+            | CorsError::PreflightMissingAllowOriginHeader
+            | CorsError::InvalidAllowOriginValue
+            | CorsError::PreflightInvalidAllowOriginValue
+            | CorsError::AllowOriginMismatch
+            | CorsError::PreflightAllowOriginMismatch => {
+                format!("Origin {request_origin} is not allowed by Access-Control-Allow-Origin. Status code: {status}")
+            }
+            CorsError::MultipleAllowOriginValues | CorsError::PreflightMultipleAllowOriginValues => {
+                "Access-Control-Allow-Origin cannot contain more than one origin.".to_owned()
+            }
+            CorsError::WildcardOriginNotAllowed | CorsError::PreflightWildcardOriginNotAllowed => {
+                "Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true.".to_owned()
+            }
+            CorsError::InvalidAllowCredentials | CorsError::PreflightInvalidAllowCredentials => {
+                "Credentials flag is true, but Access-Control-Allow-Credentials is not \"true\".".to_owned()
+            }
+            CorsError::PreflightInvalidStatus | CorsError::PreflightDisallowedRedirect => {
+                format!("Preflight response is not successful. Status code: {status}")
+            }
+            CorsError::InvalidAllowMethodsPreflightResponse => {
+                format!("Header Access-Control-Allow-Methods has an invalid value: {hint}")
+            }
+            CorsError::InvalidAllowHeadersPreflightResponse => {
+                format!("Header Access-Control-Allow-Headers has an invalid value: {hint}")
+            }
+            CorsError::MethodDisallowedByPreflightResponse => {
+                format!("Method {hint} is not allowed by Access-Control-Allow-Methods.")
+            }
+            CorsError::HeaderDisallowedByPreflightResponse => {
+                format!("Request header field {hint} is not allowed by Access-Control-Allow-Headers.")
+            }
+            CorsError::RedirectContainsCredentials => {
+                let to = failure.redirect_location.clone().unwrap_or_default();
+                format!("redirection URL {to} has credentials")
+            }
+            CorsError::CorsDisabledScheme | CorsError::InvalidResponse => {
+                "not allowed to follow a cross-origin CORS redirection with non CORS scheme".to_owned()
+            }
+        },
+        FailureKind::RedirectToNonHttpScheme(_) | FailureKind::InvalidRedirectLocation(_) => {
+            "not allowed to follow a cross-origin CORS redirection with non CORS scheme".to_owned()
+        }
+        FailureKind::RedirectModeError => {
+            return vec![format!("Not allowed to follow a redirection while loading {url}"), access_checks]
+        }
+        FailureKind::TooManyRedirects => {
+            return vec!["Load cannot follow more than 20 redirections".to_owned(), access_checks]
+        }
+        FailureKind::SameOriginModeRedirectedCrossOrigin(to) => {
+            return vec![
+                format!("Unsafe attempt to load URL {to} from origin {origin}. Domains, protocols and ports must match."),
+                format!("Fetch API cannot load {to} due to access control checks."),
+            ]
+        }
+        FailureKind::RedirectWithCredentials(_) | FailureKind::SchemeNotHttp(_) => return Vec::new(),
+    };
+    let first = match (&failure.redirect_location, failure.preflight) {
+        (Some(to), false) => format!("Cross-origin redirection to {to} denied by Cross-Origin Resource Sharing policy: {inner}"),
+        _ => inner,
+    };
+    vec![first, access_checks]
+}
+
+/// WebKit's text as the recordings hold it: its UTF-8 bytes shown one
+/// character per byte.
+fn latin1_of_utf8(s: &str) -> String {
+    s.bytes().map(char::from).collect()
+}
+
+/// Replace the fetch's URLs with `<url>` and the page's origin with `<origin>`.
+fn webkit_anonymize(message: &str, origin: &Origin, failure: &Failure) -> String {
+    let mut urls: Vec<String> = failure.url_list.iter().map(|u| u.as_str().to_owned()).collect();
+    if let Some(to) = &failure.redirect_location {
+        urls.push(to.clone());
+        if let Some(joined) = failure.url.join(to).ok() {
+            urls.push(joined.as_str().to_owned());
+        }
+    }
+    urls.sort_by_key(|u| std::cmp::Reverse(u.len()));
+    let mut out = message.to_owned();
+    for u in urls.iter().filter(|u| !u.is_empty()) {
+        out = out.replace(u.as_str(), "<url>");
+    }
+    out.replace(origin.serialize(), "<origin>")
 }
 
 fn chromium(origin: &Origin, outcome: &Result<FilteredResponse, Failure>) -> Vec<String> {

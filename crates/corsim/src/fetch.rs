@@ -164,6 +164,19 @@ pub struct Failure {
     pub url: Url,
     /// The URL script asked for, when a redirect led elsewhere.
     pub redirected_from: Option<Url>,
+    /// The status of the response that failed, when one did.
+    pub status: Option<u16>,
+    /// The `Location` (as sent) of the redirect being followed when it
+    /// failed, when it was one.
+    pub redirect_location: Option<String>,
+    /// Whether it failed while judging a preflight.
+    pub preflight: bool,
+    /// Every URL of the fetch so far (the first is the one script asked for).
+    pub url_list: Vec<Url>,
+    /// The request's redirect mode.
+    pub redirect: RedirectMode,
+    /// Whether the request's origin was serialized as `null` (redirect-tainted).
+    pub tainted: bool,
 }
 
 impl Failure {
@@ -229,6 +242,8 @@ pub struct Fetch {
     requests: Vec<HttpRequest>,
     events: Vec<Event>,
     pending: Option<HttpResponse>,
+    last_status: Option<u16>,
+    failing_location: Option<String>,
 }
 
 impl Fetch {
@@ -254,6 +269,8 @@ impl Fetch {
             requests: Vec::new(),
             events: Vec::new(),
             pending: None,
+            last_status: None,
+            failing_location: None,
         };
         match built {
             Ok(request) => {
@@ -264,11 +281,18 @@ impl Fetch {
             }
             Err(type_error) => {
                 let url = fetch.url_list.first().cloned().unwrap_or_else(blank_url);
-                fetch.state = State::Done(Box::new(fetch.verdict(Err(Failure {
+                let failure = Failure {
                     kind: FailureKind::TypeError(type_error),
+                    url_list: vec![url.clone()],
                     url,
                     redirected_from: None,
-                }))));
+                    status: None,
+                    redirect_location: None,
+                    preflight: false,
+                    redirect: init.redirect,
+                    tainted: false,
+                };
+                fetch.state = State::Done(Box::new(fetch.verdict(Err(failure))));
             }
         }
         fetch
@@ -309,6 +333,7 @@ impl Fetch {
                         return self.resend();
                     };
                     let unsafe_names = unsafe_names.clone();
+                    self.last_status = Some(response.status);
                     if let Some(action) = self.on_preflight_response(cache, now, response, unsafe_names) {
                         return action;
                     }
@@ -317,6 +342,7 @@ impl Fetch {
                     let Some(response) = self.pending.take() else {
                         return self.resend();
                     };
+                    self.last_status = Some(response.status);
                     self.on_response(cache, response);
                 }
             }
@@ -330,6 +356,12 @@ impl Fetch {
                 kind: FailureKind::SchemeNotHttp(String::new()),
                 url: self.current_url().clone(),
                 redirected_from: None,
+                status: None,
+                redirect_location: None,
+                preflight: false,
+                url_list: self.url_list.clone(),
+                redirect: self.request.as_ref().map(|r| r.redirect).unwrap_or_default(),
+                tainted: self.redirect_tainted,
             }))),
         }
     }
@@ -522,26 +554,23 @@ impl Fetch {
     fn on_response(&mut self, cache: &mut PreflightCache, response: HttpResponse) {
         self.events.push(Event::Received { index: self.requests.len() - 1, status: response.status });
         let req = self.req().clone();
-        // A redirect's Location is parsed first: an unparsable one fails
-        // before any CORS check.
-        let location = if is_redirect_status(response.status) {
+        // A redirect's Location, as sent.
+        let raw_location = if is_redirect_status(response.status) {
             // An empty Location is no redirect at all.
-            match response.headers.get_all("location").next().filter(|v| !v.is_empty()) {
-                Some(raw) => {
-                    let raw = isomorphic_decode(raw);
-                    match self.current_url().join(&raw) {
-                        Ok(u) => Some(u),
-                        Err(_) => {
-                            self.fail(cache, FailureKind::InvalidRedirectLocation(raw));
-                            return;
-                        }
-                    }
-                }
-                None => None,
-            }
+            response.headers.get_all("location").next().filter(|v| !v.is_empty()).map(isomorphic_decode)
         } else {
             None
         };
+        self.failing_location.clone_from(&raw_location);
+        let parsed = raw_location.as_ref().map(|raw| self.current_url().join(raw));
+        // Chromium and Firefox fail an unparsable Location before any CORS
+        // check; WebKit checks CORS first.
+        if self.profile.location_parsed_before_cors_check {
+            if let (Some(Err(_)), Some(raw)) = (&parsed, &raw_location) {
+                self.fail(cache, FailureKind::InvalidRedirectLocation(raw.clone()));
+                return;
+            }
+        }
         // The CORS check, on every response while tainting is cors.
         if self.tainting == Tainting::Cors {
             if let Err(status) =
@@ -552,6 +581,14 @@ impl Fetch {
             }
             self.events.push(Event::Passed { check: Check::Cors });
         }
+        let location = match (parsed, raw_location) {
+            (Some(Ok(url)), _) => Some(url),
+            (Some(Err(_)), Some(raw)) if req.redirect == RedirectMode::Follow => {
+                self.fail(cache, FailureKind::InvalidRedirectLocation(raw));
+                return;
+            }
+            _ => None,
+        };
         let Some(location) = location else {
             self.finish(response);
             return;
@@ -624,6 +661,7 @@ impl Fetch {
             tainted: self.redirect_tainted,
         });
         self.url_list.push(location);
+        self.failing_location = None;
         self.state = State::Route;
     }
 
@@ -647,7 +685,18 @@ impl Fetch {
         }
         let url = self.current_url().clone();
         let redirected_from = (self.url_list.len() > 1).then(|| self.url_list[0].clone());
-        let verdict = self.verdict(Err(Failure { kind, url, redirected_from }));
+        let failure = Failure {
+            kind,
+            url,
+            redirected_from,
+            status: self.last_status,
+            redirect_location: self.failing_location.take(),
+            preflight: matches!(self.state, State::AwaitPreflight { .. }),
+            url_list: self.url_list.clone(),
+            redirect: self.request.as_ref().map(|r| r.redirect).unwrap_or_default(),
+            tainted: self.redirect_tainted,
+        };
+        let verdict = self.verdict(Err(failure));
         self.state = State::Done(Box::new(verdict));
     }
 

@@ -56,17 +56,11 @@ pub fn preflight_request(
         }
     };
     match profile.browser {
-        // Chromium: Accept, the Access-Control-Request-* pair, then Origin.
-        Browser::Chromium | Browser::Spec => {
+        // Chromium and Firefox: Accept, the Access-Control-Request-* pair, then Origin.
+        Browser::Chromium | Browser::Spec | Browser::Firefox => {
             headers.append("Accept", "*/*");
             push_acr(&mut headers);
             headers.append("Origin", serialized_origin.as_bytes());
-        }
-        // Firefox: the Access-Control-Request-* pair after Origin.
-        Browser::Firefox => {
-            headers.append("Accept", "*/*");
-            headers.append("Origin", serialized_origin.as_bytes());
-            push_acr(&mut headers);
         }
         // WebKit: Origin, then the pair; no Accept.
         Browser::WebKit => {

@@ -171,6 +171,9 @@ pub struct Profile {
     pub cache: CacheRules,
     /// Redirects followed before failing.
     pub redirect_limit: u32,
+    /// Whether an unparsable redirect `Location` fails before the CORS check
+    /// of the redirect response (Chromium, Firefox) or after it (WebKit).
+    pub location_parsed_before_cors_check: bool,
     /// Response headers script may read on a `cors` response besides the
     /// standard's safelist (WebKit: `Accept`).
     pub extra_safelisted_response_headers: &'static [&'static str],
@@ -206,6 +209,7 @@ impl Profile {
             clear_on_network_error: false,
             key_on_tainted_origin: false,
         },
+        location_parsed_before_cors_check: true,
         redirect_limit: 20,
         extra_safelisted_response_headers: &[],
     };
@@ -234,6 +238,7 @@ impl Profile {
             clear_on_network_error: true,
             key_on_tainted_origin: true,
         },
+        location_parsed_before_cors_check: false,
         redirect_limit: 20,
         extra_safelisted_response_headers: &[],
     };
@@ -262,6 +267,7 @@ impl Profile {
             clear_on_network_error: true,
             key_on_tainted_origin: false,
         },
+        location_parsed_before_cors_check: true,
         redirect_limit: 20,
         extra_safelisted_response_headers: &[],
     };
@@ -296,6 +302,7 @@ impl Profile {
             clear_on_network_error: false,
             key_on_tainted_origin: false,
         },
+        location_parsed_before_cors_check: false,
         redirect_limit: 20,
         extra_safelisted_response_headers: &["accept"],
     };

@@ -240,7 +240,7 @@ impl Scenario {
             .map(|step| {
                 let now = Timestamp::from_millis(step.at_ms);
                 let verdict = run(profile, self.origin.clone(), &step.request, &mut cache, now, |r| self.answer(r));
-                step_verdict(profile, &verdict)
+                step_verdict(profile, &self.origin, &verdict)
             })
             .collect();
         ScenarioVerdict { id: self.id.clone(), steps }
@@ -248,7 +248,7 @@ impl Scenario {
 }
 
 /// The FORMAT.md verdict of one fetch.
-pub fn step_verdict(profile: &Profile, verdict: &Verdict) -> StepVerdict {
+pub fn step_verdict(profile: &Profile, origin: &Origin, verdict: &Verdict) -> StepVerdict {
     let server_saw = verdict
         .requests
         .iter()
@@ -267,7 +267,7 @@ pub fn step_verdict(profile: &Profile, verdict: &Verdict) -> StepVerdict {
             StepResult { kind: r.kind.to_string(), status: Some(r.status), headers: Some(r.headers.clone()) },
             None,
         ),
-        Err(f) => (StepResult { kind: "error".into(), status: None, headers: None }, reason_name(profile, f)),
+        Err(f) => (StepResult { kind: "error".into(), status: None, headers: None }, reason_name(profile, origin, f)),
     };
     StepVerdict { server_saw, result, cors_error, console: verdict.console.clone() }
 }
