@@ -20,6 +20,9 @@ pub fn reason_name(profile: &Profile, origin: &Origin, failure: &Failure) -> Opt
         Browser::Chromium | Browser::Spec => failure.cors_error().map(|s| s.error.name().to_owned()),
         Browser::Firefox => firefox_key(failure).map(str::to_owned),
         Browser::WebKit => {
+            if failure.cors_error().is_some_and(|s| s.error == CorsError::DisallowedByMode) {
+                return None;
+            }
             let first = webkit(origin, failure).into_iter().next()?;
             Some(webkit_anonymize(&first, origin, failure))
         }
@@ -187,8 +190,7 @@ fn webkit(origin: &Origin, failure: &Failure) -> Vec<String> {
                 format!("Request header field {hint} is not allowed by Access-Control-Allow-Headers.")
             }
             CorsError::RedirectContainsCredentials => {
-                let to = failure.redirect_location.clone().unwrap_or_default();
-                format!("redirection URL {to} has credentials")
+                format!("redirection URL {} has credentials", webkit_location(failure).unwrap_or_default())
             }
             CorsError::CorsDisabledScheme | CorsError::InvalidResponse => {
                 "not allowed to follow a cross-origin CORS redirection with non CORS scheme".to_owned()
@@ -211,11 +213,18 @@ fn webkit(origin: &Origin, failure: &Failure) -> Vec<String> {
         }
         FailureKind::RedirectWithCredentials(_) | FailureKind::SchemeNotHttp(_) => return Vec::new(),
     };
-    let first = match (&failure.redirect_location, failure.preflight) {
+    let first = match (webkit_location(failure), failure.preflight) {
         (Some(to), false) => format!("Cross-origin redirection to {to} denied by Cross-Origin Resource Sharing policy: {inner}"),
         _ => inner,
     };
     vec![first, access_checks]
+}
+
+/// The redirect target as WebKit prints it: resolved when it parses, as sent
+/// otherwise.
+fn webkit_location(failure: &Failure) -> Option<String> {
+    let raw = failure.redirect_location.as_ref()?;
+    Some(failure.url.join(raw).map(|u| u.as_str().to_owned()).unwrap_or_else(|_| raw.clone()))
 }
 
 /// WebKit's text as the recordings hold it: its UTF-8 bytes shown one
@@ -227,12 +236,7 @@ fn latin1_of_utf8(s: &str) -> String {
 /// Replace the fetch's URLs with `<url>` and the page's origin with `<origin>`.
 fn webkit_anonymize(message: &str, origin: &Origin, failure: &Failure) -> String {
     let mut urls: Vec<String> = failure.url_list.iter().map(|u| u.as_str().to_owned()).collect();
-    if let Some(to) = &failure.redirect_location {
-        urls.push(to.clone());
-        if let Some(joined) = failure.url.join(to).ok() {
-            urls.push(joined.as_str().to_owned());
-        }
-    }
+    urls.extend(webkit_location(failure));
     urls.sort_by_key(|u| std::cmp::Reverse(u.len()));
     let mut out = message.to_owned();
     for u in urls.iter().filter(|u| !u.is_empty()) {

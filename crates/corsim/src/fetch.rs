@@ -42,7 +42,7 @@ use crate::method;
 use crate::origin::Origin;
 use crate::preflight::{check_preflight_response, preflight_request, HttpRequest, PreflightFor};
 use crate::preflight_cache::{CacheKey, CacheMiss, CacheQuery, PreflightCache};
-use crate::profile::{Browser, Profile};
+use crate::profile::{Browser, EmptyLocation, Profile};
 use crate::request::{CredentialsMode, DroppedHeader, Mode, RedirectMode, Request, RequestInit};
 use crate::request_header::cors_unsafe_request_header_names;
 use crate::response::{is_redirect_status, readable_header_names, FilteredResponse, HttpResponse, ResponseType};
@@ -384,6 +384,15 @@ impl Fetch {
         }
     }
 
+    /// The origin a preflight sends and is checked against.
+    fn preflight_origin(&self) -> String {
+        if self.profile.preflight_origin_untainted {
+            self.origin.serialize().to_owned()
+        } else {
+            self.serialized_origin()
+        }
+    }
+
     fn cache_key(&self) -> CacheKey {
         let rules = &self.profile.cache;
         CacheKey {
@@ -461,7 +470,7 @@ impl Fetch {
             }
         }
         let preflight =
-            preflight_request(&self.profile, &url, &req.method, &unsafe_names, &self.serialized_origin());
+            preflight_request(&self.profile, &url, &req.method, &unsafe_names, &self.preflight_origin());
         self.state = State::AwaitPreflight { unsafe_names };
         Some(self.send(preflight))
     }
@@ -520,7 +529,7 @@ impl Fetch {
             self.fail(cache, FailureKind::Cors(CorsErrorStatus::new(CorsError::PreflightDisallowedRedirect, "")));
             return None;
         }
-        let serialized_origin = self.serialized_origin();
+        let serialized_origin = self.preflight_origin();
         let judged = check_preflight_response(
             &self.profile,
             &PreflightFor {
@@ -555,20 +564,39 @@ impl Fetch {
         self.events.push(Event::Received { index: self.requests.len() - 1, status: response.status });
         let req = self.req().clone();
         // A redirect's Location, as sent.
-        let raw_location = if is_redirect_status(response.status) {
-            // An empty Location is no redirect at all.
-            response.headers.get_all("location").next().filter(|v| !v.is_empty()).map(isomorphic_decode)
+        let mut raw_location = if is_redirect_status(response.status) {
+            response.headers.get_all("location").next().map(isomorphic_decode)
         } else {
             None
         };
+        if raw_location.as_deref() == Some("") {
+            match self.profile.empty_location {
+                EmptyLocation::NotARedirect => raw_location = None,
+                EmptyLocation::SameUrl => {}
+                EmptyLocation::NetworkError => {
+                    self.fail(cache, FailureKind::InvalidRedirectLocation(String::new()));
+                    return;
+                }
+            }
+        }
         self.failing_location.clone_from(&raw_location);
         let parsed = raw_location.as_ref().map(|raw| self.current_url().join(raw));
         // Chromium and Firefox fail an unparsable Location before any CORS
-        // check; WebKit checks CORS first.
-        if self.profile.location_parsed_before_cors_check {
-            if let (Some(Err(_)), Some(raw)) = (&parsed, &raw_location) {
-                self.fail(cache, FailureKind::InvalidRedirectLocation(raw.clone()));
-                return;
+        // check, Firefox a non-HTTP(S) one too; WebKit checks CORS first.
+        if let (Some(parsed), Some(raw)) = (&parsed, &raw_location) {
+            match parsed {
+                Err(_) if self.profile.location_parsed_before_cors_check => {
+                    self.fail(cache, FailureKind::InvalidRedirectLocation(raw.clone()));
+                    return;
+                }
+                Ok(u) if self.profile.redirect_scheme_checked_before_cors_check
+                    && req.redirect == RedirectMode::Follow
+                    && !matches!(u.scheme(), "http" | "https") =>
+                {
+                    self.fail(cache, FailureKind::RedirectToNonHttpScheme(u.as_str().to_owned()));
+                    return;
+                }
+                _ => {}
             }
         }
         // The CORS check, on every response while tainting is cors.
@@ -628,7 +656,7 @@ impl Fetch {
                 self.fail(cache, FailureKind::Cors(CorsErrorStatus::new(CorsError::RedirectContainsCredentials, "")));
                 return;
             }
-            if self.profile.browser != Browser::Spec {
+            if self.profile.same_origin_userinfo_redirect_fails {
                 self.fail(cache, FailureKind::RedirectWithCredentials(location.as_str().to_owned()));
                 return;
             }

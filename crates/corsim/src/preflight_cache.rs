@@ -11,7 +11,6 @@
 use std::collections::BTreeMap;
 
 use crate::header_list::isomorphic_decode;
-use crate::method;
 use crate::profile::{CacheRules, Eviction, Profile};
 use crate::time::Timestamp;
 
@@ -308,8 +307,8 @@ fn entry_allows(profile: &Profile, entry: &CacheEntry, q: &CacheQuery<'_>, now: 
     }
     let live = |t: &&CachedToken| t.expires > now;
     // `*` acts as a wildcard only for an uncredentialed entry and request.
-    let wildcard_ok = !entry.credentials && !q.credentials;
-    let method_ok = method::is_cors_safelisted(q.method)
+    let wildcard_ok = !entry.credentials && !q.credentials && !profile.cache_wildcard_literal;
+    let method_ok = profile.cache_exempt_methods.contains(&q.method)
         || entry.methods.iter().filter(live).any(|t| t.token == q.method || (wildcard_ok && t.token == "*"));
     if !method_ok {
         return Err(CacheMiss::Method(q.method.to_owned()));

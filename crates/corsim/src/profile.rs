@@ -124,6 +124,18 @@ pub enum Eviction {
     LeastRecentlyUsed,
 }
 
+/// What a redirect status with an empty `Location` does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EmptyLocation {
+    /// It is no redirect: the response is returned as is (Chromium).
+    NotARedirect,
+    /// It redirects to the same URL, so it loops until the redirect limit
+    /// (the standard, Firefox).
+    SameUrl,
+    /// A network error (WebKit).
+    NetworkError,
+}
+
 /// Which check of a preflight response is reported first when several fail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PreflightOrder {
@@ -174,6 +186,27 @@ pub struct Profile {
     /// Whether an unparsable redirect `Location` fails before the CORS check
     /// of the redirect response (Chromium, Firefox) or after it (WebKit).
     pub location_parsed_before_cors_check: bool,
+    /// Whether an unparsable or non-HTTP(S) redirect `Location` fails before
+    /// the CORS check of the redirect response (Firefox).
+    pub redirect_scheme_checked_before_cors_check: bool,
+    /// What an empty `Location` on a redirect status does.
+    pub empty_location: EmptyLocation,
+    /// Whether a redirect to a same-origin URL with a username or password
+    /// fails (Chromium) rather than being followed.
+    pub same_origin_userinfo_redirect_fails: bool,
+    /// Whether headers with the same name are combined into one before the
+    /// safelist checks (Chromium, WebKit) or checked one by one (Firefox).
+    pub combine_request_headers: bool,
+    /// Whether `Access-Control-Request-Headers` lists each name once.
+    pub unique_preflight_header_names: bool,
+    /// Whether a preflight after a cross-origin redirect still sends and
+    /// checks the page's own origin rather than `null` (Firefox).
+    pub preflight_origin_untainted: bool,
+    /// Methods a cached entry never needs to list (Firefox: not `HEAD`).
+    pub cache_exempt_methods: &'static [&'static str],
+    /// Whether a cached `*` is only the literal token `*` (Firefox), never a
+    /// wildcard.
+    pub cache_wildcard_literal: bool,
     /// Response headers script may read on a `cors` response besides the
     /// standard's safelist (WebKit: `Accept`).
     pub extra_safelisted_response_headers: &'static [&'static str],
@@ -210,6 +243,14 @@ impl Profile {
             key_on_tainted_origin: false,
         },
         location_parsed_before_cors_check: true,
+        redirect_scheme_checked_before_cors_check: false,
+        empty_location: EmptyLocation::NotARedirect,
+        same_origin_userinfo_redirect_fails: true,
+        combine_request_headers: true,
+        unique_preflight_header_names: true,
+        preflight_origin_untainted: false,
+        cache_exempt_methods: &["GET", "HEAD", "POST"],
+        cache_wildcard_literal: false,
         redirect_limit: 20,
         extra_safelisted_response_headers: &[],
     };
@@ -239,6 +280,14 @@ impl Profile {
             key_on_tainted_origin: true,
         },
         location_parsed_before_cors_check: false,
+        redirect_scheme_checked_before_cors_check: false,
+        empty_location: EmptyLocation::SameUrl,
+        same_origin_userinfo_redirect_fails: false,
+        combine_request_headers: false,
+        unique_preflight_header_names: true,
+        preflight_origin_untainted: false,
+        cache_exempt_methods: &["GET", "HEAD", "POST"],
+        cache_wildcard_literal: false,
         redirect_limit: 20,
         extra_safelisted_response_headers: &[],
     };
@@ -250,7 +299,7 @@ impl Profile {
         client_hints_safelisted: false,
         accept_ascii_only: true,
         range_unit_case_sensitive: true,
-        safelist_total_limit: Some(1024),
+        safelist_total_limit: None,
         authorization_covered_by_wildcard: true,
         list_trim: ListTrim::TabOrSpace,
         preflight_order: PreflightOrder::StatusThenAccess,
@@ -268,6 +317,14 @@ impl Profile {
             key_on_tainted_origin: false,
         },
         location_parsed_before_cors_check: true,
+        redirect_scheme_checked_before_cors_check: true,
+        empty_location: EmptyLocation::SameUrl,
+        same_origin_userinfo_redirect_fails: false,
+        combine_request_headers: false,
+        unique_preflight_header_names: false,
+        preflight_origin_untainted: true,
+        cache_exempt_methods: &["GET", "POST"],
+        cache_wildcard_literal: true,
         redirect_limit: 20,
         extra_safelisted_response_headers: &[],
     };
@@ -303,6 +360,14 @@ impl Profile {
             key_on_tainted_origin: false,
         },
         location_parsed_before_cors_check: false,
+        redirect_scheme_checked_before_cors_check: false,
+        empty_location: EmptyLocation::NetworkError,
+        same_origin_userinfo_redirect_fails: false,
+        combine_request_headers: true,
+        unique_preflight_header_names: true,
+        preflight_origin_untainted: false,
+        cache_exempt_methods: &["GET", "HEAD", "POST"],
+        cache_wildcard_literal: false,
         redirect_limit: 20,
         extra_safelisted_response_headers: &["accept"],
     };

@@ -251,7 +251,7 @@ impl Request {
         Ok(Request {
             url,
             method,
-            headers: list.combined(),
+            headers: if profile.combine_request_headers { list.combined() } else { list },
             mode: init.mode,
             credentials: init.credentials,
             redirect: init.redirect,

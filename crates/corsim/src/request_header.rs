@@ -221,7 +221,9 @@ pub fn cors_unsafe_request_header_names(profile: &Profile, headers: &HeaderList)
         unsafe_names.extend(potentially_unsafe);
     }
     unsafe_names.sort();
-    unsafe_names.dedup();
+    if profile.unique_preflight_header_names {
+        unsafe_names.dedup();
+    }
     unsafe_names
 }
 
