@@ -140,7 +140,8 @@ proptest! {
         prop_assert!(verdict.outcome.is_err());
     }
 
-    /// The preflight's Access-Control-Request-Headers is sorted, lower-case and unique.
+    /// The preflight's Access-Control-Request-Headers is sorted, lower-case and
+    /// unique (Firefox, as recorded, repeats a name sent twice).
     #[test]
     fn preflight_header_list_is_canonical(b in browser(), headers in prop::collection::vec((header_name(), header_value()), 0..8)) {
         let mut init = RequestInit::get("http://127.0.0.1:8002/a").method("PUT");
@@ -153,7 +154,9 @@ proptest! {
                 let names: Vec<&str> = text.split(',').collect();
                 let mut canonical = names.clone();
                 canonical.sort();
-                canonical.dedup();
+                if b.profile().unique_preflight_header_names {
+                    canonical.dedup();
+                }
                 prop_assert_eq!(&names, &canonical);
                 prop_assert!(names.iter().all(|n| !n.is_empty() && *n == n.to_ascii_lowercase()));
             }

@@ -132,6 +132,17 @@ fn firefox(origin: &Origin, failure: &Failure) -> Vec<String> {
         },
     };
     let mut out = vec![first];
+    // A refused preflight redirect is then judged as the preflight response:
+    // against `null` when it pointed to another origin, by status otherwise.
+    if failure.cors_error().is_some_and(|s| s.error == CorsError::PreflightDisallowedRedirect) {
+        let target = failure.redirect_location.as_deref().and_then(|raw| failure.url.join(raw).ok());
+        let cross_origin = target.is_some_and(|t| !Origin::of_url(&t).same_origin(&Origin::of_url(&failure.url)));
+        out.push(match (&failure.allow_origin, cross_origin) {
+            (Some(acao), true) => blocked(&format!("CORS header ‘Access-Control-Allow-Origin’ does not match ‘{}’).", utf8_lossy(acao))),
+            (None, true) => blocked(&format!("CORS header ‘Access-Control-Allow-Origin’ missing). Status code: {status}.")),
+            (_, false) => blocked(&format!("CORS preflight response did not succeed). Status code: {status}.")),
+        });
+    }
     // The request itself then fails too when the preflight failed or a
     // followed redirect was refused.
     if failure.preflight || (failure.redirect_location.is_some() && failure.redirect == crate::request::RedirectMode::Follow) {
@@ -211,10 +222,16 @@ fn webkit(origin: &Origin, failure: &Failure) -> Vec<String> {
                 format!("Fetch API cannot load {to} due to access control checks."),
             ]
         }
-        FailureKind::RedirectWithCredentials(_) | FailureKind::SchemeNotHttp(_) => return Vec::new(),
+        FailureKind::RedirectWithCredentials(_) | FailureKind::SchemeNotHttp(_) | FailureKind::EmptyRedirectLocation => {
+            return Vec::new()
+        }
     };
     let first = match (webkit_location(failure), failure.preflight) {
-        (Some(to), false) => format!("Cross-origin redirection to {to} denied by Cross-Origin Resource Sharing policy: {inner}"),
+        (Some(to), false) => {
+            // The redirect target is shown without its userinfo.
+            let to = without_userinfo(&to);
+            format!("Cross-origin redirection to {to} denied by Cross-Origin Resource Sharing policy: {inner}")
+        }
         _ => inner,
     };
     vec![first, access_checks]
@@ -227,6 +244,18 @@ fn webkit_location(failure: &Failure) -> Option<String> {
     Some(failure.url.join(raw).map(|u| u.as_str().to_owned()).unwrap_or_else(|_| raw.clone()))
 }
 
+/// A URL string without its username and password, when it parses.
+fn without_userinfo(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if !u.username().is_empty() || u.password().is_some() => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.as_str().to_owned()
+        }
+        _ => url.to_owned(),
+    }
+}
+
 /// WebKit's text as the recordings hold it: its UTF-8 bytes shown one
 /// character per byte.
 fn latin1_of_utf8(s: &str) -> String {
@@ -236,7 +265,10 @@ fn latin1_of_utf8(s: &str) -> String {
 /// Replace the fetch's URLs with `<url>` and the page's origin with `<origin>`.
 fn webkit_anonymize(message: &str, origin: &Origin, failure: &Failure) -> String {
     let mut urls: Vec<String> = failure.url_list.iter().map(|u| u.as_str().to_owned()).collect();
-    urls.extend(webkit_location(failure));
+    if let Some(to) = webkit_location(failure) {
+        urls.push(without_userinfo(&to));
+        urls.push(to);
+    }
     urls.sort_by_key(|u| std::cmp::Reverse(u.len()));
     let mut out = message.to_owned();
     for u in urls.iter().filter(|u| !u.is_empty()) {
@@ -299,7 +331,9 @@ fn chromium(origin: &Origin, outcome: &Result<FilteredResponse, Failure>) -> Vec
         FailureKind::SameOriginModeRedirectedCrossOrigin(to) => vec![format!(
             "Unsafe attempt to load URL {to} from frame with URL {origin}/. Domains, protocols and ports must match.\n"
         )],
-        FailureKind::RedirectWithCredentials(_) | FailureKind::SchemeNotHttp(_) => Vec::new(),
+        FailureKind::RedirectWithCredentials(_) | FailureKind::SchemeNotHttp(_) | FailureKind::EmptyRedirectLocation => {
+            Vec::new()
+        }
     }
 }
 

@@ -217,6 +217,8 @@ pub enum FailureKind {
     RedirectModeError,
     /// More than the profile's redirect limit (20).
     TooManyRedirects,
+    /// A redirect status with an empty `Location` (WebKit fails it).
+    EmptyRedirectLocation,
     /// The `Location` of a redirect does not parse as a URL.
     InvalidRedirectLocation(String),
     /// A redirect to a scheme other than `http` or `https`.

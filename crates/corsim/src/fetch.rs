@@ -177,6 +177,9 @@ pub struct Failure {
     pub redirect: RedirectMode,
     /// Whether the request's origin was serialized as `null` (redirect-tainted).
     pub tainted: bool,
+    /// The `Access-Control-Allow-Origin` of the response that failed (all
+    /// its lines joined with `, `), when it had one.
+    pub allow_origin: Option<String>,
 }
 
 impl Failure {
@@ -243,6 +246,7 @@ pub struct Fetch {
     events: Vec<Event>,
     pending: Option<HttpResponse>,
     last_status: Option<u16>,
+    last_allow_origin: Option<String>,
     failing_location: Option<String>,
 }
 
@@ -270,6 +274,7 @@ impl Fetch {
             events: Vec::new(),
             pending: None,
             last_status: None,
+            last_allow_origin: None,
             failing_location: None,
         };
         match built {
@@ -291,6 +296,7 @@ impl Fetch {
                     preflight: false,
                     redirect: init.redirect,
                     tainted: false,
+                    allow_origin: None,
                 };
                 fetch.state = State::Done(Box::new(fetch.verdict(Err(failure))));
             }
@@ -314,6 +320,7 @@ impl Fetch {
     /// the browser's HTTP parser does.
     pub fn receive(&mut self, mut response: HttpResponse) {
         response.headers.trim_values();
+        self.last_allow_origin = response.headers.get("access-control-allow-origin").map(|v| isomorphic_decode(&v));
         self.pending = Some(response);
     }
 
@@ -362,6 +369,7 @@ impl Fetch {
                 url_list: self.url_list.clone(),
                 redirect: self.request.as_ref().map(|r| r.redirect).unwrap_or_default(),
                 tainted: self.redirect_tainted,
+                allow_origin: None,
             }))),
         }
     }
@@ -470,7 +478,7 @@ impl Fetch {
             }
         }
         let preflight =
-            preflight_request(&self.profile, &url, &req.method, &unsafe_names, &self.preflight_origin());
+            preflight_request(&self.profile, &wire_url(&url), &req.method, &unsafe_names, &self.preflight_origin());
         self.state = State::AwaitPreflight { unsafe_names };
         Some(self.send(preflight))
     }
@@ -489,7 +497,7 @@ impl Fetch {
             headers.append("Origin", origin.into_bytes());
         }
         let request =
-            HttpRequest { method: req.method.clone(), url: self.current_url().clone(), headers, is_preflight: false };
+            HttpRequest { method: req.method.clone(), url: wire_url(self.current_url()), headers, is_preflight: false };
         self.state = State::AwaitResponse;
         self.send(request)
     }
@@ -526,6 +534,7 @@ impl Fetch {
         let req = self.req().clone();
         // A preflight never follows redirects.
         if is_redirect_status(response.status) && response.headers.contains("location") && self.profile.browser != Browser::WebKit {
+            self.failing_location = response.headers.get_all("location").next().map(isomorphic_decode);
             self.fail(cache, FailureKind::Cors(CorsErrorStatus::new(CorsError::PreflightDisallowedRedirect, "")));
             return None;
         }
@@ -569,13 +578,15 @@ impl Fetch {
         } else {
             None
         };
+        let mut empty_location_fails = false;
         if raw_location.as_deref() == Some("") {
             match self.profile.empty_location {
                 EmptyLocation::NotARedirect => raw_location = None,
                 EmptyLocation::SameUrl => {}
                 EmptyLocation::NetworkError => {
-                    self.fail(cache, FailureKind::InvalidRedirectLocation(String::new()));
-                    return;
+                    // Fails, but only after the CORS check of the response.
+                    raw_location = None;
+                    empty_location_fails = true;
                 }
             }
         }
@@ -608,6 +619,10 @@ impl Fetch {
                 return;
             }
             self.events.push(Event::Passed { check: Check::Cors });
+        }
+        if empty_location_fails {
+            self.fail(cache, FailureKind::EmptyRedirectLocation);
+            return;
         }
         let location = match (parsed, raw_location) {
             (Some(Ok(url)), _) => Some(url),
@@ -723,6 +738,7 @@ impl Fetch {
             url_list: self.url_list.clone(),
             redirect: self.request.as_ref().map(|r| r.redirect).unwrap_or_default(),
             tainted: self.redirect_tainted,
+            allow_origin: self.last_allow_origin.take(),
         };
         let verdict = self.verdict(Err(failure));
         self.state = State::Done(Box::new(verdict));
@@ -732,6 +748,18 @@ impl Fetch {
         let console = console::messages(&self.profile, &self.origin, &outcome);
         Verdict { requests: self.requests.clone(), outcome, events: self.events.clone(), console }
     }
+}
+
+/// The URL as it goes on the wire: userinfo is never part of the request
+/// target, and neither is the fragment.
+fn wire_url(url: &Url) -> Url {
+    let mut url = url.clone();
+    if !url.username().is_empty() || url.password().is_some() {
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+    }
+    url.set_fragment(None);
+    url
 }
 
 fn blank_url() -> Url {
