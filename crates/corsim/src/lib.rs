@@ -36,6 +36,8 @@ pub mod origin;
 pub mod preflight;
 pub mod preflight_cache;
 pub mod profile;
+#[cfg(feature = "serde")]
+pub mod recordings;
 pub mod request;
 pub mod request_header;
 pub mod response;
