@@ -218,6 +218,15 @@ pub enum Action {
     Done(Verdict),
 }
 
+/// What [`Fetch::advance`] stopped for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Advanced {
+    /// The last of `requests` is to be sent.
+    Send,
+    /// The verdict is in `State::Done`.
+    Done,
+}
+
 #[derive(Clone, Debug)]
 enum State {
     /// Main fetch for the current URL.
@@ -325,29 +334,52 @@ impl Fetch {
     }
 
     /// Advance: the next request to send, or the verdict. Calling it again
-    /// before [`receive`](Fetch::receive) repeats the same request.
+    /// before [`receive`](Fetch::receive) repeats the same request, and
+    /// again after the end repeats the verdict.
     pub fn poll(&mut self, cache: &mut PreflightCache, now: Timestamp) -> Action {
+        match (self.advance(cache, now), &self.state) {
+            (Advanced::Send, _) => match self.requests.last() {
+                Some(r) => Action::Send(r.clone()),
+                None => Action::Done(self.internal_error()),
+            },
+            (Advanced::Done, State::Done(v)) => Action::Done((**v).clone()),
+            (Advanced::Done, _) => Action::Done(self.internal_error()),
+        }
+    }
+
+    /// The verdict, once [`poll`](Fetch::poll) has said [`Action::Done`]
+    /// (without copying it); `None` before.
+    pub fn into_verdict(self) -> Option<Verdict> {
+        match self.state {
+            State::Done(v) => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// Advance until a request is to be sent (it is the last of
+    /// `self.requests`) or the fetch is over.
+    fn advance(&mut self, cache: &mut PreflightCache, now: Timestamp) -> Advanced {
         loop {
-            match &self.state {
-                State::Done(v) => return Action::Done((**v).clone()),
+            match &mut self.state {
+                State::Done(_) => return Advanced::Done,
                 State::Route => {
-                    if let Some(action) = self.main_fetch(cache, now) {
-                        return action;
+                    if self.main_fetch(cache, now) {
+                        return Advanced::Send;
                     }
                 }
                 State::AwaitPreflight { unsafe_names } => {
                     let Some(response) = self.pending.take() else {
-                        return self.resend();
+                        return Advanced::Send;
                     };
-                    let unsafe_names = unsafe_names.clone();
+                    let unsafe_names = std::mem::take(unsafe_names);
                     self.last_status = Some(response.status);
-                    if let Some(action) = self.on_preflight_response(cache, now, response, unsafe_names) {
-                        return action;
+                    if self.on_preflight_response(cache, now, response, unsafe_names) {
+                        return Advanced::Send;
                     }
                 }
                 State::AwaitResponse => {
                     let Some(response) = self.pending.take() else {
-                        return self.resend();
+                        return Advanced::Send;
                     };
                     self.last_status = Some(response.status);
                     self.on_response(cache, response);
@@ -356,12 +388,14 @@ impl Fetch {
         }
     }
 
-    fn resend(&self) -> Action {
-        match self.requests.last() {
-            Some(r) => Action::Send(r.clone()),
-            None => Action::Done(self.verdict(Err(Failure {
+    /// A verdict for a state the machine never reaches (kept total rather
+    /// than panicking).
+    fn internal_error(&self) -> Verdict {
+        Verdict {
+            requests: self.requests.clone(),
+            outcome: Err(Failure {
                 kind: FailureKind::SchemeNotHttp(String::new()),
-                url: self.current_url().clone(),
+                url: self.url_list.last().cloned().unwrap_or_else(blank_url),
                 redirected_from: None,
                 status: None,
                 redirect_location: None,
@@ -370,7 +404,9 @@ impl Fetch {
                 redirect: self.request.as_ref().map(|r| r.redirect).unwrap_or_default(),
                 tainted: self.redirect_tainted,
                 allow_origin: None,
-            }))),
+            }),
+            events: self.events.clone(),
+            console: Vec::new(),
         }
     }
 
@@ -419,49 +455,54 @@ impl Fetch {
     }
 
     /// Main fetch, for the current URL: route it, and send what it needs.
-    fn main_fetch(&mut self, cache: &mut PreflightCache, now: Timestamp) -> Option<Action> {
-        let url = self.current_url().clone();
-        let url_str = url.as_str().to_owned();
-        let req = self.req().clone();
+    /// Returns whether a request was sent.
+    fn main_fetch(&mut self, cache: &mut PreflightCache, now: Timestamp) -> bool {
+        let (Some(req), Some(url)) = (self.request.as_ref(), self.url_list.last()) else {
+            return false;
+        };
         // Same origin, and never cross-origin before: a basic fetch.
-        if self.origin.same_origin(&Origin::of_url(&url)) && self.tainting == Tainting::Basic {
-            self.events.push(Event::Routed { url: url_str, route: Route::SameOrigin });
-            return Some(self.send_actual());
+        if self.origin.same_origin_with_url(url) && self.tainting == Tainting::Basic {
+            self.events.push(Event::Routed { url: url.as_str().to_owned(), route: Route::SameOrigin });
+            self.send_actual();
+            return true;
         }
         match req.mode {
             Mode::SameOrigin => {
                 let kind = if self.redirect_count == 0 {
                     FailureKind::Cors(CorsErrorStatus::new(CorsError::DisallowedByMode, ""))
                 } else {
-                    FailureKind::SameOriginModeRedirectedCrossOrigin(url_str)
+                    FailureKind::SameOriginModeRedirectedCrossOrigin(url.as_str().to_owned())
                 };
                 self.fail(cache, kind);
-                return None;
+                return false;
             }
             Mode::NoCors => {
                 if req.redirect != RedirectMode::Follow {
                     self.fail(cache, FailureKind::Cors(CorsErrorStatus::new(CorsError::NoCorsRedirectModeNotFollow, "")));
-                    return None;
+                    return false;
                 }
                 self.tainting = Tainting::Opaque;
-                self.events.push(Event::Routed { url: url_str, route: Route::NoCors });
-                return Some(self.send_actual());
+                self.events.push(Event::Routed { url: url.as_str().to_owned(), route: Route::NoCors });
+                self.send_actual();
+                return true;
             }
             Mode::Cors => {}
         }
         if !matches!(url.scheme(), "http" | "https") {
-            self.fail(cache, FailureKind::SchemeNotHttp(url_str));
-            return None;
+            let kind = FailureKind::SchemeNotHttp(url.as_str().to_owned());
+            self.fail(cache, kind);
+            return false;
         }
         self.tainting = Tainting::Cors;
         let unsafe_names = cors_unsafe_request_header_names(&self.profile, &req.headers);
         let method_unsafe = !method::is_cors_safelisted(&req.method);
         if !method_unsafe && unsafe_names.is_empty() {
-            self.events.push(Event::Routed { url: url_str, route: Route::Simple });
-            return Some(self.send_actual());
+            self.events.push(Event::Routed { url: url.as_str().to_owned(), route: Route::Simple });
+            self.send_actual();
+            return true;
         }
         self.events.push(Event::Routed {
-            url: url_str.clone(),
+            url: url.as_str().to_owned(),
             route: Route::Preflight { method: method_unsafe.then(|| req.method.clone()), headers: unsafe_names.clone() },
         });
         self.preflighted = true;
@@ -472,25 +513,27 @@ impl Fetch {
                 credentials: req.credentials == CredentialsMode::Include,
             };
             let lookup = cache.lookup(&self.profile, &self.cache_key(), &query, now);
-            self.events.push(Event::CacheLookup { url: url_str, miss: lookup.clone().err() });
-            if lookup.is_ok() {
-                return Some(self.send_actual());
+            let hit = lookup.is_ok();
+            self.events.push(Event::CacheLookup { url: url.as_str().to_owned(), miss: lookup.err() });
+            if hit {
+                self.send_actual();
+                return true;
             }
         }
         let preflight =
-            preflight_request(&self.profile, &wire_url(&url), &req.method, &unsafe_names, &self.preflight_origin());
+            preflight_request(&self.profile, &wire_url(url), &req.method, &unsafe_names, &self.preflight_origin());
         self.state = State::AwaitPreflight { unsafe_names };
-        Some(self.send(preflight))
+        self.send(preflight);
+        true
     }
 
-    fn send(&mut self, request: HttpRequest) -> Action {
+    fn send(&mut self, request: HttpRequest) {
         self.events.push(Event::Sent { index: self.requests.len() });
-        self.requests.push(request.clone());
-        Action::Send(request)
+        self.requests.push(request);
     }
 
     /// Send the request itself, with `Origin` when the standard appends it.
-    fn send_actual(&mut self) -> Action {
+    fn send_actual(&mut self) {
         let req = self.req();
         let mut headers = req.headers.clone();
         if let Some(origin) = self.origin_header(req) {
@@ -499,7 +542,7 @@ impl Fetch {
         let request =
             HttpRequest { method: req.method.clone(), url: wire_url(self.current_url()), headers, is_preflight: false };
         self.state = State::AwaitResponse;
-        self.send(request)
+        self.send(request);
     }
 
     /// "Append a request `Origin` header".
@@ -529,16 +572,16 @@ impl Fetch {
         now: Timestamp,
         response: HttpResponse,
         unsafe_names: Vec<String>,
-    ) -> Option<Action> {
-        self.events.push(Event::Received { index: self.requests.len() - 1, status: response.status });
-        let req = self.req().clone();
+    ) -> bool {
+        self.events.push(Event::Received { index: self.requests.len().saturating_sub(1), status: response.status });
         // A preflight never follows redirects.
         if is_redirect_status(response.status) && response.headers.contains("location") && self.profile.browser != Browser::WebKit {
             self.failing_location = response.headers.get_all("location").next().map(isomorphic_decode);
             self.fail(cache, FailureKind::Cors(CorsErrorStatus::new(CorsError::PreflightDisallowedRedirect, "")));
-            return None;
+            return false;
         }
         let serialized_origin = self.preflight_origin();
+        let Some(req) = self.request.as_ref() else { return false };
         let judged = check_preflight_response(
             &self.profile,
             &PreflightFor {
@@ -553,7 +596,7 @@ impl Fetch {
         match judged {
             Err(status) => {
                 self.fail(cache, FailureKind::Cors(status));
-                None
+                false
             }
             Ok(result) => {
                 self.events.push(Event::Passed { check: Check::Preflight });
@@ -564,14 +607,16 @@ impl Fetch {
                     url: self.current_url().as_str().to_owned(),
                     max_age_secs: result.max_age_secs,
                 });
-                Some(self.send_actual())
+                self.send_actual();
+                true
             }
         }
     }
 
     fn on_response(&mut self, cache: &mut PreflightCache, response: HttpResponse) {
-        self.events.push(Event::Received { index: self.requests.len() - 1, status: response.status });
-        let req = self.req().clone();
+        self.events.push(Event::Received { index: self.requests.len().saturating_sub(1), status: response.status });
+        let Some(req) = self.request.as_ref() else { return };
+        let (credentials, redirect) = (req.credentials, req.redirect);
         // A redirect's Location, as sent.
         let mut raw_location = if is_redirect_status(response.status) {
             response.headers.get_all("location").next().map(isomorphic_decode)
@@ -601,7 +646,7 @@ impl Fetch {
                     return;
                 }
                 Ok(u) if self.profile.redirect_scheme_checked_before_cors_check
-                    && req.redirect == RedirectMode::Follow
+                    && redirect == RedirectMode::Follow
                     && !matches!(u.scheme(), "http" | "https") =>
                 {
                     self.fail(cache, FailureKind::RedirectToNonHttpScheme(u.as_str().to_owned()));
@@ -613,7 +658,7 @@ impl Fetch {
         // The CORS check, on every response while tainting is cors.
         if self.tainting == Tainting::Cors {
             if let Err(status) =
-                cors_check(&self.profile, &self.serialized_origin(), req.credentials, &response.headers)
+                cors_check(&self.profile, &self.serialized_origin(), credentials, &response.headers)
             {
                 self.fail(cache, FailureKind::Cors(status));
                 return;
@@ -626,7 +671,7 @@ impl Fetch {
         }
         let location = match (parsed, raw_location) {
             (Some(Ok(url)), _) => Some(url),
-            (Some(Err(_)), Some(raw)) if req.redirect == RedirectMode::Follow => {
+            (Some(Err(_)), Some(raw)) if redirect == RedirectMode::Follow => {
                 self.fail(cache, FailureKind::InvalidRedirectLocation(raw));
                 return;
             }
@@ -636,7 +681,7 @@ impl Fetch {
             self.finish(response);
             return;
         };
-        match req.redirect {
+        match redirect {
             RedirectMode::Error => self.fail(cache, FailureKind::RedirectModeError),
             RedirectMode::Manual => {
                 let verdict = self.verdict(Ok(FilteredResponse {
@@ -744,9 +789,15 @@ impl Fetch {
         self.state = State::Done(Box::new(verdict));
     }
 
-    fn verdict(&self, outcome: Result<FilteredResponse, Failure>) -> Verdict {
+    /// The verdict: the fetch is over, so the requests and events move into it.
+    fn verdict(&mut self, outcome: Result<FilteredResponse, Failure>) -> Verdict {
         let console = console::messages(&self.profile, &self.origin, &outcome);
-        Verdict { requests: self.requests.clone(), outcome, events: self.events.clone(), console }
+        Verdict {
+            requests: std::mem::take(&mut self.requests),
+            outcome,
+            events: std::mem::take(&mut self.events),
+            console,
+        }
     }
 }
 
@@ -787,9 +838,18 @@ pub fn run(
 ) -> Verdict {
     let mut fetch = Fetch::new(profile, origin, init);
     loop {
-        match fetch.poll(cache, now) {
-            Action::Send(request) => fetch.receive(server(&request)),
-            Action::Done(verdict) => return verdict,
+        match fetch.advance(cache, now) {
+            Advanced::Send => {
+                let response = match fetch.requests.last() {
+                    Some(request) => server(request),
+                    None => return fetch.internal_error(),
+                };
+                fetch.receive(response);
+            }
+            Advanced::Done => {
+                let fallback = fetch.internal_error();
+                return fetch.into_verdict().unwrap_or(fallback);
+            }
         }
     }
 }

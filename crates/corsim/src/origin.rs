@@ -105,6 +105,20 @@ impl Origin {
         }
     }
 
+    /// "Same origin" with a URL's origin, without building it (no allocation).
+    pub fn same_origin_with_url(&self, url: &Url) -> bool {
+        let Origin::Tuple(t) = self else { return false };
+        if url.scheme() != t.scheme || url.port_or_known_default() != Some(t.port) {
+            return false;
+        }
+        match (url.host(), &t.host) {
+            (Some(url::Host::Domain(a)), url::Host::Domain(b)) => a == b,
+            (Some(url::Host::Ipv4(a)), url::Host::Ipv4(b)) => a == *b,
+            (Some(url::Host::Ipv6(a)), url::Host::Ipv6(b)) => a == *b,
+            _ => false,
+        }
+    }
+
     /// Whether this is an opaque origin.
     pub fn is_opaque(&self) -> bool {
         matches!(self, Origin::Opaque)
@@ -162,5 +176,9 @@ mod tests {
         assert!(!a.same_origin(&url("http://127.0.0.1:8002/")));
         assert!(!Origin::Opaque.same_origin(&Origin::Opaque));
         assert!(url("data:,x").is_opaque());
+        for u in ["http://127.0.0.1:8001/x", "http://localhost:8001/", "https://127.0.0.1:8001/", "data:,x", "http://[::1]:8001/"] {
+            let parsed = Url::parse(u).unwrap();
+            assert_eq!(a.same_origin_with_url(&parsed), a.same_origin(&Origin::of_url(&parsed)), "{u}");
+        }
     }
 }
