@@ -30,6 +30,8 @@ pub mod console;
 pub mod cors_check;
 pub mod error;
 pub mod fetch;
+#[cfg(feature = "harness")]
+pub mod harness;
 pub mod header_list;
 pub mod method;
 pub mod origin;
