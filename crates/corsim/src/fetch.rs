@@ -37,7 +37,7 @@ use url::Url;
 use crate::console;
 use crate::cors_check::cors_check;
 use crate::error::{CorsError, CorsErrorStatus, FailureKind};
-use crate::header_list::{isomorphic_decode, HeaderList};
+use crate::header_list::{lower_name, isomorphic_decode, HeaderList};
 use crate::method;
 use crate::origin::Origin;
 use crate::preflight::{check_preflight_response, preflight_request, HttpRequest, PreflightFor};
@@ -859,6 +859,6 @@ pub fn run(
 pub fn cors_request_headers(list: &HeaderList) -> Vec<(String, String)> {
     list.iter()
         .filter(|h| h.is("origin") || h.name.to_ascii_lowercase().starts_with(b"access-control-request-"))
-        .map(|h| (isomorphic_decode(&h.name.to_ascii_lowercase()), isomorphic_decode(&h.value)))
+        .map(|h| (lower_name(&h.name), isomorphic_decode(&h.value)))
         .collect()
 }

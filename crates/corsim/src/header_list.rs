@@ -182,7 +182,33 @@ impl From<&http::HeaderMap> for HeaderList {
 
 /// Isomorphic decode: each byte becomes the character with that code point.
 pub fn isomorphic_decode(bytes: &[u8]) -> String {
+    // ASCII, by far the common case, is already valid UTF-8: one copy.
+    if bytes.is_ascii() {
+        if let Ok(s) = std::str::from_utf8(bytes) {
+            return s.to_owned();
+        }
+    }
     bytes.iter().map(|&b| b as char).collect()
+}
+
+/// A header name lower-cased and decoded, in one allocation.
+pub fn lower_name(name: &[u8]) -> String {
+    if name.is_ascii() {
+        let mut s = String::with_capacity(name.len());
+        s.extend(name.iter().map(|b| char::from(b.to_ascii_lowercase())));
+        return s;
+    }
+    isomorphic_decode(&name.to_ascii_lowercase())
+}
+
+/// Lower-case a short name into `buf` without allocating; `None` when it is
+/// longer than the buffer (no name corsim looks up by value is).
+pub fn lower_into<'a>(name: &[u8], buf: &'a mut [u8; 48]) -> Option<&'a [u8]> {
+    let out = buf.get_mut(..name.len())?;
+    for (o, b) in out.iter_mut().zip(name) {
+        *o = b.to_ascii_lowercase();
+    }
+    Some(out)
 }
 
 /// Isomorphic encode: each character U+0000–U+00FF becomes one byte; `None`

@@ -5,7 +5,7 @@ use url::Url;
 
 use crate::cors_check::cors_check;
 use crate::error::{CorsError, CorsErrorStatus};
-use crate::header_list::{isomorphic_decode, parse_token_list, HeaderList};
+use crate::header_list::{lower_name, isomorphic_decode, parse_token_list, HeaderList};
 use crate::method;
 use crate::preflight_cache::{max_age, PreflightResult};
 use crate::profile::{Browser, PreflightOrder, Profile};
@@ -146,7 +146,7 @@ pub fn check_preflight_response(
     }
     // Every other CORS-unsafe header must be listed or covered by `*`.
     for h in request.headers {
-        let lower = isomorphic_decode(&h.name.to_ascii_lowercase());
+        let lower = lower_name(&h.name);
         if !request.unsafe_names.contains(&lower) {
             continue;
         }
@@ -160,7 +160,7 @@ pub fn check_preflight_response(
     let max_age_value = response.headers.get("access-control-max-age");
     Ok(PreflightResult {
         methods: methods.iter().map(|m| isomorphic_decode(m)).collect(),
-        headers: header_names.iter().map(|h| isomorphic_decode(&h.to_ascii_lowercase())).collect(),
+        headers: header_names.iter().map(|h| lower_name(h)).collect(),
         credentials: include,
         max_age_secs: max_age(profile, max_age_value.as_deref()),
     })
@@ -180,6 +180,6 @@ fn invalid_hint(profile: &Profile, whole: &[u8], bad: &[u8]) -> String {
 fn header_hint(profile: &Profile, name: &[u8]) -> String {
     match profile.browser {
         Browser::WebKit => isomorphic_decode(name),
-        _ => isomorphic_decode(&name.to_ascii_lowercase()),
+        _ => lower_name(name),
     }
 }

@@ -2,9 +2,7 @@
 //! CORS-safelisted request-headers, CORS-unsafe request-header names, and the
 //! `no-cors` safelist, with the profile's deviations.
 
-use crate::header_list::{
-    get_decode_split, is_http_whitespace, is_tchar, isomorphic_decode, trim_bytes, HeaderList,
-};
+use crate::header_list::{get_decode_split, is_http_whitespace, is_tchar, lower_into, lower_name, trim_bytes, HeaderList};
 use crate::method;
 use crate::profile::Profile;
 
@@ -47,22 +45,29 @@ const FORBIDDEN_NAMES: [&str; 21] = [
 /// assert!(!is_forbidden(&Profile::SPEC, b"User-Agent", b"x"));
 /// ```
 pub fn is_forbidden(profile: &Profile, name: &[u8], value: &[u8]) -> bool {
-    let lower = name.to_ascii_lowercase();
-    if FORBIDDEN_NAMES.iter().any(|n| n.as_bytes() == lower.as_slice()) {
+    let mut buf = [0u8; 48];
+    let Some(lower) = lower_into(name, &mut buf) else {
+        // Long names are forbidden only by prefix.
+        return starts_with_ignore_case(name, b"proxy-") || starts_with_ignore_case(name, b"sec-");
+    };
+    let lower: &[u8] = lower;
+    if FORBIDDEN_NAMES.iter().any(|n| n.as_bytes() == lower) {
         return true;
     }
     if lower.starts_with(b"proxy-") || lower.starts_with(b"sec-") {
         return true;
     }
-    if profile.user_agent_forbidden
-        && (lower == b"user-agent" || lower == b"access-control-request-private-network")
-    {
+    if profile.user_agent_forbidden && (lower == b"user-agent" || lower == b"access-control-request-private-network") {
         return true;
     }
-    if matches!(lower.as_slice(), b"x-http-method" | b"x-http-method-override" | b"x-method-override") {
+    if matches!(lower, b"x-http-method" | b"x-http-method-override" | b"x-method-override") {
         return get_decode_split(value).iter().any(|m| method::is_forbidden(m));
     }
     false
+}
+
+fn starts_with_ignore_case(name: &[u8], prefix: &[u8]) -> bool {
+    name.get(..prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(prefix))
 }
 
 /// "CORS-unsafe request-header byte".
@@ -87,8 +92,10 @@ pub fn is_cors_safelisted(profile: &Profile, name: &[u8], value: &[u8]) -> bool 
     if value.len() > 128 {
         return false;
     }
-    let lower = name.to_ascii_lowercase();
-    match lower.as_slice() {
+    let mut buf = [0u8; 48];
+    let Some(lower) = lower_into(name, &mut buf) else { return false };
+    let lower: &[u8] = lower;
+    match lower {
         b"accept" => {
             !value.iter().any(|&b| is_cors_unsafe_request_header_byte(b))
                 && !(profile.accept_ascii_only && !value.is_ascii())
@@ -112,7 +119,7 @@ pub fn is_cors_safelisted(profile: &Profile, name: &[u8], value: &[u8]) -> bool 
             Some((start, _)) => start.is_some(),
             None => false,
         },
-        _ if profile.client_hints_safelisted => is_chromium_client_hint(&lower, value),
+        _ if profile.client_hints_safelisted => is_chromium_client_hint(lower, value),
         _ => false,
     }
 }
@@ -209,7 +216,7 @@ pub fn cors_unsafe_request_header_names(profile: &Profile, headers: &HeaderList)
     let mut potentially_unsafe: Vec<String> = Vec::new();
     let mut safelist_value_size = 0usize;
     for h in headers {
-        let lower = isomorphic_decode(&h.name.to_ascii_lowercase());
+        let lower = lower_name(&h.name);
         if is_cors_safelisted(profile, &h.name, &h.value) {
             potentially_unsafe.push(lower);
             safelist_value_size += h.value.len();
@@ -231,8 +238,7 @@ pub fn cors_unsafe_request_header_names(profile: &Profile, headers: &HeaderList)
 /// `Content-Language` or `Content-Type` with a safelisted value. A `no-cors`
 /// request keeps only these.
 pub fn is_no_cors_safelisted(profile: &Profile, name: &[u8], value: &[u8]) -> bool {
-    let lower = name.to_ascii_lowercase();
-    matches!(lower.as_slice(), b"accept" | b"accept-language" | b"content-language" | b"content-type")
+    ["accept", "accept-language", "content-language", "content-type"].iter().any(|n| n.as_bytes().eq_ignore_ascii_case(name))
         && is_cors_safelisted(profile, name, value)
 }
 
@@ -244,6 +250,7 @@ pub fn is_cors_non_wildcard_request_header_name(name: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::header_list::isomorphic_decode;
 
     #[test]
     fn content_type_table() {

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::header_list::{isomorphic_decode, parse_token_list, HeaderList};
+use crate::header_list::{lower_name, parse_token_list, HeaderList};
 use crate::profile::Profile;
 use crate::request::CredentialsMode;
 
@@ -124,7 +124,7 @@ pub fn exposed_header_names(profile: &Profile, headers: &HeaderList, credentials
     if credentials != CredentialsMode::Include && names.iter().any(|n| *n == b"*") {
         return Some(Exposed::All);
     }
-    Some(Exposed::Names(names.iter().map(|n| isomorphic_decode(&n.to_ascii_lowercase())).collect()))
+    Some(Exposed::Names(names.iter().map(|n| lower_name(n)).collect()))
 }
 
 /// The lower-case, sorted, unique header names script can read from a
@@ -140,14 +140,14 @@ pub fn readable_header_names(
         ResponseType::Basic => headers
             .iter()
             .filter(|h| !is_forbidden_response_header_name(&h.name))
-            .map(|h| isomorphic_decode(&h.name.to_ascii_lowercase()))
+            .map(|h| lower_name(&h.name))
             .collect(),
         ResponseType::Cors => {
             let exposed = exposed_header_names(profile, headers, credentials);
             headers
                 .iter()
                 .filter(|h| !is_forbidden_response_header_name(&h.name))
-                .map(|h| isomorphic_decode(&h.name.to_ascii_lowercase()))
+                .map(|h| lower_name(&h.name))
                 .filter(|name| {
                     SAFELISTED_RESPONSE.contains(&name.as_str())
                         || profile.extra_safelisted_response_headers.contains(&name.as_str())
