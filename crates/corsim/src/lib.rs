@@ -29,6 +29,7 @@
 pub mod console;
 pub mod cors_check;
 pub mod error;
+pub mod explain;
 pub mod fetch;
 #[cfg(feature = "harness")]
 pub mod harness;
