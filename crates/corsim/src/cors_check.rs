@@ -29,30 +29,30 @@ pub fn cors_check(
 ) -> Result<(), CorsErrorStatus> {
     let include = credentials == CredentialsMode::Include;
     // 1–2. origin = get `Access-Control-Allow-Origin`; absent → failure.
-    let Some(allow_origin) = headers.get("access-control-allow-origin") else {
+    let Some(allow_origin) = headers.get_cow("access-control-allow-origin") else {
         return Err(CorsErrorStatus::new(CorsError::MissingAllowOriginHeader, ""));
     };
-    let value = isomorphic_decode(&allow_origin);
-    let lines = headers.get_all("access-control-allow-origin").count();
-    if profile.browser == Browser::Firefox && lines > 1 {
+    let allow_origin: &[u8] = &allow_origin;
+    if profile.browser == Browser::Firefox && headers.get_all("access-control-allow-origin").nth(1).is_some() {
         // Firefox counts raw header lines before anything else.
-        return Err(CorsErrorStatus::new(CorsError::MultipleAllowOriginValues, value));
+        return Err(CorsErrorStatus::new(CorsError::MultipleAllowOriginValues, isomorphic_decode(allow_origin)));
     }
     if allow_origin == b"*" {
         // 3. `*` shares with any origin when credentials are not included.
         if !include {
             return Ok(());
         }
-        return Err(CorsErrorStatus::new(CorsError::WildcardOriginNotAllowed, value));
+        return Err(CorsErrorStatus::new(CorsError::WildcardOriginNotAllowed, "*"));
     }
     // 4. The serialized origin must equal the value byte for byte.
     if allow_origin != serialized_origin.as_bytes() {
+        let value = isomorphic_decode(allow_origin);
         return Err(CorsErrorStatus::new(classify_mismatch(profile, &value), value));
     }
     // 5–6. With credentials, `Access-Control-Allow-Credentials` must be `true`.
     if include {
-        match headers.get("access-control-allow-credentials") {
-            Some(v) if v == b"true" => {}
+        match headers.get_cow("access-control-allow-credentials").as_deref() {
+            Some(b"true") => {}
             other => {
                 let hint = other.map(|v| isomorphic_decode(&v)).unwrap_or_default();
                 return Err(CorsErrorStatus::new(CorsError::InvalidAllowCredentials, hint));

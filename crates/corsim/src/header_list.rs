@@ -106,6 +106,17 @@ impl HeaderList {
         out
     }
 
+    /// Like [`get`](HeaderList::get), but borrowed when there is a single
+    /// header of that name (no allocation).
+    pub fn get_cow<'a>(&'a self, name: &str) -> Option<std::borrow::Cow<'a, [u8]>> {
+        let mut all = self.entries.iter().filter(|h| h.is(name)).map(|h| h.value.as_slice());
+        let first = all.next()?;
+        match all.next() {
+            None => Some(std::borrow::Cow::Borrowed(first)),
+            Some(_) => self.get(name).map(std::borrow::Cow::Owned),
+        }
+    }
+
     /// Remove every header named `name`.
     pub fn remove(&mut self, name: &str) {
         self.entries.retain(|h| !h.is(name));
@@ -147,6 +158,14 @@ impl HeaderList {
     /// name casing), values joined with `, `. This is what browsers do when a
     /// `Headers` object becomes a network request.
     pub fn combined(&self) -> HeaderList {
+        let has_duplicates = self
+            .entries
+            .iter()
+            .enumerate()
+            .any(|(i, h)| self.entries[..i].iter().any(|e| e.name.eq_ignore_ascii_case(&h.name)));
+        if !has_duplicates {
+            return self.clone();
+        }
         let mut out: Vec<Header> = Vec::with_capacity(self.entries.len());
         for h in &self.entries {
             if let Some(existing) = out.iter_mut().find(|e| e.name.eq_ignore_ascii_case(&h.name)) {

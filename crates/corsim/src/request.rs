@@ -140,6 +140,11 @@ impl RequestInit {
     }
 }
 
+fn has_duplicate_names(list: &HeaderList) -> bool {
+    let names: Vec<&[u8]> = list.iter().map(|h| h.name.as_slice()).collect();
+    names.iter().enumerate().any(|(i, n)| names[..i].iter().any(|m| m.eq_ignore_ascii_case(n)))
+}
+
 /// Why a header given to `fetch()` is not sent.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -251,7 +256,7 @@ impl Request {
         Ok(Request {
             url,
             method,
-            headers: if profile.combine_request_headers { list.combined() } else { list },
+            headers: if profile.combine_request_headers && has_duplicate_names(&list) { list.combined() } else { list },
             mode: init.mode,
             credentials: init.credentials,
             redirect: init.redirect,
