@@ -1389,3 +1389,6 @@ fn token_list(profile: &Profile, value: &str) -> Option<Vec<String>> {
     let bytes = crate::header_list::isomorphic_encode(value)?;
     parse_token_list(&bytes, profile.list_trim).ok().map(|l| l.iter().map(|t| isomorphic_decode(t)).collect())
 }
+
+#[cfg(test)]
+mod tests;

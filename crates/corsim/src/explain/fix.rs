@@ -605,7 +605,7 @@ pub(crate) fn derive(
 }
 
 fn is_cors_header(name: &str) -> bool {
-    name.to_ascii_lowercase().starts_with("access-control-") || name.eq_ignore_ascii_case("vary")
+    name.to_ascii_lowercase().starts_with("access-control-")
 }
 
 fn readable(verdict: &Verdict) -> bool {
