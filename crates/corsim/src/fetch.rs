@@ -40,7 +40,7 @@ use crate::error::{CorsError, CorsErrorStatus, FailureKind};
 use crate::header_list::{lower_name, isomorphic_decode, HeaderList};
 use crate::method;
 use crate::origin::Origin;
-use crate::preflight::{check_preflight_response, preflight_request, HttpRequest, PreflightFor};
+use crate::preflight::{judge_preflight_response, preflight_request, HttpRequest, PreflightFor};
 use crate::preflight_cache::{CacheKey, CacheMiss, CacheQuery, PreflightCache};
 use crate::profile::{Browser, EmptyLocation, Profile};
 use crate::request::{CredentialsMode, DroppedHeader, Mode, RedirectMode, Request, RequestInit};
@@ -582,7 +582,7 @@ impl Fetch {
         }
         let serialized_origin = self.preflight_origin();
         let Some(req) = self.request.as_ref() else { return false };
-        let judged = check_preflight_response(
+        let (judged, result) = judge_preflight_response(
             &self.profile,
             &PreflightFor {
                 method: &req.method,
@@ -593,12 +593,22 @@ impl Fetch {
             },
             &response,
         );
-        match judged {
-            Err(status) => {
+        match (judged, result) {
+            (Err(status), result) => {
+                if let (Some(result), true) = (result, self.profile.cache_refused_preflight) {
+                    if self.uses_cache() {
+                        cache.insert(&self.profile, self.cache_key(), &result, now);
+                    }
+                }
                 self.fail(cache, FailureKind::Cors(status));
                 false
             }
-            Ok(result) => {
+            (Ok(()), None) => {
+                // Never happens: a passing judgement always has its result.
+                self.fail(cache, FailureKind::Cors(CorsErrorStatus::new(CorsError::InvalidResponse, "")));
+                false
+            }
+            (Ok(()), Some(result)) => {
                 self.events.push(Event::Passed { check: Check::Preflight });
                 if self.uses_cache() {
                     cache.insert(&self.profile, self.cache_key(), &result, now);

@@ -94,6 +94,22 @@ pub fn check_preflight_response(
     request: &PreflightFor<'_>,
     response: &HttpResponse,
 ) -> Result<PreflightResult, CorsErrorStatus> {
+    let (verdict, result) = judge_preflight_response(profile, request, response);
+    match (verdict, result) {
+        (Ok(()), Some(result)) => Ok(result),
+        (Err(e), _) => Err(e),
+        (Ok(()), None) => Err(CorsErrorStatus::new(CorsError::InvalidAllowMethodsPreflightResponse, "")),
+    }
+}
+
+/// Judge a preflight response as [`check_preflight_response`] does, and
+/// also return what it allowed whenever its lists parsed, even when the
+/// method or a header was then refused (WebKit stores that too).
+pub fn judge_preflight_response(
+    profile: &Profile,
+    request: &PreflightFor<'_>,
+    response: &HttpResponse,
+) -> (Result<(), CorsErrorStatus>, Option<PreflightResult>) {
     let include = request.credentials == CredentialsMode::Include;
     let access = || {
         cors_check(profile, request.serialized_origin, request.credentials, &response.headers)
@@ -106,36 +122,60 @@ pub fn check_preflight_response(
             Err(CorsErrorStatus::new(CorsError::PreflightInvalidStatus, response.status.to_string()))
         }
     };
-    match profile.preflight_order {
-        PreflightOrder::AccessThenStatus => {
-            access()?;
-            status()?;
-        }
-        PreflightOrder::StatusThenAccess => {
-            status()?;
-            access()?;
-        }
+    let checks = match profile.preflight_order {
+        PreflightOrder::AccessThenStatus => access().and_then(|()| status()),
+        PreflightOrder::StatusThenAccess => status().and_then(|()| access()),
+    };
+    if let Err(e) = checks {
+        return (Err(e), None);
     }
     // Extract Access-Control-Allow-Methods and -Allow-Headers.
-    let acam = response.headers.get("access-control-allow-methods").unwrap_or_default();
-    let methods = parse_token_list(&acam, profile.list_trim).map_err(|bad| {
-        CorsErrorStatus::new(CorsError::InvalidAllowMethodsPreflightResponse, invalid_hint(profile, &acam, bad))
-    })?;
-    let acah = response.headers.get("access-control-allow-headers").unwrap_or_default();
-    let header_names = parse_token_list(&acah, profile.list_trim).map_err(|bad| {
-        CorsErrorStatus::new(CorsError::InvalidAllowHeadersPreflightResponse, invalid_hint(profile, &acah, bad))
-    })?;
+    let acam = response.headers.get_cow("access-control-allow-methods").unwrap_or_default();
+    let methods = match parse_token_list(&acam, profile.list_trim) {
+        Ok(m) => m,
+        Err(bad) => {
+            let hint = invalid_hint(profile, &acam, bad);
+            return (Err(CorsErrorStatus::new(CorsError::InvalidAllowMethodsPreflightResponse, hint)), None);
+        }
+    };
+    let acah = response.headers.get_cow("access-control-allow-headers").unwrap_or_default();
+    let header_names = match parse_token_list(&acah, profile.list_trim) {
+        Ok(h) => h,
+        Err(bad) => {
+            let hint = invalid_hint(profile, &acah, bad);
+            return (Err(CorsErrorStatus::new(CorsError::InvalidAllowHeadersPreflightResponse, hint)), None);
+        }
+    };
+    let max_age_value = response.headers.get_cow("access-control-max-age");
+    let result = PreflightResult {
+        methods: methods.iter().map(|m| isomorphic_decode(m)).collect(),
+        headers: header_names.iter().map(|h| lower_name(h)).collect(),
+        credentials: include,
+        max_age_secs: max_age(profile, max_age_value.as_deref()),
+    };
+    let verdict = allows(profile, request, &methods, &header_names);
+    (verdict, Some(result))
+}
+
+/// Whether the parsed lists allow the request's method and headers.
+fn allows(
+    profile: &Profile,
+    request: &PreflightFor<'_>,
+    methods: &[&[u8]],
+    header_names: &[&[u8]],
+) -> Result<(), CorsErrorStatus> {
+    let include = request.credentials == CredentialsMode::Include;
     // The method must be listed, safelisted, or covered by `*` without credentials.
     let wildcard = |list: &[&[u8]]| !include && list.iter().any(|m| *m == b"*");
     if !(method::is_cors_safelisted(request.method)
         || methods.iter().any(|m| *m == request.method.as_bytes())
-        || wildcard(&methods))
+        || wildcard(methods))
     {
         return Err(CorsErrorStatus::new(CorsError::MethodDisallowedByPreflightResponse, request.method));
     }
     // `Authorization` must be listed by name unless the profile lets `*` cover it.
     let listed = |name: &[u8]| header_names.iter().any(|h| h.eq_ignore_ascii_case(name));
-    let authorization_by_wildcard = profile.authorization_covered_by_wildcard && wildcard(&header_names);
+    let authorization_by_wildcard = profile.authorization_covered_by_wildcard && wildcard(header_names);
     for h in request.headers {
         if is_cors_non_wildcard_request_header_name(&h.name) && !listed(&h.name) && !authorization_by_wildcard {
             return Err(CorsErrorStatus::new(
@@ -150,20 +190,14 @@ pub fn check_preflight_response(
         if !request.unsafe_names.contains(&lower) {
             continue;
         }
-        if !listed(&h.name) && !wildcard(&header_names) {
+        if !listed(&h.name) && !wildcard(header_names) {
             return Err(CorsErrorStatus::new(
                 CorsError::HeaderDisallowedByPreflightResponse,
                 header_hint(profile, &h.name),
             ));
         }
     }
-    let max_age_value = response.headers.get("access-control-max-age");
-    Ok(PreflightResult {
-        methods: methods.iter().map(|m| isomorphic_decode(m)).collect(),
-        headers: header_names.iter().map(|h| lower_name(h)).collect(),
-        credentials: include,
-        max_age_secs: max_age(profile, max_age_value.as_deref()),
-    })
+    Ok(())
 }
 
 /// The value shown for a list that does not parse: Chromium and WebKit show

@@ -207,6 +207,9 @@ pub struct Profile {
     /// Whether a cached `*` is only the literal token `*` (Firefox), never a
     /// wildcard.
     pub cache_wildcard_literal: bool,
+    /// Whether a preflight whose lists parsed is stored even when it then
+    /// refuses the method or a header (WebKit stores before it checks).
+    pub cache_refused_preflight: bool,
     /// Response headers script may read on a `cors` response besides the
     /// standard's safelist (WebKit: `Accept`).
     pub extra_safelisted_response_headers: &'static [&'static str],
@@ -251,6 +254,7 @@ impl Profile {
         preflight_origin_untainted: false,
         cache_exempt_methods: &["GET", "HEAD", "POST"],
         cache_wildcard_literal: false,
+        cache_refused_preflight: false,
         redirect_limit: 20,
         extra_safelisted_response_headers: &[],
     };
@@ -288,6 +292,7 @@ impl Profile {
         preflight_origin_untainted: false,
         cache_exempt_methods: &["GET", "HEAD", "POST"],
         cache_wildcard_literal: false,
+        cache_refused_preflight: false,
         redirect_limit: 20,
         extra_safelisted_response_headers: &[],
     };
@@ -325,6 +330,7 @@ impl Profile {
         preflight_origin_untainted: true,
         cache_exempt_methods: &["GET", "POST"],
         cache_wildcard_literal: true,
+        cache_refused_preflight: false,
         redirect_limit: 20,
         extra_safelisted_response_headers: &[],
     };
@@ -368,6 +374,7 @@ impl Profile {
         preflight_origin_untainted: false,
         cache_exempt_methods: &["GET", "HEAD", "POST"],
         cache_wildcard_literal: false,
+        cache_refused_preflight: true,
         redirect_limit: 20,
         extra_safelisted_response_headers: &["accept"],
     };
