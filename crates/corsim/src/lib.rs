@@ -34,6 +34,8 @@ pub mod fetch;
 #[cfg(feature = "harness")]
 pub mod harness;
 pub mod header_list;
+#[cfg(any(feature = "audit", feature = "proptest"))]
+mod lookalike;
 pub mod method;
 pub mod origin;
 pub mod preflight;
@@ -46,6 +48,8 @@ pub mod request_header;
 pub mod response;
 #[cfg(feature = "serde")]
 pub mod scenario;
+#[cfg(feature = "proptest")]
+pub mod strategies;
 pub mod time;
 
 pub use error::{CorsError, CorsErrorStatus, FailureKind, InputError, TypeErrorKind};
