@@ -1,0 +1,757 @@
+//! An audit of a server's CORS configuration: the attacker origins each
+//! known misconfiguration needs, a fixed small list of requests, and every
+//! probe judged by the engine, so a finding means "a browser on this origin
+//! can read this response" (or, for the classes that break rather than leak,
+//! "the browser blocks your own front end, this way"), not only "a header
+//! looked odd". Behind the `audit` feature.
+//!
+//! The audit sends its requests through a function you give it, so it runs
+//! against an in-process server ([`Audit::run_http`], [`Audit::run_service`]
+//! with the `tower` feature) or a live one ([`Audit::run`] with any HTTP
+//! client: it sends no bodies, follows redirects only as a browser does, and
+//! never more than [`Audit::MAX_REQUESTS`] requests; timeouts are the
+//! client's).
+//!
+//! ```
+//! use corsim::audit::{Audit, Class, Severity};
+//! use corsim::{HttpRequest, HttpResponse};
+//!
+//! // A server that reflects every origin, with credentials.
+//! let server = |req: &HttpRequest| {
+//!     let origin = String::from_utf8_lossy(&req.headers.get("origin").unwrap_or_default()).into_owned();
+//!     Ok::<_, std::convert::Infallible>(HttpResponse::new(200)
+//!         .header("Access-Control-Allow-Origin", &origin)
+//!         .header("Access-Control-Allow-Credentials", "true")
+//!         .header("Access-Control-Allow-Methods", "GET, PUT")
+//!         .header("Vary", "Origin"))
+//! };
+//! let report = Audit::new("https://api.example/me").unwrap().trust("https://app.example").unwrap().run(server);
+//! let worst = &report.findings[0];
+//! assert_eq!(worst.class, Class::OriginReflected);
+//! assert_eq!(worst.severity, Severity::Critical);
+//! assert!(worst.credentials);
+//! assert!(report.to_string().contains("any origin is reflected"));
+//! ```
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::error::{CorsError, InputError};
+use crate::harness::{drive, from_http_fn, Outcome};
+use crate::header_list::isomorphic_decode;
+use crate::lookalike::{look_alikes, LookAlike};
+use crate::origin::Origin;
+use crate::preflight::HttpRequest;
+use crate::preflight_cache::PreflightCache;
+use crate::profile::Profile;
+use crate::request::{CredentialsMode, RequestInit};
+use crate::response::HttpResponse;
+use crate::time::Timestamp;
+
+/// How bad a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+pub enum Severity {
+    /// Your own front end breaks, or a hardening gap; nothing leaks by itself.
+    Low,
+    /// Responses leak to origins you did not mean, without the user's
+    /// cookies, or to origins an attacker needs a foothold to use.
+    Medium,
+    /// Any site an attacker can easily stand up reads responses with the
+    /// user's cookies.
+    High,
+    /// Every site on the web reads responses with the user's cookies.
+    Critical,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        })
+    }
+}
+
+/// A class of CORS misconfiguration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+pub enum Class {
+    /// Any origin is echoed back in `Access-Control-Allow-Origin`.
+    OriginReflected,
+    /// `Access-Control-Allow-Origin: null` is sent to the opaque origin.
+    NullAllowed,
+    /// An origin that ends with the trusted host is trusted (`evilapp.example`).
+    PrefixLookAlike,
+    /// An origin that starts with the trusted host is trusted (`app.example.evil.test`).
+    SuffixLookAlike,
+    /// An origin matching a pattern's unescaped `.` is trusted (`appxexample`).
+    UnescapedDot,
+    /// Other hosts of the trusted site are trusted: any subdomain, a
+    /// sibling subdomain, another port.
+    SubdomainTrusted,
+    /// The trusted host over `http://` is trusted by an `https://` site.
+    InsecureOriginTrusted,
+    /// `*` together with `Access-Control-Allow-Credentials: true`: the
+    /// browser refuses it, so credentialed requests fail.
+    WildcardWithCredentials,
+    /// The answer depends on the `Origin` but `Vary: Origin` is missing.
+    VaryOriginMissing,
+    /// Error responses lack the CORS headers, so script sees a network
+    /// error instead of the status.
+    ErrorsWithoutCors,
+    /// `OPTIONS` is not answered with 2xx, so every preflighted request fails.
+    PreflightNotAnswered,
+}
+
+impl Class {
+    /// A kebab-case identifier: `origin-reflected`, `null-allowed`, …
+    pub fn name(self) -> &'static str {
+        match self {
+            Class::OriginReflected => "origin-reflected",
+            Class::NullAllowed => "null-allowed",
+            Class::PrefixLookAlike => "prefix-look-alike",
+            Class::SuffixLookAlike => "suffix-look-alike",
+            Class::UnescapedDot => "unescaped-dot",
+            Class::SubdomainTrusted => "subdomain-trusted",
+            Class::InsecureOriginTrusted => "insecure-origin-trusted",
+            Class::WildcardWithCredentials => "wildcard-with-credentials",
+            Class::VaryOriginMissing => "vary-origin-missing",
+            Class::ErrorsWithoutCors => "errors-without-cors",
+            Class::PreflightNotAnswered => "preflight-not-answered",
+        }
+    }
+
+    /// A one-line title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Class::OriginReflected => "any origin is reflected in Access-Control-Allow-Origin",
+            Class::NullAllowed => "the origin `null` is allowed",
+            Class::PrefixLookAlike => "origins ending with the trusted host are allowed",
+            Class::SuffixLookAlike => "origins starting with the trusted host are allowed",
+            Class::UnescapedDot => "origins matching an unescaped `.` are allowed",
+            Class::SubdomainTrusted => "other hosts of the trusted site (any subdomain, another port) are allowed",
+            Class::InsecureOriginTrusted => "an http:// origin is trusted by an https:// site",
+            Class::WildcardWithCredentials => "`*` is sent with Access-Control-Allow-Credentials: true",
+            Class::VaryOriginMissing => "the answer depends on Origin but Vary: Origin is missing",
+            Class::ErrorsWithoutCors => "error responses have no CORS headers",
+            Class::PreflightNotAnswered => "preflight requests (OPTIONS) are not answered",
+        }
+    }
+
+    /// Whether the class is about which origins may read responses (rather
+    /// than about the front end breaking).
+    pub fn is_origin_acceptance(self) -> bool {
+        matches!(
+            self,
+            Class::OriginReflected
+                | Class::NullAllowed
+                | Class::PrefixLookAlike
+                | Class::SuffixLookAlike
+                | Class::UnescapedDot
+                | Class::SubdomainTrusted
+                | Class::InsecureOriginTrusted
+        )
+    }
+
+    fn of_look_alike(kind: LookAlike) -> Class {
+        match kind {
+            LookAlike::Prefix => Class::PrefixLookAlike,
+            LookAlike::Suffix => Class::SuffixLookAlike,
+            LookAlike::UnescapedDot => Class::UnescapedDot,
+            LookAlike::Subdomain | LookAlike::Sibling | LookAlike::OtherPort => Class::SubdomainTrusted,
+            LookAlike::Insecure => Class::InsecureOriginTrusted,
+            LookAlike::Null => Class::NullAllowed,
+        }
+    }
+
+    fn severity(self, credentials: bool) -> Severity {
+        match (self, credentials) {
+            (Class::OriginReflected, true) => Severity::Critical,
+            (Class::NullAllowed | Class::PrefixLookAlike | Class::SuffixLookAlike | Class::UnescapedDot, true) => {
+                Severity::High
+            }
+            (Class::SubdomainTrusted | Class::InsecureOriginTrusted, true) => Severity::Medium,
+            (Class::PrefixLookAlike | Class::SuffixLookAlike | Class::UnescapedDot, false) => Severity::Medium,
+            (Class::VaryOriginMissing, _) => Severity::Medium,
+            _ => Severity::Low,
+        }
+    }
+
+    fn fix(self) -> &'static str {
+        match self {
+            Class::OriginReflected => "compare the Origin header with an exact allow-list and only then send it back; never echo it unchecked",
+            Class::NullAllowed => "never allow the origin `null`: any site can send it from a sandboxed iframe",
+            Class::PrefixLookAlike | Class::SuffixLookAlike | Class::UnescapedDot => {
+                "compare the whole Origin for equality with each allowed origin (scheme, host and port); no starts-with, ends-with, contains or unanchored regular expression"
+            }
+            Class::SubdomainTrusted => "list the origins you trust one by one instead of any subdomain or port (an XSS or a takeover of one of them then reads your users' data)",
+            Class::InsecureOriginTrusted => "allow only the https:// origin: a network attacker can inject script into the http:// one",
+            Class::WildcardWithCredentials => "for credentialed requests send the request's (allowed) origin instead of `*`, with `Vary: Origin`; or drop Access-Control-Allow-Credentials if the resource is public",
+            Class::VaryOriginMissing => "send `Vary: Origin` on every response whose CORS headers depend on the Origin, so caches do not serve one origin's answer to another",
+            Class::ErrorsWithoutCors => "add the CORS headers to error responses too (put the CORS layer outermost), so your front end can read the status",
+            Class::PreflightNotAnswered => "answer OPTIONS preflights with 2xx and the Access-Control-Allow-* headers before authentication and method routing (put the CORS layer outermost)",
+        }
+    }
+}
+
+impl fmt::Display for Class {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One misconfiguration found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Finding {
+    /// Its class.
+    pub class: Class,
+    /// How bad it is.
+    pub severity: Severity,
+    /// Whether script on the attacker's origin reads responses made with the
+    /// user's cookies (`credentials: "include"`).
+    pub credentials: bool,
+    /// The origins that showed it (a page on each can read the response,
+    /// for the classes that leak).
+    pub origins: Vec<String>,
+    /// What was seen: the request and the response headers that matter.
+    pub evidence: String,
+    /// The browser's console message for the classes that break the front
+    /// end, when there is one.
+    pub console: Option<String>,
+    /// What to change.
+    pub fix: String,
+}
+
+/// One request of the audit, as the engine judged it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Probe {
+    /// What it tried, e.g. `look-alike prefix`, `trusted`, `unrelated`.
+    pub purpose: String,
+    /// The page's origin.
+    pub origin: String,
+    /// `METHOD URL`.
+    pub request: String,
+    /// Its credentials mode.
+    pub credentials: String,
+    /// Whether script could read the response.
+    pub readable: bool,
+    /// The browser's reason when it could not (a `CorsError` name).
+    pub reason: Option<String>,
+    /// The last response's status.
+    pub status: Option<u16>,
+    /// The last response's `Access-Control-Allow-Origin`.
+    pub allow_origin: Option<String>,
+}
+
+/// What the audit found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Report {
+    /// The URL audited.
+    pub url: String,
+    /// The origins treated as the site's own.
+    pub trusted: Vec<String>,
+    /// Findings, worst first.
+    pub findings: Vec<Finding>,
+    /// Every judged probe, in order.
+    pub probes: Vec<Probe>,
+    /// Requests the server could not answer (network errors of a live
+    /// client), as `METHOD URL: error`.
+    pub errors: Vec<String>,
+    /// Requests sent on the wire (repeated identical requests are sent once).
+    pub requests_sent: usize,
+}
+
+impl Report {
+    /// The worst severity found, if any.
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+
+    /// The finding of a class, if found.
+    pub fn finding(&self, class: Class) -> Option<&Finding> {
+        self.findings.iter().find(|f| f.class == class)
+    }
+
+    /// The classes found, worst first.
+    pub fn classes(&self) -> Vec<Class> {
+        self.findings.iter().map(|f| f.class).collect()
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "CORS audit of {} (trusted: {})", self.url, self.trusted.join(", "))?;
+        if self.findings.is_empty() {
+            writeln!(f, "no misconfiguration found in {} requests", self.requests_sent)?;
+        }
+        for finding in &self.findings {
+            writeln!(f, "[{}] {}: {}", finding.severity, finding.class, finding.class.title())?;
+            if !finding.origins.is_empty() {
+                writeln!(
+                    f,
+                    "  {}: {}",
+                    if finding.credentials { "read with credentials from" } else { "shown to" },
+                    finding.origins.join(", ")
+                )?;
+            }
+            writeln!(f, "  evidence: {}", finding.evidence)?;
+            if let Some(console) = &finding.console {
+                writeln!(f, "  console:  {console}")?;
+            }
+            writeln!(f, "  fix:      {}", finding.fix)?;
+        }
+        for e in &self.errors {
+            writeln!(f, "error: {e}")?;
+        }
+        Ok(())
+    }
+}
+
+/// What to audit and how: the URL, the origins that are the site's own, the
+/// browser, the method used to test preflights and a URL that answers with
+/// an error.
+#[derive(Clone, Debug)]
+pub struct Audit {
+    url: url::Url,
+    trusted: Vec<Origin>,
+    profile: Profile,
+    preflight_method: String,
+    error_url: Option<url::Url>,
+}
+
+impl Audit {
+    /// The most requests one audit sends.
+    pub const MAX_REQUESTS: usize = 64;
+
+    /// An audit of `url` (an endpoint that answers `GET`). Until
+    /// [`trust`](Audit::trust) is called, the trusted origins are the URL's
+    /// own origin and, for a host with three labels or more, the `https://`
+    /// origin of its parent domain (`https://example.com` for
+    /// `https://api.example.com/x`).
+    pub fn new(url: &str) -> Result<Audit, InputError> {
+        let url = url::Url::parse(url).map_err(|e| InputError::new("url", format!("{url:?} is not a URL: {e}")))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(InputError::new("url", format!("{url} is not an http(s) URL")));
+        }
+        Ok(Audit {
+            url,
+            trusted: Vec::new(),
+            profile: Profile::CHROMIUM.clone(),
+            preflight_method: "PUT".to_owned(),
+            error_url: None,
+        })
+    }
+
+    /// Treat `origin` as one of the site's own (the front end's origin).
+    pub fn trust(mut self, origin: &str) -> Result<Audit, InputError> {
+        let origin = Origin::parse(origin)?;
+        if origin.is_opaque() {
+            return Err(InputError::new("origin", "the trusted origin cannot be null"));
+        }
+        if !self.trusted.contains(&origin) {
+            self.trusted.push(origin);
+        }
+        Ok(self)
+    }
+
+    /// Judge with another browser's rules (Chromium by default).
+    pub fn profile(mut self, profile: &Profile) -> Audit {
+        self.profile = profile.clone();
+        self
+    }
+
+    /// The method of the preflighted probe (`PUT` by default).
+    pub fn preflight_method(mut self, method: &str) -> Audit {
+        self.preflight_method = method.to_owned();
+        self
+    }
+
+    /// A URL that answers with an error status (by default the audited URL
+    /// with a path segment `corsim-audit-missing` added).
+    pub fn error_url(mut self, url: &str) -> Result<Audit, InputError> {
+        self.error_url =
+            Some(url::Url::parse(url).map_err(|e| InputError::new("error_url", format!("{url:?} is not a URL: {e}")))?);
+        Ok(self)
+    }
+
+    /// The trusted origins this audit uses.
+    pub fn trusted(&self) -> Vec<Origin> {
+        if !self.trusted.is_empty() {
+            return self.trusted.clone();
+        }
+        let own = Origin::of_url(&self.url);
+        let mut out = vec![own];
+        if let Some(url::Host::Domain(host)) = self.url.host() {
+            let labels: Vec<&str> = host.split('.').collect();
+            if labels.len() >= 3 {
+                if let Ok(parent) = Origin::parse(&format!("https://{}", labels[1..].join("."))) {
+                    if !out.contains(&parent) {
+                        out.push(parent);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn error_target(&self) -> url::Url {
+        if let Some(u) = &self.error_url {
+            return u.clone();
+        }
+        let mut u = self.url.clone();
+        u.set_query(None);
+        u.set_fragment(None);
+        if let Ok(mut segments) = u.path_segments_mut() {
+            segments.pop_if_empty().push("corsim-audit-missing");
+        }
+        u
+    }
+
+    /// The audit against a function from `http::Request<Vec<u8>>` to
+    /// `http::Response<_>`.
+    pub fn run_http<F, RB>(&self, server: F) -> Report
+    where
+        F: FnMut(http::Request<Vec<u8>>) -> http::Response<RB>,
+    {
+        self.run(from_http_fn(server))
+    }
+
+    /// The audit against a tower service taking `http::Request<String>` (an
+    /// axum `Router`, a service behind tower-http's `CorsLayer`), polled on
+    /// this thread.
+    #[cfg(feature = "tower")]
+    pub fn run_service<S, RB>(&self, mut service: S) -> Report
+    where
+        S: tower_service::Service<http::Request<String>, Response = http::Response<RB>>,
+        S::Error: fmt::Debug,
+    {
+        self.run(|r| crate::harness::block_on(crate::harness::call_service::<S, String, RB>(&mut service, r)))
+    }
+
+    /// The audit against any server: `send` answers each request the
+    /// browser would send (a live HTTP client, an in-process server). An
+    /// error counts as a network error for that probe and is listed in
+    /// [`Report::errors`].
+    pub fn run<E: fmt::Display>(&self, send: impl FnMut(&HttpRequest) -> Result<HttpResponse, E>) -> Report {
+        Runner::new(self, send).run()
+    }
+}
+
+/// Identical requests are sent once: the wire request of a simple `GET` is
+/// the same whatever the credentials mode, so one response is judged both
+/// ways.
+type WireKey = (String, String, Vec<(Vec<u8>, Vec<u8>)>);
+
+struct Runner<'a, S> {
+    audit: &'a Audit,
+    send: S,
+    seen: HashMap<WireKey, Result<HttpResponse, String>>,
+    sent: usize,
+    probes: Vec<Probe>,
+    errors: Vec<String>,
+}
+
+impl<'a, E: fmt::Display, S: FnMut(&HttpRequest) -> Result<HttpResponse, E>> Runner<'a, S> {
+    fn new(audit: &'a Audit, send: S) -> Self {
+        Runner { audit, send, seen: HashMap::new(), sent: 0, probes: Vec::new(), errors: Vec::new() }
+    }
+
+    /// Judge `init` from a page on `origin`; `None` when the server failed.
+    fn probe(&mut self, purpose: &str, origin: &Origin, init: &RequestInit) -> Option<Outcome> {
+        let profile = self.audit.profile.clone();
+        let seen = &mut self.seen;
+        let send = &mut self.send;
+        let sent = &mut self.sent;
+        let result = drive(&profile, origin, init, &mut PreflightCache::new(), Timestamp::ZERO, |req: &HttpRequest| {
+            let key: WireKey = (
+                req.method.clone(),
+                req.url.as_str().to_owned(),
+                req.headers.iter().map(|h| (h.name.to_ascii_lowercase(), h.value.clone())).collect(),
+            );
+            if let Some(answer) = seen.get(&key) {
+                return answer.clone();
+            }
+            let answer = if *sent >= Audit::MAX_REQUESTS {
+                Err(format!("the audit's limit of {} requests was reached", Audit::MAX_REQUESTS))
+            } else {
+                *sent += 1;
+                send(req).map_err(|e| e.to_string())
+            };
+            seen.insert(key, answer.clone());
+            answer
+        });
+        match result {
+            Ok(outcome) => {
+                let last = outcome.exchanges.last();
+                self.probes.push(Probe {
+                    purpose: purpose.to_owned(),
+                    origin: origin.serialize().to_owned(),
+                    request: format!("{} {}", init.method, init.url),
+                    credentials: init.credentials.to_string(),
+                    readable: outcome.is_readable(),
+                    reason: outcome.reason().map(str::to_owned),
+                    status: last.map(|e| e.response.status),
+                    allow_origin: last.and_then(|e| allow_origin(&e.response)),
+                });
+                Some(outcome)
+            }
+            Err(failed) => {
+                let msg = format!("{} {}: {}", failed.request.method, failed.request.url, failed.error);
+                if !self.errors.contains(&msg) {
+                    self.errors.push(msg);
+                }
+                None
+            }
+        }
+    }
+
+    fn run(mut self) -> Report {
+        let audit = self.audit;
+        let url = audit.url.as_str().to_owned();
+        let trusted = audit.trusted();
+        let get = |credentials| RequestInit::get(url.clone()).credentials(credentials);
+        let mut findings: Vec<Finding> = Vec::new();
+        let add = |findings: &mut Vec<Finding>, class: Class, credentials: bool, origin: Option<&str>, evidence: String, console: Option<String>| {
+            if let Some(existing) = findings.iter_mut().find(|f| f.class == class) {
+                if credentials && !existing.credentials {
+                    existing.credentials = true;
+                    existing.severity = class.severity(true);
+                    existing.evidence = evidence;
+                }
+                if let Some(o) = origin {
+                    if !existing.origins.iter().any(|x| x == o) {
+                        existing.origins.push(o.to_owned());
+                    }
+                }
+                return;
+            }
+            findings.push(Finding {
+                class,
+                severity: class.severity(credentials),
+                credentials,
+                origins: origin.map(|o| vec![o.to_owned()]).unwrap_or_default(),
+                evidence,
+                console,
+                fix: class.fix().to_owned(),
+            });
+        };
+
+        // 1. The site's own origins: the baseline, and what they are answered.
+        let mut baseline: Vec<(Origin, Outcome)> = Vec::new();
+        for origin in &trusted {
+            let with = self.probe("trusted", origin, &get(CredentialsMode::Include));
+            let without = self.probe("trusted", origin, &get(CredentialsMode::Omit));
+            for outcome in [&with, &without].into_iter().flatten() {
+                if outcome.reason() == Some(CorsError::WildcardOriginNotAllowed.name())
+                    && last_header(outcome, "access-control-allow-credentials").as_deref() == Some("true")
+                {
+                    add(
+                        &mut findings,
+                        Class::WildcardWithCredentials,
+                        false,
+                        Some(origin.serialize()),
+                        evidence(outcome),
+                        outcome.console().first().cloned(),
+                    );
+                }
+            }
+            let best = match (with, without) {
+                (Some(w), _) if w.is_readable() => Some(w),
+                (_, Some(o)) => Some(o),
+                (w, None) => w,
+            };
+            if let Some(b) = best {
+                baseline.push((origin.clone(), b));
+            }
+        }
+
+        // A server that answers nothing is not audited further.
+        if baseline.is_empty() && !self.errors.is_empty() {
+            return Report {
+                url,
+                trusted: trusted.iter().map(|o| o.serialize().to_owned()).collect(),
+                findings,
+                probes: self.probes,
+                errors: self.errors,
+                requests_sent: self.sent,
+            };
+        }
+
+        // 2. Attackers: an unrelated origin, then the look-alikes of each trusted one.
+        let mut attackers: Vec<(String, Option<LookAlike>, Origin)> =
+            vec![("unrelated".to_owned(), None, Origin::parse("https://corsim-audit-evil.example").expect("an origin"))];
+        for t in &trusted {
+            for (kind, o) in look_alikes(t, "evil") {
+                if !trusted.contains(&o) && !attackers.iter().any(|(_, _, a)| *a == o) {
+                    attackers.push((format!("look-alike {kind} of {t}"), Some(kind), o));
+                }
+            }
+        }
+        let mut answers_by_origin: Vec<(String, Option<String>, bool)> = Vec::new();
+        for (purpose, kind, origin) in &attackers {
+            let with = self.probe(purpose, origin, &get(CredentialsMode::Include));
+            let without = self.probe(purpose, origin, &get(CredentialsMode::Omit));
+            let Some(without) = without else { continue };
+            let acao = last_header(&without, "access-control-allow-origin");
+            let vary_ok = varies_on_origin(&without);
+            answers_by_origin.push((origin.serialize().to_owned(), acao.clone(), vary_ok));
+            let cred_readable = with.as_ref().is_some_and(Outcome::is_readable);
+            // `*` without credentials is a public resource, not a finding.
+            let specific = acao.as_deref().is_some_and(|v| v != "*");
+            if !(cred_readable || (without.is_readable() && specific)) {
+                continue;
+            }
+            let class = match kind {
+                None => Class::OriginReflected,
+                Some(k) => Class::of_look_alike(*k),
+            };
+            // An http:// origin only matters to an https:// site.
+            if class == Class::InsecureOriginTrusted && audit.url.scheme() != "https" && !trusted.iter().any(is_https) {
+                continue;
+            }
+            let shown = if cred_readable { with.as_ref().expect("readable") } else { &without };
+            add(&mut findings, class, cred_readable, Some(origin.serialize()), evidence(shown), None);
+        }
+
+        // 3. Vary: Origin, where the answer depends on the origin.
+        for (origin, b) in &baseline {
+            answers_by_origin.push((origin.serialize().to_owned(), last_header(b, "access-control-allow-origin"), varies_on_origin(b)));
+        }
+        let distinct: std::collections::BTreeSet<Option<String>> = answers_by_origin.iter().map(|(_, a, _)| a.clone()).collect();
+        if distinct.len() > 1 {
+            if let Some((origin, acao, _)) = answers_by_origin.iter().find(|(_, a, vary)| a.is_some() && !vary) {
+                let others: Vec<String> = distinct
+                    .iter()
+                    .filter(|a| *a != acao)
+                    .map(|a| a.clone().unwrap_or_else(|| "(absent)".to_owned()))
+                    .take(3)
+                    .collect();
+                add(
+                    &mut findings,
+                    Class::VaryOriginMissing,
+                    false,
+                    Some(origin),
+                    format!(
+                        "GET {url} from {origin} is answered `Access-Control-Allow-Origin: {}` without `Vary: Origin`, other origins get {}",
+                        acao.clone().unwrap_or_default(),
+                        others.join(", ")
+                    ),
+                    None,
+                );
+            }
+        }
+
+        // 4. Error responses, from the site's own origin, when it can read the URL itself.
+        let error_url = audit.error_target();
+        for (origin, b) in &baseline {
+            if !b.is_readable() {
+                continue;
+            }
+            let init = RequestInit::get(error_url.as_str()).credentials(b.request().credentials);
+            if let Some(outcome) = self.probe("error response", origin, &init) {
+                let status = outcome.exchanges.last().map(|e| e.response.status).unwrap_or(0);
+                if status >= 400 && !outcome.is_readable() {
+                    add(
+                        &mut findings,
+                        Class::ErrorsWithoutCors,
+                        false,
+                        Some(origin.serialize()),
+                        evidence(&outcome),
+                        outcome.console().first().cloned(),
+                    );
+                }
+            }
+            break;
+        }
+
+        // 5. A preflighted request from the site's own origin.
+        if let Some((origin, b)) = baseline.first() {
+            let init = RequestInit::get(url.clone())
+                .method(audit.preflight_method.clone())
+                .header("Content-Type", "application/json")
+                .credentials(b.request().credentials);
+            if let Some(outcome) = self.probe("preflight", origin, &init) {
+                if let Some(pre) = outcome.preflight() {
+                    let failed_here = outcome.failure().is_some_and(|f| f.preflight);
+                    if failed_here && !(200..=299).contains(&pre.response.status) {
+                        add(
+                            &mut findings,
+                            Class::PreflightNotAnswered,
+                            false,
+                            Some(origin.serialize()),
+                            evidence(&outcome),
+                            outcome.console().first().cloned(),
+                        );
+                    }
+                }
+            }
+        }
+
+        // A server that reflects every origin lets every look-alike through
+        // too: report the cause once.
+        if let Some(reflected) = findings.iter().find(|f| f.class == Class::OriginReflected).map(|f| f.credentials) {
+            findings.retain(|f| !(f.class.is_origin_acceptance() && f.class != Class::OriginReflected && (reflected || !f.credentials)));
+        }
+        findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.class.cmp(&b.class)));
+        Report {
+            url,
+            trusted: trusted.iter().map(|o| o.serialize().to_owned()).collect(),
+            findings,
+            probes: self.probes,
+            errors: self.errors,
+            requests_sent: self.sent,
+        }
+    }
+}
+
+fn is_https(o: &Origin) -> bool {
+    o.serialize().starts_with("https://")
+}
+
+fn allow_origin(r: &HttpResponse) -> Option<String> {
+    r.headers.get("access-control-allow-origin").map(|v| isomorphic_decode(&v))
+}
+
+fn last_header(outcome: &Outcome, name: &str) -> Option<String> {
+    outcome.exchanges.last().and_then(|e| e.response.headers.get(name)).map(|v| isomorphic_decode(&v))
+}
+
+fn varies_on_origin(outcome: &Outcome) -> bool {
+    last_header(outcome, "vary").is_some_and(|v| {
+        v.split(',').any(|t| t.trim().eq_ignore_ascii_case("origin") || t.trim() == "*")
+    })
+}
+
+/// `GET https://… from https://evil.example (credentials: include) -> 200; access-control-allow-origin: …`
+fn evidence(outcome: &Outcome) -> String {
+    let init = outcome.request();
+    let mut out = format!("{} {} from {} (credentials: {})", init.method, init.url, outcome.origin(), init.credentials);
+    for e in &outcome.exchanges {
+        out.push_str(&format!(" -> {} {} answered {}", e.request.method, e.request.url, e.response.status));
+        let cors: Vec<String> = e
+            .response
+            .headers
+            .iter()
+            .filter(|h| {
+                let n = h.name.to_ascii_lowercase();
+                n.starts_with(b"access-control-allow-") || n == b"vary"
+            })
+            .map(|h| format!("{}: {}", isomorphic_decode(&h.name.to_ascii_lowercase()), isomorphic_decode(&h.value)))
+            .collect();
+        if cors.is_empty() {
+            out.push_str(" with no CORS headers");
+        } else {
+            out.push_str(&format!(" with {}", cors.join("; ")));
+        }
+    }
+    out.push_str(if outcome.is_readable() { "; script can read it" } else { "; the browser blocks it" });
+    out
+}
