@@ -33,7 +33,7 @@ pub fn cors_check(
         return Err(CorsErrorStatus::new(CorsError::MissingAllowOriginHeader, ""));
     };
     let allow_origin: &[u8] = &allow_origin;
-    if profile.browser == Browser::Firefox && headers.get_all("access-control-allow-origin").nth(1).is_some() {
+    if profile.allow_origin_lines_counted && headers.get_all("access-control-allow-origin").nth(1).is_some() {
         // Firefox counts raw header lines before anything else.
         return Err(CorsErrorStatus::new(CorsError::MultipleAllowOriginValues, isomorphic_decode(allow_origin)));
     }

@@ -42,7 +42,7 @@ use crate::method;
 use crate::origin::Origin;
 use crate::preflight::{judge_preflight_response, preflight_request, HttpRequest, PreflightFor};
 use crate::preflight_cache::{CacheKey, CacheMiss, CacheQuery, PreflightCache};
-use crate::profile::{Browser, EmptyLocation, Profile};
+use crate::profile::{EmptyLocation, Profile};
 use crate::request::{CredentialsMode, DroppedHeader, Mode, RedirectMode, Request, RequestInit};
 use crate::request_header::cors_unsafe_request_header_names;
 use crate::response::{is_redirect_status, readable_header_names, FilteredResponse, HttpResponse, ResponseType};
@@ -575,7 +575,10 @@ impl Fetch {
     ) -> bool {
         self.events.push(Event::Received { index: self.requests.len().saturating_sub(1), status: response.status });
         // A preflight never follows redirects.
-        if is_redirect_status(response.status) && response.headers.contains("location") && self.profile.browser != Browser::WebKit {
+        if self.profile.preflight_redirect_refused
+            && is_redirect_status(response.status)
+            && response.headers.contains("location")
+        {
             self.failing_location = response.headers.get_all("location").next().map(isomorphic_decode);
             self.fail(cache, FailureKind::Cors(CorsErrorStatus::new(CorsError::PreflightDisallowedRedirect, "")));
             return false;

@@ -207,6 +207,13 @@ pub struct Profile {
     /// Whether a cached `*` is only the literal token `*` (Firefox), never a
     /// wildcard.
     pub cache_wildcard_literal: bool,
+    /// Whether a preflight answered with a redirect fails as a refused
+    /// redirect (Chromium's `PreflightDisallowedRedirect`, Firefox) rather
+    /// than as a response without an ok status (WebKit).
+    pub preflight_redirect_refused: bool,
+    /// Whether several `Access-Control-Allow-Origin` lines fail as such
+    /// before anything else is compared (Firefox counts raw lines).
+    pub allow_origin_lines_counted: bool,
     /// Whether a preflight whose lists parsed is stored even when it then
     /// refuses the method or a header (WebKit stores before it checks).
     pub cache_refused_preflight: bool,
@@ -255,6 +262,8 @@ impl Profile {
         cache_exempt_methods: &["GET", "HEAD", "POST"],
         cache_wildcard_literal: false,
         cache_refused_preflight: false,
+        preflight_redirect_refused: true,
+        allow_origin_lines_counted: false,
         redirect_limit: 20,
         extra_safelisted_response_headers: &[],
     };
@@ -293,6 +302,8 @@ impl Profile {
         cache_exempt_methods: &["GET", "HEAD", "POST"],
         cache_wildcard_literal: false,
         cache_refused_preflight: false,
+        preflight_redirect_refused: false,
+        allow_origin_lines_counted: false,
         redirect_limit: 20,
         extra_safelisted_response_headers: &[],
     };
@@ -331,6 +342,8 @@ impl Profile {
         cache_exempt_methods: &["GET", "POST"],
         cache_wildcard_literal: true,
         cache_refused_preflight: false,
+        preflight_redirect_refused: true,
+        allow_origin_lines_counted: true,
         redirect_limit: 20,
         extra_safelisted_response_headers: &[],
     };
@@ -375,6 +388,8 @@ impl Profile {
         cache_exempt_methods: &["GET", "HEAD", "POST"],
         cache_wildcard_literal: false,
         cache_refused_preflight: true,
+        preflight_redirect_refused: false,
+        allow_origin_lines_counted: false,
         redirect_limit: 20,
         extra_safelisted_response_headers: &["accept"],
     };
