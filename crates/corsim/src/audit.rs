@@ -5,6 +5,11 @@
 //! "the browser blocks your own front end, this way"), not only "a header
 //! looked odd". Behind the `audit` feature.
 //!
+//! It looks for misconfigurations, not for what your own front end needs
+//! (a method or header missing from the preflight's lists): check that with
+//! the [`harness`](crate::harness), giving it the requests your front end
+//! makes.
+//!
 //! The audit sends its requests through a function you give it, so it runs
 //! against an in-process server ([`Audit::run_http`], [`Audit::run_service`]
 //! with the `tower` feature) or a live one ([`Audit::run`] with any HTTP
@@ -295,12 +300,12 @@ impl fmt::Display for Report {
         for finding in &self.findings {
             writeln!(f, "[{}] {}: {}", finding.severity, finding.class, finding.class.title())?;
             if !finding.origins.is_empty() {
-                writeln!(
-                    f,
-                    "  {}: {}",
-                    if finding.credentials { "read with credentials from" } else { "shown to" },
-                    finding.origins.join(", ")
-                )?;
+                let label = match (finding.class.is_origin_acceptance(), finding.credentials) {
+                    (true, true) => "read with credentials from",
+                    (true, false) => "read without credentials from",
+                    (false, _) => "seen from",
+                };
+                writeln!(f, "  {label}: {}", finding.origins.join(", "))?;
             }
             writeln!(f, "  evidence: {}", finding.evidence)?;
             if let Some(console) = &finding.console {
@@ -417,6 +422,21 @@ impl Audit {
 
     /// The audit against a function from `http::Request<Vec<u8>>` to
     /// `http::Response<_>`.
+    ///
+    /// ```
+    /// use corsim::audit::{Audit, Class};
+    /// // Allows `null` (a sandboxed iframe on any site) with credentials.
+    /// let report = Audit::new("https://api.example/me").unwrap().trust("https://app.example").unwrap()
+    ///     .run_http(|req: http::Request<Vec<u8>>| {
+    ///         let origin = req.headers().get("origin").cloned();
+    ///         let mut res = http::Response::builder().header("Vary", "Origin");
+    ///         if let Some(o) = origin.filter(|o| o == "https://app.example" || o == "null") {
+    ///             res = res.header("Access-Control-Allow-Origin", o).header("Access-Control-Allow-Credentials", "true");
+    ///         }
+    ///         res.body(()).unwrap()
+    ///     });
+    /// assert_eq!(report.classes(), [Class::NullAllowed]);
+    /// ```
     pub fn run_http<F, RB>(&self, server: F) -> Report
     where
         F: FnMut(http::Request<Vec<u8>>) -> http::Response<RB>,

@@ -479,6 +479,22 @@ mod tower_support {
         /// test, or for a service that needs a runtime, use
         /// [`against_service_async`](Self::against_service_async).
         ///
+        /// ```
+        /// use axum::{http::HeaderValue, routing::get, Router};
+        /// use corsim::harness::{get as fetch_get, Page};
+        /// use tower_http::cors::CorsLayer;
+        ///
+        /// let app = Router::new()
+        ///     .route("/items", get(|| async { "[]" }))
+        ///     .layer(CorsLayer::new().allow_origin(HeaderValue::from_static("https://app.example")));
+        /// Page::new("https://app.example").fetch(fetch_get("https://api.example/items"))
+        ///     .against_service(app.clone())
+        ///     .assert_allowed();
+        /// Page::new("https://evil.example").fetch(fetch_get("https://api.example/items"))
+        ///     .against_service(app)
+        ///     .assert_blocked_because("AllowOriginMismatch");
+        /// ```
+        ///
         /// # Panics
         /// When the service fails.
         #[track_caller]
