@@ -41,7 +41,7 @@ use crate::header_list::{lower_name, isomorphic_decode, HeaderList};
 use crate::method;
 use crate::origin::Origin;
 use crate::preflight::{judge_preflight_response, preflight_request, HttpRequest, PreflightFor};
-use crate::preflight_cache::{CacheKey, CacheMiss, CacheQuery, PreflightCache};
+use crate::preflight_cache::{CacheMiss, CacheQuery, PreflightCache};
 use crate::profile::{EmptyLocation, Profile};
 use crate::request::{CredentialsMode, DroppedHeader, Mode, RedirectMode, Request, RequestInit};
 use crate::request_header::cors_unsafe_request_header_names;
@@ -437,17 +437,15 @@ impl Fetch {
         }
     }
 
-    fn cache_key(&self) -> CacheKey {
+    /// The preflight cache key's origin and credentials parts (its URL is the
+    /// current URL).
+    fn cache_key_parts(&self) -> (&str, Option<bool>) {
         let rules = &self.profile.cache;
-        CacheKey {
-            origin: if rules.key_on_tainted_origin {
-                self.serialized_origin()
-            } else {
-                self.origin.serialize().to_owned()
-            },
-            url: self.current_url().as_str().to_owned(),
-            credentials: rules.separate_credentials.then(|| self.req().credentials == CredentialsMode::Include),
-        }
+        let origin = if rules.key_on_tainted_origin && self.redirect_tainted { "null" } else { self.origin.serialize() };
+        let credentials = rules
+            .separate_credentials
+            .then(|| self.request.as_ref().is_some_and(|r| r.credentials == CredentialsMode::Include));
+        (origin, credentials)
     }
 
     fn uses_cache(&self) -> bool {
@@ -512,7 +510,8 @@ impl Fetch {
                 unsafe_headers: &unsafe_names,
                 credentials: req.credentials == CredentialsMode::Include,
             };
-            let lookup = cache.lookup(&self.profile, &self.cache_key(), &query, now);
+            let (origin, credentials) = self.cache_key_parts();
+            let lookup = cache.lookup_parts(&self.profile, &origin, url.as_str(), credentials, &query, now);
             let hit = lookup.is_ok();
             self.events.push(Event::CacheLookup { url: url.as_str().to_owned(), miss: lookup.err() });
             if hit {
@@ -600,7 +599,8 @@ impl Fetch {
             (Err(status), result) => {
                 if let (Some(result), true) = (result, self.profile.cache_refused_preflight) {
                     if self.uses_cache() {
-                        cache.insert(&self.profile, self.cache_key(), &result, now);
+                        let (origin, credentials) = self.cache_key_parts();
+                        cache.insert_parts(&self.profile, &origin, self.current_url().as_str(), credentials, &result, now);
                     }
                 }
                 self.fail(cache, FailureKind::Cors(status));
@@ -614,7 +614,8 @@ impl Fetch {
             (Ok(()), Some(result)) => {
                 self.events.push(Event::Passed { check: Check::Preflight });
                 if self.uses_cache() {
-                    cache.insert(&self.profile, self.cache_key(), &result, now);
+                    let (origin, credentials) = self.cache_key_parts();
+                    cache.insert_parts(&self.profile, &origin, self.current_url().as_str(), credentials, &result, now);
                 }
                 self.events.push(Event::PreflightStored {
                     url: self.current_url().as_str().to_owned(),
@@ -781,8 +782,9 @@ impl Fetch {
 
     fn fail(&mut self, cache: &mut PreflightCache, kind: FailureKind) {
         if self.preflighted && self.profile.cache.clear_on_network_error && self.request.is_some() {
-            let key = self.cache_key();
-            cache.clear_url(&key.origin, &key.url);
+            let (origin, _) = self.cache_key_parts();
+            let origin = origin.to_owned();
+            cache.clear_url(&origin, self.current_url().as_str());
         }
         let url = self.current_url().clone();
         let redirected_from = (self.url_list.len() > 1).then(|| self.url_list[0].clone());

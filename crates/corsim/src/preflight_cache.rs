@@ -8,9 +8,6 @@
 //! Firefox keys credentialed and uncredentialed entries apart, merges tokens
 //! and evicts the least recently used of 100; WebKit is unbounded.
 
-use std::collections::BTreeMap;
-
-use crate::header_list::isomorphic_decode;
 use crate::profile::{CacheRules, Eviction, Profile};
 use crate::time::Timestamp;
 
@@ -99,6 +96,10 @@ pub enum CacheMiss {
 
 /// The preflight cache of one page (one network partition).
 ///
+/// Entries are stored compactly (one allocation each: the URL and the allowed
+/// methods and header names in one string; origins interned), found through a
+/// hash table, and iterated in storage order.
+///
 /// ```
 /// use corsim::preflight_cache::{CacheKey, CacheQuery, PreflightCache, PreflightResult};
 /// use corsim::{Profile, Timestamp};
@@ -111,11 +112,117 @@ pub enum CacheMiss {
 /// assert!(cache.lookup(p, &key, &put, Timestamp::from_millis(599_999)).is_ok());
 /// assert!(cache.lookup(p, &key, &put, Timestamp::from_millis(600_000)).is_err());
 /// ```
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct PreflightCache {
-    entries: BTreeMap<CacheKey, CacheEntry>,
+    slots: Vec<Slot>,
+    index: hashbrown::HashTable<u32>,
+    origins: Vec<Box<str>>,
+    origin_ids: hashbrown::HashMap<Box<str>, u32, FixedState>,
     rng: u64,
     uses: u64,
+}
+
+impl std::fmt::Debug for PreflightCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.entries()).finish()
+    }
+}
+
+/// One stored entry, in one allocation.
+#[derive(Clone, Debug)]
+struct Slot {
+    /// The URL, `\n`, the methods joined with `,`, `\n`, the header names
+    /// joined with `,`.
+    text: Box<str>,
+    url_len: u32,
+    methods_len: u32,
+    origin: u32,
+    /// The key's credentials part: 0 none, 1 uncredentialed, 2 credentialed.
+    key_credentials: u8,
+    credentials: bool,
+    expires: Timestamp,
+    stored: Timestamp,
+    last_used: u64,
+    /// Per-token expiry (methods, then headers) in profiles that merge
+    /// preflights; `None` when every token expires with the entry.
+    token_expiry: Option<Box<[Timestamp]>>,
+}
+
+impl Slot {
+    fn url(&self) -> &str {
+        &self.text[..self.url_len as usize]
+    }
+    fn methods_text(&self) -> &str {
+        let start = self.url_len as usize + 1;
+        &self.text[start..start + self.methods_len as usize]
+    }
+    fn headers_text(&self) -> &str {
+        &self.text[self.url_len as usize + 1 + self.methods_len as usize + 1..]
+    }
+    fn methods(&self) -> impl Iterator<Item = &str> {
+        self.methods_text().split(',').filter(|t| !t.is_empty())
+    }
+    fn headers(&self) -> impl Iterator<Item = &str> {
+        self.headers_text().split(',').filter(|t| !t.is_empty())
+    }
+    /// The expiry of the `i`-th token (methods first, then headers).
+    fn token_expires(&self, i: usize) -> Timestamp {
+        self.token_expiry.as_ref().and_then(|e| e.get(i).copied()).unwrap_or(self.expires)
+    }
+    fn build(
+        url: &str,
+        methods: &[(String, Timestamp)],
+        headers: &[(String, Timestamp)],
+        expires: Timestamp,
+    ) -> (Box<str>, u32, u32, Option<Box<[Timestamp]>>) {
+        let methods_joined = join(methods.iter().map(|(t, _)| t.as_str()));
+        let headers_joined = join(headers.iter().map(|(t, _)| t.as_str()));
+        let mut text = String::with_capacity(url.len() + methods_joined.len() + headers_joined.len() + 2);
+        text.push_str(url);
+        text.push('\n');
+        text.push_str(&methods_joined);
+        text.push('\n');
+        text.push_str(&headers_joined);
+        let all_same = methods.iter().chain(headers).all(|(_, e)| *e == expires);
+        let token_expiry =
+            (!all_same).then(|| methods.iter().chain(headers).map(|(_, e)| *e).collect::<Vec<_>>().into_boxed_slice());
+        (text.into_boxed_str(), url.len() as u32, methods_joined.len() as u32, token_expiry)
+    }
+}
+
+fn join<'a>(tokens: impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for t in tokens {
+        if !out.is_empty() {
+            out.push(',');
+        }
+        out.push_str(t);
+    }
+    out
+}
+
+fn credentials_code(c: Option<bool>) -> u8 {
+    match c {
+        None => 0,
+        Some(false) => 1,
+        Some(true) => 2,
+    }
+}
+
+/// A fixed-seed fast hash: lookups are quick and every run is the same.
+type FixedState = foldhash::fast::FixedState;
+
+fn key_hash(origin: u32, url: &str, credentials: u8) -> u64 {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut h = FixedState::with_seed(0x00c0_251a).build_hasher();
+    origin.hash(&mut h);
+    url.hash(&mut h);
+    credentials.hash(&mut h);
+    h.finish()
+}
+
+fn slot_hash(slot: &Slot) -> u64 {
+    key_hash(slot.origin, slot.url(), slot.key_credentials)
 }
 
 impl PreflightCache {
@@ -126,37 +233,123 @@ impl PreflightCache {
 
     /// An empty cache whose eviction randomness starts from `seed`.
     pub fn with_seed(seed: u64) -> Self {
-        PreflightCache { entries: BTreeMap::new(), rng: seed | 1, uses: 0 }
+        PreflightCache { rng: seed | 1, ..Default::default() }
     }
 
     /// Number of entries.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.slots.len()
     }
 
     /// Whether it is empty.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.slots.is_empty()
     }
 
-    /// Entries in key order.
-    pub fn entries(&self) -> impl Iterator<Item = (&CacheKey, &CacheEntry)> {
-        self.entries.iter()
+    /// Every entry, as key and value, in storage order.
+    pub fn entries(&self) -> impl Iterator<Item = (CacheKey, CacheEntry)> + '_ {
+        self.slots.iter().map(move |slot| {
+            let key = CacheKey {
+                origin: self.origins.get(slot.origin as usize).map(|o| o.to_string()).unwrap_or_default(),
+                url: slot.url().to_owned(),
+                credentials: match slot.key_credentials {
+                    0 => None,
+                    1 => Some(false),
+                    _ => Some(true),
+                },
+            };
+            let methods_count = slot.methods().count();
+            let entry = CacheEntry {
+                credentials: slot.credentials,
+                methods: slot
+                    .methods()
+                    .enumerate()
+                    .map(|(i, t)| CachedToken { token: t.to_owned(), expires: slot.token_expires(i) })
+                    .collect(),
+                headers: slot
+                    .headers()
+                    .enumerate()
+                    .map(|(i, t)| CachedToken { token: t.to_owned(), expires: slot.token_expires(methods_count + i) })
+                    .collect(),
+                expires: slot.expires,
+                stored: slot.stored,
+                last_used: slot.last_used,
+            };
+            (key, entry)
+        })
     }
 
     /// Remove everything.
     pub fn clear(&mut self) {
-        self.entries.clear();
+        self.slots.clear();
+        self.index.clear();
+        self.origins.clear();
+        self.origin_ids.clear();
     }
 
     /// "Clear cache entries" for an origin and URL (both credentials keys).
     pub fn clear_url(&mut self, origin: &str, url: &str) {
-        self.entries.retain(|k, _| !(k.origin == origin && k.url == url));
+        let Some(&id) = self.origin_ids.get(origin) else { return };
+        self.retain(|s| !(s.origin == id && s.url() == url));
     }
 
     /// Remove entries that have expired at `now`.
     pub fn purge_expired(&mut self, now: Timestamp) {
-        self.entries.retain(|_, e| e.expires > now);
+        self.retain(|s| s.expires > now);
+    }
+
+    fn retain(&mut self, keep: impl Fn(&Slot) -> bool) {
+        let before = self.slots.len();
+        self.slots.retain(|s| keep(s));
+        if self.slots.len() != before {
+            self.rebuild_index();
+        }
+    }
+
+    fn rebuild_index(&mut self) {
+        self.index.clear();
+        for (i, slot) in self.slots.iter().enumerate() {
+            let slots = &self.slots;
+            self.index.insert_unique(slot_hash(slot), i as u32, |&j| slot_hash(&slots[j as usize]));
+        }
+    }
+
+    fn find(&self, origin: &str, url: &str, credentials: Option<bool>) -> Option<usize> {
+        let &id = self.origin_ids.get(origin)?;
+        let code = credentials_code(credentials);
+        let slots = &self.slots;
+        self.index
+            .find(key_hash(id, url, code), |&i| {
+                let s = &slots[i as usize];
+                s.origin == id && s.key_credentials == code && s.url() == url
+            })
+            .map(|&i| i as usize)
+    }
+
+    /// Remove the slot at `i`, moving the last slot into its place.
+    fn remove_at(&mut self, i: usize) {
+        let hash = slot_hash(&self.slots[i]);
+        if let Ok(entry) = self.index.find_entry(hash, |&j| j as usize == i) {
+            entry.remove();
+        }
+        let last = self.slots.len() - 1;
+        self.slots.swap_remove(i);
+        if i != last {
+            let moved_hash = slot_hash(&self.slots[i]);
+            if let Some(j) = self.index.find_mut(moved_hash, |&j| j as usize == last) {
+                *j = i as u32;
+            }
+        }
+    }
+
+    fn origin_id(&mut self, origin: &str) -> u32 {
+        if let Some(&id) = self.origin_ids.get(origin) {
+            return id;
+        }
+        let id = self.origins.len() as u32;
+        self.origins.push(origin.into());
+        self.origin_ids.insert(origin.into(), id);
+        id
     }
 
     /// Whether a stored entry lets the request skip its preflight. On a miss
@@ -168,24 +361,35 @@ impl PreflightCache {
         query: &CacheQuery<'_>,
         now: Timestamp,
     ) -> Result<(), CacheMiss> {
-        let rules = &profile.cache;
-        let Some(entry) = self.entries.get_mut(key) else {
+        self.lookup_parts(profile, &key.origin, &key.url, key.credentials, query, now)
+    }
+
+    /// [`lookup`](PreflightCache::lookup) with the key's parts borrowed.
+    pub fn lookup_parts(
+        &mut self,
+        profile: &Profile,
+        origin: &str,
+        url: &str,
+        credentials: Option<bool>,
+        query: &CacheQuery<'_>,
+        now: Timestamp,
+    ) -> Result<(), CacheMiss> {
+        let Some(i) = self.find(origin, url, credentials) else {
             return Err(CacheMiss::NoEntry);
         };
-        if entry.expires <= now {
-            self.entries.remove(key);
+        if self.slots[i].expires <= now {
+            self.remove_at(i);
             return Err(CacheMiss::Expired);
         }
-        let verdict = entry_allows(profile, entry, query, now);
-        match verdict {
+        match slot_allows(profile, &self.slots[i], query, now) {
             Ok(()) => {
                 self.uses += 1;
-                entry.last_used = self.uses;
+                self.slots[i].last_used = self.uses;
                 Ok(())
             }
             Err(miss) => {
-                if rules.erase_when_insufficient {
-                    self.entries.remove(key);
+                if profile.cache.erase_when_insufficient {
+                    self.remove_at(i);
                 }
                 Err(miss)
             }
@@ -195,80 +399,110 @@ impl PreflightCache {
     /// Store what a successful preflight allowed (or nothing, when the
     /// profile says so for its max-age or URL).
     pub fn insert(&mut self, profile: &Profile, key: CacheKey, result: &PreflightResult, now: Timestamp) {
+        self.insert_parts(profile, &key.origin, &key.url, key.credentials, result, now);
+    }
+
+    /// [`insert`](PreflightCache::insert) with the key's parts borrowed.
+    pub fn insert_parts(
+        &mut self,
+        profile: &Profile,
+        origin: &str,
+        url: &str,
+        credentials: Option<bool>,
+        result: &PreflightResult,
+        now: Timestamp,
+    ) {
         let rules = &profile.cache;
         let Some(max_age) = result.max_age_secs else { return };
-        if rules.max_url_len.is_some_and(|limit| key.url.len() >= limit) {
+        if rules.max_url_len.is_some_and(|limit| url.len() >= limit) {
             return;
         }
         let expires = now.plus_secs(max_age);
         self.uses += 1;
-        let tokens = |list: &[String]| -> Vec<CachedToken> {
-            list.iter().map(|t| CachedToken { token: t.clone(), expires }).collect()
-        };
-        if let Some(entry) = self.entries.get_mut(&key) {
-            if rules.merge {
-                merge_tokens(&mut entry.methods, &result.methods, expires, |a, b| a == b);
-                merge_tokens(&mut entry.headers, &result.headers, expires, |a, b| a.eq_ignore_ascii_case(b));
-                entry.credentials = result.credentials;
-                entry.methods.retain(|t| t.expires > now);
-                entry.headers.retain(|t| t.expires > now);
-                entry.expires = latest(entry).max(now);
-                entry.stored = now;
+        let fresh = |list: &[String]| -> Vec<(String, Timestamp)> { list.iter().map(|t| (t.clone(), expires)).collect() };
+        if let Some(i) = self.find(origin, url, credentials) {
+            let (methods, headers) = if rules.merge {
+                let slot = &self.slots[i];
+                let count = slot.methods().count();
+                let mut methods: Vec<(String, Timestamp)> =
+                    slot.methods().enumerate().map(|(j, t)| (t.to_owned(), slot.token_expires(j))).collect();
+                let mut headers: Vec<(String, Timestamp)> =
+                    slot.headers().enumerate().map(|(j, t)| (t.to_owned(), slot.token_expires(count + j))).collect();
+                merge_tokens(&mut methods, &result.methods, expires, |a, b| a == b);
+                merge_tokens(&mut headers, &result.headers, expires, |a, b| a == b);
+                methods.retain(|(_, e)| *e > now);
+                headers.retain(|(_, e)| *e > now);
+                (methods, headers)
             } else {
-                *entry = CacheEntry {
-                    credentials: result.credentials,
-                    methods: tokens(&result.methods),
-                    headers: tokens(&result.headers),
-                    expires,
-                    stored: now,
-                    last_used: self.uses,
-                };
+                (fresh(&result.methods), fresh(&result.headers))
+            };
+            let latest = methods.iter().chain(&headers).map(|(_, e)| *e).max().unwrap_or(expires).max(expires);
+            let entry_expires = if rules.merge { latest } else { expires };
+            if entry_expires <= now {
+                self.remove_at(i);
+                return;
             }
-            entry.last_used = self.uses;
-            if entry.expires <= now {
-                self.entries.remove(&key);
-            }
+            let (text, url_len, methods_len, token_expiry) = Slot::build(url, &methods, &headers, entry_expires);
+            let uses = self.uses;
+            let slot = &mut self.slots[i];
+            // The URL is unchanged, so the slot's hash is too.
+            slot.text = text;
+            slot.url_len = url_len;
+            slot.methods_len = methods_len;
+            slot.token_expiry = token_expiry;
+            slot.credentials = result.credentials;
+            slot.expires = entry_expires;
+            slot.stored = now;
+            slot.last_used = uses;
             return;
         }
         if max_age == 0 {
             return;
         }
         self.make_room(rules, now);
-        self.entries.insert(
-            key,
-            CacheEntry {
-                credentials: result.credentials,
-                methods: tokens(&result.methods),
-                headers: tokens(&result.headers),
-                expires,
-                stored: now,
-                last_used: self.uses,
-            },
-        );
+        let (text, url_len, methods_len, token_expiry) =
+            Slot::build(url, &fresh(&result.methods), &fresh(&result.headers), expires);
+        let slot = Slot {
+            text,
+            url_len,
+            methods_len,
+            origin: self.origin_id(origin),
+            key_credentials: credentials_code(credentials),
+            credentials: result.credentials,
+            expires,
+            stored: now,
+            last_used: self.uses,
+            token_expiry,
+        };
+        let hash = slot_hash(&slot);
+        let index = self.slots.len() as u32;
+        self.slots.push(slot);
+        let slots = &self.slots;
+        self.index.insert_unique(hash, index, |&j| slot_hash(&slots[j as usize]));
     }
 
     fn make_room(&mut self, rules: &CacheRules, now: Timestamp) {
         let Some(capacity) = rules.capacity else { return };
-        if self.entries.len() < capacity {
+        if self.slots.len() < capacity {
             return;
         }
         match rules.eviction {
             Eviction::RandomRun(run) => {
                 // Erase `run` consecutive entries from a random index.
-                let start = (self.next_random() % self.entries.len() as u64) as usize;
-                let doomed: Vec<CacheKey> = self.entries.keys().skip(start).take(run.max(1)).cloned().collect();
-                for k in doomed {
-                    self.entries.remove(&k);
+                let start = (self.next_random() % self.slots.len() as u64) as usize;
+                let end = (start + run.max(1)).min(self.slots.len());
+                for i in (start..end).rev() {
+                    self.remove_at(i);
                 }
             }
             Eviction::LeastRecentlyUsed => {
                 self.purge_expired(now);
-                while self.entries.len() >= capacity {
-                    let Some(oldest) = self.entries.iter().min_by_key(|(_, e)| e.last_used).map(|(k, _)| k.clone())
+                while self.slots.len() >= capacity {
+                    let Some(oldest) = self.slots.iter().enumerate().min_by_key(|(_, s)| s.last_used).map(|(i, _)| i)
                     else {
                         break;
                     };
-                    self.entries.remove(&oldest);
+                    self.remove_at(oldest);
                 }
             }
         }
@@ -285,42 +519,83 @@ impl PreflightCache {
     }
 }
 
-fn latest(entry: &CacheEntry) -> Timestamp {
-    entry.methods.iter().chain(entry.headers.iter()).map(|t| t.expires).max().unwrap_or(Timestamp::ZERO)
-}
-
-fn merge_tokens(into: &mut Vec<CachedToken>, new: &[String], expires: Timestamp, same: impl Fn(&str, &str) -> bool) {
+fn merge_tokens(
+    into: &mut Vec<(String, Timestamp)>,
+    new: &[String],
+    expires: Timestamp,
+    same: impl Fn(&str, &str) -> bool,
+) {
     for t in new {
-        match into.iter_mut().find(|c| same(&c.token, t)) {
-            Some(c) => c.expires = expires,
-            None => into.push(CachedToken { token: t.clone(), expires }),
+        match into.iter_mut().find(|(c, _)| same(c, t)) {
+            Some(c) => c.1 = expires,
+            None => into.push((t.clone(), expires)),
         }
     }
 }
 
+/// Whether the comma-joined `list` holds `token` (byte for byte).
+fn list_contains(list: &str, token: &str) -> bool {
+    let (list, token) = (list.as_bytes(), token.as_bytes());
+    let mut rest = list;
+    loop {
+        let end = rest.iter().position(|&b| b == b',').unwrap_or(rest.len());
+        if &rest[..end] == token {
+            return true;
+        }
+        if end == rest.len() {
+            return false;
+        }
+        rest = &rest[end + 1..];
+    }
+}
+
 /// "Method cache entry match" and "header-name cache entry match" for every
-/// unsafe header, with the profile's rules for `*` and credentials.
-fn entry_allows(profile: &Profile, entry: &CacheEntry, q: &CacheQuery<'_>, now: Timestamp) -> Result<(), CacheMiss> {
+/// unsafe header, with the profile's rules for `*` and credentials. Header
+/// names are lower-case on both sides.
+fn slot_allows(profile: &Profile, slot: &Slot, q: &CacheQuery<'_>, now: Timestamp) -> Result<(), CacheMiss> {
     let rules = &profile.cache;
-    if q.credentials && !entry.credentials && !rules.separate_credentials {
+    if q.credentials && !slot.credentials && !rules.separate_credentials {
         return Err(CacheMiss::NotCredentialed);
     }
-    let live = |t: &&CachedToken| t.expires > now;
     // `*` acts as a wildcard only for an uncredentialed entry and request.
-    let wildcard_ok = !entry.credentials && !q.credentials && !profile.cache_wildcard_literal;
+    let wildcard_ok = !slot.credentials && !q.credentials && !profile.cache_wildcard_literal;
+    let authorization_by_wildcard = rules.wildcard_covers_authorization;
+    if slot.token_expiry.is_none() {
+        // Every token lives as long as the entry, which is alive: plain
+        // membership tests on the joined lists.
+        let (methods, headers) = (slot.methods_text(), slot.headers_text());
+        if !(profile.cache_exempt_methods.contains(&q.method)
+            || list_contains(methods, q.method)
+            || (wildcard_ok && list_contains(methods, "*")))
+        {
+            return Err(CacheMiss::Method(q.method.to_owned()));
+        }
+        let star = wildcard_ok && list_contains(headers, "*");
+        for name in q.unsafe_headers {
+            let covered_by_star = star && (authorization_by_wildcard || name != "authorization");
+            if !covered_by_star && !list_contains(headers, name) {
+                return Err(CacheMiss::Header(name.clone()));
+            }
+        }
+        return Ok(());
+    }
     let method_ok = profile.cache_exempt_methods.contains(&q.method)
-        || entry.methods.iter().filter(live).any(|t| t.token == q.method || (wildcard_ok && t.token == "*"));
+        || slot
+            .methods()
+            .enumerate()
+            .any(|(i, t)| slot.token_expires(i) > now && (t == q.method || (wildcard_ok && t == "*")));
     if !method_ok {
         return Err(CacheMiss::Method(q.method.to_owned()));
     }
+    let count = slot.methods().count();
     for name in q.unsafe_headers {
-        let is_authorization = name.eq_ignore_ascii_case("authorization");
-        let ok = entry.headers.iter().filter(live).any(|t| {
-            t.token.eq_ignore_ascii_case(name)
-                || (wildcard_ok && t.token == "*" && (!is_authorization || rules.wildcard_covers_authorization))
+        let ok = slot.headers().enumerate().any(|(i, t)| {
+            slot.token_expires(count + i) > now
+                && (t == name.as_str()
+                    || (wildcard_ok && t == "*" && (authorization_by_wildcard || name != "authorization")))
         });
         if !ok {
-            return Err(CacheMiss::Header(isomorphic_decode(name.as_bytes())));
+            return Err(CacheMiss::Header(name.clone()));
         }
     }
     Ok(())
@@ -397,6 +672,7 @@ fn parse_delta_seconds(value: &[u8], accepts_plus: bool) -> Parsed {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::header_list::isomorphic_decode;
 
     fn key(url: &str) -> CacheKey {
         CacheKey { origin: "http://o".into(), url: url.into(), credentials: None }
