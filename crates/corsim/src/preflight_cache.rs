@@ -169,36 +169,36 @@ impl Slot {
     fn token_expires(&self, i: usize) -> Timestamp {
         self.token_expiry.as_ref().and_then(|e| e.get(i).copied()).unwrap_or(self.expires)
     }
-    fn build(
+    /// The slot's text and per-token expiries for tokens that each expire
+    /// at their own time (or all at `expires`).
+    fn build<'a>(
         url: &str,
-        methods: &[(String, Timestamp)],
-        headers: &[(String, Timestamp)],
+        methods: &[(&'a str, Timestamp)],
+        headers: &[(&'a str, Timestamp)],
         expires: Timestamp,
     ) -> (Box<str>, u32, u32, Option<Box<[Timestamp]>>) {
-        let methods_joined = join(methods.iter().map(|(t, _)| t.as_str()));
-        let headers_joined = join(headers.iter().map(|(t, _)| t.as_str()));
-        let mut text = String::with_capacity(url.len() + methods_joined.len() + headers_joined.len() + 2);
+        let len = |list: &[(&str, Timestamp)]| list.iter().map(|(t, _)| t.len() + 1).sum::<usize>();
+        let mut text = String::with_capacity(url.len() + len(methods) + len(headers) + 2);
         text.push_str(url);
         text.push('\n');
-        text.push_str(&methods_joined);
+        push_joined(&mut text, methods);
+        let methods_len = text.len() - url.len() - 1;
         text.push('\n');
-        text.push_str(&headers_joined);
+        push_joined(&mut text, headers);
         let all_same = methods.iter().chain(headers).all(|(_, e)| *e == expires);
         let token_expiry =
             (!all_same).then(|| methods.iter().chain(headers).map(|(_, e)| *e).collect::<Vec<_>>().into_boxed_slice());
-        (text.into_boxed_str(), url.len() as u32, methods_joined.len() as u32, token_expiry)
+        (text.into_boxed_str(), url.len() as u32, methods_len as u32, token_expiry)
     }
 }
 
-fn join<'a>(tokens: impl Iterator<Item = &'a str>) -> String {
-    let mut out = String::new();
-    for t in tokens {
-        if !out.is_empty() {
+fn push_joined(out: &mut String, tokens: &[(&str, Timestamp)]) {
+    for (i, (t, _)) in tokens.iter().enumerate() {
+        if i > 0 {
             out.push(',');
         }
         out.push_str(t);
     }
-    out
 }
 
 fn credentials_code(c: Option<bool>) -> u8 {
@@ -419,22 +419,25 @@ impl PreflightCache {
         }
         let expires = now.plus_secs(max_age);
         self.uses += 1;
-        let fresh = |list: &[String]| -> Vec<(String, Timestamp)> { list.iter().map(|t| (t.clone(), expires)).collect() };
+        fn fresh(list: &[String], expires: Timestamp) -> Vec<(&str, Timestamp)> {
+            list.iter().map(|t| (t.as_str(), expires)).collect()
+        }
         if let Some(i) = self.find(origin, url, credentials) {
-            let (methods, headers) = if rules.merge {
-                let slot = &self.slots[i];
-                let count = slot.methods().count();
-                let mut methods: Vec<(String, Timestamp)> =
-                    slot.methods().enumerate().map(|(j, t)| (t.to_owned(), slot.token_expires(j))).collect();
-                let mut headers: Vec<(String, Timestamp)> =
-                    slot.headers().enumerate().map(|(j, t)| (t.to_owned(), slot.token_expires(count + j))).collect();
-                merge_tokens(&mut methods, &result.methods, expires, |a, b| a == b);
-                merge_tokens(&mut headers, &result.headers, expires, |a, b| a == b);
+            // Merging reads the old tokens while the slot is rewritten.
+            let old = if rules.merge { Some(self.slots[i].clone()) } else { None };
+            let (methods, headers) = if let Some(old) = &old {
+                let count = old.methods().count();
+                let mut methods: Vec<(&str, Timestamp)> =
+                    old.methods().enumerate().map(|(j, t)| (t, old.token_expires(j))).collect();
+                let mut headers: Vec<(&str, Timestamp)> =
+                    old.headers().enumerate().map(|(j, t)| (t, old.token_expires(count + j))).collect();
+                merge_tokens(&mut methods, &result.methods, expires);
+                merge_tokens(&mut headers, &result.headers, expires);
                 methods.retain(|(_, e)| *e > now);
                 headers.retain(|(_, e)| *e > now);
                 (methods, headers)
             } else {
-                (fresh(&result.methods), fresh(&result.headers))
+                (fresh(&result.methods, expires), fresh(&result.headers, expires))
             };
             let latest = methods.iter().chain(&headers).map(|(_, e)| *e).max().unwrap_or(expires).max(expires);
             let entry_expires = if rules.merge { latest } else { expires };
@@ -461,7 +464,7 @@ impl PreflightCache {
         }
         self.make_room(rules, now);
         let (text, url_len, methods_len, token_expiry) =
-            Slot::build(url, &fresh(&result.methods), &fresh(&result.headers), expires);
+            Slot::build(url, &fresh(&result.methods, expires), &fresh(&result.headers, expires), expires);
         let slot = Slot {
             text,
             url_len,
@@ -519,16 +522,12 @@ impl PreflightCache {
     }
 }
 
-fn merge_tokens(
-    into: &mut Vec<(String, Timestamp)>,
-    new: &[String],
-    expires: Timestamp,
-    same: impl Fn(&str, &str) -> bool,
-) {
+/// Merge a new preflight's tokens: known ones are refreshed, new ones added.
+fn merge_tokens<'a>(into: &mut Vec<(&'a str, Timestamp)>, new: &'a [String], expires: Timestamp) {
     for t in new {
-        match into.iter_mut().find(|(c, _)| same(c, t)) {
+        match into.iter_mut().find(|(c, _)| *c == t.as_str()) {
             Some(c) => c.1 = expires,
-            None => into.push((t.clone(), expires)),
+            None => into.push((t.as_str(), expires)),
         }
     }
 }
