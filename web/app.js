@@ -1,0 +1,790 @@
+// The playground page: editors in, verdict out, live.
+
+import { loadEngine, runScenario, runOnce, simulate, engineExplain, describeStep, outcomeLine, statusLine, REJECTS_WITH } from './engine.js';
+import { PROFILES, PROFILE_LABEL, defaultRequest, normalize, toScenario, fromScenario, readScenarioText, encodeHash, decodeHash, parseHeaderText, headerText, absolute } from './model.js';
+import { PRESETS, PRESET_BY_ID, FIX_FAMILIES } from './presets.js';
+import { GALLERY } from './gallery.js';
+import { parseRequest, detect } from './parse.js';
+import { deriveFix, configFor, engineConfigFor } from './fix.js';
+
+const $ = (id) => document.getElementById(id);
+const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+const lower = (s) => String(s).toLowerCase();
+
+let state = null;
+let engine = null;
+let last = null; // the last computed results, for tests and export
+const t0 = performance.now();
+
+// ------------------------------------------------------------------ editors
+
+function currentStep() {
+  return state.steps[state.sel];
+}
+
+function writeEditors() {
+  $('origin').value = state.origin;
+  writeStepEditors();
+  $('preset').value = state.preset;
+  $('preset-origins').value = state.presetOrigins;
+  $('preset-creds').checked = !!state.presetCreds;
+  renderPresetInfo();
+  renderServerEntries();
+}
+
+function writeStepEditors() {
+  const r = currentStep().request;
+  $('method').value = r.method;
+  $('url').value = r.url;
+  $('req-headers').value = r.headers;
+  $('mode').value = r.mode;
+  $('credentials').value = r.credentials;
+  $('redirect').value = r.redirect;
+  $('at').value = String(currentStep().at);
+  $('at').disabled = state.steps.length === 1 && state.sel === 0;
+  renderStepTabs();
+}
+
+function renderStepTabs() {
+  $('step-tabs').innerHTML = state.steps.map((st, i) => `<button type="button" class="step-tab" data-step="${i}" aria-pressed="${i === state.sel}">${i + 1} <span class="sub">t=${fmtSecs(st.at)}</span></button>`).join('');
+  $('remove-step').hidden = state.steps.length < 2;
+  $('at').closest('.field').hidden = state.steps.length < 2;
+}
+
+function fmtSecs(s) {
+  const n = Number(s) || 0;
+  if (n >= 3600 && n % 60 === 0) return `${+(n / 3600).toFixed(2)}h`;
+  if (n >= 120 && n % 60 === 0) return `${n / 60}min`;
+  return `${+n.toFixed(3)}s`;
+}
+
+function renderServerEntries() {
+  const first = absolute(state.steps[0].request.url.trim());
+  $('server-entries').innerHTML = state.server.map((e, i) => {
+    const main = i === 0;
+    const part = (name, title) => `
+      <div class="resp">
+        <h3>${title}</h3>
+        <div class="row">
+          <div class="field status-field">
+            <label for="s${i}-${name}-status">Status</label>
+            <input id="s${i}-${name}-status" data-entry="${i}" data-part="${name}" data-key="status" type="text" inputmode="numeric" value="${esc(e[name].status)}" placeholder="${name === 'preflight' ? '204' : '200'}" autocomplete="off">
+          </div>
+          <div class="field grow">
+            <label for="s${i}-${name}-headers">Headers</label>
+            <textarea id="s${i}-${name}-headers" data-entry="${i}" data-part="${name}" data-key="headers" rows="${Math.max(3, e[name].headers.split('\n').length + 1)}" spellcheck="false" autocomplete="off" placeholder="Access-Control-Allow-Origin: …">${esc(e[name].headers)}</textarea>
+          </div>
+        </div>
+      </div>`;
+    return `<div class="entry${main ? ' main' : ''}" data-entry-box="${i}">
+      <div class="field">
+        <label for="s${i}-url">${main ? 'Answers for the URL' : `Answers for URL ${i + 1}`}${main && absolute(e.url.trim()) === first ? ' <span class="sub">(the request\'s URL)</span>' : ''}</label>
+        <div class="row tight"><input id="s${i}-url" data-entry="${i}" data-key="url" type="text" value="${esc(e.url)}" spellcheck="false" autocomplete="off" inputmode="url">
+        ${main ? '' : `<button type="button" class="remove-url" data-remove="${i}" aria-label="Remove the answers for URL ${i + 1}">Remove</button>`}</div>
+      </div>
+      ${part('preflight', 'Preflight answer <span class="sub">OPTIONS with Access-Control-Request-Method</span>')}
+      ${part('actual', 'Actual answer <span class="sub">every other request</span>')}
+    </div>`;
+  }).join('');
+}
+
+function presetOptions() {
+  return { origins: state.presetOrigins.split(',').map((s) => s.trim()).filter(Boolean), credentials: !!state.presetCreds };
+}
+
+function renderPresetInfo() {
+  const p = PRESET_BY_ID[state.preset];
+  $('preset-options').hidden = !p || !p.uses.includes('origins');
+  $('preset-creds').closest('label').hidden = !p || !p.uses.includes('credentials');
+  $('preset-config').hidden = !p;
+  if (p) $('preset-snippet').textContent = p.snippet(presetOptions());
+  $('preset-status').innerHTML = !p ? ''
+    : state.linked ? `The answers below are what <strong>${esc(p.label)}</strong> sends for this request; they follow the request as you edit it. Edit them to make them your own.`
+      : `Started from <strong>${esc(p.label)}</strong>, then edited. <button type="button" id="reapply" class="linkish">Re-apply the preset</button>`;
+}
+
+/** Fill server entry 0 from the linked preset, for the first step's request. */
+function applyPreset() {
+  const p = PRESET_BY_ID[state.preset];
+  if (!p || !state.linked) return false;
+  const r = state.steps[0].request;
+  const { pairs } = parseHeaderText(r.headers);
+  const out = p.respond({ origin: state.origin.trim(), method: r.method.trim() || 'GET', headers: pairs, options: presetOptions() });
+  const e = state.server[0];
+  const next = {
+    url: e.url,
+    preflight: { status: String(out.preflight.status), headers: headerText(out.preflight.headers) },
+    actual: { status: String(out.actual.status), headers: headerText(out.actual.headers) },
+  };
+  if (JSON.stringify(next) === JSON.stringify(e)) return false;
+  state.server[0] = next;
+  return true;
+}
+
+/** Keep entry 0's URL on the first request's URL when it was following it. */
+function syncMainUrl(before, after) {
+  const e = state.server[0];
+  if (!e) return false;
+  if (e.url.trim() === before.trim() || !e.url.trim()) {
+    e.url = after;
+    const input = $('s0-url');
+    if (input && document.activeElement !== input) input.value = after;
+    return true;
+  }
+  return false;
+}
+
+function onStepInput(ev) {
+  const st = currentStep();
+  const id = ev.target.id;
+  const before = st.request.url;
+  if (id === 'at') st.at = Number(ev.target.value) || 0;
+  else if (id === 'req-headers') st.request.headers = ev.target.value;
+  else if (['method', 'url', 'mode', 'credentials', 'redirect'].includes(id)) st.request[id] = ev.target.value;
+  else return;
+  if (id === 'url' && state.sel === 0) syncMainUrl(before, st.request.url);
+  if (id === 'at') renderStepTabs();
+  if (state.sel === 0 && applyPreset()) renderServerEntries();
+  update();
+}
+
+function onServerInput(ev) {
+  const t = ev.target;
+  const i = Number(t.dataset.entry);
+  if (Number.isNaN(i)) return;
+  const e = state.server[i];
+  if (t.dataset.key === 'url') e.url = t.value;
+  else e[t.dataset.part][t.dataset.key] = t.value;
+  if (i === 0 && state.linked && t.dataset.key !== 'url') {
+    state.linked = false;
+    renderPresetInfo();
+  }
+  if (t.tagName === 'TEXTAREA') t.rows = Math.max(3, t.value.split('\n').length + 1);
+  update();
+}
+
+// ------------------------------------------------------------------ paste
+
+function onPaste() {
+  const text = $('paste').value;
+  const status = $('paste-status');
+  if (!text.trim()) { status.textContent = ''; status.className = 'status'; return; }
+  if (!detect(text)) {
+    status.textContent = 'Paste a fetch(…) call or a curl command.';
+    status.className = 'status warn';
+    return;
+  }
+  let got;
+  try {
+    got = parseRequest(text);
+  } catch (e) {
+    status.textContent = `Could not read it: ${e.message}`;
+    status.className = 'status warn';
+    return;
+  }
+  const st = currentStep();
+  const before = st.request.url;
+  st.request = {
+    ...defaultRequest(),
+    url: got.request.url,
+    method: got.request.method || 'GET',
+    headers: headerText(got.request.headers),
+    mode: got.request.mode || 'cors',
+    credentials: got.request.credentials || (got.kind === 'fetch' ? 'same-origin' : st.request.credentials === 'include' ? 'include' : 'same-origin'),
+    redirect: got.request.redirect || 'follow',
+  };
+  if (got.origin) state.origin = got.origin;
+  if (state.sel === 0) syncMainUrl(before, st.request.url);
+  const parts = [`Read ${got.kind === 'fetch' ? 'fetch()' : 'curl'}: ${st.request.method} ${st.request.url}, ${got.request.headers.length} header${got.request.headers.length === 1 ? '' : 's'}`];
+  if (got.origin) parts.push(`page origin ${got.origin}`);
+  if (got.dropped.length) parts.push(`left out what the browser sets itself: ${got.dropped.join(', ')}`);
+  parts.push(...got.notes);
+  status.textContent = parts.join('; ') + '.';
+  status.className = 'status ok';
+  if (state.sel === 0) applyPreset();
+  $('origin').value = state.origin;
+  writeStepEditors();
+  renderServerEntries();
+  update();
+}
+
+// ------------------------------------------------------------------ computing
+
+function compute() {
+  const { scenario, problems } = toScenario(state);
+  const runs = {};
+  for (const p of PROFILES) runs[p] = runScenario(scenario, p);
+  const sel = Math.min(state.sel, scenario.steps.length - 1);
+  const selRun = runs[state.profile];
+  let view = null;
+  let fix = null;
+  let explained = null;
+  const step = scenario.steps[sel];
+  if (!selRun.error && selRun.steps[sel]) {
+    view = describeStep({ profile: state.profile, origin: scenario.origin, request: step.request, atMs: step.at_ms }, selRun.steps[sel]);
+    if (!view.result.readable) {
+      explained = engineExplain(scenario, sel, state.profile);
+      if (explained && explained.fix) fix = { ...explained.fix, requestChange: explained.fix.request_change, source: 'engine' };
+      else {
+        try {
+          fix = deriveFix({ origin: scenario.origin, request: step.request, server: scenario.server }, (req, srv) => runOnce(state.profile, scenario.origin, req, srv));
+        } catch (e) {
+          fix = { summary: '', patches: [], notes: [`no fix: ${e.message}`], verified: false, verification: '', policy: null, source: 'page' };
+        }
+      }
+    }
+  }
+  return { scenario, problems, runs, sel, view, fix, explained };
+}
+
+let pending = false;
+function update() {
+  if (pending) return;
+  pending = true;
+  requestAnimationFrame(() => {
+    pending = false;
+    refresh();
+  });
+}
+
+let lastUpdateMs = 0;
+function refresh() {
+  const t = performance.now();
+  last = compute();
+  renderVerdict(last);
+  lastUpdateMs = performance.now() - t;
+  saveToUrl();
+  if (!$('io').hidden && document.activeElement !== $('scenario-json')) $('scenario-json').value = exportText();
+  markInvalid(last);
+}
+
+// The state goes into the URL at most every 250 ms (browsers throttle
+// history.replaceState when called on every keystroke).
+let urlTimer = null;
+let urlLast = 0;
+function saveToUrl() {
+  const write = () => {
+    urlTimer = null;
+    urlLast = performance.now();
+    const hash = encodeHash(state);
+    if (location.hash !== hash) history.replaceState(null, '', hash);
+    $('share-url').value = location.href;
+  };
+  if (urlTimer) return;
+  const wait = 250 - (performance.now() - urlLast);
+  if (wait <= 0) write();
+  else urlTimer = setTimeout(write, wait);
+}
+
+function markInvalid(res) {
+  document.querySelectorAll('[aria-invalid="true"]').forEach((el) => el.removeAttribute('aria-invalid'));
+  const fields = res.problems.map((p) => p.field);
+  const err = res.runs[state.profile].error;
+  if (err) fields.push(err.field);
+  for (const f of fields) {
+    let el = null;
+    let m;
+    if (f.startsWith('origin')) el = $('origin');
+    else if ((m = /^steps\[(\d+)\]\.request\.?(\w*)/.exec(f)) && Number(m[1]) === state.sel) {
+      el = { url: $('url'), method: $('method'), headers: $('req-headers'), mode: $('mode'), credentials: $('credentials'), redirect: $('redirect') }[m[2]] || $('url');
+    } else if ((m = /^server\[(\d+)\]\.(\w+)\.(\w+)/.exec(f))) el = $(`s${m[1]}-${m[2]}-${m[3]}`);
+    if (el) el.setAttribute('aria-invalid', 'true');
+  }
+}
+
+// ------------------------------------------------------------------ rendering the verdict
+
+function httpBlock(lines, { highlight = null, mark = null, statusFailed = false, label, missing = null }) {
+  const out = lines.map((line, i) => {
+    if (i === 0) return `<span class="line first${statusFailed ? ' hl' : ''}">${esc(line)}</span>`;
+    const c = line.indexOf(':');
+    const name = line.slice(0, c);
+    const value = line.slice(c + 1);
+    const hl = highlight && lower(name) === highlight;
+    let v = esc(value);
+    if (hl && mark) {
+      const at = value.indexOf(mark);
+      if (at >= 0) v = esc(value.slice(0, at)) + `<mark>${esc(mark)}</mark>` + esc(value.slice(at + mark.length));
+    }
+    return `<span class="line${hl ? ' hl' : ''}"><span class="hn">${esc(name)}</span>:${v}</span>`;
+  });
+  if (missing) out.push(`<span class="line hl missing"><span class="hn">${esc(missing)}</span>: <em>(absent)</em></span>`);
+  return `<pre class="http" aria-label="${esc(label)}">${out.join('')}</pre>`;
+}
+
+const STATE_ICON = { passed: '✓', failed: '✗', 'not-reached': '–' };
+
+function renderExchange(x, view) {
+  const failed = x.checks.find((c) => c.state === 'failed');
+  const title = x.preflight ? 'Preflight request' : x.index > 0 && !view.exchanges[x.index - 1]?.preflight ? 'Request after the redirect' : x.route === 'same-origin' ? 'Request (same origin)' : 'Actual request';
+  let reqHl = null;
+  let reqMark = null;
+  if (failed && x.preflight && failed.check === 'headers') { reqHl = 'access-control-request-headers'; reqMark = failed.failedValue && !/Invalid/.test(view.failure?.reason?.error) ? view.failure.reason.failedParameter : null; }
+  if (failed && x.preflight && failed.check === 'methods') { reqHl = 'access-control-request-method'; }
+  const resp = x.response;
+  const respLines = resp ? [statusLine(resp.status), ...resp.headers.map(([n, v]) => `${n}: ${v}`)] : null;
+  const mark = failed && failed.header && failed.failedValue && failed.check !== 'headers' && failed.check !== 'methods' ? failed.failedValue : null;
+  return `<li class="item exchange${x.failing && failed ? ' failing' : ''}">
+    <h4>${esc(title)} <span class="sub">${esc(x.request.method)} ${esc(x.request.url)}</span></h4>
+    <div class="pair">
+      <div><div class="caption">Browser sends</div>${httpBlock(x.requestLines, { highlight: reqHl, mark: reqMark, label: `${title}: request` })}</div>
+      <div><div class="caption">Server answers</div>${respLines ? httpBlock(respLines, { highlight: failed ? failed.header : null, mark, statusFailed: failed && (failed.check === 'status' || (failed.check === 'redirect' && x.preflight)), label: `${title}: response`, missing: failed && failed.header && failed.value === null ? failed.label : null }) : '<p class="hint">no answer</p>'}</div>
+    </div>
+    ${x.checks.length ? `<ul class="checks" aria-label="Checks on this response">${x.checks.map((c) => `<li class="check ${c.state}"><span class="icon" aria-hidden="true">${STATE_ICON[c.state]}</span><span class="visually-hidden">${c.state === 'not-reached' ? 'not reached' : c.state}:</span> <span class="cname">${esc(c.label)}</span> <span class="cdetail">${esc(c.detail)}</span></li>`).join('')}</ul>` : ''}
+  </li>`;
+}
+
+function renderItem(it, view, atMs) {
+  switch (it.type) {
+    case 'exchange': return renderExchange(it, view);
+    case 'dropped': return `<li class="item note">fetch() silently drops the header <code>${esc(it.name)}</code>: ${it.because === 'forbidden' ? 'a forbidden header (the browser sets it itself)' : "not no-CORS-safelisted, and the mode is 'no-cors'"}.</li>`;
+    case 'cache': return `<li class="item cache ${it.hit ? 'hit' : 'miss'}"><span class="tag">${it.hit ? 'cache hit' : 'cache miss'}</span> ${it.hit ? 'A cached preflight covers this request: no preflight is sent.' : `Preflight cache: ${esc(it.miss)}, so a preflight is sent.`}</li>`;
+    case 'stored': {
+      const pre = view.exchanges.filter((x) => x.preflight).at(-1);
+      const said = pre?.response?.headers.find(([n]) => lower(n) === 'access-control-max-age')?.[1];
+      const capped = said !== undefined && /^\d+$/.test(said.trim()) && Number(said) !== it.maxAgeSecs;
+      const defaulted = said === undefined;
+      return `<li class="item cache stored"><span class="tag">cached</span> The preflight result is cached for ${it.maxAgeSecs} s${state.steps.length > 1 ? ` (until t=${fmtSecs((atMs + it.maxAgeSecs * 1000) / 1000)})` : ''}${capped ? `: Access-Control-Max-Age says ${esc(said.trim())}, and ${PROFILE_LABEL[view.profile]} keeps it ${it.maxAgeSecs} s at most` : defaulted ? ': no Access-Control-Max-Age, so the default' : ''}.</li>`;
+    }
+    case 'redirect': return `<li class="item note"><span class="tag">redirect</span> ${it.status} to <code>${esc(it.to)}</code>, followed with ${esc(it.method)}${it.tainted ? "; the request's origin is now <code>null</code> (a cross-origin hop)" : ''}.</li>`;
+    case 'routed': return `<li class="item note">${esc(it.url)} is ${it.route === 'preflight' ? 'a preflighted request' : it.route === 'simple' ? 'a simple CORS request' : it.route}.</li>`;
+    default: return '';
+  }
+}
+
+function renderClassification(c) {
+  const label = { preflight: 'Preflighted', simple: 'Simple', 'same-origin': 'Same origin', 'no-cors': 'no-cors', 'not-sent': 'Not sent' }[c.kind] || c.kind;
+  let body = '';
+  if (c.kind === 'preflight') {
+    const reasons = [];
+    if (c.method) reasons.push(`<li>method <code>${esc(c.method)}</code>: not GET, HEAD or POST</li>`);
+    for (const h of c.headers) reasons.push(`<li>header <code>${esc(h.name)}</code>${h.value ? `: <code>${esc(h.value)}</code>` : ''}: ${esc(h.why)}</li>`);
+    body = `<p>The browser asks first with an <code>OPTIONS</code> preflight, because of:</p><ul class="reasons">${reasons.join('')}</ul>`;
+  } else body = `<p>${esc(c.summary)}</p>`;
+  return `<div class="classification"><span class="kind kind-${esc(c.kind)}">${esc(label)}</span>${body}</div>`;
+}
+
+function renderScript(r, view) {
+  if (r.ok) {
+    const rows = [`<li><code>response.type</code>: <code>'${esc(r.type)}'</code>, <code>response.status</code>: <code>${r.status}</code></li>`];
+    if (r.type === 'cors') {
+      rows.push(`<li>headers script can read: ${r.headers.length ? r.headers.map((h) => `<code>${esc(h)}</code>`).join(', ') : 'none'}</li>`);
+      if (r.hidden.length) rows.push(`<li>sent but hidden from script: ${r.hidden.map((h) => `<code>${esc(h)}</code>`).join(', ')} <span class="sub">(list them in <code>Access-Control-Expose-Headers</code> to read them)</span></li>`);
+    }
+    return `<p class="${r.readable ? 'good' : 'warn'}">${esc(r.summary)}.</p><ul class="plain">${rows.join('')}</ul>`;
+  }
+  return `<p class="bad"><code>fetch()</code> rejects with <code>${esc(r.rejects)}</code>${view.failure?.reason?.kind === 'cors' ? '' : `: ${esc(r.why)}`}. Script never sees the status or the headers, not even in <code>catch</code>.</p>`;
+}
+
+function renderConsole(lines, profile) {
+  if (!lines.length) return '<p class="hint">Nothing in the console.</p>';
+  return `<div class="console" role="log" aria-label="${esc(PROFILE_LABEL[profile])} console">${lines.map((l) => `<div class="console-line"><span class="icon" aria-hidden="true">✖</span><span class="msg">${esc(l)}</span></div>`).join('')}</div>
+  <button type="button" class="copy" data-copy="console">Copy the message</button>`;
+}
+
+function renderFix(fix, res) {
+  if (!fix) return '';
+  const parts = [];
+  if (fix.summary) parts.push(`<p>${esc(fix.summary)}</p>`);
+  const rc = fix.requestChange || fix.request_change;
+  if (rc && (rc.url || rc.mode || rc.redirect)) {
+    parts.push(`<div class="patch"><div class="caption">The page's fetch()</div><pre class="diff">${[rc.url && `+ url: '${rc.url}'`, rc.mode && `+ mode: '${rc.mode}'`, rc.redirect && `+ redirect: '${rc.redirect}'`].filter(Boolean).map((l) => `<span class="add">${esc(l)}</span>`).join('')}</pre>${(rc.why || []).map((w) => `<p class="hint">${esc(w)}</p>`).join('')}</div>`);
+  }
+  for (const p of fix.patches || []) {
+    const lines = [];
+    if (p.status) lines.push(`<span class="del">- ${esc(statusLine(p.status.from))}</span>`, `<span class="add">+ ${esc(statusLine(p.status.to))}</span>`);
+    for (const c of p.headers) {
+      if (c.from !== null && c.from !== undefined) lines.push(`<span class="del">- ${esc(c.name)}: ${esc(c.from)}</span>`);
+      if (c.to !== null && c.to !== undefined) lines.push(`<span class="add">+ ${esc(c.name)}: ${esc(c.to)}</span>`);
+    }
+    const whys = p.headers.filter((c) => c.why).map((c) => `<li><code>${esc(c.name)}</code>: ${esc(c.why)}</li>`).join('');
+    parts.push(`<div class="patch"><div class="caption">${p.preflight ? 'The preflight answer (OPTIONS)' : `The ${esc(p.method)} answer`} for <code>${esc(p.url)}</code></div><pre class="diff">${lines.join('')}</pre>${whys ? `<ul class="whys">${whys}</ul>` : ''}</div>`);
+  }
+  if (fix.verified !== undefined && fix.verified !== null && (fix.patches?.length || rc)) {
+    parts.push(`<p class="${fix.verified ? 'good' : 'warn'}">${fix.verified ? '✓ Verified: ' : '⚠ '}${esc(fix.verification)}</p>`);
+  }
+  for (const n of fix.notes || []) parts.push(`<p class="hint">${esc(n)}</p>`);
+  const hasPatch = (fix.patches || []).length || (rc && (rc.url || rc.mode));
+  if (hasPatch) parts.push('<button type="button" id="apply-fix">Apply this fix to the editors</button>');
+  // The configuration for the chosen server.
+  const preset = PRESET_BY_ID[state.preset];
+  const family = state.fixFor || preset?.family || 'Express';
+  let cfg = null;
+  if (fix.source === 'engine') {
+    const c = engineConfigFor(fix.configs, family);
+    if (c) cfg = { language: c.language, snippet: c.snippet, server: c.server };
+  }
+  if (!cfg && fix.policy && hasPatch) {
+    const path = (() => { try { const segs = new URL(res.scenario.steps[res.sel].request.url).pathname.split('/').filter(Boolean); return segs.length > 1 ? `/${segs[0]}/` : '/'; } catch { return '/'; } })();
+    const c = configFor(family, fix.policy, path);
+    if (c) cfg = { ...c, server: family };
+  }
+  if (cfg) {
+    const families = fix.source === 'engine' && fix.configs ? fix.configs.map((c) => c.server) : FIX_FAMILIES;
+    const selected = cfg.server;
+    parts.push(`<div class="config">
+      <div class="row tight"><label for="fix-for">Configuration for</label>
+      <select id="fix-for">${families.map((f) => `<option${f === selected ? ' selected' : ''}>${esc(f)}</option>`).join('')}</select>
+      <button type="button" class="copy" data-copy="config">Copy</button></div>
+      <pre class="code" data-language="${esc(cfg.language)}"><code id="fix-config">${esc(cfg.snippet)}</code></pre></div>`);
+  }
+  const source = fix.source === 'engine' ? 'from corsim explain' : 'derived in the page and checked with the engine';
+  return `<section class="block fix" aria-labelledby="fix-h"><h3 id="fix-h">The fix <span class="sub">${source}</span></h3>${parts.join('')}</section>`;
+}
+
+function differs(a, b) {
+  return a.ok !== b.ok || a.sent !== b.sent || a.code !== b.code || a.cached !== b.cached;
+}
+
+function renderCompare(res) {
+  const steps = res.scenario.steps;
+  const cells = {};
+  for (const p of PROFILES) {
+    const run = res.runs[p];
+    cells[p] = steps.map((_, i) => {
+      const s = run.steps[i];
+      if (!s) return null;
+      const o = outcomeLine(s.verdict);
+      o.code = s.verdict.ok ? `${s.verdict.response.type} ${s.verdict.response.status}` : (s.verdict.failure.reason.error || s.verdict.failure.reason.kind);
+      o.own = s.verdict.corsError;
+      return o;
+    });
+  }
+  let anyDiff = false;
+  const rows = steps.map((st, i) => {
+    const base = cells.chromium[i];
+    const tds = PROFILES.map((p) => {
+      const o = cells[p][i];
+      if (!o) return `<td class="na">${res.runs[p].error ? 'cannot run' : '—'}</td>`;
+      const diff = p !== 'chromium' && base && differs(o, base);
+      if (diff) anyDiff = true;
+      const sel = p === state.profile && i === res.sel;
+      const own = !o.ok && o.own && o.own !== o.code ? `<span class="own" title="${esc(o.own)}">${esc(o.own.length > 48 ? o.own.slice(0, 46) + '…' : o.own)}</span>` : '';
+      return `<td class="${o.ok ? 'ok' : 'bad'}${diff ? ' differs' : ''}${sel ? ' selected' : ''}"><button type="button" class="cell" data-profile="${p}" data-step="${i}" aria-pressed="${sel}" aria-label="${esc(PROFILE_LABEL[p])}, step ${i + 1}: ${esc(o.code)}${diff ? ', differs from Chromium' : ''}">
+        <span class="res"><span aria-hidden="true">${o.ok ? '✓' : '✗'}</span> ${esc(o.code)}</span>${own}
+        <span class="sent">${esc(o.sent)}${o.cached ? ' <span class="tag">cached preflight</span>' : ''}</span>${diff ? '<span class="tag diff">differs</span>' : ''}</button></td>`;
+    }).join('');
+    return `<tr><th scope="row">${steps.length > 1 ? `${i + 1}<span class="sub"> t=${fmtSecs(st.at_ms / 1000)}</span>` : 'this fetch'}</th>${tds}</tr>`;
+  }).join('');
+  return `<section class="block compare" aria-labelledby="cmp-h"><h3 id="cmp-h">Browsers ${anyDiff ? '<span class="tag diff">they differ</span>' : '<span class="sub">they agree</span>'}</h3>
+    <div class="table-wrap"><table><thead><tr><th scope="col"><span class="visually-hidden">Step</span></th>${PROFILES.map((p) => `<th scope="col"><button type="button" class="prof" data-profile="${p}" aria-pressed="${p === state.profile}">${esc(PROFILE_LABEL[p])}</button></th>`).join('')}</tr></thead><tbody>${rows}</tbody></table></div></section>`;
+}
+
+function headline(view) {
+  const r = view.result;
+  const who = PROFILE_LABEL[view.profile];
+  if (r.ok && r.readable) return { cls: 'good', icon: '✓', text: 'Script can read the response', sub: `${who}: response.type '${r.type}', status ${r.status}` };
+  if (r.ok) return { cls: 'warn', icon: '◐', text: `fetch() resolves, but the response is ${r.type}`, sub: `${who}: script sees status 0, no headers, no body` };
+  if (view.failure.reason.kind === 'cors') return { cls: 'bad', icon: '✗', text: 'Blocked by CORS policy', sub: `${who}: ${view.failure.reason.error}${view.corsError && view.corsError !== view.failure.reason.error ? ` (${view.corsError})` : ''}` };
+  return { cls: 'bad', icon: '✗', text: 'fetch() fails', sub: `${who}: ${r.why}` };
+}
+
+function renderVerdict(res) {
+  const body = $('verdict-body');
+  const err = res.runs[state.profile].error;
+  const problems = res.problems.map((p) => `<li>${esc(p.message)}</li>`).join('');
+  if (!res.view) {
+    body.innerHTML = `<div class="headline bad"><span class="icon" aria-hidden="true">?</span><div><p class="big">This cannot run yet</p><p class="sub">${esc(err ? err.message : 'no step')}</p></div></div>${problems ? `<ul class="problems">${problems}</ul>` : ''}`;
+    $('verdict-live').textContent = `Cannot run: ${err ? err.message : ''}`;
+    return;
+  }
+  const v = res.view;
+  const h = headline(v);
+  const atMs = res.scenario.steps[res.sel].at_ms;
+  const stepTitle = res.scenario.steps.length > 1 ? ` <span class="sub">step ${res.sel + 1} of ${res.scenario.steps.length}, t=${fmtSecs(atMs / 1000)}</span>` : '';
+  body.innerHTML = `
+    <div class="headline ${h.cls}" id="headline"><span class="icon" aria-hidden="true">${h.icon}</span><div><p class="big">${esc(h.text)}</p><p class="sub" id="headline-sub">${esc(h.sub)}</p></div></div>
+    ${problems ? `<ul class="problems">${problems}</ul>` : ''}
+    ${renderCompare(res)}
+    <section class="block" aria-labelledby="console-h"><h3 id="console-h">Console <span class="sub">${esc(PROFILE_LABEL[v.profile])}, word for word</span></h3>${renderConsole(v.console, v.profile)}</section>
+    ${renderFix(res.fix, res)}
+    <section class="block" aria-labelledby="tl-h"><h3 id="tl-h">What happens${stepTitle}</h3>
+      ${renderClassification(v.classification)}
+      <ol class="timeline">${v.items.map((it) => renderItem(it, v, atMs)).join('')}</ol>
+    </section>
+    <section class="block" aria-labelledby="script-h"><h3 id="script-h">What script gets</h3>${renderScript(v.result, v)}</section>
+    ${res.scenario.steps.length > 1 ? renderCache(v, atMs) : ''}`;
+  $('verdict-live').textContent = `${h.text}. ${h.sub}`;
+}
+
+function renderCache(v, atMs) {
+  const rows = v.cache.map((e) => `<li><code>${esc(e.url)}</code>${e.credentials ? ' (credentialed)' : ''}: ${[...e.methods.map((m) => m.token), ...e.headers.map((x) => x.token ?? x)].map((t) => `<code>${esc(t)}</code>`).join(', ') || 'safelisted only'}, expires at t=${fmtSecs(e.expiresMs / 1000)}</li>`);
+  return `<section class="block" aria-labelledby="cache-h"><h3 id="cache-h">Preflight cache after this fetch <span class="sub">t=${fmtSecs(atMs / 1000)}, ${esc(PROFILE_LABEL[v.profile])}</span></h3>${rows.length ? `<ul class="plain">${rows.join('')}</ul>` : '<p class="hint">empty</p>'}</section>`;
+}
+
+// ------------------------------------------------------------------ fix application
+
+function applyFix() {
+  const fix = last?.fix;
+  if (!fix) return;
+  const rc = fix.requestChange || fix.request_change;
+  const st = currentStep();
+  if (rc) {
+    if (rc.url) st.request.url = rc.url;
+    if (rc.mode) st.request.mode = rc.mode;
+    if (rc.redirect) st.request.redirect = rc.redirect;
+  }
+  for (const p of fix.patches || []) {
+    let e = state.server.find((x) => absolute(x.url.trim()) === p.url);
+    if (!e) {
+      e = { url: p.url, preflight: { status: '', headers: '' }, actual: { status: '', headers: '' } };
+      state.server.push(e);
+    }
+    const part = e[p.preflight ? 'preflight' : 'actual'];
+    if (p.status) part.status = String(p.status.to);
+    let pairs = parseHeaderText(part.headers).pairs;
+    if (!String(part.status).trim()) part.status = p.preflight ? '204' : '200';
+    for (const c of p.headers) {
+      const at = pairs.findIndex(([n]) => lower(n) === lower(c.name));
+      pairs = pairs.filter(([n]) => lower(n) !== lower(c.name));
+      if (c.to !== null && c.to !== undefined) pairs.splice(at < 0 ? pairs.length : at, 0, [c.name, c.to]);
+    }
+    if (p.headers.some((c) => lower(c.name) === 'location' || (p.status && p.status.to < 300))) pairs = pairs.filter(([n]) => lower(n) !== 'location' || !p.status);
+    part.headers = headerText(pairs);
+  }
+  state.linked = false;
+  writeEditors();
+  update();
+  $('verdict').focus();
+}
+
+// ------------------------------------------------------------------ import / export
+
+function exportScenario() {
+  const { scenario } = toScenario(state);
+  const out = { id: scenario.id, browser: state.profile, origin: scenario.origin, steps: scenario.steps, server: scenario.server };
+  if ($('export-expect').checked) {
+    try {
+      out.expect = simulate(scenario, state.profile).steps;
+    } catch {
+      /* not runnable: no expect */
+    }
+  }
+  return out;
+}
+
+function exportText() {
+  return JSON.stringify(exportScenario(), null, 2);
+}
+
+function importText(text, source) {
+  const status = $('io-status');
+  try {
+    const sc = readScenarioText(text);
+    const s = fromScenario(sc);
+    loadState(s);
+    status.textContent = `Loaded ${source}: ${sc.id || 'a scenario'}, ${s.steps.length} step${s.steps.length === 1 ? '' : 's'}, ${s.server.length} URL${s.server.length === 1 ? '' : 's'} answered.`;
+    status.className = 'status ok';
+  } catch (e) {
+    status.textContent = `Could not load ${source}: ${e.message}`;
+    status.className = 'status warn';
+  }
+}
+
+function loadState(s) {
+  state = normalize(s);
+  writeEditors();
+  $('paste').value = '';
+  $('paste-status').textContent = '';
+  renderGallery();
+  update();
+}
+
+// ------------------------------------------------------------------ gallery
+
+function renderGallery() {
+  $('gallery-list').innerHTML = GALLERY.map((g) => `<li><button type="button" class="gal" data-gallery="${g.id}" aria-pressed="${state && state.title === g.title}"><span class="gt">${esc(g.title)}</span><span class="gb">${esc(g.blurb)}</span></button></li>`).join('');
+}
+
+// ------------------------------------------------------------------ wiring
+
+function wire() {
+  $('preset').innerHTML = `<option value="custom">Your own answers (custom)</option>${PRESETS.map((p) => `<option value="${p.id}">${esc(p.label)}</option>`).join('')}`;
+  for (const id of ['method', 'url', 'req-headers', 'mode', 'credentials', 'redirect', 'at']) $(id).addEventListener('input', onStepInput);
+  $('origin').addEventListener('input', (e) => {
+    state.origin = e.target.value;
+    if (applyPreset()) renderServerEntries();
+    update();
+  });
+  $('paste').addEventListener('input', onPaste);
+  $('server-entries').addEventListener('input', onServerInput);
+  $('server-entries').addEventListener('click', (e) => {
+    const b = e.target.closest('[data-remove]');
+    if (!b) return;
+    state.server.splice(Number(b.dataset.remove), 1);
+    renderServerEntries();
+    update();
+  });
+  $('add-url').addEventListener('click', () => {
+    state.server.push({ url: '', preflight: { status: '204', headers: '' }, actual: { status: '200', headers: '' } });
+    renderServerEntries();
+    $(`s${state.server.length - 1}-url`).focus();
+    update();
+  });
+  $('preset').addEventListener('change', (e) => {
+    state.preset = e.target.value;
+    state.linked = state.preset !== 'custom';
+    if (state.linked && !state.presetOrigins.trim()) state.presetOrigins = state.origin;
+    $('preset-origins').value = state.presetOrigins;
+    applyPreset();
+    renderPresetInfo();
+    renderServerEntries();
+    update();
+  });
+  $('preset-origins').addEventListener('input', (e) => {
+    state.presetOrigins = e.target.value;
+    renderPresetInfo();
+    if (applyPreset()) renderServerEntries();
+    update();
+  });
+  $('preset-creds').addEventListener('change', (e) => {
+    state.presetCreds = e.target.checked;
+    renderPresetInfo();
+    if (applyPreset()) renderServerEntries();
+    update();
+  });
+  document.addEventListener('click', (e) => {
+    const t = e.target.closest('button');
+    if (!t) return;
+    if (t.id === 'reapply') {
+      state.linked = true;
+      applyPreset();
+      renderPresetInfo();
+      renderServerEntries();
+      update();
+    } else if (t.dataset.step !== undefined && t.classList.contains('step-tab')) {
+      state.sel = Number(t.dataset.step);
+      writeStepEditors();
+      update();
+    } else if (t.classList.contains('cell')) {
+      state.profile = t.dataset.profile;
+      if (state.sel !== Number(t.dataset.step)) {
+        state.sel = Number(t.dataset.step);
+        writeStepEditors();
+      }
+      update();
+    } else if (t.classList.contains('prof')) {
+      state.profile = t.dataset.profile;
+      update();
+    } else if (t.id === 'apply-fix') {
+      applyFix();
+    } else if (t.dataset.copy) {
+      const text = t.dataset.copy === 'console' ? (last?.view?.console || []).join('\n') : $('fix-config')?.textContent || '';
+      copy(text, t);
+    } else if (t.classList.contains('gal')) {
+      const g = GALLERY.find((x) => x.id === t.dataset.gallery);
+      if (g) {
+        loadState(g.state());
+        document.querySelector(`[data-gallery="${g.id}"]`)?.focus();
+      }
+    }
+  });
+  document.addEventListener('change', (e) => {
+    if (e.target.id === 'fix-for') {
+      state.fixFor = e.target.value;
+      update();
+    }
+  });
+  $('add-step').addEventListener('click', () => {
+    const lastStep = state.steps[state.steps.length - 1];
+    state.steps.push({ at: (Number(lastStep.at) || 0) + 10, request: { ...currentStep().request } });
+    state.sel = state.steps.length - 1;
+    writeStepEditors();
+    update();
+    $('at').focus();
+  });
+  $('remove-step').addEventListener('click', () => {
+    if (state.steps.length < 2) return;
+    state.steps.splice(state.sel, 1);
+    if (state.sel === 0) state.steps[0].at = 0;
+    state.sel = Math.max(0, state.sel - 1);
+    writeStepEditors();
+    update();
+  });
+  $('share').addEventListener('click', (e) => {
+    history.replaceState(null, '', encodeHash(state));
+    copy(location.href, e.target, 'Link copied');
+  });
+  $('open-io').addEventListener('click', (e) => {
+    const io = $('io');
+    io.hidden = !io.hidden;
+    e.target.setAttribute('aria-expanded', String(!io.hidden));
+    if (!io.hidden) {
+      $('scenario-json').value = exportText();
+      $('share-url').value = location.href;
+      $('scenario-json').focus();
+    }
+  });
+  $('export-expect').addEventListener('change', () => { $('scenario-json').value = exportText(); });
+  $('download').addEventListener('click', () => {
+    const text = exportText();
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([text + '\n'], { type: 'application/json' }));
+    a.download = `${exportScenario().id}.json`;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  });
+  $('load-text').addEventListener('click', () => importText($('scenario-json').value, 'the JSON'));
+  $('open-file').addEventListener('click', () => $('import-file').click());
+  $('import-file').addEventListener('change', async (e) => {
+    const f = e.target.files[0];
+    if (f) importText(await f.text(), f.name);
+    e.target.value = '';
+  });
+  window.addEventListener('hashchange', () => {
+    if (location.hash === encodeHash(state)) return;
+    const { state: s } = decodeHash(location.hash);
+    if (s) loadState(s);
+  });
+}
+
+async function copy(text, button, done = 'Copied') {
+  let ok = false;
+  try {
+    await navigator.clipboard.writeText(text);
+    ok = true;
+  } catch {
+    const ta = document.createElement('textarea');
+    ta.value = text;
+    document.body.append(ta);
+    ta.select();
+    try { ok = document.execCommand('copy'); } catch { ok = false; }
+    ta.remove();
+  }
+  const before = button.textContent;
+  button.textContent = ok ? done : 'Select and copy by hand';
+  setTimeout(() => { button.textContent = before; }, 1500);
+}
+
+// ------------------------------------------------------------------ start
+
+async function start() {
+  wire();
+  const { state: fromLink, error } = decodeHash(location.hash);
+  state = fromLink || GALLERY.find((g) => g.id === 'json-content-type').state();
+  writeEditors();
+  renderGallery();
+  if (error) {
+    $('paste-status').textContent = error;
+    $('paste-status').className = 'status warn';
+  }
+  try {
+    engine = await loadEngine();
+  } catch (e) {
+    $('verdict-body').innerHTML = `<div class="headline bad"><span class="icon" aria-hidden="true">!</span><div><p class="big">The engine did not load</p><p class="sub">${esc(e.message)}. Build it with <code>web/build.sh</code> (it copies crates/corsim-wasm/pkg/web to web/pkg).</p></div></div>`;
+    return;
+  }
+  refresh();
+  const firstVerdictMs = performance.now() - t0;
+  const sinceNav = performance.now();
+  $('engine-info').textContent = `Engine ${engine.version}${engine.hasExplain ? ' with explain' : ''}; first verdict ${Math.round(sinceNav)} ms after navigation.`;
+  window.__corsim = { firstVerdictMs, sinceNavigationMs: sinceNav, engine, get state() { return state; }, get last() { return last; }, get lastUpdateMs() { return lastUpdateMs; } };
+  document.documentElement.dataset.ready = 'true';
+  if ('serviceWorker' in navigator && location.protocol !== 'file:') {
+    navigator.serviceWorker.register('sw.js').catch(() => { /* offline use is a bonus */ });
+  }
+}
+
+start();

@@ -1,0 +1,209 @@
+// The playground's state: what the editors hold, how it goes into the URL,
+// and how it maps to and from a scenario in the shape of tests/corpus/FORMAT.md.
+
+export const PROFILES = ['chromium', 'firefox', 'webkit'];
+export const PROFILE_LABEL = { chromium: 'Chromium', firefox: 'Firefox', webkit: 'WebKit (Safari)' };
+
+export function defaultRequest() {
+  return { url: 'https://api.example/items', method: 'GET', headers: '', mode: 'cors', credentials: 'same-origin', redirect: 'follow' };
+}
+
+export function defaultState() {
+  return {
+    title: '',
+    origin: 'https://app.example',
+    steps: [{ at: 0, request: defaultRequest() }],
+    sel: 0,
+    server: [{
+      url: 'https://api.example/items',
+      preflight: { status: '204', headers: '' },
+      actual: { status: '200', headers: 'Content-Type: application/json' },
+    }],
+    preset: 'custom',
+    linked: false,
+    presetOrigins: 'https://app.example',
+    presetCreds: false,
+    profile: 'chromium',
+    fixFor: '',
+  };
+}
+
+/** Fill missing fields of a decoded/imported state from the defaults. */
+export function normalize(s) {
+  const d = defaultState();
+  const out = { ...d, ...s };
+  out.steps = (Array.isArray(s.steps) && s.steps.length ? s.steps : d.steps).map((st) => ({
+    at: Number.isFinite(Number(st.at)) ? Number(st.at) : 0,
+    request: { ...defaultRequest(), ...(st.request || {}) },
+  }));
+  out.server = (Array.isArray(s.server) ? s.server : d.server).map((e) => ({
+    url: String(e.url ?? ''),
+    preflight: { status: String(e.preflight?.status ?? ''), headers: String(e.preflight?.headers ?? '') },
+    actual: { status: String(e.actual?.status ?? ''), headers: String(e.actual?.headers ?? '') },
+  }));
+  out.sel = Math.min(Math.max(0, Number(out.sel) || 0), out.steps.length - 1);
+  if (!['chromium', 'firefox', 'webkit'].includes(out.profile)) out.profile = 'chromium';
+  return out;
+}
+
+// ------------------------------------------------------------------ header text
+
+/** "Name: value" lines to pairs. Returns { pairs, errors: [{line, message}] }. */
+export function parseHeaderText(text) {
+  const pairs = [];
+  const errors = [];
+  String(text).split('\n').forEach((raw, i) => {
+    const line = raw.replace(/\r$/, '');
+    if (!line.trim()) return;
+    const c = line.indexOf(':');
+    if (c <= 0) {
+      errors.push({ line: i + 1, message: `line ${i + 1}: "${line.trim()}" has no "Name: value" colon` });
+      return;
+    }
+    pairs.push([line.slice(0, c).trim(), line.slice(c + 1).trim()]);
+  });
+  return { pairs, errors };
+}
+
+export function headerText(pairs) {
+  return (pairs || []).map(([n, v]) => `${n}: ${v}`).join('\n');
+}
+
+// ------------------------------------------------------------------ URL state
+
+function b64urlEncode(text) {
+  const bytes = new TextEncoder().encode(text);
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function b64urlDecode(s) {
+  const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/'));
+  return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
+}
+
+/** The state as a URL hash: `#s=<base64url JSON>`. */
+export function encodeHash(state) {
+  const { title, origin, steps, sel, server, preset, linked, presetOrigins, presetCreds, profile, fixFor } = state;
+  return '#s=' + b64urlEncode(JSON.stringify({ v: 1, title, origin, steps, sel, server, preset, linked, presetOrigins, presetCreds, profile, fixFor }));
+}
+
+/** The state from a URL hash, or null (with a reason) when there is none or it is unreadable. */
+export function decodeHash(hash) {
+  const m = /^#?(?:.*&)?s=([A-Za-z0-9_-]+)/.exec(hash || '');
+  if (!m) return { state: null };
+  try {
+    const s = JSON.parse(b64urlDecode(m[1]));
+    if (!s || typeof s !== 'object') throw new Error('not an object');
+    return { state: normalize(s) };
+  } catch (e) {
+    return { state: null, error: `the link's state could not be read (${e.message})` };
+  }
+}
+
+// ------------------------------------------------------------------ engine input
+
+function absolute(url) {
+  try {
+    const u = new URL(url);
+    u.hash = '';
+    return u.href;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * The scenario the engine runs, FORMAT.md shape, plus where each field came
+ * from (for pointing at an editor when the engine rejects one).
+ * Throws { field, message } for editor text it cannot read (a header line
+ * without a colon, a status that is not a number).
+ */
+export function toScenario(state, { id } = {}) {
+  const problems = [];
+  const steps = state.steps.map((st, i) => {
+    const r = st.request;
+    const { pairs, errors } = parseHeaderText(r.headers);
+    errors.forEach((e) => problems.push({ field: `steps[${i}].request.headers`, message: `step ${i + 1} request headers: ${e.message}` }));
+    const request = { url: r.url.trim(), method: r.method.trim() || 'GET', headers: pairs, mode: r.mode, credentials: r.credentials, redirect: r.redirect };
+    return { at_ms: Math.max(0, Math.round(Number(st.at) * 1000) || 0), request };
+  });
+  const server = {};
+  state.server.forEach((e, i) => {
+    const url = absolute(e.url.trim());
+    if (!url) return;
+    const entry = {};
+    for (const part of ['preflight', 'actual']) {
+      const p = e[part];
+      if (String(p.status).trim() === '' && !p.headers.trim()) continue;
+      const status = Number(String(p.status).trim() || (part === 'preflight' ? 204 : 200));
+      if (!Number.isInteger(status) || status < 100 || status > 999) {
+        problems.push({ field: `server[${i}].${part}.status`, message: `${part} status "${p.status}" is not a number from 100 to 999` });
+        continue;
+      }
+      const { pairs, errors } = parseHeaderText(p.headers);
+      errors.forEach((er) => problems.push({ field: `server[${i}].${part}.headers`, message: `${part} response headers: ${er.message}` }));
+      entry[part] = { status, headers: pairs };
+    }
+    server[url] = server[url] ? { ...server[url], ...entry } : entry;
+  });
+  const scenario = { id: id || slug(state.title) || 'playground', origin: state.origin.trim(), steps, server };
+  return { scenario, problems };
+}
+
+function slug(s) {
+  return String(s || '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+}
+
+/** A FORMAT.md scenario (object) into playground state. */
+export function fromScenario(sc) {
+  if (!sc || typeof sc !== 'object') throw new Error('a scenario is a JSON object');
+  if (typeof sc.origin !== 'string') throw new Error('origin: missing (the page\'s origin)');
+  if (!Array.isArray(sc.steps) || sc.steps.length === 0) throw new Error('steps: missing or empty');
+  const steps = sc.steps.map((st, i) => {
+    const r = st.request;
+    if (!r || typeof r.url !== 'string') throw new Error(`steps[${i}].request.url: missing`);
+    return {
+      at: (Number(st.at_ms) || 0) / 1000,
+      request: {
+        url: r.url,
+        method: r.method || 'GET',
+        headers: headerText(r.headers || []),
+        mode: r.mode || 'cors',
+        credentials: r.credentials || 'same-origin',
+        redirect: r.redirect || 'follow',
+      },
+    };
+  });
+  const server = Object.entries(sc.server || {}).map(([url, e]) => ({
+    url,
+    preflight: e.preflight ? { status: String(e.preflight.status), headers: headerText(e.preflight.headers) } : { status: '', headers: '' },
+    actual: e.actual ? { status: String(e.actual.status), headers: headerText(e.actual.headers) } : { status: '', headers: '' },
+  }));
+  // The entry for the first request's URL comes first: it is the one the editor shows on top.
+  const first = absolute(steps[0].request.url);
+  server.sort((a, b) => (absolute(b.url) === first) - (absolute(a.url) === first));
+  const profile = /^firefox|^gecko/i.test(sc.browser || '') ? 'firefox' : /^webkit|^safari/i.test(sc.browser || '') ? 'webkit' : 'chromium';
+  return normalize({ title: sc.id || '', origin: sc.origin, steps, server, sel: 0, preset: 'custom', linked: false, profile });
+}
+
+/** Read an imported file or pasted text: one JSON object, or JSON Lines (the first scenario is taken). */
+export function readScenarioText(text) {
+  const t = text.trim();
+  if (!t) throw new Error('empty');
+  let obj;
+  try {
+    obj = JSON.parse(t);
+  } catch {
+    const first = t.split('\n').find((l) => l.trim());
+    try {
+      obj = JSON.parse(first);
+    } catch (e) {
+      throw new Error(`not JSON: ${e.message}`);
+    }
+  }
+  return obj;
+}
+
+export { absolute };
