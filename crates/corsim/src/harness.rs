@@ -222,6 +222,7 @@ pub fn to_http_request<B: Default>(request: &HttpRequest) -> Result<http::Reques
 /// assert!(outcome.is_readable());
 /// assert_eq!(outcome.exchanges.len(), 1);
 /// ```
+#[allow(clippy::result_large_err)] // the failure carries the exchanges so far, for the message
 pub fn drive<E>(
     profile: &Profile,
     origin: &Origin,
@@ -384,6 +385,7 @@ pub struct PendingFetch<'p> {
 impl PendingFetch<'_> {
     /// Run the fetch against a fallible corsim-level server (a live HTTP
     /// client, a scripted server).
+    #[allow(clippy::result_large_err)] // the failure carries the exchanges so far, for the message
     pub fn try_against<E>(
         self,
         server: impl FnMut(&HttpRequest) -> Result<HttpResponse, E>,

@@ -212,3 +212,14 @@ fn other_profiles() {
     assert_eq!(report.classes(), [Class::WildcardWithCredentials]);
     assert!(report.findings[0].console.as_deref().unwrap().contains("Credential is not supported"), "{report}");
 }
+
+#[test]
+fn the_report_serializes_for_the_command_line() {
+    let report = audit(Config { allow: |_| true, ..CORRECT });
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["url"], "https://api.example/items");
+    assert_eq!(json["findings"][0]["class"], "origin-reflected");
+    assert_eq!(json["findings"][0]["severity"], "critical");
+    assert_eq!(json["findings"][0]["credentials"], true);
+    assert!(json["probes"].as_array().unwrap().len() >= 10);
+}
