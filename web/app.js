@@ -598,7 +598,7 @@ function loadState(s) {
 // ------------------------------------------------------------------ gallery
 
 function renderGallery() {
-  $('gallery-list').innerHTML = GALLERY.map((g) => `<li><button type="button" class="gal" data-gallery="${g.id}" aria-pressed="${state && state.title === g.title}"><span class="gt">${esc(g.title)}</span><span class="gb">${esc(g.blurb)}</span></button></li>`).join('');
+  $('gallery-list').innerHTML = GALLERY.map((g) => `<li><button type="button" class="gal" data-gallery="${g.id}" title="${esc(g.blurb)}" aria-pressed="${state && state.title === g.title}"><span class="gt">${esc(g.title)}</span><span class="gb">${esc(g.blurb)}</span></button></li>`).join('');
 }
 
 // ------------------------------------------------------------------ wiring
