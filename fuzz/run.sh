@@ -18,6 +18,7 @@ if ! command -v cargo-fuzz >/dev/null 2>&1; then
   cargo install cargo-fuzz --locked
 fi
 export RUSTC_BOOTSTRAP=1
+mkdir -p target
 
 mkdir -p corpus/scenario
 if [ -z "$(ls -A corpus/scenario)" ]; then

@@ -44,10 +44,12 @@
 //!
 //! ```text
 //! expected script on https://app.example to read the response, but Chromium blocks it.
-//!   fetch:   PUT https://api.example/items (headers: Authorization; credentials: same-origin)
-//!   sent:    OPTIONS https://api.example/items -> 204; access-control-allow-origin: https://app.example; access-control-allow-methods: GET
-//!   reason:  MethodDisallowedByPreflightResponse
-//!   console: Access to fetch at 'https://api.example/items' from origin 'https://app.example' has been blocked by CORS policy: Method PUT is not allowed by Access-Control-Allow-Methods in preflight response.
+//!   fetch:   PUT https://api.example/items/1 (headers: Authorization; credentials: same-origin)
+//!   page:    https://app.example in Chromium
+//!   sent:    OPTIONS https://api.example/items/1 -> 200; access-control-allow-methods: GET,POST; access-control-allow-headers: authorization,content-type; access-control-allow-origin: https://app.example
+//!   reason:  MethodDisallowedByPreflightResponse ("PUT")
+//!   console: Access to fetch at 'https://api.example/items/1' from origin 'https://app.example' has been blocked by CORS policy: Method PUT is not allowed by Access-Control-Allow-Methods in preflight response.
+//!   console: Failed to load resource: net::ERR_FAILED
 //!   fix:     list `PUT` in the preflight's `Access-Control-Allow-Methods` (e.g. `Access-Control-Allow-Methods: GET, PUT`)
 //! ```
 

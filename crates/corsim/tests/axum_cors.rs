@@ -163,4 +163,9 @@ fn async_variant_drives_the_same_service() {
             .against_service_async::<axum::body::Body, _, _>(&mut app),
     );
     outcome.assert_allowed().assert_preflight_sent();
+    // The blocking variant, with axum's own body type.
+    page.fetch(put(url("/items/1")).header("Authorization", "Bearer t"))
+        .against_service_with_body::<axum::body::Body, _, _>(&mut app)
+        .assert_allowed()
+        .assert_no_preflight_sent();
 }
