@@ -2,12 +2,13 @@
 
 #![forbid(unsafe_code)]
 
-use std::io::{self, BufRead, BufWriter, Write};
+mod explain;
+mod run;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use corsim::scenario::{ErrorLine, Scenario};
-use corsim::{Browser, Profile};
+use corsim::{Browser, CredentialsMode, Mode, Profile, RedirectMode};
 
 /// corsim: what a browser will do with your server's CORS headers.
 #[derive(Parser, Debug)]
@@ -20,13 +21,26 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Simulate scenario JSON Lines (FORMAT.md) and write one verdict line per input line.
+    #[command(after_help = "\
+Lines are simulated in parallel on every core; the output keeps the input order.
+
+Example:
+  corsim run tests/corpus/chromium-156-public.jsonl --summary > verdicts.jsonl")]
     Run {
         /// The scenario file, or `-` for standard input.
         file: String,
         /// The browser to imitate; by default each scenario's `browser` field, else Chromium.
         #[arg(long, value_enum)]
         profile: Option<ProfileArg>,
+        /// When lines carry `expect`, print agreement counts per field and per
+        /// category to standard error (as shared/tools/agree.py does).
+        #[arg(long)]
+        summary: bool,
     },
+    /// Explain one fetch step by step: the preflight, each check, what script can read,
+    /// the console message, and the fix for the server.
+    #[command(after_help = explain::AFTER_HELP)]
+    Explain(explain::Args),
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -48,6 +62,57 @@ impl ProfileArg {
     }
 }
 
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum CredentialsArg {
+    Omit,
+    SameOrigin,
+    Include,
+}
+
+impl From<CredentialsArg> for CredentialsMode {
+    fn from(c: CredentialsArg) -> Self {
+        match c {
+            CredentialsArg::Omit => CredentialsMode::Omit,
+            CredentialsArg::SameOrigin => CredentialsMode::SameOrigin,
+            CredentialsArg::Include => CredentialsMode::Include,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ModeArg {
+    Cors,
+    NoCors,
+    SameOrigin,
+}
+
+impl From<ModeArg> for Mode {
+    fn from(m: ModeArg) -> Self {
+        match m {
+            ModeArg::Cors => Mode::Cors,
+            ModeArg::NoCors => Mode::NoCors,
+            ModeArg::SameOrigin => Mode::SameOrigin,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum RedirectArg {
+    Follow,
+    Error,
+    Manual,
+}
+
+impl From<RedirectArg> for RedirectMode {
+    fn from(r: RedirectArg) -> Self {
+        match r {
+            RedirectArg::Follow => RedirectMode::Follow,
+            RedirectArg::Error => RedirectMode::Error,
+            RedirectArg::Manual => RedirectMode::Manual,
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -58,52 +123,7 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Run { file, profile } => run(&file, profile.map(ProfileArg::profile)),
+        Command::Run { file, profile, summary } => run::run(&file, profile.map(ProfileArg::profile), summary),
+        Command::Explain(args) => explain::explain(args),
     }
-}
-
-fn run(file: &str, profile: Option<&Profile>) -> ExitCode {
-    let reader: Box<dyn BufRead> = if file == "-" {
-        Box::new(io::stdin().lock())
-    } else {
-        match std::fs::File::open(file) {
-            Ok(f) => Box::new(io::BufReader::new(f)),
-            Err(e) => {
-                eprintln!("corsim: cannot read {file}: {e}");
-                return ExitCode::from(2);
-            }
-        }
-    };
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    for (n, line) in reader.split(b'\n').enumerate() {
-        let line = match line {
-            Ok(l) => l,
-            Err(e) => {
-                eprintln!("corsim: reading {file} failed at line {}: {e}", n + 1);
-                return ExitCode::from(2);
-            }
-        };
-        let text = String::from_utf8_lossy(&line);
-        let text = text.trim_end_matches('\r');
-        if text.trim().is_empty() {
-            continue;
-        }
-        let json = match Scenario::parse(text) {
-            Ok(scenario) => serde_json::to_string(&scenario.simulate(profile)),
-            Err((id, e)) => serde_json::to_string(&ErrorLine { id, error: e.to_string() }),
-        };
-        let written = match json {
-            Ok(j) => writeln!(out, "{j}"),
-            Err(e) => writeln!(out, "{{\"id\":null,\"error\":\"cannot serialize verdict: {e}\"}}"),
-        };
-        if written.is_err() {
-            // Standard output closed (e.g. piped into `head`): stop quietly.
-            return ExitCode::SUCCESS;
-        }
-    }
-    if out.flush().is_err() {
-        return ExitCode::SUCCESS;
-    }
-    ExitCode::SUCCESS
 }

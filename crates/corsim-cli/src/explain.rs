@@ -1,0 +1,299 @@
+//! `corsim explain`: one fetch, step by step, with the fix.
+
+use std::io::{self, IsTerminal, Read, Write};
+use std::process::ExitCode;
+
+use corsim::explain::{explain_with, Explanation, TextStyle};
+use corsim::header_list::{is_token, isomorphic_encode};
+use corsim::scenario::Scenario;
+use corsim::{HeaderList, HttpRequest, HttpResponse, Origin, PreflightCache, Profile, RequestInit, Timestamp};
+use serde_json::Value;
+use url::Url;
+
+use crate::{CredentialsArg, ModeArg, ProfileArg, RedirectArg};
+
+pub(crate) const AFTER_HELP: &str = "\
+The server's answers: a preflight (OPTIONS with Access-Control-Request-Method) gets
+--preflight-status and the --preflight-header lines; every other request to URL gets
+--status and the --response-header lines. Where they are not given, an answer is
+status 200 with no headers. Requests to other URLs (after a redirect) are answered
+200 with no headers. With --scenario, the scenario's server answers instead.
+
+Exit status: 0 when script could read the response, 1 when not (blocked, or opaque),
+2 for bad input.
+
+Examples:
+  corsim explain https://api.example/items --origin https://app.example \\
+      -X PUT -H 'Content-Type: application/json' \\
+      --preflight-status 204 --preflight-header 'Access-Control-Allow-Origin: https://app.example'
+  corsim explain https://api.example/me --origin https://app.example --credentials include \\
+      --response-header 'Access-Control-Allow-Origin: *' --json
+  corsim explain --scenario tests/corpus/chromium-156-public.jsonl --id chr-simple-000002";
+
+/// Explain one fetch.
+#[derive(clap::Args, Debug)]
+pub(crate) struct Args {
+    /// The URL to fetch.
+    #[arg(required_unless_present = "scenario")]
+    url: Option<String>,
+    /// The page's origin, e.g. https://app.example (or `null` for a sandboxed page).
+    #[arg(long, value_name = "ORIGIN", required_unless_present = "scenario")]
+    origin: Option<String>,
+    /// The method (default GET).
+    #[arg(short = 'X', long = "request", value_name = "METHOD")]
+    method: Option<String>,
+    /// A request header given to fetch(), e.g. -H 'Content-Type: application/json' (repeatable).
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    headers: Vec<String>,
+    /// fetch()'s credentials mode (default same-origin).
+    #[arg(long, value_enum)]
+    credentials: Option<CredentialsArg>,
+    /// fetch()'s mode (default cors).
+    #[arg(long, value_enum)]
+    mode: Option<ModeArg>,
+    /// fetch()'s redirect mode (default follow).
+    #[arg(long, value_enum)]
+    redirect: Option<RedirectArg>,
+    /// The status of the answer to a preflight (default 200).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(100..=999))]
+    preflight_status: Option<u16>,
+    /// A header of the answer to a preflight (repeatable; order and duplicates kept).
+    #[arg(long = "preflight-header", value_name = "NAME: VALUE")]
+    preflight_headers: Vec<String>,
+    /// The status of the answer to the request itself (default 200).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(100..=999))]
+    status: Option<u16>,
+    /// A header of the answer to the request itself (repeatable; order and duplicates kept).
+    #[arg(long = "response-header", value_name = "NAME: VALUE")]
+    response_headers: Vec<String>,
+    /// Explain a step of a recorded scenario (FORMAT.md JSON Lines; `-` for standard input) instead.
+    #[arg(long, value_name = "FILE", conflicts_with_all = [
+        "url", "origin", "method", "headers", "credentials", "mode", "redirect",
+        "preflight_status", "preflight_headers", "status", "response_headers",
+    ])]
+    scenario: Option<String>,
+    /// With --scenario: the scenario's id (default: the file's first scenario).
+    #[arg(long, value_name = "ID", requires = "scenario")]
+    id: Option<String>,
+    /// With --scenario: which step, counting from 0 (default: the last); earlier steps run first.
+    #[arg(long, value_name = "N", requires = "scenario")]
+    step: Option<usize>,
+    /// The browser to imitate (default chromium, or the scenario's browser).
+    #[arg(long, value_enum)]
+    profile: Option<ProfileArg>,
+    /// Show only this server's configuration in the fix (repeatable; default: all).
+    #[arg(long = "server", value_enum, value_name = "SERVER")]
+    servers: Vec<ServerArg>,
+    /// Print the explanation as one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+/// The servers the fix has configuration for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum ServerArg {
+    Express,
+    Nginx,
+    Apache,
+    Fastapi,
+    Django,
+    Flask,
+    Go,
+    Actix,
+    Axum,
+    Nextjs,
+    Spring,
+}
+
+impl ServerArg {
+    /// The start of the configuration's `server` name.
+    fn prefix(self) -> &'static str {
+        match self {
+            ServerArg::Express => "Express",
+            ServerArg::Nginx => "nginx",
+            ServerArg::Apache => "Apache",
+            ServerArg::Fastapi => "FastAPI",
+            ServerArg::Django => "Django",
+            ServerArg::Flask => "Flask",
+            ServerArg::Go => "Go",
+            ServerArg::Actix => "actix",
+            ServerArg::Axum => "axum",
+            ServerArg::Nextjs => "Next.js",
+            ServerArg::Spring => "Spring",
+        }
+    }
+}
+
+/// A bad argument: what it is, and what is wrong.
+struct BadInput(String);
+
+pub(crate) fn explain(args: Args) -> ExitCode {
+    let mut explanation = match build(&args) {
+        Ok(e) => e,
+        Err(BadInput(message)) => {
+            eprintln!("corsim explain: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    if let (Some(fix), false) = (explanation.fix.as_mut(), args.servers.is_empty()) {
+        fix.configs.retain(|c| args.servers.iter().any(|s| c.server.starts_with(s.prefix())));
+    }
+    let out = if args.json {
+        match serde_json::to_string(&explanation) {
+            Ok(j) => j + "\n",
+            Err(e) => {
+                eprintln!("corsim explain: cannot serialize the explanation: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        explanation.to_text(if color() { TextStyle::Ansi } else { TextStyle::Plain })
+    };
+    let mut stdout = io::stdout().lock();
+    // A closed standard output (piped into `head`) is no error.
+    let _ = stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush());
+    if explanation.result.readable {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// Colour only on a terminal, and not with `NO_COLOR` set (to anything but empty).
+fn color() -> bool {
+    io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn build(args: &Args) -> Result<Explanation, BadInput> {
+    if let Some(file) = &args.scenario {
+        return from_scenario(args, file);
+    }
+    let (Some(url), Some(origin)) = (&args.url, &args.origin) else {
+        return Err(BadInput("give a URL and --origin, or --scenario FILE".to_owned()));
+    };
+    let parsed = Url::parse(url).map_err(|e| BadInput(format!("URL '{url}': not an absolute URL ({e})")))?;
+    let page = Origin::parse(origin).map_err(|e| BadInput(format!("--origin '{origin}': {}", e.message)))?;
+    let method = args.method.clone().unwrap_or_else(|| "GET".to_owned());
+    if !is_token(method.as_bytes()) {
+        return Err(BadInput(format!("-X '{method}': not a valid HTTP method (a token: letters, digits and !#$%&'*+-.^_`|~)")));
+    }
+    let mut init = RequestInit::get(url.clone()).method(method);
+    for h in &args.headers {
+        let (name, value) = header_arg("-H", h)?;
+        init = init.header(name, value);
+    }
+    if let Some(c) = args.credentials {
+        init = init.credentials(c.into());
+    }
+    if let Some(m) = args.mode {
+        init = init.mode(m.into());
+    }
+    if let Some(r) = args.redirect {
+        init = init.redirect(r.into());
+    }
+    let preflight = answer(args.preflight_status, &args.preflight_headers, "--preflight-header")?;
+    let actual = answer(args.status, &args.response_headers, "--response-header")?;
+    let mut target = parsed;
+    target.set_fragment(None);
+    let server = |request: &HttpRequest| {
+        let mut url = request.url.clone();
+        url.set_fragment(None);
+        if url != target {
+            HttpResponse::new(200)
+        } else if request.is_preflight {
+            preflight.clone()
+        } else {
+            actual.clone()
+        }
+    };
+    let profile = args.profile.map(ProfileArg::profile).unwrap_or(&Profile::CHROMIUM);
+    Ok(explain_with(profile, page, &init, &mut PreflightCache::new(), Timestamp::ZERO, server))
+}
+
+/// A scripted answer from a status and `Name: value` arguments.
+fn answer(status: Option<u16>, headers: &[String], flag: &str) -> Result<HttpResponse, BadInput> {
+    let mut list = HeaderList::new();
+    for h in headers {
+        let (name, value) = header_arg(flag, h)?;
+        list.append(name.into_bytes(), isomorphic_encode(&value).unwrap_or_default());
+    }
+    Ok(HttpResponse { status: status.unwrap_or(200), headers: list })
+}
+
+/// Read `Name: value`: the name a token, the value trimmed of spaces and
+/// tabs, with no CR, LF or NUL, every character at most U+00FF (one byte).
+fn header_arg(flag: &str, arg: &str) -> Result<(String, String), BadInput> {
+    let Some((name, value)) = arg.split_once(':') else {
+        return Err(BadInput(format!("{flag} '{arg}': expected 'Name: value' (no ':' found)")));
+    };
+    if name.is_empty() {
+        return Err(BadInput(format!("{flag} '{arg}': the header name is empty")));
+    }
+    if !is_token(name.as_bytes()) {
+        return Err(BadInput(format!(
+            "{flag} '{arg}': '{name}' is not a valid header name (a token: no spaces, no ':' and ASCII only)"
+        )));
+    }
+    let value = value.trim_matches([' ', '\t']);
+    if value.contains(['\r', '\n', '\0']) {
+        return Err(BadInput(format!("{flag} '{}': a header value cannot hold CR, LF or NUL", arg.escape_debug())));
+    }
+    if isomorphic_encode(value).is_none() {
+        return Err(BadInput(format!(
+            "{flag} '{arg}': the value has a character above U+00FF; header values are bytes (write one character per byte)"
+        )));
+    }
+    Ok((name.to_owned(), value.to_owned()))
+}
+
+fn from_scenario(args: &Args, file: &str) -> Result<Explanation, BadInput> {
+    let mut text = String::new();
+    let read = if file == "-" {
+        io::stdin().read_to_string(&mut text)
+    } else {
+        std::fs::File::open(file).and_then(|mut f| f.read_to_string(&mut text))
+    };
+    read.map_err(|e| BadInput(format!("--scenario {file}: cannot read it: {e}")))?;
+    let mut found = None;
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        if let Some(want) = &args.id {
+            // Skip other scenarios without reading them in full.
+            let value: Value = match serde_json::from_str(line) {
+                Ok(v) => v,
+                Err(_) => continue,
+            };
+            if value.get("id").and_then(Value::as_str) != Some(want) {
+                continue;
+            }
+        }
+        let scenario = Scenario::parse(line)
+            .map_err(|(_, e)| BadInput(format!("--scenario {file}, line {}: {e}", n + 1)))?;
+        found = Some(scenario);
+        break;
+    }
+    let scenario = found.ok_or_else(|| match &args.id {
+        Some(id) => BadInput(format!("--id {id}: no scenario with that id in {file}")),
+        None => BadInput(format!("--scenario {file}: no scenario in it")),
+    })?;
+    if scenario.steps.is_empty() {
+        return Err(BadInput(format!("--scenario {file}: the scenario has no steps")));
+    }
+    let last = scenario.steps.len() - 1;
+    let step = args.step.unwrap_or(last);
+    if step > last {
+        return Err(BadInput(format!("--step {step}: the scenario has steps 0 to {last}")));
+    }
+    let profile = scenario.profile(args.profile.map(ProfileArg::profile));
+    // Earlier steps run first: they fill the page's preflight cache.
+    let mut cache = PreflightCache::new();
+    for s in &scenario.steps[..step] {
+        let now = Timestamp::from_millis(s.at_ms);
+        corsim::fetch::run(profile, scenario.origin.clone(), &s.request, &mut cache, now, |r| scenario.answer(r));
+    }
+    let s = &scenario.steps[step];
+    let now = Timestamp::from_millis(s.at_ms);
+    Ok(explain_with(profile, scenario.origin.clone(), &s.request, &mut cache, now, |r| scenario.answer(r)))
+}
