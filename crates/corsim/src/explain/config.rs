@@ -152,7 +152,9 @@ fn express(p: &Policy) -> String {
     }
     if p.preflight {
         s.push_str(&format!("  methods: [{}],\n", list(&p.methods(), js)));
-        s.push_str(&format!("  allowedHeaders: [{}],\n", list(&p.headers, js)));
+        if !p.headers.is_empty() {
+            s.push_str(&format!("  allowedHeaders: [{}],\n", list(&p.headers, js)));
+        }
     }
     if p.credentials {
         s.push_str("  credentials: true,\n");
@@ -160,6 +162,8 @@ fn express(p: &Policy) -> String {
     s.push_str("};\n");
     if p.auth_refused() {
         s.push_str("// Before the authentication middleware: preflights carry no credentials.\n");
+    } else if p.preflight_redirect {
+        s.push_str("// Before anything that redirects (trailing slash, https): a preflight is never redirected.\n");
     } else {
         s.push_str("// Before the routes, so it answers preflights itself (204).\n");
     }
@@ -191,6 +195,9 @@ fn nginx(p: &Policy) -> String {
     };
     s.push_str(&format!("# In the server block, for the location that serves {}:\nlocation {} {{\n", p.path, p.location()));
     if p.preflight {
+        if p.preflight_redirect {
+            s.push_str("    # Before any rewrite or return 301 here: a preflight is never redirected.\n");
+        }
         s.push_str("    if ($request_method = OPTIONS) {\n");
         common(&mut s, "        ");
         s.push_str(&format!("        add_header Access-Control-Allow-Methods {} always;\n", dq(&p.methods().join(", "))));
@@ -256,7 +263,9 @@ fn fastapi(p: &Policy) -> String {
     }
     if p.preflight {
         s.push_str(&format!("    allow_methods=[{}],\n", list(&p.methods(), dq)));
-        s.push_str(&format!("    allow_headers=[{}],\n", list(&p.headers, dq)));
+        if !p.headers.is_empty() {
+            s.push_str(&format!("    allow_headers=[{}],\n", list(&p.headers, dq)));
+        }
     }
     if p.credentials {
         s.push_str("    allow_credentials=True,\n");
@@ -308,7 +317,9 @@ fn flask(p: &Policy) -> String {
     }
     if p.preflight {
         s.push_str(&format!("    methods=[{}],\n", list(&p.methods(), dq)));
-        s.push_str(&format!("    allow_headers=[{}],\n", list(&p.headers, dq)));
+        if !p.headers.is_empty() {
+            s.push_str(&format!("    allow_headers=[{}],\n", list(&p.headers, dq)));
+        }
     }
     if p.credentials {
         s.push_str("    supports_credentials=True,\n");
