@@ -398,7 +398,7 @@ function renderFix(fix, res) {
       if (c.from !== null && c.from !== undefined) lines.push(`<span class="del">- ${esc(c.name)}: ${esc(c.from)}</span>`);
       if (c.to !== null && c.to !== undefined) lines.push(`<span class="add">+ ${esc(c.name)}: ${esc(c.to)}</span>`);
     }
-    const whys = p.headers.filter((c) => c.why).map((c) => `<li><code>${esc(c.name)}</code>: ${esc(c.why)}</li>`).join('');
+    const whys = (p.status?.why ? `<li>status: ${esc(p.status.why)}</li>` : '') + p.headers.filter((c) => c.why).map((c) => `<li><code>${esc(c.name)}</code>: ${esc(c.why)}</li>`).join('');
     parts.push(`<div class="patch"><div class="caption">${p.preflight ? 'The preflight answer (OPTIONS)' : `The ${esc(p.method)} answer`} for <code>${esc(p.url)}</code></div><pre class="diff">${lines.join('')}</pre>${whys ? `<ul class="whys">${whys}</ul>` : ''}</div>`);
   }
   if (fix.verified !== undefined && fix.verified !== null && (fix.patches?.length || rc)) {
@@ -775,15 +775,17 @@ async function start() {
     $('paste-status').textContent = error;
     $('paste-status').className = 'status warn';
   }
+  const engineStart = performance.now();
   try {
     engine = await loadEngine();
+    engine.loadMs = performance.now() - engineStart;
   } catch (e) {
     $('verdict-body').innerHTML = `<div class="headline bad"><span class="icon" aria-hidden="true">!</span><div><p class="big">The engine did not load</p><p class="sub">${esc(e.message)}. Build it with <code>web/build.sh</code> (it copies crates/corsim-wasm/pkg/web to web/pkg).</p></div></div>`;
     return;
   }
   refresh();
-  const firstVerdictMs = performance.now() - t0;
   const sinceNav = performance.now();
+  const firstVerdictMs = sinceNav - t0;
   $('engine-info').textContent = `Engine ${engine.version}${engine.hasExplain ? ' with explain' : ''}; first verdict ${Math.round(sinceNav)} ms after navigation.`;
   window.__corsim = { firstVerdictMs, sinceNavigationMs: sinceNav, engine, get state() { return state; }, get last() { return last; }, get lastUpdateMs() { return lastUpdateMs; } };
   // The bottom bar with the headline shows only while the verdict is out of view.

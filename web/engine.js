@@ -91,6 +91,7 @@ export function simulate(scenario, profile) {
 
 /** Whether this wasm build has `Page.explain` (corsim::explain, `corsim explain --json`'s shape). */
 export function hasExplain() {
+  if (typeof location !== 'undefined' && new URLSearchParams(location.search).get('explain') === 'off') return false; // the page's own fix, for tests
   return typeof corsim.Page === 'function' && typeof corsim.Page.prototype.explain === 'function';
 }
 
