@@ -415,10 +415,15 @@ function renderFix(fix, res) {
     const c = engineConfigFor(fix.configs, family);
     if (c) cfg = { language: c.language, snippet: c.snippet, server: c.server };
   }
+  if (!cfg && fix.source === 'engine') {
+    const c = engineConfigFor(fix.configs, preset?.family || 'Express');
+    if (c) cfg = { language: c.language, snippet: c.snippet, server: c.server };
+  }
   if (!cfg && fix.policy && hasPatch) {
     const path = (() => { try { const segs = new URL(res.scenario.steps[res.sel].request.url).pathname.split('/').filter(Boolean); return segs.length > 1 ? `/${segs[0]}/` : '/'; } catch { return '/'; } })();
-    const c = configFor(family, fix.policy, path);
-    if (c) cfg = { ...c, server: family };
+    const fam = FIX_FAMILIES.includes(family) ? family : preset?.family || 'Express';
+    const c = configFor(fam, fix.policy, path);
+    if (c) cfg = { ...c, server: fam };
   }
   if (cfg) {
     const families = fix.source === 'engine' && fix.configs ? fix.configs.map((c) => c.server) : FIX_FAMILIES;
@@ -588,6 +593,7 @@ function importText(text, source) {
 
 function loadState(s) {
   state = normalize(s);
+  if (state.preset !== 'custom' && !PRESET_BY_ID[state.preset]) { state.preset = 'custom'; state.linked = false; }
   writeEditors();
   $('paste').value = '';
   $('paste-status').textContent = '';
@@ -769,6 +775,7 @@ async function start() {
   wire();
   const { state: fromLink, error } = decodeHash(location.hash);
   state = fromLink || GALLERY.find((g) => g.id === 'json-content-type').state();
+  if (state.preset !== 'custom' && !PRESET_BY_ID[state.preset]) { state.preset = 'custom'; state.linked = false; }
   writeEditors();
   renderGallery();
   if (error) {

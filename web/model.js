@@ -28,19 +28,36 @@ export function defaultState() {
   };
 }
 
-/** Fill missing fields of a decoded/imported state from the defaults. */
+const ONE_OF = { mode: ['cors', 'no-cors', 'same-origin'], credentials: ['same-origin', 'include', 'omit'], redirect: ['follow', 'error', 'manual'] };
+
+function normalRequest(r) {
+  const d = defaultRequest();
+  const src = r && typeof r === 'object' ? r : {};
+  const out = {};
+  for (const k of Object.keys(d)) out[k] = src[k] === undefined || src[k] === null ? d[k] : String(src[k]);
+  for (const [k, allowed] of Object.entries(ONE_OF)) if (!allowed.includes(out[k])) out[k] = d[k];
+  return out;
+}
+
+/** Fill missing fields of a decoded/imported state from the defaults, and
+ * coerce every field to what the editors hold (a link may carry anything). */
 export function normalize(s) {
   const d = defaultState();
   const out = { ...d, ...s };
   out.steps = (Array.isArray(s.steps) && s.steps.length ? s.steps : d.steps).map((st) => ({
-    at: Number.isFinite(Number(st.at)) ? Number(st.at) : 0,
-    request: { ...defaultRequest(), ...(st.request || {}) },
+    at: st && Number.isFinite(Number(st.at)) ? Math.max(0, Number(st.at)) : 0,
+    request: normalRequest(st && st.request),
   }));
-  out.server = (Array.isArray(s.server) ? s.server : d.server).map((e) => ({
+  for (const k of ['title', 'origin', 'preset', 'presetOrigins', 'fixFor']) out[k] = String(out[k] ?? '');
+  out.linked = out.linked === true;
+  out.presetCreds = out.presetCreds === true;
+  out.server = (Array.isArray(s.server) ? s.server : d.server).filter((e) => e && typeof e === 'object').map((e) => ({
     url: String(e.url ?? ''),
     preflight: { status: String(e.preflight?.status ?? ''), headers: String(e.preflight?.headers ?? '') },
     actual: { status: String(e.actual?.status ?? ''), headers: String(e.actual?.headers ?? '') },
   }));
+  if (!out.server.length) out.server.push({ url: out.steps[0].request.url, preflight: { status: '', headers: '' }, actual: { status: '', headers: '' } });
+  delete out.v;
   out.sel = Math.min(Math.max(0, Number(out.sel) || 0), out.steps.length - 1);
   if (!['chromium', 'firefox', 'webkit'].includes(out.profile)) out.profile = 'chromium';
   return out;

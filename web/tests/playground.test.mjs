@@ -385,6 +385,19 @@ describe('editing', () => {
     await page.ctx.close();
   });
 
+  it('survives a broken or hand-edited link', async () => {
+    const junk = Buffer.from(JSON.stringify({ v: 1, origin: 7, steps: [{ at: 'soon', request: { url: 3, mode: 'weird', headers: null } }], server: [null], preset: 'nope', linked: 'yes', profile: 'netscape', fixFor: 'IIS' })).toString('base64url');
+    const page = await open({ hash: `#s=${junk}` });
+    assert.equal(await page.inputValue('#mode'), 'cors');
+    assert.equal(await page.inputValue('#preset'), 'custom');
+    assert.match(await text(page, '#verdict'), /cannot run|Blocked|Script can read/i);
+    const broken = await open({ hash: '#s=bm90IGpzb24' });
+    assert.match(await text(broken, '#paste-status'), /could not be read/);
+    assert.match(await headline(broken), /Blocked/);
+    for (const p of [page, broken]) assert.deepEqual(p.errors, []);
+    await Promise.all([page.ctx.close(), broken.ctx.close()]);
+  });
+
   it('adds fetches over time from the editor', async () => {
     const page = await open();
     await page.click('[data-gallery="put-not-allowed"]');
