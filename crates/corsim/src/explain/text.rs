@@ -63,6 +63,10 @@ impl Out {
     /// Lines of `block`, each indented and painted.
     fn block(&mut self, indent: &str, paint: Paint, block: &str) {
         for l in block.lines() {
+            if l.is_empty() {
+                self.line("");
+                continue;
+            }
             let p = self.paint(paint, l);
             self.line(&format!("{indent}{p}"));
         }
