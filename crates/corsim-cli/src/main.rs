@@ -40,7 +40,7 @@ Example:
     /// Explain one fetch step by step: the preflight, each check, what script can read,
     /// the console message, and the fix for the server.
     #[command(after_help = explain::AFTER_HELP)]
-    Explain(explain::Args),
+    Explain(Box<explain::Args>),
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -124,6 +124,6 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Run { file, profile, summary } => run::run(&file, profile.map(ProfileArg::profile), summary),
-        Command::Explain(args) => explain::explain(args),
+        Command::Explain(args) => explain::explain(*args),
     }
 }

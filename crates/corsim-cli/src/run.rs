@@ -304,7 +304,7 @@ impl Tally {
         // agree.py's lines: the differing fields, most common first.
         let mut differing: Vec<(usize, &str)> =
             FIELDS.iter().enumerate().filter(|(i, _)| self.field_differ[*i] > 0).map(|(i, f)| (self.field_differ[i], *f)).collect();
-        differing.sort_by(|a, b| b.0.cmp(&a.0));
+        differing.sort_by_key(|d| std::cmp::Reverse(d.0));
         if !differing.is_empty() {
             let parts: Vec<String> = differing.iter().map(|(n, f)| format!("{f} {n}")).collect();
             out.push_str(&format!("differing fields: {}\n", parts.join(", ")));
