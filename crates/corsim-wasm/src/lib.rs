@@ -341,7 +341,7 @@ impl Page {
 impl Page {
     /// The cache as `cacheEntries` shows it (native-testable).
     pub fn cache_entries_at(&self, now: u64) -> Vec<CacheEntry> {
-        self.cache.entries().filter_map(|(k, e)| CacheEntry::at(k, e, now)).collect()
+        self.cache.entries().filter_map(|(k, e)| CacheEntry::at(&k, &e, now)).collect()
     }
 }
 

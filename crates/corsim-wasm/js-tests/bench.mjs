@@ -1,0 +1,62 @@
+// Micro-benchmark (not a test): the cost of one scenario through the wasm
+// build in Node against the native `corsim run` on the same corpus.
+//
+//   bash crates/corsim-wasm/build-wasm.sh bench [CORPUS.jsonl]
+//
+// Native: wall time of `corsim run` (release) on the corpus repeated to about
+// 6000 scenarios, minus the time of `corsim run` on an empty file (process
+// start), divided by the number of scenarios. Wasm: the same lines through
+// `simulateLine` (JSON text in and out, as `corsim run` does) and through
+// `simulate` (a JS object in, a JS object out), after a warm-up pass.
+// Median of 5 runs each.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { corsim, corsimBin } from "./common.mjs";
+
+const files = process.argv.slice(2);
+const base = files.flatMap((f) => fs.readFileSync(f, "utf8").split("\n").filter((l) => l.trim()));
+const repeat = Math.max(1, Math.ceil(6000 / base.length));
+const lines = Array.from({ length: repeat }, () => base).flat();
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "corsim-bench-"));
+const input = path.join(dir, "corpus.jsonl");
+const empty = path.join(dir, "empty.jsonl");
+fs.writeFileSync(input, lines.join("\n") + "\n");
+fs.writeFileSync(empty, "");
+
+const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+function timeProcess(file) {
+  const t = performance.now();
+  const r = spawnSync(corsimBin, ["run", file], { maxBuffer: 1 << 30 });
+  const ms = performance.now() - t;
+  if (r.status !== 0) throw new Error(`corsim run failed: ${r.stderr}`);
+  return ms;
+}
+function timeLoop(fn) {
+  const t = performance.now();
+  fn();
+  return performance.now() - t;
+}
+
+const runs = 5;
+timeProcess(input); // warm the page cache
+const startup = median(Array.from({ length: runs }, () => timeProcess(empty)));
+const nativeTotal = median(Array.from({ length: runs }, () => timeProcess(input)));
+const nativePer = (nativeTotal - startup) / lines.length;
+
+const objects = lines.map((l) => JSON.parse(l));
+let sink = 0;
+const viaLine = () => { for (const l of lines) sink += corsim.simulateLine(l).length; };
+const viaObject = () => { for (const o of objects) sink += corsim.simulate(o).steps.length; };
+viaLine(); viaObject(); // warm-up: JIT, wasm tier-up
+const linePer = median(Array.from({ length: runs }, () => timeLoop(viaLine))) / lines.length;
+const objectPer = median(Array.from({ length: runs }, () => timeLoop(viaObject))) / lines.length;
+fs.rmSync(dir, { recursive: true, force: true });
+
+const us = (ms) => `${(ms * 1000).toFixed(1)} µs`;
+console.log(`scenarios: ${lines.length} (${base.length} × ${repeat}), median of ${runs} runs; checksum ${sink}`);
+console.log(`native corsim run:        ${us(nativePer)} per scenario (process start ${startup.toFixed(1)} ms excluded)`);
+console.log(`wasm simulateLine (text): ${us(linePer)} per scenario  ratio wasm/native ${(linePer / nativePer).toFixed(2)}`);
+console.log(`wasm simulate (objects):  ${us(objectPer)} per scenario  ratio wasm/native ${(objectPer / nativePer).toFixed(2)}`);

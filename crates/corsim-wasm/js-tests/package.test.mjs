@@ -1,0 +1,121 @@
+// The npm package as a user gets it: resolved by name through package.json
+// `exports` (Node's CommonJS build, the web ES module build), the README's
+// examples, and a Page with its preflight cache.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { corsim, pkgDir } from "./common.mjs";
+
+// A throwaway project with the package installed as node_modules/corsim.
+const project = fs.mkdtempSync(path.join(os.tmpdir(), "corsim-pkg-"));
+fs.mkdirSync(path.join(project, "node_modules"));
+fs.symlinkSync(pkgDir, path.join(project, "node_modules", "corsim"), "dir");
+fs.writeFileSync(path.join(project, "package.json"), '{"name": "user", "private": true}');
+const requireFromProject = createRequire(path.join(project, "index.js"));
+process.on("exit", () => fs.rmSync(project, { recursive: true, force: true }));
+
+test("package.json: exports and types point at files that exist", () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, "package.json"), "utf8"));
+  assert.equal(pkg.name, "corsim");
+  assert.match(pkg.version, /^\d+\.\d+\.\d+/);
+  const targets = [pkg.main, pkg.types, pkg.module];
+  const walk = (v) => (typeof v === "string" ? targets.push(v) : Object.values(v).forEach(walk));
+  walk(pkg.exports);
+  for (const t of targets) assert.ok(fs.existsSync(path.join(pkgDir, t)), `${t} exists`);
+  const dts = fs.readFileSync(path.join(pkgDir, pkg.types), "utf8");
+  for (const name of ["export interface Scenario", "export interface ScenarioVerdict", "export interface FetchVerdict",
+                      "export class Page", "export function simulate(scenario: Scenario | string", "export type ProfileName"]) {
+    assert.ok(dts.includes(name), `the .d.ts declares ${name}`);
+  }
+  assert.ok(fs.existsSync(path.join(pkgDir, "README.md")));
+});
+
+test("require('corsim') resolves to the Node build and works", () => {
+  const m = requireFromProject("corsim");
+  assert.equal(typeof m.simulate, "function");
+  assert.equal(m.version(), corsim.version());
+});
+
+test("import('corsim/web') + initSync: the ES module build gives the same verdicts", async () => {
+  const web = await import(pathToFileURL(requireFromProject.resolve("corsim/web")).href);
+  web.initSync({ module: fs.readFileSync(path.join(pkgDir, "web", "corsim_wasm_bg.wasm")) });
+  const line = '{"id":"w","origin":"https://a.example","steps":[{"request":{"url":"https://b.example/","credentials":"include"}}],' +
+    '"server":{"https://b.example/":{"actual":{"status":200,"headers":[["Access-Control-Allow-Origin","*"]]}}}}';
+  assert.equal(web.simulateLine(line), corsim.simulateLine(line));
+  assert.deepEqual(web.simulate(JSON.parse(line)), corsim.simulate(JSON.parse(line)));
+  assert.equal(web.simulate(JSON.parse(line)).steps[0].cors_error, "WildcardOriginNotAllowed");
+});
+
+test("the README's simulate example", () => {
+  const { simulate } = requireFromProject("corsim");
+  const verdict = simulate({
+    id: "put-json",
+    origin: "https://app.example",
+    steps: [{ at_ms: 0, request: { url: "https://api.example/items", method: "PUT", headers: [["Content-Type", "application/json"]] } }],
+    server: {
+      "https://api.example/items": {
+        preflight: { status: 204, headers: [["Access-Control-Allow-Origin", "https://app.example"], ["Access-Control-Allow-Methods", "PUT"]] },
+        actual: { status: 200, headers: [["Access-Control-Allow-Origin", "https://app.example"]] },
+      },
+    },
+  }, { profile: "chromium" });
+  assert.equal(verdict.steps[0].cors_error, "HeaderDisallowedByPreflightResponse");
+  assert.equal(verdict.steps[0].console[0],
+    "Access to fetch at 'https://api.example/items' from origin 'https://app.example' has been blocked by CORS policy: " +
+    "Request header field content-type is not allowed by Access-Control-Allow-Headers in preflight response.");
+});
+
+test("the README's Page example: the second fetch uses the cached preflight", () => {
+  const { Page } = requireFromProject("corsim");
+  const page = new Page("https://app.example", { profile: "chromium" });
+  const server = (req) => req.isPreflight
+    ? { status: 204, headers: [["Access-Control-Allow-Origin", "https://app.example"], ["Access-Control-Allow-Methods", "PUT"], ["Access-Control-Max-Age", "600"]] }
+    : { status: 200, headers: [["Access-Control-Allow-Origin", "https://app.example"]] };
+  const t0 = 1_700_000_000_000;
+  const first = page.fetch({ url: "https://api.example/items", method: "PUT" }, server, t0);
+  assert.deepEqual(first.requests.map((r) => r.method), ["OPTIONS", "PUT"]);
+  const [entry, ...rest] = page.cacheEntries(t0 + 1000);
+  assert.equal(rest.length, 0);
+  assert.equal(entry.url, "https://api.example/items");
+  assert.equal(entry.origin, "https://app.example");
+  assert.deepEqual(entry.methods, [{ token: "PUT", expiresMs: t0 + 600_000 }]);
+  assert.equal(entry.expiresInMs, 599_000);
+  assert.equal(entry.keyCredentials, null);
+  const again = page.fetch({ url: "https://api.example/items", method: "PUT" }, server, t0 + 1000);
+  assert.deepEqual(again.requests.map((r) => r.method), ["PUT"]);
+  assert.deepEqual(page.cacheEntries(t0 + 600_000), []);
+});
+
+test("the README's error example", () => {
+  const { simulate } = requireFromProject("corsim");
+  assert.throws(
+    () => simulate({ origin: "https://a.example", steps: [{ request: { url: "https://b.example/", headers: [["X-Name", "\u263A"]] } }] }),
+    (e) => e instanceof Error && e.field === "steps[0].request.headers[0][1]",
+  );
+});
+
+test("Page verdicts: failure details, events, and profiles", () => {
+  const page = new corsim.Page("https://app.example", { profile: "firefox" });
+  assert.equal(page.profile, "firefox");
+  assert.equal(page.origin, "https://app.example");
+  const v = page.fetch({ url: "https://api.example/x", credentials: "include" },
+    () => ({ status: 200, headers: [["Access-Control-Allow-Origin", "*"]] }), 0);
+  assert.equal(v.ok, false);
+  assert.equal(v.response, null);
+  assert.equal(v.failure.reason.kind, "cors");
+  assert.equal(v.failure.reason.error, "WildcardOriginNotAllowed");
+  assert.equal(v.failure.url, "https://api.example/x");
+  assert.equal(v.failure.allowOrigin, "*");
+  assert.equal(typeof v.corsError, "string");
+  assert.ok(v.console.length > 0);
+  assert.deepEqual(v.events.map((e) => e.event).slice(0, 3), ["routed", "sent", "received"]);
+  assert.deepEqual(v.events[0].route, { route: "simple" });
+  const t = page.fetch({ url: "https://api.example/x", method: "TRACE" }, () => ({ status: 200 }), 0);
+  assert.equal(t.failure.reason.kind, "type-error");
+  assert.equal(t.failure.reason.error, "forbidden-method");
+  assert.deepEqual(t.requests, []);
+});
