@@ -182,3 +182,16 @@ test("2000 mangled scenarios: a verdict or a named Error each, never a trap", ()
   assert.ok(verdicts > 0 && errors > 0, `${verdicts} verdicts, ${errors} errors`);
   stillWorks();
 });
+
+for (const [name, fn, field] of [
+  ["explain: bad origin", () => corsim.explain("not an origin", { url: URL }, serverMap()), "origin"],
+  ["explain: header value above U+00FF", () => corsim.explain(ORIGIN, { url: URL, headers: [["A", "\u{1F600}"]] }, serverMap()), "request.headers[0][1]"],
+  ["explain: bad profile", () => corsim.explain(ORIGIN, { url: URL }, serverMap(), { profile: "lynx" }), "options.profile"],
+  ["explain: responder returns a bad status", () => corsim.explain(ORIGIN, { url: URL }, () => ({ status: -1 })), "server(requests[0]).status"],
+]) {
+  test(`${name} → Error naming ${field}, then the module still works`, () => {
+    throwsNamed(fn, field);
+    stillWorks();
+    assert.equal(corsim.explain(ORIGIN, { url: URL }, serverMap()).result.readable, true);
+  });
+}

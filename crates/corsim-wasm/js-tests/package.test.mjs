@@ -119,3 +119,30 @@ test("Page verdicts: failure details, events, and profiles", () => {
   assert.equal(t.failure.reason.error, "forbidden-method");
   assert.deepEqual(t.requests, []);
 });
+
+test("explain: classification, checks and a verified fix; a page's explain keeps its cache", () => {
+  const URL = "https://api.example/items";
+  const server = { [URL]: { preflight: { status: 204, headers: [["Access-Control-Allow-Origin", "https://app.example"]] },
+                            actual: { status: 200, headers: [["Access-Control-Allow-Origin", "https://app.example"]] } } };
+  const e = corsim.explain("https://app.example", { url: URL, method: "DELETE" }, server, { profile: "chromium" });
+  assert.equal(e.classification.kind, "preflight");
+  assert.equal(e.result.readable, false);
+  assert.equal(e.result.failure.cors_error, "MethodDisallowedByPreflightResponse");
+  const exchange = e.timeline.find((s) => s.step === "exchange" && s.preflight);
+  assert.ok(exchange.request.text.startsWith("OPTIONS /items HTTP/1.1\n"), exchange.request.text);
+  assert.ok(exchange.checks.some((c) => c.check === "allow-methods" && c.state === "failed"));
+  assert.equal(e.fix.verified, true);
+  assert.ok(e.fix.patches[0].headers.some((h) => h.name === "Access-Control-Allow-Methods" && /DELETE/.test(h.to)));
+  assert.ok(e.fix.configs.length > 0);
+
+  const page = new corsim.Page("https://app.example");
+  const ok = { [URL]: { preflight: { status: 204, headers: [["Access-Control-Allow-Origin", "https://app.example"],
+                                                            ["Access-Control-Allow-Methods", "DELETE"], ["Access-Control-Max-Age", "60"]] },
+                        actual: server[URL].actual } };
+  assert.equal(page.explain({ url: URL, method: "DELETE" }, ok, 0).result.readable, true);
+  assert.equal(page.cacheEntries(0).length, 1);
+  const cached = page.explain({ url: URL, method: "DELETE" }, ok, 1000);
+  assert.ok(cached.timeline.some((s) => s.step === "cache-lookup" && s.hit), JSON.stringify(cached.timeline));
+  assert.throws(() => page.explain({ url: URL }, () => { throw new Error("down"); }, 0), /down/);
+  assert.equal(page.cacheEntries(0).length, 1, "a thrown error leaves the page as it was");
+});

@@ -17,9 +17,10 @@
 //!   server, nowMs)` runs one `fetch()`, the server being a FORMAT.md `server`
 //!   map or a function from request to response; `page.cacheEntries(nowMs)`
 //!   shows what is cached and when it expires.
-//! * `explain` is not here yet: the core has no `corsim::explain` module at
-//!   the time of writing. It belongs beside `simulate` once it lands (same
-//!   input handling, output converted like [`types::ScenarioVerdict`]).
+//! * `explain(origin, request, server, options?)` and `page.explain(…)`:
+//!   `corsim::explain`'s explanation and verified fix, the structure
+//!   `corsim explain --json` prints (snake_case, like the scenario format;
+//!   the `Page` API's own objects are camelCase).
 //!
 //! Bad input is a thrown JavaScript `Error` whose message starts with the
 //! field (`"steps[0].request.headers[1][1]: has a character above U+00FF"`),
@@ -28,14 +29,16 @@
 
 use corsim::error::InputError;
 use corsim::scenario::{ErrorLine, Scenario as CoreScenario};
-use corsim::{Action, Browser, Fetch, HttpResponse, Origin, PreflightCache, Profile, Timestamp};
+use corsim::{Action, Browser, Fetch, HttpResponse, Origin, PreflightCache, Profile, RequestInit, Timestamp};
 use serde::Serialize;
 use serde_json::{json, Value};
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
+pub mod explain;
 pub mod types;
 
+use explain::Explanation;
 use types::{CacheEntry, FetchVerdict, PageOptions, ScenarioVerdict, SimulateOptions, WireRequest};
 
 // ------------------------------------------------------------------ pure Rust part (native-testable)
@@ -199,6 +202,126 @@ pub fn simulate_line_js(
     Ok(simulate_line(line, profile))
 }
 
+/// Explain one `fetch()` from a page of `origin` (`corsim::explain`): how
+/// the request is classified and why, every exchange with its checks, what
+/// script can read, the console messages, and the smallest server change that
+/// makes it pass, verified by running the engine again. The same structure as
+/// `corsim explain --json`. `server` is a FORMAT.md `server` map or a function
+/// from request to response, as for `Page.fetch`; the cache starts empty.
+#[wasm_bindgen]
+pub fn explain(
+    #[wasm_bindgen(unchecked_param_type = "string")] origin: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "RequestInit")] request: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Server")] server: JsValue,
+    options: Option<Ts<SimulateOptions>>,
+) -> Result<Ts<Explanation>, JsValue> {
+    let browser = read_profile(options)?.unwrap_or(Browser::Chromium);
+    let origin = read_origin(&origin)?;
+    let (init, mut responder) = read_call(&origin, &request, &server)?;
+    let explanation =
+        corsim::explain::explain(browser.profile(), origin, &init, |req| responder.answer_or_remember(req));
+    responder.rethrow()?;
+    Ok(Ts::new_unchecked(to_js(&Explanation::from(&explanation))?))
+}
+
+/// `Record<string, ScriptedUrl> | ((request: WireRequest) => ResponseInit)`.
+#[wasm_bindgen(typescript_custom_section)]
+const SERVER_TYPE: &str = r#"
+/**
+ * What answers the requests a fetch sends: a map in the scenario format's
+ * `server` shape (404 for an unlisted URL, `Content-Length: 0` added, as in
+ * `simulate`), or a function from each request (preflights included) to its
+ * response, returned synchronously.
+ */
+export type Server = Record<string, ScriptedUrl> | ((request: WireRequest) => ResponseInit);
+"#;
+
+fn read_origin(origin: &JsValue) -> Result<Origin, JsValue> {
+    let origin = origin.as_string().ok_or_else(|| js_error(&InputError::new("origin", "must be a string")))?;
+    Origin::parse(&origin).map_err(|e| js_error(&e))
+}
+
+/// The request and the server of a `fetch`/`explain` call, read by the core's parser.
+fn read_call(origin: &Origin, request: &JsValue, server: &JsValue) -> Result<(RequestInit, Responder), JsValue> {
+    let request = js_to_json(request, "request").map_err(|e| js_error(&e))?;
+    let function = server.dyn_ref::<js_sys::Function>().cloned();
+    let server_map = match &function {
+        Some(_) => None,
+        None if server.is_undefined() || server.is_null() => {
+            return Err(js_error(&InputError::new("server", "missing: a server map or a function")))
+        }
+        None => Some(js_to_json(server, "server").map_err(|e| js_error(&e))?),
+    };
+    let scenario = parse_fetch_args(origin, &request, server_map.as_ref()).map_err(|e| js_error(&e))?;
+    let init = match scenario.steps.first() {
+        Some(step) => step.request.clone(),
+        None => return Err(js_error(&InputError::new("request", "missing"))),
+    };
+    let server = match function {
+        Some(f) => ServerKind::Function(f),
+        None => ServerKind::Map(scenario),
+    };
+    Ok((init, Responder { server, sent: 0, error: None }))
+}
+
+enum ServerKind {
+    /// A FORMAT.md server map, answered as `simulate` answers it.
+    Map(CoreScenario),
+    /// A JavaScript function from request to response.
+    Function(js_sys::Function),
+}
+
+/// Answers the requests of one call.
+struct Responder {
+    server: ServerKind,
+    sent: usize,
+    error: Option<JsValue>,
+}
+
+impl Responder {
+    fn answer(&mut self, req: &corsim::HttpRequest) -> Result<HttpResponse, JsValue> {
+        let index = self.sent;
+        self.sent += 1;
+        match &self.server {
+            ServerKind::Map(scenario) => Ok(scenario.answer(req)),
+            ServerKind::Function(f) => {
+                let field = format!("server(requests[{index}])");
+                let returned = f.call1(&JsValue::NULL, &to_js(&WireRequest::from(req))?)?;
+                if returned.is_instance_of::<js_sys::Promise>() {
+                    return Err(js_error(&InputError::new(
+                        field,
+                        "returned a Promise: the function must return the response itself",
+                    )));
+                }
+                let value = js_to_json(&returned, &field).map_err(|e| js_error(&e))?;
+                parse_response_value(&value, &field).map_err(|e| js_error(&e))
+            }
+        }
+    }
+
+    /// For the core's infallible server closures: the first error is kept (and
+    /// thrown by [`Responder::rethrow`]); later requests get no answer at all.
+    fn answer_or_remember(&mut self, req: &corsim::HttpRequest) -> HttpResponse {
+        if self.error.is_some() {
+            return HttpResponse::new(599);
+        }
+        match self.answer(req) {
+            Ok(response) => response,
+            Err(e) => {
+                self.error = Some(e);
+                HttpResponse::new(599)
+            }
+        }
+    }
+
+    fn rethrow(&mut self) -> Result<(), JsValue> {
+        match self.error.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+}
+
 fn read_profile(options: Option<Ts<SimulateOptions>>) -> Result<Option<Browser>, JsValue> {
     let Some(options) = options else { return Ok(None) };
     let value = js_to_json(&options.js_value(), "options").map_err(|e| js_error(&e))?;
@@ -225,10 +348,7 @@ impl Page {
         #[wasm_bindgen(unchecked_param_type = "string")] origin: JsValue,
         options: Option<Ts<PageOptions>>,
     ) -> Result<Page, JsValue> {
-        let origin = origin
-            .as_string()
-            .ok_or_else(|| js_error(&InputError::new("origin", "must be a string")))?;
-        let origin = Origin::parse(&origin).map_err(|e| js_error(&e))?;
+        let origin = read_origin(&origin)?;
         let options = match options {
             Some(o) => js_to_json(&o.js_value(), "options").map_err(|e| js_error(&e))?,
             None => Value::Null,
@@ -266,58 +386,53 @@ impl Page {
     /// request (preflights included) that returns `{status, headers}`
     /// synchronously. The preflight cache is consulted and updated as the
     /// browser does. Throws an `Error` naming the field for bad input, or the
-    /// function's own exception; the page stays usable.
+    /// function's own exception; the page is then left as it was.
     pub fn fetch(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "RequestInit")] request: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Record<string, ScriptedUrl> | ((request: WireRequest) => ResponseInit)")]
-        server: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Server")] server: JsValue,
         #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
     ) -> Result<Ts<FetchVerdict>, JsValue> {
-        let now = parse_millis(now_ms.as_f64(), "nowMs").map_err(|e| js_error(&e))?;
-        let request = js_to_json(&request, "request").map_err(|e| js_error(&e))?;
-        let responder = server.dyn_ref::<js_sys::Function>().cloned();
-        let server_map = match &responder {
-            Some(_) => None,
-            None if server.is_undefined() || server.is_null() => {
-                return Err(js_error(&InputError::new("server", "missing: a server map or a function")))
-            }
-            None => Some(js_to_json(&server, "server").map_err(|e| js_error(&e))?),
-        };
-        let scenario = parse_fetch_args(&self.origin, &request, server_map.as_ref()).map_err(|e| js_error(&e))?;
-        let Some(step) = scenario.steps.first() else {
-            return Err(js_error(&InputError::new("request", "missing")));
-        };
+        let now = Timestamp::from_millis(parse_millis(now_ms.as_f64(), "nowMs").map_err(|e| js_error(&e))?);
+        let (init, mut responder) = read_call(&self.origin, &request, &server)?;
         let profile: &Profile = self.browser.profile();
-        let mut fetch = Fetch::new(profile, self.origin.clone(), &step.request);
-        let time = Timestamp::from_millis(now);
-        let mut sent = 0usize;
+        // On a thrown error the page keeps the cache it had.
+        let mut cache = self.cache.clone();
+        let mut fetch = Fetch::new(profile, self.origin.clone(), &init);
         let verdict = loop {
-            match fetch.poll(&mut self.cache, time) {
-                Action::Send(req) => {
-                    let response = match &responder {
-                        None => scenario.answer(&req),
-                        Some(f) => {
-                            let field = format!("server(requests[{sent}])");
-                            let arg = to_js(&WireRequest::from(&req))?;
-                            let returned = f.call1(&JsValue::NULL, &arg)?;
-                            if returned.is_instance_of::<js_sys::Promise>() {
-                                return Err(js_error(&InputError::new(
-                                    field,
-                                    "returned a Promise: the function must return the response itself",
-                                )));
-                            }
-                            let value = js_to_json(&returned, &field).map_err(|e| js_error(&e))?;
-                            parse_response_value(&value, &field).map_err(|e| js_error(&e))?
-                        }
-                    };
-                    sent += 1;
-                    fetch.receive(response);
-                }
+            match fetch.poll(&mut cache, now) {
+                Action::Send(req) => fetch.receive(responder.answer(&req)?),
                 Action::Done(verdict) => break verdict,
             }
         };
+        self.cache = cache;
         Ok(Ts::new_unchecked(to_js(&FetchVerdict::new(profile, &self.origin, &verdict))?))
+    }
+
+    /// `fetch` explained (`corsim::explain`): the classification and why,
+    /// every exchange with its checks, what script can read, the console
+    /// messages and the verified fix, as `corsim explain --json` gives it.
+    /// Uses and updates this page's preflight cache, like `fetch`.
+    pub fn explain(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "RequestInit")] request: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Server")] server: JsValue,
+        #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
+    ) -> Result<Ts<Explanation>, JsValue> {
+        let now = Timestamp::from_millis(parse_millis(now_ms.as_f64(), "nowMs").map_err(|e| js_error(&e))?);
+        let (init, mut responder) = read_call(&self.origin, &request, &server)?;
+        let mut cache = self.cache.clone();
+        let explanation = corsim::explain::explain_with(
+            self.browser.profile(),
+            self.origin.clone(),
+            &init,
+            &mut cache,
+            now,
+            |req| responder.answer_or_remember(req),
+        );
+        responder.rethrow()?;
+        self.cache = cache;
+        Ok(Ts::new_unchecked(to_js(&Explanation::from(&explanation))?))
     }
 
     /// What the preflight cache holds at `nowMs`: the entries not yet

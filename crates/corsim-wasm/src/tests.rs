@@ -140,3 +140,25 @@ fn cache_entries_expire() {
     assert_eq!(entries[0].expires_in_ms, 60_000.0);
     assert!(page.cache_entries_at(61_000).is_empty());
 }
+
+/// The explanation mirror serializes exactly as the core's explanation does,
+/// for every step of every recorded scenario (fixes included), under the
+/// scenario's own profile.
+#[test]
+fn explanation_mirror_serializes_like_the_core() {
+    let mut explained = 0;
+    let mut with_fix = 0;
+    for (at, line) in corpus_lines() {
+        let value: Value = serde_json::from_str(&line).unwrap();
+        let scenario = corsim::scenario::Scenario::from_value(&value).unwrap();
+        let profile = scenario.profile(None);
+        for step in &scenario.steps {
+            let core = corsim::explain::explain(profile, scenario.origin.clone(), &step.request, |r| scenario.answer(r));
+            let mirror = explain::Explanation::from(&core);
+            assert_eq!(serde_json::to_value(&mirror).unwrap(), serde_json::to_value(&core).unwrap(), "{at}");
+            explained += 1;
+            with_fix += usize::from(core.fix.is_some());
+        }
+    }
+    assert!(explained > 1000 && with_fix > 100, "{explained} explained, {with_fix} with a fix");
+}

@@ -10,7 +10,7 @@
 //! `src/tests.rs`).
 #![cfg(target_arch = "wasm32")]
 
-use corsim_wasm::{simulate, simulate_line_js, Page};
+use corsim_wasm::{explain, simulate, simulate_line_js, Page};
 use serde_json::{json, Value};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -268,4 +268,37 @@ fn the_chromium_corpus_through_js_objects() {
         n += 1;
     }
     assert!(n >= 600);
+}
+
+#[wasm_bindgen_test]
+fn explain_gives_the_classification_and_a_verified_fix() {
+    let server = json!({URL: {"preflight": {"status": 204, "headers": []}, "actual": {"status": 200, "headers": []}}});
+    let request = json!({"url": URL, "method": "PUT", "headers": [["Content-Type", "application/json"]]});
+    let e = back(explain(ORIGIN.into(), js(request.clone()), js(server.clone()), None).unwrap());
+    assert_eq!(e["browser"], "chromium");
+    assert_eq!(e["classification"]["kind"], "preflight");
+    assert_eq!(e["classification"]["method"], "PUT");
+    assert_eq!(e["classification"]["headers"][0]["name"], "content-type");
+    assert_eq!(e["result"]["readable"], false);
+    assert_eq!(e["result"]["failure"]["cors_error"], "PreflightMissingAllowOriginHeader");
+    assert_eq!(e["fix"]["verified"], true, "{}", e["fix"]);
+    let patch = &e["fix"]["patches"][0];
+    assert_eq!(patch["preflight"], true);
+    assert!(patch["headers"].as_array().unwrap().iter().any(|h| h["name"] == "Access-Control-Allow-Origin" && h["to"] == ORIGIN));
+    // The same through a page, whose cache then holds nothing (the preflight failed).
+    let mut page = Page::new(ORIGIN.into(), opts(json!({"profile": "firefox"}))).unwrap();
+    let e = back(page.explain(js(request), js(server), 0.0.into()).unwrap());
+    assert_eq!(e["browser"], "firefox");
+    assert!(page.cache_entries(0.0.into()).unwrap().is_empty());
+    // Bad input: a named error; a throwing responder: its own error.
+    let (field, _) = field_of(explain(ORIGIN.into(), js(json!({"url": 1})), js(json!({})), None).unwrap_err());
+    assert_eq!(field, "request.url");
+    let (field, _) = field_of(explain("nope".into(), js(json!({"url": URL})), js(json!({})), None).unwrap_err());
+    assert_eq!(field, "origin");
+    let throws = js_sys::Function::new_with_args("req", "throw new Error('down')");
+    let err: js_sys::Error = explain(ORIGIN.into(), js(json!({"url": URL})), throws.into(), None).unwrap_err().dyn_into().unwrap();
+    assert_eq!(String::from(err.message()), "down");
+    let ok = back(explain(ORIGIN.into(), js(json!({"url": URL})), js(server_map()), None).unwrap());
+    assert_eq!(ok["result"]["readable"], true);
+    assert!(ok["fix"].is_null());
 }
