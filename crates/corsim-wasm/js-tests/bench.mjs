@@ -8,7 +8,8 @@
 // start), divided by the number of scenarios. Wasm: the same lines through
 // `simulateLine` (JSON text in and out, as `corsim run` does) and through
 // `simulate` (a JS object in, a JS object out), after a warm-up pass.
-// Median of 5 runs each.
+// The three are interleaved, 7 rounds, and the fastest round of each counts
+// (the least disturbed by other work on a shared machine).
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -26,7 +27,7 @@ const empty = path.join(dir, "empty.jsonl");
 fs.writeFileSync(input, lines.join("\n") + "\n");
 fs.writeFileSync(empty, "");
 
-const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const best = (xs) => Math.min(...xs);
 function timeProcess(file) {
   const t = performance.now();
   const r = spawnSync(corsimBin, ["run", file], { maxBuffer: 1 << 30 });
@@ -40,23 +41,28 @@ function timeLoop(fn) {
   return performance.now() - t;
 }
 
-const runs = 5;
+const runs = 7;
 timeProcess(input); // warm the page cache
-const startup = median(Array.from({ length: runs }, () => timeProcess(empty)));
-const nativeTotal = median(Array.from({ length: runs }, () => timeProcess(input)));
-const nativePer = (nativeTotal - startup) / lines.length;
-
 const objects = lines.map((l) => JSON.parse(l));
 let sink = 0;
 const viaLine = () => { for (const l of lines) sink += corsim.simulateLine(l).length; };
 const viaObject = () => { for (const o of objects) sink += corsim.simulate(o).steps.length; };
 viaLine(); viaObject(); // warm-up: JIT, wasm tier-up
-const linePer = median(Array.from({ length: runs }, () => timeLoop(viaLine))) / lines.length;
-const objectPer = median(Array.from({ length: runs }, () => timeLoop(viaObject))) / lines.length;
+const t = { startup: [], native: [], line: [], object: [] };
+for (let i = 0; i < runs; i++) {
+  t.startup.push(timeProcess(empty));
+  t.native.push(timeProcess(input));
+  t.line.push(timeLoop(viaLine));
+  t.object.push(timeLoop(viaObject));
+}
+const startup = best(t.startup);
+const nativePer = (best(t.native) - startup) / lines.length;
+const linePer = best(t.line) / lines.length;
+const objectPer = best(t.object) / lines.length;
 fs.rmSync(dir, { recursive: true, force: true });
 
 const us = (ms) => `${(ms * 1000).toFixed(1)} µs`;
-console.log(`scenarios: ${lines.length} (${base.length} × ${repeat}), median of ${runs} runs; checksum ${sink}`);
+console.log(`scenarios: ${lines.length} (${base.length} × ${repeat}), best of ${runs} interleaved rounds; checksum ${sink}`);
 console.log(`native corsim run:        ${us(nativePer)} per scenario (process start ${startup.toFixed(1)} ms excluded)`);
 console.log(`wasm simulateLine (text): ${us(linePer)} per scenario  ratio wasm/native ${(linePer / nativePer).toFixed(2)}`);
 console.log(`wasm simulate (objects):  ${us(objectPer)} per scenario  ratio wasm/native ${(objectPer / nativePer).toFixed(2)}`);

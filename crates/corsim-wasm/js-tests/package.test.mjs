@@ -146,3 +146,15 @@ test("explain: classification, checks and a verified fix; a page's explain keeps
   assert.throws(() => page.explain({ url: URL }, () => { throw new Error("down"); }, 0), /down/);
   assert.equal(page.cacheEntries(0).length, 1, "a thrown error leaves the page as it was");
 });
+
+test("the README's explain example", () => {
+  const { explain } = requireFromProject("corsim");
+  const e = explain("https://app.example", { url: "https://api.example/items", method: "DELETE" }, {
+    "https://api.example/items": { preflight: { status: 204, headers: [["Access-Control-Allow-Origin", "https://app.example"]] } },
+  });
+  assert.equal(e.classification.kind, "preflight");
+  assert.equal(e.result.failure.cors_error, "MethodDisallowedByPreflightResponse");
+  assert.ok(e.fix.patches[0].headers.some((h) => h.name === "Access-Control-Allow-Methods" && h.to.includes("DELETE")), JSON.stringify(e.fix.patches));
+  assert.equal(e.fix.verified, true);
+  assert.ok(e.fix.configs.length > 0);
+});
