@@ -125,7 +125,7 @@ impl ServerArg {
 }
 
 /// A bad argument: what it is, and what is wrong.
-struct BadInput(String);
+pub(crate) struct BadInput(pub(crate) String);
 
 pub(crate) fn explain(args: Args) -> ExitCode {
     let mut explanation = match build(&args) {
@@ -160,7 +160,7 @@ pub(crate) fn explain(args: Args) -> ExitCode {
 }
 
 /// Colour only on a terminal, and not with `NO_COLOR` set (to anything but empty).
-fn color() -> bool {
+pub(crate) fn color() -> bool {
     io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
@@ -222,7 +222,7 @@ fn answer(status: Option<u16>, headers: &[String], flag: &str) -> Result<HttpRes
 
 /// Read `Name: value`: the name a token, the value trimmed of spaces and
 /// tabs, with no CR, LF or NUL, every character at most U+00FF (one byte).
-fn header_arg(flag: &str, arg: &str) -> Result<(String, String), BadInput> {
+pub(crate) fn header_arg(flag: &str, arg: &str) -> Result<(String, String), BadInput> {
     let Some((name, value)) = arg.split_once(':') else {
         return Err(BadInput(format!("{flag} '{arg}': expected 'Name: value' (no ':' found)")));
     };

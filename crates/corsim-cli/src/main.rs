@@ -3,7 +3,10 @@
 #![forbid(unsafe_code)]
 
 mod explain;
+mod playground;
+mod probe;
 mod run;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -41,6 +44,39 @@ Example:
     /// the console message, and the fix for the server.
     #[command(after_help = explain::AFTER_HELP)]
     Explain(Box<explain::Args>),
+    /// Send a live server exactly what the browser would, and judge its answers.
+    #[command(after_help = probe::PROBE_HELP)]
+    Probe(Box<probe::ProbeArgs>),
+    /// Probe a live server for known CORS misconfigurations.
+    #[command(after_help = probe::AUDIT_HELP)]
+    Audit(probe::AuditArgs),
+    /// Serve scenarios' scripted servers byte for byte, and a page that runs their
+    /// fetches in whatever browser opens it, beside corsim's prediction.
+    #[command(after_help = "\
+Listens on the loopback ports the scenarios use (both 127.0.0.1 and ::1) and prints
+the page to open. Ctrl-C stops.
+
+Example:
+  corsim serve tests/corpus/chromium-156-public.jsonl --id chr-cache-000354")]
+    Serve(serve::Args),
+    /// Serve the web playground on loopback.
+    #[command(after_help = playground::AFTER_HELP)]
+    Playground(playground::Args),
+    /// Where recorded browsers disagree: a Markdown table built from corpora of the
+    /// same scenarios recorded in several browsers.
+    #[command(after_help = "\
+Scenarios are matched by their id without its prefix (chr-cache-000351 and
+ffx-cache-000351). A step is listed when the browsers sent different requests or
+script got different results.
+
+Example:
+  corsim disagreements tests/corpus/chromium-156-public.jsonl \\
+      tests/corpus/firefox-153-public.jsonl tests/corpus/webkit-2.50.6-public.jsonl")]
+    Disagreements {
+        /// Two or more scenario files with `expect`, one per browser.
+        #[arg(required = true, num_args = 2..)]
+        files: Vec<String>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -125,5 +161,43 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Run { file, profile, summary } => run::run(&file, profile.map(ProfileArg::profile), summary),
         Command::Explain(args) => explain::explain(*args),
+        Command::Probe(args) => probe::probe(*args),
+        Command::Audit(args) => probe::audit(args),
+        Command::Serve(args) => serve::run(&args),
+        Command::Playground(args) => playground::run(&args),
+        Command::Disagreements { files } => disagreements(&files),
+    }
+}
+
+/// `corsim disagreements`: the recorded browsers side by side where they differ.
+fn disagreements(files: &[String]) -> ExitCode {
+    let mut corpora = Vec::new();
+    for file in files {
+        let text = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("corsim disagreements: cannot read {file}: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let label = text
+            .lines()
+            .find_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .and_then(|v| v["browser"].as_str().map(str::to_owned))
+            .unwrap_or_else(|| file.clone());
+        corpora.push((label, text));
+    }
+    let labels: Vec<&str> = corpora.iter().map(|(l, _)| l.as_str()).collect();
+    let pairs: Vec<(&str, String)> = corpora.iter().map(|(l, t)| (l.as_str(), t.clone())).collect();
+    match corsim::recordings::disagreements(&pairs) {
+        Ok(rows) => {
+            print!("{}", corsim::recordings::to_markdown(&labels, &rows));
+            println!("\n{} step(s) where the recorded browsers differ.", rows.len());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("corsim disagreements: {e}");
+            ExitCode::from(2)
+        }
     }
 }

@@ -1,0 +1,461 @@
+//! `corsim serve FILE`: serve scenarios' scripted servers byte for byte, and
+//! a page on each scenario's page origin that runs its fetches in whatever
+//! browser opens it, beside corsim's prediction for that browser.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use corsim::header_list::{isomorphic_decode, HeaderList};
+use corsim::scenario::Scenario;
+use corsim::{Browser, HttpRequest};
+use url::Url;
+
+/// Arguments of `corsim serve`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The scenario file (JSON Lines in the FORMAT.md shape).
+    pub file: String,
+    /// Serve only the scenario with this id (repeatable); all by default.
+    #[arg(long = "id")]
+    pub ids: Vec<String>,
+}
+
+/// What the running server knows.
+struct State {
+    scenarios: Vec<Scenario>,
+    /// Per scenario id: the requests its URLs received since its last reset.
+    log: Mutex<BTreeMap<String, Vec<serde_json::Value>>>,
+    /// Every URL (without fragment) a scenario's server answers or a step asks for.
+    urls: BTreeMap<String, String>,
+    index_html: String,
+}
+
+/// Run `corsim serve`.
+pub fn run(args: &Args) -> ExitCode {
+    let text = match std::fs::read_to_string(&args.file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("corsim: cannot read {}: {e}", args.file);
+            return ExitCode::from(2);
+        }
+    };
+    let mut scenarios = Vec::new();
+    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        match Scenario::parse(line) {
+            Ok(s) if args.ids.is_empty() || s.id.as_ref().is_some_and(|id| args.ids.contains(id)) => scenarios.push(s),
+            Ok(_) => {}
+            Err((id, e)) => eprintln!("corsim: {}:{} ({}) skipped: {e}", args.file, n + 1, id.unwrap_or_default()),
+        }
+    }
+    if scenarios.is_empty() {
+        eprintln!("corsim: no scenario to serve in {}", args.file);
+        return ExitCode::from(2);
+    }
+    let mut urls = BTreeMap::new();
+    let mut ports: BTreeSet<u16> = BTreeSet::new();
+    for (i, s) in scenarios.iter().enumerate() {
+        let id = s.id.clone().unwrap_or_else(|| format!("#{}", i + 1));
+        let step_urls = s.steps.iter().map(|st| st.request.url.clone());
+        for u in s.server.keys().cloned().chain(step_urls) {
+            if let Ok(parsed) = Url::parse(&u) {
+                if let Some(port) = parsed.port_or_known_default() {
+                    ports.insert(port);
+                }
+                urls.insert(without_fragment(&parsed), id.clone());
+            }
+        }
+        if let Some(port) = page_port(s) {
+            ports.insert(port);
+        }
+    }
+    let first_page = scenarios.iter().find_map(page_url).unwrap_or_else(|| "http://127.0.0.1:8001/".to_owned());
+    let state = Arc::new(State { index_html: index_page(&scenarios), scenarios, log: Mutex::new(BTreeMap::new()), urls });
+    let mut bound = 0;
+    for port in &ports {
+        for addr in [SocketAddr::from(([127, 0, 0, 1], *port)), SocketAddr::from(([0u16, 0, 0, 0, 0, 0, 0, 1], *port))] {
+            match TcpListener::bind(addr) {
+                Ok(listener) => {
+                    bound += 1;
+                    let state = Arc::clone(&state);
+                    std::thread::spawn(move || accept_loop(listener, state));
+                }
+                Err(e) => eprintln!("corsim: cannot listen on {addr}: {e}"),
+            }
+        }
+    }
+    if bound == 0 {
+        eprintln!("corsim: could not listen on any port");
+        return ExitCode::from(2);
+    }
+    let listed: Vec<String> = ports.iter().map(u16::to_string).collect();
+    println!("Serving {} scenario(s) on loopback ports {}.", state.scenarios.len(), listed.join(", "));
+    println!("Open {first_page} in the browser to hold corsim against; Ctrl-C stops.");
+    loop {
+        std::thread::park();
+    }
+}
+
+fn without_fragment(u: &Url) -> String {
+    let mut u = u.clone();
+    u.set_fragment(None);
+    u.as_str().to_owned()
+}
+
+fn page_port(s: &Scenario) -> Option<u16> {
+    match &s.origin {
+        corsim::Origin::Tuple(t) => Some(t.port()),
+        corsim::Origin::Opaque => Some(8001),
+    }
+}
+
+/// Where a scenario's page lives: its origin, or the first loopback page
+/// origin for sandboxed (`null`) pages, which run in a sandboxed frame.
+fn page_url(s: &Scenario) -> Option<String> {
+    match &s.origin {
+        corsim::Origin::Tuple(_) => Some(format!("{}/", s.origin.serialize())),
+        corsim::Origin::Opaque => None,
+    }
+}
+
+fn accept_loop(listener: TcpListener, state: Arc<State>) {
+    for stream in listener.incoming().flatten() {
+        let state = Arc::clone(&state);
+        std::thread::spawn(move || {
+            let _ = serve_connection(stream, &state);
+        });
+    }
+}
+
+/// Read requests from one connection and answer each until it closes.
+fn serve_connection(stream: TcpStream, state: &State) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    let local_port = stream.local_addr()?.port();
+    let mut writer = stream.try_clone()?;
+    let mut reader = BufReader::new(stream);
+    loop {
+        // Read the head, up to the blank line.
+        let mut head = Vec::new();
+        loop {
+            let mut line = Vec::new();
+            if reader.read_until(b'\n', &mut line)? == 0 {
+                return Ok(());
+            }
+            head.extend_from_slice(&line);
+            if line == b"\r\n" || line == b"\n" {
+                break;
+            }
+            if head.len() > 64 * 1024 {
+                return Ok(());
+            }
+        }
+        let mut parsed_headers = [httparse::EMPTY_HEADER; 64];
+        let mut req = httparse::Request::new(&mut parsed_headers);
+        if !matches!(req.parse(&head), Ok(httparse::Status::Complete(_))) {
+            writer.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")?;
+            return Ok(());
+        }
+        let method = req.method.unwrap_or("GET").to_owned();
+        let path = req.path.unwrap_or("/").to_owned();
+        let mut headers = HeaderList::new();
+        for h in req.headers.iter() {
+            headers.append(h.name.as_bytes(), h.value);
+        }
+        // Discard a body.
+        let length = headers
+            .get("content-length")
+            .and_then(|v| std::str::from_utf8(&v).ok().and_then(|s| s.trim().parse::<u64>().ok()))
+            .unwrap_or(0);
+        std::io::copy(&mut (&mut reader).take(length), &mut std::io::sink())?;
+        let host = headers.get("host").map(|h| isomorphic_decode(&h)).unwrap_or_else(|| format!("127.0.0.1:{local_port}"));
+        let response = respond(state, &method, &host, &path, headers);
+        writer.write_all(&response)?;
+        writer.flush()?;
+    }
+}
+
+/// The bytes of the answer to one request.
+fn respond(state: &State, method: &str, host: &str, path: &str, headers: HeaderList) -> Vec<u8> {
+    if let Some(page) = path.strip_prefix("/__corsim/") {
+        return control(state, page, method);
+    }
+    if path == "/" && method == "GET" {
+        return raw(200, &[("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")], state.index_html.as_bytes());
+    }
+    let Ok(url) = Url::parse(&format!("http://{host}{path}")) else {
+        return raw(400, &[], b"");
+    };
+    let key = without_fragment(&url);
+    let Some(id) = state.urls.get(&key) else {
+        return raw(404, &[("Content-Length", "0")], b"");
+    };
+    let Some(scenario) = state.scenarios.iter().find(|s| s.id.as_deref() == Some(id.as_str())) else {
+        return raw(404, &[("Content-Length", "0")], b"");
+    };
+    let logged: Vec<(String, String)> = corsim::fetch::cors_request_headers(&headers);
+    if let Ok(mut log) = state.log.lock() {
+        log.entry(id.clone()).or_default().push(serde_json::json!({"method": method, "url": key, "headers": logged}));
+    }
+    let request = HttpRequest { method: method.to_owned(), url, headers, is_preflight: false };
+    let answer = scenario.answer(&request);
+    // The scripted answer byte for byte: status, headers in order, duplicates
+    // kept, the recording server's Content-Length: 0 already added.
+    let mut out = format!("HTTP/1.1 {} {}\r\n", answer.status, reason(answer.status)).into_bytes();
+    for h in answer.headers.iter() {
+        out.extend_from_slice(&h.name);
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(&h.value);
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(b"\r\n");
+    out
+}
+
+/// `/__corsim/…`: the runner page of one scenario, its log, and its reset.
+fn control(state: &State, rest: &str, method: &str) -> Vec<u8> {
+    let no_store = ("Cache-Control", "no-store");
+    if let Some(id) = rest.strip_prefix("log/") {
+        let id = percent_decode(id);
+        let entries = state.log.lock().map(|l| l.get(&id).cloned().unwrap_or_default()).unwrap_or_default();
+        let body = serde_json::to_vec(&entries).unwrap_or_default();
+        return raw(200, &[("Content-Type", "application/json"), no_store], &body);
+    }
+    if let Some(id) = rest.strip_prefix("reset/") {
+        let id = percent_decode(id);
+        if let Ok(mut log) = state.log.lock() {
+            log.remove(&id);
+        }
+        return raw(204, &[no_store], b"");
+    }
+    if let Some(id) = rest.strip_prefix("run/") {
+        let id = percent_decode(id);
+        if let Some(s) = state.scenarios.iter().find(|s| s.id.as_deref() == Some(id.as_str())) {
+            return raw(200, &[("Content-Type", "text/html; charset=utf-8"), no_store], runner_page(s).as_bytes());
+        }
+    }
+    let _ = method;
+    raw(404, &[("Content-Length", "0")], b"")
+}
+
+fn raw(status: u16, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
+    let mut out = format!("HTTP/1.1 {status} {}\r\n", reason(status)).into_bytes();
+    for (n, v) in headers {
+        if !n.eq_ignore_ascii_case("content-length") {
+            out.extend_from_slice(format!("{n}: {v}\r\n").as_bytes());
+        }
+    }
+    out.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+    out.extend_from_slice(body);
+    out
+}
+
+fn reason(status: u16) -> &'static str {
+    http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("Status")
+}
+
+fn percent_decode(s: &str) -> String {
+    url::form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default()
+}
+
+fn json_for_script(v: &impl serde::Serialize) -> String {
+    // Safe inside <script>: no "</" can close the element.
+    serde_json::to_string(v).unwrap_or_else(|_| "null".into()).replace("</", "<\\/")
+}
+
+/// The page that lists the scenarios, runs each in a frame on its own page
+/// origin, and compares the browser with corsim's prediction.
+fn index_page(scenarios: &[Scenario]) -> String {
+    let mut items = Vec::new();
+    for (i, s) in scenarios.iter().enumerate() {
+        let id = s.id.clone().unwrap_or_else(|| format!("#{}", i + 1));
+        let predictions: BTreeMap<&str, serde_json::Value> = [Browser::Chromium, Browser::Firefox, Browser::WebKit]
+            .into_iter()
+            .map(|b| (b.name(), serde_json::to_value(s.simulate(Some(b.profile()))).unwrap_or_default()))
+            .collect();
+        let frame = match &s.origin {
+            corsim::Origin::Tuple(_) => format!("{}/__corsim/run/", s.origin.serialize()),
+            corsim::Origin::Opaque => "http://127.0.0.1:8001/__corsim/run/".to_owned(),
+        };
+        items.push(serde_json::json!({
+            "id": id,
+            "origin": s.origin.serialize(),
+            "sandboxed": s.origin.is_opaque(),
+            "frame": frame,
+            "steps": s.steps.iter().map(|st| serde_json::json!({"at_ms": st.at_ms, "method": st.request.method, "url": st.request.url})).collect::<Vec<_>>(),
+            "predictions": predictions,
+        }));
+    }
+    format!(
+        r##"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>corsim serve</title>
+<style>
+body{{font:15px/1.45 system-ui,sans-serif;margin:1.5rem;max-width:80rem;color:#1b1b1b}}
+table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ccc;padding:.35rem .5rem;vertical-align:top;text-align:left}}
+.ok{{background:#e4f6e4}}.bad{{background:#fde2e2}}code{{font-size:13px}}button{{font:inherit;padding:.3rem .8rem}}
+</style></head><body>
+<h1>corsim serve</h1>
+<p>Each scenario runs in a frame on its own page origin; its fetches go to the scripted servers on loopback.
+Beside what <strong>this browser</strong> did is what corsim predicts for it (profile <code id="profile"></code>).</p>
+<p><button id="all">Run all</button> <span id="summary" role="status"></span></p>
+<table><thead><tr><th>scenario</th><th>this browser</th><th>corsim</th><th>agrees</th></tr></thead><tbody id="rows"></tbody></table>
+<script>
+const SCENARIOS = {data};
+const ua = navigator.userAgent;
+const profile = /Firefox\//.test(ua) ? "firefox" : /Chrome\//.test(ua) ? "chromium" : /AppleWebKit/.test(ua) ? "webkit" : "chromium";
+document.getElementById("profile").textContent = profile;
+const rows = document.getElementById("rows");
+const brief = step => step.result.type === "error"
+  ? "error" + (step.cors_error ? " (" + step.cors_error + ")" : "")
+  : step.result.type + " " + step.result.status + " [" + step.result.headers.join(", ") + "]";
+const sawText = saw => saw.map(r => r.method + " " + r.url).join("\n");
+function row(s) {{
+  const tr = document.createElement("tr");
+  tr.innerHTML = "<td><code></code><br><button>Run</button></td><td><pre></pre></td><td><pre></pre></td><td></td>";
+  tr.querySelector("code").textContent = s.id + " from " + s.origin;
+  tr.querySelector("button").onclick = () => run(s, tr);
+  rows.appendChild(tr);
+  return tr;
+}}
+function run(s, tr) {{
+  return new Promise(resolve => {{
+    fetch("/__corsim/reset/" + encodeURIComponent(s.id), {{method: "POST"}}).then(() => {{
+      const frame = document.createElement("iframe");
+      if (s.sandboxed) frame.setAttribute("sandbox", "allow-scripts");
+      frame.style.display = "none";
+      frame.src = s.frame + encodeURIComponent(s.id);
+      const listener = async ev => {{
+        if (!ev.data || ev.data.corsim !== s.id) return;
+        window.removeEventListener("message", listener);
+        frame.remove();
+        const saw = await (await fetch("/__corsim/log/" + encodeURIComponent(s.id))).json();
+        const predicted = s.predictions[profile].steps;
+        const got = ev.data.steps;
+        let agree = got.length === predicted.length;
+        const lines = [], want = [];
+        got.forEach((g, i) => {{
+          const p = predicted[i];
+          const same = p && p.result.type === g.result.type && (g.result.type === "error" || (p.result.status === g.result.status && JSON.stringify(p.result.headers) === JSON.stringify(g.result.headers)));
+          agree = agree && same;
+          lines.push("step " + (i + 1) + ": " + brief(g));
+          want.push("step " + (i + 1) + ": " + (p ? brief(p) : "?") + (p ? "\n  sends:\n  " + sawText(p.server_saw).replace(/\n/g, "\n  ") : ""));
+        }});
+        const sawAll = sawText(saw);
+        const predictedSaw = predicted.flatMap(p => p.server_saw);
+        const sameSaw = sawAll === sawText(predictedSaw);
+        agree = agree && sameSaw;
+        tr.children[1].querySelector("pre").textContent = lines.join("\n") + "\nserver saw:\n  " + sawAll.replace(/\n/g, "\n  ");
+        tr.children[2].querySelector("pre").textContent = want.join("\n");
+        tr.children[3].textContent = agree ? "yes" : (sameSaw ? "no" : "no (requests differ)");
+        tr.className = agree ? "ok" : "bad";
+        resolve(agree);
+      }};
+      window.addEventListener("message", listener);
+      document.body.appendChild(frame);
+    }});
+  }});
+}}
+const trs = SCENARIOS.map(row);
+document.getElementById("all").onclick = async () => {{
+  let ok = 0;
+  for (let i = 0; i < SCENARIOS.length; i++) {{ if (await run(SCENARIOS[i], trs[i])) ok++; }}
+  document.getElementById("summary").textContent = ok + " of " + SCENARIOS.length + " scenarios agree with corsim's " + profile + " profile";
+}};
+</script></body></html>"##,
+        data = json_for_script(&items)
+    )
+}
+
+/// The page that runs one scenario's fetches on its page origin and
+/// reports what `fetch()` gave back to the page that framed it.
+fn runner_page(s: &Scenario) -> String {
+    let steps: Vec<serde_json::Value> = s
+        .steps
+        .iter()
+        .map(|st| {
+            let r = &st.request;
+            serde_json::json!({
+                "at_ms": st.at_ms,
+                "url": r.url,
+                "init": {
+                    "method": r.method,
+                    "headers": r.headers,
+                    "mode": r.mode.to_string(),
+                    "credentials": r.credentials.to_string(),
+                    "redirect": r.redirect.to_string(),
+                    "cache": "no-store",
+                },
+            })
+        })
+        .collect();
+    format!(
+        r##"<!doctype html><meta charset="utf-8"><title>corsim run</title><script>
+const ID = {id};
+const STEPS = {steps};
+(async () => {{
+  const start = performance.now();
+  const out = [];
+  for (const step of STEPS) {{
+    const wait = step.at_ms - (performance.now() - start);
+    if (wait > 0) await new Promise(r => setTimeout(r, wait));
+    try {{
+      const init = Object.assign({{}}, step.init, {{headers: step.init.headers}});
+      if (init.method === "GET" || init.method === "HEAD" || init.method.toUpperCase() === "GET" || init.method.toUpperCase() === "HEAD") delete init.body;
+      const res = await fetch(step.url, init);
+      out.push({{result: {{type: res.type, status: res.status, headers: [...res.headers.keys()].sort()}}}});
+    }} catch (e) {{
+      out.push({{result: {{type: "error"}}, message: String(e)}});
+    }}
+  }}
+  parent.postMessage({{corsim: ID, steps: out}}, "*");
+}})();
+</script>"##,
+        id = json_for_script(&s.id),
+        steps = json_for_script(&steps)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state() -> State {
+        let line = r#"{"id":"t1","origin":"http://127.0.0.1:8001","steps":[{"at_ms":0,"request":{"url":"http://127.0.0.1:8002/s/1/a","method":"PUT"}}],"server":{"http://127.0.0.1:8002/s/1/a":{"preflight":{"status":204,"headers":[["Access-Control-Allow-Origin","http://127.0.0.1:8001"],["access-control-allow-origin","x\u00e9"]]},"actual":{"status":200,"headers":[]}}}}"#;
+        let s = Scenario::parse(line).unwrap();
+        let mut urls = BTreeMap::new();
+        urls.insert("http://127.0.0.1:8002/s/1/a".to_owned(), "t1".to_owned());
+        State { index_html: index_page(std::slice::from_ref(&s)), scenarios: vec![s], log: Mutex::new(BTreeMap::new()), urls }
+    }
+
+    #[test]
+    fn answers_byte_for_byte_with_duplicates_and_content_length() {
+        let st = state();
+        let mut h = HeaderList::new();
+        h.append("Origin", "http://127.0.0.1:8001");
+        h.append("Access-Control-Request-Method", "PUT");
+        let bytes = respond(&st, "OPTIONS", "127.0.0.1:8002", "/s/1/a", h);
+        assert_eq!(
+            bytes,
+            b"HTTP/1.1 204 No Content\r\nAccess-Control-Allow-Origin: http://127.0.0.1:8001\r\naccess-control-allow-origin: x\xe9\r\n\r\n".to_vec()
+        );
+        let bytes = respond(&st, "PUT", "127.0.0.1:8002", "/s/1/a", HeaderList::new());
+        assert_eq!(bytes, b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".to_vec());
+        let log = st.log.lock().unwrap();
+        assert_eq!(log["t1"].len(), 2);
+        assert_eq!(log["t1"][0]["headers"][1][0], "access-control-request-method");
+    }
+
+    #[test]
+    fn unknown_urls_are_404_and_pages_are_served() {
+        let st = state();
+        let bytes = respond(&st, "GET", "127.0.0.1:8002", "/nope", HeaderList::new());
+        assert!(bytes.starts_with(b"HTTP/1.1 404 Not Found\r\n"));
+        let page = respond(&st, "GET", "127.0.0.1:8001", "/", HeaderList::new());
+        assert!(String::from_utf8_lossy(&page).contains("corsim serve"));
+        let runner = respond(&st, "GET", "127.0.0.1:8001", "/__corsim/run/t1", HeaderList::new());
+        assert!(String::from_utf8_lossy(&runner).contains("http://127.0.0.1:8002/s/1/a"));
+    }
+}
