@@ -351,6 +351,8 @@ function run(s, tr) {{
         tr.children[2].querySelector("pre").textContent = want.join("\n");
         tr.children[3].textContent = agree ? "yes" : (sameSaw ? "no" : "no (requests differ)");
         tr.className = agree ? "ok" : "bad";
+        // For tests that drive this page: what the browser did, per scenario.
+        (window.corsimResults = window.corsimResults || {{}})[s.id] = {{ steps: got, saw, agree }};
         resolve(agree);
       }};
       window.addEventListener("message", listener);
@@ -363,6 +365,7 @@ document.getElementById("all").onclick = async () => {{
   let ok = 0;
   for (let i = 0; i < SCENARIOS.length; i++) {{ if (await run(SCENARIOS[i], trs[i])) ok++; }}
   document.getElementById("summary").textContent = ok + " of " + SCENARIOS.length + " scenarios agree with corsim's " + profile + " profile";
+  document.documentElement.dataset.done = "true";
 }};
 </script></body></html>"##,
         data = json_for_script(&items)
@@ -386,7 +389,6 @@ fn runner_page(s: &Scenario) -> String {
                     "mode": r.mode.to_string(),
                     "credentials": r.credentials.to_string(),
                     "redirect": r.redirect.to_string(),
-                    "cache": "no-store",
                 },
             })
         })
@@ -402,9 +404,7 @@ const STEPS = {steps};
     const wait = step.at_ms - (performance.now() - start);
     if (wait > 0) await new Promise(r => setTimeout(r, wait));
     try {{
-      const init = Object.assign({{}}, step.init, {{headers: step.init.headers}});
-      if (init.method === "GET" || init.method === "HEAD" || init.method.toUpperCase() === "GET" || init.method.toUpperCase() === "HEAD") delete init.body;
-      const res = await fetch(step.url, init);
+      const res = await fetch(step.url, step.init);
       out.push({{result: {{type: res.type, status: res.status, headers: [...res.headers.keys()].sort()}}}});
     }} catch (e) {{
       out.push({{result: {{type: "error"}}, message: String(e)}});
