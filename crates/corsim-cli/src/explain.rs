@@ -31,7 +31,7 @@ Examples:
   corsim explain --scenario tests/corpus/chromium-156-public.jsonl --id chr-simple-000002";
 
 /// Explain one fetch.
-#[derive(clap::Args, Debug)]
+#[derive(clap::Args, Debug, Clone)]
 pub(crate) struct Args {
     /// The URL to fetch.
     #[arg(required_unless_present = "scenario")]
@@ -87,6 +87,10 @@ pub(crate) struct Args {
     /// Print the explanation as one JSON object.
     #[arg(long)]
     json: bool,
+    /// Run the fetch in every browser (Chromium, Firefox, WebKit), say where their
+    /// verdicts differ and why, then explain it for --profile (default chromium).
+    #[arg(long)]
+    all_browsers: bool,
 }
 
 /// The servers the fix has configuration for.
@@ -128,6 +132,9 @@ impl ServerArg {
 pub(crate) struct BadInput(pub(crate) String);
 
 pub(crate) fn explain(args: Args) -> ExitCode {
+    if args.all_browsers {
+        return all_browsers(args);
+    }
     let mut explanation = match build(&args) {
         Ok(e) => e,
         Err(BadInput(message)) => {
@@ -296,4 +303,88 @@ fn from_scenario(args: &Args, file: &str) -> Result<Explanation, BadInput> {
     let s = &scenario.steps[step];
     let now = Timestamp::from_millis(s.at_ms);
     Ok(explain_with(profile, scenario.origin.clone(), &s.request, &mut cache, now, |r| scenario.answer(r)))
+}
+
+/// `--all-browsers`: the same fetch in Chromium, Firefox and WebKit, side by
+/// side, with the reason where they differ.
+fn all_browsers(args: Args) -> ExitCode {
+    let browsers = [ProfileArg::Chromium, ProfileArg::Firefox, ProfileArg::Webkit];
+    let mut explanations = Vec::new();
+    for b in browsers {
+        let mut one = args.clone();
+        one.profile = Some(b);
+        one.all_browsers = false;
+        match build(&one) {
+            Ok(e) => explanations.push(e),
+            Err(BadInput(message)) => {
+                eprintln!("corsim explain: {message}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let name = |e: &Explanation| {
+        match e.browser {
+            corsim::Browser::Chromium => "Chromium",
+            corsim::Browser::Firefox => "Firefox",
+            corsim::Browser::WebKit => "WebKit",
+            corsim::Browser::Spec => "The standard",
+        }
+        .to_owned()
+    };
+    let verdict = |e: &Explanation| match (&e.result.response, &e.result.failure) {
+        (Some(r), _) if e.result.readable => format!("script reads it: {} {} [{}]", r.kind, r.status, r.headers.join(", ")),
+        (Some(r), _) => format!("no: {} response, status {}", r.kind, r.status),
+        (None, _) => format!("blocked: {}", e.console.first().map(String::as_str).unwrap_or("network error")),
+    };
+    let allow: Vec<String> = explanations.iter().filter(|e| e.result.readable).map(name).collect();
+    let block: Vec<&Explanation> = explanations.iter().filter(|e| !e.result.readable).collect();
+    let join = |names: &[String]| match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    };
+    let summary = if block.is_empty() {
+        "Every browser lets script read the response.".to_owned()
+    } else if allow.is_empty() {
+        let reason = |e: &Explanation| e.result.failure.as_ref().map(|f| (f.kind.clone(), f.cors_error));
+        let same = explanations.windows(2).all(|w| reason(&w[0]) == reason(&w[1]));
+        if same {
+            "Every browser blocks it, for the same reason.".to_owned()
+        } else {
+            "Every browser blocks it; their reasons are below.".to_owned()
+        }
+    } else {
+        let blockers: Vec<String> = block.iter().map(|e| name(e)).collect();
+        let verb = if allow.len() == 1 { "allows" } else { "allow" };
+        let verb2 = if blockers.len() == 1 { "blocks" } else { "block" };
+        let why: Vec<String> = block
+            .iter()
+            .map(|e| format!("{}: {}", name(e), e.console.first().cloned().unwrap_or_else(|| e.result.summary.clone())))
+            .collect();
+        format!("{} {verb} this; {} {verb2} it. {}", join(&allow), join(&blockers), why.join(" "))
+    };
+    let main = args.profile.unwrap_or(ProfileArg::Chromium);
+    let index = browsers.iter().position(|b| std::mem::discriminant(b) == std::mem::discriminant(&main)).unwrap_or(0);
+    let out = if args.json {
+        let value = serde_json::json!({
+            "summary": summary,
+            "browsers": explanations.iter().map(|e| (e.browser.name().to_owned(), serde_json::to_value(e).unwrap_or_default())).collect::<serde_json::Map<_, _>>(),
+        });
+        serde_json::to_string(&value).map(|j| j + "\n").unwrap_or_default()
+    } else {
+        let mut text = String::from("Across browsers\n");
+        for e in &explanations {
+            text.push_str(&format!("  {:<9} {}\n", e.browser.name(), verdict(e)));
+        }
+        text.push_str(&format!("\n{summary}\n\n"));
+        text.push_str(&explanations[index].to_text(if color() { TextStyle::Ansi } else { TextStyle::Plain }));
+        text
+    };
+    let mut stdout = io::stdout().lock();
+    let _ = stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush());
+    if explanations[index].result.readable {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }

@@ -48,3 +48,31 @@ fn disagreements_table_from_the_recordings() {
     assert!(out.lines().any(|l| l.starts_with("| cache |")), "{out}");
     assert!(out.contains("step(s) where the recorded browsers differ."));
 }
+
+#[test]
+fn explain_all_browsers_says_where_they_differ() {
+    // Firefox does not safelist a non-ASCII Accept value, so it preflights; the
+    // server answers preflights 200 without CORS headers.
+    let (code, out, err) = corsim(&[
+        "explain",
+        "https://api.example/items",
+        "--origin",
+        "https://app.example",
+        "-H",
+        "Accept: text/\u{e9}",
+        "--response-header",
+        "Access-Control-Allow-Origin: https://app.example",
+        "--all-browsers",
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("Chromium and WebKit allow this; Firefox blocks it."), "{out}");
+    assert!(out.contains("(Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 200."), "{out}");
+    let (code, json, _) = corsim(&[
+        "explain", "https://api.example/items", "--origin", "https://app.example",
+        "--response-header", "Access-Control-Allow-Origin: *", "--credentials", "include", "--all-browsers", "--json",
+    ]);
+    assert_eq!(code, Some(1));
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(v["summary"], "Every browser blocks it, for the same reason.");
+    assert_eq!(v["browsers"].as_object().map(|m| m.len()), Some(3));
+}
