@@ -7,7 +7,8 @@
 #          Debian's rustc-web/cargo-web/rust-web-src (Rust 1.96, std sources for
 #          -Zbuild-std), lld-<LLVM major> (wasm-ld), chromium + chromium-driver (browser
 #          tests), wasm-bindgen-cli at exactly Cargo.lock's wasm-bindgen version
-#          (`cargo install`), wasm-opt from npm's binaryen (Debian's 108 breaks the output).
+#          (`cargo install`), wasm-opt from npm's binaryen (Debian's 108 breaks the output),
+#          TypeScript from npm (the tests type-check the generated .d.ts).
 #   build  cargo build (wasm32, release) -> wasm-bindgen (web + nodejs) -> wasm-opt -Os
 #          -> crates/corsim-wasm/pkg/ (package.json, README.md, web/, node/).
 #   test   wasm-bindgen-test tests under node and in headless Chromium, then the Node
@@ -38,6 +39,7 @@ WASM_TOOLCHAIN="${WASM_TOOLCHAIN:-debian-web}"
 WASM_TOOLS_ROOT="${WASM_TOOLS_ROOT:-${CARGO_HOME:-$HOME/.cargo}}"
 WASM_NPM_PREFIX="${WASM_NPM_PREFIX:-$HOME/.local/share/wasm-tools}"
 BINARYEN_VERSION="${BINARYEN_VERSION:-132.0.0}"
+TYPESCRIPT_VERSION="${TYPESCRIPT_VERSION:-5.9.3}"
 WASM_TARGET_DIR="${WASM_TARGET_DIR:-$ROOT/target/wasm}"
 WASM_BROWSER_TESTS="${WASM_BROWSER_TESTS:-1}"
 WASM_JOBS="${WASM_JOBS:-2}"
@@ -107,6 +109,12 @@ setup() {
     npm install --prefix "$WASM_NPM_PREFIX" --no-audit --no-fund --loglevel=error "binaryen@$BINARYEN_VERSION" >/dev/null
   fi
   log "$("$WASM_NPM_PREFIX/node_modules/.bin/wasm-opt" --version)"
+  # 6. TypeScript, to type-check uses of the generated .d.ts in the tests.
+  if ! "$WASM_NPM_PREFIX/node_modules/.bin/tsc" --version 2>/dev/null | grep -q "Version $TYPESCRIPT_VERSION\$"; then
+    log "npm install typescript@$TYPESCRIPT_VERSION"
+    npm install --prefix "$WASM_NPM_PREFIX" --no-audit --no-fund --loglevel=error "typescript@$TYPESCRIPT_VERSION" >/dev/null
+  fi
+  log "tsc $("$WASM_NPM_PREFIX/node_modules/.bin/tsc" --version)"
 }
 
 # ---------------------------------------------------------------------------------- build
@@ -211,6 +219,7 @@ test_all() {
   [ -f "$PKG/node/$LIB.js" ] || die "no $PKG/node: run '$0 build' first"
   log "Node tests against pkg/"
   CORSIM_BIN="$(native_corsim)" CORSIM_CORPUS_DIR="$ROOT/tests/corpus" CORSIM_PKG="$PKG" \
+    CORSIM_TSC="$WASM_NPM_PREFIX/node_modules/.bin/tsc" \
     run_node_suite "corsim-wasm js-tests" "$HERE"/js-tests/*.test.mjs || failed=1
   return "$failed"
 }

@@ -158,3 +158,28 @@ test("the README's explain example", () => {
   assert.equal(e.fix.verified, true);
   assert.ok(e.fix.configs.length > 0);
 });
+
+test("the individual decisions through the package", () => {
+  const req = { url: "https://api.example/x", method: "PATCH", headers: [["X-Trace", "1"]] };
+  const c = corsim.classify("https://app.example", req);
+  assert.equal(c.kind, "preflight");
+  assert.deepEqual(c.headers.map((h) => h.name), ["x-trace"]);
+  const p = corsim.preflightRequest("https://app.example", req);
+  assert.deepEqual(p.headers.find((h) => h[0] === "Access-Control-Request-Method"), ["Access-Control-Request-Method", "PATCH"]);
+  assert.equal(corsim.preflightRequest("https://app.example", { url: "https://api.example/x" }), null);
+  assert.deepEqual(corsim.corsCheck("https://app.example", "include", [["Access-Control-Allow-Origin", "https://app.example"]]),
+    { ok: false, error: "InvalidAllowCredentials", failedParameter: "" });
+  assert.deepEqual(corsim.readableHeaderNames("basic", [["X-A", "1"], ["Set-Cookie", "a"]], "omit"), ["x-a"]);
+  assert.throws(() => corsim.readableHeaderNames("cors", [["X", "\u263A"]], "omit"), (e) => e.field === "responseHeaders[0][1]");
+});
+
+test("the README's one-decision-at-a-time example", () => {
+  const { classify, preflightRequest, corsCheck, readableHeaderNames } = requireFromProject("corsim");
+  assert.equal(classify("https://app.example", { url: "https://api.example/x", method: "PATCH" }).kind, "preflight");
+  const p = preflightRequest("https://app.example", { url: "https://api.example/x", method: "PATCH" });
+  assert.equal(p.method, "OPTIONS");
+  assert.deepEqual(p.headers, [["Accept", "*/*"], ["Access-Control-Request-Method", "PATCH"], ["Origin", "https://app.example"]]);
+  assert.deepEqual(corsCheck("https://app.example", "include", [["Access-Control-Allow-Origin", "*"]]),
+    { ok: false, error: "WildcardOriginNotAllowed", failedParameter: "*" });
+  assert.deepEqual(readableHeaderNames("cors", [["X-Total", "3"], ["Content-Type", "text/plain"]], "omit"), ["content-type"]);
+});

@@ -35,6 +35,7 @@ use serde_json::{json, Value};
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
+pub mod decisions;
 pub mod explain;
 pub mod types;
 

@@ -474,6 +474,17 @@ pub enum ResponseType {
     OpaqueRedirect,
 }
 
+impl From<ResponseType> for corsim::ResponseType {
+    fn from(t: ResponseType) -> Self {
+        match t {
+            ResponseType::Basic => corsim::ResponseType::Basic,
+            ResponseType::Cors => corsim::ResponseType::Cors,
+            ResponseType::Opaque => corsim::ResponseType::Opaque,
+            ResponseType::OpaqueRedirect => corsim::ResponseType::OpaqueRedirect,
+        }
+    }
+}
+
 impl From<&corsim::FilteredResponse> for FilteredResponse {
     fn from(r: &corsim::FilteredResponse) -> Self {
         let corsim::FilteredResponse { kind, status, headers } = r;

@@ -10,6 +10,7 @@
 //! `src/tests.rs`).
 #![cfg(target_arch = "wasm32")]
 
+use corsim_wasm::decisions::{classify, cors_check, preflight_request, readable_header_names};
 use corsim_wasm::{explain, simulate, simulate_line_js, Page};
 use serde_json::{json, Value};
 use wasm_bindgen::{JsCast, JsValue};
@@ -301,4 +302,36 @@ fn explain_gives_the_classification_and_a_verified_fix() {
     let ok = back(explain(ORIGIN.into(), js(json!({"url": URL})), js(server_map()), None).unwrap());
     assert_eq!(ok["result"]["readable"], true);
     assert!(ok["fix"].is_null());
+}
+
+#[wasm_bindgen_test]
+fn the_individual_decisions() {
+    let put = json!({"url": URL, "method": "PUT", "headers": [["Content-Type", "application/json"], ["Cookie", "a=b"]]});
+    let c = back(classify(ORIGIN.into(), js(put.clone()), None).unwrap());
+    assert_eq!(c["kind"], "preflight");
+    assert_eq!(c["method"], "PUT");
+    assert_eq!(c["headers"][0]["name"], "content-type");
+    assert_eq!(back(classify(ORIGIN.into(), js(json!({"url": URL})), None).unwrap())["kind"], "simple");
+    let p = back(preflight_request(ORIGIN.into(), js(put), opts(json!({"profile": "webkit"}))).unwrap());
+    assert_eq!(p["method"], "OPTIONS");
+    assert_eq!(p["isPreflight"], true);
+    assert_eq!(p["headers"], json!([["Origin", ORIGIN], ["Access-Control-Request-Method", "PUT"], ["Access-Control-Request-Headers", "content-type"]]));
+    assert!(preflight_request(ORIGIN.into(), js(json!({"url": URL})), None).unwrap().is_null());
+    let star = js(json!([["Access-Control-Allow-Origin", "*"]]));
+    assert_eq!(back(cors_check(ORIGIN.into(), "omit".into(), star.clone(), None).unwrap()), json!({"ok": true, "error": null, "failedParameter": null}));
+    assert_eq!(
+        back(cors_check(ORIGIN.into(), "include".into(), star, None).unwrap()),
+        json!({"ok": false, "error": "WildcardOriginNotAllowed", "failedParameter": "*"})
+    );
+    let headers = js(json!([["X-A", "1"], ["Content-Length", "0"], ["Access-Control-Expose-Headers", "x-a"], ["Set-Cookie", "s=1"]]));
+    assert_eq!(readable_header_names("cors".into(), headers.clone(), "omit".into(), None).unwrap(), ["content-length", "x-a"]);
+    assert!(readable_header_names("opaque".into(), headers.clone(), "omit".into(), None).unwrap().is_empty());
+    let (field, _) = field_of(readable_header_names("weird".into(), headers, "omit".into(), None).unwrap_err());
+    assert_eq!(field, "responseType");
+    let (field, _) = field_of(cors_check(ORIGIN.into(), "always".into(), js(json!([])), None).unwrap_err());
+    assert_eq!(field, "credentials");
+    let (field, _) = field_of(cors_check(ORIGIN.into(), "omit".into(), js(json!([["A", "\u{100}"]])), None).unwrap_err());
+    assert_eq!(field, "responseHeaders[0][1]");
+    let (field, _) = field_of(classify(ORIGIN.into(), js(json!({"url": URL, "mode": 3})), None).unwrap_err());
+    assert_eq!(field, "request.mode");
 }
