@@ -85,3 +85,21 @@ fn recorded_corpora_agree() {
     assert!(checked > 0, "no recorded step was checked");
     assert!(report.is_empty(), "{} of {checked} steps disagree:\n{}", report.len(), report.join("\n"));
 }
+
+/// `Scenario::parse` reads lines through typed fields first; it must read
+/// every recorded line exactly as the generic reader does.
+#[test]
+fn typed_and_generic_readers_agree() {
+    let mut compared = 0;
+    for (file, _) in manifest() {
+        let text = std::fs::read_to_string(corpus_dir().join(&file)).expect("corpus file");
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let fast = Scenario::parse(line).expect("parses");
+            let value: Value = serde_json::from_str(line).expect("JSON");
+            let generic = Scenario::from_value(&value).expect("reads");
+            assert_eq!(fast, generic, "{line}");
+            compared += 1;
+        }
+    }
+    assert!(compared > 1000);
+}

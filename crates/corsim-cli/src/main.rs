@@ -39,6 +39,9 @@ Example:
         /// category to standard error (as shared/tools/agree.py does).
         #[arg(long)]
         summary: bool,
+        /// Threads to simulate on (default: one per core).
+        #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
     },
     /// Explain one fetch step by step: the preflight, each check, what script can read,
     /// the console message, and the fix for the server.
@@ -159,7 +162,9 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Run { file, profile, summary } => run::run(&file, profile.map(ProfileArg::profile), summary),
+        Command::Run { file, profile, summary, jobs } => {
+            run::run(&file, profile.map(ProfileArg::profile), summary, jobs.map(usize::from))
+        }
         Command::Explain(args) => explain::explain(*args),
         Command::Probe(args) => probe::probe(*args),
         Command::Audit(args) => probe::audit(args),

@@ -13,7 +13,7 @@ use serde_json::Value;
 /// every core busy, small enough to stream a long file.
 const BATCH: usize = 2048;
 
-pub(crate) fn run(file: &str, profile: Option<&Profile>, summary: bool) -> ExitCode {
+pub(crate) fn run(file: &str, profile: Option<&Profile>, summary: bool, jobs: Option<usize>) -> ExitCode {
     let size = (file != "-").then(|| std::fs::metadata(file).ok().map(|m| m.len())).flatten();
     let reader: Box<dyn BufRead> = if file == "-" {
         Box::new(io::stdin().lock())
@@ -26,7 +26,7 @@ pub(crate) fn run(file: &str, profile: Option<&Profile>, summary: bool) -> ExitC
             }
         }
     };
-    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let workers = jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
     let progress = io::stderr().is_terminal();
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
