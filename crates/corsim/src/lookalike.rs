@@ -39,6 +39,7 @@ pub enum LookAlike {
 
 impl LookAlike {
     /// Every kind, in the order [`look_alikes`] lists them.
+    #[cfg_attr(not(test), allow(dead_code))] // the canonical order, checked by the tests
     pub const ALL: [LookAlike; 8] = [
         LookAlike::Prefix,
         LookAlike::Suffix,
