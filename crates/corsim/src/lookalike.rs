@@ -150,6 +150,17 @@ pub fn look_alikes(trusted: &Origin, label: &str) -> Vec<(LookAlike, Origin)> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn look_alikes_come_in_the_canonical_order() {
+        for trusted in ["https://app.example", "http://127.0.0.1:8001", "https://a.b.example:8443"] {
+            let kinds: Vec<LookAlike> =
+                look_alikes(&Origin::parse(trusted).unwrap(), "evil").into_iter().map(|(k, _)| k).collect();
+            let positions: Vec<usize> =
+                kinds.iter().map(|k| LookAlike::ALL.iter().position(|a| a == k).unwrap()).collect();
+            assert!(positions.windows(2).all(|w| w[0] <= w[1]), "{trusted}: {kinds:?}");
+        }
+    }
+
     fn names(origin: &str) -> Vec<String> {
         look_alikes(&Origin::parse(origin).unwrap(), "evil").into_iter().map(|(k, o)| format!("{k} {o}")).collect()
     }
