@@ -125,7 +125,7 @@ pub fn parse_response_value(response: &Value, field: &str) -> Result<HttpRespons
 /// fractions are dropped.
 pub fn parse_millis(value: Option<f64>, field: &str) -> Result<u64, InputError> {
     let v = value.ok_or_else(|| InputError::new(field, "must be a number of milliseconds"))?;
-    if !v.is_finite() || v < 0.0 || v > 9_007_199_254_740_991.0 {
+    if !v.is_finite() || !(0.0..=9_007_199_254_740_991.0).contains(&v) {
         return Err(InputError::new(field, format!("must be a number of milliseconds from 0 to 2^53 - 1, not {v}")));
     }
     Ok(v.floor() as u64)

@@ -54,7 +54,7 @@ pub fn cors_check(
         match headers.get_cow("access-control-allow-credentials").as_deref() {
             Some(b"true") => {}
             other => {
-                let hint = other.map(|v| isomorphic_decode(&v)).unwrap_or_default();
+                let hint = other.map(isomorphic_decode).unwrap_or_default();
                 return Err(CorsErrorStatus::new(CorsError::InvalidAllowCredentials, hint));
             }
         }
@@ -102,7 +102,8 @@ mod tests {
     fn table() {
         use CredentialsMode::*;
         let o = "http://127.0.0.1:8001";
-        let rows: &[(&str, CredentialsMode, &[&str], &[&str], Result<(), CorsError>)] = &[
+        type Row<'a> = (&'a str, CredentialsMode, &'a [&'a str], &'a [&'a str], Result<(), CorsError>);
+        let rows: &[Row] = &[
             (o, Omit, &["*"], &[], Ok(())),
             (o, SameOrigin, &["*"], &["true"], Ok(())),
             (o, Include, &["*"], &["true"], Err(WildcardOriginNotAllowed)),

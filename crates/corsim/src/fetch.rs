@@ -211,6 +211,7 @@ impl Verdict {
 
 /// What to do next.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)] // returned once per request; boxing would cost an allocation each
 pub enum Action {
     /// Send this request and give its response to [`Fetch::receive`].
     Send(HttpRequest),
@@ -513,7 +514,7 @@ impl Fetch {
                 credentials: req.credentials == CredentialsMode::Include,
             };
             let (origin, credentials) = self.cache_key_parts();
-            let lookup = cache.lookup_parts(&self.profile, &origin, url.as_str(), credentials, &query, now);
+            let lookup = cache.lookup_parts(&self.profile, origin, url.as_str(), credentials, &query, now);
             let hit = lookup.is_ok();
             record(&mut self.events, self.record_events, || Event::CacheLookup { url: url.as_str().to_owned(), miss: lookup.err() });
             if hit {
@@ -611,7 +612,7 @@ impl Fetch {
                 if let (Some(result), true) = (result, self.profile.cache_refused_preflight) {
                     if self.uses_cache() {
                         let (origin, credentials) = self.cache_key_parts();
-                        cache.insert_parts(&self.profile, &origin, self.current_url().as_str(), credentials, &result, now);
+                        cache.insert_parts(&self.profile, origin, self.current_url().as_str(), credentials, &result, now);
                     }
                 }
                 self.fail(cache, FailureKind::Cors(status));
@@ -626,7 +627,7 @@ impl Fetch {
                 record(&mut self.events, self.record_events, || Event::Passed { check: Check::Preflight });
                 if self.uses_cache() {
                     let (origin, credentials) = self.cache_key_parts();
-                    cache.insert_parts(&self.profile, &origin, self.current_url().as_str(), credentials, &result, now);
+                    cache.insert_parts(&self.profile, origin, self.current_url().as_str(), credentials, &result, now);
                 }
                 let url = &self.url_list;
                 record(&mut self.events, self.record_events, || Event::PreflightStored {

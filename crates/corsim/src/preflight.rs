@@ -168,7 +168,7 @@ fn allows(
     // The method must be listed, safelisted, or covered by `*` without credentials.
     let wildcard = |list: &[&[u8]]| !include && list.iter().any(|m| *m == b"*");
     if !(method::is_cors_safelisted(request.method)
-        || methods.iter().any(|m| *m == request.method.as_bytes())
+        || methods.contains(&request.method.as_bytes())
         || wildcard(methods))
     {
         return Err(CorsErrorStatus::new(CorsError::MethodDisallowedByPreflightResponse, request.method));

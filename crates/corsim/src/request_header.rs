@@ -98,7 +98,7 @@ pub fn is_cors_safelisted(profile: &Profile, name: &[u8], value: &[u8]) -> bool 
     match lower {
         b"accept" => {
             !value.iter().any(|&b| is_cors_unsafe_request_header_byte(b))
-                && !(profile.accept_ascii_only && !value.is_ascii())
+                && (!profile.accept_ascii_only || value.is_ascii())
         }
         b"accept-language" | b"content-language" => value
             .iter()

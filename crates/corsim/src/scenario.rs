@@ -462,7 +462,10 @@ fn parse_response(v: &Value) -> Result<ScriptedResponse, InputError> {
 }
 
 /// `[["Name", "value"], …]`, each string isomorphic (characters ≤ U+00FF).
-fn parse_header_pairs(v: &Value) -> Result<Vec<(Vec<u8>, Vec<u8>)>, InputError> {
+/// A header as two byte strings.
+type BytePair = (Vec<u8>, Vec<u8>);
+
+fn parse_header_pairs(v: &Value) -> Result<Vec<BytePair>, InputError> {
     let arr = v.as_array().ok_or_else(|| InputError::new("headers", "must be an array of [name, value] pairs"))?;
     let mut out = Vec::with_capacity(arr.len());
     for (i, pair) in arr.iter().enumerate() {
