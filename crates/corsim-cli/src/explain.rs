@@ -30,18 +30,12 @@ Examples:
       --response-header 'Access-Control-Allow-Origin: *' --json
   corsim explain --scenario tests/corpus/chromium-156-public.jsonl --id chr-simple-000002";
 
-/// Explain one fetch.
+/// The `fetch()` options `explain` and `probe` share.
 #[derive(clap::Args, Debug, Clone)]
-pub(crate) struct Args {
-    /// The URL to fetch.
-    #[arg(required_unless_present = "scenario")]
-    url: Option<String>,
-    /// The page's origin, e.g. https://app.example (or `null` for a sandboxed page).
-    #[arg(long, value_name = "ORIGIN", required_unless_present = "scenario")]
-    origin: Option<String>,
+pub(crate) struct FetchOptions {
     /// The method (default GET).
     #[arg(short = 'X', long = "request", value_name = "METHOD")]
-    method: Option<String>,
+    pub(crate) method: Option<String>,
     /// A request header given to fetch(), e.g. -H 'Content-Type: application/json' (repeatable).
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
     headers: Vec<String>,
@@ -54,6 +48,40 @@ pub(crate) struct Args {
     /// fetch()'s redirect mode (default follow).
     #[arg(long, value_enum)]
     redirect: Option<RedirectArg>,
+}
+
+impl FetchOptions {
+    /// `fetch(url, init)` as these options describe it; a malformed `-H` is named.
+    pub(crate) fn init(&self, url: &str) -> Result<RequestInit, BadInput> {
+        let mut init = RequestInit::get(url).method(self.method.clone().unwrap_or_else(|| "GET".to_owned()));
+        for h in &self.headers {
+            let (name, value) = header_arg("-H", h)?;
+            init = init.header(name, value);
+        }
+        if let Some(c) = self.credentials {
+            init = init.credentials(c.into());
+        }
+        if let Some(m) = self.mode {
+            init = init.mode(m.into());
+        }
+        if let Some(r) = self.redirect {
+            init = init.redirect(r.into());
+        }
+        Ok(init)
+    }
+}
+
+/// Explain one fetch.
+#[derive(clap::Args, Debug, Clone)]
+pub(crate) struct Args {
+    /// The URL to fetch.
+    #[arg(required_unless_present = "scenario")]
+    url: Option<String>,
+    /// The page's origin, e.g. https://app.example (or `null` for a sandboxed page).
+    #[arg(long, value_name = "ORIGIN", required_unless_present = "scenario")]
+    origin: Option<String>,
+    #[command(flatten)]
+    fetch: FetchOptions,
     /// The status of the answer to a preflight (default 200).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(100..=999))]
     preflight_status: Option<u16>,
@@ -180,24 +208,11 @@ fn build(args: &Args) -> Result<Explanation, BadInput> {
     };
     let parsed = Url::parse(url).map_err(|e| BadInput(format!("URL '{url}': not an absolute URL ({e})")))?;
     let page = Origin::parse(origin).map_err(|e| BadInput(format!("--origin '{origin}': {}", e.message)))?;
-    let method = args.method.clone().unwrap_or_else(|| "GET".to_owned());
+    let method = args.fetch.method.as_deref().unwrap_or("GET");
     if !is_token(method.as_bytes()) {
         return Err(BadInput(format!("-X '{method}': not a valid HTTP method (a token: letters, digits and !#$%&'*+-.^_`|~)")));
     }
-    let mut init = RequestInit::get(url.clone()).method(method);
-    for h in &args.headers {
-        let (name, value) = header_arg("-H", h)?;
-        init = init.header(name, value);
-    }
-    if let Some(c) = args.credentials {
-        init = init.credentials(c.into());
-    }
-    if let Some(m) = args.mode {
-        init = init.mode(m.into());
-    }
-    if let Some(r) = args.redirect {
-        init = init.redirect(r.into());
-    }
+    let init = args.fetch.init(url)?;
     let preflight = answer(args.preflight_status, &args.preflight_headers, "--preflight-header")?;
     let actual = answer(args.status, &args.response_headers, "--response-header")?;
     let mut target = parsed;

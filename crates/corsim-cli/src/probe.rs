@@ -11,11 +11,11 @@ use std::time::Duration;
 use corsim::audit::Audit;
 use corsim::explain::{Explanation, TextStyle};
 use corsim::header_list::HeaderList;
-use corsim::{Action, Fetch, HttpRequest, HttpResponse, Origin, PreflightCache, Profile, RequestInit, Timestamp};
+use corsim::{Action, Fetch, HttpRequest, HttpResponse, Origin, PreflightCache, Profile, Timestamp};
 use url::Url;
 
-use crate::explain::{color, header_arg, BadInput};
-use crate::{CredentialsArg, ModeArg, ProfileArg, RedirectArg};
+use crate::explain::{color, BadInput, FetchOptions};
+use crate::ProfileArg;
 
 pub(crate) const PROBE_HELP: &str = "\
 Sends the preflight when the browser would, then the request itself, and follows
@@ -50,21 +50,8 @@ pub(crate) struct ProbeArgs {
     /// The page's origin, e.g. https://app.example (or `null`).
     #[arg(long, value_name = "ORIGIN")]
     origin: String,
-    /// The method (default GET).
-    #[arg(short = 'X', long = "request", value_name = "METHOD")]
-    method: Option<String>,
-    /// A request header given to fetch() (repeatable).
-    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
-    headers: Vec<String>,
-    /// fetch()'s credentials mode (default same-origin).
-    #[arg(long, value_enum)]
-    credentials: Option<CredentialsArg>,
-    /// fetch()'s mode (default cors).
-    #[arg(long, value_enum)]
-    mode: Option<ModeArg>,
-    /// fetch()'s redirect mode (default follow).
-    #[arg(long, value_enum)]
-    redirect: Option<RedirectArg>,
+    #[command(flatten)]
+    fetch: FetchOptions,
     /// The browser to imitate (default chromium).
     #[arg(long, value_enum)]
     profile: Option<ProfileArg>,
@@ -234,20 +221,7 @@ pub(crate) fn probe(args: ProbeArgs) -> ExitCode {
 fn build_probe(args: &ProbeArgs) -> Result<Explanation, BadInput> {
     Url::parse(&args.url).map_err(|e| BadInput(format!("URL '{}': not an absolute URL ({e})", args.url)))?;
     let page = Origin::parse(&args.origin).map_err(|e| BadInput(format!("--origin '{}': {}", args.origin, e.message)))?;
-    let mut init = RequestInit::get(args.url.clone()).method(args.method.clone().unwrap_or_else(|| "GET".into()));
-    for h in &args.headers {
-        let (name, value) = header_arg("-H", h)?;
-        init = init.header(name, value);
-    }
-    if let Some(c) = args.credentials {
-        init = init.credentials(c.into());
-    }
-    if let Some(m) = args.mode {
-        init = init.mode(m.into());
-    }
-    if let Some(r) = args.redirect {
-        init = init.redirect(r.into());
-    }
+    let init = args.fetch.init(&args.url)?;
     let profile = args.profile.map(ProfileArg::profile).unwrap_or(&Profile::CHROMIUM);
     let client = Client::new(args.timeout);
     let mut fetch = Fetch::new(profile, page.clone(), &init);
