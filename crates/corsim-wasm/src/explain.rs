@@ -220,6 +220,32 @@ pub enum CheckState {
     NotReached,
 }
 
+impl From<core::CheckName> for CheckName {
+    fn from(check: core::CheckName) -> Self {
+        match check {
+            core::CheckName::Redirect => CheckName::Redirect,
+            core::CheckName::AllowOrigin => CheckName::AllowOrigin,
+            core::CheckName::AllowCredentials => CheckName::AllowCredentials,
+            core::CheckName::Status => CheckName::Status,
+            core::CheckName::AllowMethods => CheckName::AllowMethods,
+            core::CheckName::AllowHeaders => CheckName::AllowHeaders,
+            // The core's list grows; this mirror goes when the TypeScript
+            // types come from the core itself.
+            _ => CheckName::Redirect,
+        }
+    }
+}
+
+impl From<core::CheckState> for CheckState {
+    fn from(state: core::CheckState) -> Self {
+        match state {
+            core::CheckState::Passed => CheckState::Passed,
+            core::CheckState::Failed => CheckState::Failed,
+            core::CheckState::NotReached => CheckState::NotReached,
+        }
+    }
+}
+
 /// One check on one response.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
 #[tsify(missing_as_null)]
@@ -486,19 +512,8 @@ impl From<&core::Exchange> for Exchange {
             checks: checks
                 .iter()
                 .map(|core::CheckOutcome { check, state, value, detail }| CheckOutcome {
-                    check: match check {
-                        core::CheckName::Redirect => CheckName::Redirect,
-                        core::CheckName::AllowOrigin => CheckName::AllowOrigin,
-                        core::CheckName::AllowCredentials => CheckName::AllowCredentials,
-                        core::CheckName::Status => CheckName::Status,
-                        core::CheckName::AllowMethods => CheckName::AllowMethods,
-                        core::CheckName::AllowHeaders => CheckName::AllowHeaders,
-                    },
-                    state: match state {
-                        core::CheckState::Passed => CheckState::Passed,
-                        core::CheckState::Failed => CheckState::Failed,
-                        core::CheckState::NotReached => CheckState::NotReached,
-                    },
+                    check: (*check).into(),
+                    state: (*state).into(),
                     value: value.clone(),
                     detail: detail.clone(),
                 })

@@ -688,7 +688,7 @@ impl From<&corsim::Route> for Route {
             corsim::Route::NoCors => Route::NoCors,
             corsim::Route::Simple => Route::Simple,
             corsim::Route::Preflight { method, headers } => {
-                Route::Preflight { method: method.clone(), headers: headers.clone() }
+                Route::Preflight { method: method.clone(), headers: headers.iter().map(|h| h.name.clone()).collect() }
             }
         }
     }
@@ -735,17 +735,6 @@ pub enum DroppedBecause {
     NoCors,
 }
 
-/// The checks a fetch runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Tsify)]
-#[tsify(missing_as_null)]
-#[serde(rename_all = "kebab-case")]
-pub enum Check {
-    /// The CORS check on a response (redirects included).
-    Cors,
-    /// Everything about a preflight response.
-    Preflight,
-}
-
 /// Something that happened during a fetch, in order.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
 #[tsify(missing_as_null)]
@@ -784,10 +773,12 @@ pub enum Event {
         /// Its status.
         status: u16,
     },
-    /// A check passed.
-    Passed {
+    /// A check on the last response, in the order the browser runs them.
+    Checked {
         /// Which.
-        check: Check,
+        check: crate::explain::CheckName,
+        /// Passed, failed, or never reached.
+        state: crate::explain::CheckState,
     },
     /// A preflight result was stored (not when `maxAgeSecs` is `null`).
     #[serde(rename_all = "camelCase")]
@@ -827,12 +818,7 @@ impl From<&corsim::Event> for Event {
             E::CacheLookup { url, miss } => Event::CacheLookup { url: url.clone(), miss: miss.as_ref().map(Into::into) },
             E::Sent { index } => Event::Sent { index: *index },
             E::Received { index, status } => Event::Received { index: *index, status: *status },
-            E::Passed { check } => Event::Passed {
-                check: match check {
-                    corsim::fetch::Check::Cors => Check::Cors,
-                    corsim::fetch::Check::Preflight => Check::Preflight,
-                },
-            },
+            E::Checked { check, state } => Event::Checked { check: (*check).into(), state: (*state).into() },
             E::PreflightStored { url, max_age_secs } => {
                 Event::PreflightStored { url: url.clone(), max_age_secs: *max_age_secs }
             }

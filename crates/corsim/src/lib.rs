@@ -53,9 +53,11 @@ pub mod scenario;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 pub mod time;
+pub mod verdict;
 
 pub use error::{CorsError, CorsErrorStatus, FailureKind, InputError, TypeErrorKind};
-pub use fetch::{Action, Event, Failure, Fetch, Route, Verdict};
+pub use fetch::{Action, Fetch};
+pub use verdict::{CheckName, CheckState, Event, Failure, Route, Verdict};
 pub use header_list::{Header, HeaderList};
 pub use origin::Origin;
 pub use preflight::HttpRequest;

@@ -146,6 +146,41 @@ pub enum PreflightOrder {
     StatusThenAccess,
 }
 
+/// How an `Access-Control-Allow-Origin` value that is not the request's
+/// origin is reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MismatchReasons {
+    /// A space or comma: `MultipleAllowOriginValues`; `null`: a mismatch;
+    /// anything that does not parse as a URL: `InvalidAllowOriginValue`;
+    /// else a mismatch (Chromium's `CheckAccessInternal`).
+    ParsedAsOrigin,
+    /// A comma: more than one origin; anything else a mismatch (WebKit).
+    CommaMeansMultiple,
+    /// Always a mismatch (Firefox).
+    AlwaysMismatch,
+}
+
+/// The order of a preflight's headers on the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PreflightHeaderOrder {
+    /// `Accept: */*`, the `Access-Control-Request-*` pair, then `Origin`
+    /// (Chromium, Firefox).
+    AcceptRequestPairOrigin,
+    /// `Origin`, then the pair; no `Accept` (WebKit).
+    OriginRequestPair,
+}
+
+/// How a console message and reason show a value the browser refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HintStyle {
+    /// An `Access-Control-Allow-Methods`/`-Headers` list that does not parse
+    /// is shown whole (Chromium, WebKit) rather than by its bad token (Firefox).
+    pub whole_invalid_list: bool,
+    /// A request header the preflight did not allow is shown as the page
+    /// spelt it (WebKit) rather than lower-cased (Chromium, Firefox).
+    pub header_name_as_sent: bool,
+}
+
 /// A browser's CORS behaviour.
 ///
 /// ```
@@ -220,6 +255,12 @@ pub struct Profile {
     /// Response headers script may read on a `cors` response besides the
     /// standard's safelist (WebKit: `Accept`).
     pub extra_safelisted_response_headers: &'static [&'static str],
+    /// How a mismatched `Access-Control-Allow-Origin` is reported.
+    pub allow_origin_mismatch: MismatchReasons,
+    /// The order of a preflight's headers.
+    pub preflight_header_order: PreflightHeaderOrder,
+    /// How refused values are shown.
+    pub hints: HintStyle,
 }
 
 impl Profile {
@@ -266,6 +307,9 @@ impl Profile {
         allow_origin_lines_counted: false,
         redirect_limit: 20,
         extra_safelisted_response_headers: &[],
+        allow_origin_mismatch: MismatchReasons::ParsedAsOrigin,
+        preflight_header_order: PreflightHeaderOrder::AcceptRequestPairOrigin,
+        hints: HintStyle { whole_invalid_list: true, header_name_as_sent: false },
     };
 
     /// The WHATWG Fetch standard as written.
@@ -306,6 +350,9 @@ impl Profile {
         allow_origin_lines_counted: false,
         redirect_limit: 20,
         extra_safelisted_response_headers: &[],
+        allow_origin_mismatch: MismatchReasons::ParsedAsOrigin,
+        preflight_header_order: PreflightHeaderOrder::AcceptRequestPairOrigin,
+        hints: HintStyle { whole_invalid_list: true, header_name_as_sent: false },
     };
 
     /// Firefox (Gecko), per `nsCORSListenerProxy.cpp`.
@@ -346,6 +393,9 @@ impl Profile {
         allow_origin_lines_counted: true,
         redirect_limit: 20,
         extra_safelisted_response_headers: &[],
+        allow_origin_mismatch: MismatchReasons::AlwaysMismatch,
+        preflight_header_order: PreflightHeaderOrder::AcceptRequestPairOrigin,
+        hints: HintStyle { whole_invalid_list: false, header_name_as_sent: false },
     };
 
     /// WebKit, per `CrossOriginAccessControl.cpp` and
@@ -392,6 +442,9 @@ impl Profile {
         allow_origin_lines_counted: false,
         redirect_limit: 20,
         extra_safelisted_response_headers: &["accept"],
+        allow_origin_mismatch: MismatchReasons::CommaMeansMultiple,
+        preflight_header_order: PreflightHeaderOrder::OriginRequestPair,
+        hints: HintStyle { whole_invalid_list: true, header_name_as_sent: true },
     };
 }
 

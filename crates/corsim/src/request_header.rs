@@ -142,6 +142,14 @@ fn is_chromium_client_hint(lower_name: &[u8], value: &[u8]) -> bool {
     }
 }
 
+/// Whether `lower_name` is one of Chromium's extra safelisted names.
+fn is_chromium_client_hint_name(lower_name: &[u8]) -> bool {
+    matches!(
+        lower_name,
+        b"intervention" | b"device-memory" | b"dpr" | b"downlink" | b"width" | b"viewport-width" | b"rtt" | b"ect" | b"save-data"
+    )
+}
+
 /// The essence (`type/subtype`, lower-cased) of a MIME type, parsed as the
 /// WHATWG MIME Sniffing standard's "parse a MIME type" does; `None` on failure.
 pub fn mime_essence(value: &[u8]) -> Option<Vec<u8>> {
@@ -232,6 +240,84 @@ pub fn cors_unsafe_request_header_names(profile: &Profile, headers: &HeaderList)
         unsafe_names.dedup();
     }
     unsafe_names
+}
+
+/// Why a request header is CORS-unsafe: the rule of "CORS-safelisted
+/// request-header" (Fetch § "CORS-safelisted request-header") it fails, or
+/// the 1024-byte total of "CORS-unsafe request-header names".
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "because", rename_all = "kebab-case"))]
+#[non_exhaustive]
+pub enum UnsafeBecause {
+    /// `Authorization`: a CORS non-wildcard request-header name, never safelisted.
+    Authorization,
+    /// The name is not one the profile safelists.
+    NameNotSafelisted,
+    /// The value is longer than 128 bytes.
+    ValueTooLong,
+    /// A `Content-Type` whose MIME type parses, to another essence.
+    MimeEssence {
+        /// The essence, lower-case (`application/json`).
+        essence: String,
+    },
+    /// The value has a CORS-unsafe request-header byte.
+    UnsafeByte,
+    /// A `Content-Type` value that is not a MIME type.
+    NotAMimeType,
+    /// The value does not follow the rule for this name (`Accept-Language`,
+    /// `Range`, a client hint, a non-ASCII `Accept` in Firefox).
+    ValueNotSafelisted,
+    /// Safelisted on its own, but the safelisted values add up to more than
+    /// the profile's total (1024 bytes).
+    TotalTooLong,
+}
+
+/// Why the header `name: value` is CORS-unsafe in `profile`; `over_total`
+/// says whether the safelisted values of the request add up to more than
+/// the profile's total (see [`cors_unsafe_request_header_names`]). `None`
+/// when it is safelisted.
+///
+/// ```
+/// use corsim::{request_header::{why_cors_unsafe, UnsafeBecause}, Profile};
+/// let p = &Profile::CHROMIUM;
+/// assert_eq!(why_cors_unsafe(p, b"X-Trace", b"1", false), Some(UnsafeBecause::NameNotSafelisted));
+/// assert_eq!(why_cors_unsafe(p, b"Content-Type", b"application/json", false),
+///            Some(UnsafeBecause::MimeEssence { essence: "application/json".into() }));
+/// assert_eq!(why_cors_unsafe(p, b"Accept", b"*/*", false), None);
+/// assert_eq!(why_cors_unsafe(p, b"Accept", b"*/*", true), Some(UnsafeBecause::TotalTooLong));
+/// ```
+pub fn why_cors_unsafe(profile: &Profile, name: &[u8], value: &[u8], over_total: bool) -> Option<UnsafeBecause> {
+    if is_cors_non_wildcard_request_header_name(name) {
+        return Some(UnsafeBecause::Authorization);
+    }
+    if is_cors_safelisted(profile, name, value) {
+        return over_total.then_some(UnsafeBecause::TotalTooLong);
+    }
+    if value.len() > 128 {
+        return Some(UnsafeBecause::ValueTooLong);
+    }
+    let mut buf = [0u8; 48];
+    let lower: &[u8] = lower_into(name, &mut buf).unwrap_or_default();
+    Some(match lower {
+        b"content-type" => match mime_essence(value) {
+            Some(_) if value.iter().any(|&b| is_cors_unsafe_request_header_byte(b)) => UnsafeBecause::UnsafeByte,
+            Some(essence) => UnsafeBecause::MimeEssence { essence: crate::header_list::isomorphic_decode(&essence) },
+            None => UnsafeBecause::NotAMimeType,
+        },
+        b"accept" | b"accept-language" | b"content-language" | b"range" => UnsafeBecause::ValueNotSafelisted,
+        _ if profile.client_hints_safelisted && is_chromium_client_hint_name(lower) => UnsafeBecause::ValueNotSafelisted,
+        _ => UnsafeBecause::NameNotSafelisted,
+    })
+}
+
+/// Whether the safelisted values of `headers` add up to more than the
+/// profile's total, which makes them all CORS-unsafe.
+pub fn safelisted_values_over_total(profile: &Profile, headers: &HeaderList) -> bool {
+    let Some(limit) = profile.safelist_total_limit else { return false };
+    let total: usize =
+        headers.iter().filter(|h| is_cors_safelisted(profile, &h.name, &h.value)).map(|h| h.value.len()).sum();
+    total > limit
 }
 
 /// "No-CORS-safelisted request-header": `Accept`, `Accept-Language`,

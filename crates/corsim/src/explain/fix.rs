@@ -467,7 +467,9 @@ impl Cur<'_> {
             .iter()
             .rev()
             .find_map(|e| match e {
-                Event::Routed { route: Route::Preflight { headers, .. }, .. } => Some(headers.clone()),
+                Event::Routed { route: route @ Route::Preflight { .. }, .. } => {
+                    Some(route.unsafe_names().map(str::to_owned).collect())
+                }
                 _ => None,
             })
             .unwrap_or_default()
@@ -657,9 +659,7 @@ fn next(
 ) -> Result<(), String> {
     let request = verdict.requests.last();
     let failed_at_response = super::Ctx {
-        profile,
         init: &init,
-        request: None,
         verdict,
         responses,
     }
@@ -1150,7 +1150,7 @@ fn policy(
                 push(&mut methods, m.clone());
             }
             for n in names {
-                push(&mut headers, n.clone());
+                push(&mut headers, n.name.clone());
             }
         }
     }
