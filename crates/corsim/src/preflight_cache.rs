@@ -556,13 +556,24 @@ impl PreflightCache {
 
 /// Merge a new preflight's tokens: known ones are refreshed, new ones added.
 fn merge_tokens<'a>(into: &mut Vec<(&'a str, Timestamp)>, new: &'a [String], expires: Timestamp) {
+    // Where each known token is, so that long lists merge in linear time.
+    let mut at: hashbrown::HashMap<&'a str, usize, FixedState> =
+        into.iter().enumerate().map(|(i, (t, _))| (*t, i)).collect();
     for t in new {
-        match into.iter_mut().find(|(c, _)| *c == t.as_str()) {
-            Some(c) => c.1 = expires,
-            None => into.push((t.as_str(), expires)),
+        match at.get(t.as_str()) {
+            Some(&i) => into[i].1 = expires,
+            None => {
+                at.insert(t.as_str(), into.len());
+                into.push((t.as_str(), expires));
+            }
         }
     }
 }
+
+/// Above this many unsafe request headers, a lookup first gathers the
+/// entry's header tokens in a hash set rather than scanning the list for
+/// each name.
+const FEW_HEADERS: usize = 8;
 
 /// Whether the comma-joined `list` holds `token` (byte for byte).
 fn list_contains(list: &str, token: &str) -> bool {
@@ -602,9 +613,15 @@ fn slot_allows(profile: &Profile, slot: &Slot, q: &CacheQuery<'_>, now: Timestam
             return Err(CacheMiss::Method(q.method.to_owned()));
         }
         let star = wildcard_ok && list_contains(headers, "*");
+        let set: Option<hashbrown::HashSet<&str, FixedState>> =
+            (q.unsafe_headers.len() > FEW_HEADERS).then(|| headers.split(',').collect());
         for name in q.unsafe_headers {
             let covered_by_star = star && (authorization_by_wildcard || name != "authorization");
-            if !covered_by_star && !list_contains(headers, name) {
+            let listed = match &set {
+                Some(set) => set.contains(name.as_str()),
+                None => list_contains(headers, name),
+            };
+            if !covered_by_star && !listed {
                 return Err(CacheMiss::Header(name.clone()));
             }
         }
@@ -619,13 +636,17 @@ fn slot_allows(profile: &Profile, slot: &Slot, q: &CacheQuery<'_>, now: Timestam
         return Err(CacheMiss::Method(q.method.to_owned()));
     }
     let count = slot.methods().count();
+    // The header tokens still alive, each once.
+    let live = || slot.headers().enumerate().filter(move |(i, _)| slot.token_expires(count + i) > now).map(|(_, t)| t);
+    let star = wildcard_ok && live().any(|t| t == "*");
+    let set: Option<hashbrown::HashSet<&str, FixedState>> = (q.unsafe_headers.len() > FEW_HEADERS).then(|| live().collect());
     for name in q.unsafe_headers {
-        let ok = slot.headers().enumerate().any(|(i, t)| {
-            slot.token_expires(count + i) > now
-                && (t == name.as_str()
-                    || (wildcard_ok && t == "*" && (authorization_by_wildcard || name != "authorization")))
-        });
-        if !ok {
+        let covered_by_star = star && (authorization_by_wildcard || name != "authorization");
+        let listed = match &set {
+            Some(set) => set.contains(name.as_str()),
+            None => live().any(|t| t == name.as_str()),
+        };
+        if !covered_by_star && !listed {
             return Err(CacheMiss::Header(name.clone()));
         }
     }
