@@ -16,11 +16,12 @@
 //! storage order; a fixed seed gives the same cache twice) and then removes
 //! the same entries from the model.
 //!
-//! Where the implementation disagrees with a browser or the standard, the
-//! model follows the implementation at that one point, marked
-//! `KNOWN DISAGREEMENT Dn`, so that everything else stays checked; an
-//! `#[ignore]`d test below states the faithful behaviour and fails today
-//! (`cargo test -p corsim --test cache_model -- --ignored` lists them).
+//! Where the implementation disagrees with a browser or the standard, this
+//! test steps around that one point (the model follows the implementation,
+//! the random operations avoid the case, or the invariant checked is the
+//! weaker one), marked `KNOWN DISAGREEMENT Dn`, so that everything else stays
+//! checked; an `#[ignore]`d test at the end states the faithful behaviour and
+//! fails today (`cargo test -p corsim --test cache_model -- --ignored`).
 
 use corsim::preflight_cache::{CacheKey, CacheMiss, CacheQuery, PreflightCache, PreflightResult};
 use corsim::profile::{Eviction, Profile};
@@ -324,9 +325,13 @@ enum Op {
         headers: Vec<usize>,
         max_age: usize,
     },
+    /// Look a request up under a key of the pools, or, with `stored`, under
+    /// the key of the model's entry at that index (when there is one), so
+    /// that most lookups find an entry.
     Lookup {
         origin: usize,
         url: usize,
+        stored: Option<usize>,
         credentials: bool,
         method: usize,
         headers: Vec<usize>,
@@ -346,18 +351,43 @@ enum Op {
     Purge,
 }
 
-fn op() -> impl Strategy<Value = Op> {
+/// Operations of every kind. `filling` draws mostly stores under many keys
+/// with a Max-Age that keeps them, and short clock moves, so that a small
+/// cache fills up and evicts.
+fn op(filling: bool) -> impl Strategy<Value = Op> {
     let index = |n: usize| 0..n;
     let subset = |n: usize, max: usize| proptest::sample::subsequence((0..n).collect::<Vec<_>>(), 0..=max);
-    let url_count = urls().len();
+    // Keys repeat often: the first origin and the short URLs are likelier.
+    let origin = move || {
+        let weights = if filling { [1, 1, 1] } else { [4, 2, 1] };
+        prop_oneof![weights[0] => Just(0usize), weights[1] => Just(1), weights[2] => Just(2)]
+    };
+    let url = || prop_oneof![6 => 0..3usize, 1 => 3..5usize];
+    // Max-Age: any, or when filling mostly 5 s and 600 s (indices into
+    // MAX_AGES).
+    let max_age = move || {
+        if filling {
+            prop_oneof![1 => Just(1usize), 3 => Just(3), 6 => Just(4)].boxed()
+        } else {
+            index(MAX_AGES.len()).boxed()
+        }
+    };
+    let advance = move || {
+        if filling {
+            prop_oneof![Just(1u64), 1u64..6_000].boxed()
+        } else {
+            prop_oneof![Just(1u64), Just(999), 1_000u64..700_000].boxed()
+        }
+    };
+    let stores = if filling { 8 } else { 4 };
     prop_oneof![
-        4 => (index(ORIGINS.len()), index(url_count), any::<bool>(), subset(METHODS.len(), 3), subset(HEADERS.len(), 3), index(MAX_AGES.len()))
+        stores => (origin(), url(), any::<bool>(), subset(METHODS.len(), 3), subset(HEADERS.len(), 3), max_age())
             .prop_map(|(origin, url, credentials, methods, headers, max_age)| Op::Insert { origin, url, credentials, methods, headers, max_age }),
-        5 => (index(ORIGINS.len()), index(url_count), any::<bool>(), index(QUERY_METHODS.len()), subset(QUERY_HEADERS.len(), 2))
-            .prop_map(|(origin, url, credentials, method, headers)| Op::Lookup { origin, url, credentials, method, headers }),
-        1 => prop_oneof![Just(1u64), Just(999), 1_000u64..700_000].prop_map(Op::Advance),
+        5 => (origin(), url(), proptest::option::weighted(0.7, any::<usize>()), any::<bool>(), index(QUERY_METHODS.len()), subset(QUERY_HEADERS.len(), 2))
+            .prop_map(|(origin, url, stored, credentials, method, headers)| Op::Lookup { origin, url, stored, credentials, method, headers }),
+        1 => advance().prop_map(Op::Advance),
         2 => (any::<usize>(), -1i8..=1).prop_map(|(pick, delta)| Op::ToExpiry { pick, delta }),
-        1 => (index(ORIGINS.len()), index(url_count)).prop_map(|(origin, url)| Op::ClearUrl { origin, url }),
+        1 => (origin(), url()).prop_map(|(origin, url)| Op::ClearUrl { origin, url }),
         1 => Just(Op::Purge),
     ]
 }
@@ -442,6 +472,8 @@ fn run(profile: &Profile, seed: u64, ops: &[Op]) -> Result<Trace, TestCaseError>
                 if let (true, Eviction::RandomRun(run)) = (random, rules.eviction) {
                     let capacity = rules.capacity.unwrap_or(usize::MAX);
                     prop_assert_eq!(before.len(), capacity, "step {}: a random run only when full", step);
+                    // KNOWN DISAGREEMENT D1: Chromium always evicts exactly
+                    // `run` entries; the cache evicts fewer near the end.
                     prop_assert!(
                         !victims.is_empty() && victims.len() <= run,
                         "step {}: evicted {} of a run of {}",
@@ -474,11 +506,16 @@ fn run(profile: &Profile, seed: u64, ops: &[Op]) -> Result<Trace, TestCaseError>
                     );
                 }
             }
-            Op::Lookup { origin, url, credentials, method, headers } => {
-                let k = key(profile, &urls, *origin, *url, *credentials);
+            Op::Lookup { origin, url, stored, credentials, method, headers } => {
+                let picked = stored.and_then(|pick| model.entries.get(pick % model.entries.len().max(1)));
+                let (k, credentials) = match picked {
+                    // A credentialed request looks under a credentialed key
+                    // where the key says so.
+                    Some(e) => (e.key.clone(), e.key.credentials.unwrap_or(*credentials)),
+                    None => (key(profile, &urls, *origin, *url, *credentials), *credentials),
+                };
                 let names: Vec<String> = headers.iter().map(|&i| QUERY_HEADERS[i].to_owned()).collect();
-                let query =
-                    CacheQuery { method: QUERY_METHODS[*method], unsafe_headers: &names, credentials: *credentials };
+                let query = CacheQuery { method: QUERY_METHODS[*method], unsafe_headers: &names, credentials };
                 let got = cache.lookup(profile, &k, &query, now);
                 let want = model.lookup(&k, &query, now);
                 prop_assert_eq!(&got, &want, "step {}: lookup {:?} {:?} at {}", step, k, query, now);
@@ -523,32 +560,45 @@ fn profiles() -> Vec<(&'static str, Profile)> {
         p.cache.capacity = Some(capacity);
         p
     };
-    let mut chromium_small = small(&Profile::CHROMIUM, 6);
-    chromium_small.cache.eviction = Eviction::RandomRun(3);
+    let mut chromium_small = small(&Profile::CHROMIUM, 4);
+    chromium_small.cache.eviction = Eviction::RandomRun(2);
     vec![
         ("chromium", Profile::CHROMIUM),
         ("firefox", Profile::FIREFOX),
         ("webkit", Profile::WEBKIT),
         ("spec", Profile::SPEC),
-        ("chromium, 6 entries, runs of 3", chromium_small),
+        ("chromium, 4 entries, runs of 2", chromium_small),
         ("firefox, 4 entries", small(&Profile::FIREFOX, 4)),
         ("webkit, 4 entries, LRU", small(&Profile::WEBKIT, 4)),
         ("spec, 4 entries, LRU", small(&Profile::SPEC, 4)),
     ]
 }
 
+/// [`run`] under each profile, twice with the same seed where eviction is
+/// random.
+fn check_all(profiles: &[(&str, Profile)], seed: u64, ops: &[Op]) -> Result<(), TestCaseError> {
+    for (name, profile) in profiles {
+        let first = run(profile, seed, ops).map_err(|e| TestCaseError::fail(format!("{name}: {e}")))?;
+        if matches!(profile.cache.eviction, Eviction::RandomRun(_)) {
+            let again = run(profile, seed, ops)?;
+            prop_assert!(first == again, "{}: the same seed gave a different cache", name);
+        }
+    }
+    Ok(())
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(400))]
+    #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
-    fn cache_agrees_with_the_model(ops in proptest::collection::vec(op(), 1..80), seed in any::<u64>()) {
-        for (name, profile) in profiles() {
-            let first = run(&profile, seed, &ops).map_err(|e| TestCaseError::fail(format!("{name}: {e}")))?;
-            if matches!(profile.cache.eviction, Eviction::RandomRun(_)) {
-                let again = run(&profile, seed, &ops)?;
-                prop_assert!(first == again, "{}: the same seed gave a different cache", name);
-            }
-        }
+    fn cache_agrees_with_the_model(ops in proptest::collection::vec(op(false), 1..100), seed in any::<u64>()) {
+        check_all(&profiles(), seed, &ops)?;
+    }
+
+    #[test]
+    fn eviction_agrees_with_the_model(ops in proptest::collection::vec(op(true), 1..100), seed in any::<u64>()) {
+        let small: Vec<_> = profiles().into_iter().filter(|(_, p)| p.cache.capacity.is_some_and(|c| c < 100)).collect();
+        check_all(&small, seed, &ops)?;
     }
 }
 
@@ -581,6 +631,7 @@ fn lookup(url: usize, credentials: bool, method: &str, headers: &[&str]) -> Op {
     Op::Lookup {
         origin: 0,
         url,
+        stored: None,
         credentials,
         method: QUERY_METHODS.iter().position(|m| *m == method).unwrap(),
         headers: headers.iter().map(|h| QUERY_HEADERS.iter().position(|q| q == h).unwrap()).collect(),
