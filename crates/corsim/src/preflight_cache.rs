@@ -326,13 +326,15 @@ impl PreflightCache {
         self.origin_ids.clear();
     }
 
-    /// "Clear cache entries" for an origin and URL (both credentials keys).
+    /// "Clear cache entries" (Fetch § "CORS-preflight cache") for an origin
+    /// and URL (both credentials keys).
     pub fn clear_url(&mut self, origin: &str, url: &str) {
         let Some(&id) = self.origin_ids.get(origin) else { return };
         self.retain(|s| !(s.origin == id && s.url() == url));
     }
 
-    /// Remove entries that have expired at `now`.
+    /// Remove entries that have expired at `now` (Fetch § "CORS-preflight
+    /// cache": an entry must be removed once its max-age has passed).
     pub fn purge_expired(&mut self, now: Timestamp) {
         self.retain(|s| s.expires > now);
     }
@@ -391,7 +393,8 @@ impl PreflightCache {
         id
     }
 
-    /// Whether a stored entry lets the request skip its preflight. On a miss
+    /// Whether a stored entry lets the request skip its preflight (Fetch §
+    /// "HTTP fetch", with the matches of § "CORS-preflight cache"). On a miss
     /// the entry may be removed, as the profile says.
     pub fn lookup(
         &mut self,
@@ -434,8 +437,9 @@ impl PreflightCache {
         }
     }
 
-    /// Store what a successful preflight allowed (or nothing, when the
-    /// profile says so for its max-age or URL).
+    /// Store what a successful preflight allowed (Fetch § "CORS-preflight
+    /// fetch", steps 7.12–7.15), or nothing, when the profile says so for its
+    /// max-age or URL.
     pub fn insert(&mut self, profile: &Profile, key: CacheKey, result: &PreflightResult, now: Timestamp) {
         let parts = KeyParts { origin: &key.origin, url: &key.url, credentials: key.credentials };
         self.insert_parts(profile, parts, result, now);
@@ -554,7 +558,8 @@ impl PreflightCache {
     }
 }
 
-/// Merge a new preflight's tokens: known ones are refreshed, new ones added.
+/// Merge a new preflight's tokens (Fetch § "CORS-preflight fetch", steps
+/// 7.12–7.15): known ones are refreshed, new ones added.
 fn merge_tokens<'a>(into: &mut Vec<(&'a str, Timestamp)>, new: &'a [String], expires: Timestamp) {
     // Where each known token is, so that long lists merge in linear time.
     let mut at: hashbrown::HashMap<&'a str, usize, FixedState> =
@@ -591,9 +596,9 @@ fn list_contains(list: &str, token: &str) -> bool {
     }
 }
 
-/// "Method cache entry match" and "header-name cache entry match" for every
-/// unsafe header, with the profile's rules for `*` and credentials. Header
-/// names are lower-case on both sides.
+/// "Method cache entry match" and "header-name cache entry match" (Fetch §
+/// "CORS-preflight cache") for every unsafe header, with the profile's rules
+/// for `*` and credentials. Header names are lower-case on both sides.
 fn slot_allows(profile: &Profile, slot: &Slot, q: &CacheQuery<'_>, now: Timestamp) -> Result<(), CacheMiss> {
     let rules = &profile.cache;
     if q.credentials && !slot.credentials && !rules.separate_credentials {
@@ -653,9 +658,10 @@ fn slot_allows(profile: &Profile, slot: &Slot, q: &CacheQuery<'_>, now: Timestam
     Ok(())
 }
 
-/// Read `Access-Control-Max-Age` (all its lines joined with `, `; `None` when
-/// absent) as the profile does: seconds to keep the result, or `None` for
-/// "store nothing".
+/// Read `Access-Control-Max-Age` (Fetch § "CORS-preflight fetch", steps
+/// 7.8–7.10) as the profile does, given all its lines joined with `, `
+/// (`None` when absent): seconds to keep the result, or `None` for "store
+/// nothing".
 ///
 /// ```
 /// use corsim::{preflight_cache::max_age, Profile};
