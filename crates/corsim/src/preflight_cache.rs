@@ -422,12 +422,13 @@ impl PreflightCache {
             self.remove_at(i);
             return Err(CacheMiss::Expired);
         }
+        // Finding the entry counts as a use, whether or not it allows the
+        // request (Firefox's `nsPreflightCache::GetEntry` moves it to the
+        // front of its LRU list either way).
+        self.uses += 1;
+        self.slots[i].last_used = self.uses;
         match slot_allows(profile, &self.slots[i], query, now) {
-            Ok(()) => {
-                self.uses += 1;
-                self.slots[i].last_used = self.uses;
-                Ok(())
-            }
+            Ok(()) => Ok(()),
             Err(miss) => {
                 if profile.cache.erase_when_insufficient {
                     self.remove_at(i);
@@ -455,8 +456,11 @@ impl PreflightCache {
         }
         let expires = now.plus_secs(max_age);
         self.uses += 1;
+        // A token listed twice is stored once.
         fn fresh(list: &[String], expires: Timestamp) -> Vec<(&str, Timestamp)> {
-            list.iter().map(|t| (t.as_str(), expires)).collect()
+            let mut tokens = Vec::with_capacity(list.len());
+            merge_tokens(&mut tokens, list, expires);
+            tokens
         }
         if let Some(i) = self.find(origin, url, credentials) {
             // Merging reads the old tokens while the slot is rewritten.
@@ -527,9 +531,12 @@ impl PreflightCache {
         }
         match rules.eviction {
             Eviction::RandomRun(run) => {
-                // Erase `run` consecutive entries from a random index.
-                let start = (self.next_random() % self.slots.len() as u64) as usize;
-                let end = (start + run.max(1)).min(self.slots.len());
+                // Erase `run` consecutive entries from a random index, as
+                // Chromium's `MayPurge` does: the start is drawn so that the
+                // whole run fits (`RandInt(0, size - run)`).
+                let run = run.clamp(1, self.slots.len());
+                let start = (self.next_random() % (self.slots.len() - run + 1) as u64) as usize;
+                let end = start + run;
                 for i in (start..end).rev() {
                     self.remove_at(i);
                 }
