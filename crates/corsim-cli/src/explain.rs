@@ -313,7 +313,8 @@ fn from_scenario(args: &Args, file: &str) -> Result<Explanation, BadInput> {
     let mut cache = PreflightCache::new();
     for s in &scenario.steps[..step] {
         let now = Timestamp::from_millis(s.at_ms);
-        corsim::fetch::run(profile, scenario.origin.clone(), &s.request, &mut cache, now, |r| scenario.answer(r));
+        // Only their effect on the cache matters here.
+        let _ = corsim::fetch::run_quiet(profile, scenario.origin.clone(), &s.request, &mut cache, now, |r| scenario.answer(r));
     }
     let s = &scenario.steps[step];
     let now = Timestamp::from_millis(s.at_ms);
