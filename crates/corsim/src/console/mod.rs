@@ -44,6 +44,33 @@ pub fn messages(profile: &Profile, origin: &Origin, outcome: &Result<FilteredRes
     }
 }
 
+/// What `fetch()` rejects with, word for word: the browser's own text for a
+/// network error (Chromium "TypeError: Failed to fetch", Firefox "TypeError:
+/// NetworkError when attempting to fetch resource.", WebKit "TypeError: Load
+/// failed"), or the `TypeError` it throws before sending anything.
+///
+/// The texts of the `TypeError`s thrown before sending are Chromium's for
+/// every profile: the recordings hold no rejection texts, and Firefox's and
+/// WebKit's for these cases are not yet checked.
+///
+/// ```
+/// use corsim::{console::rejection, fetch::run, HttpResponse, Origin, PreflightCache, Profile, RequestInit, Timestamp};
+/// let page = Origin::parse("https://app.example").unwrap();
+/// for (profile, text) in [(&Profile::CHROMIUM, "TypeError: Failed to fetch"),
+///     (&Profile::FIREFOX, "TypeError: NetworkError when attempting to fetch resource."),
+///     (&Profile::WEBKIT, "TypeError: Load failed")] {
+///     let v = run(profile, page.clone(), &RequestInit::get("https://api.example/"), &mut PreflightCache::new(),
+///         Timestamp::ZERO, |_| HttpResponse::new(200));
+///     assert_eq!(rejection(profile, &v.outcome.unwrap_err()), text);
+/// }
+/// ```
+pub fn rejection(profile: &Profile, failure: &Failure) -> String {
+    match &failure.kind {
+        FailureKind::TypeError(t) => format!("TypeError: {t}"),
+        _ => templates::rejection(profile.browser).to_owned(),
+    }
+}
+
 /// A hint as Firefox and WebKit print it: the header's bytes read as UTF-8,
 /// invalid sequences replaced by U+FFFD.
 fn utf8_lossy(hint: &str) -> String {

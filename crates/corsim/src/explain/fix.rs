@@ -552,7 +552,7 @@ pub(crate) fn derive(
             Ok(r) => format!("corsim ran the fetch again with these changes: the response is still {} to script.", r.kind),
             Err(f) => format!(
                 "corsim ran the fetch again with these changes: still blocked ({}).",
-                f.cors_error().map(|s| s.error.name().to_owned()).unwrap_or_else(|| super::failure_summary(f).kind)
+                f.cors_error().map(|s| s.error.name().to_owned()).unwrap_or_else(|| super::failure_summary(profile, f).kind)
             ),
         };
     } else if rerun.is_some() && stuck {
