@@ -7,6 +7,8 @@ use crate::origin::Origin;
 use crate::profile::{Browser, Profile};
 use crate::response::{FilteredResponse, ResponseType};
 
+pub mod facts;
+pub mod parse;
 pub mod templates;
 
 use templates::*;
@@ -22,10 +24,15 @@ use url::Url;
 /// `<origin>`, as the recordings hold it.
 pub fn reason_name(profile: &Profile, origin: &Origin, failure: &Failure) -> Option<String> {
     match profile.browser {
-        Browser::Chromium | Browser::Spec => failure.cors_error().map(|s| s.error.name().to_owned()),
+        Browser::Chromium | Browser::Spec => {
+            failure.cors_error().map(|s| s.error.name().to_owned())
+        }
         Browser::Firefox => firefox_key(failure).map(|k| k.name().to_owned()),
         Browser::WebKit => {
-            if failure.cors_error().is_some_and(|s| s.error == CorsError::DisallowedByMode) {
+            if failure
+                .cors_error()
+                .is_some_and(|s| s.error == CorsError::DisallowedByMode)
+            {
                 return None;
             }
             let first = webkit(origin, failure).into_iter().next()?;
@@ -35,7 +42,11 @@ pub fn reason_name(profile: &Profile, origin: &Origin, failure: &Failure) -> Opt
 }
 
 /// The console messages for a fetch's outcome.
-pub fn messages(profile: &Profile, origin: &Origin, outcome: &Result<FilteredResponse, Failure>) -> Vec<String> {
+pub fn messages(
+    profile: &Profile,
+    origin: &Origin,
+    outcome: &Result<FilteredResponse, Failure>,
+) -> Vec<String> {
     match (profile.browser, outcome) {
         (Browser::Chromium | Browser::Spec, _) => chromium(origin, outcome),
         (Browser::Firefox | Browser::WebKit, Ok(_)) => Vec::new(),
@@ -74,7 +85,10 @@ pub fn rejection(profile: &Profile, failure: &Failure) -> String {
 /// A hint as Firefox and WebKit print it: the header's bytes read as UTF-8,
 /// invalid sequences replaced by U+FFFD.
 fn utf8_lossy(hint: &str) -> String {
-    let bytes: Vec<u8> = hint.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect();
+    let bytes: Vec<u8> = hint
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
+        .collect();
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
@@ -82,8 +96,11 @@ fn utf8_lossy(hint: &str) -> String {
 fn firefox_key(failure: &Failure) -> Option<FirefoxKey> {
     Some(match &failure.kind {
         FailureKind::Cors(status) => match status.error {
-            CorsError::MissingAllowOriginHeader | CorsError::PreflightMissingAllowOriginHeader => FirefoxKey::MissingAllowOrigin,
-            CorsError::MultipleAllowOriginValues | CorsError::PreflightMultipleAllowOriginValues => {
+            CorsError::MissingAllowOriginHeader | CorsError::PreflightMissingAllowOriginHeader => {
+                FirefoxKey::MissingAllowOrigin
+            }
+            CorsError::MultipleAllowOriginValues
+            | CorsError::PreflightMultipleAllowOriginValues => {
                 FirefoxKey::MultipleAllowOriginNotAllowed
             }
             CorsError::InvalidAllowOriginValue
@@ -101,10 +118,12 @@ fn firefox_key(failure: &Failure) -> Option<FirefoxKey> {
             CorsError::InvalidAllowMethodsPreflightResponse => FirefoxKey::InvalidAllowMethod,
             CorsError::InvalidAllowHeadersPreflightResponse => FirefoxKey::InvalidAllowHeader,
             CorsError::MethodDisallowedByPreflightResponse => FirefoxKey::MethodNotFound,
-            CorsError::HeaderDisallowedByPreflightResponse => FirefoxKey::MissingAllowHeaderFromPreflight,
-            CorsError::RedirectContainsCredentials | CorsError::CorsDisabledScheme | CorsError::InvalidResponse => {
-                FirefoxKey::DidNotSucceed
+            CorsError::HeaderDisallowedByPreflightResponse => {
+                FirefoxKey::MissingAllowHeaderFromPreflight
             }
+            CorsError::RedirectContainsCredentials
+            | CorsError::CorsDisabledScheme
+            | CorsError::InvalidResponse => FirefoxKey::DidNotSucceed,
             CorsError::DisallowedByMode | CorsError::NoCorsRedirectModeNotFollow => return None,
         },
         FailureKind::TooManyRedirects
@@ -127,42 +146,79 @@ fn is_cross_origin_failure(failure: &Failure) -> bool {
 /// Firefox's messages for a failure (`nsCORSListenerProxy::LogBlockedCORSRequest`).
 fn firefox(origin: &Origin, failure: &Failure) -> Vec<String> {
     let url = failure.url.as_str();
-    let status = failure.status.map(|s| s.to_string()).unwrap_or_else(|| "(null)".to_owned());
+    let status = failure
+        .status
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| "(null)".to_owned());
     let blocked = |key: FirefoxKey, hint: &str| {
         let resource = fill(key.resource(), &[(Slot::Url, url)]);
         let reason = fill(key.reason(), &[(Slot::Status, &status), (Slot::Hint, hint)]);
-        fill(FIREFOX_BLOCKED, &[(Slot::Resource, &resource), (Slot::Reason, &reason)])
+        fill(
+            FIREFOX_BLOCKED,
+            &[(Slot::Resource, &resource), (Slot::Reason, &reason)],
+        )
     };
     let did_not_succeed = || {
-        let reason = fill(FirefoxKey::DidNotSucceed.reason(), &[(Slot::Status, "(null)")]);
-        fill(FIREFOX_BLOCKED, &[(Slot::Resource, url), (Slot::Reason, &reason)])
+        let reason = fill(
+            FirefoxKey::DidNotSucceed.reason(),
+            &[(Slot::Status, "(null)")],
+        );
+        fill(
+            FIREFOX_BLOCKED,
+            &[(Slot::Resource, url), (Slot::Reason, &reason)],
+        )
     };
-    let security_error = |to: &str| fill(FIREFOX_SECURITY_ERROR, &[(Slot::Origin, origin.serialize()), (Slot::Url, to)]);
+    let security_error = |to: &str| {
+        fill(
+            FIREFOX_SECURITY_ERROR,
+            &[(Slot::Origin, origin.serialize()), (Slot::Url, to)],
+        )
+    };
     let first = match &failure.kind {
         FailureKind::SameOriginModeRedirectedCrossOrigin(to) => return vec![security_error(to)],
-        FailureKind::Cors(s) if s.error == CorsError::DisallowedByMode => return vec![security_error(url)],
+        FailureKind::Cors(s) if s.error == CorsError::DisallowedByMode => {
+            return vec![security_error(url)]
+        }
         _ => match firefox_key(failure) {
             None => return Vec::new(),
             // The request did not succeed: nothing follows, and Firefox has no status for it.
             Some(FirefoxKey::DidNotSucceed) => return vec![did_not_succeed()],
-            Some(key) => blocked(key, &failure.cors_error().map(|s| utf8_lossy(&s.failed_parameter)).unwrap_or_default()),
+            Some(key) => blocked(
+                key,
+                &failure
+                    .cors_error()
+                    .map(|s| utf8_lossy(&s.failed_parameter))
+                    .unwrap_or_default(),
+            ),
         },
     };
     let mut out = vec![first];
     // A refused preflight redirect is then judged as the preflight response:
     // against `null` when it pointed to another origin, by status otherwise.
-    if failure.cors_error().is_some_and(|s| s.error == CorsError::PreflightDisallowedRedirect) {
-        let target = failure.redirect_location.as_deref().and_then(|raw| failure.url.join(raw).ok());
-        let cross_origin = target.is_some_and(|t| !Origin::of_url(&t).same_origin(&Origin::of_url(&failure.url)));
+    if failure
+        .cors_error()
+        .is_some_and(|s| s.error == CorsError::PreflightDisallowedRedirect)
+    {
+        let target = failure
+            .redirect_location
+            .as_deref()
+            .and_then(|raw| failure.url.join(raw).ok());
+        let cross_origin =
+            target.is_some_and(|t| !Origin::of_url(&t).same_origin(&Origin::of_url(&failure.url)));
         out.push(match (&failure.allow_origin, cross_origin) {
-            (Some(acao), true) => blocked(FirefoxKey::AllowOriginNotMatchingOrigin, &utf8_lossy(acao)),
+            (Some(acao), true) => {
+                blocked(FirefoxKey::AllowOriginNotMatchingOrigin, &utf8_lossy(acao))
+            }
             (None, true) => blocked(FirefoxKey::MissingAllowOrigin, ""),
             (_, false) => blocked(FirefoxKey::PreflightDidNotSucceed, ""),
         });
     }
     // The request itself then fails too when the preflight failed or a
     // followed redirect was refused; Firefox has no status for it.
-    if failure.preflight || (failure.redirect_location.is_some() && failure.redirect == crate::request::RedirectMode::Follow) {
+    if failure.preflight
+        || (failure.redirect_location.is_some()
+            && failure.redirect == crate::request::RedirectMode::Follow)
+    {
         out.push(did_not_succeed());
     }
     out
@@ -179,21 +235,30 @@ fn webkit_message(failure: &Failure) -> Option<WebKitMessage> {
             | CorsError::PreflightInvalidAllowOriginValue
             | CorsError::AllowOriginMismatch
             | CorsError::PreflightAllowOriginMismatch => WebKitMessage::OriginNotAllowed,
-            CorsError::MultipleAllowOriginValues | CorsError::PreflightMultipleAllowOriginValues => WebKitMessage::MultipleOrigins,
+            CorsError::MultipleAllowOriginValues
+            | CorsError::PreflightMultipleAllowOriginValues => WebKitMessage::MultipleOrigins,
             CorsError::WildcardOriginNotAllowed | CorsError::PreflightWildcardOriginNotAllowed => {
                 WebKitMessage::WildcardWithCredentials
             }
-            CorsError::InvalidAllowCredentials | CorsError::PreflightInvalidAllowCredentials => WebKitMessage::CredentialsNotTrue,
-            CorsError::PreflightInvalidStatus | CorsError::PreflightDisallowedRedirect => WebKitMessage::PreflightNotSuccessful,
+            CorsError::InvalidAllowCredentials | CorsError::PreflightInvalidAllowCredentials => {
+                WebKitMessage::CredentialsNotTrue
+            }
+            CorsError::PreflightInvalidStatus | CorsError::PreflightDisallowedRedirect => {
+                WebKitMessage::PreflightNotSuccessful
+            }
             CorsError::InvalidAllowMethodsPreflightResponse => WebKitMessage::InvalidAllowMethods,
             CorsError::InvalidAllowHeadersPreflightResponse => WebKitMessage::InvalidAllowHeaders,
             CorsError::MethodDisallowedByPreflightResponse => WebKitMessage::MethodNotAllowed,
             CorsError::HeaderDisallowedByPreflightResponse => WebKitMessage::HeaderNotAllowed,
             CorsError::RedirectContainsCredentials => WebKitMessage::RedirectionHasCredentials,
-            CorsError::CorsDisabledScheme | CorsError::InvalidResponse => WebKitMessage::NonCorsScheme,
+            CorsError::CorsDisabledScheme | CorsError::InvalidResponse => {
+                WebKitMessage::NonCorsScheme
+            }
             CorsError::DisallowedByMode | CorsError::NoCorsRedirectModeNotFollow => return None,
         },
-        FailureKind::RedirectToNonHttpScheme(_) | FailureKind::InvalidRedirectLocation(_) => WebKitMessage::NonCorsScheme,
+        FailureKind::RedirectToNonHttpScheme(_) | FailureKind::InvalidRedirectLocation(_) => {
+            WebKitMessage::NonCorsScheme
+        }
         _ => return None,
     })
 }
@@ -201,37 +266,77 @@ fn webkit_message(failure: &Failure) -> Option<WebKitMessage> {
 /// WebKit's messages for a failure.
 fn webkit(origin: &Origin, failure: &Failure) -> Vec<String> {
     let url = failure.url.as_str();
-    let access_checks = |url: &str| fill(WEBKIT_ACCESS_CONTROL_CHECKS, &[(Slot::Initiator, "Fetch API"), (Slot::Url, url)]);
+    let access_checks = |url: &str| {
+        fill(
+            WEBKIT_ACCESS_CONTROL_CHECKS,
+            &[(Slot::Initiator, "Fetch API"), (Slot::Url, url)],
+        )
+    };
     let alone = |m: WebKitMessage| m.text().to_owned();
     match &failure.kind {
         FailureKind::Cors(s) if s.error == CorsError::DisallowedByMode => {
             return vec![fill(WEBKIT_CANNOT_LOAD, &[(Slot::Url, url)])]
         }
         FailureKind::Cors(s) if s.error == CorsError::NoCorsRedirectModeNotFollow => {
-            return vec![alone(WebKitMessage::NoCorsRedirect), alone(WebKitMessage::NotAllowedToRequest), access_checks(url)]
+            return vec![
+                alone(WebKitMessage::NoCorsRedirect),
+                alone(WebKitMessage::NotAllowedToRequest),
+                access_checks(url),
+            ]
         }
         FailureKind::RedirectModeError => {
-            return vec![fill(WebKitMessage::RedirectNotAllowed.text(), &[(Slot::Url, url)]), access_checks(url)]
+            return vec![
+                fill(
+                    WebKitMessage::RedirectNotAllowed.text(),
+                    &[(Slot::Url, url)],
+                ),
+                access_checks(url),
+            ]
         }
-        FailureKind::TooManyRedirects => return vec![alone(WebKitMessage::TooManyRedirects), access_checks(url)],
+        FailureKind::TooManyRedirects => {
+            return vec![alone(WebKitMessage::TooManyRedirects), access_checks(url)]
+        }
         FailureKind::SameOriginModeRedirectedCrossOrigin(to) => {
-            let unsafe_attempt = fill(WebKitMessage::UnsafeAttempt.text(), &[(Slot::Url, to), (Slot::Origin, origin.serialize())]);
+            let unsafe_attempt = fill(
+                WebKitMessage::UnsafeAttempt.text(),
+                &[(Slot::Url, to), (Slot::Origin, origin.serialize())],
+            );
             return vec![unsafe_attempt, access_checks(to)];
         }
         _ => {}
     }
-    let Some(message) = webkit_message(failure) else { return Vec::new() };
-    let request_origin = if failure.url_list.len() > 1 && failure.tainted { "null" } else { origin.serialize() };
+    let Some(message) = webkit_message(failure) else {
+        return Vec::new();
+    };
+    let request_origin = if failure.url_list.len() > 1 && failure.tainted {
+        "null"
+    } else {
+        origin.serialize()
+    };
     let status = failure.status.map(|s| s.to_string()).unwrap_or_default();
-    let hint = failure.cors_error().map(|s| latin1_of_utf8(&utf8_lossy(&s.failed_parameter))).unwrap_or_default();
+    let hint = failure
+        .cors_error()
+        .map(|s| latin1_of_utf8(&utf8_lossy(&s.failed_parameter)))
+        .unwrap_or_default();
     let location = webkit_location(failure).unwrap_or_default();
     let inner = fill(
         message.text(),
-        &[(Slot::Origin, request_origin), (Slot::Status, &status), (Slot::Hint, &hint), (Slot::RedirectUrl, &location)],
+        &[
+            (Slot::Origin, request_origin),
+            (Slot::Status, &status),
+            (Slot::Hint, &hint),
+            (Slot::RedirectUrl, &location),
+        ],
     );
     let first = match (webkit_location(failure), failure.preflight) {
         // The redirect target is shown without its userinfo.
-        (Some(to), false) => fill(WEBKIT_REDIRECTION_DENIED, &[(Slot::Location, &without_userinfo(&to)), (Slot::Reason, &inner)]),
+        (Some(to), false) => fill(
+            WEBKIT_REDIRECTION_DENIED,
+            &[
+                (Slot::Location, &without_userinfo(&to)),
+                (Slot::Reason, &inner),
+            ],
+        ),
         _ => inner,
     };
     vec![first, access_checks(url)]
@@ -241,7 +346,13 @@ fn webkit(origin: &Origin, failure: &Failure) -> Vec<String> {
 /// otherwise.
 fn webkit_location(failure: &Failure) -> Option<String> {
     let raw = failure.redirect_location.as_ref()?;
-    Some(failure.url.join(raw).map(|u| u.as_str().to_owned()).unwrap_or_else(|_| raw.clone()))
+    Some(
+        failure
+            .url
+            .join(raw)
+            .map(|u| u.as_str().to_owned())
+            .unwrap_or_else(|_| raw.clone()),
+    )
 }
 
 /// A URL string without its username and password, when it parses.
@@ -264,31 +375,52 @@ fn latin1_of_utf8(s: &str) -> String {
 
 /// Replace the fetch's URLs with `<url>` and the page's origin with `<origin>`.
 fn webkit_anonymize(message: &str, origin: &Origin, failure: &Failure) -> String {
-    let mut urls: Vec<String> = failure.url_list.iter().map(|u| u.as_str().to_owned()).collect();
+    let mut urls: Vec<String> = failure
+        .url_list
+        .iter()
+        .map(|u| u.as_str().to_owned())
+        .collect();
     if let Some(to) = webkit_location(failure) {
         urls.push(without_userinfo(&to));
         urls.push(to);
     }
+    anonymize(message, &urls, Some(origin.serialize()))
+}
+
+/// A WebKit message as its recordings name the failure: `urls` (longest
+/// first) replaced by `<url>`, then `origin` by `<origin>`.
+pub(crate) fn anonymize(message: &str, urls: &[String], origin: Option<&str>) -> String {
+    let mut urls: Vec<&String> = urls.iter().filter(|u| !u.is_empty()).collect();
     urls.sort_by_key(|u| std::cmp::Reverse(u.len()));
     let mut out = message.to_owned();
-    for u in urls.iter().filter(|u| !u.is_empty()) {
+    for u in urls {
         out = out.replace(u.as_str(), "<url>");
     }
-    out.replace(origin.serialize(), "<origin>")
+    match origin {
+        Some(o) => out.replace(o, "<origin>"),
+        None => out,
+    }
 }
 
 /// Chromium's messages for a fetch's outcome.
 fn chromium(origin: &Origin, outcome: &Result<FilteredResponse, Failure>) -> Vec<String> {
-    let failed_to_load = |net_error: &str| fill(CHROMIUM_FAILED_TO_LOAD, &[(Slot::NetError, net_error)]);
+    let failed_to_load =
+        |net_error: &str| fill(CHROMIUM_FAILED_TO_LOAD, &[(Slot::NetError, net_error)]);
     let failure = match outcome {
         Ok(response) => {
-            if response.kind != ResponseType::Opaque && response.kind != ResponseType::OpaqueRedirect && response.status >= 400 {
+            if response.kind != ResponseType::Opaque
+                && response.kind != ResponseType::OpaqueRedirect
+                && response.status >= 400
+            {
                 let reason = http::StatusCode::from_u16(response.status)
                     .ok()
                     .and_then(|s| s.canonical_reason())
                     .unwrap_or("");
                 let status = response.status.to_string();
-                return vec![fill(CHROMIUM_FAILED_STATUS, &[(Slot::Status, &status), (Slot::StatusText, reason)])];
+                return vec![fill(
+                    CHROMIUM_FAILED_STATUS,
+                    &[(Slot::Status, &status), (Slot::StatusText, reason)],
+                )];
             }
             return Vec::new();
         }
@@ -301,23 +433,46 @@ fn chromium(origin: &Origin, outcome: &Result<FilteredResponse, Failure>) -> Vec
         FailureKind::Cors(status) => match status.error {
             CorsError::DisallowedByMode => {
                 let reason = fill(CHROMIUM_SAME_ORIGIN_MODE, &[(Slot::Origin, origin)]);
-                vec![fill(CHROMIUM_FETCH_API_CANNOT_LOAD, &[(Slot::Url, url), (Slot::Reason, &reason)])]
+                vec![fill(
+                    CHROMIUM_FETCH_API_CANNOT_LOAD,
+                    &[(Slot::Url, url), (Slot::Reason, &reason)],
+                )]
             }
             CorsError::NoCorsRedirectModeNotFollow => {
                 let reason = chromium_reason(CorsError::NoCorsRedirectModeNotFollow);
-                vec![fill(CHROMIUM_FETCH_API_CANNOT_LOAD, &[(Slot::Url, url), (Slot::Reason, reason)])]
+                vec![fill(
+                    CHROMIUM_FETCH_API_CANNOT_LOAD,
+                    &[(Slot::Url, url), (Slot::Reason, reason)],
+                )]
             }
-            error => vec![chromium_blocked("fetch", url, failure.redirected_from.as_ref().map(Url::as_str), &origin, error, &status.failed_parameter), failed_to_load(CHROMIUM_NET_FAILED)],
+            error => vec![
+                chromium_blocked(
+                    "fetch",
+                    url,
+                    failure.redirected_from.as_ref().map(Url::as_str),
+                    origin,
+                    error,
+                    &status.failed_parameter,
+                ),
+                failed_to_load(CHROMIUM_NET_FAILED),
+            ],
         },
-        FailureKind::RedirectModeError | FailureKind::RedirectToNonHttpScheme(_) => vec![failed_to_load(CHROMIUM_NET_FAILED)],
-        FailureKind::InvalidRedirectLocation(_) => vec![failed_to_load(CHROMIUM_NET_INVALID_REDIRECT)],
+        FailureKind::RedirectModeError | FailureKind::RedirectToNonHttpScheme(_) => {
+            vec![failed_to_load(CHROMIUM_NET_FAILED)]
+        }
+        FailureKind::InvalidRedirectLocation(_) => {
+            vec![failed_to_load(CHROMIUM_NET_INVALID_REDIRECT)]
+        }
         FailureKind::TooManyRedirects => vec![failed_to_load(CHROMIUM_NET_TOO_MANY_REDIRECTS)],
         FailureKind::SameOriginModeRedirectedCrossOrigin(to) => {
-            vec![fill(CHROMIUM_UNSAFE_ATTEMPT, &[(Slot::Url, to), (Slot::Origin, origin)])]
+            vec![fill(
+                CHROMIUM_UNSAFE_ATTEMPT,
+                &[(Slot::Url, to), (Slot::Origin, origin)],
+            )]
         }
-        FailureKind::RedirectWithCredentials(_) | FailureKind::SchemeNotHttp(_) | FailureKind::EmptyRedirectLocation => {
-            Vec::new()
-        }
+        FailureKind::RedirectWithCredentials(_)
+        | FailureKind::SchemeNotHttp(_)
+        | FailureKind::EmptyRedirectLocation => Vec::new(),
     }
 }
 
@@ -341,11 +496,20 @@ pub fn chromium_blocked(
     error: CorsError,
     failed_parameter: &str,
 ) -> String {
-    let redirected = redirected_from.map(|first| fill(CHROMIUM_REDIRECTED_FROM, &[(Slot::FirstUrl, first)])).unwrap_or_default();
-    let preflight = if error.is_preflight_access_check() { CHROMIUM_PREFLIGHT_CHECK } else { "" };
+    let redirected = redirected_from
+        .map(|first| fill(CHROMIUM_REDIRECTED_FROM, &[(Slot::FirstUrl, first)]))
+        .unwrap_or_default();
+    let preflight = if error.is_preflight_access_check() {
+        CHROMIUM_PREFLIGHT_CHECK
+    } else {
+        ""
+    };
     let reason = fill(
         chromium_reason(error),
-        &[(Slot::Hint, &encode_hint(failed_parameter)), (Slot::Suffix, chromium_suffix(error, initiator))],
+        &[
+            (Slot::Hint, &encode_hint(failed_parameter)),
+            (Slot::Suffix, chromium_suffix(error, initiator)),
+        ],
     );
     fill(
         CHROMIUM_BLOCKED,

@@ -119,7 +119,9 @@ pub fn pieces(text: &str) -> Vec<Piece<'_>> {
     let mut out = Vec::new();
     let mut rest = text;
     while let Some(open) = rest.find('{') {
-        let slot = rest[open + 1..].find('}').and_then(|close| Slot::from_name(&rest[open + 1..open + 1 + close]).map(|s| (s, close)));
+        let slot = rest[open + 1..].find('}').and_then(|close| {
+            Slot::from_name(&rest[open + 1..open + 1 + close]).map(|s| (s, close))
+        });
         match slot {
             Some((slot, close)) => {
                 if open > 0 {
@@ -152,7 +154,13 @@ pub fn fill(text: &str, values: &[(Slot, &str)]) -> String {
     for piece in pieces(text) {
         match piece {
             Piece::Literal(l) => out.push_str(l),
-            Piece::Slot(s) => out.push_str(values.iter().find(|(k, _)| *k == s).map(|(_, v)| *v).unwrap_or("")),
+            Piece::Slot(s) => out.push_str(
+                values
+                    .iter()
+                    .find(|(k, _)| *k == s)
+                    .map(|(_, v)| *v)
+                    .unwrap_or(""),
+            ),
         }
     }
     out
@@ -168,9 +176,11 @@ pub const CHROMIUM_BLOCKED: &str =
 pub const CHROMIUM_REDIRECTED_FROM: &str = "(redirected from '{first_url}') ";
 /// Said in [`CHROMIUM_BLOCKED`] before the reasons about a preflight's access check
 /// ([`CorsError::is_preflight_access_check`]).
-pub const CHROMIUM_PREFLIGHT_CHECK: &str = "Response to preflight request doesn't pass access control check: ";
+pub const CHROMIUM_PREFLIGHT_CHECK: &str =
+    "Response to preflight request doesn't pass access control check: ";
 /// The sentence after the `Access-Control-Allow-Origin` value reasons, for `fetch`.
-pub const CHROMIUM_FETCH_VALUE_SUFFIX: &str = " Have the server send the header with a valid value.";
+pub const CHROMIUM_FETCH_VALUE_SUFFIX: &str =
+    " Have the server send the header with a valid value.";
 /// The sentence after the credentials reasons, for `XMLHttpRequest`.
 pub const CHROMIUM_XHR_CREDENTIALS_SUFFIX: &str =
     " The credentials mode of requests initiated by the XMLHttpRequest is controlled by the withCredentials attribute.";
@@ -257,12 +267,18 @@ pub fn chromium_suffix(error: CorsError, initiator: &str) -> &'static str {
     use CorsError::*;
     match (error, initiator) {
         (
-            MultipleAllowOriginValues | PreflightMultipleAllowOriginValues | InvalidAllowOriginValue
-            | PreflightInvalidAllowOriginValue | AllowOriginMismatch | PreflightAllowOriginMismatch,
+            MultipleAllowOriginValues
+            | PreflightMultipleAllowOriginValues
+            | InvalidAllowOriginValue
+            | PreflightInvalidAllowOriginValue
+            | AllowOriginMismatch
+            | PreflightAllowOriginMismatch,
             "fetch",
         ) => CHROMIUM_FETCH_VALUE_SUFFIX,
         (
-            WildcardOriginNotAllowed | PreflightWildcardOriginNotAllowed | InvalidAllowCredentials
+            WildcardOriginNotAllowed
+            | PreflightWildcardOriginNotAllowed
+            | InvalidAllowCredentials
             | PreflightInvalidAllowCredentials,
             "XMLHttpRequest",
         ) => CHROMIUM_XHR_CREDENTIALS_SUFFIX,
@@ -278,7 +294,8 @@ pub const CHROMIUM_SAME_ORIGIN_MODE: &str =
 /// The loader's line for a failed load with a network error name.
 pub const CHROMIUM_FAILED_TO_LOAD: &str = "Failed to load resource: {net_error}";
 /// The loader's line for a response with an error status.
-pub const CHROMIUM_FAILED_STATUS: &str = "Failed to load resource: the server responded with a status of {status} ({status_text})";
+pub const CHROMIUM_FAILED_STATUS: &str =
+    "Failed to load resource: the server responded with a status of {status} ({status_text})";
 /// The network errors Chromium names in [`CHROMIUM_FAILED_TO_LOAD`]: any CORS failure, an
 /// invalid `Location`, more than 20 redirects.
 pub const CHROMIUM_NET_FAILED: &str = "net::ERR_FAILED";
@@ -308,7 +325,8 @@ pub const FIREFOX_QUOTED_RESOURCE: &str = "‘{url}’";
 /// How [`FIREFOX_BLOCKED`] shows the resource for every other key.
 pub const FIREFOX_RESOURCE: &str = "{url}";
 /// Mode `same-origin` and a URL of another origin (or a redirect to one).
-pub const FIREFOX_SECURITY_ERROR: &str = "Security Error: Content at {origin}/ may not load data from {url}.";
+pub const FIREFOX_SECURITY_ERROR: &str =
+    "Security Error: Content at {origin}/ may not load data from {url}.";
 /// What `fetch()` rejects with after a network error.
 pub const FIREFOX_REJECTION: &str = "TypeError: NetworkError when attempting to fetch resource.";
 
@@ -407,7 +425,8 @@ impl FirefoxKey {
 
 /// WebKit's loader line after a CORS failure; `{initiator}` is `Fetch API`
 /// for `fetch()`, `XMLHttpRequest` for XHR.
-pub const WEBKIT_ACCESS_CONTROL_CHECKS: &str = "{initiator} cannot load {url} due to access control checks.";
+pub const WEBKIT_ACCESS_CONTROL_CHECKS: &str =
+    "{initiator} cannot load {url} due to access control checks.";
 /// WebKit's loader line when `fetch()` itself refuses the URL (mode `same-origin`).
 pub const WEBKIT_CANNOT_LOAD: &str = "Fetch API cannot load {url}.";
 /// WebKit's envelope for a reason found while following a redirect.
