@@ -69,3 +69,74 @@ fn each_profile_rejects_in_its_own_words() {
         assert_eq!(value["result"]["failure"]["rejects_with"], words, "{profile}");
     }
 }
+
+/// Pasted messages, each with its snapshot name and the arguments added.
+fn pastes() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
+    vec![
+        (
+            "message-chromium-preflight",
+            "Access to fetch at 'https://api.example.com/items' from origin 'http://localhost:3000' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource.\nPOST https://api.example.com/items net::ERR_FAILED\nUncaught (in promise) TypeError: Failed to fetch",
+            vec!["--server", "express"],
+        ),
+        (
+            "message-chromium-header",
+            // Wrapped as a terminal wraps it.
+            "Access to XMLHttpRequest at 'https://api.example/me' from origin 'https://app.example' has been\n  blocked by CORS policy: Request header field authorization is not allowed by\n  Access-Control-Allow-Headers in preflight response.",
+            vec!["--server", "nginx", "--credentials", "include"],
+        ),
+        (
+            "message-firefox-404",
+            "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://api.example/items. (Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 404. [Learn More]",
+            vec!["--origin", "https://app.example", "--server", "flask"],
+        ),
+        (
+            "message-webkit-credentials",
+            "Credentials flag is true, but Access-Control-Allow-Credentials is not \"true\".\nFetch API cannot load https://api.example/me due to access control checks.",
+            vec!["--server", "go"],
+        ),
+    ]
+}
+
+#[test]
+fn explain_message_snapshots() {
+    for (name, paste, extra) in pastes() {
+        let mut args = vec!["explain", "--message", paste];
+        args.extend(extra.iter().copied());
+        let out = corsim(&args, None);
+        assert_eq!(out.code, 1, "{name}: {}", out.stderr);
+        assert!(out.stdout.contains("✓ corsim ran the scenario the message implies"), "{name}:\n{}", out.stdout);
+        snapshot(&format!("{name}.txt"), &out.stdout);
+    }
+}
+
+#[test]
+fn explain_message_from_standard_input_and_as_json() {
+    let (_, paste, _) = &pastes()[0];
+    let from_stdin = corsim(&["explain", "--message", "-", "--server", "express"], Some(paste));
+    let from_arg = corsim(&["explain", "--message", paste, "--server", "express"], None);
+    assert_eq!(from_stdin.stdout, from_arg.stdout);
+    let json = corsim(&["explain", "--message", paste, "--json"], None);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("one JSON object");
+    assert_eq!(v["browser"], "chromium");
+    assert_eq!(v["reason"], "PreflightMissingAllowOriginHeader");
+    assert_eq!(v["origin"], "http://localhost:3000");
+    assert_eq!(v["reproduced"], true);
+    assert_eq!(v["explanation"]["fix"]["verified"], true);
+    // The scenario line runs as it is.
+    let line = v["scenario"].to_string();
+    let run = corsim(&["run", "-"], Some(&line));
+    assert!(run.stdout.contains("\"cors_error\":\"PreflightMissingAllowOriginHeader\""), "{}", run.stdout);
+}
+
+#[test]
+fn a_message_corsim_does_not_know_exits_2() {
+    let out = corsim(&["explain", "--message", "Something went wrong"], None);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("no console message corsim knows in 'Something went wrong'"), "{}", out.stderr);
+    let out = corsim(&["explain", "--message", "x", "https://api.example/"], None);
+    assert_eq!(out.code, 2, "a URL with --message is refused");
+    let firefox = "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://api.example/items. (Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 404.";
+    let out = corsim(&["explain", "--message", firefox, "--origin", "not an origin"], None);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("--origin 'not an origin'"), "{}", out.stderr);
+}

@@ -67,6 +67,26 @@ pub enum Check {
     DidNotSucceed,
 }
 
+impl Check {
+    /// Where the check comes among the checks of one answer: 1 the
+    /// allowed origin, 2 the credentials, 3 the status, 4 the methods, 5 the
+    /// headers; 0 for checks about redirects and modes, made apart.
+    pub fn order(&self) -> u8 {
+        match self {
+            Check::AllowOriginAbsent
+            | Check::AllowOriginValue(_)
+            | Check::AllowOriginAbsentOrWrong
+            | Check::AllowOriginMultiple(_)
+            | Check::AllowOriginWildcard => 1,
+            Check::AllowCredentials(_) => 2,
+            Check::PreflightStatus | Check::PreflightRedirect => 3,
+            Check::AllowMethodsInvalid(_) | Check::MethodNotAllowed(_) => 4,
+            Check::AllowHeadersInvalid(_) | Check::HeaderNotAllowed(_) => 5,
+            _ => 0,
+        }
+    }
+}
+
 /// What the messages say, together.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Facts {
@@ -526,8 +546,8 @@ mod implied {
                 .filter(|i| !matches!(*i, "fetch" | "Fetch API"))
             {
                 assume(
-                    &format!("how a {i} request differs from fetch()"),
-                    "simulated as the fetch() with the same mode and credentials".to_owned(),
+                    &format!("what the {i} request does that fetch() does not"),
+                    "nothing: simulated as fetch() with the same mode and credentials".to_owned(),
                 );
             }
 
@@ -648,6 +668,22 @@ mod implied {
                 redirect_to(first, &failing_url, &mut server);
             }
             let mut failed = passing(needs_preflight);
+            // The checks before the failing one passed; of the headers for
+            // later ones the message says nothing, so the answer is assumed
+            // to hold none of them.
+            let order = self.check.as_ref().map_or(0, Check::order);
+            if order > 0 {
+                for (name, checked_at) in [
+                    ("Access-Control-Allow-Credentials", 2),
+                    ("Access-Control-Allow-Methods", 4),
+                    ("Access-Control-Allow-Headers", 5),
+                ] {
+                    if order < checked_at && failed.headers.iter().any(|(n, _)| n == name) {
+                        assume(&format!("the {name} the server sent"), "none".to_owned());
+                        failed.set(name, None);
+                    }
+                }
+            }
             let status_given = self.status;
             match status_given {
                 Some(s) => failed.status = s,
@@ -835,14 +871,18 @@ mod implied {
                 && !matches!(self.check, Some(Check::PreflightStatus))
                 && failed.status < 300
             {
-                assume("the status of the answer", failed.status.to_string());
+                assume("the status of the answer that failed", failed.status.to_string());
             }
             let entry = server
                 .entry(failing_url.clone())
                 .or_insert_with(|| json!({}));
             if needs_preflight {
                 entry["preflight"] = failed.to_json();
-                entry["actual"] = passing(false).to_json();
+                assume(
+                    "the answer to the request itself (the browser never sent it)",
+                    "status 200, no CORS headers".to_owned(),
+                );
+                entry["actual"] = Answer { status: 200, headers: Vec::new() }.to_json();
             } else {
                 if headers.iter().any(|(n, _)| !n.is_empty())
                     || !method::is_cors_safelisted(&method_name)
@@ -876,5 +916,140 @@ mod implied {
             });
             Ok(Implied { line, unknown })
         }
+    }
+}
+
+impl Facts {
+    /// What the browser did and why, in plain words, one sentence a line.
+    ///
+    /// ```
+    /// use corsim::console::parse::parse;
+    /// let story = parse("Origin https://app.example is not allowed by Access-Control-Allow-Origin. Status code: 404")
+    ///     .facts()
+    ///     .story();
+    /// assert!(story.iter().any(|s| s.contains("status 404")), "{story:?}");
+    /// ```
+    pub fn story(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let page = self.origin.as_deref().map_or("The page".to_owned(), |o| format!("The page at {o}"));
+        let what = match self.initiator.as_deref() {
+            None | Some("fetch") | Some("Fetch API") => "fetch()".to_owned(),
+            Some(i) => i.to_owned(),
+        };
+        if let Some(url) = self.first_url.as_ref().or(self.url.as_ref()) {
+            out.push(format!("{page} asked for {url} with {what}."));
+        }
+        if let (Some(first), Some(url)) = (&self.first_url, &self.url) {
+            out.push(format!("{first} redirected to {url}."));
+        }
+        if self.at_preflight == Some(true) {
+            let why = match (&self.method, &self.header) {
+                (_, Some(h)) => format!(" (the header {h} needs the server's permission)"),
+                (Some(m), None) => format!(" (the method {m} needs the server's permission)"),
+                _ => String::new(),
+            };
+            out.push(format!(
+                "The request is not a simple one{why}, so the browser first sent a preflight, an OPTIONS request asking the server's permission."
+            ));
+        }
+        let answer = match self.at_preflight {
+            Some(true) => "the answer to the preflight",
+            Some(false) => "the server's answer",
+            None => "the server's answer (to the request or to its preflight)",
+        };
+        let origin = self.origin.as_deref().map_or(String::new(), |o| format!(" ({o})"));
+        let sentence = match &self.check {
+            None => None,
+            Some(Check::AllowOriginAbsent) => Some(format!("{answer} had no Access-Control-Allow-Origin header.")),
+            Some(Check::AllowOriginValue(v)) if v.is_empty() => Some(format!("{answer} had an empty Access-Control-Allow-Origin.")),
+            Some(Check::AllowOriginValue(v)) => Some(format!(
+                "{answer} allowed the origin '{v}', which is not the page's origin{origin}: they must be equal, scheme, host and port, with no path or trailing slash."
+            )),
+            Some(Check::AllowOriginAbsentOrWrong) => Some(format!(
+                "{answer} had no Access-Control-Allow-Origin naming the page's origin (WebKit does not say whether the header was missing or different)."
+            )),
+            Some(Check::AllowOriginMultiple(v)) => Some(format!(
+                "{answer} gave Access-Control-Allow-Origin more than one value{}; the browser accepts exactly one origin, or *.",
+                v.as_deref().map_or(String::new(), |v| format!(" ('{v}')"))
+            )),
+            Some(Check::AllowOriginWildcard) => Some(format!(
+                "The request carries credentials (cookies or HTTP authentication) and {answer} allowed every origin with '*'; with credentials the browser requires the page's exact origin."
+            )),
+            Some(Check::AllowCredentials(v)) => Some(format!(
+                "The request carries credentials (cookies or HTTP authentication) and {answer} did not say Access-Control-Allow-Credentials: true{}.",
+                match v.as_deref() {
+                    Some("") | None => String::new(),
+                    Some(v) => format!(" (it said '{v}')"),
+                }
+            )),
+            Some(Check::PreflightStatus) => Some(format!(
+                "The preflight was answered with status {}; a preflight needs a 2xx answer (200 or 204).",
+                self.status.map_or("other than 2xx".to_owned(), |s| s.to_string())
+            )),
+            Some(Check::PreflightRedirect) => {
+                Some("The preflight was answered with a redirect; the browser never follows a redirect for a preflight.".to_owned())
+            }
+            Some(Check::AllowMethodsInvalid(v)) => Some(format!(
+                "The preflight's Access-Control-Allow-Methods{} is not a comma-separated list of method names.",
+                v.as_deref().map_or(String::new(), |v| format!(" ('{v}')"))
+            )),
+            Some(Check::AllowHeadersInvalid(v)) => Some(format!(
+                "The preflight's Access-Control-Allow-Headers{} is not a comma-separated list of header names.",
+                v.as_deref().map_or(String::new(), |v| format!(" ('{v}')"))
+            )),
+            Some(Check::MethodNotAllowed(m)) => Some(format!(
+                "The request's method{} is not in Access-Control-Allow-Methods of the answer to the preflight.",
+                m.as_deref().map_or(String::new(), |m| format!(" {m}"))
+            )),
+            Some(Check::HeaderNotAllowed(h)) => {
+                Some(format!("The request header {h} is not in Access-Control-Allow-Headers of the answer to the preflight."))
+            }
+            Some(Check::RedirectCredentials(to)) => Some(format!(
+                "The server redirected to {}, a URL with a username and password; the browser refuses that for a cross-origin request.",
+                if to.is_empty() { "a URL" } else { to }
+            )),
+            Some(Check::RedirectScheme(to)) => Some(format!(
+                "The server redirected to {}, which is not http: or https:; a CORS request cannot follow it.",
+                to.as_deref().unwrap_or("a URL")
+            )),
+            Some(Check::SameOriginMode) => Some(format!(
+                "The request was made with mode: 'same-origin' and {} another origin.",
+                if self.redirected_to.is_some() { "a redirect led to" } else { "the URL is on" }
+            )),
+            Some(Check::NoCorsRedirect) => {
+                Some("The request was made with mode: 'no-cors' and a redirect mode other than 'follow'.".to_owned())
+            }
+            Some(Check::RedirectMode) => {
+                Some("The request was made with redirect: 'error' and the server answered with a redirect.".to_owned())
+            }
+            Some(Check::TooManyRedirects) => Some("The server redirected more than 20 times.".to_owned()),
+            Some(Check::InvalidRedirect) => Some("The server redirected to a Location that is not a URL.".to_owned()),
+            Some(Check::DidNotSucceed) => Some(
+                "Firefox names no CORS check: the request did not complete. Most often the server could not be reached (connection refused, DNS or TLS failure), or a redirect was refused."
+                    .to_owned(),
+            ),
+        };
+        if let Some(s) = sentence {
+            let mut chars = s.chars();
+            out.push(chars.next().map_or(String::new(), |c| c.to_uppercase().chain(chars).collect()));
+        }
+        if let Some(s) = self.status.filter(|_| !matches!(self.check, Some(Check::PreflightStatus))) {
+            let mut line = format!("The answer that failed had status {s}.");
+            if s >= 400 {
+                line.push_str(
+                    " The status is not the cause: an answer without the CORS headers is blocked whatever its status, so they must be on every answer, errors included.",
+                );
+            }
+            out.push(line);
+        }
+        if self.readable {
+            out.push("No CORS check failed: script read the response; the message only reports its error status.".to_owned());
+        } else if self.check.is_some() && what == "fetch()" {
+            let rejects = super::templates::rejection(self.browser.unwrap_or(Browser::Chromium));
+            out.push(format!("fetch() rejected with \"{rejects}\", and script sees no status, no headers and no body."));
+        } else if self.check.is_some() {
+            out.push(format!("The {what} load failed (its error event fired), and script sees no status, no headers and no body."));
+        }
+        out
     }
 }
