@@ -83,11 +83,15 @@ fn facts_that_matter(facts: &Facts, profile: &Profile, base: &Run) -> Vec<String
         ));
     }
     if assumed("what made the browser send a preflight") {
-        alternatives.push((
-            "the request's method and headers",
-            "the method is PUT, say",
-            Facts { method: Some("PUT".to_owned()), ..facts.clone() },
-        ));
+        // Another trigger: a method, or (the method being known) a header.
+        alternatives.push(match &facts.method {
+            None => ("the request's method and headers", "the method is PUT, say", Facts { method: Some("PUT".to_owned()), ..facts.clone() }),
+            Some(_) => (
+                "the request's headers",
+                "it sends Authorization, say",
+                Facts { header: Some("Authorization".to_owned()), ..facts.clone() },
+            ),
+        });
     }
     if facts.at_preflight.is_none() && !matches!(facts.check, Some(Check::SameOriginMode)) {
         alternatives.push((

@@ -945,7 +945,9 @@ impl Facts {
         if self.at_preflight == Some(true) {
             let why = match (&self.method, &self.header) {
                 (_, Some(h)) => format!(" (the header {h} needs the server's permission)"),
-                (Some(m), None) => format!(" (the method {m} needs the server's permission)"),
+                (Some(m), None) if !crate::method::is_cors_safelisted(m) => {
+                    format!(" (the method {m} needs the server's permission)")
+                }
                 _ => String::new(),
             };
             out.push(format!(
