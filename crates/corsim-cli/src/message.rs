@@ -7,7 +7,7 @@
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
-use corsim::console::facts::{Check, Facts, Implied};
+use corsim::console::facts::{Check, Facts, Implied, MessageReport};
 use corsim::console::parse::Parser;
 use corsim::explain::{explain_with, Explanation, TextStyle};
 use corsim::scenario::Scenario;
@@ -219,29 +219,11 @@ fn explain_message_inner(o: Options) -> Result<ExitCode, BadInput> {
     let reproduced = run.as_ref().ok().map(|r| r.reason == facts.reason_name);
 
     if o.json {
-        let value = json!({
-            "browser": browser.name(),
-            "messages": reading.messages.iter().map(|m| json!({"text": m.text, "browser": m.browser.name(), "kind": format!("{:?}", m.kind)})).collect::<Vec<_>>(),
-            "unrecognized": reading.unrecognized,
-            "initiator": facts.initiator,
-            "url": facts.url,
-            "first_url": facts.first_url,
-            "origin": facts.origin,
-            "reason": facts.reason_name,
-            "check": facts.check.as_ref().map(|c| format!("{c:?}")),
-            "preflight_failed": facts.at_preflight,
-            "status": facts.status,
-            "credentials_included": facts.credentials_included,
-            "redirected": facts.redirected,
-            "story": facts.story(),
-            "unknown": run.as_ref().map(|r| json!(r.implied.unknown)).unwrap_or(Value::Null),
-            "scenario": run.as_ref().map(|r| r.implied.line.clone()).unwrap_or(Value::Null),
-            "reproduced": reproduced,
-            "explanation": run.as_ref().ok().map(|r| serde_json::to_value(&r.explanation).unwrap_or_default()),
-            "missing": matters,
-            "probe": run.as_ref().ok().map(|r| probe_command(&r.implied.line, profile, facts.origin.is_some())),
-            "why_no_scenario": run.as_ref().err(),
-        });
+        let mut value = serde_json::to_value(MessageReport::new(&reading, facts.clone())).unwrap_or_default();
+        value["reproduced"] = json!(reproduced);
+        value["explanation"] = run.as_ref().ok().map(|r| serde_json::to_value(&r.explanation).unwrap_or_default()).unwrap_or(Value::Null);
+        value["missing"] = json!(matters);
+        value["probe"] = json!(run.as_ref().ok().map(|r| probe_command(&r.implied.line, profile, facts.origin.is_some())));
         let mut stdout = io::stdout().lock();
         let _ = writeln!(stdout, "{value}");
         return Ok(ExitCode::from(1));

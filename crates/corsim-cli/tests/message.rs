@@ -117,9 +117,10 @@ fn explain_message_from_standard_input_and_as_json() {
     assert_eq!(from_stdin.stdout, from_arg.stdout);
     let json = corsim(&["explain", "--message", paste, "--json"], None);
     let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("one JSON object");
-    assert_eq!(v["browser"], "chromium");
-    assert_eq!(v["reason"], "PreflightMissingAllowOriginHeader");
-    assert_eq!(v["origin"], "http://localhost:3000");
+    assert_eq!(v["facts"]["browser"], "chromium");
+    assert_eq!(v["facts"]["reason_name"], "PreflightMissingAllowOriginHeader");
+    assert_eq!(v["facts"]["origin"], "http://localhost:3000");
+    assert_eq!(v["messages"].as_array().map(Vec::len), Some(3));
     assert_eq!(v["reproduced"], true);
     assert_eq!(v["explanation"]["fix"]["verified"], true);
     // The scenario line runs as it is.

@@ -11,6 +11,7 @@ use crate::profile::Browser;
 
 /// The browser's reason, as it names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum Reason {
     /// Chromium's `CorsError`.
     Chromium(CorsError),
@@ -23,6 +24,7 @@ pub enum Reason {
 /// Which check failed, in terms common to the three browsers, with the
 /// failing value where the message gives it.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum Check {
     /// No `Access-Control-Allow-Origin`.
     AllowOriginAbsent,
@@ -89,6 +91,7 @@ impl Check {
 
 /// What the messages say, together.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Facts {
     /// The browser that wrote them.
     pub browser: Option<Browser>,
@@ -1053,5 +1056,54 @@ impl Facts {
             out.push(format!("The {what} load failed (its error event fired), and script sees no status, no headers and no body."));
         }
         out
+    }
+}
+
+/// Everything a paste says, in one value for JSON: `corsim explain --message
+/// --json` and the wasm package's `parseMessage` both give it.
+#[cfg(feature = "serde")]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct MessageReport {
+    /// The messages recognized, in order.
+    pub messages: Vec<Message>,
+    /// Text no template matched.
+    pub unrecognized: Vec<String>,
+    /// What the messages say, together.
+    pub facts: Facts,
+    /// What the browser did and why, in plain words.
+    pub story: Vec<String>,
+    /// The scenario line that reproduces the message (FORMAT.md's shape), when there is one.
+    pub scenario: Option<serde_json::Value>,
+    /// The facts the message does not give, with the values the scenario assumes.
+    pub unknown: Vec<Unknown>,
+    /// Why there is no scenario, when there is none.
+    pub why_no_scenario: Option<String>,
+}
+
+#[cfg(feature = "serde")]
+impl MessageReport {
+    /// The report on `reading`, with `facts` (its own, or with what the user added).
+    ///
+    /// ```
+    /// use corsim::console::{facts::MessageReport, parse::parse};
+    /// let reading = parse("TypeError: Load failed");
+    /// let report = MessageReport::new(&reading, reading.facts());
+    /// assert_eq!(report.facts.browser, Some(corsim::Browser::WebKit));
+    /// assert!(report.scenario.is_none(), "no URL, no reason: {:?}", report.why_no_scenario);
+    /// ```
+    pub fn new(reading: &Reading, facts: Facts) -> MessageReport {
+        let (scenario, unknown, why_no_scenario) = match facts.scenario() {
+            Ok(implied) => (Some(implied.line), implied.unknown, None),
+            Err(why) => (None, Vec::new(), Some(why)),
+        };
+        MessageReport {
+            messages: reading.messages.clone(),
+            unrecognized: reading.unrecognized.clone(),
+            story: facts.story(),
+            facts,
+            scenario,
+            unknown,
+            why_no_scenario,
+        }
     }
 }

@@ -22,6 +22,7 @@ use crate::profile::Browser;
 
 /// Which template a message matched.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum MessageKind {
     /// Chromium's "Access to … has been blocked by CORS policy: …", with the
     /// reason's representative error (the preflight twin when the preflight
@@ -61,6 +62,7 @@ pub enum MessageKind {
 
 /// One recognized console message and the values in its slots.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Values {
     /// What made the request (`fetch`, `XMLHttpRequest`, `script`, … or WebKit's `Fetch API`).
     pub initiator: Option<String>,
@@ -88,6 +90,7 @@ pub struct Values {
 
 /// One console message, recognized.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Message {
     /// The browser that writes it.
     pub browser: Browser,
@@ -118,6 +121,7 @@ impl Message {
 /// What a paste held: the messages recognized, in order, and the text no
 /// template matched.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Reading {
     /// The messages, in the order pasted.
     pub messages: Vec<Message>,

@@ -333,6 +333,7 @@ pub const FIREFOX_REJECTION: &str = "TypeError: NetworkError when attempting to 
 /// A Firefox message key (`security.properties`): the name Firefox's
 /// recordings give a CORS failure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[allow(missing_docs)] // each key is documented by its text
 pub enum FirefoxKey {
     DidNotSucceed,
@@ -438,6 +439,7 @@ pub const WEBKIT_REJECTION: &str = "TypeError: Load failed";
 /// A WebKit security message: WebKit has no names for its reasons, so its
 /// recordings name a failure by its first message's text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[allow(missing_docs)] // each message is documented by its text
 pub enum WebKitMessage {
     OriginNotAllowed,
