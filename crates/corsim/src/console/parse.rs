@@ -137,6 +137,9 @@ struct Form {
     regex: Regex,
     /// The last slot is `{hint}`: it runs to the next message.
     open_end: bool,
+    /// Texts every match holds (the longest literal of the template and of
+    /// its reason): a paste without one of them is not searched.
+    needles: Vec<String>,
 }
 
 /// The compiled templates. Build it once ([`Parser::new`]) and read many
@@ -192,6 +195,18 @@ fn literal(text: &str) -> String {
     out
 }
 
+/// The longest literal text of a template, its whitespace collapsed.
+fn needle(text: &str) -> String {
+    pieces(text)
+        .into_iter()
+        .filter_map(|p| match p {
+            Piece::Literal(l) => Some(l.split_whitespace().collect::<Vec<_>>().join(" ")),
+            Piece::Slot(_) => None,
+        })
+        .max_by_key(String::len)
+        .unwrap_or_default()
+}
+
 /// A template as a pattern: each value slot a named group, each nested
 /// slot (and `{initiator}`) what `nested` gives.
 fn pattern(text: &str, nested: &dyn Fn(Slot) -> Option<String>) -> String {
@@ -215,7 +230,9 @@ impl Parser {
         let mut add = |browser: Browser,
                        kind: MessageKind,
                        text: &str,
+                       reason: Option<&str>,
                        nested: &dyn Fn(Slot) -> Option<String>| {
+            let needles = [Some(text), reason].into_iter().flatten().map(needle).filter(|n| !n.is_empty()).collect();
             let source = pattern(text.trim_end(), nested);
             let open_end = source.ends_with(&format!("(?P<hint>{})", value_pattern(Slot::Hint)));
             // Every pattern is built from escaped text and the fixed
@@ -227,6 +244,7 @@ impl Parser {
                     kind,
                     regex,
                     open_end,
+                    needles,
                 });
             }
         };
@@ -267,6 +285,7 @@ impl Parser {
                 Browser::Chromium,
                 MessageKind::ChromiumBlocked(error),
                 CHROMIUM_BLOCKED,
+                Some(reason),
                 &nested,
             );
         }
@@ -285,6 +304,7 @@ impl Parser {
                 Browser::Chromium,
                 kind,
                 CHROMIUM_FETCH_API_CANNOT_LOAD,
+                Some(reason),
                 &nested,
             );
         }
@@ -292,18 +312,21 @@ impl Parser {
             Browser::Chromium,
             MessageKind::ChromiumFailedToLoad,
             CHROMIUM_FAILED_TO_LOAD,
+            None,
             &none,
         );
         add(
             Browser::Chromium,
             MessageKind::ChromiumFailedStatus,
             CHROMIUM_FAILED_STATUS,
+            None,
             &none,
         );
         add(
             Browser::Chromium,
             MessageKind::ChromiumUnsafeAttempt,
             CHROMIUM_UNSAFE_ATTEMPT,
+            None,
             &none,
         );
         let network = |slot: Slot| {
@@ -314,6 +337,7 @@ impl Parser {
             Browser::Chromium,
             MessageKind::ChromiumNetworkLine,
             CHROMIUM_NETWORK_LINE,
+            None,
             &network,
         );
 
@@ -328,6 +352,7 @@ impl Parser {
                 Browser::Firefox,
                 MessageKind::Firefox(key),
                 FIREFOX_BLOCKED,
+                Some(key.reason()),
                 &nested,
             );
         }
@@ -335,6 +360,7 @@ impl Parser {
             Browser::Firefox,
             MessageKind::FirefoxSecurityError,
             FIREFOX_SECURITY_ERROR,
+            None,
             &none,
         );
 
@@ -347,6 +373,7 @@ impl Parser {
                     redirect: false,
                 },
                 message.text(),
+                None,
                 &none,
             );
             if message.can_follow_redirect() {
@@ -359,6 +386,7 @@ impl Parser {
                         redirect: true,
                     },
                     WEBKIT_REDIRECTION_DENIED,
+                    Some(message.text()),
                     &nested,
                 );
             }
@@ -375,17 +403,19 @@ impl Parser {
             Browser::WebKit,
             MessageKind::WebKitAccessControlChecks,
             WEBKIT_ACCESS_CONTROL_CHECKS,
+            None,
             &loaders,
         );
         add(
             Browser::WebKit,
             MessageKind::WebKitCannotLoad,
             WEBKIT_CANNOT_LOAD,
+            None,
             &none,
         );
 
         for browser in [Browser::Chromium, Browser::Firefox, Browser::WebKit] {
-            add(browser, MessageKind::Rejection, rejection(browser), &none);
+            add(browser, MessageKind::Rejection, rejection(browser), None, &none);
         }
         Parser { forms }
     }
@@ -408,6 +438,9 @@ impl Parser {
         // Every match of every form, earliest first, longest first.
         let mut found: Vec<(usize, usize, usize)> = Vec::new();
         for (i, form) in self.forms.iter().enumerate() {
+            if !form.needles.iter().all(|n| text.contains(n.as_str())) {
+                continue;
+            }
             for m in form.regex.find_iter(&text) {
                 if m.end() > m.start() {
                     found.push((m.start(), m.end(), i));
