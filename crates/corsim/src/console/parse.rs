@@ -612,4 +612,46 @@ mod tests {
         assert_eq!(r.unrecognized.len(), 1);
         assert!(parse("").messages.is_empty());
     }
+
+    /// Any text, and real messages cut or spliced anywhere: no panic, and
+    /// every message found lies inside the text.
+    mod any_text {
+        use super::*;
+        use proptest::prelude::*;
+        use std::sync::OnceLock;
+
+        fn parser() -> &'static Parser {
+            static PARSER: OnceLock<Parser> = OnceLock::new();
+            PARSER.get_or_init(Parser::new)
+        }
+
+        const REAL: &str = "Access to fetch at 'https://a.example/x' (redirected from 'https://b.example/') from origin 'https://c.example' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header has a value 'x' that is not equal to the supplied origin. Have the server send the header with a valid value.\nCross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://a.example/x. (Reason: CORS header ‘Access-Control-Allow-Origin’ does not match ‘x’).\nHeader Access-Control-Allow-Methods has an invalid value: GET PATCH\nFetch API cannot load https://a.example/x due to access control checks.";
+
+        proptest! {
+            #[test]
+            fn reads_any_text(text in "\\PC{0,300}") {
+                let r = parser().read(&text);
+                let f = r.facts();
+                let _ = f.story();
+                #[cfg(feature = "serde")]
+                let _ = f.scenario();
+            }
+
+            #[test]
+            fn reads_real_messages_cut_anywhere(a in 0usize..1000, b in 0usize..1000, junk in "\\PC{0,20}") {
+                let chars: Vec<char> = REAL.chars().collect();
+                let (a, b) = (a.min(chars.len()), b.min(chars.len()));
+                let text: String = chars[..a.min(b)].iter().chain(junk.chars().collect::<Vec<_>>().iter()).chain(chars[a.max(b)..].iter()).collect();
+                let r = parser().read(&text);
+                let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                for m in &r.messages {
+                    prop_assert!(collapsed.contains(&m.text));
+                }
+                let f = r.facts();
+                let _ = f.story();
+                #[cfg(feature = "serde")]
+                let _ = f.scenario();
+            }
+        }
+    }
 }
