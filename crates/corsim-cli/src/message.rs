@@ -212,9 +212,10 @@ fn explain_message_inner(o: Options) -> Result<ExitCode, BadInput> {
             fix.configs.retain(|c| o.servers.iter().any(|s| c.server.starts_with(s)));
         }
     }
-    let matters = match &run {
-        Ok(r) => facts_that_matter(&facts, profile, r),
-        Err(_) => vec!["what the server answered: the message does not say".to_owned()],
+    let matters = match (&run, &facts.check) {
+        (Ok(r), _) => facts_that_matter(&facts, profile, r),
+        (Err(_), Some(Check::SchemeNotSupported)) => Vec::new(),
+        (Err(_), _) => vec!["what happened to the request: the message does not say".to_owned()],
     };
     let reproduced = run.as_ref().ok().map(|r| r.reason == facts.reason_name);
 
@@ -251,9 +252,12 @@ fn explain_message_inner(o: Options) -> Result<ExitCode, BadInput> {
     row(&mut out, "page", &facts.origin.as_deref().map_or("not in the message".to_owned(), |p| format!("{p}{origin_note}")));
     row(&mut out, "reason", facts.reason_name.as_deref().unwrap_or("none named"));
     let mut implies = Vec::new();
+    let about_an_answer = facts.check.as_ref().is_some_and(|c| c.order() > 0);
     match facts.at_preflight {
         Some(true) => implies.push("a preflight was sent, and its answer failed".to_owned()),
-        Some(false) if facts.browser != Some(Browser::WebKit) => implies.push("the request's own answer failed (not a preflight)".to_owned()),
+        Some(false) if about_an_answer && browser != Browser::WebKit => {
+            implies.push("the request's own answer failed (not a preflight)".to_owned())
+        }
         _ => {}
     }
     if let Some(s) = facts.status {
@@ -319,9 +323,16 @@ fn explain_message_inner(o: Options) -> Result<ExitCode, BadInput> {
         for m in &matters {
             out.push_str(&format!("  - {m}\n"));
         }
-        if let Ok(r) = &run {
+        let probe = match &run {
+            Ok(r) => Some(probe_command(&r.implied.line, profile, facts.origin.is_some())),
+            Err(_) => facts.url.as_ref().map(|url| {
+                let line = json!({"origin": facts.origin, "steps": [{"request": {"url": url}}]});
+                probe_command(&line, profile, facts.origin.is_some())
+            }),
+        };
+        if let Some(probe) = probe {
             out.push_str("  Ask the server what the browser would, with your request's method, headers and credentials:\n");
-            out.push_str(&format!("    {}\n", probe_command(&r.implied.line, profile, facts.origin.is_some())));
+            out.push_str(&format!("    {probe}\n"));
         }
     }
     if let Ok(r) = &run {

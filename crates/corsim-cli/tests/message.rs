@@ -129,6 +129,19 @@ fn explain_message_from_standard_input_and_as_json() {
     assert!(run.stdout.contains("\"cors_error\":\"PreflightMissingAllowOriginHeader\""), "{}", run.stdout);
 }
 
+/// Messages that name no check corsim can simulate: what is said, and the
+/// command that finds the rest.
+#[test]
+fn messages_without_a_scenario() {
+    let out = corsim(&["explain", "--message", "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://api.example/x. (Reason: CORS request did not succeed). Status code: (null)."], None);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    snapshot("message-firefox-did-not-succeed.txt", &out.stdout);
+    let out = corsim(&["explain", "--message", "Access to fetch at 'file:///C:/data.json' from origin 'null' has been blocked by CORS policy: Cross origin requests are only supported for protocol schemes: http, data, isolated-app, chrome-extension, chrome, https, chrome-untrusted."], None);
+    assert!(out.stdout.contains("reason    CorsDisabledScheme"), "{}", out.stdout);
+    assert!(out.stdout.contains("Serve the page and the API over http://localhost."), "{}", out.stdout);
+    assert!(!out.stdout.contains("Still missing"), "{}", out.stdout);
+}
+
 #[test]
 fn a_message_corsim_does_not_know_exits_2() {
     let out = corsim(&["explain", "--message", "Something went wrong"], None);

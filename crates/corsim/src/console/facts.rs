@@ -54,6 +54,8 @@ pub enum Check {
     RedirectCredentials(String),
     /// A redirect to a scheme other than http(s) (the target, when given).
     RedirectScheme(Option<String>),
+    /// The URL's scheme is not one CORS supports (a page or URL opened from a file).
+    SchemeNotSupported,
     /// `mode: "same-origin"` and another origin (the URL it refused).
     SameOriginMode,
     /// `mode: "no-cors"` with a redirect mode other than `follow`.
@@ -294,7 +296,8 @@ fn read_reason(f: &mut Facts, m: &Message) {
                     f.redirected_to = Some(hint.clone());
                     Check::RedirectCredentials(hint)
                 }
-                CorsDisabledScheme | InvalidResponse => Check::RedirectScheme(None),
+                CorsDisabledScheme => Check::SchemeNotSupported,
+                InvalidResponse => Check::RedirectScheme(None),
                 DisallowedByMode => Check::SameOriginMode,
                 NoCorsRedirectModeNotFollow => Check::NoCorsRedirect,
             });
@@ -322,6 +325,7 @@ fn read_reason(f: &mut Facts, m: &Message) {
             let preflight = Some(true);
             f.check = Some(match key {
                 FirefoxKey::DidNotSucceed => Check::DidNotSucceed,
+                FirefoxKey::RequestNotHttp => Check::SchemeNotSupported,
                 FirefoxKey::MissingAllowOrigin => Check::AllowOriginAbsent,
                 FirefoxKey::MultipleAllowOriginNotAllowed => Check::AllowOriginMultiple(None),
                 FirefoxKey::AllowOriginNotMatchingOrigin => Check::AllowOriginValue(hint),
@@ -700,6 +704,11 @@ mod implied {
                 None | Some(Check::DidNotSucceed) => {
                     return Err("the message names no reason corsim can reproduce".to_owned())
                 }
+                Some(Check::SchemeNotSupported) => {
+                    return Err(
+                        "the URL is not http: or https:, and corsim simulates http(s) servers only".to_owned(),
+                    )
+                }
                 Some(Check::AllowOriginAbsent) => failed.set("Access-Control-Allow-Origin", None),
                 Some(Check::AllowOriginValue(v)) => {
                     failed.set("Access-Control-Allow-Origin", Some(v))
@@ -934,7 +943,11 @@ impl Facts {
     /// ```
     pub fn story(&self) -> Vec<String> {
         let mut out = Vec::new();
-        let page = self.origin.as_deref().map_or("The page".to_owned(), |o| format!("The page at {o}"));
+        let page = match self.origin.as_deref() {
+            None => "The page".to_owned(),
+            Some("null") => "A page of origin null (sandboxed, or opened from a file)".to_owned(),
+            Some(o) => format!("The page at {o}"),
+        };
         let what = match self.initiator.as_deref() {
             None | Some("fetch") | Some("Fetch API") => "fetch()".to_owned(),
             Some(i) => i.to_owned(),
@@ -1029,6 +1042,10 @@ impl Facts {
             }
             Some(Check::TooManyRedirects) => Some("The server redirected more than 20 times.".to_owned()),
             Some(Check::InvalidRedirect) => Some("The server redirected to a Location that is not a URL.".to_owned()),
+            Some(Check::SchemeNotSupported) => Some(
+                "The URL is not http: or https: (a page or a URL opened from a file, say); browsers make cross-origin requests over http(s) only. Serve the page and the API over http://localhost."
+                    .to_owned(),
+            ),
             Some(Check::DidNotSucceed) => Some(
                 "Firefox names no CORS check: the request did not complete. Most often the server could not be reached (connection refused, DNS or TLS failure), or a redirect was refused."
                     .to_owned(),

@@ -507,7 +507,14 @@ pub fn chromium_blocked(
     let reason = fill(
         chromium_reason(error),
         &[
-            (Slot::Hint, &encode_hint(failed_parameter)),
+            (
+                Slot::Hint,
+                &if error == CorsError::CorsDisabledScheme {
+                    CHROMIUM_CORS_SCHEMES.to_owned()
+                } else {
+                    encode_hint(failed_parameter)
+                },
+            ),
             (Slot::Suffix, chromium_suffix(error, initiator)),
         ],
     );

@@ -235,9 +235,7 @@ pub fn chromium_reason(error: CorsError) -> &'static str {
         CorsError::InvalidAllowCredentials | CorsError::PreflightInvalidAllowCredentials => {
             "The value of the 'Access-Control-Allow-Credentials' header in the response is '{hint}' which must be 'true' when the request's credentials mode is 'include'.{suffix}"
         }
-        CorsError::CorsDisabledScheme => {
-            "Cross origin requests are only supported for protocol schemes: chrome, chrome-extension, chrome-untrusted, data, http, https, isolated-app."
-        }
+        CorsError::CorsDisabledScheme => "Cross origin requests are only supported for protocol schemes: {hint}.",
         CorsError::PreflightInvalidStatus => "It does not have HTTP ok status.",
         CorsError::PreflightDisallowedRedirect => "Redirect is not allowed for a preflight request.",
         CorsError::InvalidAllowMethodsPreflightResponse => {
@@ -258,6 +256,10 @@ pub fn chromium_reason(error: CorsError) -> &'static str {
         CorsError::NoCorsRedirectModeNotFollow => "Request mode is \"no-cors\" but the redirect mode is not \"follow\".",
     }
 }
+
+/// The schemes Chromium lists in [`CorsError::CorsDisabledScheme`]'s reason
+/// (the list and its order vary between versions; any list reads back).
+pub const CHROMIUM_CORS_SCHEMES: &str = "chrome, chrome-extension, chrome-untrusted, data, http, https, isolated-app";
 
 /// The sentence Chromium puts in `{suffix}` after `error`'s reason for an
 /// initiator: for `fetch`, "Have the server send the header with a valid
@@ -348,11 +350,14 @@ pub enum FirefoxKey {
     InvalidAllowHeader,
     MethodNotFound,
     MissingAllowHeaderFromPreflight,
+    /// *Parse only*: a URL that is not http(s), such as a page opened from a
+    /// file; the engine fails such a fetch before any CORS check.
+    RequestNotHttp,
 }
 
 impl FirefoxKey {
     /// Every key.
-    pub const ALL: [FirefoxKey; 12] = [
+    pub const ALL: [FirefoxKey; 13] = [
         FirefoxKey::DidNotSucceed,
         FirefoxKey::MissingAllowOrigin,
         FirefoxKey::MultipleAllowOriginNotAllowed,
@@ -365,6 +370,7 @@ impl FirefoxKey {
         FirefoxKey::InvalidAllowHeader,
         FirefoxKey::MethodNotFound,
         FirefoxKey::MissingAllowHeaderFromPreflight,
+        FirefoxKey::RequestNotHttp,
     ];
 
     /// The key as `security.properties` spells it, e.g. `CORSMissingAllowOrigin2`.
@@ -382,6 +388,7 @@ impl FirefoxKey {
             FirefoxKey::InvalidAllowHeader => "CORSInvalidAllowHeader",
             FirefoxKey::MethodNotFound => "CORSMethodNotFound",
             FirefoxKey::MissingAllowHeaderFromPreflight => "CORSMissingAllowHeaderFromPreflight2",
+            FirefoxKey::RequestNotHttp => "CORSRequestNotHttp",
         }
     }
 
@@ -405,6 +412,7 @@ impl FirefoxKey {
             FirefoxKey::MissingAllowHeaderFromPreflight => {
                 "header ‘{hint}’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response)."
             }
+            FirefoxKey::RequestNotHttp => "CORS request not HTTP).",
         }
     }
 
