@@ -554,7 +554,7 @@ pub(crate) fn derive(
             Ok(r) => format!("corsim ran the fetch again with these changes: the response is still {} to script.", r.kind),
             Err(f) => format!(
                 "corsim ran the fetch again with these changes: still blocked ({}).",
-                f.cors_error().map(|s| s.error.name().to_owned()).unwrap_or_else(|| super::failure_summary(f).kind)
+                f.cors_error().map(|s| s.error.name().to_owned()).unwrap_or_else(|| super::failure_summary(profile, f).kind)
             ),
         };
     } else if rerun.is_some() && stuck {
@@ -659,6 +659,7 @@ fn next(
 ) -> Result<(), String> {
     let request = verdict.requests.last();
     let failed_at_response = super::Ctx {
+        profile,
         init: &init,
         verdict,
         responses,
