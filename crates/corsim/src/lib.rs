@@ -30,16 +30,20 @@
 pub mod audit;
 pub mod console;
 pub mod cors_check;
+pub mod cross_origin_resource_policy;
 pub mod error;
 pub mod explain;
 pub mod fetch;
 #[cfg(feature = "harness")]
 pub mod harness;
 pub mod header_list;
+pub mod local_network_access;
 #[cfg(any(feature = "audit", feature = "proptest"))]
 mod lookalike;
 pub mod method;
+pub mod mixed_content;
 pub mod origin;
+pub mod port_blocking;
 pub mod preflight;
 pub mod preflight_cache;
 pub mod profile;
@@ -50,6 +54,9 @@ pub mod request_header;
 pub mod response;
 #[cfg(feature = "serde")]
 pub mod scenario;
+pub mod scheme_fetch;
+pub mod secure_context;
+pub mod site;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 pub mod time;
