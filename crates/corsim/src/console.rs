@@ -17,10 +17,14 @@ use crate::response::{FilteredResponse, ResponseType};
 /// `<origin>`, as the recordings hold it.
 pub fn reason_name(profile: &Profile, origin: &Origin, failure: &Failure) -> Option<String> {
     match profile.browser {
-        Browser::Chromium | Browser::Spec => failure.cors_error().map(|s| s.error.name().to_owned()),
+        Browser::Chromium | Browser::Spec => failure
+            .cors_error()
+            .map(|s| s.error.name())
+            .or_else(|| failure.kind.gate().and_then(|g| g.chromium_cors_error_name()))
+            .map(str::to_owned),
         Browser::Firefox => firefox_key(failure).map(str::to_owned),
         Browser::WebKit => {
-            if failure.cors_error().is_some_and(|s| s.error == CorsError::DisallowedByMode) {
+            if failure.cors_error().is_some_and(|s| s.error == CorsError::DisallowedByMode) || failure.kind.gate().is_some() {
                 return None;
             }
             let first = webkit(origin, failure).into_iter().next()?;
@@ -100,6 +104,7 @@ fn firefox(origin: &Origin, failure: &Failure) -> Vec<String> {
     let did_not_succeed = blocked("CORS request did not succeed). Status code: (null).");
     let status = failure.status.map(|s| s.to_string()).unwrap_or_else(|| "(null)".to_owned());
     let first = match &failure.kind {
+        FailureKind::Blocked(gate) => return crate::gate::firefox_console(failure, gate),
         FailureKind::SameOriginModeRedirectedCrossOrigin(to) => {
             return vec![format!("Security Error: Content at {origin}/ may not load data from {to}.")];
         }
@@ -225,6 +230,7 @@ fn webkit(origin: &Origin, failure: &Failure) -> Vec<String> {
         FailureKind::RedirectWithCredentials(_) | FailureKind::SchemeNotHttp(_) | FailureKind::EmptyRedirectLocation => {
             return Vec::new()
         }
+        FailureKind::Blocked(gate) => return crate::gate::webkit_console(failure, gate),
     };
     let first = match (webkit_location(failure), failure.preflight) {
         (Some(to), false) => {
@@ -334,6 +340,7 @@ fn chromium(origin: &Origin, outcome: &Result<FilteredResponse, Failure>) -> Vec
         FailureKind::RedirectWithCredentials(_) | FailureKind::SchemeNotHttp(_) | FailureKind::EmptyRedirectLocation => {
             Vec::new()
         }
+        FailureKind::Blocked(gate) => crate::gate::chromium_console(origin, failure, gate),
     }
 }
 

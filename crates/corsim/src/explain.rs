@@ -903,6 +903,7 @@ impl Ctx<'_> {
                         let d = headers_detail(state, error.map(|s| s.error), v.as_deref(), &unsafe_names, fv);
                         (v, d)
                     }
+                    gate_check => crate::gate::explain_check(gate_check, state, failed, response),
                 };
                 CheckOutcome { check, state, value, detail }
             })
@@ -1110,6 +1111,7 @@ fn failure_summary(failure: &Failure) -> FailureSummary {
             format!("mode 'same-origin' and a redirect led to another origin ({u})"),
         ),
         FailureKind::SchemeNotHttp(u) => ("scheme-not-http", format!("{u} is not an http: or https: URL")),
+        FailureKind::Blocked(gate) => (gate.name(), format!("{gate}: {}", gate.reason(failure.url.as_str()))),
     };
     let rejects_with = match &failure.kind {
         FailureKind::TypeError(t) => format!("TypeError: {t}"),

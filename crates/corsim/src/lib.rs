@@ -34,6 +34,7 @@ pub mod cross_origin_resource_policy;
 pub mod error;
 pub mod explain;
 pub mod fetch;
+pub mod gate;
 #[cfg(feature = "harness")]
 pub mod harness;
 pub mod header_list;
@@ -43,6 +44,7 @@ mod lookalike;
 pub mod method;
 pub mod mixed_content;
 pub mod origin;
+pub mod page;
 pub mod port_blocking;
 pub mod preflight;
 pub mod preflight_cache;

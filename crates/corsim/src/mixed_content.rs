@@ -24,6 +24,18 @@ pub enum MixedContentPages {
     HttpsUrl,
 }
 
+/// A browser's mixed content rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MixedContentRules {
+    /// Which pages are restricted.
+    pub pages: MixedContentPages,
+    /// Whether `http://` URLs on loopback hosts (`127.0.0.1`, `[::1]`,
+    /// `localhost`) count as potentially trustworthy and so pass (the
+    /// standard, Chromium, Firefox) or are blocked like any `http:` URL
+    /// (WebKit, per public user reports).
+    pub loopback_exempt: bool,
+}
+
 /// "Does settings prohibit mixed security contexts?" (MIX § 4.1), for a page
 /// at `page_url` with origin `page_origin`, under the browser's rule.
 pub fn prohibits_mixed_security_contexts(rule: MixedContentPages, page_origin: &Origin, page_url: &Url) -> bool {
@@ -39,16 +51,21 @@ pub fn prohibits_mixed_security_contexts(rule: MixedContentPages, page_origin: &
 /// potentially trustworthy.
 ///
 /// ```
-/// use corsim::mixed_content::{should_block_as_mixed_content, MixedContentPages};
+/// use corsim::mixed_content::{should_block_as_mixed_content, MixedContentPages, MixedContentRules};
 /// use corsim::Origin;
 /// let page = "https://app.example/".parse().unwrap();
 /// let origin = Origin::parse("https://app.example").unwrap();
-/// let rule = MixedContentPages::HttpsUrl;
-/// assert!(should_block_as_mixed_content(rule, &origin, &page, &"http://api.example/x".parse().unwrap()));
-/// assert!(!should_block_as_mixed_content(rule, &origin, &page, &"http://127.0.0.1:8080/x".parse().unwrap()));
+/// let rules = MixedContentRules { pages: MixedContentPages::HttpsUrl, loopback_exempt: true };
+/// assert!(should_block_as_mixed_content(rules, &origin, &page, &"http://api.example/x".parse().unwrap()));
+/// assert!(!should_block_as_mixed_content(rules, &origin, &page, &"http://127.0.0.1:8080/x".parse().unwrap()));
 /// ```
-pub fn should_block_as_mixed_content(rule: MixedContentPages, page_origin: &Origin, page_url: &Url, url: &Url) -> bool {
-    !is_url_potentially_trustworthy(url) && prohibits_mixed_security_contexts(rule, page_origin, page_url)
+pub fn should_block_as_mixed_content(rules: MixedContentRules, page_origin: &Origin, page_url: &Url, url: &Url) -> bool {
+    let trustworthy = if !rules.loopback_exempt && matches!(url.scheme(), "http" | "ws") {
+        false
+    } else {
+        is_url_potentially_trustworthy(url)
+    };
+    !trustworthy && prohibits_mixed_security_contexts(rules.pages, page_origin, page_url)
 }
 
 #[cfg(test)]
@@ -57,31 +74,35 @@ mod tests {
 
     #[test]
     fn mixed_content_table() {
-        // (page URL, target, blocked by the standard's rule, blocked by Chromium's)
-        let cases: &[(&str, &str, bool, bool)] = &[
-            ("https://app.example/", "http://api.example/x", true, true),
-            ("https://app.example/", "https://api.example/x", false, false),
-            ("https://app.example/", "http://127.0.0.1:8102/x", false, false),
-            ("https://app.example/", "http://localhost:8102/x", false, false),
-            ("https://app.example/", "http://[::1]:8102/x", false, false),
-            ("https://app.example/", "http://api.localhost/x", false, false),
-            ("https://app.example/", "http://192.168.1.20/x", true, true),
-            ("https://app.example/", "ws://api.example/", true, true),
-            ("https://app.example/", "data:,x", false, false),
-            ("http://app.example/", "http://api.example/x", false, false),
+        // (page URL, target, blocked by the standard's rules, by Chromium's, by WebKit's)
+        let cases: &[(&str, &str, bool, bool, bool)] = &[
+            ("https://app.example/", "http://api.example/x", true, true, true),
+            ("https://app.example/", "https://api.example/x", false, false, false),
+            ("https://app.example/", "http://127.0.0.1:8102/x", false, false, true),
+            ("https://app.example/", "http://localhost:8102/x", false, false, true),
+            ("https://app.example/", "http://[::1]:8102/x", false, false, true),
+            ("https://app.example/", "http://api.localhost/x", false, false, true),
+            ("https://app.example/", "http://192.168.1.20/x", true, true, true),
+            ("https://app.example/", "ws://api.example/", true, true, true),
+            ("https://app.example/", "data:,x", false, false, false),
+            ("http://app.example/", "http://api.example/x", false, false, false),
             // A loopback page is a secure context: the standard blocks its
             // insecure fetches, Chromium does not.
-            ("http://127.0.0.1:8001/", "http://api.example/x", true, false),
-            ("http://localhost:3000/", "http://192.168.1.20/x", true, false),
-            ("http://127.0.0.1:8001/", "http://127.0.0.1:8002/x", false, false),
+            ("http://127.0.0.1:8001/", "http://api.example/x", true, false, false),
+            ("http://localhost:3000/", "http://192.168.1.20/x", true, false, false),
+            ("http://127.0.0.1:8001/", "http://127.0.0.1:8002/x", false, false, false),
         ];
-        for &(page, url, spec, chromium) in cases {
+        let spec = MixedContentRules { pages: MixedContentPages::TrustworthyOrigin, loopback_exempt: true };
+        let chromium = MixedContentRules { pages: MixedContentPages::HttpsUrl, loopback_exempt: true };
+        let webkit = MixedContentRules { pages: MixedContentPages::HttpsUrl, loopback_exempt: false };
+        for &(page, url, by_spec, by_chromium, by_webkit) in cases {
             let page: Url = page.parse().unwrap();
             let origin = Origin::of_url(&page);
             let url: Url = url.parse().unwrap();
-            let got = |rule| should_block_as_mixed_content(rule, &origin, &page, &url);
-            assert_eq!(got(MixedContentPages::TrustworthyOrigin), spec, "{page} → {url} (standard)");
-            assert_eq!(got(MixedContentPages::HttpsUrl), chromium, "{page} → {url} (Chromium)");
+            let got = |rules| should_block_as_mixed_content(rules, &origin, &page, &url);
+            assert_eq!(got(spec), by_spec, "{page} → {url} (standard)");
+            assert_eq!(got(chromium), by_chromium, "{page} → {url} (Chromium)");
+            assert_eq!(got(webkit), by_webkit, "{page} → {url} (WebKit)");
         }
     }
 }

@@ -746,6 +746,18 @@ fn next(
         FailureKind::RedirectToNonHttpScheme(to) => Err(format!(
             "The server redirects to {to}; fetch() follows redirects only to http: and https: URLs. Redirect to an http(s) URL, or have the page open that URL another way."
         )),
+        FailureKind::Blocked(gate) => {
+            // Not CORS: the fix is the gate's own, never an Access-Control-* header.
+            let why = format!("{gate}: {}", gate.reason(&url));
+            step(fix, gate.name(), None, &url, &why, &gate.fix());
+            match (gate, cur.request, cur.response.as_ref()) {
+                (crate::gate::Gate::CrossOriginResourcePolicy(_), Some(request), Some(response)) => {
+                    fix.set(request, response, "Cross-Origin-Resource-Policy", Some("cross-origin".to_owned()), why);
+                    Ok(())
+                }
+                _ => Err(format!("{why}. {}", gate.fix())),
+            }
+        }
         FailureKind::SchemeNotHttp(u) => Err(format!(
             "{u} is not an http: or https: URL; a cors-mode fetch() cannot load it. Serve it over http(s), or use mode 'no-cors' (script then gets an opaque response)."
         )),
