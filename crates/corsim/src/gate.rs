@@ -295,6 +295,9 @@ pub fn chromium_console(origin: &Origin, failure: &Failure, gate: &Gate) -> Vec<
     let url = failure.url.as_str();
     match gate {
         Gate::BadPort { .. } => vec!["Failed to load resource: net::ERR_UNSAFE_PORT".to_owned()],
+        // Chromium blocks only https: pages; the standard's profile, which
+        // also restricts loopback http: pages, has no text of its own for them.
+        Gate::MixedContent { page } if !page.starts_with("https:") => Vec::new(),
         Gate::MixedContent { page } => vec![format!(
             "Mixed Content: The page at '{page}' was loaded over HTTPS, but requested an insecure resource '{url}'. This request has been blocked; the content must be served over HTTPS."
         )],

@@ -80,6 +80,78 @@ impl PageContext {
     }
 }
 
+#[cfg(feature = "serde")]
+impl PageContext {
+    /// Read a scenario's `page` object (`tests/corpus/FORMAT.md`): `url`,
+    /// `secure_context`, `address_space`, `coep`, `local_network_access`,
+    /// `address_spaces`, each optional; any other key is an error. The error
+    /// names the field that is wrong (relative to `page`).
+    pub fn from_json(value: &serde_json::Value) -> Result<PageContext, crate::error::InputError> {
+        use crate::error::InputError;
+        use serde_json::Value;
+        let obj = value.as_object().ok_or_else(|| InputError::new("", "must be an object"))?;
+        let text = |key: &str| -> Result<Option<&str>, InputError> {
+            match obj.get(key) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s)),
+                Some(_) => Err(InputError::new(key, "must be a string")),
+            }
+        };
+        let space = |field: &str, name: &str| {
+            AddressSpace::from_name(name)
+                .ok_or_else(|| InputError::new(field, format!("{name:?} is not one of loopback, local, public")))
+        };
+        let mut page = PageContext::default();
+        for key in obj.keys() {
+            if !matches!(key.as_str(), "url" | "secure_context" | "address_space" | "coep" | "local_network_access" | "address_spaces") {
+                return Err(InputError::new(
+                    key.as_str(),
+                    "unknown key (expected url, secure_context, address_space, coep, local_network_access, address_spaces)",
+                ));
+            }
+        }
+        if let Some(url) = text("url")? {
+            page.url = Some(Url::parse(url).map_err(|e| InputError::new("url", format!("{url:?} is not a URL: {e}")))?);
+        }
+        page.secure_context = match obj.get("secure_context") {
+            None | Some(Value::Null) => None,
+            Some(Value::Bool(b)) => Some(*b),
+            Some(_) => return Err(InputError::new("secure_context", "must be true or false")),
+        };
+        if let Some(name) = text("address_space")? {
+            page.address_space = Some(space("address_space", name)?);
+        }
+        page.embedder_policy = match text("coep")? {
+            None | Some("unsafe-none") => EmbedderPolicy::UnsafeNone,
+            Some("require-corp") => EmbedderPolicy::RequireCorp,
+            Some("credentialless") => EmbedderPolicy::Credentialless,
+            Some(other) => {
+                return Err(InputError::new("coep", format!("{other:?} is not one of unsafe-none, require-corp, credentialless")))
+            }
+        };
+        page.local_network_access = match text("local_network_access")? {
+            None | Some("prompt") => Permission::Prompt,
+            Some("granted") => Permission::Granted,
+            Some("denied") => Permission::Denied,
+            Some(other) => {
+                return Err(InputError::new("local_network_access", format!("{other:?} is not one of granted, denied, prompt")))
+            }
+        };
+        match obj.get("address_spaces") {
+            None | Some(Value::Null) => {}
+            Some(Value::Object(map)) => {
+                for (host, name) in map {
+                    let field = format!("address_spaces[{host:?}]");
+                    let name = name.as_str().ok_or_else(|| InputError::new(&field, "must be a string"))?;
+                    page.address_spaces.push((host.clone(), space(&field, name)?));
+                }
+            }
+            Some(_) => return Err(InputError::new("address_spaces", "must be an object keyed by host or host:port")),
+        }
+        Ok(page)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,6 +173,30 @@ mod tests {
             assert_eq!(page.is_secure_context(&origin), secure, "{origin}");
             assert_eq!(page.client_address_space(&origin), space, "{origin}");
             assert_eq!(page.page_url(&origin).map(|u| u.to_string()).as_deref(), url, "{origin}");
+        }
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn reads_the_scenario_page_object() {
+        let v = serde_json::json!({"url": "https://app.example/", "address_space": "public", "coep": "require-corp",
+            "local_network_access": "granted", "address_spaces": {"api.test": "private"}});
+        let page = PageContext::from_json(&v).unwrap();
+        assert_eq!(page.address_space, Some(AddressSpace::Public));
+        assert_eq!(page.embedder_policy, EmbedderPolicy::RequireCorp);
+        assert_eq!(page.local_network_access, Permission::Granted);
+        assert_eq!(page.address_spaces, vec![("api.test".to_owned(), AddressSpace::Local)]);
+        let errors: &[(serde_json::Value, &str)] = &[
+            (serde_json::json!({"adress_space": "public"}), "adress_space"),
+            (serde_json::json!({"address_space": "intranet"}), "address_space"),
+            (serde_json::json!({"coep": "require_corp"}), "coep"),
+            (serde_json::json!({"secure_context": "yes"}), "secure_context"),
+            (serde_json::json!({"address_spaces": {"api.test": "lan"}}), "address_spaces[\"api.test\"]"),
+            (serde_json::json!({"url": "not a url"}), "url"),
+            (serde_json::json!([]), ""),
+        ];
+        for (v, field) in errors {
+            assert_eq!(PageContext::from_json(v).unwrap_err().field, *field, "{v}");
         }
     }
 
