@@ -201,7 +201,7 @@ impl Gate {
         match self {
             Gate::BadPort { port } => format!("port {port} is on the browsers' list of blocked ports, so {url} is never requested"),
             Gate::MixedContent { page } => {
-                format!("the page {page} was loaded over https:, and {url} is not potentially trustworthy (mixed content)")
+                format!("the page {page} was loaded over https:, and {url} is not potentially trustworthy, so the browser never requests it")
             }
             Gate::LocalNetworkAccess(block) => {
                 let why = match block.denial {

@@ -520,8 +520,13 @@ pub(crate) fn derive(
     let mut flags = Flags::default();
     let mut current = (verdict.clone(), responses.to_vec());
     let mut stuck = false;
+    // When a check around CORS refused the fetch, its fix is done once the
+    // fetch resolves as the page asked (a no-cors fetch stays opaque): no
+    // CORS change is offered on top.
+    let gate_refused = verdict.outcome.as_ref().err().is_some_and(|f| f.kind.gate().is_some());
+    let done = |v: &Verdict| readable(v) || (gate_refused && v.outcome.is_ok());
     for _ in 0..MAX_ROUNDS {
-        if readable(&current.0) {
+        if done(&current.0) {
             break;
         }
         let before = (fix.patches.clone(), fix.request_change.clone());
@@ -544,9 +549,14 @@ pub(crate) fn derive(
     fix.request_change = fix.request_change.take().filter(|c| !c.is_empty());
     let browser = profile.browser.name();
     if rerun.is_some() && (!fix.patches.is_empty() || fix.request_change.is_some()) {
-        let ok = readable(&current.0);
+        let ok = done(&current.0);
         fix.verified = Some(ok);
         fix.verification = match &current.0.outcome {
+            Ok(r) if ok && !readable(&current.0) => format!(
+                "corsim ran the fetch again with these changes: {browser} no longer refuses it (type {}, as mode '{}' gives).",
+                r.kind,
+                init.mode
+            ),
             Ok(r) if ok => format!(
                 "corsim ran the fetch again with these changes: {browser} lets script read the response (type {}, status {}).",
                 r.kind, r.status
