@@ -2,7 +2,7 @@
 //! for each failure.
 
 use crate::error::{CorsError, FailureKind};
-use crate::fetch::Failure;
+use crate::verdict::Failure;
 use crate::origin::Origin;
 use crate::profile::{Browser, Profile};
 use crate::response::{FilteredResponse, ResponseType};

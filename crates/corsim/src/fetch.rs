@@ -43,7 +43,7 @@ use crate::gate::Gate;
 use crate::origin::Origin;
 use crate::page::PageContext;
 use crate::preflight::{judge_preflight_response, preflight_check_order, preflight_request, HttpRequest, PreflightFor, PreflightJudgement};
-use crate::preflight_cache::{CacheQuery, PreflightCache, PreflightResult};
+use crate::preflight_cache::{CacheQuery, KeyParts, PreflightCache, PreflightResult};
 use crate::profile::{EmptyLocation, Profile};
 use crate::request::{CredentialsMode, Mode, RedirectMode, Request, RequestInit};
 use crate::request_header::{cors_unsafe_request_header_names, safelisted_values_over_total, why_cors_unsafe};
@@ -310,23 +310,14 @@ impl Machine {
         }
     }
 
-    /// The preflight cache key's origin and credentials parts (its URL is the
-    /// current URL).
-    fn cache_key_parts(&self) -> (&str, Option<bool>) {
-        let rules = &self.profile.cache;
-        let origin = if rules.key_on_tainted_origin && self.redirect_tainted { "null" } else { self.origin.serialize() };
-        let credentials = rules.separate_credentials.then_some(self.request.credentials == CredentialsMode::Include);
-        (origin, credentials)
-    }
-
-    fn uses_cache(&self) -> bool {
-        self.profile.cache.cache_ip_hosts || !Origin::of_url(self.current_url()).host_is_ip()
+    /// The preflight cache key of the current URL (`None`: not cached).
+    fn cache_key(&self) -> Option<KeyParts<'_>> {
+        KeyParts::for_request(&self.profile, &self.origin, self.redirect_tainted, self.current_url(), self.request.credentials)
     }
 
     fn store_preflight(&self, cache: &mut PreflightCache, result: &PreflightResult, now: Timestamp) {
-        if self.uses_cache() {
-            let (origin, credentials) = self.cache_key_parts();
-            cache.insert_parts(&self.profile, origin, self.current_url().as_str(), credentials, result, now);
+        if let Some(key) = self.cache_key() {
+            cache.insert_parts(&self.profile, key, result, now);
         }
     }
 
@@ -434,15 +425,13 @@ impl Machine {
             route: Route::Preflight { method: method_unsafe.then(|| m.request.method.clone()), headers: m.unsafe_headers() },
         });
         self.preflighted = true;
-        if self.uses_cache() {
+        if let Some(key) = self.cache_key() {
             let query = CacheQuery {
                 method: &self.request.method,
                 unsafe_headers: &unsafe_names,
                 credentials: self.request.credentials == CredentialsMode::Include,
             };
-            let (origin, credentials) = self.cache_key_parts();
-            let url = self.current_url().as_str();
-            let lookup = cache.lookup_parts(&self.profile, origin, url, credentials, &query, now);
+            let lookup = cache.lookup_parts(&self.profile, key, &query, now);
             let hit = lookup.is_ok();
             self.record(|m| Event::CacheLookup { url: m.current_url().as_str().to_owned(), miss: lookup.err() });
             if hit {
@@ -748,9 +737,10 @@ impl Machine {
     /// The fetch failed with a network error.
     fn fail(&mut self, cache: &mut PreflightCache, kind: FailureKind) -> Next {
         if self.preflighted && self.profile.cache.clear_on_network_error {
-            let (origin, _) = self.cache_key_parts();
-            let origin = origin.to_owned();
-            cache.clear_url(&origin, self.current_url().as_str());
+            if let Some(key) = self.cache_key() {
+                // "Clear cache entries": both credentials keys.
+                cache.clear_url(key.origin, key.url);
+            }
         }
         let url = self.current_url().clone();
         let redirected_from = (self.url_list.len() > 1).then(|| self.url_list[0].clone());

@@ -158,24 +158,31 @@ impl HeaderList {
     /// name casing), values joined with `, `. This is what browsers do when a
     /// `Headers` object becomes a network request.
     pub fn combined(&self) -> HeaderList {
-        let has_duplicates = self
-            .entries
-            .iter()
-            .enumerate()
-            .any(|(i, h)| self.entries[..i].iter().any(|e| e.name.eq_ignore_ascii_case(&h.name)));
-        if !has_duplicates {
+        if !self.has_duplicate_names() {
             return self.clone();
         }
         let mut out: Vec<Header> = Vec::with_capacity(self.entries.len());
+        let mut first: hashbrown::HashMap<Vec<u8>, usize, FixedState> = hashbrown::HashMap::default();
         for h in &self.entries {
-            if let Some(existing) = out.iter_mut().find(|e| e.name.eq_ignore_ascii_case(&h.name)) {
-                existing.value.extend_from_slice(b", ");
-                existing.value.extend_from_slice(&h.value);
-            } else {
-                out.push(h.clone());
+            match first.entry(h.name.to_ascii_lowercase()) {
+                hashbrown::hash_map::Entry::Occupied(at) => {
+                    let existing = &mut out[*at.get()];
+                    existing.value.extend_from_slice(b", ");
+                    existing.value.extend_from_slice(&h.value);
+                }
+                hashbrown::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(out.len());
+                    out.push(h.clone());
+                }
             }
         }
         HeaderList { entries: out }
+    }
+
+    /// Whether two headers share a name (ASCII case-insensitively).
+    pub fn has_duplicate_names(&self) -> bool {
+        let mut seen = NameSet::with_capacity(self.entries.len());
+        self.entries.iter().any(|h| !seen.insert(&h.name))
     }
 }
 
@@ -407,5 +414,47 @@ mod tests {
         h.set("X-A", "9");
         assert_eq!(h.len(), 2);
         assert_eq!(h.get("x-a").unwrap(), b"9");
+    }
+}
+
+/// A fixed-seed fast hash, so every run is the same.
+type FixedState = foldhash::fast::FixedState;
+
+/// A set of header names compared ASCII case-insensitively: membership in
+/// time independent of the set's size, for lists that can be long
+/// (`Access-Control-Allow-Headers`, `-Expose-Headers`, request headers).
+#[derive(Clone, Debug, Default)]
+pub struct NameSet {
+    names: hashbrown::HashSet<Vec<u8>, FixedState>,
+}
+
+impl NameSet {
+    /// An empty set with room for `n` names.
+    pub fn with_capacity(n: usize) -> NameSet {
+        NameSet { names: hashbrown::HashSet::with_capacity_and_hasher(n, FixedState::default()) }
+    }
+
+    /// Add a name; `false` when it was there already.
+    pub fn insert(&mut self, name: &[u8]) -> bool {
+        self.names.insert(name.to_ascii_lowercase())
+    }
+
+    /// Whether the set holds `name`.
+    pub fn contains(&self, name: &[u8]) -> bool {
+        let mut buf = [0u8; 48];
+        match lower_into(name, &mut buf) {
+            Some(lower) => self.names.contains(lower as &[u8]),
+            None => self.names.contains(&name.to_ascii_lowercase()),
+        }
+    }
+}
+
+impl<'a> FromIterator<&'a [u8]> for NameSet {
+    fn from_iter<T: IntoIterator<Item = &'a [u8]>>(iter: T) -> Self {
+        let mut set = NameSet::default();
+        for name in iter {
+            set.insert(name);
+        }
+        set
     }
 }

@@ -3,9 +3,11 @@
 
 use url::Url;
 
+pub use crate::request::HttpRequest;
+
 use crate::cors_check::{allow_credentials_check, allow_origin_check};
 use crate::error::{CorsError, CorsErrorStatus};
-use crate::header_list::{lower_name, isomorphic_decode, parse_token_list, HeaderList};
+use crate::header_list::{isomorphic_decode, lower_name, parse_token_list, HeaderList, NameSet};
 use crate::method;
 use crate::preflight_cache::{max_age, PreflightResult};
 use crate::profile::{PreflightHeaderOrder, PreflightOrder, Profile};
@@ -13,20 +15,6 @@ use crate::request::CredentialsMode;
 use crate::request_header::is_cors_non_wildcard_request_header_name;
 use crate::response::{is_ok_status, HttpResponse};
 use crate::verdict::CheckName;
-
-/// A request as it goes on the wire: what the server sees.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HttpRequest {
-    /// The method.
-    pub method: String,
-    /// The URL.
-    pub url: Url,
-    /// The headers corsim models: the page's own headers, `Origin`, and the
-    /// `Access-Control-Request-*` headers, in the order the browser sends them.
-    pub headers: HeaderList,
-    /// Whether this is a CORS preflight.
-    pub is_preflight: bool,
-}
 
 /// Build the CORS-preflight request for `method` and the CORS-unsafe header
 /// names (lower-case, sorted, unique), in the header order of the profile's
@@ -77,7 +65,8 @@ pub struct PreflightFor<'a> {
     pub method: &'a str,
     /// Its headers as they will be sent (combined, forbidden ones dropped).
     pub headers: &'a HeaderList,
-    /// Its CORS-unsafe header names, lower-case, sorted.
+    /// Its CORS-unsafe header names, lower-case, sorted (looked up by
+    /// binary search).
     pub unsafe_names: &'a [String],
     /// Its credentials mode (the preflight itself never carries credentials).
     pub credentials: CredentialsMode,
@@ -209,11 +198,12 @@ fn allows(
     {
         return Err(CorsErrorStatus::new(CorsError::MethodDisallowedByPreflightResponse, request.method));
     }
+    let listed: NameSet = header_names.iter().copied().collect();
+    let headers_wildcard = wildcard(header_names);
     // `Authorization` must be listed by name unless the profile lets `*` cover it.
-    let listed = |name: &[u8]| header_names.iter().any(|h| h.eq_ignore_ascii_case(name));
-    let authorization_by_wildcard = profile.authorization_covered_by_wildcard && wildcard(header_names);
+    let authorization_by_wildcard = profile.authorization_covered_by_wildcard && headers_wildcard;
     for h in request.headers {
-        if is_cors_non_wildcard_request_header_name(&h.name) && !listed(&h.name) && !authorization_by_wildcard {
+        if is_cors_non_wildcard_request_header_name(&h.name) && !listed.contains(&h.name) && !authorization_by_wildcard {
             return Err(CorsErrorStatus::new(
                 CorsError::HeaderDisallowedByPreflightResponse,
                 header_hint(profile, &h.name),
@@ -223,10 +213,10 @@ fn allows(
     // Every other CORS-unsafe header must be listed or covered by `*`.
     for h in request.headers {
         let lower = lower_name(&h.name);
-        if !request.unsafe_names.contains(&lower) {
+        if request.unsafe_names.binary_search(&lower).is_err() {
             continue;
         }
-        if !listed(&h.name) && !wildcard(header_names) {
+        if !listed.contains(&h.name) && !headers_wildcard {
             return Err(CorsErrorStatus::new(
                 CorsError::HeaderDisallowedByPreflightResponse,
                 header_hint(profile, &h.name),

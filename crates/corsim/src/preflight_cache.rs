@@ -8,7 +8,11 @@
 //! Firefox keys credentialed and uncredentialed entries apart, merges tokens
 //! and evicts the least recently used of 100; WebKit is unbounded.
 
+use url::Url;
+
+use crate::origin::Origin;
 use crate::profile::{CacheRules, Eviction, Profile};
+use crate::request::CredentialsMode;
 use crate::time::Timestamp;
 
 /// What a cache entry is found by.
@@ -22,6 +26,41 @@ pub struct CacheKey {
     pub url: String,
     /// Set only in profiles that keep credentialed entries apart (Firefox).
     pub credentials: Option<bool>,
+}
+
+/// A request's cache key, borrowed: what its entry is found and stored by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeyParts<'a> {
+    /// The origin part.
+    pub origin: &'a str,
+    /// The URL, serialized.
+    pub url: &'a str,
+    /// The credentials part, in profiles that keep credentialed entries apart.
+    pub credentials: Option<bool>,
+}
+
+impl<'a> KeyParts<'a> {
+    /// The key of the entry for a request to `url` from a page of origin
+    /// `page_origin` (Fetch § "CORS-preflight cache", with the profile's
+    /// rules): keyed on `null` once redirect-tainted where the profile keys
+    /// on the serialized request origin, and on the credentials mode where it
+    /// keeps credentialed entries apart. `None` when the profile caches no
+    /// preflight for such a URL (Firefox: hosts that are IP addresses).
+    pub fn for_request(
+        profile: &Profile,
+        page_origin: &'a Origin,
+        redirect_tainted: bool,
+        url: &'a Url,
+        credentials: CredentialsMode,
+    ) -> Option<KeyParts<'a>> {
+        let rules = &profile.cache;
+        if !rules.cache_ip_hosts && Origin::of_url(url).host_is_ip() {
+            return None;
+        }
+        let origin = if rules.key_on_tainted_origin && redirect_tainted { "null" } else { page_origin.serialize() };
+        let credentials = rules.separate_credentials.then_some(credentials == CredentialsMode::Include);
+        Some(KeyParts { origin, url: url.as_str(), credentials })
+    }
 }
 
 /// One allowed method or header name and when it expires.
@@ -361,20 +400,19 @@ impl PreflightCache {
         query: &CacheQuery<'_>,
         now: Timestamp,
     ) -> Result<(), CacheMiss> {
-        self.lookup_parts(profile, &key.origin, &key.url, key.credentials, query, now)
+        let parts = KeyParts { origin: &key.origin, url: &key.url, credentials: key.credentials };
+        self.lookup_parts(profile, parts, query, now)
     }
 
     /// [`lookup`](PreflightCache::lookup) with the key's parts borrowed.
     pub fn lookup_parts(
         &mut self,
         profile: &Profile,
-        origin: &str,
-        url: &str,
-        credentials: Option<bool>,
+        key: KeyParts<'_>,
         query: &CacheQuery<'_>,
         now: Timestamp,
     ) -> Result<(), CacheMiss> {
-        let Some(i) = self.find(origin, url, credentials) else {
+        let Some(i) = self.find(key.origin, key.url, key.credentials) else {
             return Err(CacheMiss::NoEntry);
         };
         if self.slots[i].expires <= now {
@@ -399,19 +437,13 @@ impl PreflightCache {
     /// Store what a successful preflight allowed (or nothing, when the
     /// profile says so for its max-age or URL).
     pub fn insert(&mut self, profile: &Profile, key: CacheKey, result: &PreflightResult, now: Timestamp) {
-        self.insert_parts(profile, &key.origin, &key.url, key.credentials, result, now);
+        let parts = KeyParts { origin: &key.origin, url: &key.url, credentials: key.credentials };
+        self.insert_parts(profile, parts, result, now);
     }
 
     /// [`insert`](PreflightCache::insert) with the key's parts borrowed.
-    pub fn insert_parts(
-        &mut self,
-        profile: &Profile,
-        origin: &str,
-        url: &str,
-        credentials: Option<bool>,
-        result: &PreflightResult,
-        now: Timestamp,
-    ) {
+    pub fn insert_parts(&mut self, profile: &Profile, key: KeyParts<'_>, result: &PreflightResult, now: Timestamp) {
+        let KeyParts { origin, url, credentials } = key;
         let rules = &profile.cache;
         let Some(max_age) = result.max_age_secs else { return };
         if rules.max_url_len.is_some_and(|limit| url.len() >= limit) {

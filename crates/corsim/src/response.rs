@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::header_list::{lower_name, parse_token_list, HeaderList};
+use crate::header_list::{lower_name, parse_token_list, HeaderList, NameSet};
 use crate::profile::Profile;
 use crate::request::CredentialsMode;
 
@@ -144,6 +144,10 @@ pub fn readable_header_names(
             .collect(),
         ResponseType::Cors => {
             let exposed = exposed_header_names(profile, headers, credentials);
+            let exposed_set: Option<NameSet> = match &exposed {
+                Some(Exposed::Names(list)) => Some(list.iter().map(|n| n.as_bytes()).collect()),
+                _ => None,
+            };
             headers
                 .iter()
                 .filter(|h| !is_forbidden_response_header_name(&h.name))
@@ -151,11 +155,8 @@ pub fn readable_header_names(
                 .filter(|name| {
                     SAFELISTED_RESPONSE.contains(&name.as_str())
                         || profile.extra_safelisted_response_headers.contains(&name.as_str())
-                        || match &exposed {
-                            Some(Exposed::All) => true,
-                            Some(Exposed::Names(list)) => list.iter().any(|n| n == name),
-                            None => false,
-                        }
+                        || matches!(exposed, Some(Exposed::All))
+                        || exposed_set.as_ref().is_some_and(|set| set.contains(name.as_bytes()))
                 })
                 .collect()
         }

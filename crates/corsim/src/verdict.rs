@@ -9,9 +9,8 @@
 use url::Url;
 
 use crate::error::{CorsError, CorsErrorStatus, FailureKind};
-use crate::preflight::HttpRequest;
 use crate::preflight_cache::CacheMiss;
-use crate::request::{DroppedHeader, RedirectMode};
+use crate::request::{DroppedHeader, HttpRequest, RedirectMode};
 use crate::request_header::UnsafeBecause;
 use crate::response::FilteredResponse;
 
