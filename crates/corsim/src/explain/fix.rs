@@ -765,7 +765,7 @@ fn next(
                     fix.set(request, response, "Cross-Origin-Resource-Policy", Some("cross-origin".to_owned()), why);
                     Ok(())
                 }
-                _ => Err(format!("{why}. {}", gate.fix())),
+                _ => Err(format!("{gate}: no change to the server's CORS answers helps; the fix above is the one.")),
             }
         }
         FailureKind::SchemeNotHttp(u) => Err(format!(
