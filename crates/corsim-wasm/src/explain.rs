@@ -206,6 +206,16 @@ pub enum CheckName {
     AllowMethods,
     /// `Access-Control-Allow-Headers`.
     AllowHeaders,
+    /// Not CORS: a bad port.
+    BadPort,
+    /// Not CORS: a URL `fetch()` answers itself.
+    Scheme,
+    /// Not CORS: mixed content.
+    MixedContent,
+    /// Not CORS: Local Network Access.
+    LocalNetworkAccess,
+    /// Not CORS: `Cross-Origin-Resource-Policy`.
+    CrossOriginResourcePolicy,
 }
 
 /// How a check went.
@@ -229,6 +239,11 @@ impl From<core::CheckName> for CheckName {
             core::CheckName::Status => CheckName::Status,
             core::CheckName::AllowMethods => CheckName::AllowMethods,
             core::CheckName::AllowHeaders => CheckName::AllowHeaders,
+            core::CheckName::BadPort => CheckName::BadPort,
+            core::CheckName::Scheme => CheckName::Scheme,
+            core::CheckName::MixedContent => CheckName::MixedContent,
+            core::CheckName::LocalNetworkAccess => CheckName::LocalNetworkAccess,
+            core::CheckName::CrossOriginResourcePolicy => CheckName::CrossOriginResourcePolicy,
             // The core's list grows; this mirror goes when the TypeScript
             // types come from the core itself.
             _ => CheckName::Redirect,

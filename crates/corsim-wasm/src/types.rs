@@ -580,6 +580,19 @@ pub enum FailureReason {
         /// The URL.
         url: String,
     },
+    /// Not CORS: a check around CORS refused it.
+    Blocked {
+        /// The check: `bad-port`, `mixed-content`, `local-network-access`,
+        /// `cross-origin-resource-policy` or `scheme`.
+        gate: String,
+        /// `not CORS: …`, and why.
+        reason: String,
+        /// What to change (never a CORS header).
+        fix: String,
+        /// Chromium's `CorsError` name, for the refusals Chromium reports as
+        /// CORS errors (Local Network Access).
+        chromium_cors_error: Option<String>,
+    },
 }
 
 /// The `TypeError`s `fetch()` rejects with before sending anything.
@@ -645,6 +658,12 @@ impl From<&corsim::Failure> for Failure {
                 FailureReason::SameOriginModeRedirectedCrossOrigin { url: u.clone() }
             }
             K::SchemeNotHttp(u) => FailureReason::SchemeNotHttp { url: u.clone() },
+            K::Blocked(gate) => FailureReason::Blocked {
+                gate: gate.name().to_owned(),
+                reason: format!("{gate}: {}", gate.reason(url.as_str())),
+                fix: gate.fix(),
+                chromium_cors_error: gate.chromium_cors_error_name().map(str::to_owned),
+            },
         };
         Failure {
             reason,

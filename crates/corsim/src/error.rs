@@ -269,9 +269,28 @@ pub enum FailureKind {
     SameOriginModeRedirectedCrossOrigin(String),
     /// A `cors` fetch to a URL whose scheme is not `http` or `https`.
     SchemeNotHttp(String),
+    /// Not CORS: a check around CORS refused it (a bad port, mixed content,
+    /// Local Network Access, `Cross-Origin-Resource-Policy`, a URL `fetch()`
+    /// answers itself).
+    Blocked(crate::gate::Gate),
 }
 
 impl FailureKind {
+    /// Whether CORS refused the fetch: a CORS error, as opposed to a check
+    /// around CORS ([`FailureKind::gate`]), a redirect rule or a `TypeError`.
+    /// Only these are fixed with `Access-Control-*` headers.
+    pub fn is_cors(&self) -> bool {
+        matches!(self, FailureKind::Cors(_))
+    }
+
+    /// The check around CORS that refused the fetch, when one did.
+    pub fn gate(&self) -> Option<&crate::gate::Gate> {
+        match self {
+            FailureKind::Blocked(gate) => Some(gate),
+            _ => None,
+        }
+    }
+
     /// The CORS error, when this is one.
     pub fn cors_error(&self) -> Option<&CorsErrorStatus> {
         match self {

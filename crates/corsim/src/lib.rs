@@ -34,16 +34,22 @@
 pub mod audit;
 pub mod console;
 pub mod cors_check;
+pub mod cross_origin_resource_policy;
 pub mod error;
 pub mod explain;
 pub mod fetch;
+pub mod gate;
 #[cfg(feature = "harness")]
 pub mod harness;
 pub mod header_list;
+pub mod local_network_access;
 #[cfg(any(feature = "audit", feature = "proptest"))]
 mod lookalike;
 pub mod method;
+pub mod mixed_content;
 pub mod origin;
+pub mod page;
+pub mod port_blocking;
 pub mod preflight;
 pub mod preflight_cache;
 pub mod profile;
@@ -54,6 +60,9 @@ pub mod request_header;
 pub mod response;
 #[cfg(feature = "serde")]
 pub mod scenario;
+pub mod scheme_fetch;
+pub mod secure_context;
+pub mod site;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 pub mod time;

@@ -2,6 +2,7 @@
 //! data. The engine reads these fields at the few places where browsers
 //! disagree, so a new browser is a new value, not new branches.
 
+use crate::gate::Gates;
 use crate::header_list::ListTrim;
 
 /// Which engine a profile imitates.
@@ -261,6 +262,10 @@ pub struct Profile {
     pub preflight_header_order: PreflightHeaderOrder,
     /// How refused values are shown.
     pub hints: HintStyle,
+    /// The checks around CORS: ports, schemes, mixed content, Local Network
+    /// Access, `Cross-Origin-Resource-Policy` (each value's evidence is on
+    /// its constant in [`Gates`]).
+    pub gates: Gates,
 }
 
 impl Profile {
@@ -310,6 +315,7 @@ impl Profile {
         allow_origin_mismatch: MismatchReasons::ParsedAsOrigin,
         preflight_header_order: PreflightHeaderOrder::AcceptRequestPairOrigin,
         hints: HintStyle { whole_invalid_list: true, header_name_as_sent: false },
+        gates: Gates::CHROMIUM,
     };
 
     /// The WHATWG Fetch standard as written.
@@ -353,6 +359,7 @@ impl Profile {
         allow_origin_mismatch: MismatchReasons::ParsedAsOrigin,
         preflight_header_order: PreflightHeaderOrder::AcceptRequestPairOrigin,
         hints: HintStyle { whole_invalid_list: true, header_name_as_sent: false },
+        gates: Gates::SPEC,
     };
 
     /// Firefox (Gecko), per `nsCORSListenerProxy.cpp`.
@@ -396,6 +403,7 @@ impl Profile {
         allow_origin_mismatch: MismatchReasons::AlwaysMismatch,
         preflight_header_order: PreflightHeaderOrder::AcceptRequestPairOrigin,
         hints: HintStyle { whole_invalid_list: false, header_name_as_sent: false },
+        gates: Gates::FIREFOX,
     };
 
     /// WebKit, per `CrossOriginAccessControl.cpp` and
@@ -445,6 +453,7 @@ impl Profile {
         allow_origin_mismatch: MismatchReasons::CommaMeansMultiple,
         preflight_header_order: PreflightHeaderOrder::OriginRequestPair,
         hints: HintStyle { whole_invalid_list: true, header_name_as_sent: true },
+        gates: Gates::WEBKIT,
     };
 }
 

@@ -520,8 +520,13 @@ pub(crate) fn derive(
     let mut flags = Flags::default();
     let mut current = (verdict.clone(), responses.to_vec());
     let mut stuck = false;
+    // When a check around CORS refused the fetch, its fix is done once the
+    // fetch resolves as the page asked (a no-cors fetch stays opaque): no
+    // CORS change is offered on top.
+    let gate_refused = verdict.outcome.as_ref().err().is_some_and(|f| f.kind.gate().is_some());
+    let done = |v: &Verdict| readable(v) || (gate_refused && v.outcome.is_ok());
     for _ in 0..MAX_ROUNDS {
-        if readable(&current.0) {
+        if done(&current.0) {
             break;
         }
         let before = (fix.patches.clone(), fix.request_change.clone());
@@ -544,9 +549,14 @@ pub(crate) fn derive(
     fix.request_change = fix.request_change.take().filter(|c| !c.is_empty());
     let browser = profile.browser.name();
     if rerun.is_some() && (!fix.patches.is_empty() || fix.request_change.is_some()) {
-        let ok = readable(&current.0);
+        let ok = done(&current.0);
         fix.verified = Some(ok);
         fix.verification = match &current.0.outcome {
+            Ok(r) if ok && !readable(&current.0) => format!(
+                "corsim ran the fetch again with these changes: {browser} no longer refuses it (type {}, as mode '{}' gives).",
+                r.kind,
+                init.mode
+            ),
             Ok(r) if ok => format!(
                 "corsim ran the fetch again with these changes: {browser} lets script read the response (type {}, status {}).",
                 r.kind, r.status
@@ -747,6 +757,18 @@ fn next(
         FailureKind::RedirectToNonHttpScheme(to) => Err(format!(
             "The server redirects to {to}; fetch() follows redirects only to http: and https: URLs. Redirect to an http(s) URL, or have the page open that URL another way."
         )),
+        FailureKind::Blocked(gate) => {
+            // Not CORS: the fix is the gate's own, never an Access-Control-* header.
+            let why = format!("{gate}: {}", gate.reason(&url));
+            step(fix, gate.name(), None, &url, &why, &gate.fix());
+            match (gate, cur.request, cur.response.as_ref()) {
+                (crate::gate::Gate::CrossOriginResourcePolicy(_), Some(request), Some(response)) => {
+                    fix.set(request, response, "Cross-Origin-Resource-Policy", Some("cross-origin".to_owned()), why);
+                    Ok(())
+                }
+                _ => Err(format!("{gate}: no change to the server's CORS answers helps; the fix above is the one.")),
+            }
+        }
         FailureKind::SchemeNotHttp(u) => Err(format!(
             "{u} is not an http: or https: URL; a cors-mode fetch() cannot load it. Serve it over http(s), or use mode 'no-cors' (script then gets an opaque response)."
         )),
