@@ -580,6 +580,15 @@ pub enum FailureReason {
         /// The URL.
         url: String,
     },
+    /// Not CORS: the browser's HTTP stack refused the answer.
+    Net {
+        /// Chromium's `net::` name (`ERR_INVALID_HTTP_RESPONSE`).
+        error: String,
+        /// What is wrong, in words.
+        reason: String,
+        /// What to change (never a CORS header).
+        fix: String,
+    },
     /// Not CORS: a check around CORS refused it.
     Blocked {
         /// The check: `bad-port`, `mixed-content`, `local-network-access`,
@@ -630,6 +639,7 @@ impl From<&corsim::Failure> for Failure {
             redirect,
             tainted,
             allow_origin,
+            cors: _,
         } = f;
         let reason = match kind {
             K::TypeError(t) => {
@@ -658,6 +668,11 @@ impl From<&corsim::Failure> for Failure {
                 FailureReason::SameOriginModeRedirectedCrossOrigin { url: u.clone() }
             }
             K::SchemeNotHttp(u) => FailureReason::SchemeNotHttp { url: u.clone() },
+            K::Net(refused) => FailureReason::Net {
+                error: refused.chromium_name().to_owned(),
+                reason: refused.reason().to_owned(),
+                fix: refused.fix().to_owned(),
+            },
             K::Blocked(gate) => FailureReason::Blocked {
                 gate: gate.name().to_owned(),
                 reason: format!("{gate}: {}", gate.reason(url.as_str())),

@@ -269,10 +269,57 @@ pub enum FailureKind {
     SameOriginModeRedirectedCrossOrigin(String),
     /// A `cors` fetch to a URL whose scheme is not `http` or `https`.
     SchemeNotHttp(String),
+    /// The browser's HTTP stack refused the response before CORS or
+    /// redirects looked at it (not CORS).
+    Net(NetError),
     /// Not CORS: a check around CORS refused it (a bad port, mixed content,
     /// Local Network Access, `Cross-Origin-Resource-Policy`, a URL `fetch()`
     /// answers itself).
     Blocked(crate::gate::Gate),
+}
+
+/// Why a browser's HTTP stack refuses a response outright, named as
+/// Chromium's `net::Error` (`net/base/net_error_list.h`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum NetError {
+    /// A header line holds a NUL byte (`ERR_INVALID_HTTP_RESPONSE`).
+    InvalidHttpResponse,
+    /// A 407 from a server that is not a proxy (`ERR_UNEXPECTED_PROXY_AUTH`).
+    UnexpectedProxyAuth,
+    /// Several `Location` lines with different values
+    /// (`ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION`).
+    ResponseHeadersMultipleLocation,
+}
+
+impl NetError {
+    /// Chromium's name, as its console prints it after `net::`.
+    pub fn chromium_name(self) -> &'static str {
+        match self {
+            NetError::InvalidHttpResponse => "ERR_INVALID_HTTP_RESPONSE",
+            NetError::UnexpectedProxyAuth => "ERR_UNEXPECTED_PROXY_AUTH",
+            NetError::ResponseHeadersMultipleLocation => "ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION",
+        }
+    }
+
+    /// What is wrong with the response, in words.
+    pub fn reason(self) -> &'static str {
+        match self {
+            NetError::InvalidHttpResponse => "a response header holds a NUL byte, which the browser's HTTP parser refuses",
+            NetError::UnexpectedProxyAuth => "the server answered 407 Proxy Authentication Required, which only a proxy may send",
+            NetError::ResponseHeadersMultipleLocation => "the response has several Location headers with different values",
+        }
+    }
+
+    /// What fixes it on the server (no CORS header does).
+    pub fn fix(self) -> &'static str {
+        match self {
+            NetError::InvalidHttpResponse => "send header values without NUL bytes",
+            NetError::UnexpectedProxyAuth => "answer 401 (or let the request through); 407 is a proxy's status",
+            NetError::ResponseHeadersMultipleLocation => "send exactly one Location header",
+        }
+    }
 }
 
 impl FailureKind {

@@ -1145,6 +1145,7 @@ fn failure_summary(profile: &Profile, failure: &Failure) -> FailureSummary {
         ),
         FailureKind::SchemeNotHttp(u) => ("scheme-not-http", format!("{u} is not an http: or https: URL")),
         FailureKind::Blocked(gate) => (gate.name(), format!("{gate}: {}", gate.reason(failure.url.as_str()))),
+        FailureKind::Net(refused) => ("network-error", format!("not CORS: {} (net::{})", refused.reason(), refused.chromium_name())),
     };
     let rejects_with = crate::console::rejection(profile, failure);
     let cors = failure.cors_error();

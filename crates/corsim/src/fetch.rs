@@ -47,7 +47,7 @@ use crate::preflight_cache::{CacheQuery, KeyParts, PreflightCache, PreflightResu
 use crate::profile::{EmptyLocation, Profile};
 use crate::request::{CredentialsMode, Mode, RedirectMode, Request, RequestInit};
 use crate::request_header::{cors_unsafe_request_header_names, safelisted_values_over_total, why_cors_unsafe};
-use crate::response::{is_redirect_status, readable_header_names, FilteredResponse, HttpResponse, ResponseType};
+use crate::response::{is_redirect_status, readable_header_names, refused_by_network, FilteredResponse, HttpResponse, ResponseType};
 use crate::time::Timestamp;
 pub use crate::verdict::{CheckName, CheckState, Event, Failure, Route, UnsafeHeader, Verdict};
 
@@ -95,6 +95,8 @@ enum Next {
     Send,
     /// Main fetch again, for the URL a redirect led to.
     Route,
+    /// Go on: the answer is already at hand (the HTTP cache kept it).
+    Continue,
     /// The fetch is over.
     Over(Verdict),
 }
@@ -132,6 +134,9 @@ struct Machine {
     failing_location: Option<String>,
     /// The page beyond its origin, for the checks around CORS.
     page: PageContext,
+    /// Permanent redirects the HTTP cache keeps, by URL (profiles with
+    /// `permanent_redirects_cached`).
+    cached_redirects: Vec<(Url, HttpResponse)>,
 }
 
 impl Fetch {
@@ -161,6 +166,7 @@ impl Fetch {
                     redirect: init.redirect,
                     tainted: false,
                     allow_origin: None,
+                    cors: false,
                 };
                 let outcome = Err(failure);
                 let console = console::messages(profile, &origin, &outcome);
@@ -248,6 +254,7 @@ impl Machine {
             last_allow_origin: None,
             failing_location: None,
             page,
+            cached_redirects: Vec::new(),
         }
     }
 
@@ -283,6 +290,7 @@ impl Machine {
             match next {
                 Next::Send => return None,
                 Next::Route => self.awaiting = Awaiting::Route,
+                Next::Continue => {}
                 Next::Over(verdict) => return Some(verdict),
             }
         }
@@ -290,6 +298,19 @@ impl Machine {
 
     fn current_url(&self) -> &Url {
         self.url_list.last().expect("a fetch always has a URL")
+    }
+
+    /// A `Location` as the URL parser gets it: its bytes (`raw`, decoded one
+    /// character per byte) read as UTF-8, as browsers read them, and a tab
+    /// kept percent-encoded where the profile keeps it.
+    fn location_text(&self, raw: &str) -> String {
+        let bytes: Vec<u8> = raw.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        if self.profile.redirects.location_keeps_tabs {
+            text.replace('\t', "%09")
+        } else {
+            text
+        }
     }
 
     /// "Serializing a request origin": `null` when opaque or redirect-tainted.
@@ -416,7 +437,9 @@ impl Machine {
         self.tainting = Tainting::Cors;
         let unsafe_names = cors_unsafe_request_header_names(&self.profile, &self.request.headers);
         let method_unsafe = !method::is_cors_safelisted(&self.request.method);
-        if !method_unsafe && unsafe_names.is_empty() {
+        // Firefox preflights every redirected request of a fetch that needed a preflight.
+        let preflight_again = self.preflighted && self.redirect_count > 0 && self.profile.redirects.preflight_after_redirect;
+        if !method_unsafe && unsafe_names.is_empty() && !preflight_again {
             self.record(|m| Event::Routed { url: m.current_url().as_str().to_owned(), route: Route::Simple });
             return self.send_actual();
         }
@@ -483,7 +506,29 @@ impl Machine {
             is_preflight: false,
         };
         self.awaiting = Awaiting::Response;
+        // A permanent redirect the HTTP cache kept answers without the server.
+        if request.method == "GET" {
+            if let Some((_, kept)) = self.cached_redirects.iter().find(|(url, _)| *url == request.url) {
+                self.pending = Some(kept.clone());
+                return Next::Continue;
+            }
+        }
         self.send(request)
+    }
+
+    /// Keep a permanent redirect as the HTTP cache does: a 301 or 308 to a
+    /// GET, heuristically fresh (no `Cache-Control` of its own).
+    fn keep_permanent_redirect(&mut self, response: &HttpResponse) {
+        let kept = self.profile.redirects.permanent_redirects_cached
+            && matches!(response.status, 301 | 308)
+            && self.request.method == "GET"
+            && !response.headers.contains("cache-control");
+        if kept {
+            let url = wire_url(self.current_url());
+            if !self.cached_redirects.iter().any(|(u, _)| *u == url) {
+                self.cached_redirects.push((url, response.clone()));
+            }
+        }
     }
 
     /// "Append a request `Origin` header".
@@ -516,6 +561,9 @@ impl Machine {
         unsafe_names: Vec<String>,
     ) -> Next {
         self.record(|m| Event::Received { index: m.requests.len().saturating_sub(1), status: response.status });
+        if let Some(refused) = refused_by_network(&self.profile, &response) {
+            return self.fail(cache, FailureKind::Net(refused));
+        }
         let order = preflight_check_order(&self.profile, self.request.credentials);
         // A preflight never follows redirects.
         if self.profile.preflight_redirect_refused
@@ -574,6 +622,9 @@ impl Machine {
     /// (HTTP fetch and HTTP-redirect fetch).
     fn on_response(&mut self, cache: &mut PreflightCache, response: HttpResponse) -> Next {
         self.record(|m| Event::Received { index: m.requests.len().saturating_sub(1), status: response.status });
+        if let Some(refused) = refused_by_network(&self.profile, &response) {
+            return self.fail(cache, FailureKind::Net(refused));
+        }
         let (credentials, redirect) = (self.request.credentials, self.request.redirect);
         // Cross-Origin-Resource-Policy, on the responses script would get as
         // opaque ones (redirects included).
@@ -608,7 +659,7 @@ impl Machine {
         }
         let is_redirect = raw_location.is_some() || empty_location_fails;
         self.failing_location.clone_from(&raw_location);
-        let parsed = raw_location.as_ref().map(|raw| self.current_url().join(raw));
+        let parsed = raw_location.as_ref().map(|raw| self.current_url().join(&self.location_text(raw)));
         // Chromium and Firefox fail an unparsable Location before any CORS
         // check, Firefox a non-HTTP(S) one too; WebKit checks CORS first.
         if let (Some(parsed), Some(raw)) = (&parsed, &raw_location) {
@@ -620,7 +671,7 @@ impl Machine {
                     && redirect == RedirectMode::Follow
                     && !matches!(u.scheme(), "http" | "https") =>
                 {
-                    Some(FailureKind::RedirectToNonHttpScheme(u.as_str().to_owned()))
+                    Some(self.non_http_redirect(u.clone()))
                 }
                 _ => None,
             };
@@ -649,8 +700,21 @@ impl Machine {
             (Some(Err(_)), Some(raw)) if redirect == RedirectMode::Follow => {
                 return self.redirect_fails(cache, FailureKind::InvalidRedirectLocation(raw));
             }
+            // "manual": any redirect status is an opaque redirect, with or
+            // without a Location (HTTP fetch, before the Location is read).
+            _ if redirect == RedirectMode::Manual
+                && is_redirect_status(response.status)
+                && !response.headers.contains("location") =>
+            {
+                self.record_checks(&[CheckName::Redirect], None);
+                let outcome = Ok(FilteredResponse { kind: ResponseType::OpaqueRedirect, status: 0, headers: Vec::new() });
+                return Next::Over(self.verdict(outcome));
+            }
             _ => return self.finish(response),
         };
+        if redirect == RedirectMode::Follow {
+            self.keep_permanent_redirect(&response);
+        }
         match redirect {
             RedirectMode::Error => self.redirect_fails(cache, FailureKind::RedirectModeError),
             RedirectMode::Manual => {
@@ -660,6 +724,23 @@ impl Machine {
             }
             RedirectMode::Follow => self.http_redirect_fetch(cache, response.status, location),
         }
+    }
+
+    /// Why a redirect to `location`, whose scheme is not HTTP(S), fails: an
+    /// unsafe redirect the HTTP stack refuses (a network error), or, for a
+    /// scheme past that list, the CORS layer's refusal at the URL the
+    /// redirect led to.
+    fn non_http_redirect(&mut self, location: Url) -> FailureKind {
+        let rules = &self.profile.redirects;
+        if let Some(unsafe_schemes) = rules.unsafe_redirect_schemes {
+            let opens = rules.about_blank_opens && location.as_str() == "about:blank";
+            if opens || !unsafe_schemes.contains(&location.scheme()) {
+                self.url_list.push(location);
+                self.failing_location = None;
+                return FailureKind::Cors(CorsErrorStatus::new(CorsError::CorsDisabledScheme, ""));
+            }
+        }
+        FailureKind::RedirectToNonHttpScheme(location.as_str().to_owned())
     }
 
     /// The redirect check failed: the fetch fails with `kind`.
@@ -672,7 +753,8 @@ impl Machine {
     fn http_redirect_fetch(&mut self, cache: &mut PreflightCache, status: u16, location: Url) -> Next {
         let from = self.current_url().clone();
         if !matches!(location.scheme(), "http" | "https") {
-            return self.redirect_fails(cache, FailureKind::RedirectToNonHttpScheme(location.as_str().to_owned()));
+            let kind = self.non_http_redirect(location);
+            return self.redirect_fails(cache, kind);
         }
         if self.redirect_count >= self.profile.redirect_limit {
             return self.redirect_fails(cache, FailureKind::TooManyRedirects);
@@ -755,6 +837,7 @@ impl Machine {
             redirect: self.request.redirect,
             tainted: self.redirect_tainted,
             allow_origin: self.last_allow_origin.take(),
+            cors: self.tainting == Tainting::Cors,
         };
         Next::Over(self.verdict(Err(failure)))
     }

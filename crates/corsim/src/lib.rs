@@ -68,7 +68,7 @@ pub mod strategies;
 pub mod time;
 pub mod verdict;
 
-pub use error::{CorsError, CorsErrorStatus, FailureKind, InputError, TypeErrorKind};
+pub use error::{CorsError, CorsErrorStatus, FailureKind, InputError, NetError, TypeErrorKind};
 pub use fetch::{Action, Fetch};
 pub use verdict::{CheckName, CheckState, Event, Failure, Route, Verdict};
 pub use header_list::{Header, HeaderList};

@@ -182,6 +182,44 @@ pub struct HintStyle {
     pub header_name_as_sent: bool,
 }
 
+/// What a browser's HTTP stack refuses before CORS looks at a response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NetworkRules {
+    /// A NUL byte in a header line fails the response (Chromium, Firefox;
+    /// recorded from the web-platform-tests' header-byte cases).
+    pub nul_in_header_refused: bool,
+    /// A 407 from the server itself fails the response (Chromium; Firefox
+    /// judges it as any other status).
+    pub proxy_auth_refused: bool,
+    /// `Location` lines with different values fail the response (Chromium,
+    /// Firefox).
+    pub multiple_locations_refused: bool,
+}
+
+/// How the `Location` of a redirect is read and where it may lead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RedirectRules {
+    /// A tab in `Location` is kept, percent-encoded (Firefox), rather than
+    /// removed as the URL parser removes it (Chromium).
+    pub location_keeps_tabs: bool,
+    /// A 301 or 308 answer to a GET is kept by the HTTP cache, so a redirect
+    /// back to its URL is answered without asking the server again
+    /// (Chromium).
+    pub permanent_redirects_cached: bool,
+    /// Schemes a redirect may not lead to that fail as an unsafe redirect
+    /// (a network error); a redirect to any other scheme that is not
+    /// HTTP(S) reaches the CORS layer, which refuses it as
+    /// `CorsDisabledScheme` (Chromium; Firefox's `CORSRequestNotHttp`).
+    /// `None`: every such redirect is a network error.
+    pub unsafe_redirect_schemes: Option<&'static [&'static str]>,
+    /// `about:blank` is a page a redirect can open (so CORS refuses it as
+    /// not HTTP) even though other `about:` URLs fail as unsafe (Firefox).
+    pub about_blank_opens: bool,
+    /// A redirected request of a fetch that needed a preflight is preflighted
+    /// again even when it is now simple (Firefox).
+    pub preflight_after_redirect: bool,
+}
+
 /// A browser's CORS behaviour.
 ///
 /// ```
@@ -266,6 +304,10 @@ pub struct Profile {
     /// Access, `Cross-Origin-Resource-Policy` (each value's evidence is on
     /// its constant in [`Gates`]).
     pub gates: Gates,
+    /// What the HTTP stack refuses before CORS.
+    pub network: NetworkRules,
+    /// How redirects are read.
+    pub redirects: RedirectRules,
 }
 
 impl Profile {
@@ -316,6 +358,18 @@ impl Profile {
         preflight_header_order: PreflightHeaderOrder::AcceptRequestPairOrigin,
         hints: HintStyle { whole_invalid_list: true, header_name_as_sent: false },
         gates: Gates::CHROMIUM,
+        network: NetworkRules {
+            nul_in_header_refused: true,
+            proxy_auth_refused: true,
+            multiple_locations_refused: true,
+        },
+        redirects: RedirectRules {
+            location_keeps_tabs: false,
+            permanent_redirects_cached: true,
+            unsafe_redirect_schemes: Some(&["about", "blob", "data", "file", "filesystem"]),
+            about_blank_opens: false,
+            preflight_after_redirect: false,
+        },
     };
 
     /// The WHATWG Fetch standard as written.
@@ -360,6 +414,18 @@ impl Profile {
         preflight_header_order: PreflightHeaderOrder::AcceptRequestPairOrigin,
         hints: HintStyle { whole_invalid_list: true, header_name_as_sent: false },
         gates: Gates::SPEC,
+        network: NetworkRules {
+            nul_in_header_refused: false,
+            proxy_auth_refused: false,
+            multiple_locations_refused: false,
+        },
+        redirects: RedirectRules {
+            location_keeps_tabs: false,
+            permanent_redirects_cached: false,
+            unsafe_redirect_schemes: None,
+            about_blank_opens: false,
+            preflight_after_redirect: false,
+        },
     };
 
     /// Firefox (Gecko), per `nsCORSListenerProxy.cpp`.
@@ -404,6 +470,18 @@ impl Profile {
         preflight_header_order: PreflightHeaderOrder::AcceptRequestPairOrigin,
         hints: HintStyle { whole_invalid_list: false, header_name_as_sent: false },
         gates: Gates::FIREFOX,
+        network: NetworkRules {
+            nul_in_header_refused: true,
+            proxy_auth_refused: false,
+            multiple_locations_refused: true,
+        },
+        redirects: RedirectRules {
+            location_keeps_tabs: true,
+            permanent_redirects_cached: false,
+            unsafe_redirect_schemes: Some(&["about", "blob", "data", "file", "javascript", "ws", "wss"]),
+            about_blank_opens: true,
+            preflight_after_redirect: true,
+        },
     };
 
     /// WebKit, per `CrossOriginAccessControl.cpp` and
@@ -454,6 +532,18 @@ impl Profile {
         preflight_header_order: PreflightHeaderOrder::OriginRequestPair,
         hints: HintStyle { whole_invalid_list: true, header_name_as_sent: true },
         gates: Gates::WEBKIT,
+        network: NetworkRules {
+            nul_in_header_refused: false,
+            proxy_auth_refused: false,
+            multiple_locations_refused: false,
+        },
+        redirects: RedirectRules {
+            location_keeps_tabs: false,
+            permanent_redirects_cached: false,
+            unsafe_redirect_schemes: None,
+            about_blank_opens: false,
+            preflight_after_redirect: false,
+        },
     };
 }
 

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use crate::header_list::{lower_name, parse_token_list, HeaderList, NameSet};
+use crate::error::NetError;
 use crate::profile::Profile;
 use crate::request::CredentialsMode;
 
@@ -92,6 +93,35 @@ pub struct FilteredResponse {
 /// `Set-Cookie2`.
 pub fn is_forbidden_response_header_name(name: &[u8]) -> bool {
     name.eq_ignore_ascii_case(b"set-cookie") || name.eq_ignore_ascii_case(b"set-cookie2")
+}
+
+/// Whether the browser's HTTP stack refuses `response` outright, before
+/// CORS or redirects look at it, and why.
+///
+/// ```
+/// use corsim::{response::refused_by_network, error::NetError, HttpResponse, Profile};
+/// let nul = HttpResponse::new(200).header("X-Odd", "a\0b");
+/// assert_eq!(refused_by_network(&Profile::CHROMIUM, &nul), Some(NetError::InvalidHttpResponse));
+/// assert_eq!(refused_by_network(&Profile::CHROMIUM, &HttpResponse::new(407)), Some(NetError::UnexpectedProxyAuth));
+/// assert_eq!(refused_by_network(&Profile::FIREFOX, &HttpResponse::new(407)), None);
+/// ```
+pub fn refused_by_network(profile: &Profile, response: &HttpResponse) -> Option<NetError> {
+    let rules = &profile.network;
+    if rules.nul_in_header_refused && response.headers.iter().any(|h| h.name.contains(&0) || h.value.contains(&0)) {
+        return Some(NetError::InvalidHttpResponse);
+    }
+    if rules.proxy_auth_refused && response.status == 407 {
+        return Some(NetError::UnexpectedProxyAuth);
+    }
+    if rules.multiple_locations_refused {
+        let mut locations = response.headers.get_all("location");
+        if let Some(first) = locations.next() {
+            if locations.any(|other| other != first) {
+                return Some(NetError::ResponseHeadersMultipleLocation);
+            }
+        }
+    }
+    None
 }
 
 /// The standard's CORS-safelisted response-header names (Fetch § "Headers").

@@ -300,6 +300,9 @@ pub struct Failure {
     /// The `Access-Control-Allow-Origin` of the response that failed (all
     /// its lines joined with `, `), when it had one.
     pub allow_origin: Option<String>,
+    /// Whether the request was under CORS (response tainting `cors`) when it
+    /// failed.
+    pub cors: bool,
 }
 
 impl Failure {

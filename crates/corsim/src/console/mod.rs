@@ -122,26 +122,23 @@ fn firefox_key(failure: &Failure) -> Option<FirefoxKey> {
             CorsError::HeaderDisallowedByPreflightResponse => {
                 FirefoxKey::MissingAllowHeaderFromPreflight
             }
-            CorsError::RedirectContainsCredentials
-            | CorsError::CorsDisabledScheme
-            | CorsError::InvalidResponse => FirefoxKey::DidNotSucceed,
+            CorsError::CorsDisabledScheme => FirefoxKey::RequestNotHttp,
+            CorsError::RedirectContainsCredentials | CorsError::InvalidResponse => FirefoxKey::DidNotSucceed,
             CorsError::DisallowedByMode | CorsError::NoCorsRedirectModeNotFollow => return None,
         },
+        // A network error under CORS: the request "did not succeed"; a
+        // same-origin one says nothing of CORS.
         FailureKind::TooManyRedirects
         | FailureKind::RedirectToNonHttpScheme(_)
         | FailureKind::InvalidRedirectLocation(_)
         | FailureKind::RedirectWithCredentials(_)
-            if failure.url_list.len() > 1 || is_cross_origin_failure(failure) =>
+        | FailureKind::Net(_)
+            if failure.cors =>
         {
             FirefoxKey::DidNotSucceed
         }
         _ => return None,
     })
-}
-
-/// Whether the fetch was under CORS when it failed (any URL cross-origin).
-fn is_cross_origin_failure(failure: &Failure) -> bool {
-    failure.status.is_some()
 }
 
 /// Firefox's messages for a failure (`nsCORSListenerProxy::LogBlockedCORSRequest`).
@@ -184,7 +181,22 @@ fn firefox(origin: &Origin, failure: &Failure) -> Vec<String> {
         _ => match firefox_key(failure) {
             None => return Vec::new(),
             // The request did not succeed: nothing follows, and Firefox has no status for it.
+            // A refused preflight answer: the preflight, then the request, did not succeed.
+            Some(FirefoxKey::DidNotSucceed) if failure.preflight && matches!(failure.kind, FailureKind::Net(_)) => {
+                return vec![did_not_succeed(), did_not_succeed()]
+            }
             Some(FirefoxKey::DidNotSucceed) => return vec![did_not_succeed()],
+            // A redirect to a scheme that is not HTTP: refused at its target;
+            // under CORS the request at the redirecting URL did not succeed.
+            Some(FirefoxKey::RequestNotHttp) if failure.url_list.len() > 1 => {
+                let mut out = vec![blocked(FirefoxKey::RequestNotHttp, "")];
+                if failure.cors {
+                    let from = failure.url_list[failure.url_list.len() - 2].as_str();
+                    let reason = fill(FirefoxKey::DidNotSucceed.reason(), &[(Slot::Status, "(null)")]);
+                    out.push(fill(FIREFOX_BLOCKED, &[(Slot::Resource, from), (Slot::Reason, &reason)]));
+                }
+                return out;
+            }
             Some(key) => blocked(
                 key,
                 &failure
@@ -461,9 +473,8 @@ fn chromium(origin: &Origin, outcome: &Result<FilteredResponse, Failure>) -> Vec
                 failed_to_load(CHROMIUM_NET_FAILED),
             ],
         },
-        FailureKind::RedirectModeError | FailureKind::RedirectToNonHttpScheme(_) => {
-            vec![failed_to_load(CHROMIUM_NET_FAILED)]
-        }
+        FailureKind::RedirectModeError => vec![failed_to_load(CHROMIUM_NET_FAILED)],
+        FailureKind::RedirectToNonHttpScheme(_) => vec![failed_to_load(CHROMIUM_NET_UNSAFE_REDIRECT)],
         FailureKind::InvalidRedirectLocation(_) => {
             vec![failed_to_load(CHROMIUM_NET_INVALID_REDIRECT)]
         }
@@ -478,6 +489,7 @@ fn chromium(origin: &Origin, outcome: &Result<FilteredResponse, Failure>) -> Vec
         | FailureKind::SchemeNotHttp(_)
         | FailureKind::EmptyRedirectLocation => Vec::new(),
         FailureKind::Blocked(gate) => crate::gate::chromium_console(page, failure, gate),
+        FailureKind::Net(refused) => vec![failed_to_load(&format!("net::{}", refused.chromium_name()))],
     }
 }
 

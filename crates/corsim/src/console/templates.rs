@@ -259,7 +259,8 @@ pub fn chromium_reason(error: CorsError) -> &'static str {
 
 /// The schemes Chromium lists in [`CorsError::CorsDisabledScheme`]'s reason
 /// (the list and its order vary between versions; any list reads back).
-pub const CHROMIUM_CORS_SCHEMES: &str = "chrome, chrome-extension, chrome-untrusted, data, http, https, isolated-app";
+pub const CHROMIUM_CORS_SCHEMES: &str =
+    "chrome, chrome-experimental-site-token-provider, chrome-extension, chrome-untrusted, data, http, https, isolated-app";
 
 /// The sentence Chromium puts in `{suffix}` after `error`'s reason for an
 /// initiator: for `fetch`, "Have the server send the header with a valid
@@ -298,6 +299,10 @@ pub const CHROMIUM_FAILED_TO_LOAD: &str = "Failed to load resource: {net_error}"
 /// The loader's line for a response with an error status.
 pub const CHROMIUM_FAILED_STATUS: &str =
     "Failed to load resource: the server responded with a status of {status} ({status_text})";
+/// Chromium's net error for a redirect to a scheme its HTTP stack will not
+/// follow (`data:`, `about:`, `blob:`, `file:`), recorded from the
+/// web-platform-tests' redirect cases.
+pub const CHROMIUM_NET_UNSAFE_REDIRECT: &str = "net::ERR_UNSAFE_REDIRECT";
 /// The network errors Chromium names in [`CHROMIUM_FAILED_TO_LOAD`]: any CORS failure, an
 /// invalid `Location`, more than 20 redirects.
 pub const CHROMIUM_NET_FAILED: &str = "net::ERR_FAILED";
@@ -412,7 +417,9 @@ impl FirefoxKey {
             FirefoxKey::MissingAllowHeaderFromPreflight => {
                 "header ‘{hint}’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response)."
             }
-            FirefoxKey::RequestNotHttp => "CORS request not HTTP).",
+            // Firefox 153 prints it lower-case (recorded), whatever its
+            // message file's key suggests.
+            FirefoxKey::RequestNotHttp => "CORS request not http).",
         }
     }
 

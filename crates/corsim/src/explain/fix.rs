@@ -710,6 +710,12 @@ fn next(
     };
     match &failure.kind {
         FailureKind::Cors(status) => cors_fix(&cur, fix, flags, status.error, &status.failed_parameter, &url),
+        FailureKind::Net(refused) => Err(format!(
+            "not CORS: {} (net::{}), so the browser refuses the answer before any CORS check; no CORS header helps: {}.",
+            refused.reason(),
+            refused.chromium_name(),
+            refused.fix()
+        )),
         FailureKind::TypeError(t) => {
             let (what, how) = type_error_advice(t);
             Err(format!("fetch() rejects the call before sending anything: {what}. Change the page's code: {how}."))
