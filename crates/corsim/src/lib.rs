@@ -50,6 +50,7 @@ pub mod request_header;
 pub mod response;
 #[cfg(feature = "serde")]
 pub mod scenario;
+pub mod server_model;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 pub mod time;

@@ -1,0 +1,56 @@
+use super::*;
+use crate::{fetch::run, CredentialsMode, Origin, PreflightCache, Profile, RequestInit, Timestamp};
+
+fn verdict(model: &ServerModel, init: &RequestInit) -> crate::Verdict {
+    run(&Profile::CHROMIUM, Origin::parse("https://app.example").unwrap(), init, &mut PreflightCache::new(), Timestamp::ZERO, |r| {
+        model.answer(r)
+    })
+}
+
+#[test]
+fn express_defaults_pass_a_preflighted_put_but_not_credentials() {
+    let model = ServerModel::ExpressCors(express::Options::default());
+    let put = RequestInit::get("https://api.example/items").method("PUT").header("X-Trace", "1");
+    assert!(verdict(&model, &put).outcome.is_ok());
+    let with_credentials = RequestInit::get("https://api.example/items").credentials(CredentialsMode::Include);
+    let failure = verdict(&model, &with_credentials).outcome.unwrap_err();
+    assert_eq!(failure.cors_error().unwrap().error.name(), "WildcardOriginNotAllowed");
+}
+
+#[test]
+fn starlette_refuses_a_lower_case_method_even_with_every_method_allowed() {
+    let model = ServerModel::Starlette(starlette::Options {
+        allow_origins: vec!["https://app.example".into()],
+        allow_methods: vec!["*".into()],
+        ..Default::default()
+    });
+    let patch = RequestInit::get("https://api.example/items").method("patch");
+    let failure = verdict(&model, &patch).outcome.unwrap_err();
+    assert_eq!(failure.cors_error().unwrap().error.name(), "PreflightInvalidStatus");
+}
+
+#[test]
+fn node_answers_an_unknown_method_400_before_express() {
+    let model = ServerModel::ExpressCors(express::Options::default());
+    let request = crate::preflight::preflight_request(
+        &Profile::CHROMIUM,
+        &"https://api.example/items".parse().unwrap(),
+        "patch",
+        &[],
+        "https://app.example",
+    );
+    assert_eq!(model.answer(&request).status, 204);
+    let actual = HttpRequest { method: "patch".into(), ..request };
+    assert_eq!(model.answer(&actual).status, 400);
+}
+
+#[test]
+fn tower_http_credentials_with_any_is_refused_as_the_library_panics() {
+    let options = tower_http::Options {
+        allow_origin: Some(tower_http::Setting::Keyword("*".into())),
+        allow_credentials: true,
+        ..Default::default()
+    };
+    let err = ServerModel::TowerHttp(options).validate().unwrap_err();
+    assert!(err.0.contains("Access-Control-Allow-Origin: *"), "{err}");
+}
