@@ -165,6 +165,164 @@ impl ServerModel {
     }
 }
 
+/// One thing a configuration can be changed to allow, for the fix search
+/// of `corsim check`: each library turns it into its own options.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// Let this origin read responses (added to the allow-list; `*`
+    /// becomes a list when credentials need a specific origin).
+    Origin(String),
+    /// Allow this method in preflights, exactly as written.
+    Method(String),
+    /// Allow this request header name (lower-case).
+    Header(String),
+    /// Allow credentials.
+    Credentials,
+}
+
+/// Push `item` to `list` unless it is there already; whether it was pushed.
+fn push_new(list: &mut Vec<String>, item: &str) -> bool {
+    if list.iter().any(|i| i == item) {
+        false
+    } else {
+        list.push(item.to_owned());
+        true
+    }
+}
+
+impl ServerModel {
+    /// These options changed to allow `change`, in the library's own
+    /// terms, or `None` when they already allow it (or the library has no
+    /// option for it). The result may not [`validate`](Self::validate).
+    pub fn allowing(&self, change: &Change) -> Option<ServerModel> {
+        match self {
+            ServerModel::ExpressCors(o) => express_allowing(o, change).map(ServerModel::ExpressCors),
+            ServerModel::Starlette(o) => starlette_allowing(o, change).map(ServerModel::Starlette),
+            ServerModel::FlaskCors(o) => flask_allowing(o, change).map(ServerModel::FlaskCors),
+            ServerModel::DjangoCorsHeaders(o) => django_allowing(o, change).map(ServerModel::DjangoCorsHeaders),
+            ServerModel::TowerHttp(o) => tower_allowing(o, change).map(ServerModel::TowerHttp),
+        }
+    }
+}
+
+fn express_allowing(o: &express::Options, change: &Change) -> Option<express::Options> {
+    use express::{Origin, StringOrList};
+    let mut o = o.clone();
+    let extend = |current: Option<StringOrList>, default: &str, item: &str| -> Option<StringOrList> {
+        match current {
+            None if default.is_empty() => Some(StringOrList::List(vec![item.to_owned()])),
+            None => {
+                let mut l: Vec<String> = default.split(',').map(str::to_owned).collect();
+                push_new(&mut l, item).then_some(StringOrList::List(l))
+            }
+            Some(StringOrList::One(s)) if s.split(',').any(|m| m == item) => None,
+            Some(StringOrList::One(s)) if s.is_empty() => Some(StringOrList::One(item.to_owned())),
+            Some(StringOrList::One(s)) => Some(StringOrList::One(format!("{s},{item}"))),
+            Some(StringOrList::List(mut l)) => push_new(&mut l, item).then_some(StringOrList::List(l)),
+        }
+    };
+    match change {
+        Change::Origin(origin) => {
+            o.origin = Some(match o.origin.take() {
+                None | Some(Origin::Bool(false)) => Origin::List(vec![origin.clone()]),
+                Some(Origin::One(s)) if s == "*" || s.is_empty() => Origin::List(vec![origin.clone()]),
+                Some(Origin::One(s)) if s == *origin => return None,
+                Some(Origin::One(s)) => Origin::List(vec![s, origin.clone()]),
+                Some(Origin::Bool(true)) => return None,
+                Some(Origin::List(mut l)) => {
+                    if !push_new(&mut l, origin) {
+                        return None;
+                    }
+                    Origin::List(l)
+                }
+            });
+        }
+        Change::Method(m) => o.methods = Some(extend(o.methods.take(), express::DEFAULT_METHODS, m)?),
+        // Without allowedHeaders the requested headers are reflected: nothing to add.
+        Change::Header(h) => o.allowed_headers = Some(extend(Some(o.allowed_headers.take()?), "", h)?),
+        Change::Credentials if o.credentials => return None,
+        Change::Credentials => o.credentials = true,
+    }
+    Some(o)
+}
+
+fn starlette_allowing(o: &starlette::Options, change: &Change) -> Option<starlette::Options> {
+    let mut o = o.clone();
+    let changed = match change {
+        Change::Origin(origin) => push_new(&mut o.allow_origins, origin),
+        // `*` stands for Starlette's eight upper-case methods: spell them out to add another.
+        Change::Method(m) if o.allow_methods.iter().any(|x| x == "*") => {
+            o.allow_methods = starlette::ALL_METHODS.iter().map(|x| (*x).to_owned()).collect();
+            push_new(&mut o.allow_methods, m)
+        }
+        Change::Method(m) => push_new(&mut o.allow_methods, m),
+        Change::Header(h) => {
+            !o.allow_headers.iter().any(|x| x == "*" || x.eq_ignore_ascii_case(h)) && push_new(&mut o.allow_headers, h)
+        }
+        Change::Credentials => !std::mem::replace(&mut o.allow_credentials, true),
+    };
+    changed.then_some(o)
+}
+
+fn flask_allowing(o: &flask_cors::Options, change: &Change) -> Option<flask_cors::Options> {
+    use flask_cors::StringOrList;
+    let mut o = o.clone();
+    let add = |value: &mut StringOrList, item: &str| -> bool {
+        let mut items = match value {
+            StringOrList::One(s) if s == "*" || s == ".*" => return false,
+            StringOrList::One(s) => vec![s.clone()],
+            StringOrList::List(l) => l.clone(),
+        };
+        if items.iter().any(|i| i == "*" || i.eq_ignore_ascii_case(item)) {
+            return false;
+        }
+        items.push(item.to_owned());
+        *value = StringOrList::List(items);
+        true
+    };
+    let changed = match change {
+        Change::Origin(origin) => add(&mut o.origins, origin),
+        Change::Method(m) => add(&mut o.methods, m),
+        Change::Header(h) => add(&mut o.allow_headers, h),
+        Change::Credentials => !std::mem::replace(&mut o.supports_credentials, true),
+    };
+    changed.then_some(o)
+}
+
+fn django_allowing(o: &django::Options, change: &Change) -> Option<django::Options> {
+    let mut o = o.clone();
+    let changed = match change {
+        Change::Origin(origin) => !o.CORS_ALLOW_ALL_ORIGINS && push_new(&mut o.CORS_ALLOWED_ORIGINS, origin),
+        Change::Method(m) => push_new(&mut o.CORS_ALLOW_METHODS, m),
+        Change::Header(h) => push_new(&mut o.CORS_ALLOW_HEADERS, h),
+        Change::Credentials => !std::mem::replace(&mut o.CORS_ALLOW_CREDENTIALS, true),
+    };
+    changed.then_some(o)
+}
+
+fn tower_allowing(o: &tower_http::Options, change: &Change) -> Option<tower_http::Options> {
+    use tower_http::Setting;
+    let mut o = o.clone();
+    // `*` becomes a list (credentials forbid `*`); a mirror already allows everything.
+    let add = |setting: &mut Option<Setting>, item: &str| -> bool {
+        match setting {
+            Some(Setting::Keyword(k)) if k == "mirror" => false,
+            Some(Setting::List(l)) => push_new(l, item),
+            _ => {
+                *setting = Some(Setting::List(vec![item.to_owned()]));
+                true
+            }
+        }
+    };
+    let changed = match change {
+        Change::Origin(origin) => add(&mut o.allow_origin, origin),
+        Change::Method(m) => add(&mut o.allow_methods, m),
+        Change::Header(h) => add(&mut o.allow_headers, h),
+        Change::Credentials => !std::mem::replace(&mut o.allow_credentials, true),
+    };
+    changed.then_some(o)
+}
+
 /// A request header's value as text (values of repeated headers joined with
 /// `, `, as the servers' header maps do), or `None`.
 pub(crate) fn request_header(request: &HttpRequest, name: &str) -> Option<String> {
