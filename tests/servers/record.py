@@ -21,7 +21,64 @@ APPS = {
     "starlette": ("python", "starlette_app.py", ["starlette", "uvicorn"]),
     "flask-cors": ("python", "flask_app.py", ["flask", "flask-cors", "werkzeug"]),
     "django-cors-headers": ("python", "django_app.py", ["django", "django-cors-headers"]),
+    "nginx": ("nginx", None, ["nginx"]),
 }
+
+
+NGINX_MAIN = """daemon off;
+master_process off;
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log stderr error;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    upstream backend {{ server 127.0.0.1:{backend}; }}
+{config}
+}}
+"""
+
+# The route behind nginx: 200 and X-Route: hit for any method.
+BACKEND = """
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def handle_one_request(self):
+        self.raw_requestline = self.rfile.readline(65537)
+        if not self.raw_requestline or not self.parse_request():
+            return
+        self.send_response(200)
+        self.send_header("X-Route", "hit")
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+    def log_message(self, *a):
+        pass
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+"""
+
+
+def start_nginx(option_set, port, tmp):
+    """nginx with the option set's configuration, its server block listening on
+    `port`, in front of a backend; returns the processes to stop."""
+    import re
+    import tempfile
+    backend_port = free_port()
+    backend = subprocess.Popen([sys.executable, "-c", BACKEND, str(backend_port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    wait_for(backend_port, backend)
+    config = re.sub(r"server\s*\{", f"server {{\n    listen 127.0.0.1:{port};", option_set["options"]["config"], count=1)
+    conf = os.path.join(tmp, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(NGINX_MAIN.format(tmp=tmp, backend=backend_port, config=config))
+    nginx = subprocess.Popen([NGINX, "-c", conf, "-p", tmp, "-e", "stderr"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return [nginx, backend]
+
+
+NGINX = "/usr/sbin/nginx"
 
 
 def free_port():
@@ -57,6 +114,9 @@ def send(port, path, request):
 
 
 def versions(kind, packages, args):
+    if kind == "nginx":
+        out = subprocess.run([NGINX, "-v"], capture_output=True, text=True, check=True).stderr
+        return {"nginx": out.strip().split("/")[-1]}
     if kind == "node":
         script = "const p=process.argv.slice(1);console.log(JSON.stringify(Object.fromEntries(p.map(n=>[n,require(n+'/package.json').version]))))"
         out = subprocess.run(["node", "-e", script, *packages], env=node_env(args), capture_output=True, text=True, check=True).stdout
@@ -78,22 +138,30 @@ def record(library, args, requests, option_sets):
     answers = []
     for option_set in option_sets:
         port = free_port()
-        env = node_env(args) if kind == "node" else dict(os.environ)
-        env["PORT"] = str(port)
-        env["CORS_OPTIONS"] = json.dumps(option_set["options"])
-        command = ["node" if kind == "node" else args.python, os.path.join(HERE, app)]
-        proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if kind == "nginx":
+            import tempfile
+            tmp = tempfile.mkdtemp(prefix="corsim-nginx-")
+            procs = start_nginx(option_set, port, tmp)
+            proc = procs[0]
+        else:
+            env = node_env(args) if kind == "node" else dict(os.environ)
+            env["PORT"] = str(port)
+            env["CORS_OPTIONS"] = json.dumps(option_set["options"])
+            command = ["node" if kind == "node" else args.python, os.path.join(HERE, app)]
+            proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            procs = [proc]
         try:
             wait_for(port, proc)
             for request in requests["requests"]:
                 answer = send(port, requests["path"], request)
                 answers.append({"options": option_set["name"], "request": request["name"], **answer})
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            for p in procs:
+                p.terminate()
+                try:
+                    p.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    p.kill()
     return {"library": library, "versions": versions(kind, packages, args), "answers": answers}
 
 

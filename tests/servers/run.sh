@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The server models against the real libraries: install the libraries a fresh
 # machine lacks (npm: express, cors; PyPI: starlette, uvicorn, flask, flask-cors,
-# django, django-cors-headers; at the versions below, into target/servers/),
+# django, django-cors-headers; at the versions below, into target/servers/; Debian:
+# nginx-light),
 # start each on a loopback port once per option set of options.json, send it the
 # requests of requests.json, and compare corsim's model of it with what it
 # answered, header for header (tests/servers/models.rs, which also runs
@@ -29,6 +30,11 @@ if ! command -v python3 >/dev/null 2>&1; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv >/dev/null
 fi
 
+if [ ! -x /usr/sbin/nginx ]; then
+  echo "installing nginx from Debian's packages"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
+fi
+
 node_dir="$work/node"
 if [ "$(cat "$node_dir/.installed" 2>/dev/null)" != "${npm_packages[*]}" ]; then
   echo "installing ${npm_packages[*]}"
@@ -50,7 +56,7 @@ fi
 
 fresh="$work/recorded"
 rm -rf "$fresh"
-"$venv/bin/python" "$here/record.py" "$fresh" express-cors starlette flask-cors django-cors-headers \
+"$venv/bin/python" "$here/record.py" "$fresh" express-cors starlette flask-cors django-cors-headers nginx \
   --node-path "$PWD/$node_dir/node_modules" --python "$venv/bin/python"
 
 if [ "${1:-}" = "--update" ]; then

@@ -257,24 +257,10 @@ pub fn check(args: Args) -> ExitCode {
                 lines.push(format!("         fix (verified): set {}", option_diff(&model, &fixed).join(", ")));
                 continue;
             }
-            // Every change at once: why even that fails is what no option fixes.
-            let mut widest = model.clone();
-            for change in &changes {
-                if let Some(next) = widest.allowing(change) {
-                    widest = next;
-                }
-            }
-            let still = simulate(profile, &widest, origin, &init);
-            lines.push(format!("         no change of {library}'s options makes this request pass; with every one, still:"));
-            match &still.outcome {
-                Err(failure) if still.console.is_empty() => lines.push(format!("         {:?}", failure.kind)),
-                _ => {}
-            }
-            for c in still.console.iter().take(1) {
-                lines.push(format!("         console: {c}"));
-            }
-            if let Some(status) = still.outcome.as_ref().err().and_then(|f| f.status) {
-                lines.push(format!("         (the server answered {status})"));
+            if matches!(model, ServerModel::Nginx(_)) {
+                lines.push("         corsim proposes no edit of an nginx configuration text; `corsim explain` prints one that works".to_owned());
+            } else {
+                explain_unfixable(profile, &model, origin, &init, &changes, &mut lines);
             }
             let upper = need.method.to_ascii_uppercase();
             if upper != need.method && !NORMALISED.contains(&upper.as_str()) {
@@ -305,7 +291,7 @@ pub fn check(args: Args) -> ExitCode {
         Ok(report) => {
             problems += report.findings.len();
             if report.findings.is_empty() {
-                println!("audit: no origin but yours can read, and Vary is right ({} requests)", report.requests_sent);
+                println!("audit: no misconfiguration found ({} requests)", report.requests_sent);
             } else {
                 print!("{report}");
             }
@@ -314,6 +300,35 @@ pub fn check(args: Args) -> ExitCode {
     }
     println!("{problems} problem(s)");
     if problems == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+/// Every change at once: why even that fails is what no option fixes.
+fn explain_unfixable(
+    profile: &Profile,
+    model: &ServerModel,
+    origin: &Origin,
+    init: &RequestInit,
+    changes: &[Change],
+    lines: &mut Vec<String>,
+) {
+    let library = model.library();
+    let mut widest = model.clone();
+    for change in changes {
+        if let Some(next) = widest.allowing(change) {
+            widest = next;
+        }
+    }
+    let still = simulate(profile, &widest, origin, init);
+    lines.push(format!("         no change of {library}'s options makes this request pass; with every one, still:"));
+    if let (Err(failure), true) = (&still.outcome, still.console.is_empty()) {
+        lines.push(format!("         {:?}", failure.kind));
+    }
+    for c in still.console.iter().take(1) {
+        lines.push(format!("         console: {c}"));
+    }
+    if let Some(status) = still.outcome.as_ref().err().and_then(|f| f.status) {
+        lines.push(format!("         (the server answered {status})"));
+    }
 }
 
 fn audit(profile: &Profile, model: &ServerModel, url: &str, origins: &[(String, Origin)]) -> Result<corsim::audit::Report, String> {

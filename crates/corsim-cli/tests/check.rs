@@ -25,7 +25,8 @@ fn examples_report_what_the_browser_blocks_and_the_fix_in_the_librarys_options()
         ("flask-single-origin.json", 1, &["set \"supports_credentials\": true", "vary-origin-missing"]),
         ("fastapi-tutorial.toml", 1, &["It does not have HTTP ok status.", "\"allow_methods\": [\"DELETE\",\"GET\",\"HEAD\",\"OPTIONS\",\"PATCH\",\"POST\",\"PUT\",\"QUERY\",\"patch\"]"]),
         ("django.json", 1, &["\"CORS_ALLOW_HEADERS\": [\"accept\",\"authorization\",\"content-type\",\"user-agent\",\"x-csrftoken\",\"x-requested-with\",\"x-trace\"]"]),
-        ("tower.json", 1, &["set \"allow_headers\": [\"content-type\",\"x-trace\"]", "audit: no origin but yours can read"]),
+        ("nginx-enable-cors-org.json", 1, &["must not be the wildcard '*'", "corsim proposes no edit of an nginx configuration"]),
+        ("tower.json", 1, &["set \"allow_headers\": [\"content-type\",\"x-trace\"]", "audit: no misconfiguration found"]),
     ];
     for (config, code, needles) in cases {
         let (got, out, err) = corsim(&["check", "--config", &example(config), "--needs", &needs]);

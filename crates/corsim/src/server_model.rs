@@ -34,6 +34,7 @@ use crate::response::HttpResponse;
 pub mod django;
 pub mod express;
 pub mod flask_cors;
+pub mod nginx;
 pub mod starlette;
 pub mod tower_http;
 
@@ -57,6 +58,9 @@ pub enum ServerModel {
     /// tower-http's `CorsLayer` (axum and other tower services).
     #[cfg_attr(feature = "serde", serde(rename = "tower-http"))]
     TowerHttp(tower_http::Options),
+    /// nginx, configured with `add_header`, `if` and `map` as the guides do.
+    #[cfg_attr(feature = "serde", serde(rename = "nginx"))]
+    Nginx(nginx::Options),
 }
 
 /// The libraries corsim models.
@@ -72,12 +76,20 @@ pub enum Library {
     DjangoCorsHeaders,
     /// tower-http `CorsLayer`.
     TowerHttp,
+    /// nginx's `add_header` configurations.
+    Nginx,
 }
 
 impl Library {
     /// Every library, in a fixed order.
-    pub const ALL: [Library; 5] =
-        [Library::ExpressCors, Library::Starlette, Library::FlaskCors, Library::DjangoCorsHeaders, Library::TowerHttp];
+    pub const ALL: [Library; 6] = [
+        Library::ExpressCors,
+        Library::Starlette,
+        Library::FlaskCors,
+        Library::DjangoCorsHeaders,
+        Library::TowerHttp,
+        Library::Nginx,
+    ];
 
     /// The name used in option files (`"library": "express-cors"`).
     pub fn name(self) -> &'static str {
@@ -87,6 +99,7 @@ impl Library {
             Library::FlaskCors => "flask-cors",
             Library::DjangoCorsHeaders => "django-cors-headers",
             Library::TowerHttp => "tower-http",
+            Library::Nginx => "nginx",
         }
     }
 
@@ -98,6 +111,7 @@ impl Library {
             Library::FlaskCors => "flask-cors 6.0.5 on Flask 3.1.3, Werkzeug 3.1",
             Library::DjangoCorsHeaders => "django-cors-headers 4.9.0 on Django 5.2",
             Library::TowerHttp => "tower-http 0.6",
+            Library::Nginx => "nginx 1.22 (Debian 12)",
         }
     }
 }
@@ -130,6 +144,7 @@ impl ServerModel {
             ServerModel::FlaskCors(_) => Library::FlaskCors,
             ServerModel::DjangoCorsHeaders(_) => Library::DjangoCorsHeaders,
             ServerModel::TowerHttp(_) => Library::TowerHttp,
+            ServerModel::Nginx(_) => Library::Nginx,
         }
     }
 
@@ -142,6 +157,7 @@ impl ServerModel {
             ServerModel::FlaskCors(o) => o.validate(),
             ServerModel::DjangoCorsHeaders(o) => o.validate(),
             ServerModel::TowerHttp(o) => o.validate(),
+            ServerModel::Nginx(o) => o.validate(),
         }
     }
 
@@ -154,6 +170,7 @@ impl ServerModel {
             ServerModel::FlaskCors(o) => flask_cors::respond(o, request, route),
             ServerModel::DjangoCorsHeaders(o) => django::respond(o, request, route),
             ServerModel::TowerHttp(o) => tower_http::respond(o, request, route),
+            ServerModel::Nginx(o) => nginx::respond(o, request, route),
         }
     }
 
@@ -201,6 +218,8 @@ impl ServerModel {
             ServerModel::FlaskCors(o) => flask_allowing(o, change).map(ServerModel::FlaskCors),
             ServerModel::DjangoCorsHeaders(o) => django_allowing(o, change).map(ServerModel::DjangoCorsHeaders),
             ServerModel::TowerHttp(o) => tower_allowing(o, change).map(ServerModel::TowerHttp),
+            // A configuration text has no option to widen: corsim proposes no edit of it.
+            ServerModel::Nginx(_) => None,
         }
     }
 }
