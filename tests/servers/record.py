@@ -22,6 +22,7 @@ APPS = {
     "flask-cors": ("python", "flask_app.py", ["flask", "flask-cors", "werkzeug"]),
     "django-cors-headers": ("python", "django_app.py", ["django", "django-cors-headers"]),
     "nginx": ("nginx", None, ["nginx"]),
+    "go-rs-cors": ("go", "go_app.go", ["rs/cors"]),
 }
 
 
@@ -117,6 +118,10 @@ def versions(kind, packages, args):
     if kind == "nginx":
         out = subprocess.run([NGINX, "-v"], capture_output=True, text=True, check=True).stderr
         return {"nginx": out.strip().split("/")[-1]}
+    if kind == "go":
+        out = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "golang-github-rs-cors-dev"], capture_output=True, text=True).stdout
+        go = subprocess.run(["go", "version"], capture_output=True, text=True).stdout.split()
+        return {"rs/cors": out.strip() or "unknown", "go": go[2] if len(go) > 2 else "unknown"}
     if kind == "node":
         script = "const p=process.argv.slice(1);console.log(JSON.stringify(Object.fromEntries(p.map(n=>[n,require(n+'/package.json').version]))))"
         out = subprocess.run(["node", "-e", script, *packages], env=node_env(args), capture_output=True, text=True, check=True).stdout
@@ -133,9 +138,20 @@ def node_env(args):
     return env
 
 
+def build_go(app, out_dir):
+    """Build the Go app once, against Debian's rs/cors (GOPATH mode)."""
+    build_dir = os.path.abspath(out_dir) + "-go"
+    os.makedirs(build_dir, exist_ok=True)
+    binary = os.path.join(build_dir, "go_app")
+    env = dict(os.environ, GO111MODULE="off", GOPATH="/usr/share/gocode", GOCACHE=os.path.join(build_dir, "cache"))
+    subprocess.run(["go", "build", "-o", binary, os.path.join(HERE, app)], env=env, check=True)
+    return binary
+
+
 def record(library, args, requests, option_sets):
     kind, app, packages = APPS[library]
     answers = []
+    go_binary = build_go(app, args.out) if kind == "go" else None
     for option_set in option_sets:
         port = free_port()
         if kind == "nginx":
@@ -147,7 +163,10 @@ def record(library, args, requests, option_sets):
             env = node_env(args) if kind == "node" else dict(os.environ)
             env["PORT"] = str(port)
             env["CORS_OPTIONS"] = json.dumps(option_set["options"])
-            command = ["node" if kind == "node" else args.python, os.path.join(HERE, app)]
+            if kind == "go":
+                command = [go_binary]
+            else:
+                command = ["node" if kind == "node" else args.python, os.path.join(HERE, app)]
             proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             procs = [proc]
         try:

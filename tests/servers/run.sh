@@ -2,7 +2,7 @@
 # The server models against the real libraries: install the libraries a fresh
 # machine lacks (npm: express, cors; PyPI: starlette, uvicorn, flask, flask-cors,
 # django, django-cors-headers; at the versions below, into target/servers/; Debian:
-# nginx-light),
+# nginx-light, golang-go and golang-github-rs-cors-dev),
 # start each on a loopback port once per option set of options.json, send it the
 # requests of requests.json, and compare corsim's model of it with what it
 # answered, header for header (tests/servers/models.rs, which also runs
@@ -35,6 +35,11 @@ if [ ! -x /usr/sbin/nginx ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
 fi
 
+if ! command -v go >/dev/null 2>&1 || [ ! -d /usr/share/gocode/src/github.com/rs/cors ]; then
+  echo "installing Go and rs/cors from Debian's packages"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-go golang-github-rs-cors-dev >/dev/null
+fi
+
 node_dir="$work/node"
 if [ "$(cat "$node_dir/.installed" 2>/dev/null)" != "${npm_packages[*]}" ]; then
   echo "installing ${npm_packages[*]}"
@@ -56,7 +61,7 @@ fi
 
 fresh="$work/recorded"
 rm -rf "$fresh"
-"$venv/bin/python" "$here/record.py" "$fresh" express-cors starlette flask-cors django-cors-headers nginx \
+"$venv/bin/python" "$here/record.py" "$fresh" express-cors starlette flask-cors django-cors-headers nginx go-rs-cors \
   --node-path "$PWD/$node_dir/node_modules" --python "$venv/bin/python"
 
 if [ "${1:-}" = "--update" ]; then

@@ -24,7 +24,8 @@ The configuration file is JSON or TOML (by its extension): the library and its
 options by the library's own names, e.g.
   {\"library\": \"express-cors\", \"options\": {\"origin\": [\"https://app.example\"], \"credentials\": true}}
 Libraries: express-cors, starlette (also FastAPI), flask-cors, django-cors-headers
-(options are the CORS_* settings), tower-http (builder method names).
+(options are the CORS_* settings), tower-http (builder method names), go-rs-cors
+(cors.Options field names), nginx ({\"config\": \"map ... server { ... }\"}).
 
 The front end's needs come from flags (every --method is tried with every --header
 and from every --origin) or from --needs FILE:

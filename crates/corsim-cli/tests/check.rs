@@ -26,6 +26,7 @@ fn examples_report_what_the_browser_blocks_and_the_fix_in_the_librarys_options()
         ("fastapi-tutorial.toml", 1, &["It does not have HTTP ok status.", "\"allow_methods\": [\"DELETE\",\"GET\",\"HEAD\",\"OPTIONS\",\"PATCH\",\"POST\",\"PUT\",\"QUERY\",\"patch\"]"]),
         ("django.json", 1, &["\"CORS_ALLOW_HEADERS\": [\"accept\",\"authorization\",\"content-type\",\"user-agent\",\"x-csrftoken\",\"x-requested-with\",\"x-trace\"]"]),
         ("nginx-enable-cors-org.json", 1, &["must not be the wildcard '*'", "corsim proposes no edit of an nginx configuration"]),
+        ("go-rs-cors.json", 1, &["set \"AllowedHeaders\": [\"Origin\",\"Accept\",\"Content-Type\",\"X-Requested-With\",\"X-Trace\"], \"AllowedMethods\": [\"GET\",\"POST\",\"HEAD\",\"PUT\"]", "method: 'PATCH', and set \"AllowedMethods\""]),
         ("tower.json", 1, &["set \"allow_headers\": [\"content-type\",\"x-trace\"]", "audit: no misconfiguration found"]),
     ];
     for (config, code, needles) in cases {

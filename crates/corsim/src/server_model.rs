@@ -34,6 +34,7 @@ use crate::response::HttpResponse;
 pub mod django;
 pub mod express;
 pub mod flask_cors;
+pub mod go_rs_cors;
 pub mod nginx;
 pub mod starlette;
 pub mod tower_http;
@@ -58,6 +59,9 @@ pub enum ServerModel {
     /// tower-http's `CorsLayer` (axum and other tower services).
     #[cfg_attr(feature = "serde", serde(rename = "tower-http"))]
     TowerHttp(tower_http::Options),
+    /// Go's `github.com/rs/cors` (`cors.Options` field names).
+    #[cfg_attr(feature = "serde", serde(rename = "go-rs-cors"))]
+    GoRsCors(go_rs_cors::Options),
     /// nginx, configured with `add_header`, `if` and `map` as the guides do.
     #[cfg_attr(feature = "serde", serde(rename = "nginx"))]
     Nginx(nginx::Options),
@@ -76,18 +80,21 @@ pub enum Library {
     DjangoCorsHeaders,
     /// tower-http `CorsLayer`.
     TowerHttp,
+    /// Go `github.com/rs/cors`.
+    GoRsCors,
     /// nginx's `add_header` configurations.
     Nginx,
 }
 
 impl Library {
     /// Every library, in a fixed order.
-    pub const ALL: [Library; 6] = [
+    pub const ALL: [Library; 7] = [
         Library::ExpressCors,
         Library::Starlette,
         Library::FlaskCors,
         Library::DjangoCorsHeaders,
         Library::TowerHttp,
+        Library::GoRsCors,
         Library::Nginx,
     ];
 
@@ -99,6 +106,7 @@ impl Library {
             Library::FlaskCors => "flask-cors",
             Library::DjangoCorsHeaders => "django-cors-headers",
             Library::TowerHttp => "tower-http",
+            Library::GoRsCors => "go-rs-cors",
             Library::Nginx => "nginx",
         }
     }
@@ -111,6 +119,7 @@ impl Library {
             Library::FlaskCors => "flask-cors 6.0.5 on Flask 3.1.3, Werkzeug 3.1",
             Library::DjangoCorsHeaders => "django-cors-headers 4.9.0 on Django 5.2",
             Library::TowerHttp => "tower-http 0.6",
+            Library::GoRsCors => "rs/cors 1.7.0 (Debian 12) on Go 1.19",
             Library::Nginx => "nginx 1.22 (Debian 12)",
         }
     }
@@ -144,6 +153,7 @@ impl ServerModel {
             ServerModel::FlaskCors(_) => Library::FlaskCors,
             ServerModel::DjangoCorsHeaders(_) => Library::DjangoCorsHeaders,
             ServerModel::TowerHttp(_) => Library::TowerHttp,
+            ServerModel::GoRsCors(_) => Library::GoRsCors,
             ServerModel::Nginx(_) => Library::Nginx,
         }
     }
@@ -157,6 +167,7 @@ impl ServerModel {
             ServerModel::FlaskCors(o) => o.validate(),
             ServerModel::DjangoCorsHeaders(o) => o.validate(),
             ServerModel::TowerHttp(o) => o.validate(),
+            ServerModel::GoRsCors(o) => o.validate(),
             ServerModel::Nginx(o) => o.validate(),
         }
     }
@@ -170,6 +181,7 @@ impl ServerModel {
             ServerModel::FlaskCors(o) => flask_cors::respond(o, request, route),
             ServerModel::DjangoCorsHeaders(o) => django::respond(o, request, route),
             ServerModel::TowerHttp(o) => tower_http::respond(o, request, route),
+            ServerModel::GoRsCors(o) => go_rs_cors::respond(o, request, route),
             ServerModel::Nginx(o) => nginx::respond(o, request, route),
         }
     }
@@ -218,6 +230,7 @@ impl ServerModel {
             ServerModel::FlaskCors(o) => flask_allowing(o, change).map(ServerModel::FlaskCors),
             ServerModel::DjangoCorsHeaders(o) => django_allowing(o, change).map(ServerModel::DjangoCorsHeaders),
             ServerModel::TowerHttp(o) => tower_allowing(o, change).map(ServerModel::TowerHttp),
+            ServerModel::GoRsCors(o) => go_allowing(o, change).map(ServerModel::GoRsCors),
             // A configuration text has no option to widen: corsim proposes no edit of it.
             ServerModel::Nginx(_) => None,
         }
@@ -337,6 +350,36 @@ fn tower_allowing(o: &tower_http::Options, change: &Change) -> Option<tower_http
         Change::Origin(origin) => add(&mut o.allow_origin, origin),
         Change::Method(m) => add(&mut o.allow_methods, m),
         Change::Header(h) => add(&mut o.allow_headers, h),
+        Change::Credentials => !std::mem::replace(&mut o.allow_credentials, true),
+    };
+    changed.then_some(o)
+}
+
+fn go_allowing(o: &go_rs_cors::Options, change: &Change) -> Option<go_rs_cors::Options> {
+    let mut o = o.clone();
+    // An empty list stands for the defaults (every origin; GET, POST, HEAD;
+    // four headers): spell them out to add one.
+    let changed = match change {
+        Change::Origin(origin) => {
+            o.allowed_origins.retain(|x| x != "*");
+            push_new(&mut o.allowed_origins, origin)
+        }
+        Change::Method(m) => {
+            if o.allowed_methods.is_empty() {
+                o.allowed_methods = vec!["GET".into(), "POST".into(), "HEAD".into()];
+            }
+            push_new(&mut o.allowed_methods, m)
+        }
+        Change::Header(h) => {
+            if o.allowed_headers.iter().any(|x| x == "*") {
+                return None;
+            }
+            if o.allowed_headers.is_empty() {
+                o.allowed_headers = ["Origin", "Accept", "Content-Type", "X-Requested-With"].iter().map(|x| (*x).to_owned()).collect();
+            }
+            let canonical = go_rs_cors::canonical_header_key(h);
+            !o.allowed_headers.iter().any(|x| go_rs_cors::canonical_header_key(x) == canonical) && push_new(&mut o.allowed_headers, &canonical)
+        }
         Change::Credentials => !std::mem::replace(&mut o.allow_credentials, true),
     };
     changed.then_some(o)
