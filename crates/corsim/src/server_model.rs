@@ -36,6 +36,7 @@ pub mod express;
 pub mod flask_cors;
 pub mod go_rs_cors;
 pub mod nginx;
+mod pattern;
 pub mod starlette;
 pub mod tower_http;
 

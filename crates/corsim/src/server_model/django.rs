@@ -17,6 +17,7 @@ use crate::header_list::{isomorphic_decode, HeaderList};
 use crate::preflight::HttpRequest;
 use crate::response::HttpResponse;
 
+use super::pattern::{Anchor, Pattern};
 use super::{request_header, set, OptionsError};
 
 /// `corsheaders.defaults.default_methods`.
@@ -34,7 +35,7 @@ pub struct Options {
     /// `CORS_ALLOWED_ORIGINS` (formerly `CORS_ORIGIN_WHITELIST`).
     #[cfg_attr(feature = "serde", serde(alias = "CORS_ORIGIN_WHITELIST"))]
     pub CORS_ALLOWED_ORIGINS: Vec<String>,
-    /// `CORS_ALLOWED_ORIGIN_REGEXES`: not modelled (Python regular expressions).
+    /// `CORS_ALLOWED_ORIGIN_REGEXES`: matched from the start of the origin, not to its end (`re.match`).
     #[cfg_attr(feature = "serde", serde(alias = "CORS_ORIGIN_REGEX_WHITELIST", skip_serializing_if = "Vec::is_empty"))]
     pub CORS_ALLOWED_ORIGIN_REGEXES: Vec<String>,
     /// `CORS_ALLOW_ALL_ORIGINS` (formerly `CORS_ORIGIN_ALLOW_ALL`).
@@ -52,7 +53,7 @@ pub struct Options {
     pub CORS_PREFLIGHT_MAX_AGE: u64,
     /// `CORS_ALLOW_PRIVATE_NETWORK`.
     pub CORS_ALLOW_PRIVATE_NETWORK: bool,
-    /// `CORS_URLS_REGEX`: only the default, every URL, is modelled.
+    /// `CORS_URLS_REGEX`: the paths the middleware acts on (`re.match`).
     pub CORS_URLS_REGEX: String,
 }
 
@@ -74,26 +75,32 @@ impl Default for Options {
 }
 
 impl Options {
-    /// Regular-expression settings are not modelled.
+    /// The regular expressions must compile.
     pub fn validate(&self) -> Result<(), OptionsError> {
-        if !self.CORS_ALLOWED_ORIGIN_REGEXES.is_empty() {
-            return Err(OptionsError(
-                "django-cors-headers: CORS_ALLOWED_ORIGIN_REGEXES (Python regular expressions) is not modelled".into(),
-            ));
-        }
-        if self.CORS_URLS_REGEX != "^.*$" {
-            return Err(OptionsError("django-cors-headers: only the default CORS_URLS_REGEX (\"^.*$\") is modelled".into()));
-        }
+        self.origin_regexes()?;
+        self.urls_regex()?;
         Ok(())
+    }
+
+    fn origin_regexes(&self) -> Result<Vec<Pattern>, OptionsError> {
+        self.CORS_ALLOWED_ORIGIN_REGEXES
+            .iter()
+            .map(|r| Pattern::new("django-cors-headers: CORS_ALLOWED_ORIGIN_REGEXES", r, Anchor::Start, false))
+            .collect()
+    }
+
+    fn urls_regex(&self) -> Result<Pattern, OptionsError> {
+        Pattern::new("django-cors-headers: CORS_URLS_REGEX", &self.CORS_URLS_REGEX, Anchor::Start, false)
     }
 
     /// `origin_found_in_white_lists`.
     fn origin_allowed(&self, origin: &str) -> bool {
-        if origin == "null" {
-            return self.CORS_ALLOWED_ORIGINS.iter().any(|o| o == "null");
+        if origin == "null" && self.CORS_ALLOWED_ORIGINS.iter().any(|o| o == "null") {
+            return true;
         }
         let url = urlsplit(origin);
         self.CORS_ALLOWED_ORIGINS.iter().any(|o| urlsplit(o) == url)
+            || self.origin_regexes().unwrap_or_default().iter().any(|r| r.is_match(origin))
     }
 }
 
@@ -131,6 +138,10 @@ fn patch_vary(headers: &mut HeaderList) {
 /// The middleware.
 pub fn respond(options: &Options, request: &HttpRequest, route: &mut dyn FnMut(&HttpRequest) -> HttpResponse) -> HttpResponse {
     let request = HttpRequest { method: request.method.to_uppercase(), ..request.clone() };
+    // Outside CORS_URLS_REGEX the middleware does nothing at all.
+    if !options.urls_regex().is_ok_and(|r| r.is_match(request.url.path())) {
+        return route(&request);
+    }
     let mut response = if request.method == "OPTIONS" && request.headers.contains("access-control-request-method") {
         HttpResponse::new(200)
     } else {

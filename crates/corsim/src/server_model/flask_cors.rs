@@ -14,11 +14,15 @@
 //! - `Vary: Origin` only when more than one origin (or a pattern, `*`
 //!   included) is configured: a single literal origin gets none;
 //! - without `Origin`, `always_send` sends `*` (or the first configured
-//!   origin, sorted).
+//!   origin, sorted);
+//! - a string with one of `*\\]?$^[]()` is a regular expression, matched
+//!   case-insensitively from the start but not to the end (`re.match`):
+//!   `https://app\\.example` also lets `https://app.example.evil.test` in.
 
 use crate::preflight::HttpRequest;
 use crate::response::HttpResponse;
 
+use super::pattern::{Anchor, Pattern as Regex};
 use super::{request_header, OptionsError};
 
 /// The default `methods`.
@@ -118,11 +122,14 @@ impl Default for Options {
 /// expression.
 const REGEX_HINTS: &str = "*\\]?$^[]()";
 
-/// A resolved pattern: `*` (any) or a literal compared case-insensitively.
+/// A resolved pattern: `*` (any), a literal compared case-insensitively, or
+/// a regular expression (case-insensitive, anchored at the start only, as
+/// Python's `re.match`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Pattern {
     Any,
     Literal(String),
+    Regex(Regex),
 }
 
 fn patterns(option: &str, value: &StringOrList) -> Result<Vec<Pattern>, OptionsError> {
@@ -133,9 +140,7 @@ fn patterns(option: &str, value: &StringOrList) -> Result<Vec<Pattern>, OptionsE
             if p == "*" || p == ".*" {
                 Ok(Pattern::Any)
             } else if p.chars().any(|c| REGEX_HINTS.contains(c)) {
-                Err(OptionsError(format!(
-                    "flask-cors: {option} {p:?} is read by flask-cors as a regular expression, which corsim does not model"
-                )))
+                Regex::new(&format!("flask-cors: {option}"), &p, Anchor::Start, true).map(Pattern::Regex)
             } else {
                 Ok(Pattern::Literal(p))
             }
@@ -147,6 +152,7 @@ fn matches_any(value: &str, patterns: &[Pattern]) -> bool {
     patterns.iter().any(|p| match p {
         Pattern::Any => true,
         Pattern::Literal(l) => l.to_lowercase() == value.to_lowercase(),
+        Pattern::Regex(r) => r.is_match(value),
     })
 }
 
@@ -247,7 +253,7 @@ fn cors_headers(options: &Options, request: &HttpRequest) -> Vec<(&'static str, 
         }
     }
     let configured_several = options.origins.items().len() > 1 || to_set.len() > 1;
-    let pattern = origins.contains(&Pattern::Any);
+    let pattern = origins.iter().any(|o| matches!(o, Pattern::Any | Pattern::Regex(_)));
     if options.vary_header && first != "*" && (configured_several || pattern) {
         out.push(("Vary", "Origin".into()));
     }

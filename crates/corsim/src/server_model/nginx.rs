@@ -11,13 +11,16 @@
 //!   the levels around it (so the `if` block's lines replace the
 //!   location's); an `if` that matches makes its block the configuration
 //!   for the rest of the request, `return` included;
-//! - `map` matches strings without regard to case;
+//! - `map` matches strings without regard to case, then its `~` (and
+//!   `~*`, case-insensitive) regular expressions in order; `if` takes `=`,
+//!   `!=`, `~`, `~*`, `!~` and `!~*`; a regular expression matches
+//!   anywhere in the value unless anchored;
 //! - a method that is not upper-case letters (`patch`) is answered 400
 //!   before any of this runs.
 //!
-//! Not modelled (refused with a message): regular expressions (`~`, `~*`
-//! in `if`, `map` and `location`), `if` outside a location, and
-//! directives that change the answer that this module does not know.
+//! Not modelled (refused with a message): regular-expression locations,
+//! captures (`$1`), `if` outside a location, and directives that change
+//! the answer that this module does not know.
 
 use std::collections::HashMap;
 
@@ -25,6 +28,7 @@ use crate::header_list::HeaderList;
 use crate::preflight::HttpRequest;
 use crate::response::HttpResponse;
 
+use super::pattern::{Anchor, Pattern};
 use super::{request_header, OptionsError};
 
 /// The configuration text.
@@ -81,7 +85,19 @@ fn tokens(text: &str) -> Result<Vec<String>, OptionsError> {
                 loop {
                     match chars.next() {
                         None => return Err(err("a quoted string is not closed")),
-                        Some('\\') => s.extend(chars.next()),
+                        // nginx unescapes quotes, `\\`, `\t`, `\r` and `\n`; any
+                        // other backslash stays (a regex's `\.` keeps its meaning).
+                        Some('\\') => match chars.next() {
+                            Some(e @ ('"' | '\'' | '\\')) => s.push(e),
+                            Some('t') => s.push('\t'),
+                            Some('r') => s.push('\r'),
+                            Some('n') => s.push('\n'),
+                            Some(other) => {
+                                s.push('\\');
+                                s.push(other);
+                            }
+                            None => return Err(err("a quoted string is not closed")),
+                        },
                         Some(q) if q == c => break,
                         Some(other) => s.push(other),
                     }
@@ -170,6 +186,8 @@ enum Condition {
     Set(String),
     /// `($var = value)` or `!=`.
     Equals { var: String, value: String, negated: bool },
+    /// `($var ~ regex)`, `~*`, `!~`, `!~*`.
+    Matches { var: String, pattern: Pattern, negated: bool },
 }
 
 /// What runs in the rewrite phase, in order.
@@ -205,6 +223,7 @@ struct Map {
     variable: String,
     default: String,
     entries: Vec<(String, String)>,
+    regexes: Vec<(Pattern, String)>,
 }
 
 /// The configuration nginx would load.
@@ -246,7 +265,11 @@ fn condition(args: &[String]) -> Result<Condition, OptionsError> {
         [var, op, value] if op == "=" || op == "!=" => {
             Ok(Condition::Equals { var: variable_name(var)?, value: value.clone(), negated: op == "!=" })
         }
-        [_, op, _] if op.contains('~') => Err(err(format!("`if ({})`: regular expressions are not modelled", joined.join(" ")))),
+        [var, op, pattern] if matches!(op.as_str(), "~" | "~*" | "!~" | "!~*") => Ok(Condition::Matches {
+            var: variable_name(var)?,
+            pattern: Pattern::new("nginx: if", pattern, Anchor::Search, op.ends_with('*'))?,
+            negated: op.starts_with('!'),
+        }),
         _ => Err(err(format!("`if ({})` is not a condition corsim reads", joined.join(" ")))),
     }
 }
@@ -338,13 +361,28 @@ fn map(d: &Directive, block: &[Directive]) -> Result<Map, OptionsError> {
     let [source, variable] = args.as_slice() else {
         return Err(err("map takes a source and a variable"));
     };
-    let mut m = Map { source: variable_name(source)?, variable: variable_name(variable)?, default: String::new(), entries: Vec::new() };
+    let mut m = Map {
+        source: variable_name(source)?,
+        variable: variable_name(variable)?,
+        default: String::new(),
+        entries: Vec::new(),
+        regexes: Vec::new(),
+    };
     for entry in block {
         let values: Vec<String> = entry.args.iter().map(|a| unquote(a)).collect();
         match (entry.name.as_str(), values.as_slice()) {
             ("default", [v]) => m.default = v.clone(),
             ("hostnames" | "volatile", []) => return Err(err(format!("map parameter `{}` is not modelled", entry.name))),
-            (key, _) if key.starts_with('~') => return Err(err(format!("map entry {key:?}: regular expressions are not modelled"))),
+            (_, [v]) if v.contains(|c: char| c == '$') && (1..=9).any(|n| v.contains(&format!("${n}"))) => {
+                return Err(err(format!("map value {v:?}: captures are not modelled")))
+            }
+            (key, [v]) if key.starts_with('~') => {
+                let (pattern, insensitive) = match key.strip_prefix("~*") {
+                    Some(p) => (p, true),
+                    None => (&key[1..], false),
+                };
+                m.regexes.push((Pattern::new("nginx: map", pattern, Anchor::Search, insensitive)?, v.clone()));
+            }
             (key, [v]) => m.entries.push((key.to_ascii_lowercase(), v.clone())),
             (key, _) => return Err(err(format!("map entry {key:?} needs one value"))),
         }
@@ -376,8 +414,15 @@ impl Variables<'_> {
         }
         if let Some(m) = self.maps.iter().find(|m| m.variable == name) {
             self.depth += 1;
-            let source = self.get(&m.source.clone()).to_ascii_lowercase();
-            let value = m.entries.iter().find(|(k, _)| *k == source).map_or(m.default.clone(), |(_, v)| v.clone());
+            let source = self.get(&m.source.clone());
+            let lower = source.to_ascii_lowercase();
+            let value = m
+                .entries
+                .iter()
+                .find(|(k, _)| *k == lower)
+                .map(|(_, v)| v.clone())
+                .or_else(|| m.regexes.iter().find(|(p, _)| p.is_match(&source)).map(|(_, v)| v.clone()))
+                .unwrap_or_else(|| m.default.clone());
             let expanded = self.expand(&value);
             self.depth -= 1;
             return expanded;
@@ -423,6 +468,7 @@ fn holds(condition: &Condition, vars: &mut Variables<'_>) -> bool {
             let expanded = vars.expand(value);
             (vars.get(var) == expanded) != *negated
         }
+        Condition::Matches { var, pattern, negated } => pattern.is_match(&vars.get(var)) != *negated,
     }
 }
 

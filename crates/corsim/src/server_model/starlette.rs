@@ -20,6 +20,7 @@ use crate::header_list::{isomorphic_decode, HeaderList};
 use crate::preflight::HttpRequest;
 use crate::response::HttpResponse;
 
+use super::pattern::{Anchor, Pattern};
 use super::{request_header, set, OptionsError};
 
 /// The methods `allow_methods=["*"]` stands for.
@@ -45,7 +46,7 @@ pub struct Options {
     pub allow_headers: Vec<String>,
     /// `allow_credentials`.
     pub allow_credentials: bool,
-    /// `allow_origin_regex`: not modelled (a Python regular expression).
+    /// `allow_origin_regex`: matched against the whole origin (`re.fullmatch`).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub allow_origin_regex: Option<String>,
     /// `allow_private_network`.
@@ -72,12 +73,16 @@ impl Default for Options {
 }
 
 impl Options {
-    /// `allow_origin_regex` is the one option corsim does not model.
+    /// `allow_origin_regex` must compile.
     pub fn validate(&self) -> Result<(), OptionsError> {
-        match &self.allow_origin_regex {
-            Some(_) => Err(OptionsError("starlette: allow_origin_regex (a Python regular expression) is not modelled".into())),
-            None => Ok(()),
-        }
+        self.origin_regex().map(|_| ())
+    }
+
+    fn origin_regex(&self) -> Result<Option<Pattern>, OptionsError> {
+        self.allow_origin_regex
+            .as_deref()
+            .map(|r| Pattern::new("starlette: allow_origin_regex", r, Anchor::Full, false))
+            .transpose()
     }
 
     fn allow_all_origins(&self) -> bool {
@@ -93,7 +98,9 @@ impl Options {
     }
 
     fn is_allowed_origin(&self, origin: &str) -> bool {
-        self.allow_all_origins() || self.allow_origins.iter().any(|o| o == origin)
+        self.allow_all_origins()
+            || self.origin_regex().ok().flatten().is_some_and(|r| r.is_match(origin))
+            || self.allow_origins.iter().any(|o| o == origin)
     }
 }
 

@@ -1,0 +1,72 @@
+//! The regular expressions of library options, matched the way each
+//! library matches them (Python's `re.match` anchors at the start only,
+//! `re.fullmatch` at both ends, PCRE as nginx uses it anchors nowhere).
+//! Read with the `regex` crate behind corsim's `regex` feature; the
+//! patterns people write for origins (alternations, classes, `.*`,
+//! escapes) mean the same there. Without the feature, an option holding
+//! one is refused with a message.
+
+use super::OptionsError;
+
+/// Where a pattern must match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Anchor {
+    /// At the start (Python's `re.match`).
+    Start,
+    /// The whole text (Python's `re.fullmatch`).
+    Full,
+    /// Anywhere (PCRE's search, as nginx and Apache use it).
+    Search,
+}
+
+/// A compiled pattern.
+#[derive(Clone, Debug)]
+pub(crate) struct Pattern {
+    source: String,
+    #[cfg(feature = "regex")]
+    regex: regex::Regex,
+}
+
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source
+    }
+}
+
+impl Eq for Pattern {}
+
+impl Pattern {
+    /// Compile `pattern` for `what` (named in the error).
+    #[cfg_attr(not(feature = "regex"), allow(unused_variables))]
+    pub(crate) fn new(what: &str, pattern: &str, anchor: Anchor, case_insensitive: bool) -> Result<Pattern, OptionsError> {
+        #[cfg(feature = "regex")]
+        {
+            let flags = if case_insensitive { "(?i)" } else { "" };
+            let anchored = match anchor {
+                Anchor::Start => format!("{flags}^(?:{pattern})"),
+                Anchor::Full => format!("{flags}^(?:{pattern})$"),
+                Anchor::Search => format!("{flags}(?:{pattern})"),
+            };
+            let regex = regex::RegexBuilder::new(&anchored)
+                .size_limit(1 << 20)
+                .build()
+                .map_err(|e| OptionsError(format!("{what} {pattern:?}: {e}")))?;
+            Ok(Pattern { source: pattern.to_owned(), regex })
+        }
+        #[cfg(not(feature = "regex"))]
+        Err(OptionsError(format!("{what} {pattern:?} is a regular expression, which this build of corsim does not read (the `regex` feature)")))
+    }
+
+    /// Whether `text` matches.
+    pub(crate) fn is_match(&self, text: &str) -> bool {
+        #[cfg(feature = "regex")]
+        {
+            self.regex.is_match(text)
+        }
+        #[cfg(not(feature = "regex"))]
+        {
+            let _ = text;
+            false
+        }
+    }
+}
