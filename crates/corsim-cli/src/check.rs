@@ -295,6 +295,9 @@ pub fn check(args: Args) -> ExitCode {
                 println!("audit: no misconfiguration found ({} requests)", report.requests_sent);
             } else {
                 print!("{report}");
+                if report.findings.iter().any(|f| f.class.is_origin_acceptance()) {
+                    println!("in {library}: {}", library.origin_advice());
+                }
             }
         }
         Err(e) => return bad_input(e),

@@ -126,6 +126,22 @@ impl Library {
     }
 }
 
+impl Library {
+    /// How to allow exactly the origins meant, in the library's terms: what
+    /// `corsim check` adds to a finding that other origins can read.
+    pub fn origin_advice(self) -> &'static str {
+        match self {
+            Library::ExpressCors => "list the origins as exact strings in `origin: [...]`; `true`, a RegExp or a function let in whatever they match",
+            Library::Starlette => "list the exact origins in allow_origins; allow_origin_regex must match the whole origin, so escape its dots",
+            Library::FlaskCors => "an origin containing any of *\\]?$^[]() is a regular expression matched from its start only (re.match): list exact origins, or escape the dots and end the pattern with $",
+            Library::DjangoCorsHeaders => "CORS_ALLOWED_ORIGIN_REGEXES match from the start only (re.match): end each with $ and escape its dots, or list exact origins in CORS_ALLOWED_ORIGINS",
+            Library::TowerHttp => "give allow_origin the exact list; mirror_request and predicates let in whatever they accept",
+            Library::GoRsCors => "an AllowedOrigins entry with a `*` matches any prefix and suffix around it: list exact origins",
+            Library::Nginx => "map exact origin strings, or anchor each regular expression with ^ and $ and escape its dots",
+        }
+    }
+}
+
 impl fmt::Display for Library {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
