@@ -1,7 +1,7 @@
 //! corsim's server models against the real libraries, header for header.
 //!
-//! For Express `cors`, Starlette, flask-cors, django-cors-headers, nginx and Go's
-//! rs/cors, the
+//! For Express `cors`, Starlette, flask-cors, django-cors-headers, nginx, Go's
+//! rs/cors and Apache httpd, the
 //! libraries' answers were recorded by `tests/servers/record.py` (run by
 //! `tests/servers/run.sh`, which installs them): the committed recordings in
 //! `tests/servers/recorded/`, or fresh ones from the directory named by
@@ -206,7 +206,7 @@ fn compare_tower(tally: &mut Tally) {
 fn models_answer_as_the_real_libraries() {
     let mut report = Vec::new();
     let mut total = Tally::default();
-    for library in ["express-cors", "starlette", "flask-cors", "django-cors-headers", "nginx", "go-rs-cors", "tower-http"] {
+    for library in ["express-cors", "starlette", "flask-cors", "django-cors-headers", "nginx", "go-rs-cors", "apache", "tower-http"] {
         let mut tally = Tally::default();
         let source = if library == "tower-http" {
             compare_tower(&mut tally);

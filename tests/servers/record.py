@@ -23,6 +23,7 @@ APPS = {
     "django-cors-headers": ("python", "django_app.py", ["django", "django-cors-headers"]),
     "nginx": ("nginx", None, ["nginx"]),
     "go-rs-cors": ("go", "go_app.go", ["rs/cors"]),
+    "apache": ("apache", None, ["apache2"]),
 }
 
 
@@ -80,6 +81,45 @@ def start_nginx(option_set, port, tmp):
 
 
 NGINX = "/usr/sbin/nginx"
+APACHE = "/usr/sbin/apache2"
+APACHE_MODULES = "/usr/lib/apache2/modules"
+
+APACHE_MAIN = """ServerRoot {tmp}
+Listen 127.0.0.1:{port}
+PidFile {tmp}/httpd.pid
+ErrorLog {tmp}/error.log
+LogLevel warn
+ServerName localhost
+LoadModule mpm_event_module {modules}/mod_mpm_event.so
+LoadModule authz_core_module {modules}/mod_authz_core.so
+LoadModule headers_module {modules}/mod_headers.so
+LoadModule setenvif_module {modules}/mod_setenvif.so
+LoadModule rewrite_module {modules}/mod_rewrite.so
+LoadModule proxy_module {modules}/mod_proxy.so
+LoadModule proxy_http_module {modules}/mod_proxy_http.so
+User nobody
+Group nogroup
+ProxyPass /items http://127.0.0.1:{backend}/items
+{config}
+"""
+
+
+def start_backend():
+    port = free_port()
+    backend = subprocess.Popen([sys.executable, "-c", BACKEND, str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    wait_for(port, backend)
+    return port, backend
+
+
+def start_apache(option_set, port, tmp):
+    """httpd in the foreground (-X) with the option set's configuration after a
+    ProxyPass of /items to a backend; returns the processes to stop."""
+    backend_port, backend = start_backend()
+    conf = os.path.join(tmp, "httpd.conf")
+    with open(conf, "w") as f:
+        f.write(APACHE_MAIN.format(tmp=tmp, port=port, backend=backend_port, modules=APACHE_MODULES, config=option_set["options"]["config"]))
+    httpd = subprocess.Popen([APACHE, "-f", conf, "-X"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return [httpd, backend]
 
 
 def free_port():
@@ -118,6 +158,9 @@ def versions(kind, packages, args):
     if kind == "nginx":
         out = subprocess.run([NGINX, "-v"], capture_output=True, text=True, check=True).stderr
         return {"nginx": out.strip().split("/")[-1]}
+    if kind == "apache":
+        out = subprocess.run([APACHE, "-v"], capture_output=True, text=True, check=True).stdout
+        return {"apache2": out.split("/")[1].split()[0] if "/" in out else "unknown"}
     if kind == "go":
         out = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "golang-github-rs-cors-dev"], capture_output=True, text=True).stdout
         go = subprocess.run(["go", "version"], capture_output=True, text=True).stdout.split()
@@ -154,10 +197,10 @@ def record(library, args, requests, option_sets):
     go_binary = build_go(app, args.out) if kind == "go" else None
     for option_set in option_sets:
         port = free_port()
-        if kind == "nginx":
+        if kind in ("nginx", "apache"):
             import tempfile
-            tmp = tempfile.mkdtemp(prefix="corsim-nginx-")
-            procs = start_nginx(option_set, port, tmp)
+            tmp = tempfile.mkdtemp(prefix=f"corsim-{kind}-")
+            procs = (start_nginx if kind == "nginx" else start_apache)(option_set, port, tmp)
             proc = procs[0]
         else:
             env = node_env(args) if kind == "node" else dict(os.environ)

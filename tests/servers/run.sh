@@ -2,7 +2,7 @@
 # The server models against the real libraries: install the libraries a fresh
 # machine lacks (npm: express, cors; PyPI: starlette, uvicorn, flask, flask-cors,
 # django, django-cors-headers; at the versions below, into target/servers/; Debian:
-# nginx-light, golang-go and golang-github-rs-cors-dev),
+# nginx-light, apache2, golang-go and golang-github-rs-cors-dev),
 # start each on a loopback port once per option set of options.json, send it the
 # requests of requests.json, and compare corsim's model of it with what it
 # answered, header for header (tests/servers/models.rs, which also runs
@@ -40,6 +40,11 @@ if ! command -v go >/dev/null 2>&1 || [ ! -d /usr/share/gocode/src/github.com/rs
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-go golang-github-rs-cors-dev >/dev/null
 fi
 
+if [ ! -x /usr/sbin/apache2 ]; then
+  echo "installing Apache httpd from Debian's packages"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq apache2 >/dev/null
+fi
+
 node_dir="$work/node"
 if [ "$(cat "$node_dir/.installed" 2>/dev/null)" != "${npm_packages[*]}" ]; then
   echo "installing ${npm_packages[*]}"
@@ -61,7 +66,7 @@ fi
 
 fresh="$work/recorded"
 rm -rf "$fresh"
-"$venv/bin/python" "$here/record.py" "$fresh" express-cors starlette flask-cors django-cors-headers nginx go-rs-cors \
+"$venv/bin/python" "$here/record.py" "$fresh" express-cors starlette flask-cors django-cors-headers nginx go-rs-cors apache \
   --node-path "$PWD/$node_dir/node_modules" --python "$venv/bin/python"
 
 if [ "${1:-}" = "--update" ]; then

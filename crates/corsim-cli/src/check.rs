@@ -25,7 +25,8 @@ options by the library's own names, e.g.
   {\"library\": \"express-cors\", \"options\": {\"origin\": [\"https://app.example\"], \"credentials\": true}}
 Libraries: express-cors, starlette (also FastAPI), flask-cors, django-cors-headers
 (options are the CORS_* settings), tower-http (builder method names), go-rs-cors
-(cors.Options field names), nginx ({\"config\": \"map ... server { ... }\"}).
+(cors.Options field names), nginx ({\"config\": \"map ... server { ... }\"}),
+apache ({\"config\": \"SetEnvIf ...\\nHeader always set ...\"}).
 
 The front end's needs come from flags (every --method is tried with every --header
 and from every --origin) or from --needs FILE:
@@ -258,8 +259,8 @@ pub fn check(args: Args) -> ExitCode {
                 lines.push(format!("         fix (verified): set {}", option_diff(&model, &fixed).join(", ")));
                 continue;
             }
-            if matches!(model, ServerModel::Nginx(_)) {
-                lines.push("         corsim proposes no edit of an nginx configuration text; `corsim explain` prints one that works".to_owned());
+            if matches!(model, ServerModel::Nginx(_) | ServerModel::Apache(_)) {
+                lines.push(format!("         corsim proposes no edit of an {library} configuration text; `corsim explain` prints one that works"));
             } else {
                 explain_unfixable(profile, &model, origin, &init, &changes, &mut lines);
             }

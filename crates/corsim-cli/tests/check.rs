@@ -28,6 +28,7 @@ fn examples_report_what_the_browser_blocks_and_the_fix_in_the_librarys_options()
         ("nginx-enable-cors-org.json", 1, &["must not be the wildcard '*'", "corsim proposes no edit of an nginx configuration"]),
         ("go-rs-cors.json", 1, &["set \"AllowedHeaders\": [\"Origin\",\"Accept\",\"Content-Type\",\"X-Requested-With\",\"X-Trace\"], \"AllowedMethods\": [\"GET\",\"POST\",\"HEAD\",\"PUT\"]", "method: 'PATCH', and set \"AllowedMethods\""]),
         ("flask-regex.json", 1, &["[high] suffix-look-alike", "https://app.example.evil.test", "in flask-cors: an origin containing"]),
+        ("apache-guide.json", 1, &["[high] unescaped-dot", "vary-origin-missing", "in apache: anchor the SetEnvIf Origin expression"]),
         ("tower.json", 1, &["set \"allow_headers\": [\"content-type\",\"x-trace\"]", "audit: no misconfiguration found"]),
     ];
     for (config, code, needles) in cases {

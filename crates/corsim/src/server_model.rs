@@ -31,6 +31,7 @@ use crate::header_list::{isomorphic_decode, HeaderList};
 use crate::preflight::HttpRequest;
 use crate::response::HttpResponse;
 
+pub mod apache;
 pub mod django;
 pub mod express;
 pub mod flask_cors;
@@ -66,6 +67,9 @@ pub enum ServerModel {
     /// nginx, configured with `add_header`, `if` and `map` as the guides do.
     #[cfg_attr(feature = "serde", serde(rename = "nginx"))]
     Nginx(nginx::Options),
+    /// Apache httpd with `Header`, `SetEnvIf` and `RewriteRule` lines.
+    #[cfg_attr(feature = "serde", serde(rename = "apache"))]
+    Apache(apache::Options),
 }
 
 /// The libraries corsim models.
@@ -85,11 +89,13 @@ pub enum Library {
     GoRsCors,
     /// nginx's `add_header` configurations.
     Nginx,
+    /// Apache httpd's mod_headers configurations.
+    Apache,
 }
 
 impl Library {
     /// Every library, in a fixed order.
-    pub const ALL: [Library; 7] = [
+    pub const ALL: [Library; 8] = [
         Library::ExpressCors,
         Library::Starlette,
         Library::FlaskCors,
@@ -97,6 +103,7 @@ impl Library {
         Library::TowerHttp,
         Library::GoRsCors,
         Library::Nginx,
+        Library::Apache,
     ];
 
     /// The name used in option files (`"library": "express-cors"`).
@@ -109,6 +116,7 @@ impl Library {
             Library::TowerHttp => "tower-http",
             Library::GoRsCors => "go-rs-cors",
             Library::Nginx => "nginx",
+            Library::Apache => "apache",
         }
     }
 
@@ -122,6 +130,7 @@ impl Library {
             Library::TowerHttp => "tower-http 0.6",
             Library::GoRsCors => "rs/cors 1.7.0 (Debian 12) on Go 1.19",
             Library::Nginx => "nginx 1.22 (Debian 12)",
+            Library::Apache => "Apache httpd 2.4 (Debian 12)",
         }
     }
 }
@@ -138,6 +147,7 @@ impl Library {
             Library::TowerHttp => "give allow_origin the exact list; mirror_request and predicates let in whatever they accept",
             Library::GoRsCors => "an AllowedOrigins entry with a `*` matches any prefix and suffix around it: list exact origins",
             Library::Nginx => "map exact origin strings, or anchor each regular expression with ^ and $ and escape its dots",
+            Library::Apache => "anchor the SetEnvIf Origin expression with ^ and $ and escape its dots, and send $0 (the whole origin)",
         }
     }
 }
@@ -172,6 +182,7 @@ impl ServerModel {
             ServerModel::TowerHttp(_) => Library::TowerHttp,
             ServerModel::GoRsCors(_) => Library::GoRsCors,
             ServerModel::Nginx(_) => Library::Nginx,
+            ServerModel::Apache(_) => Library::Apache,
         }
     }
 
@@ -186,6 +197,7 @@ impl ServerModel {
             ServerModel::TowerHttp(o) => o.validate(),
             ServerModel::GoRsCors(o) => o.validate(),
             ServerModel::Nginx(o) => o.validate(),
+            ServerModel::Apache(o) => o.validate(),
         }
     }
 
@@ -200,6 +212,7 @@ impl ServerModel {
             ServerModel::TowerHttp(o) => tower_http::respond(o, request, route),
             ServerModel::GoRsCors(o) => go_rs_cors::respond(o, request, route),
             ServerModel::Nginx(o) => nginx::respond(o, request, route),
+            ServerModel::Apache(o) => apache::respond(o, request, route),
         }
     }
 
@@ -249,7 +262,7 @@ impl ServerModel {
             ServerModel::TowerHttp(o) => tower_allowing(o, change).map(ServerModel::TowerHttp),
             ServerModel::GoRsCors(o) => go_allowing(o, change).map(ServerModel::GoRsCors),
             // A configuration text has no option to widen: corsim proposes no edit of it.
-            ServerModel::Nginx(_) => None,
+            ServerModel::Nginx(_) | ServerModel::Apache(_) => None,
         }
     }
 }

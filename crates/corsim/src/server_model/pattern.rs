@@ -57,6 +57,21 @@ impl Pattern {
         Err(OptionsError(format!("{what} {pattern:?} is a regular expression, which this build of corsim does not read (the `regex` feature)")))
     }
 
+    /// The groups of the first match (`$0` the whole match; an empty
+    /// string for a group that did not take part), or `None`.
+    pub(crate) fn captures(&self, text: &str) -> Option<Vec<String>> {
+        #[cfg(feature = "regex")]
+        {
+            let c = self.regex.captures(text)?;
+            Some(c.iter().map(|m| m.map_or(String::new(), |m| m.as_str().to_owned())).collect())
+        }
+        #[cfg(not(feature = "regex"))]
+        {
+            let _ = text;
+            None
+        }
+    }
+
     /// Whether `text` matches.
     pub(crate) fn is_match(&self, text: &str) -> bool {
         #[cfg(feature = "regex")]
