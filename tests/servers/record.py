@@ -24,6 +24,7 @@ APPS = {
     "nginx": ("nginx", None, ["nginx"]),
     "go-rs-cors": ("go", "go_app.go", ["rs/cors"]),
     "apache": ("apache", None, ["apache2"]),
+    "actix-cors": ("actix", None, ["actix-cors", "actix-web"]),
 }
 
 
@@ -158,6 +159,15 @@ def versions(kind, packages, args):
     if kind == "nginx":
         out = subprocess.run([NGINX, "-v"], capture_output=True, text=True, check=True).stderr
         return {"nginx": out.strip().split("/")[-1]}
+    if kind == "actix":
+        lock = open(os.path.join(HERE, "actix_app", "Cargo.lock")).read().split("[[package]]")
+        found = {}
+        for entry in lock:
+            fields = dict(line.split(" = ", 1) for line in entry.strip().splitlines() if " = " in line)
+            name = fields.get("name", "").strip('"')
+            if name in packages:
+                found[name] = fields.get("version", "").strip('"')
+        return found
     if kind == "apache":
         out = subprocess.run([APACHE, "-v"], capture_output=True, text=True, check=True).stdout
         return {"apache2": out.split("/")[1].split()[0] if "/" in out else "unknown"}
@@ -208,6 +218,8 @@ def record(library, args, requests, option_sets):
             env["CORS_OPTIONS"] = json.dumps(option_set["options"])
             if kind == "go":
                 command = [go_binary]
+            elif kind == "actix":
+                command = [args.actix_bin]
             else:
                 command = ["node" if kind == "node" else args.python, os.path.join(HERE, app)]
             proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -233,6 +245,7 @@ def main():
     parser.add_argument("libraries", nargs="+")
     parser.add_argument("--node-path")
     parser.add_argument("--python", default=sys.executable)
+    parser.add_argument("--actix-bin", help="the built tests/servers/actix_app")
     args = parser.parse_args()
     with open(os.path.join(HERE, "requests.json")) as f:
         requests = json.load(f)

@@ -255,8 +255,17 @@ pub fn check(args: Args) -> ExitCode {
                 lines.push(format!("         console: {c}"));
             }
             let changes = changes_for(text, &need.method, need);
+            let lower_case = need.method.to_ascii_uppercase() != need.method
+                && !NORMALISED.contains(&need.method.to_ascii_uppercase().as_str());
             if let Some(fixed) = fix_search(profile, &model, origin, &init, &changes) {
                 lines.push(format!("         fix (verified): set {}", option_diff(&model, &fixed).join(", ")));
+                if lower_case {
+                    lines.push(format!(
+                        "         (the route must then also take {:?} as written; the usual fix is in the page: method: '{}')",
+                        need.method,
+                        need.method.to_ascii_uppercase()
+                    ));
+                }
                 continue;
             }
             if matches!(model, ServerModel::Nginx(_) | ServerModel::Apache(_)) {
@@ -265,7 +274,7 @@ pub fn check(args: Args) -> ExitCode {
                 explain_unfixable(profile, &model, origin, &init, &changes, &mut lines);
             }
             let upper = need.method.to_ascii_uppercase();
-            if upper != need.method && !NORMALISED.contains(&upper.as_str()) {
+            if lower_case {
                 let upper_init = match request_init(&needs.url, need, &upper) {
                     Ok(i) => i,
                     Err(e) => return bad_input(e),

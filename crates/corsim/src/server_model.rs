@@ -31,6 +31,7 @@ use crate::header_list::{isomorphic_decode, HeaderList};
 use crate::preflight::HttpRequest;
 use crate::response::HttpResponse;
 
+pub mod actix_cors;
 pub mod apache;
 pub mod django;
 pub mod express;
@@ -61,6 +62,9 @@ pub enum ServerModel {
     /// tower-http's `CorsLayer` (axum and other tower services).
     #[cfg_attr(feature = "serde", serde(rename = "tower-http"))]
     TowerHttp(tower_http::Options),
+    /// actix-web's actix-cors (builder method names).
+    #[cfg_attr(feature = "serde", serde(rename = "actix-cors"))]
+    ActixCors(actix_cors::Options),
     /// Go's `github.com/rs/cors` (`cors.Options` field names).
     #[cfg_attr(feature = "serde", serde(rename = "go-rs-cors"))]
     GoRsCors(go_rs_cors::Options),
@@ -85,6 +89,8 @@ pub enum Library {
     DjangoCorsHeaders,
     /// tower-http `CorsLayer`.
     TowerHttp,
+    /// actix-cors.
+    ActixCors,
     /// Go `github.com/rs/cors`.
     GoRsCors,
     /// nginx's `add_header` configurations.
@@ -95,12 +101,13 @@ pub enum Library {
 
 impl Library {
     /// Every library, in a fixed order.
-    pub const ALL: [Library; 8] = [
+    pub const ALL: [Library; 9] = [
         Library::ExpressCors,
         Library::Starlette,
         Library::FlaskCors,
         Library::DjangoCorsHeaders,
         Library::TowerHttp,
+        Library::ActixCors,
         Library::GoRsCors,
         Library::Nginx,
         Library::Apache,
@@ -114,6 +121,7 @@ impl Library {
             Library::FlaskCors => "flask-cors",
             Library::DjangoCorsHeaders => "django-cors-headers",
             Library::TowerHttp => "tower-http",
+            Library::ActixCors => "actix-cors",
             Library::GoRsCors => "go-rs-cors",
             Library::Nginx => "nginx",
             Library::Apache => "apache",
@@ -128,6 +136,7 @@ impl Library {
             Library::FlaskCors => "flask-cors 6.0.5 on Flask 3.1.3, Werkzeug 3.1",
             Library::DjangoCorsHeaders => "django-cors-headers 4.9.0 on Django 5.2",
             Library::TowerHttp => "tower-http 0.6",
+            Library::ActixCors => "actix-cors 0.7.2 on actix-web 4",
             Library::GoRsCors => "rs/cors 1.7.0 (Debian 12) on Go 1.19",
             Library::Nginx => "nginx 1.22 (Debian 12)",
             Library::Apache => "Apache httpd 2.4 (Debian 12)",
@@ -145,6 +154,7 @@ impl Library {
             Library::FlaskCors => "an origin containing any of *\\]?$^[]() is a regular expression matched from its start only (re.match): list exact origins, or escape the dots and end the pattern with $",
             Library::DjangoCorsHeaders => "CORS_ALLOWED_ORIGIN_REGEXES match from the start only (re.match): end each with $ and escape its dots, or list exact origins in CORS_ALLOWED_ORIGINS",
             Library::TowerHttp => "give allow_origin the exact list; mirror_request and predicates let in whatever they accept",
+            Library::ActixCors => "call allowed_origin once per exact origin; allow_any_origin and allowed_origin_fn let in whatever they accept",
             Library::GoRsCors => "an AllowedOrigins entry with a `*` matches any prefix and suffix around it: list exact origins",
             Library::Nginx => "map exact origin strings, or anchor each regular expression with ^ and $ and escape its dots",
             Library::Apache => "anchor the SetEnvIf Origin expression with ^ and $ and escape its dots, and send $0 (the whole origin)",
@@ -180,6 +190,7 @@ impl ServerModel {
             ServerModel::FlaskCors(_) => Library::FlaskCors,
             ServerModel::DjangoCorsHeaders(_) => Library::DjangoCorsHeaders,
             ServerModel::TowerHttp(_) => Library::TowerHttp,
+            ServerModel::ActixCors(_) => Library::ActixCors,
             ServerModel::GoRsCors(_) => Library::GoRsCors,
             ServerModel::Nginx(_) => Library::Nginx,
             ServerModel::Apache(_) => Library::Apache,
@@ -195,6 +206,7 @@ impl ServerModel {
             ServerModel::FlaskCors(o) => o.validate(),
             ServerModel::DjangoCorsHeaders(o) => o.validate(),
             ServerModel::TowerHttp(o) => o.validate(),
+            ServerModel::ActixCors(o) => o.validate(),
             ServerModel::GoRsCors(o) => o.validate(),
             ServerModel::Nginx(o) => o.validate(),
             ServerModel::Apache(o) => o.validate(),
@@ -210,6 +222,7 @@ impl ServerModel {
             ServerModel::FlaskCors(o) => flask_cors::respond(o, request, route),
             ServerModel::DjangoCorsHeaders(o) => django::respond(o, request, route),
             ServerModel::TowerHttp(o) => tower_http::respond(o, request, route),
+            ServerModel::ActixCors(o) => actix_cors::respond(o, request, route),
             ServerModel::GoRsCors(o) => go_rs_cors::respond(o, request, route),
             ServerModel::Nginx(o) => nginx::respond(o, request, route),
             ServerModel::Apache(o) => apache::respond(o, request, route),
@@ -260,6 +273,7 @@ impl ServerModel {
             ServerModel::FlaskCors(o) => flask_allowing(o, change).map(ServerModel::FlaskCors),
             ServerModel::DjangoCorsHeaders(o) => django_allowing(o, change).map(ServerModel::DjangoCorsHeaders),
             ServerModel::TowerHttp(o) => tower_allowing(o, change).map(ServerModel::TowerHttp),
+            ServerModel::ActixCors(o) => actix_allowing(o, change).map(ServerModel::ActixCors),
             ServerModel::GoRsCors(o) => go_allowing(o, change).map(ServerModel::GoRsCors),
             // A configuration text has no option to widen: corsim proposes no edit of it.
             ServerModel::Nginx(_) | ServerModel::Apache(_) => None,
@@ -381,6 +395,23 @@ fn tower_allowing(o: &tower_http::Options, change: &Change) -> Option<tower_http
         Change::Method(m) => add(&mut o.allow_methods, m),
         Change::Header(h) => add(&mut o.allow_headers, h),
         Change::Credentials => !std::mem::replace(&mut o.allow_credentials, true),
+    };
+    changed.then_some(o)
+}
+
+fn actix_allowing(o: &actix_cors::Options, change: &Change) -> Option<actix_cors::Options> {
+    let mut o = o.clone();
+    let changed = match change {
+        Change::Origin(origin) => {
+            // A listed origin ends "any origin"; `*` cannot carry credentials.
+            let was_any = std::mem::replace(&mut o.allow_any_origin, false);
+            let was_wildcard = std::mem::replace(&mut o.send_wildcard, false);
+            push_new(&mut o.allowed_origin, origin) || was_any || was_wildcard
+        }
+        // Listed methods add to allow_any_method's; listed headers would replace allow_any_header.
+        Change::Method(m) => push_new(&mut o.allowed_methods, m),
+        Change::Header(h) => !o.allow_any_header && push_new(&mut o.allowed_headers, h),
+        Change::Credentials => !std::mem::replace(&mut o.supports_credentials, true),
     };
     changed.then_some(o)
 }

@@ -54,3 +54,16 @@ fn tower_http_credentials_with_any_is_refused_as_the_library_panics() {
     let err = ServerModel::TowerHttp(options).validate().unwrap_err();
     assert!(err.0.contains("Access-Control-Allow-Origin: *"), "{err}");
 }
+
+/// The README's example.
+#[cfg(feature = "serde")]
+#[test]
+fn readme_example_django_allows_a_credentialed_put() {
+    let model: ServerModel = serde_json::from_str(
+        r#"{"library": "django-cors-headers",
+    "options": {"CORS_ALLOWED_ORIGINS": ["https://app.example"], "CORS_ALLOW_CREDENTIALS": true}}"#,
+    )
+    .unwrap();
+    let init = RequestInit::get("https://api.example/items").method("PUT").credentials(CredentialsMode::Include);
+    assert!(verdict(&model, &init).outcome.is_ok());
+}
