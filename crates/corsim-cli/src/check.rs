@@ -26,7 +26,8 @@ options by the library's own names, e.g.
 Libraries: express-cors, starlette (also FastAPI), flask-cors, django-cors-headers
 (options are the CORS_* settings), tower-http (builder method names), go-rs-cors
 (cors.Options field names), nginx ({\"config\": \"map ... server { ... }\"}),
-apache ({\"config\": \"SetEnvIf ...\\nHeader always set ...\"}).
+apache ({\"config\": \"SetEnvIf ...\\nHeader always set ...\"}), spring (CorsRegistration
+method names; read from Spring's source, not compared with it).
 
 The front end's needs come from flags (every --method is tried with every --header
 and from every --origin) or from --needs FILE:
@@ -234,7 +235,15 @@ pub fn check(args: Args) -> ExitCode {
     }
     let profile = args.profile.profile();
     let library = model.library();
-    println!("corsim check: {library} (the model was compared with {}), {}", library.tested(), profile.browser.name());
+    if library.compared() {
+        println!("corsim check: {library} (the model was compared with {}), {}", library.tested(), profile.browser.name());
+    } else {
+        println!(
+            "corsim check: {library} (the model was read from {}; it was not compared with the library), {}",
+            library.tested(),
+            profile.browser.name()
+        );
+    }
     let mut problems = 0usize;
     let mut lines = Vec::new();
     for (text, origin) in &origins {

@@ -39,6 +39,7 @@ pub mod flask_cors;
 pub mod go_rs_cors;
 pub mod nginx;
 mod pattern;
+pub mod spring;
 pub mod starlette;
 pub mod tower_http;
 
@@ -74,6 +75,9 @@ pub enum ServerModel {
     /// Apache httpd with `Header`, `SetEnvIf` and `RewriteRule` lines.
     #[cfg_attr(feature = "serde", serde(rename = "apache"))]
     Apache(apache::Options),
+    /// Spring MVC's `CorsRegistry` mapping (registration method names).
+    #[cfg_attr(feature = "serde", serde(rename = "spring"))]
+    Spring(spring::Options),
 }
 
 /// The libraries corsim models.
@@ -97,11 +101,13 @@ pub enum Library {
     Nginx,
     /// Apache httpd's mod_headers configurations.
     Apache,
+    /// Spring MVC's CORS support.
+    Spring,
 }
 
 impl Library {
     /// Every library, in a fixed order.
-    pub const ALL: [Library; 9] = [
+    pub const ALL: [Library; 10] = [
         Library::ExpressCors,
         Library::Starlette,
         Library::FlaskCors,
@@ -111,6 +117,7 @@ impl Library {
         Library::GoRsCors,
         Library::Nginx,
         Library::Apache,
+        Library::Spring,
     ];
 
     /// The name used in option files (`"library": "express-cors"`).
@@ -125,10 +132,18 @@ impl Library {
             Library::GoRsCors => "go-rs-cors",
             Library::Nginx => "nginx",
             Library::Apache => "apache",
+            Library::Spring => "spring",
         }
     }
 
-    /// The versions the model was compared with, header for header.
+    /// Whether the model was compared with the real library, header for
+    /// header (`tests/servers/`).
+    pub fn compared(self) -> bool {
+        !matches!(self, Library::Spring)
+    }
+
+    /// The versions the model was compared with, header for header, or,
+    /// when it was not ([`compared`](Self::compared)), what it was read from.
     pub fn tested(self) -> &'static str {
         match self {
             Library::ExpressCors => "cors 2.8.6 on Express 5.3.0, Node 20",
@@ -140,6 +155,7 @@ impl Library {
             Library::GoRsCors => "rs/cors 1.7.0 (Debian 12) on Go 1.19",
             Library::Nginx => "nginx 1.22 (Debian 12)",
             Library::Apache => "Apache httpd 2.4 (Debian 12)",
+            Library::Spring => "Spring Framework 7.0's source (DefaultCorsProcessor, CorsConfiguration)",
         }
     }
 }
@@ -157,6 +173,7 @@ impl Library {
             Library::ActixCors => "call allowed_origin once per exact origin; allow_any_origin and allowed_origin_fn let in whatever they accept",
             Library::GoRsCors => "an AllowedOrigins entry with a `*` matches any prefix and suffix around it: list exact origins",
             Library::Nginx => "map exact origin strings, or anchor each regular expression with ^ and $ and escape its dots",
+            Library::Spring => "list exact origins in allowedOrigins; an allowedOriginPatterns `*` matches any run of characters, dots included",
             Library::Apache => "anchor the SetEnvIf Origin expression with ^ and $ and escape its dots, and send $0 (the whole origin)",
         }
     }
@@ -194,6 +211,7 @@ impl ServerModel {
             ServerModel::GoRsCors(_) => Library::GoRsCors,
             ServerModel::Nginx(_) => Library::Nginx,
             ServerModel::Apache(_) => Library::Apache,
+            ServerModel::Spring(_) => Library::Spring,
         }
     }
 
@@ -210,6 +228,7 @@ impl ServerModel {
             ServerModel::GoRsCors(o) => o.validate(),
             ServerModel::Nginx(o) => o.validate(),
             ServerModel::Apache(o) => o.validate(),
+            ServerModel::Spring(o) => o.validate(),
         }
     }
 
@@ -226,6 +245,7 @@ impl ServerModel {
             ServerModel::GoRsCors(o) => go_rs_cors::respond(o, request, route),
             ServerModel::Nginx(o) => nginx::respond(o, request, route),
             ServerModel::Apache(o) => apache::respond(o, request, route),
+            ServerModel::Spring(o) => spring::respond(o, request, route),
         }
     }
 
@@ -276,6 +296,7 @@ impl ServerModel {
             ServerModel::ActixCors(o) => actix_allowing(o, change).map(ServerModel::ActixCors),
             ServerModel::GoRsCors(o) => go_allowing(o, change).map(ServerModel::GoRsCors),
             // A configuration text has no option to widen: corsim proposes no edit of it.
+            ServerModel::Spring(o) => spring_allowing(o, change).map(ServerModel::Spring),
             ServerModel::Nginx(_) | ServerModel::Apache(_) => None,
         }
     }
@@ -412,6 +433,24 @@ fn actix_allowing(o: &actix_cors::Options, change: &Change) -> Option<actix_cors
         Change::Method(m) => push_new(&mut o.allowed_methods, m),
         Change::Header(h) => !o.allow_any_header && push_new(&mut o.allowed_headers, h),
         Change::Credentials => !std::mem::replace(&mut o.supports_credentials, true),
+    };
+    changed.then_some(o)
+}
+
+fn spring_allowing(o: &spring::Options, change: &Change) -> Option<spring::Options> {
+    let mut o = o.clone();
+    let changed = match change {
+        // The default origin is `*`, which credentials forbid: a list replaces it.
+        Change::Origin(origin) => push_new(o.allowed_origins.get_or_insert_with(Vec::new), origin),
+        Change::Method(m) => {
+            let methods = o.allowed_methods.get_or_insert_with(|| vec!["GET".into(), "HEAD".into(), "POST".into()]);
+            !methods.iter().any(|x| x == "*") && push_new(methods, m)
+        }
+        Change::Header(h) => match &mut o.allowed_headers {
+            None => false,
+            Some(list) => !list.iter().any(|x| x == "*" || x.eq_ignore_ascii_case(h)) && push_new(list, h),
+        },
+        Change::Credentials => !std::mem::replace(&mut o.allow_credentials, true),
     };
     changed.then_some(o)
 }

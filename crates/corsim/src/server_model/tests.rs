@@ -67,3 +67,48 @@ fn readme_example_django_allows_a_credentialed_put() {
     let init = RequestInit::get("https://api.example/items").method("PUT").credentials(CredentialsMode::Include);
     assert!(verdict(&model, &init).outcome.is_ok());
 }
+
+fn preflight(method: &str, headers: &[&str], origin: &str) -> HttpRequest {
+    let names: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
+    crate::preflight::preflight_request(&Profile::CHROMIUM, &"https://api.example/items".parse().unwrap(), method, &names, origin)
+}
+
+fn header(response: &HttpResponse, name: &str) -> Option<String> {
+    response.headers.get(name).map(|v| String::from_utf8_lossy(&v).into_owned())
+}
+
+/// Spring is read from its source, not compared with it: these pin what
+/// was read (`registry.addMapping("/**")`'s permissive defaults).
+#[test]
+fn spring_add_mapping_defaults() {
+    let model = ServerModel::Spring(spring::Options::default());
+    let ok = model.answer(&preflight("POST", &["content-type", "x-trace"], "https://app.example"));
+    assert_eq!(ok.status, 200);
+    assert_eq!(header(&ok, "access-control-allow-origin").as_deref(), Some("*"));
+    assert_eq!(header(&ok, "access-control-allow-methods").as_deref(), Some("GET,HEAD,POST"));
+    assert_eq!(header(&ok, "access-control-allow-headers").as_deref(), Some("content-type,x-trace"));
+    assert_eq!(header(&ok, "access-control-max-age").as_deref(), Some("1800"));
+    assert_eq!(ok.headers.get_all("vary").count(), 3);
+    let refused = model.answer(&preflight("PUT", &[], "https://app.example"));
+    assert_eq!(refused.status, 403);
+    assert_eq!(header(&refused, "access-control-allow-origin"), None);
+    let credentials = spring::Options { allow_credentials: true, ..Default::default() };
+    assert!(ServerModel::Spring(credentials).validate().is_err());
+}
+
+#[test]
+fn spring_origin_patterns_and_star_methods() {
+    let model = ServerModel::Spring(spring::Options {
+        allowed_origin_patterns: Some(vec!["https://*.example:[8443,9443]".into()]),
+        allowed_methods: Some(vec!["*".into()]),
+        allow_credentials: true,
+        ..Default::default()
+    });
+    assert!(model.validate().is_ok());
+    let ok = model.answer(&preflight("patch", &[], "https://app.example:8443"));
+    assert_eq!(header(&ok, "access-control-allow-origin").as_deref(), Some("https://app.example:8443"));
+    assert_eq!(header(&ok, "access-control-allow-methods").as_deref(), Some("patch"));
+    for refused in ["https://app.example", "https://app.example:8080", "http://app.example:8443"] {
+        assert_eq!(model.answer(&preflight("GET", &[], refused)).status, 403, "{refused}");
+    }
+}
