@@ -373,7 +373,7 @@ fn map(d: &Directive, block: &[Directive]) -> Result<Map, OptionsError> {
         match (entry.name.as_str(), values.as_slice()) {
             ("default", [v]) => m.default = v.clone(),
             ("hostnames" | "volatile", []) => return Err(err(format!("map parameter `{}` is not modelled", entry.name))),
-            (_, [v]) if v.contains(|c: char| c == '$') && (1..=9).any(|n| v.contains(&format!("${n}"))) => {
+            (_, [v]) if v.contains('$') && (1..=9).any(|n| v.contains(&format!("${n}"))) => {
                 return Err(err(format!("map value {v:?}: captures are not modelled")))
             }
             (key, [v]) if key.starts_with('~') => {

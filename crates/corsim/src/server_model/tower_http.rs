@@ -39,7 +39,7 @@ impl Setting {
 }
 
 /// The builder calls, by the builder methods' names.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
 pub struct Options {
@@ -63,20 +63,6 @@ pub struct Options {
     /// `.vary([...])` (default: the three preflight request headers).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vary: Option<Vec<String>>,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            allow_origin: None,
-            allow_methods: None,
-            allow_headers: None,
-            expose_headers: None,
-            allow_credentials: false,
-            max_age: None,
-            vary: None,
-        }
-    }
 }
 
 /// The default `.vary(...)`.
