@@ -64,10 +64,16 @@ if [ "$(cat "$venv/.installed" 2>/dev/null)" != "${pip_packages[*]}" ]; then
   echo "${pip_packages[*]}" > "$venv/.installed"
 fi
 
+# actix-cors: its own small cargo project (not in the workspace), built once.
+actix_target="$PWD/$work/actix"
+echo "building tests/servers/actix_app (actix-web and actix-cors; the first build takes minutes)"
+(cd "$here/actix_app" && CARGO_TARGET_DIR="$actix_target" cargo build -q --release --locked)
+
 fresh="$work/recorded"
 rm -rf "$fresh"
-"$venv/bin/python" "$here/record.py" "$fresh" express-cors starlette flask-cors django-cors-headers nginx go-rs-cors apache \
-  --node-path "$PWD/$node_dir/node_modules" --python "$venv/bin/python"
+"$venv/bin/python" "$here/record.py" "$fresh" express-cors starlette flask-cors django-cors-headers nginx go-rs-cors apache actix-cors \
+  --node-path "$PWD/$node_dir/node_modules" --python "$venv/bin/python" \
+  --actix-bin "$actix_target/release/corsim-actix-app"
 
 if [ "${1:-}" = "--update" ]; then
   cp "$fresh"/*.json "$here/recorded/"
