@@ -1,7 +1,8 @@
 //! corsim's server models against the real libraries, header for header.
 //!
 //! For Express `cors`, Starlette, flask-cors, django-cors-headers, nginx, Go's
-//! rs/cors, Apache httpd and actix-cors (built apart, in tests/servers/actix_app), the
+//! rs/cors, Apache httpd, actix-cors (built apart, in tests/servers/actix_app) and
+//! Next.js, the
 //! libraries' answers were recorded by `tests/servers/record.py` (run by
 //! `tests/servers/run.sh`, which installs them): the committed recordings in
 //! `tests/servers/recorded/`, or fresh ones from the directory named by
@@ -35,6 +36,8 @@ fn route(library: &str) -> impl FnMut(&HttpRequest) -> HttpResponse + '_ {
                 HttpResponse::new(405)
             }
         }
+        // A route handler's Response headers are lower-case.
+        "nextjs" => HttpResponse::new(200).header("x-route", "hit"),
         _ => HttpResponse::new(200).header("X-Route", "hit"),
     }
 }
@@ -220,7 +223,7 @@ fn compare_tower(tally: &mut Tally) {
 fn models_answer_as_the_real_libraries() {
     let mut report = Vec::new();
     let mut total = Tally::default();
-    for library in ["express-cors", "starlette", "flask-cors", "django-cors-headers", "nginx", "go-rs-cors", "apache", "actix-cors", "tower-http"] {
+    for library in ["express-cors", "starlette", "flask-cors", "django-cors-headers", "nginx", "go-rs-cors", "apache", "actix-cors", "nextjs", "tower-http"] {
         let mut tally = Tally::default();
         let source = if library == "tower-http" {
             compare_tower(&mut tally);

@@ -25,6 +25,7 @@ APPS = {
     "go-rs-cors": ("go", "go_app.go", ["rs/cors"]),
     "apache": ("apache", None, ["apache2"]),
     "actix-cors": ("actix", None, ["actix-cors", "actix-web"]),
+    "nextjs": ("next", "next_app", ["next", "react"]),
 }
 
 
@@ -71,13 +72,13 @@ def start_nginx(option_set, port, tmp):
     import re
     import tempfile
     backend_port = free_port()
-    backend = subprocess.Popen([sys.executable, "-c", BACKEND, str(backend_port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    backend = subprocess.Popen([sys.executable, "-c", BACKEND, str(backend_port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for(backend_port, backend)
     config = re.sub(r"server\s*\{", f"server {{\n    listen 127.0.0.1:{port};", option_set["options"]["config"], count=1)
     conf = os.path.join(tmp, "nginx.conf")
     with open(conf, "w") as f:
         f.write(NGINX_MAIN.format(tmp=tmp, backend=backend_port, config=config))
-    nginx = subprocess.Popen([NGINX, "-c", conf, "-p", tmp, "-e", "stderr"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    nginx = subprocess.Popen([NGINX, "-c", conf, "-p", tmp, "-e", "stderr"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return [nginx, backend]
 
 
@@ -107,7 +108,7 @@ ProxyPass /items http://127.0.0.1:{backend}/items
 
 def start_backend():
     port = free_port()
-    backend = subprocess.Popen([sys.executable, "-c", BACKEND, str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    backend = subprocess.Popen([sys.executable, "-c", BACKEND, str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for(port, backend)
     return port, backend
 
@@ -119,7 +120,7 @@ def start_apache(option_set, port, tmp):
     conf = os.path.join(tmp, "httpd.conf")
     with open(conf, "w") as f:
         f.write(APACHE_MAIN.format(tmp=tmp, port=port, backend=backend_port, modules=APACHE_MODULES, config=option_set["options"]["config"]))
-    httpd = subprocess.Popen([APACHE, "-f", conf, "-X"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    httpd = subprocess.Popen([APACHE, "-f", conf, "-X"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return [httpd, backend]
 
 
@@ -143,7 +144,7 @@ def wait_for(port, proc, deadline=20.0):
 
 
 def send(port, path, request):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     conn.putrequest(request["method"], path, skip_accept_encoding=True)
     for name, value in request["headers"]:
         conn.putheader(name, value)
@@ -171,6 +172,8 @@ def versions(kind, packages, args):
     if kind == "apache":
         out = subprocess.run([APACHE, "-v"], capture_output=True, text=True, check=True).stdout
         return {"apache2": out.split("/")[1].split()[0] if "/" in out else "unknown"}
+    if kind == "next":
+        return {p: json.load(open(os.path.join(args.next_dir, "node_modules", p, "package.json")))["version"] for p in packages}
     if kind == "go":
         out = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "golang-github-rs-cors-dev"], capture_output=True, text=True).stdout
         go = subprocess.run(["go", "version"], capture_output=True, text=True).stdout.split()
@@ -220,9 +223,17 @@ def record(library, args, requests, option_sets):
                 command = [go_binary]
             elif kind == "actix":
                 command = [args.actix_bin]
+            elif kind == "next":
+                # The app's files go beside the node_modules next was installed in
+                # (Turbopack resolves nothing outside the project's root).
+                import shutil
+                shutil.copytree(os.path.join(HERE, app), args.next_dir, dirs_exist_ok=True)
+                env["NEXT_TELEMETRY_DISABLED"] = "1"
+                command = ["node", os.path.join(args.next_dir, "node_modules", "next", "dist", "bin", "next"), "dev", "-p", str(port), "-H", "127.0.0.1"]
             else:
                 command = ["node" if kind == "node" else args.python, os.path.join(HERE, app)]
-            proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            cwd = args.next_dir if kind == "next" else None
+            proc = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             procs = [proc]
         try:
             wait_for(port, proc)
@@ -246,6 +257,7 @@ def main():
     parser.add_argument("--node-path")
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--actix-bin", help="the built tests/servers/actix_app")
+    parser.add_argument("--next-dir", help="where next, react and react-dom are installed (the app is copied there)")
     args = parser.parse_args()
     with open(os.path.join(HERE, "requests.json")) as f:
         requests = json.load(f)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The server models against the real libraries: install the libraries a fresh
-# machine lacks (npm: express, cors; PyPI: starlette, uvicorn, flask, flask-cors,
-# django, django-cors-headers; at the versions below, into target/servers/; Debian:
-# nginx-light, apache2, golang-go and golang-github-rs-cors-dev),
+# machine lacks (npm: express, cors, next, react; PyPI: starlette, uvicorn, flask,
+# flask-cors, django, django-cors-headers; at the versions below, into
+# target/servers/; Debian: nginx-light, apache2, golang-go and
+# golang-github-rs-cors-dev; cargo: tests/servers/actix_app),
 # start each on a loopback port once per option set of options.json, send it the
 # requests of requests.json, and compare corsim's model of it with what it
 # answered, header for header (tests/servers/models.rs, which also runs
@@ -18,6 +19,7 @@ mkdir -p "$work"
 
 # The versions the models were checked against (Library::tested names them).
 npm_packages=(express@5.3.0 cors@2.8.6)
+next_packages=(next@16.5.0 react@19.3.1 react-dom@19.3.1)
 pip_packages=(starlette==1.10.0 uvicorn==0.55.0 flask==3.1.3 flask-cors==6.0.5 django==5.2.19 django-cors-headers==4.9.0)
 
 started=$(date +%s)
@@ -53,6 +55,16 @@ if [ "$(cat "$node_dir/.installed" 2>/dev/null)" != "${npm_packages[*]}" ]; then
   echo "${npm_packages[*]}" > "$node_dir/.installed"
 fi
 
+# Next.js in a directory of its own: the app is copied beside its node_modules.
+next_dir="$work/next"
+if [ "$(cat "$next_dir/.installed" 2>/dev/null)" != "${next_packages[*]}" ]; then
+  echo "installing ${next_packages[*]}"
+  mkdir -p "$next_dir"
+  [ -f "$next_dir/package.json" ] || echo '{"private": true}' > "$next_dir/package.json"
+  (cd "$next_dir" && npm install --silent --no-audit --no-fund "${next_packages[@]}" >/dev/null)
+  echo "${next_packages[*]}" > "$next_dir/.installed"
+fi
+
 venv="$work/venv"
 if [ "$(cat "$venv/.installed" 2>/dev/null)" != "${pip_packages[*]}" ]; then
   echo "installing ${pip_packages[*]}"
@@ -71,9 +83,9 @@ echo "building tests/servers/actix_app (actix-web and actix-cors; the first buil
 
 fresh="$work/recorded"
 rm -rf "$fresh"
-"$venv/bin/python" "$here/record.py" "$fresh" express-cors starlette flask-cors django-cors-headers nginx go-rs-cors apache actix-cors \
+"$venv/bin/python" "$here/record.py" "$fresh" express-cors starlette flask-cors django-cors-headers nginx go-rs-cors apache actix-cors nextjs \
   --node-path "$PWD/$node_dir/node_modules" --python "$venv/bin/python" \
-  --actix-bin "$actix_target/release/corsim-actix-app"
+  --actix-bin "$actix_target/release/corsim-actix-app" --next-dir "$PWD/$next_dir"
 
 if [ "${1:-}" = "--update" ]; then
   cp "$fresh"/*.json "$here/recorded/"

@@ -27,7 +27,8 @@ Libraries: express-cors, starlette (also FastAPI), flask-cors, django-cors-heade
 (options are the CORS_* settings), tower-http (builder method names), go-rs-cors
 (cors.Options field names), nginx ({\"config\": \"map ... server { ... }\"}),
 apache ({\"config\": \"SetEnvIf ...\\nHeader always set ...\"}), spring (CorsRegistration
-method names; read from Spring's source, not compared with it).
+method names; read from Spring's source, not compared with it), nextjs ({\"headers\":
+[what next.config.js headers() returns]}).
 
 The front end's needs come from flags (every --method is tried with every --header
 and from every --origin) or from --needs FILE:
@@ -277,8 +278,8 @@ pub fn check(args: Args) -> ExitCode {
                 }
                 continue;
             }
-            if matches!(model, ServerModel::Nginx(_) | ServerModel::Apache(_)) {
-                lines.push(format!("         corsim proposes no edit of an {library} configuration text; `corsim explain` prints one that works"));
+            if matches!(model, ServerModel::Nginx(_) | ServerModel::Apache(_) | ServerModel::NextJs(_)) {
+                lines.push(format!("         corsim proposes no edit of a {library} configuration; `corsim explain` prints one that works"));
             } else {
                 explain_unfixable(profile, &model, origin, &init, &changes, &mut lines);
             }

@@ -30,6 +30,7 @@ fn examples_report_what_the_browser_blocks_and_the_fix_in_the_librarys_options()
         ("flask-regex.json", 1, &["[high] suffix-look-alike", "https://app.example.evil.test", "in flask-cors: an origin containing"]),
         ("apache-guide.json", 1, &["[high] unescaped-dot", "vary-origin-missing", "in apache: anchor the SetEnvIf Origin expression"]),
         ("spring.json", 1, &["it was not compared with the library", "fix (verified): set \"allowedMethods\": [\"GET\",\"POST\",\"PUT\"]"]),
+        ("nextjs-vercel-guide.json", 1, &["[low] wildcard-with-credentials", "corsim proposes no edit of a nextjs configuration"]),
         ("tower.json", 1, &["set \"allow_headers\": [\"content-type\",\"x-trace\"]", "audit: no misconfiguration found"]),
     ];
     for (config, code, needles) in cases {

@@ -37,6 +37,7 @@ pub mod django;
 pub mod express;
 pub mod flask_cors;
 pub mod go_rs_cors;
+pub mod nextjs;
 pub mod nginx;
 mod pattern;
 pub mod spring;
@@ -75,6 +76,9 @@ pub enum ServerModel {
     /// Apache httpd with `Header`, `SetEnvIf` and `RewriteRule` lines.
     #[cfg_attr(feature = "serde", serde(rename = "apache"))]
     Apache(apache::Options),
+    /// Next.js `headers()` in `next.config.js` (what it returns).
+    #[cfg_attr(feature = "serde", serde(rename = "nextjs"))]
+    NextJs(nextjs::Options),
     /// Spring MVC's `CorsRegistry` mapping (registration method names).
     #[cfg_attr(feature = "serde", serde(rename = "spring"))]
     Spring(spring::Options),
@@ -101,13 +105,15 @@ pub enum Library {
     Nginx,
     /// Apache httpd's mod_headers configurations.
     Apache,
+    /// Next.js `headers()`.
+    NextJs,
     /// Spring MVC's CORS support.
     Spring,
 }
 
 impl Library {
     /// Every library, in a fixed order.
-    pub const ALL: [Library; 10] = [
+    pub const ALL: [Library; 11] = [
         Library::ExpressCors,
         Library::Starlette,
         Library::FlaskCors,
@@ -117,6 +123,7 @@ impl Library {
         Library::GoRsCors,
         Library::Nginx,
         Library::Apache,
+        Library::NextJs,
         Library::Spring,
     ];
 
@@ -132,6 +139,7 @@ impl Library {
             Library::GoRsCors => "go-rs-cors",
             Library::Nginx => "nginx",
             Library::Apache => "apache",
+            Library::NextJs => "nextjs",
             Library::Spring => "spring",
         }
     }
@@ -155,6 +163,7 @@ impl Library {
             Library::GoRsCors => "rs/cors 1.7.0 (Debian 12) on Go 1.19",
             Library::Nginx => "nginx 1.22 (Debian 12)",
             Library::Apache => "Apache httpd 2.4 (Debian 12)",
+            Library::NextJs => "Next.js 16.5 (next dev, App Router)",
             Library::Spring => "Spring Framework 7.0's source (DefaultCorsProcessor, CorsConfiguration)",
         }
     }
@@ -173,6 +182,7 @@ impl Library {
             Library::ActixCors => "call allowed_origin once per exact origin; allow_any_origin and allowed_origin_fn let in whatever they accept",
             Library::GoRsCors => "an AllowedOrigins entry with a `*` matches any prefix and suffix around it: list exact origins",
             Library::Nginx => "map exact origin strings, or anchor each regular expression with ^ and $ and escape its dots",
+            Library::NextJs => "headers() sends the same headers to every origin: check the Origin in middleware and set Access-Control-Allow-Origin only for the origins meant",
             Library::Spring => "list exact origins in allowedOrigins; an allowedOriginPatterns `*` matches any run of characters, dots included",
             Library::Apache => "anchor the SetEnvIf Origin expression with ^ and $ and escape its dots, and send $0 (the whole origin)",
         }
@@ -211,6 +221,7 @@ impl ServerModel {
             ServerModel::GoRsCors(_) => Library::GoRsCors,
             ServerModel::Nginx(_) => Library::Nginx,
             ServerModel::Apache(_) => Library::Apache,
+            ServerModel::NextJs(_) => Library::NextJs,
             ServerModel::Spring(_) => Library::Spring,
         }
     }
@@ -228,6 +239,7 @@ impl ServerModel {
             ServerModel::GoRsCors(o) => o.validate(),
             ServerModel::Nginx(o) => o.validate(),
             ServerModel::Apache(o) => o.validate(),
+            ServerModel::NextJs(o) => o.validate(),
             ServerModel::Spring(o) => o.validate(),
         }
     }
@@ -245,6 +257,7 @@ impl ServerModel {
             ServerModel::GoRsCors(o) => go_rs_cors::respond(o, request, route),
             ServerModel::Nginx(o) => nginx::respond(o, request, route),
             ServerModel::Apache(o) => apache::respond(o, request, route),
+            ServerModel::NextJs(o) => nextjs::respond(o, request, route),
             ServerModel::Spring(o) => spring::respond(o, request, route),
         }
     }
@@ -297,7 +310,7 @@ impl ServerModel {
             ServerModel::GoRsCors(o) => go_allowing(o, change).map(ServerModel::GoRsCors),
             // A configuration text has no option to widen: corsim proposes no edit of it.
             ServerModel::Spring(o) => spring_allowing(o, change).map(ServerModel::Spring),
-            ServerModel::Nginx(_) | ServerModel::Apache(_) => None,
+            ServerModel::Nginx(_) | ServerModel::Apache(_) | ServerModel::NextJs(_) => None,
         }
     }
 }
