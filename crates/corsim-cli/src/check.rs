@@ -279,7 +279,7 @@ pub fn check(args: Args) -> ExitCode {
                 continue;
             }
             if matches!(model, ServerModel::Nginx(_) | ServerModel::Apache(_) | ServerModel::NextJs(_)) {
-                lines.push(format!("         corsim proposes no edit of a {library} configuration; `corsim explain` prints one that works"));
+                lines.push(format!("         corsim proposes no edit of a configuration written as {library}'s; `corsim explain` prints one that works"));
             } else {
                 explain_unfixable(profile, &model, origin, &init, &changes, &mut lines);
             }
