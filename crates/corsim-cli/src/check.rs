@@ -14,14 +14,15 @@ use clap::Parser;
 use corsim::audit::Audit;
 use corsim::fetch::run;
 use corsim::server_model::{Change, ServerModel};
-use corsim::{CredentialsMode, Origin, PreflightCache, Profile, RequestInit, Timestamp, Verdict};
+use corsim::{CredentialsMode, HttpRequest, HttpResponse, Origin, PreflightCache, Profile, RequestInit, Timestamp, Verdict};
 use serde::Deserialize;
 
 use crate::ProfileArg;
 
 pub const AFTER_HELP: &str = "\
 The configuration file is JSON or TOML (by its extension): the library and its
-options by the library's own names, e.g.
+options by the library's own names, and optionally what answers before the CORS
+layer (\"before_cors\": [\"authentication\", \"trailing-slash-redirect\"]), e.g.
   {\"library\": \"express-cors\", \"options\": {\"origin\": [\"https://app.example\"], \"credentials\": true}}
 Libraries: express-cors, starlette (also FastAPI), flask-cors, django-cors-headers
 (options are the CORS_* settings), tower-http (builder method names), go-rs-cors
@@ -106,15 +107,58 @@ fn bad_input(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn read_config(path: &str) -> Result<ServerModel, String> {
+/// What answers before the CORS layer, when the configuration file says
+/// (`"before_cors": ["authentication", "trailing-slash-redirect"]`): what no
+/// option of the library can change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum Before {
+    /// Requests without credentials (every preflight) get 401.
+    Authentication,
+    /// A path without a trailing `/` is redirected (308) to the one with it.
+    TrailingSlashRedirect,
+}
+
+impl Before {
+    /// Its answer, when it answers `request` itself.
+    fn answer(self, request: &HttpRequest, credentialed: bool) -> Option<HttpResponse> {
+        match self {
+            Before::Authentication => {
+                let authenticated = !request.is_preflight && (credentialed || request.headers.contains("authorization"));
+                (!authenticated).then(|| HttpResponse::new(401))
+            }
+            Before::TrailingSlashRedirect => {
+                let path = request.url.path();
+                (!path.ends_with('/')).then(|| HttpResponse::new(308).header("Location", &format!("{path}/")))
+            }
+        }
+    }
+
+    /// The change that fixes what it does.
+    fn fix(self) -> &'static str {
+        match self {
+            Before::Authentication => "put the CORS layer before authentication (preflights never carry credentials), or let OPTIONS through unauthenticated",
+            Before::TrailingSlashRedirect => "request the URL the server redirects to (with its trailing /) from the page; a preflight is never redirected",
+        }
+    }
+}
+
+/// The configuration file: the library and its options, and what answers
+/// before it.
+fn read_config(path: &str) -> Result<(ServerModel, Vec<Before>), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-    let model: ServerModel = if Path::new(path).extension().is_some_and(|e| e.eq_ignore_ascii_case("toml")) {
+    let mut value: serde_json::Value = if Path::new(path).extension().is_some_and(|e| e.eq_ignore_ascii_case("toml")) {
         toml::from_str(&text).map_err(|e| format!("{path}: {e}"))?
     } else {
         serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?
     };
+    let before = match value.as_object_mut().and_then(|o| o.remove("before_cors")) {
+        Some(b) => serde_json::from_value(b).map_err(|e| format!("{path}: before_cors: {e}"))?,
+        None => Vec::new(),
+    };
+    let model: ServerModel = serde_json::from_value(value).map_err(|e| format!("{path}: {e}"))?;
     model.validate().map_err(|e| format!("{path}: {e}"))?;
-    Ok(model)
+    Ok((model, before))
 }
 
 fn read_needs(args: &Args) -> Result<Needs, String> {
@@ -160,14 +204,28 @@ fn request_init(url: &str, need: &Need, method: &str) -> Result<RequestInit, Str
     Ok(init)
 }
 
-fn simulate(profile: &Profile, model: &ServerModel, origin: &Origin, init: &RequestInit) -> Verdict {
-    run(profile, origin.clone(), init, &mut PreflightCache::new(), Timestamp::ZERO, |r| model.answer(r))
+/// The deployment checked: the layers before the CORS layer, then the library.
+struct Deployment<'a> {
+    model: &'a ServerModel,
+    before: &'a [Before],
+}
+
+impl Deployment<'_> {
+    fn answer(&self, request: &HttpRequest, credentialed: bool) -> HttpResponse {
+        self.before.iter().find_map(|b| b.answer(request, credentialed)).unwrap_or_else(|| self.model.answer(request))
+    }
+}
+
+fn simulate_with(profile: &Profile, deployment: &Deployment<'_>, origin: &Origin, init: &RequestInit) -> Verdict {
+    let credentialed = init.credentials == CredentialsMode::Include;
+    run(profile, origin.clone(), init, &mut PreflightCache::new(), Timestamp::ZERO, |r| deployment.answer(r, credentialed))
 }
 
 /// The smallest set of changes (fewest first) after which the request
 /// passes, with the configuration it gives.
 fn fix_search(
     profile: &Profile,
+    before: &[Before],
     model: &ServerModel,
     origin: &Origin,
     init: &RequestInit,
@@ -185,7 +243,10 @@ fn fix_search(
                 }
             }
         }
-        if candidate != *model && candidate.validate().is_ok() && simulate(profile, &candidate, origin, init).is_ok() {
+        if candidate != *model
+            && candidate.validate().is_ok()
+            && simulate_with(profile, &Deployment { model: &candidate, before }, origin, init).is_ok()
+        {
             return Some(candidate);
         }
     }
@@ -216,10 +277,11 @@ fn changes_for(origin: &str, method: &str, need: &Need) -> Vec<Change> {
 const NORMALISED: [&str; 6] = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
 
 pub fn check(args: Args) -> ExitCode {
-    let model = match read_config(&args.config) {
+    let (model, before) = match read_config(&args.config) {
         Ok(m) => m,
         Err(e) => return bad_input(e),
     };
+    let deployment = Deployment { model: &model, before: &before };
     let needs = match read_needs(&args) {
         Ok(n) => n,
         Err(e) => return bad_input(e),
@@ -254,7 +316,7 @@ pub fn check(args: Args) -> ExitCode {
                 Err(e) => return bad_input(e),
             };
             let what = describe(text, &needs.url, need);
-            let verdict = simulate(profile, &model, origin, &init);
+            let verdict = simulate_with(profile, &deployment, origin, &init);
             if verdict.is_ok() {
                 lines.push(format!("ok       {what}"));
                 continue;
@@ -267,7 +329,7 @@ pub fn check(args: Args) -> ExitCode {
             let changes = changes_for(text, &need.method, need);
             let lower_case = need.method.to_ascii_uppercase() != need.method
                 && !NORMALISED.contains(&need.method.to_ascii_uppercase().as_str());
-            if let Some(fixed) = fix_search(profile, &model, origin, &init, &changes) {
+            if let Some(fixed) = fix_search(profile, &before, &model, origin, &init, &changes) {
                 lines.push(format!("         fix (verified): set {}", option_diff(&model, &fixed).join(", ")));
                 if lower_case {
                     lines.push(format!(
@@ -281,7 +343,7 @@ pub fn check(args: Args) -> ExitCode {
             if matches!(model, ServerModel::Nginx(_) | ServerModel::Apache(_) | ServerModel::NextJs(_)) {
                 lines.push(format!("         corsim proposes no edit of a configuration written as {library}'s; `corsim explain` prints one that works"));
             } else {
-                explain_unfixable(profile, &model, origin, &init, &changes, &mut lines);
+                explain_unfixable(profile, &deployment, origin, &init, &changes, &mut lines);
             }
             let upper = need.method.to_ascii_uppercase();
             if lower_case {
@@ -293,9 +355,9 @@ pub fn check(args: Args) -> ExitCode {
                     "         the browser sends {:?} as written (it upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT)",
                     need.method
                 ));
-                if simulate(profile, &model, origin, &upper_init).is_ok() {
+                if simulate_with(profile, &deployment, origin, &upper_init).is_ok() {
                     lines.push(format!("         fix (verified), in the page: method: '{upper}'"));
-                } else if let Some(fixed) = fix_search(profile, &model, origin, &upper_init, &changes_for(text, &upper, need)) {
+                } else if let Some(fixed) = fix_search(profile, &before, &model, origin, &upper_init, &changes_for(text, &upper, need)) {
                     lines.push(format!(
                         "         fix (verified), in the page: method: '{upper}', and set {}",
                         option_diff(&model, &fixed).join(", ")
@@ -307,7 +369,8 @@ pub fn check(args: Args) -> ExitCode {
     for l in &lines {
         println!("{l}");
     }
-    let report = audit(profile, &model, &needs.url, &origins);
+    // The origins the library lets read: its own policy, without the layers before it.
+    let report = audit(profile, &Deployment { model: &model, before: &[] }, &needs.url, &origins);
     match report {
         Ok(report) => {
             problems += report.findings.len();
@@ -329,20 +392,20 @@ pub fn check(args: Args) -> ExitCode {
 /// Every change at once: why even that fails is what no option fixes.
 fn explain_unfixable(
     profile: &Profile,
-    model: &ServerModel,
+    deployment: &Deployment<'_>,
     origin: &Origin,
     init: &RequestInit,
     changes: &[Change],
     lines: &mut Vec<String>,
 ) {
-    let library = model.library();
-    let mut widest = model.clone();
+    let library = deployment.model.library();
+    let mut widest = deployment.model.clone();
     for change in changes {
         if let Some(next) = widest.allowing(change) {
             widest = next;
         }
     }
-    let still = simulate(profile, &widest, origin, init);
+    let still = simulate_with(profile, &Deployment { model: &widest, before: deployment.before }, origin, init);
     lines.push(format!("         no change of {library}'s options makes this request pass; with every one, still:"));
     if let (Err(failure), true) = (&still.outcome, still.console.is_empty()) {
         lines.push(format!("         {:?}", failure.kind));
@@ -353,14 +416,37 @@ fn explain_unfixable(
     if let Some(status) = still.outcome.as_ref().err().and_then(|f| f.status) {
         lines.push(format!("         (the server answered {status})"));
     }
+    // What answers before the library: each fix verified by running it, with
+    // the options as they are, or else with every option change as well.
+    for b in deployment.before {
+        let passes = |model: &ServerModel| match b {
+            Before::Authentication => {
+                let others: Vec<Before> = deployment.before.iter().copied().filter(|x| x != b).collect();
+                simulate_with(profile, &Deployment { model, before: &others }, origin, init).is_ok()
+            }
+            Before::TrailingSlashRedirect => {
+                let mut slashed = init.clone();
+                if let Ok(mut url) = url::Url::parse(&init.url) {
+                    url.set_path(&format!("{}/", url.path().trim_end_matches('/')));
+                    slashed.url = url.to_string();
+                }
+                simulate_with(profile, &Deployment { model, before: deployment.before }, origin, &slashed).is_ok()
+            }
+        };
+        if passes(deployment.model) {
+            lines.push(format!("         fix (verified): {}", b.fix()));
+        } else if passes(&widest) {
+            lines.push(format!("         fix (verified): {}, and set {}", b.fix(), option_diff(deployment.model, &widest).join(", ")));
+        }
+    }
 }
 
-fn audit(profile: &Profile, model: &ServerModel, url: &str, origins: &[(String, Origin)]) -> Result<corsim::audit::Report, String> {
+fn audit(profile: &Profile, deployment: &Deployment<'_>, url: &str, origins: &[(String, Origin)]) -> Result<corsim::audit::Report, String> {
     let mut audit = Audit::new(url).map_err(|e| e.to_string())?.profile(profile);
     for (text, _) in origins {
         audit = audit.trust(text).map_err(|e| e.to_string())?;
     }
-    Ok(audit.run(|r| Ok::<_, Infallible>(model.answer(r))))
+    Ok(audit.run(|r| Ok::<_, Infallible>(deployment.answer(r, false))))
 }
 
 fn describe(origin: &str, url: &str, need: &Need) -> String {

@@ -31,6 +31,8 @@ fn examples_report_what_the_browser_blocks_and_the_fix_in_the_librarys_options()
         ("apache-guide.json", 1, &["[high] unescaped-dot", "vary-origin-missing", "in apache: anchor the SetEnvIf Origin expression"]),
         ("spring.json", 1, &["it was not compared with the library", "fix (verified): set \"allowedMethods\": [\"GET\",\"POST\",\"PUT\"]"]),
         ("nextjs-vercel-guide.json", 1, &["[low] wildcard-with-credentials", "corsim proposes no edit of a configuration written as nextjs"]),
+        ("flask-auth-first.json", 1, &["(the server answered 401)", "fix (verified): put the CORS layer before authentication"]),
+        ("django-append-slash.json", 1, &["(the server answered 308)", "fix (verified): request the URL the server redirects to"]),
         ("tower.json", 1, &["set \"allow_headers\": [\"content-type\",\"x-trace\"]", "audit: no misconfiguration found"]),
     ];
     for (config, code, needles) in cases {
@@ -62,6 +64,7 @@ fn bad_input_is_named_and_exits_2() {
     let unknown = write("unknown.json", r#"{"library": "nope", "options": {}}"#);
     let panics = write("panics.json", r#"{"library": "tower-http", "options": {"allow_origin": "*", "allow_credentials": true}}"#);
     let typo = write("typo.json", r#"{"library": "express-cors", "options": {"origins": ["https://app.example"]}}"#);
+    let before = write("before.json", r#"{"library": "express-cors", "options": {}, "before_cors": ["nope"]}"#);
     let regex = write("regex.json", r#"{"library": "flask-cors", "options": {"origins": "https://(app"}}"#);
     let tower = example("tower.json");
     let cases: Vec<(Vec<&str>, &str)> = vec![
@@ -70,6 +73,7 @@ fn bad_input_is_named_and_exits_2() {
         (vec!["check", "--config", &panics, "--origin", "https://app.example"], "Cannot combine `Access-Control-Allow-Credentials: true` with `Access-Control-Allow-Origin: *`"),
         (vec!["check", "--config", &typo, "--origin", "https://app.example"], "unknown field `origins`"),
         (vec!["check", "--config", &regex, "--origin", "https://app.example"], "flask-cors: origins \"https://(app\""),
+        (vec!["check", "--config", &before, "--origin", "https://app.example"], "before_cors: unknown variant `nope`"),
         (vec!["check", "--config", &tower, "--origin", "app.example"], "--origin \"app.example\""),
         (vec!["check", "--config", &tower, "--origin", "https://app.example", "--header", "X-Trace"], "--header \"X-Trace\""),
     ];
