@@ -4,6 +4,7 @@
 
 mod check;
 mod explain;
+mod message;
 mod playground;
 mod probe;
 mod run;
