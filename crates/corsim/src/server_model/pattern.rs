@@ -1,10 +1,9 @@
 //! The regular expressions of library options, matched the way each
 //! library matches them (Python's `re.match` anchors at the start only,
-//! `re.fullmatch` at both ends, PCRE as nginx uses it anchors nowhere).
-//! Read with the `regex` crate behind corsim's `regex` feature; the
-//! patterns people write for origins (alternations, classes, `.*`,
-//! escapes) mean the same there. Without the feature, an option holding
-//! one is refused with a message.
+//! `re.fullmatch` at both ends, PCRE as nginx and Apache use it anchors
+//! nowhere). Read with `regex-lite`: the patterns people write for origins
+//! (alternations, classes, `.*`, escapes) mean the same there; its classes
+//! and case-insensitivity are ASCII-only, as origins are.
 
 use super::OptionsError;
 
@@ -23,8 +22,7 @@ pub(crate) enum Anchor {
 #[derive(Clone, Debug)]
 pub(crate) struct Pattern {
     source: String,
-    #[cfg(feature = "regex")]
-    regex: regex::Regex,
+    regex: regex_lite::Regex,
 }
 
 impl PartialEq for Pattern {
@@ -37,51 +35,29 @@ impl Eq for Pattern {}
 
 impl Pattern {
     /// Compile `pattern` for `what` (named in the error).
-    #[cfg_attr(not(feature = "regex"), allow(unused_variables))]
     pub(crate) fn new(what: &str, pattern: &str, anchor: Anchor, case_insensitive: bool) -> Result<Pattern, OptionsError> {
-        #[cfg(feature = "regex")]
-        {
-            let flags = if case_insensitive { "(?i)" } else { "" };
-            let anchored = match anchor {
-                Anchor::Start => format!("{flags}^(?:{pattern})"),
-                Anchor::Full => format!("{flags}^(?:{pattern})$"),
-                Anchor::Search => format!("{flags}(?:{pattern})"),
-            };
-            let regex = regex::RegexBuilder::new(&anchored)
-                .size_limit(1 << 20)
-                .build()
-                .map_err(|e| OptionsError(format!("{what} {pattern:?}: {e}")))?;
-            Ok(Pattern { source: pattern.to_owned(), regex })
-        }
-        #[cfg(not(feature = "regex"))]
-        Err(OptionsError(format!("{what} {pattern:?} is a regular expression, which this build of corsim does not read (the `regex` feature)")))
+        let flags = if case_insensitive { "(?i)" } else { "" };
+        let anchored = match anchor {
+            Anchor::Start => format!("{flags}^(?:{pattern})"),
+            Anchor::Full => format!("{flags}^(?:{pattern})$"),
+            Anchor::Search => format!("{flags}(?:{pattern})"),
+        };
+        let regex = regex_lite::RegexBuilder::new(&anchored)
+            .size_limit(1 << 20)
+            .build()
+            .map_err(|e| OptionsError(format!("{what} {pattern:?}: {e}")))?;
+        Ok(Pattern { source: pattern.to_owned(), regex })
     }
 
     /// The groups of the first match (`$0` the whole match; an empty
     /// string for a group that did not take part), or `None`.
     pub(crate) fn captures(&self, text: &str) -> Option<Vec<String>> {
-        #[cfg(feature = "regex")]
-        {
-            let c = self.regex.captures(text)?;
-            Some(c.iter().map(|m| m.map_or(String::new(), |m| m.as_str().to_owned())).collect())
-        }
-        #[cfg(not(feature = "regex"))]
-        {
-            let _ = text;
-            None
-        }
+        let c = self.regex.captures(text)?;
+        Some(c.iter().map(|m| m.map_or(String::new(), |m| m.as_str().to_owned())).collect())
     }
 
     /// Whether `text` matches.
     pub(crate) fn is_match(&self, text: &str) -> bool {
-        #[cfg(feature = "regex")]
-        {
-            self.regex.is_match(text)
-        }
-        #[cfg(not(feature = "regex"))]
-        {
-            let _ = text;
-            false
-        }
+        self.regex.is_match(text)
     }
 }
