@@ -2,6 +2,7 @@
 
 #![forbid(unsafe_code)]
 
+mod check;
 mod explain;
 mod message;
 mod playground;
@@ -63,6 +64,11 @@ the page to open. Ctrl-C stops.
 Example:
   corsim serve tests/corpus/chromium-156-public.jsonl --id chr-cache-000354")]
     Serve(serve::Args),
+    /// Check a CORS library's configuration against the front end's needs before it
+    /// ships: blocked requests with the fix in the library's options, origins it lets
+    /// read that it should not, a missing Vary.
+    #[command(after_help = check::AFTER_HELP)]
+    Check(Box<check::Args>),
     /// Serve the web playground on loopback.
     #[command(after_help = playground::AFTER_HELP)]
     Playground(playground::Args),
@@ -171,6 +177,7 @@ fn main() -> ExitCode {
         Command::Audit(args) => probe::audit(args),
         Command::Serve(args) => serve::run(&args),
         Command::Playground(args) => playground::run(&args),
+        Command::Check(args) => check::check(*args),
         Command::Disagreements { files } => disagreements(&files),
     }
 }

@@ -62,6 +62,7 @@ pub mod response;
 pub mod scenario;
 pub mod scheme_fetch;
 pub mod secure_context;
+pub mod server_model;
 pub mod site;
 #[cfg(feature = "proptest")]
 pub mod strategies;
