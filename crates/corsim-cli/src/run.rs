@@ -37,6 +37,7 @@ pub(crate) fn run(file: &str, profile: Option<&Profile>, summary: bool, jobs: Op
     let mut done_bytes = 0u64;
     let mut done_lines = 0usize;
     let mut unreadable = 0usize;
+    let mut written = 0usize;
     loop {
         // Read a batch; a read error ends the file after what was read.
         let mut batch = Vec::with_capacity(BATCH);
@@ -60,6 +61,7 @@ pub(crate) fn run(file: &str, profile: Option<&Profile>, summary: bool, jobs: Op
         done_lines += batch.len();
         for (json, line_tally, readable) in simulate_batch(&batch, profile, summary, workers) {
             unreadable += usize::from(!readable);
+            written += 1;
             if writeln!(out, "{json}").is_err() {
                 // Standard output closed (e.g. piped into `head`): stop quietly.
                 clear_progress(progress);
@@ -92,7 +94,7 @@ pub(crate) fn run(file: &str, profile: Option<&Profile>, summary: bool, jobs: Op
         return ExitCode::SUCCESS;
     }
     if unreadable > 0 {
-        eprintln!("corsim run: {unreadable} of {done_lines} lines could not be read (their output lines carry \"error\"); the other {} were simulated", done_lines - unreadable);
+        eprintln!("corsim run: {unreadable} of {written} lines could not be read (their output lines carry \"error\"); the other {} were simulated", written - unreadable);
         return Status::DoesNotHold.into();
     }
     Status::Holds.into()
