@@ -374,7 +374,7 @@ impl RawScenario {
                 if headers.iter().any(|(n, v)| !is_isomorphic(n) || !is_isomorphic(v)) {
                     return None;
                 }
-                if r.method.as_deref() == Some("") {
+                if r.method.as_deref() == Some("") || r.url.is_empty() {
                     return None;
                 }
                 Some(ScenarioStep {
