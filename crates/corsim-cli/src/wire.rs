@@ -191,6 +191,14 @@ mod tests {
         }
     }
 
+    /// Found by the `http_head` fuzz target: `000` is a status of three
+    /// digits; the reader passes it on as sent and the engine judges it.
+    #[test]
+    fn a_status_below_100_is_passed_on() {
+        let r = read_in_pieces(b"HTTP/1.1 000 X\r\nA: b\r\n\r\n", 5).unwrap().unwrap();
+        assert_eq!((r.status, r.headers.len()), (0, 1));
+    }
+
     #[test]
     fn bare_newlines_end_a_head() {
         let r = read_in_pieces(b"HTTP/1.1 200 OK\nA: b\n\n", 1).unwrap().unwrap();
