@@ -374,7 +374,7 @@ impl RawScenario {
                 if headers.iter().any(|(n, v)| !is_isomorphic(n) || !is_isomorphic(v)) {
                     return None;
                 }
-                if r.method.as_deref() == Some("") || r.url.is_empty() {
+                if r.method.as_deref() == Some("") || r.url.is_empty() || !r.url.contains("://") {
                     return None;
                 }
                 Some(ScenarioStep {
@@ -531,7 +531,10 @@ fn parse_request(v: &Value) -> Result<RequestInit, InputError> {
         Some(Value::String(s)) if s.is_empty() => {
             return Err(InputError::new("url", "is empty: give the absolute URL the request goes to"))
         }
-        Some(Value::String(s)) => s.clone(),
+        Some(Value::String(s)) => match crate::origin::missing_scheme_error("url", s) {
+            Some(e) => return Err(e),
+            None => s.clone(),
+        },
         Some(other) => return Err(InputError::new("url", format!("must be a string, not {}", kind(other)))),
     };
     let method = match obj.get("method") {
@@ -577,9 +580,7 @@ fn parse_request(v: &Value) -> Result<RequestInit, InputError> {
         Some(Value::String(s)) => Some(s),
         Some(other) => return Err(InputError::new("body", format!("must be a string, not {}", kind(other)))),
     };
-    for (field, allowed) in [("crossorigin", &["anonymous", "use-credentials"][..])] {
-        enum_field(obj, field, allowed)?;
-    }
+    enum_field(obj, "crossorigin", &["anonymous", "use-credentials"])?;
     match obj.get("upload_listener") {
         None | Some(Value::Null) | Some(Value::Bool(_)) => {}
         Some(other) => {
