@@ -80,6 +80,8 @@ Scenarios are matched by their id without its prefix (chr-cache-000351 and
 ffx-cache-000351). A step is listed when the browsers sent different requests or
 script got different results.
 
+Exit status: 0 when the table was built, 2 for a file that cannot be read.
+
 Example:
   corsim disagreements tests/corpus/chromium-156-public.jsonl \\
       tests/corpus/firefox-153-public.jsonl tests/corpus/webkit-2.50.6-public.jsonl")]

@@ -384,7 +384,7 @@ impl From<BadInput> for ProbeFailure {
 
 fn build_probe(args: &ProbeArgs) -> Result<Explanation, ProbeFailure> {
     let url = parse_url_arg("URL", &args.url)?;
-    let page = parse_origin_arg("--origin", &args.origin)?;
+    let page = parse_origin_arg("probe", "--origin", &args.origin)?;
     if let Some(note) = loopback_alias_note(&page, &url) {
         eprintln!("corsim probe: note: {note}");
     }
@@ -419,10 +419,10 @@ fn parse_url_arg(what: &str, input: &str) -> Result<Url, BadInput> {
 
 /// An origin argument (the core names a missing scheme), with notes on what
 /// may not be meant (a trailing slash) printed to standard error.
-fn parse_origin_arg(flag: &str, input: &str) -> Result<Origin, BadInput> {
+fn parse_origin_arg(command: &str, flag: &str, input: &str) -> Result<Origin, BadInput> {
     let origin = Origin::parse(input).map_err(|e| BadInput(format!("{flag} '{input}': {}", e.message)))?;
     for note in origin_notes(input) {
-        eprintln!("corsim: note: {flag}: {note}");
+        eprintln!("corsim {command}: note: {flag}: {note}");
     }
     Ok(origin)
 }
@@ -441,7 +441,7 @@ fn run_audit(args: &AuditArgs) -> Result<ExitCode, BadInput> {
     let url = parse_url_arg("URL", &args.url)?;
     let mut audit = Audit::new(&args.url).map_err(|e| BadInput(format!("URL '{}': {}", args.url, e.message)))?;
     for origin in &args.trusted {
-        let parsed = parse_origin_arg("--trust", origin)?;
+        let parsed = parse_origin_arg("audit", "--trust", origin)?;
         if let Some(note) = loopback_alias_note(&parsed, &url) {
             eprintln!("corsim audit: note: {note}");
         }

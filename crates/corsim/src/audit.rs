@@ -307,7 +307,7 @@ impl fmt::Display for Report {
         match (self.findings.is_empty(), self.complete()) {
             (true, true) => writeln!(f, "no misconfiguration found in {} requests", self.requests_sent)?,
             (true, false) if answered == 0 => {
-                writeln!(f, "could not test: none of the {} requests sent was answered", self.requests_sent)?
+                writeln!(f, "could not test: no request was answered ({} sent)", self.requests_sent)?
             }
             (true, false) => writeln!(
                 f,
