@@ -218,8 +218,18 @@ impl Client {
         if secure {
             let name = rustls::pki_types::ServerName::try_from(host.trim_start_matches('[').trim_end_matches(']').to_owned())
                 .map_err(|e| ExchangeError::Unreachable(format!("{host} is not a TLS server name: {e}")))?;
-            let conn = rustls::ClientConnection::new(Arc::clone(&self.tls), name)
+            let mut conn = rustls::ClientConnection::new(Arc::clone(&self.tls), name)
                 .map_err(|e| ExchangeError::Unreachable(format!("TLS: {e}")))?;
+            let mut timed = timed;
+            while conn.is_handshaking() {
+                conn.complete_io(&mut timed).map_err(|e| {
+                    if is_timeout(&e) {
+                        deadline.ran_out("in the TLS handshake", 0)
+                    } else {
+                        ExchangeError::NotHttp(format!("the TLS handshake with {host} failed: {e}"))
+                    }
+                })?;
+            }
             exchange(rustls::StreamOwned::new(conn, timed), &head, &deadline)
         } else {
             exchange(timed, &head, &deadline)

@@ -210,6 +210,16 @@ fn lies_are_not_http() {
 }
 
 #[test]
+fn a_plain_server_behind_an_https_url_is_not_tls() {
+    // A TLS hello is not an HTTP request: this server closes without a word.
+    let port_plain = serve(|stream, _| write(stream, b"HTTP/1.1 400 Bad Request\r\n\r\n"));
+    let url = format!("https://127.0.0.1:{port_plain}/x");
+    let run = corsim(&["probe", &url, "--origin", PAGE, "--timeout", "5"]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert!(run.stderr.contains("could not test") && run.stderr.contains("the TLS handshake with 127.0.0.1 failed"), "{}", run.stderr);
+}
+
+#[test]
 fn informational_answers_are_skipped() {
     let port = serve(|stream, _| {
         write(stream, b"HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\n\r\n")
