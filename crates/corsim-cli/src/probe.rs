@@ -34,7 +34,7 @@ Example:
       -H 'Content-Type: application/json' --credentials include");
 
 pub(crate) const AUDIT_HELP: &str = concat!("\
-Sends a fixed, small set of requests (at most 64, usually about thirty) from the
+Sends a fixed, small set of requests (at most 64, usually one or two dozen) from the
 origins each known misconfiguration needs and reports what the server does, each
 class with its severity and fix: it reflects any origin; trusts any subdomain, any
 origin ending with its host (suffix match), starting with it (prefix match), or

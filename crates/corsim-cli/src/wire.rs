@@ -62,9 +62,12 @@ impl std::error::Error for HeadError {}
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct HeadReader {
-    /// Bytes of the current head not yet parsed.
+    /// Bytes taken and not yet dropped.
     buf: Vec<u8>,
-    /// How far `buf` was searched for the end of the head.
+    /// Where the current head starts in `buf` (informational heads before it
+    /// are skipped, and dropped now and then).
+    start: usize,
+    /// How far `buf` was searched for the end of the current head.
     scanned: usize,
     /// Every byte taken so far, informational heads included.
     total: usize,
@@ -89,9 +92,16 @@ impl HeadReader {
         let room = MAX_HEAD_BYTES - self.total;
         let take = &bytes[..bytes.len().min(room)];
         self.total += take.len();
+        // Drop skipped informational heads once they are most of the buffer.
+        if self.start > self.buf.len() / 2 {
+            self.buf.drain(..self.start);
+            self.scanned -= self.start;
+            self.start = 0;
+        }
         self.buf.extend_from_slice(take);
         loop {
-            let Some(end) = head_end(&self.buf, self.scanned) else {
+            let from = self.scanned.max(self.start);
+            let Some(end) = head_end(&self.buf[self.start..], from - self.start).map(|e| e + self.start) else {
                 self.scanned = self.buf.len();
                 if self.total >= MAX_HEAD_BYTES {
                     self.done = true;
@@ -99,15 +109,15 @@ impl HeadReader {
                 }
                 return Ok(None);
             };
-            match parse_head(&self.buf[..end]) {
+            match parse_head(&self.buf[self.start..end]) {
                 Ok(Some(response)) => {
                     self.done = true;
                     return Ok(Some(response));
                 }
                 // An informational answer: the real one follows.
                 Ok(None) => {
-                    self.buf.drain(..end);
-                    self.scanned = 0;
+                    self.start = end;
+                    self.scanned = end;
                 }
                 Err(e) => {
                     self.done = true;
