@@ -221,6 +221,12 @@ fn respond(state: &State, method: &str, host: &str, path: &str, headers: HeaderL
         out.extend_from_slice(b"\r\n");
     }
     out.extend_from_slice(b"\r\n");
+    // A scenario's `body` follows the head (its length is the Content-Length above).
+    let body = scenario.scripted(&request).map(|r| r.body.as_slice()).unwrap_or_default();
+    let has_body = method != "HEAD" && !(100..200).contains(&answer.status) && !matches!(answer.status, 204 | 304);
+    if has_body {
+        out.extend_from_slice(body);
+    }
     out
 }
 
@@ -456,6 +462,19 @@ mod tests {
         let log = st.log.lock().unwrap();
         assert_eq!(log["t1"].len(), 2);
         assert_eq!(log["t1"][0]["headers"][1][0], "access-control-request-method");
+    }
+
+    #[test]
+    fn a_scenario_body_follows_the_head() {
+        let line = r#"{"id":"b","origin":"http://127.0.0.1:8001","steps":[],"server":{"http://127.0.0.1:8002/b":{"actual":{"status":200,"headers":[["Content-Type","text/css"]],"body":"p {}"}}}}"#;
+        let s = Scenario::parse(line).unwrap();
+        let mut urls = BTreeMap::new();
+        urls.insert("http://127.0.0.1:8002/b".to_owned(), "b".to_owned());
+        let st = State { index_html: String::new(), scenarios: vec![s], log: Mutex::new(BTreeMap::new()), urls };
+        let bytes = respond(&st, "GET", "127.0.0.1:8002", "/b", HeaderList::new());
+        assert_eq!(bytes, b"HTTP/1.1 200 OK\r\nContent-Type: text/css\r\nContent-Length: 4\r\n\r\np {}".to_vec());
+        let bytes = respond(&st, "HEAD", "127.0.0.1:8002", "/b", HeaderList::new());
+        assert!(bytes.ends_with(b"Content-Length: 4\r\n\r\n"));
     }
 
     #[test]

@@ -246,11 +246,7 @@ impl Scenario {
     /// otherwise, 404 for unlisted URLs; then the recording server's
     /// `Content-Length` (the body's length, 0 without a `body`).
     pub fn answer(&self, request: &HttpRequest) -> HttpResponse {
-        let mut url = request.url.clone();
-        url.set_fragment(None);
-        let scripted = self.server.get(url.as_str());
-        let is_preflight = request.method == "OPTIONS" && request.headers.contains("access-control-request-method");
-        let chosen = scripted.and_then(|s| if is_preflight { s.preflight.as_ref() } else { s.actual.as_ref() });
+        let chosen = self.scripted(request);
         let (mut response, body_length) = match chosen {
             Some(r) => (HttpResponse { status: r.status, headers: r.headers.clone() }, r.body.len()),
             None => (HttpResponse::new(404), 0),
@@ -260,6 +256,21 @@ impl Scenario {
             response.headers.append("Content-Length", body_length.to_string());
         }
         response
+    }
+
+    /// The scripted response for a request, if the scenario gives one: the
+    /// preflight answer for an `OPTIONS` carrying
+    /// `Access-Control-Request-Method`, the actual answer otherwise.
+    pub fn scripted(&self, request: &HttpRequest) -> Option<&ScriptedResponse> {
+        let mut url = request.url.clone();
+        url.set_fragment(None);
+        let scripted = self.server.get(url.as_str())?;
+        let is_preflight = request.method == "OPTIONS" && request.headers.contains("access-control-request-method");
+        if is_preflight {
+            scripted.preflight.as_ref()
+        } else {
+            scripted.actual.as_ref()
+        }
     }
 
     /// Run every step against the scripted server, one preflight cache
