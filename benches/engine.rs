@@ -81,7 +81,7 @@ fn steps(c: &mut Criterion) {
     });
     g.bench_function("preflighted step, cache hit", |b| {
         let mut cache = PreflightCache::new();
-        run(p, origin.clone(), &init, &mut cache, Timestamp::ZERO, server);
+        let _warm = run(p, origin.clone(), &init, &mut cache, Timestamp::ZERO, server);
         b.iter(|| run(p, origin.clone(), black_box(&init), &mut cache, Timestamp::ZERO, server))
     });
     let simple = simple_request();

@@ -1,7 +1,8 @@
 //! Input: bytes read as one scenario line (JSON, `tests/corpus/FORMAT.md`).
 //! Checks: reading it gives a scenario or an error naming a field, never a
-//! panic; a scenario simulates in every browser, deterministically, and its
-//! verdict line serializes.
+//! panic; the fast typed reader and the generic one give the same answer; a
+//! scenario simulates in every browser, deterministically, and its verdict
+//! line serializes.
 #![no_main]
 
 use corsim::scenario::{ErrorLine, Scenario};
@@ -9,8 +10,12 @@ use corsim::Browser;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(line) = std::str::from_utf8(data) else { return };
-    match Scenario::parse(line) {
+    let parsed = Scenario::parse_bytes(data);
+    if let Some(Ok(value)) = std::str::from_utf8(data).ok().map(serde_json::from_str::<serde_json::Value>) {
+        let generic = Scenario::from_value(&value);
+        assert_eq!(parsed.clone().map_err(|(_, e)| e), generic, "the typed and generic readers differ");
+    }
+    match parsed {
         Err((id, e)) => {
             assert!(!e.field.is_empty() || !e.message.is_empty(), "an error says what is wrong");
             let line = ErrorLine { id, error: e.to_string() };

@@ -235,6 +235,9 @@ fn build(args: &Args) -> Result<Explanation, BadInput> {
     let (Some(url), Some(origin)) = (&args.url, &args.origin) else {
         return Err(BadInput("give a URL and --origin, or --scenario FILE".to_owned()));
     };
+    if let Some(e) = corsim::origin::missing_scheme_error("url", url) {
+        return Err(BadInput(format!("URL '{url}': {}", e.message)));
+    }
     let parsed = Url::parse(url).map_err(|e| BadInput(format!("URL '{url}': not an absolute URL ({e})")))?;
     let page = Origin::parse(origin).map_err(|e| BadInput(format!("--origin '{origin}': {}", e.message)))?;
     let method = args.fetch.method.as_deref().unwrap_or("GET");

@@ -26,11 +26,17 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Simulate scenario JSON Lines (FORMAT.md) and write one verdict line per input line.
-    #[command(after_help = "\
-Lines are simulated in parallel on every core; the output keeps the input order.
+    #[command(after_help = concat!("\
+The format is described in FORMAT.md (tests/corpus/FORMAT.md in corsim's repository):
+one JSON object per line with `origin`, `steps` and `server`. Lines are simulated in
+parallel on every core; the output keeps the input order. A line that cannot be read
+gets {\"id\": …, \"error\": \"<field>: <what is wrong>\"} and the other lines still run.
+
+Exit status: 0 when every line was simulated, 1 when some lines could not be read
+(every other line still ran), ", corsim_cli::exit_2_and_3!(), "
 
 Example:
-  corsim run tests/corpus/chromium-156-public.jsonl --summary > verdicts.jsonl")]
+  corsim run tests/corpus/chromium-156-public.jsonl --summary > verdicts.jsonl"))]
     Run {
         /// The scenario file, or `-` for standard input.
         file: String,
@@ -38,7 +44,7 @@ Example:
         #[arg(long, value_enum)]
         profile: Option<ProfileArg>,
         /// When lines carry `expect`, print agreement counts per field and per
-        /// category to standard error (as shared/tools/agree.py does).
+        /// category to standard error.
         #[arg(long)]
         summary: bool,
         /// Threads to simulate on (default: one per core).
@@ -57,12 +63,14 @@ Example:
     Audit(probe::AuditArgs),
     /// Serve scenarios' scripted servers byte for byte, and a page that runs their
     /// fetches in whatever browser opens it, beside corsim's prediction.
-    #[command(after_help = "\
+    #[command(after_help = concat!("\
 Listens on the loopback ports the scenarios use (both 127.0.0.1 and ::1) and prints
 the page to open. Ctrl-C stops.
 
+Exit status: 0 when stopped, ", corsim_cli::exit_2_and_3!(), "
+
 Example:
-  corsim serve tests/corpus/chromium-156-public.jsonl --id chr-cache-000354")]
+  corsim serve tests/corpus/chromium-156-public.jsonl --id chr-cache-000354"))]
     Serve(serve::Args),
     /// Check a CORS library's configuration against the front end's needs before it
     /// ships: blocked requests with the fix in the library's options, origins it lets
@@ -78,6 +86,8 @@ Example:
 Scenarios are matched by their id without its prefix (chr-cache-000351 and
 ffx-cache-000351). A step is listed when the browsers sent different requests or
 script got different results.
+
+Exit status: 0 when the table was built, 2 for a file that cannot be read.
 
 Example:
   corsim disagreements tests/corpus/chromium-156-public.jsonl \\

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
+use corsim_cli::exit::Status;
+
 use corsim::scenario::{ErrorLine, Scenario};
 use corsim::Profile;
 use serde_json::Value;
@@ -22,7 +24,7 @@ pub(crate) fn run(file: &str, profile: Option<&Profile>, summary: bool, jobs: Op
             Ok(f) => Box::new(io::BufReader::new(f)),
             Err(e) => {
                 eprintln!("corsim: cannot read {file}: {e}");
-                return ExitCode::from(2);
+                return Status::BadInput.into();
             }
         }
     };
@@ -34,6 +36,8 @@ pub(crate) fn run(file: &str, profile: Option<&Profile>, summary: bool, jobs: Op
     let mut lines = reader.split(b'\n').enumerate();
     let mut done_bytes = 0u64;
     let mut done_lines = 0usize;
+    let mut unreadable = 0usize;
+    let mut written = 0usize;
     loop {
         // Read a batch; a read error ends the file after what was read.
         let mut batch = Vec::with_capacity(BATCH);
@@ -55,7 +59,9 @@ pub(crate) fn run(file: &str, profile: Option<&Profile>, summary: bool, jobs: Op
         }
         let last = batch.len() < BATCH || read_error.is_some();
         done_lines += batch.len();
-        for (json, line_tally) in simulate_batch(&batch, profile, summary, workers) {
+        for (json, line_tally, readable) in simulate_batch(&batch, profile, summary, workers) {
+            unreadable += usize::from(!readable);
+            written += 1;
             if writeln!(out, "{json}").is_err() {
                 // Standard output closed (e.g. piped into `head`): stop quietly.
                 clear_progress(progress);
@@ -73,7 +79,7 @@ pub(crate) fn run(file: &str, profile: Option<&Profile>, summary: bool, jobs: Op
             let _ = out.flush();
             clear_progress(progress);
             eprintln!("{message}");
-            return ExitCode::from(2);
+            return Status::BadInput.into();
         }
         if last {
             break;
@@ -87,7 +93,11 @@ pub(crate) fn run(file: &str, profile: Option<&Profile>, summary: bool, jobs: Op
     if flushed.is_err() {
         return ExitCode::SUCCESS;
     }
-    ExitCode::SUCCESS
+    if unreadable > 0 {
+        eprintln!("corsim run: {unreadable} of {written} lines could not be read (their output lines carry \"error\"); the other {} were simulated", written - unreadable);
+        return Status::DoesNotHold.into();
+    }
+    Status::Holds.into()
 }
 
 fn clear_progress(progress: bool) {
@@ -97,14 +107,14 @@ fn clear_progress(progress: bool) {
 }
 
 /// Simulate a batch of raw lines on `workers` threads, each taking a run of
-/// consecutive lines; results come back in input order. Blank lines give
-/// nothing.
+/// consecutive lines; results come back in input order, each with whether
+/// the line could be read. Blank lines give nothing.
 fn simulate_batch(
     batch: &[Vec<u8>],
     profile: Option<&Profile>,
     summary: bool,
     workers: usize,
-) -> Vec<(String, Option<LineTally>)> {
+) -> Vec<(String, Option<LineTally>, bool)> {
     let per = batch.len().div_ceil(workers.max(1)).max(1);
     if workers <= 1 || batch.len() <= 1 {
         return batch.iter().filter_map(|l| simulate_line(l, profile, summary)).collect();
@@ -128,23 +138,23 @@ fn simulate_batch(
 
 /// One line: its verdict (or error) line, and with `summary` how it agrees
 /// with the line's `expect`.
-fn simulate_line(raw: &[u8], profile: Option<&Profile>, summary: bool) -> Option<(String, Option<LineTally>)> {
-    let text = String::from_utf8_lossy(raw);
-    let text = text.trim_end_matches('\r');
-    if text.trim().is_empty() {
+fn simulate_line(raw: &[u8], profile: Option<&Profile>, summary: bool) -> Option<(String, Option<LineTally>, bool)> {
+    let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+    if raw.iter().all(u8::is_ascii_whitespace) {
         return None;
     }
-    let (json, steps) = match Scenario::parse(text) {
+    let (json, steps, readable) = match Scenario::parse_bytes(raw) {
         Ok(scenario) => {
             let verdict = scenario.simulate(profile);
             let steps = summary.then(|| verdict.steps.iter().filter_map(|s| serde_json::to_value(s).ok()).collect());
-            (serde_json::to_string(&verdict), steps)
+            (serde_json::to_string(&verdict), steps, true)
         }
-        Err((id, e)) => (serde_json::to_string(&ErrorLine { id, error: e.to_string() }), None),
+        Err((id, e)) => (serde_json::to_string(&ErrorLine { id, error: e.to_string() }), None, false),
     };
+    let text = String::from_utf8_lossy(raw);
     let json = json.unwrap_or_else(|e| format!("{{\"id\":null,\"error\":\"cannot serialize verdict: {e}\"}}"));
-    let tally = summary.then(|| LineTally::new(text, steps));
-    Some((json, tally))
+    let tally = summary.then(|| LineTally::new(&text, steps));
+    Some((json, tally, readable))
 }
 
 /// The fields compared, in agree.py's order.
@@ -353,7 +363,7 @@ mod tests {
     fn tally_counts_fields_and_categories() {
         let line = r#"{"id":"x-cat-1","origin":"https://a.example","steps":[{"request":{"url":"https://b.example/"}}],
             "server":{},"expect":[{"server_saw":[],"result":{"type":"cors"},"cors_error":null,"console":[]}]}"#;
-        let (_, t) = simulate_line(line.as_bytes(), None, true).unwrap();
+        let (_, t, _) = simulate_line(line.as_bytes(), None, true).unwrap();
         let mut tally = Tally::default();
         tally.add(t.unwrap());
         assert_eq!((tally.steps, tally.agree, tally.false_allow, tally.false_block), (1, 0, 0, 1));

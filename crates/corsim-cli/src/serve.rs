@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
+
+use corsim_cli::exit::Status;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -40,7 +42,7 @@ pub fn run(args: &Args) -> ExitCode {
         Ok(t) => t,
         Err(e) => {
             eprintln!("corsim: cannot read {}: {e}", args.file);
-            return ExitCode::from(2);
+            return Status::BadInput.into();
         }
     };
     let mut scenarios = Vec::new();
@@ -53,7 +55,7 @@ pub fn run(args: &Args) -> ExitCode {
     }
     if scenarios.is_empty() {
         eprintln!("corsim: no scenario to serve in {}", args.file);
-        return ExitCode::from(2);
+        return Status::BadInput.into();
     }
     let mut urls = BTreeMap::new();
     let mut ports: BTreeSet<u16> = BTreeSet::new();
@@ -74,22 +76,30 @@ pub fn run(args: &Args) -> ExitCode {
     }
     let first_page = scenarios.iter().find_map(page_url).unwrap_or_else(|| "http://127.0.0.1:8001/".to_owned());
     let state = Arc::new(State { index_html: index_page(&scenarios), scenarios, log: Mutex::new(BTreeMap::new()), urls });
-    let mut bound = 0;
+    // Every port on 127.0.0.1 (and on ::1 where the machine has IPv6), or an
+    // error naming the port: never a port announced that was not bound.
+    let mut listeners = Vec::new();
     for port in &ports {
-        for addr in [SocketAddr::from(([127, 0, 0, 1], *port)), SocketAddr::from(([0u16, 0, 0, 0, 0, 0, 0, 1], *port))] {
-            match TcpListener::bind(addr) {
-                Ok(listener) => {
-                    bound += 1;
-                    let state = Arc::clone(&state);
-                    std::thread::spawn(move || accept_loop(listener, state));
-                }
-                Err(e) => eprintln!("corsim: cannot listen on {addr}: {e}"),
+        match TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], *port))) {
+            Ok(l) => listeners.push(l),
+            Err(e) => {
+                eprintln!("corsim serve: cannot listen on port {port} (127.0.0.1:{port}: {e}); the scenarios use it, so stop what holds it");
+                return Status::CouldNotTest.into();
+            }
+        }
+        match TcpListener::bind(SocketAddr::from(([0u16, 0, 0, 0, 0, 0, 0, 1], *port))) {
+            Ok(l) => listeners.push(l),
+            // No IPv6 loopback on this machine: 127.0.0.1 serves alone.
+            Err(e) if e.kind() == std::io::ErrorKind::AddrNotAvailable => {}
+            Err(e) => {
+                eprintln!("corsim serve: cannot listen on port {port} ([::1]:{port}: {e}); the scenarios use it, so stop what holds it");
+                return Status::CouldNotTest.into();
             }
         }
     }
-    if bound == 0 {
-        eprintln!("corsim: could not listen on any port");
-        return ExitCode::from(2);
+    for listener in listeners {
+        let state = Arc::clone(&state);
+        std::thread::spawn(move || accept_loop(listener, state));
     }
     let listed: Vec<String> = ports.iter().map(u16::to_string).collect();
     println!("Serving {} scenario(s) on loopback ports {}.", state.scenarios.len(), listed.join(", "));
@@ -211,6 +221,12 @@ fn respond(state: &State, method: &str, host: &str, path: &str, headers: HeaderL
         out.extend_from_slice(b"\r\n");
     }
     out.extend_from_slice(b"\r\n");
+    // A scenario's `body` follows the head (its length is the Content-Length above).
+    let body = scenario.scripted(&request).map(|r| r.body.as_slice()).unwrap_or_default();
+    let has_body = method != "HEAD" && !(100..200).contains(&answer.status) && !matches!(answer.status, 204 | 304);
+    if has_body {
+        out.extend_from_slice(body);
+    }
     out
 }
 
@@ -446,6 +462,19 @@ mod tests {
         let log = st.log.lock().unwrap();
         assert_eq!(log["t1"].len(), 2);
         assert_eq!(log["t1"][0]["headers"][1][0], "access-control-request-method");
+    }
+
+    #[test]
+    fn a_scenario_body_follows_the_head() {
+        let line = r#"{"id":"b","origin":"http://127.0.0.1:8001","steps":[],"server":{"http://127.0.0.1:8002/b":{"actual":{"status":200,"headers":[["Content-Type","text/css"]],"body":"p {}"}}}}"#;
+        let s = Scenario::parse(line).unwrap();
+        let mut urls = BTreeMap::new();
+        urls.insert("http://127.0.0.1:8002/b".to_owned(), "b".to_owned());
+        let st = State { index_html: String::new(), scenarios: vec![s], log: Mutex::new(BTreeMap::new()), urls };
+        let bytes = respond(&st, "GET", "127.0.0.1:8002", "/b", HeaderList::new());
+        assert_eq!(bytes, b"HTTP/1.1 200 OK\r\nContent-Type: text/css\r\nContent-Length: 4\r\n\r\np {}".to_vec());
+        let bytes = respond(&st, "HEAD", "127.0.0.1:8002", "/b", HeaderList::new());
+        assert!(bytes.ends_with(b"Content-Length: 4\r\n\r\n"));
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! `serve`, `probe`, `audit`, `playground` and `disagreements`: bad input
-//! gets a clear message and exit 2; the disagreement table is built from the
+//! gets a clear message and exit 2 (an unreachable server 3); the disagreement table is built from the
 //! recordings.
 
 use std::process::Command;
@@ -19,8 +19,6 @@ fn bad_input_is_named_and_exits_2() {
         (&["probe", "not a url", "--origin", "https://app.example"], "URL 'not a url'"),
         (&["probe", "https://api.example/", "--origin", "https://app.example/path"], "--origin 'https://app.example/path'"),
         (&["probe", "https://api.example/", "--origin", "https://app.example", "-H", "X-A"], "-H 'X-A'"),
-        // Port 2 (not a bad port, unlike 1) is closed.
-        (&["probe", "http://127.0.0.1:2/", "--origin", "https://app.example", "--timeout", "2"], "could not be reached"),
         (&["audit", "ftp://x/"], "URL 'ftp://x/'"),
         (&["audit", "https://api.example/", "--trust", "nope"], "--trust 'nope'"),
         (&["playground", "--dir", "/nonexistent"], "no index.html in /nonexistent"),
@@ -32,6 +30,10 @@ fn bad_input_is_named_and_exits_2() {
         assert_eq!(code, Some(2), "{args:?}: {err}");
         assert!(err.contains(needle), "{args:?}: {err:?} does not name {needle:?}");
     }
+    // A server that cannot be reached is not bad input: corsim could not test (3).
+    let (code, _, err) = corsim(&["probe", "http://127.0.0.1:1/", "--origin", "https://app.example", "--timeout", "2"]);
+    assert_eq!(code, Some(3), "{err}");
+    assert!(err.contains("could not test: GET http://127.0.0.1:1/: cannot connect"), "{err}");
 }
 
 #[test]

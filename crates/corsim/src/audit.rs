@@ -32,7 +32,7 @@
 //! };
 //! let report = Audit::new("https://api.example/me").unwrap().trust("https://app.example").unwrap().run(server);
 //! let worst = &report.findings[0];
-//! assert_eq!(worst.class, Class::OriginReflected);
+//! assert_eq!(worst.class, Class::ReflectsAnyOrigin);
 //! assert_eq!(worst.severity, Severity::Critical);
 //! assert!(worst.credentials);
 //! assert!(report.to_string().contains("any origin is reflected"));
@@ -81,49 +81,56 @@ impl fmt::Display for Severity {
     }
 }
 
-/// A class of CORS misconfiguration.
+/// A class of CORS misconfiguration, named for what the server does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum Class {
-    /// Any origin is echoed back in `Access-Control-Allow-Origin`.
-    OriginReflected,
-    /// `Access-Control-Allow-Origin: null` is sent to the opaque origin.
+    /// It echoes any origin back in `Access-Control-Allow-Origin`.
+    ReflectsAnyOrigin,
+    /// It allows the origin `null`.
     NullAllowed,
-    /// An origin that ends with the trusted host is trusted (`evilapp.example`).
-    PrefixLookAlike,
-    /// An origin that starts with the trusted host is trusted (`app.example.evil.test`).
-    SuffixLookAlike,
-    /// An origin matching a pattern's unescaped `.` is trusted (`appxexample`).
+    /// It allows any subdomain of a trusted site (`evil.app.example`, or
+    /// `evil.example.com` for `app.example.com`).
+    AnySubdomain,
+    /// It allows origins that merely end with a trusted host, with no dot
+    /// before it (`evilapp.example`): an "ends with" check.
+    SuffixMatch,
+    /// It allows origins that merely start with (or contain) a trusted
+    /// origin (`app.example.evil.test`): a "starts with" check or an
+    /// unanchored pattern.
+    PrefixMatch,
+    /// It allows a trusted host with a dot replaced (`appxexample`): a
+    /// regular expression whose `.` was not escaped.
     UnescapedDot,
-    /// Other hosts of the trusted site are trusted: any subdomain, a
-    /// sibling subdomain, another port.
-    SubdomainTrusted,
-    /// The trusted host over `http://` is trusted by an `https://` site.
-    InsecureOriginTrusted,
-    /// `*` together with `Access-Control-Allow-Credentials: true`: the
-    /// browser refuses it, so credentialed requests fail.
+    /// It allows another port of a trusted host.
+    AnyPort,
+    /// An `https://` site allows the trusted host over `http://`.
+    HttpOriginTrusted,
+    /// It sends `*` together with `Access-Control-Allow-Credentials: true`:
+    /// the browser refuses it, so credentialed requests fail.
     WildcardWithCredentials,
-    /// The answer depends on the `Origin` but `Vary: Origin` is missing.
+    /// Its answer depends on the `Origin` but `Vary: Origin` is missing.
     VaryOriginMissing,
-    /// Error responses lack the CORS headers, so script sees a network
+    /// Its error responses lack the CORS headers, so script sees a network
     /// error instead of the status.
     ErrorsWithoutCors,
-    /// `OPTIONS` is not answered with 2xx, so every preflighted request fails.
+    /// It does not answer `OPTIONS` with 2xx, so every preflighted request fails.
     PreflightNotAnswered,
 }
 
 impl Class {
-    /// A kebab-case identifier: `origin-reflected`, `null-allowed`, …
+    /// A kebab-case identifier: `reflects-any-origin`, `null-allowed`, …
     pub fn name(self) -> &'static str {
         match self {
-            Class::OriginReflected => "origin-reflected",
+            Class::ReflectsAnyOrigin => "reflects-any-origin",
             Class::NullAllowed => "null-allowed",
-            Class::PrefixLookAlike => "prefix-look-alike",
-            Class::SuffixLookAlike => "suffix-look-alike",
+            Class::AnySubdomain => "any-subdomain",
+            Class::SuffixMatch => "suffix-match",
+            Class::PrefixMatch => "prefix-match",
             Class::UnescapedDot => "unescaped-dot",
-            Class::SubdomainTrusted => "subdomain-trusted",
-            Class::InsecureOriginTrusted => "insecure-origin-trusted",
+            Class::AnyPort => "any-port",
+            Class::HttpOriginTrusted => "http-origin-trusted",
             Class::WildcardWithCredentials => "wildcard-with-credentials",
             Class::VaryOriginMissing => "vary-origin-missing",
             Class::ErrorsWithoutCors => "errors-without-cors",
@@ -134,13 +141,14 @@ impl Class {
     /// A one-line title.
     pub fn title(self) -> &'static str {
         match self {
-            Class::OriginReflected => "any origin is reflected in Access-Control-Allow-Origin",
+            Class::ReflectsAnyOrigin => "any origin is reflected in Access-Control-Allow-Origin",
             Class::NullAllowed => "the origin `null` is allowed",
-            Class::PrefixLookAlike => "origins ending with the trusted host are allowed",
-            Class::SuffixLookAlike => "origins starting with the trusted host are allowed",
-            Class::UnescapedDot => "origins matching an unescaped `.` are allowed",
-            Class::SubdomainTrusted => "other hosts of the trusted site (any subdomain, another port) are allowed",
-            Class::InsecureOriginTrusted => "an http:// origin is trusted by an https:// site",
+            Class::AnySubdomain => "any subdomain of a trusted site is allowed",
+            Class::SuffixMatch => "origins that merely end with a trusted host are allowed (an \"ends with\" check)",
+            Class::PrefixMatch => "origins that merely start with a trusted origin are allowed (a \"starts with\" check or an unanchored pattern)",
+            Class::UnescapedDot => "a trusted host with a dot replaced is allowed (a pattern with an unescaped `.`)",
+            Class::AnyPort => "another port of a trusted host is allowed",
+            Class::HttpOriginTrusted => "an http:// origin is trusted by an https:// site",
             Class::WildcardWithCredentials => "`*` is sent with Access-Control-Allow-Credentials: true",
             Class::VaryOriginMissing => "the answer depends on Origin but Vary: Origin is missing",
             Class::ErrorsWithoutCors => "error responses have no CORS headers",
@@ -153,35 +161,25 @@ impl Class {
     pub fn is_origin_acceptance(self) -> bool {
         matches!(
             self,
-            Class::OriginReflected
+            Class::ReflectsAnyOrigin
                 | Class::NullAllowed
-                | Class::PrefixLookAlike
-                | Class::SuffixLookAlike
+                | Class::AnySubdomain
+                | Class::SuffixMatch
+                | Class::PrefixMatch
                 | Class::UnescapedDot
-                | Class::SubdomainTrusted
-                | Class::InsecureOriginTrusted
+                | Class::AnyPort
+                | Class::HttpOriginTrusted
         )
-    }
-
-    fn of_look_alike(kind: LookAlike) -> Class {
-        match kind {
-            LookAlike::Prefix => Class::PrefixLookAlike,
-            LookAlike::Suffix => Class::SuffixLookAlike,
-            LookAlike::UnescapedDot => Class::UnescapedDot,
-            LookAlike::Subdomain | LookAlike::Sibling | LookAlike::OtherPort => Class::SubdomainTrusted,
-            LookAlike::Insecure => Class::InsecureOriginTrusted,
-            LookAlike::Null => Class::NullAllowed,
-        }
     }
 
     fn severity(self, credentials: bool) -> Severity {
         match (self, credentials) {
-            (Class::OriginReflected, true) => Severity::Critical,
-            (Class::NullAllowed | Class::PrefixLookAlike | Class::SuffixLookAlike | Class::UnescapedDot, true) => {
-                Severity::High
-            }
-            (Class::SubdomainTrusted | Class::InsecureOriginTrusted, true) => Severity::Medium,
-            (Class::PrefixLookAlike | Class::SuffixLookAlike | Class::UnescapedDot, false) => Severity::Medium,
+            (Class::ReflectsAnyOrigin, true) => Severity::Critical,
+            // Anyone can register such a domain, or take on `null`.
+            (Class::NullAllowed | Class::SuffixMatch | Class::PrefixMatch | Class::UnescapedDot, true) => Severity::High,
+            // An attacker needs a foothold: a subdomain, another service, the network.
+            (Class::AnySubdomain | Class::AnyPort | Class::HttpOriginTrusted, true) => Severity::Medium,
+            (Class::SuffixMatch | Class::PrefixMatch | Class::UnescapedDot, false) => Severity::Medium,
             (Class::VaryOriginMissing, _) => Severity::Medium,
             _ => Severity::Low,
         }
@@ -189,13 +187,14 @@ impl Class {
 
     fn fix(self) -> &'static str {
         match self {
-            Class::OriginReflected => "compare the Origin header with an exact allow-list and only then send it back; never echo it unchecked",
+            Class::ReflectsAnyOrigin => "compare the Origin header with an exact allow-list and only then send it back; never echo it unchecked",
             Class::NullAllowed => "never allow the origin `null`: any site can send it from a sandboxed iframe",
-            Class::PrefixLookAlike | Class::SuffixLookAlike | Class::UnescapedDot => {
+            Class::SuffixMatch | Class::PrefixMatch | Class::UnescapedDot => {
                 "compare the whole Origin for equality with each allowed origin (scheme, host and port); no starts-with, ends-with, contains or unanchored regular expression"
             }
-            Class::SubdomainTrusted => "list the origins you trust one by one instead of any subdomain or port (an XSS or a takeover of one of them then reads your users' data)",
-            Class::InsecureOriginTrusted => "allow only the https:// origin: a network attacker can inject script into the http:// one",
+            Class::AnySubdomain => "list the origins you trust one by one instead of any subdomain (an XSS or a takeover of one of them then reads your users' data)",
+            Class::AnyPort => "compare the port too: list each origin you trust with its port",
+            Class::HttpOriginTrusted => "allow only the https:// origin: a network attacker can inject script into the http:// one",
             Class::WildcardWithCredentials => "for credentialed requests send the request's (allowed) origin instead of `*`, with `Vary: Origin`; or drop Access-Control-Allow-Credentials if the resource is public",
             Class::VaryOriginMissing => "send `Vary: Origin` on every response whose CORS headers depend on the Origin, so caches do not serve one origin's answer to another",
             Class::ErrorsWithoutCors => "add the CORS headers to error responses too (put the CORS layer outermost), so your front end can read the status",
@@ -272,6 +271,10 @@ pub struct Report {
     pub errors: Vec<String>,
     /// Requests sent on the wire (repeated identical requests are sent once).
     pub requests_sent: usize,
+    /// Of those, the requests that got no answer (listed in `errors`).
+    pub requests_failed: usize,
+    /// Classes the audit could not check on this server, and why.
+    pub unchecked: Vec<String>,
 }
 
 impl Report {
@@ -289,13 +292,29 @@ impl Report {
     pub fn classes(&self) -> Vec<Class> {
         self.findings.iter().map(|f| f.class).collect()
     }
+
+    /// Whether every request the audit meant to send was answered: only
+    /// then does "no finding" mean "no misconfiguration".
+    pub fn complete(&self) -> bool {
+        self.errors.is_empty()
+    }
 }
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "CORS audit of {} (trusted: {})", self.url, self.trusted.join(", "))?;
-        if self.findings.is_empty() {
-            writeln!(f, "no misconfiguration found in {} requests", self.requests_sent)?;
+        let answered = self.requests_sent - self.requests_failed;
+        match (self.findings.is_empty(), self.complete()) {
+            (true, true) => writeln!(f, "no misconfiguration found in {} requests", self.requests_sent)?,
+            (true, false) if answered == 0 => {
+                writeln!(f, "could not test: no request was answered ({} sent)", self.requests_sent)?
+            }
+            (true, false) => writeln!(
+                f,
+                "could not test everything: {} of {} requests got no answer; nothing found in the {answered} answered, which proves nothing about the rest",
+                self.requests_failed, self.requests_sent
+            )?,
+            (false, _) => {}
         }
         for finding in &self.findings {
             writeln!(f, "[{}] {}: {}", finding.severity, finding.class, finding.class.title())?;
@@ -315,6 +334,12 @@ impl fmt::Display for Report {
         }
         for e in &self.errors {
             writeln!(f, "error: {e}")?;
+        }
+        for u in &self.unchecked {
+            writeln!(f, "not checked: {u}")?;
+        }
+        if !self.findings.is_empty() && !self.complete() {
+            writeln!(f, "incomplete: {} of {} requests got no answer, so more may be wrong", self.requests_failed, self.requests_sent)?;
         }
         Ok(())
     }
@@ -342,6 +367,9 @@ impl Audit {
     /// origin of its parent domain (`https://example.com` for
     /// `https://api.example.com/x`).
     pub fn new(url: &str) -> Result<Audit, InputError> {
+        if let Some(error) = crate::origin::missing_scheme_error("url", url) {
+            return Err(error);
+        }
         let url = url::Url::parse(url).map_err(|e| InputError::new("url", format!("{url:?} is not a URL: {e}")))?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(InputError::new("url", format!("{url} is not an http(s) URL")));
@@ -379,8 +407,8 @@ impl Audit {
         self
     }
 
-    /// A URL that answers with an error status (by default the audited URL
-    /// with a path segment `corsim-audit-missing` added).
+    /// A URL that answers with an error status (by default the audit tries
+    /// a few requests that usually get one: see `error_requests`).
     pub fn error_url(mut self, url: &str) -> Result<Audit, InputError> {
         self.error_url =
             Some(url::Url::parse(url).map_err(|e| InputError::new("error_url", format!("{url:?} is not a URL: {e}")))?);
@@ -407,17 +435,34 @@ impl Audit {
         out
     }
 
-    fn error_target(&self) -> url::Url {
+    /// The requests that look for an error response, in order, until one
+    /// gets an error status: the `error_url` alone when given; else a path
+    /// that does not exist below the URL (`…/corsim-audit-missing`), a
+    /// malformed one (an invalid percent-encoding, `…/%zz`), and the URL with
+    /// a method it may not take: a `POST` with an empty `text/plain` body (a
+    /// request that needs no preflight). None needs a particular path to be
+    /// missing.
+    fn error_requests(&self) -> Vec<(&'static str, RequestInit)> {
         if let Some(u) = &self.error_url {
-            return u.clone();
+            return vec![("error response", RequestInit::get(u.as_str()))];
         }
-        let mut u = self.url.clone();
-        u.set_query(None);
-        u.set_fragment(None);
-        if let Ok(mut segments) = u.path_segments_mut() {
-            segments.pop_if_empty().push("corsim-audit-missing");
-        }
-        u
+        let mut base = self.url.clone();
+        base.set_query(None);
+        base.set_fragment(None);
+        let below = |segment: &str| {
+            let mut u = base.clone();
+            let path = u.path().trim_end_matches('/').to_owned();
+            u.set_path(&format!("{path}/{segment}"));
+            u
+        };
+        vec![
+            ("error response (missing path)", RequestInit::get(below("corsim-audit-missing").as_str())),
+            ("error response (malformed path)", RequestInit::get(below("%zz").as_str())),
+            (
+                "error response (unsupported method)",
+                RequestInit::get(self.url.as_str()).method("POST").header("Content-Type", "text/plain"),
+            ),
+        ]
     }
 
     /// The audit against a function from `http::Request<Vec<u8>>` to
@@ -475,13 +520,14 @@ struct Runner<'a, S> {
     send: S,
     seen: HashMap<WireKey, Result<HttpResponse, String>>,
     sent: usize,
+    failed: usize,
     probes: Vec<Probe>,
     errors: Vec<String>,
 }
 
 impl<'a, E: fmt::Display, S: FnMut(&HttpRequest) -> Result<HttpResponse, E>> Runner<'a, S> {
     fn new(audit: &'a Audit, send: S) -> Self {
-        Runner { audit, send, seen: HashMap::new(), sent: 0, probes: Vec::new(), errors: Vec::new() }
+        Runner { audit, send, seen: HashMap::new(), sent: 0, failed: 0, probes: Vec::new(), errors: Vec::new() }
     }
 
     /// Judge `init` from a page on `origin`; `None` when the server failed.
@@ -490,6 +536,7 @@ impl<'a, E: fmt::Display, S: FnMut(&HttpRequest) -> Result<HttpResponse, E>> Run
         let seen = &mut self.seen;
         let send = &mut self.send;
         let sent = &mut self.sent;
+        let failed = &mut self.failed;
         let result = drive(&profile, origin, init, &mut PreflightCache::new(), Timestamp::ZERO, |req: &HttpRequest| {
             let key: WireKey = (
                 req.method.clone(),
@@ -503,7 +550,9 @@ impl<'a, E: fmt::Display, S: FnMut(&HttpRequest) -> Result<HttpResponse, E>> Run
                 Err(format!("the audit's limit of {} requests was reached", Audit::MAX_REQUESTS))
             } else {
                 *sent += 1;
-                send(req).map_err(|e| e.to_string())
+                let answer = send(req).map_err(|e| e.to_string());
+                *failed += usize::from(answer.is_err());
+                answer
             };
             seen.insert(key, answer.clone());
             answer
@@ -602,6 +651,8 @@ impl<'a, E: fmt::Display, S: FnMut(&HttpRequest) -> Result<HttpResponse, E>> Run
                 probes: self.probes,
                 errors: self.errors,
                 requests_sent: self.sent,
+                requests_failed: self.failed,
+                unchecked: Vec::new(),
             };
         }
 
@@ -609,13 +660,14 @@ impl<'a, E: fmt::Display, S: FnMut(&HttpRequest) -> Result<HttpResponse, E>> Run
         let mut attackers: Vec<(String, Option<LookAlike>, Origin)> =
             vec![("unrelated".to_owned(), None, Origin::parse("https://corsim-audit-evil.example").expect("an origin"))];
         for t in &trusted {
-            for (kind, o) in look_alikes(t, "evil") {
+            for (kind, o) in look_alikes(t, LABEL) {
                 if !trusted.contains(&o) && !attackers.iter().any(|(_, _, a)| *a == o) {
                     attackers.push((format!("look-alike {kind} of {t}"), Some(kind), o));
                 }
             }
         }
         let mut answers_by_origin: Vec<(String, Option<String>, bool)> = Vec::new();
+        let mut accepted: Vec<Accepted> = Vec::new();
         for (purpose, kind, origin) in &attackers {
             let with = self.probe(purpose, origin, &get(CredentialsMode::Include));
             let without = self.probe(purpose, origin, &get(CredentialsMode::Omit));
@@ -629,16 +681,16 @@ impl<'a, E: fmt::Display, S: FnMut(&HttpRequest) -> Result<HttpResponse, E>> Run
             if !(cred_readable || (without.is_readable() && specific)) {
                 continue;
             }
-            let class = match kind {
-                None => Class::OriginReflected,
-                Some(k) => Class::of_look_alike(*k),
-            };
             // An http:// origin only matters to an https:// site.
-            if class == Class::InsecureOriginTrusted && audit.url.scheme() != "https" && !trusted.iter().any(is_https) {
+            if *kind == Some(LookAlike::Insecure) && audit.url.scheme() != "https" && !trusted.iter().any(is_https) {
                 continue;
             }
-            let shown = if cred_readable { with.as_ref().expect("readable") } else { &without };
-            add(&mut findings, class, cred_readable, Some(origin.serialize()), evidence(shown), None);
+            let shown = if cred_readable { with.expect("readable") } else { without };
+            accepted.push(Accepted { kind: *kind, origin: origin.clone(), credentials: cred_readable, outcome: shown });
+        }
+        for a in &accepted {
+            let class = what_the_server_does(a, &accepted);
+            add(&mut findings, class, a.credentials, Some(a.origin.serialize()), evidence(&a.outcome), None);
         }
 
         // 3. Vary: Origin, where the answer depends on the origin.
@@ -669,16 +721,20 @@ impl<'a, E: fmt::Display, S: FnMut(&HttpRequest) -> Result<HttpResponse, E>> Run
             }
         }
 
-        // 4. Error responses, from the site's own origin, when it can read the URL itself.
-        let error_url = audit.error_target();
-        for (origin, b) in &baseline {
-            if !b.is_readable() {
-                continue;
-            }
-            let init = RequestInit::get(error_url.as_str()).credentials(b.request().credentials);
-            if let Some(outcome) = self.probe("error response", origin, &init) {
+        // 4. Error responses, from the site's own origin, when it can read the
+        // URL itself: the first of a few requests that gets an error status.
+        let mut unchecked = Vec::new();
+        if let Some((origin, b)) = baseline.iter().find(|(_, b)| b.is_readable()) {
+            let mut got_error = false;
+            for (purpose, init) in audit.error_requests() {
+                let init = init.credentials(b.request().credentials);
+                let Some(outcome) = self.probe(purpose, origin, &init) else { continue };
                 let status = outcome.exchanges.last().map(|e| e.response.status).unwrap_or(0);
-                if status >= 400 && !outcome.is_readable() {
+                if status < 400 {
+                    continue;
+                }
+                got_error = true;
+                if !outcome.is_readable() {
                     add(
                         &mut findings,
                         Class::ErrorsWithoutCors,
@@ -688,8 +744,15 @@ impl<'a, E: fmt::Display, S: FnMut(&HttpRequest) -> Result<HttpResponse, E>> Run
                         outcome.console().first().cloned(),
                     );
                 }
+                break;
             }
-            break;
+            if !got_error {
+                unchecked.push(format!(
+                    "{}: no request tried got an error status ({}); give a URL that answers with an error (--error-url)",
+                    Class::ErrorsWithoutCors,
+                    audit.error_requests().iter().map(|(_, i)| format!("{} {}", i.method, i.url)).collect::<Vec<_>>().join(", ")
+                ));
+            }
         }
 
         // 5. A preflighted request from the site's own origin.
@@ -717,8 +780,8 @@ impl<'a, E: fmt::Display, S: FnMut(&HttpRequest) -> Result<HttpResponse, E>> Run
 
         // A server that reflects every origin lets every look-alike through
         // too: report the cause once.
-        if let Some(reflected) = findings.iter().find(|f| f.class == Class::OriginReflected).map(|f| f.credentials) {
-            findings.retain(|f| !(f.class.is_origin_acceptance() && f.class != Class::OriginReflected && (reflected || !f.credentials)));
+        if let Some(reflected) = findings.iter().find(|f| f.class == Class::ReflectsAnyOrigin).map(|f| f.credentials) {
+            findings.retain(|f| !(f.class.is_origin_acceptance() && f.class != Class::ReflectsAnyOrigin && (reflected || !f.credentials)));
         }
         findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.class.cmp(&b.class)));
         Report {
@@ -728,7 +791,70 @@ impl<'a, E: fmt::Display, S: FnMut(&HttpRequest) -> Result<HttpResponse, E>> Run
             probes: self.probes,
             errors: self.errors,
             requests_sent: self.sent,
+            requests_failed: self.failed,
+            unchecked,
         }
+    }
+}
+
+/// An attacker's origin whose response script could read.
+struct Accepted {
+    kind: Option<LookAlike>,
+    origin: Origin,
+    credentials: bool,
+    outcome: Outcome,
+}
+
+impl Accepted {
+    fn host(&self) -> String {
+        match &self.origin {
+            Origin::Tuple(t) => t.host().to_string(),
+            Origin::Opaque => String::new(),
+        }
+    }
+}
+
+/// The attacker's label the look-alikes are built with.
+const LABEL: &str = "evil";
+
+/// What the server does, judged from every origin it accepted: the simplest
+/// check that lets `a` through given the others. A look-alike with text
+/// before the host (`evilapp.example.com`) is a plain subdomain when the
+/// server takes subdomains of the parent (`evil.example.com`), a suffix
+/// match otherwise; a subdomain (and a dot replaced, `appxexample.com`) is a
+/// suffix match's doing when the server takes text glued before that host;
+/// another port is a prefix match's doing when the server takes text after
+/// the origin.
+fn what_the_server_does(a: &Accepted, all: &[Accepted]) -> Class {
+    let accepted_hosts = |kinds: &[LookAlike]| -> Vec<String> {
+        all.iter().filter(|x| x.kind.is_some_and(|k| kinds.contains(&k))).map(Accepted::host).collect()
+    };
+    // The parents P whose subdomains (`evil.P`) the server takes.
+    let subdomain_parents: Vec<String> = accepted_hosts(&[LookAlike::Subdomain, LookAlike::Sibling])
+        .iter()
+        .filter_map(|h| h.strip_prefix(&format!("{LABEL}.")).map(str::to_owned))
+        .collect();
+    let is_plain_subdomain = |host: &str| subdomain_parents.iter().any(|p| host.ends_with(&format!(".{p}")));
+    // The hosts Q the server takes with text glued before them (`evilQ`).
+    let suffix_matched: Vec<String> = accepted_hosts(&[LookAlike::Prefix])
+        .iter()
+        .filter(|h| !is_plain_subdomain(h))
+        .filter_map(|h| h.strip_prefix(LABEL).map(str::to_owned))
+        .collect();
+    let by_suffix_match = |host: &str| suffix_matched.iter().any(|q| host.ends_with(q.as_str()));
+    match a.kind {
+        None => Class::ReflectsAnyOrigin,
+        Some(LookAlike::Null) => Class::NullAllowed,
+        Some(LookAlike::Prefix) if is_plain_subdomain(&a.host()) && !by_suffix_match(&a.host()) => Class::AnySubdomain,
+        Some(LookAlike::Prefix) => Class::SuffixMatch,
+        Some(LookAlike::Subdomain | LookAlike::Sibling) if by_suffix_match(&a.host()) => Class::SuffixMatch,
+        Some(LookAlike::Subdomain | LookAlike::Sibling) => Class::AnySubdomain,
+        Some(LookAlike::UnescapedDot) if by_suffix_match(&a.host()) => Class::SuffixMatch,
+        Some(LookAlike::UnescapedDot) => Class::UnescapedDot,
+        Some(LookAlike::Suffix) => Class::PrefixMatch,
+        Some(LookAlike::OtherPort) if !accepted_hosts(&[LookAlike::Suffix]).is_empty() => Class::PrefixMatch,
+        Some(LookAlike::OtherPort) => Class::AnyPort,
+        Some(LookAlike::Insecure) => Class::HttpOriginTrusted,
     }
 }
 

@@ -13,7 +13,11 @@ use crate::origin::Origin;
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum LookAlike {
     /// Text put before the host: `https://evilapp.example` for
-    /// `https://app.example` (passes an "ends with" check).
+    /// `https://app.example` (passes an "ends with" check). Put before a
+    /// host that has a parent domain (`evilapp.example.com`) it is also a
+    /// plain subdomain of that parent, which "any subdomain of example.com"
+    /// lets through too: the audit tells the two apart by the other origins
+    /// the server takes.
     Prefix,
     /// Text put after the host: `https://app.example.evil.test` (passes a
     /// "starts with" check or an unanchored pattern).

@@ -76,6 +76,9 @@ impl Origin {
         if input == "null" {
             return Ok(Origin::Opaque);
         }
+        if let Some(error) = missing_scheme_error("origin", input) {
+            return Err(error);
+        }
         let url = Url::parse(input).map_err(|e| InputError::new("origin", format!("{input:?} is not an origin: {e}")))?;
         if !url.username().is_empty() || url.password().is_some() {
             return Err(InputError::new("origin", format!("{input:?} is not an origin: it has userinfo")));
@@ -139,6 +142,113 @@ impl Origin {
     }
 }
 
+/// The schemes a URL typed by a person legitimately starts with; anything
+/// else before a `:` (`localhost:3000`) is taken for a host whose scheme is
+/// missing.
+const KNOWN_SCHEMES: [&str; 12] =
+    ["http", "https", "ws", "wss", "ftp", "file", "data", "blob", "about", "javascript", "mailto", "filesystem"];
+
+/// What a person most likely meant by a URL or origin typed without its
+/// scheme (`localhost:5000/api`, `127.0.0.1:8080`, `app.example`): the text
+/// with `http://` put in front for `localhost` and IP addresses, `https://`
+/// for other hosts. `None` when the text has a scheme, or would not be a URL
+/// with a host even with one.
+///
+/// ```
+/// use corsim::origin::with_missing_scheme;
+/// assert_eq!(with_missing_scheme("localhost:5000/api").as_deref(), Some("http://localhost:5000/api"));
+/// assert_eq!(with_missing_scheme("api.example.com").as_deref(), Some("https://api.example.com"));
+/// assert_eq!(with_missing_scheme("https://app.example"), None);
+/// assert_eq!(with_missing_scheme("data:,hi"), None);
+/// ```
+pub fn with_missing_scheme(input: &str) -> Option<String> {
+    let input = input.trim();
+    if input.is_empty() || input.contains("://") || input == "null" {
+        return None;
+    }
+    if let Ok(url) = Url::parse(input) {
+        if KNOWN_SCHEMES.contains(&url.scheme()) {
+            return None;
+        }
+    }
+    let input = input.trim_start_matches("//");
+    let as_http = Url::parse(&format!("http://{input}")).ok()?;
+    let host = as_http.host()?;
+    // A host must look like one: a name with a dot, localhost, or an address.
+    let scheme = match host {
+        url::Host::Domain(d) if d == "localhost" || d.ends_with(".localhost") => "http",
+        url::Host::Domain(d) if d.contains('.') && !d.starts_with('.') && !d.ends_with('.') => "https",
+        url::Host::Domain(_) => return None,
+        url::Host::Ipv4(_) | url::Host::Ipv6(_) => "http",
+    };
+    Some(format!("{scheme}://{input}"))
+}
+
+/// The error for a URL or origin typed without its scheme, naming `field`
+/// and suggesting the text with one ([`with_missing_scheme`]).
+pub fn missing_scheme_error(field: &str, input: &str) -> Option<InputError> {
+    let suggestion = with_missing_scheme(input)?;
+    let kind = if field.contains("origin") || field == "trust" { "an origin" } else { "a URL" };
+    Some(InputError::new(
+        field,
+        format!("{input:?} has no scheme, so it is not {kind}: write {suggestion:?} (the scheme, http:// or https://, is part of {kind})"),
+    ))
+}
+
+/// Notes on an origin as typed that parsed, but may not say what was
+/// meant: a trailing slash (browsers send the origin without one, and an
+/// `Access-Control-Allow-Origin` with one never matches).
+pub fn origin_notes(input: &str) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Ok(origin @ Origin::Tuple(_)) = Origin::parse(input) {
+        if input.ends_with('/') {
+            notes.push(format!(
+                "{input:?} ends with a slash; an origin has none: browsers send `Origin: {origin}`, and an Access-Control-Allow-Origin of {input:?} never matches it"
+            ));
+        }
+    }
+    notes
+}
+
+/// The note for a page whose origin and a URL differ only in naming the
+/// loopback host (`localhost` against `127.0.0.1` or `[::1]`): to a browser
+/// they are different origins, so the request is cross-origin and the
+/// server's CORS headers must name the page's origin exactly as it is.
+///
+/// ```
+/// use corsim::{origin::loopback_alias_note, Origin};
+/// let page = Origin::parse("http://localhost:3000").unwrap();
+/// assert!(loopback_alias_note(&page, &"http://127.0.0.1:3000/api".parse().unwrap()).is_some());
+/// assert!(loopback_alias_note(&page, &"http://localhost:5000/api".parse().unwrap()).is_none());
+/// ```
+pub fn loopback_alias_note(page: &Origin, url: &Url) -> Option<String> {
+    let Origin::Tuple(p) = page else { return None };
+    let loopback = |h: &url::Host<&str>| match h {
+        url::Host::Domain(d) => *d == "localhost",
+        url::Host::Ipv4(a) => a.is_loopback(),
+        url::Host::Ipv6(a) => a.is_loopback(),
+    };
+    let page_host = match &p.host {
+        url::Host::Domain(d) => url::Host::Domain(d.as_str()),
+        url::Host::Ipv4(a) => url::Host::Ipv4(*a),
+        url::Host::Ipv6(a) => url::Host::Ipv6(*a),
+    };
+    let url_host = url.host()?;
+    if !loopback(&page_host) || !loopback(&url_host) || page.same_origin_with_url(url) {
+        return None;
+    }
+    let same_name = page_host.to_string() == url_host.to_string();
+    if same_name {
+        return None;
+    }
+    Some(format!(
+        "{} and {} name the same machine but are different origins to a browser: the request is cross-origin, and the server must allow `{}` exactly",
+        page,
+        Origin::of_url(url),
+        page
+    ))
+}
+
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.serialize())
@@ -163,6 +273,44 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(Origin::parse(input).ok().map(|o| o.serialize().to_owned()).as_deref(), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn a_missing_scheme_is_named_with_the_fix() {
+        let cases = [
+            ("localhost:3000", Some("http://localhost:3000")),
+            ("localhost:5000/api", Some("http://localhost:5000/api")),
+            ("127.0.0.1:8080", Some("http://127.0.0.1:8080")),
+            ("[::1]:8080", Some("http://[::1]:8080")),
+            ("app.example.com", Some("https://app.example.com")),
+            ("//app.example.com/x", Some("https://app.example.com/x")),
+            ("http://localhost:3000", None),
+            ("null", None),
+            ("data:,x", None),
+            ("not a url", None),
+            ("word", None),
+            ("", None),
+        ];
+        for (input, want) in cases {
+            assert_eq!(with_missing_scheme(input).as_deref(), want, "{input}");
+        }
+        let e = Origin::parse("localhost:3000").unwrap_err();
+        assert!(e.message.contains("has no scheme") && e.message.contains("\"http://localhost:3000\""), "{}", e.message);
+        assert_eq!(origin_notes("https://app.example/").len(), 1);
+        assert!(origin_notes("https://app.example").is_empty());
+    }
+
+    #[test]
+    fn loopback_names_are_different_origins() {
+        let page = Origin::parse("http://localhost:3000").unwrap();
+        for (u, note) in [
+            ("http://127.0.0.1:3000/", true),
+            ("http://[::1]:5000/", true),
+            ("http://localhost:5000/", false),
+            ("http://app.example/", false),
+        ] {
+            assert_eq!(loopback_alias_note(&page, &Url::parse(u).unwrap()).is_some(), note, "{u}");
         }
     }
 

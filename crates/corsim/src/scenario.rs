@@ -1,4 +1,4 @@
-//! Scenarios (`shared/scenarios/FORMAT.md`, format v1): a page's fetches
+//! Scenarios (`tests/corpus/FORMAT.md`, format v1): a page's fetches
 //! against a scripted server, simulated step by step, and the verdict lines
 //! the format defines. Behind the `serde` feature.
 //!
@@ -38,6 +38,9 @@ pub struct ScriptedResponse {
     pub status: u16,
     /// Headers, byte for byte, in order.
     pub headers: HeaderList,
+    /// The body's bytes (empty unless the scenario gives `body`); only its
+    /// length matters to CORS, as the `Content-Length` the server adds.
+    pub body: Vec<u8>,
 }
 
 /// What the server answers for one URL.
@@ -133,7 +136,34 @@ pub struct ErrorLine {
 }
 
 impl Scenario {
-    /// Read one scenario line. The error names the field that is wrong.
+    /// Read one scenario line as bytes: [`Scenario::parse`], after checking
+    /// that the line is UTF-8 (a scenario file is), naming the first byte
+    /// that is not.
+    pub fn parse_bytes(line: &[u8]) -> Result<Scenario, (Option<String>, InputError)> {
+        match std::str::from_utf8(line) {
+            Ok(text) => Scenario::parse(text),
+            Err(e) => {
+                let at = e.valid_up_to();
+                let byte = line[at];
+                Err((
+                    None,
+                    InputError::new(
+                        "line",
+                        format!(
+                            "is not UTF-8: byte 0x{byte:02X} at offset {at} does not start or continue a UTF-8 character (scenario files are UTF-8; a header byte 0x{byte:02X} is written as the character U+00{byte:02X}, \"\\u00{:02x}\" in JSON)",
+                            byte
+                        ),
+                    ),
+                ))
+            }
+        }
+    }
+
+    /// Read one scenario line. The error names the field that is wrong:
+    /// an unknown field (with the known one it is nearest to), a missing
+    /// one, or a malformed value, each with its own message; a field of the
+    /// format corsim cannot yet simulate (an initiator other than `fetch()`)
+    /// is named as such.
     pub fn parse(line: &str) -> Result<Scenario, (Option<String>, InputError)> {
         // The fast path reads the line straight into typed fields; anything it
         // does not take (an error, or an odd but valid shape) goes through the
@@ -150,6 +180,7 @@ impl Scenario {
     /// Read a scenario from a JSON value.
     pub fn from_value(value: &Value) -> Result<Scenario, InputError> {
         let obj = value.as_object().ok_or_else(|| InputError::new("line", "a scenario is a JSON object"))?;
+        known_fields(obj, SCENARIO_FIELDS)?;
         let id = match obj.get("id") {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.clone()),
@@ -182,18 +213,14 @@ impl Scenario {
                 for (url, spec) in map {
                     let field = format!("server[{url:?}]");
                     let spec = spec.as_object().ok_or_else(|| InputError::new(&field, "must be an object"))?;
+                    known_fields(spec, SERVER_URL_FIELDS).map_err(|e| e.within(&field))?;
                     let mut scripted = ScriptedUrl::default();
                     for (k, v) in spec {
                         let parsed = parse_response(v).map_err(|e| e.within(&format!("{field}.{k}")))?;
-                        match k.as_str() {
-                            "preflight" => scripted.preflight = Some(parsed),
-                            "actual" => scripted.actual = Some(parsed),
-                            other => {
-                                return Err(InputError::new(
-                                    &field,
-                                    format!("unknown key {other:?} (expected \"preflight\" or \"actual\")"),
-                                ))
-                            }
+                        if k == "preflight" {
+                            scripted.preflight = Some(parsed);
+                        } else {
+                            scripted.actual = Some(parsed);
                         }
                     }
                     server.insert(server_key(url), scripted);
@@ -225,22 +252,33 @@ impl Scenario {
     /// What the scripted server answers: the preflight answer for an
     /// `OPTIONS` carrying `Access-Control-Request-Method`, the actual answer
     /// otherwise, 404 for unlisted URLs; then the recording server's
-    /// `Content-Length: 0`.
+    /// `Content-Length` (the body's length, 0 without a `body`).
     pub fn answer(&self, request: &HttpRequest) -> HttpResponse {
-        let mut url = request.url.clone();
-        url.set_fragment(None);
-        let scripted = self.server.get(url.as_str());
-        let is_preflight = request.method == "OPTIONS" && request.headers.contains("access-control-request-method");
-        let chosen = scripted.and_then(|s| if is_preflight { s.preflight.as_ref() } else { s.actual.as_ref() });
-        let mut response = match chosen {
-            Some(r) => HttpResponse { status: r.status, headers: r.headers.clone() },
-            None => HttpResponse::new(404),
+        let chosen = self.scripted(request);
+        let (mut response, body_length) = match chosen {
+            Some(r) => (HttpResponse { status: r.status, headers: r.headers.clone() }, r.body.len()),
+            None => (HttpResponse::new(404), 0),
         };
         let no_length = (100..200).contains(&response.status) || response.status == 204 || response.status == 304;
         if !no_length && !response.headers.contains("content-length") {
-            response.headers.append("Content-Length", "0");
+            response.headers.append("Content-Length", body_length.to_string());
         }
         response
+    }
+
+    /// The scripted response for a request, if the scenario gives one: the
+    /// preflight answer for an `OPTIONS` carrying
+    /// `Access-Control-Request-Method`, the actual answer otherwise.
+    pub fn scripted(&self, request: &HttpRequest) -> Option<&ScriptedResponse> {
+        let mut url = request.url.clone();
+        url.set_fragment(None);
+        let scripted = self.server.get(url.as_str())?;
+        let is_preflight = request.method == "OPTIONS" && request.headers.contains("access-control-request-method");
+        if is_preflight {
+            scripted.preflight.as_ref()
+        } else {
+            scripted.actual.as_ref()
+        }
     }
 
     /// Run every step against the scripted server, one preflight cache
@@ -287,8 +325,11 @@ pub fn step_verdict(profile: &Profile, origin: &Origin, verdict: &Verdict) -> St
 }
 
 /// A scenario line as typed fields: what [`Scenario::parse`] reads first.
-/// It accepts no more than [`Scenario::from_value`] does.
+/// It accepts no more than [`Scenario::from_value`] does: no unknown field,
+/// and none of the format's extension fields (those lines, and every line it
+/// refuses, go to the generic reader, which names what is wrong).
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawScenario {
     id: Option<String>,
     browser: Option<String>,
@@ -296,15 +337,20 @@ struct RawScenario {
     steps: Vec<RawStep>,
     server: Option<HashMap<String, RawUrl>>,
     page: Option<Value>,
+    /// The recorded browser's answers: not read by the simulation.
+    #[serde(default, rename = "expect")]
+    _expect: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawStep {
     at_ms: Option<u64>,
     request: RawRequest,
 }
 
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawRequest {
     url: String,
     method: Option<String>,
@@ -324,6 +370,7 @@ struct RawUrl {
 }
 
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawResponse {
     status: u64,
     headers: Option<Vec<(String, String)>>,
@@ -345,6 +392,9 @@ impl RawScenario {
                 let r = step.request;
                 let headers = r.headers.unwrap_or_default();
                 if headers.iter().any(|(n, v)| !is_isomorphic(n) || !is_isomorphic(v)) {
+                    return None;
+                }
+                if r.method.as_deref() == Some("") || r.url.is_empty() || !r.url.contains("://") {
                     return None;
                 }
                 Some(ScenarioStep {
@@ -371,7 +421,7 @@ impl RawScenario {
                 for (n, v) in r.headers.unwrap_or_default() {
                     headers.append(isomorphic_encode(&n)?, isomorphic_encode(&v)?);
                 }
-                Some(Some(ScriptedResponse { status: r.status as u16, headers }))
+                Some(Some(ScriptedResponse { status: r.status as u16, headers, body: Vec::new() }))
             };
             let scripted = ScriptedUrl { preflight: response(spec.preflight)?, actual: response(spec.actual)? };
             server.insert(server_key(&url), scripted);
@@ -398,31 +448,131 @@ fn server_key(url: &str) -> String {
     }
 }
 
+/// The fields the format defines, per object (FORMAT.md, with its
+/// extension for initiators other than `fetch()`). Any other field is an
+/// error naming it.
+const SCENARIO_FIELDS: &[&str] = &["id", "browser", "origin", "steps", "server", "expect"];
+const STEP_FIELDS: &[&str] = &["at_ms", "request"];
+const REQUEST_FIELDS: &[&str] = &[
+    "url",
+    "method",
+    "headers",
+    "mode",
+    "credentials",
+    "redirect",
+    "initiator",
+    "body",
+    "keepalive",
+    "crossorigin",
+    "upload_listener",
+];
+const SERVER_URL_FIELDS: &[&str] = &["preflight", "actual"];
+const RESPONSE_FIELDS: &[&str] = &["status", "headers", "body"];
+
+/// An error for the first field of `obj` that is not in `known`, naming it
+/// and the known field nearest to it.
+fn known_fields(obj: &serde_json::Map<String, Value>, known: &[&str]) -> Result<(), InputError> {
+    let Some(unknown) = obj.keys().find(|k| !known.contains(&k.as_str())) else {
+        return Ok(());
+    };
+    let nearest = known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(&unknown.to_ascii_lowercase(), k), *k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+        .min();
+    let message = match nearest {
+        Some((_, k)) => format!("unknown field; did you mean {k:?}?"),
+        None => format!("unknown field (the fields here are {})", known.join(", ")),
+    };
+    Err(InputError::new(unknown.as_str(), message))
+}
+
+/// What makes a request (FORMAT.md, "Extension: initiators other than
+/// fetch()"): the values of `initiator`, and the fields each may have.
+const INITIATORS: &[(&str, &[&str])] = &[
+    ("fetch", &["url", "method", "headers", "mode", "credentials", "redirect", "body", "keepalive"]),
+    ("xhr", &["url", "method", "headers", "credentials", "body", "upload_listener"]),
+    ("img", &["url", "crossorigin"]),
+    ("script", &["url", "crossorigin"]),
+    ("module-script", &["url", "crossorigin"]),
+    ("stylesheet", &["url", "crossorigin"]),
+    ("font", &["url"]),
+    ("beacon", &["url", "method", "headers", "body"]),
+];
+
 fn parse_step(v: &Value) -> Result<ScenarioStep, InputError> {
     let obj = v.as_object().ok_or_else(|| InputError::new("", "a step is an object"))?;
+    known_fields(obj, STEP_FIELDS)?;
     let at_ms = match obj.get("at_ms") {
         None | Some(Value::Null) => 0,
-        Some(n) => n.as_u64().ok_or_else(|| InputError::new("at_ms", "must be a whole number of milliseconds ≥ 0"))?,
+        Some(Value::Number(n)) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+            (Some(ms), _, _) => ms,
+            (None, Some(_), _) => return Err(InputError::new("at_ms", format!("{n} is negative: a step is at 0 ms or later"))),
+            (None, None, Some(f)) if f < 0.0 => {
+                return Err(InputError::new("at_ms", format!("{n} is negative: a step is at 0 ms or later")))
+            }
+            _ => return Err(InputError::new("at_ms", format!("{n} is not a whole number of milliseconds"))),
+        },
+        Some(other) => return Err(InputError::new("at_ms", format!("must be a number of milliseconds, not {}", kind(other)))),
     };
     let request = obj.get("request").ok_or_else(|| InputError::new("request", "missing"))?;
     let request = parse_request(request).map_err(|e| e.within("request"))?;
     Ok(ScenarioStep { at_ms, request })
 }
 
+/// A JSON value's kind, for messages: `a string`, `an array`, …
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 fn parse_request(v: &Value) -> Result<RequestInit, InputError> {
     let obj = v.as_object().ok_or_else(|| InputError::new("", "must be an object"))?;
-    let url = obj
-        .get("url")
-        .ok_or_else(|| InputError::new("url", "missing"))?
-        .as_str()
-        .ok_or_else(|| InputError::new("url", "must be a string"))?
-        .to_owned();
+    known_fields(obj, REQUEST_FIELDS)?;
+    let initiator = match obj.get("initiator") {
+        None | Some(Value::Null) => "fetch",
+        Some(Value::String(s)) => INITIATORS.iter().find(|(name, _)| name == s).map(|(name, _)| *name).ok_or_else(|| {
+            let names: Vec<&str> = INITIATORS.iter().map(|(n, _)| *n).collect();
+            InputError::new("initiator", format!("{s:?} is not one of {}", names.join(", ")))
+        })?,
+        Some(other) => return Err(InputError::new("initiator", format!("must be a string, not {}", kind(other)))),
+    };
+    let fields = INITIATORS.iter().find(|(name, _)| *name == initiator).map(|(_, f)| *f).unwrap_or_default();
+    if let Some(extra) = obj.keys().find(|k| *k != "initiator" && !fields.contains(&k.as_str())) {
+        return Err(InputError::new(
+            extra.as_str(),
+            format!("is not a field of a request made by {initiator:?} (its fields are {})", fields.join(", ")),
+        ));
+    }
+    let url = match obj.get("url") {
+        None => return Err(InputError::new("url", "missing")),
+        Some(Value::String(s)) if s.is_empty() => {
+            return Err(InputError::new("url", "is empty: give the absolute URL the request goes to"))
+        }
+        Some(Value::String(s)) => match crate::origin::missing_scheme_error("url", s) {
+            Some(e) => return Err(e),
+            None => s.clone(),
+        },
+        Some(other) => return Err(InputError::new("url", format!("must be a string, not {}", kind(other)))),
+    };
     let method = match obj.get("method") {
         None | Some(Value::Null) => "GET".to_owned(),
+        Some(Value::String(s)) if s.is_empty() => {
+            return Err(InputError::new(
+                "method",
+                "is empty, which is not a method (fetch() throws a TypeError for it); leave the field out for GET",
+            ))
+        }
         Some(Value::String(s)) => s.clone(),
-        Some(_) => return Err(InputError::new("method", "must be a string")),
+        Some(other) => return Err(InputError::new("method", format!("must be a string, not {}", kind(other)))),
     };
-    let headers = match obj.get("headers") {
+    let mut headers: Vec<(String, String)> = match obj.get("headers") {
         None | Some(Value::Null) => Vec::new(),
         Some(h) => parse_header_pairs(h)?
             .into_iter()
@@ -444,6 +594,49 @@ fn parse_request(v: &Value) -> Result<RequestInit, InputError> {
         Some("manual") => RedirectMode::Manual,
         _ => RedirectMode::Follow,
     };
+    let keepalive = match obj.get("keepalive") {
+        None | Some(Value::Null) | Some(Value::Bool(false)) => false,
+        Some(Value::Bool(true)) => true,
+        Some(other) => return Err(InputError::new("keepalive", format!("must be true or false, not {}", kind(other)))),
+    };
+    let body = match obj.get("body") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s),
+        Some(other) => return Err(InputError::new("body", format!("must be a string, not {}", kind(other)))),
+    };
+    enum_field(obj, "crossorigin", &["anonymous", "use-credentials"])?;
+    match obj.get("upload_listener") {
+        None | Some(Value::Null) | Some(Value::Bool(_)) => {}
+        Some(other) => {
+            return Err(InputError::new("upload_listener", format!("must be true or false, not {}", kind(other))))
+        }
+    }
+    // The fields are well formed; what the engine cannot simulate yet is named.
+    if initiator != "fetch" {
+        return Err(InputError::new(
+            "initiator",
+            format!("{initiator:?}: corsim simulates requests made by fetch() only, not yet those of XMLHttpRequest, elements or sendBeacon; this scenario cannot be simulated"),
+        ));
+    }
+    if keepalive {
+        return Err(InputError::new(
+            "keepalive",
+            "true: corsim does not yet simulate fetch(…, {keepalive: true}) (its own limits and rules); this scenario cannot be simulated",
+        ));
+    }
+    if let Some(_body) = body {
+        if matches!(method.to_ascii_uppercase().as_str(), "GET" | "HEAD") {
+            return Err(InputError::new(
+                "body",
+                format!("a {method} request cannot have a body (fetch() throws a TypeError before sending anything); corsim does not simulate that throw"),
+            ));
+        }
+        // A string body gives the request `Content-Type: text/plain;charset=UTF-8`
+        // unless a Content-Type is given (Fetch § "extract a body").
+        if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("content-type")) {
+            headers.push(("Content-Type".to_owned(), "text/plain;charset=UTF-8".to_owned()));
+        }
+    }
     Ok(RequestInit { url, method, headers, mode, credentials, redirect })
 }
 
@@ -455,23 +648,53 @@ fn enum_field<'a>(
     match obj.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if allowed.contains(&s.as_str()) => Ok(Some(s.as_str())),
-        Some(other) => Err(InputError::new(key, format!("{other} is not one of {}", allowed.join(", ")))),
+        Some(Value::String(s)) => Err(InputError::new(key, format!("{s:?} is not one of {}", allowed.join(", ")))),
+        Some(other) => Err(InputError::new(key, format!("must be a string, one of {}; not {}", allowed.join(", "), kind(other)))),
     }
 }
 
 fn parse_response(v: &Value) -> Result<ScriptedResponse, InputError> {
     let obj = v.as_object().ok_or_else(|| InputError::new("", "must be an object"))?;
-    let status = obj
-        .get("status")
-        .ok_or_else(|| InputError::new("status", "missing"))?
-        .as_u64()
-        .filter(|s| (100..=999).contains(s))
-        .ok_or_else(|| InputError::new("status", "must be a status code from 100 to 999"))?;
+    known_fields(obj, RESPONSE_FIELDS)?;
+    let status = match obj.get("status") {
+        None => return Err(InputError::new("status", "missing")),
+        Some(Value::Number(n)) => match n.as_u64() {
+            Some(s @ 100..=999) => s as u16,
+            Some(s @ 0..=99) => {
+                return Err(InputError::new(
+                    "status",
+                    format!("{s}: corsim does not yet simulate a status below 100 (not a status a browser takes as an answer); this scenario cannot be simulated"),
+                ))
+            }
+            _ => return Err(InputError::new("status", format!("{n} is not a status code: a whole number from 100 to 999"))),
+        },
+        Some(other) => return Err(InputError::new("status", format!("must be a number from 100 to 999, not {}", kind(other)))),
+    };
     let headers = match obj.get("headers") {
         None | Some(Value::Null) => HeaderList::new(),
         Some(h) => parse_header_pairs(h)?.into_iter().map(|(n, v)| crate::Header::new(n, v)).collect(),
     };
-    Ok(ScriptedResponse { status: status as u16, headers })
+    let body = match obj.get("body") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::String(b)) => isomorphic_bytes("body", b)?,
+        Some(other) => return Err(InputError::new("body", format!("must be a string, not {}", kind(other)))),
+    };
+    Ok(ScriptedResponse { status, headers, body })
+}
+
+/// A string of characters at most U+00FF as the bytes they stand for, or an
+/// error naming the first character above.
+fn isomorphic_bytes(field: &str, s: &str) -> Result<Vec<u8>, InputError> {
+    isomorphic_encode(s).ok_or_else(|| {
+        let c = s.chars().find(|c| u32::from(*c) > 0xFF).unwrap_or_default();
+        InputError::new(
+            field,
+            format!(
+                "has the character {c:?} (U+{:04X}), above U+00FF: each character stands for one byte, so write a byte 0xE9 as \"\\u00e9\" and UTF-8 text as its bytes",
+                u32::from(c)
+            ),
+        )
+    })
 }
 
 /// `[["Name", "value"], …]`, each string isomorphic (characters ≤ U+00FF).
@@ -486,10 +709,8 @@ fn parse_header_pairs(v: &Value) -> Result<Vec<BytePair>, InputError> {
         let p = pair.as_array().filter(|p| p.len() == 2).ok_or_else(|| InputError::new(&field, "must be a [name, value] pair"))?;
         let name = p[0].as_str().ok_or_else(|| InputError::new(format!("{field}[0]"), "the name must be a string"))?;
         let value = p[1].as_str().ok_or_else(|| InputError::new(format!("{field}[1]"), "the value must be a string"))?;
-        let name = isomorphic_encode(name)
-            .ok_or_else(|| InputError::new(format!("{field}[0]"), "has a character above U+00FF (one character per byte)"))?;
-        let value = isomorphic_encode(value)
-            .ok_or_else(|| InputError::new(format!("{field}[1]"), "has a character above U+00FF (one character per byte)"))?;
+        let name = isomorphic_bytes(&format!("{field}[0]"), name)?;
+        let value = isomorphic_bytes(&format!("{field}[1]"), value)?;
         out.push((name, value));
     }
     Ok(out)

@@ -87,7 +87,7 @@ fn correct_server_has_no_findings() {
 #[test]
 fn reflection_with_credentials_is_critical_and_subsumes_look_alikes() {
     let report = audit(Config { allow: |_| true, ..CORRECT });
-    assert_eq!(report.classes(), [Class::OriginReflected], "{report}");
+    assert_eq!(report.classes(), [Class::ReflectsAnyOrigin], "{report}");
     let f = &report.findings[0];
     assert_eq!((f.severity, f.credentials), (Severity::Critical, true));
     assert!(f.origins.contains(&"https://corsim-audit-evil.example".to_owned()));
@@ -99,7 +99,7 @@ fn reflection_with_credentials_is_critical_and_subsumes_look_alikes() {
 #[test]
 fn reflection_without_credentials_is_low() {
     let report = audit(Config { allow: |_| true, credentials: false, ..CORRECT });
-    assert_eq!(report.classes(), [Class::OriginReflected], "{report}");
+    assert_eq!(report.classes(), [Class::ReflectsAnyOrigin], "{report}");
     assert_eq!((report.findings[0].severity, report.findings[0].credentials), (Severity::Low, false));
 }
 
@@ -112,18 +112,19 @@ fn null_allowed() {
 }
 
 #[test]
-fn ends_with_check_lets_prefixes_subdomains_and_http_through() {
+fn ends_with_check_is_a_suffix_match_and_lets_http_through() {
     let report = audit(Config { allow: |o| o.ends_with("app.example"), ..CORRECT });
-    assert_eq!(report.classes(), [Class::PrefixLookAlike, Class::SubdomainTrusted, Class::InsecureOriginTrusted], "{report}");
-    assert_eq!(report.finding(Class::PrefixLookAlike).unwrap().origins, ["https://evilapp.example"]);
+    // The subdomain is the suffix match's doing, not a separate rule.
+    assert_eq!(report.classes(), [Class::SuffixMatch, Class::HttpOriginTrusted], "{report}");
+    assert_eq!(report.finding(Class::SuffixMatch).unwrap().origins, ["https://evilapp.example", "https://evil.app.example"]);
 }
 
 #[test]
-fn starts_with_check_lets_suffixes_and_ports_through() {
+fn starts_with_check_is_a_prefix_match_and_lets_ports_through() {
     let report = audit(Config { allow: |o| o.starts_with(APP), ..CORRECT });
-    assert_eq!(report.classes(), [Class::SuffixLookAlike, Class::SubdomainTrusted], "{report}");
-    assert_eq!(report.finding(Class::SuffixLookAlike).unwrap().origins, ["https://app.example.evil.test"]);
-    assert_eq!(report.finding(Class::SubdomainTrusted).unwrap().origins, ["https://app.example:8443"]);
+    assert_eq!(report.classes(), [Class::PrefixMatch], "{report}");
+    assert_eq!(report.findings[0].origins, ["https://app.example.evil.test", "https://app.example:8443"]);
+    assert_eq!(report.findings[0].severity, Severity::High);
 }
 
 #[test]
@@ -136,14 +137,14 @@ fn unescaped_dot() {
 #[test]
 fn any_subdomain() {
     let report = audit(Config { allow: |o| o == APP || (o.starts_with("https://") && o.ends_with(".app.example")), ..CORRECT });
-    assert_eq!(report.classes(), [Class::SubdomainTrusted], "{report}");
+    assert_eq!(report.classes(), [Class::AnySubdomain], "{report}");
     assert_eq!(report.findings[0].severity, Severity::Medium);
 }
 
 #[test]
 fn http_origin_trusted() {
     let report = audit(Config { allow: |o| o == APP || o == "http://app.example", ..CORRECT });
-    assert_eq!(report.classes(), [Class::InsecureOriginTrusted], "{report}");
+    assert_eq!(report.classes(), [Class::HttpOriginTrusted], "{report}");
 }
 
 #[test]
@@ -218,8 +219,126 @@ fn the_report_serializes_for_the_command_line() {
     let report = audit(Config { allow: |_| true, ..CORRECT });
     let json = serde_json::to_value(&report).unwrap();
     assert_eq!(json["url"], "https://api.example/items");
-    assert_eq!(json["findings"][0]["class"], "origin-reflected");
+    assert_eq!(json["findings"][0]["class"], "reflects-any-origin");
     assert_eq!(json["findings"][0]["severity"], "critical");
     assert_eq!(json["findings"][0]["credentials"], true);
     assert!(json["probes"].as_array().unwrap().len() >= 10);
+}
+
+/// A server for `https://api.example.com/items` trusting `allow`, with
+/// everything else correct, audited with the default trusted origins
+/// (`https://api.example.com` and `https://example.com`) plus `app`.
+fn audit_dot_com(allow: fn(&str) -> bool) -> corsim::audit::Report {
+    let report = Audit::new("https://api.example.com/items")
+        .unwrap()
+        .trust("https://app.example.com")
+        .unwrap()
+        .run(move |req: &HttpRequest| {
+            let origin = req.headers.get("origin").map(|v| String::from_utf8(v).unwrap());
+            let mut res = HttpResponse::new(if req.is_preflight { 204 } else if req.url.path() == "/items" { 200 } else { 404 })
+                .header("Vary", "Origin");
+            if let Some(o) = origin.as_deref().filter(|o| *o == "https://app.example.com" || allow(o)) {
+                res = res.header("Access-Control-Allow-Origin", o).header("Access-Control-Allow-Credentials", "true");
+            }
+            if req.is_preflight {
+                res = res.header("Access-Control-Allow-Methods", "PUT").header("Access-Control-Allow-Headers", "content-type");
+            }
+            Ok::<_, Infallible>(res)
+        });
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    report
+}
+
+#[test]
+fn a_plain_subdomain_of_a_trusted_site_is_any_subdomain_not_a_suffix_match() {
+    // Proper "any subdomain of example.com": `evilapp.example.com` is one.
+    let report = audit_dot_com(|o| o.starts_with("https://") && o.ends_with(".example.com"));
+    assert_eq!(report.classes(), [Class::AnySubdomain], "{report}");
+    let f = &report.findings[0];
+    assert!(f.origins.contains(&"https://evilapp.example.com".to_owned()), "{f:?}");
+    assert_eq!(f.severity, Severity::Medium);
+}
+
+#[test]
+fn a_suffix_match_is_not_an_unescaped_dot() {
+    // `ends_with("example.com")`, no regular expression anywhere.
+    let report = audit_dot_com(|o| o.ends_with("example.com"));
+    assert_eq!(report.classes(), [Class::SuffixMatch, Class::HttpOriginTrusted], "{report}");
+    let f = report.finding(Class::SuffixMatch).unwrap();
+    assert!(f.origins.contains(&"https://evilexample.com".to_owned()), "{f:?}");
+    assert!(f.origins.contains(&"https://appxexample.com".to_owned()), "{f:?}");
+}
+
+#[test]
+fn an_unescaped_dot_in_a_longer_host() {
+    let report = audit_dot_com(|o| unescaped_dot_match("https://app.example.com", o));
+    assert_eq!(report.classes(), [Class::UnescapedDot], "{report}");
+    assert_eq!(report.findings[0].origins, ["https://appxexample.com", "https://app.examplexcom"]);
+}
+
+#[test]
+fn another_port_alone_is_any_port() {
+    let report = audit(Config { allow: |o| o.strip_suffix(":8443").unwrap_or(o) == APP, ..CORRECT });
+    assert_eq!(report.classes(), [Class::AnyPort], "{report}");
+}
+
+/// A server whose every path answers 200 (a catch-all route), which refuses
+/// other methods with 405 and malformed paths with 400, never with CORS
+/// headers on its errors.
+fn catch_all(refuse_post: bool, refuse_malformed: bool) -> impl FnMut(&HttpRequest) -> Result<HttpResponse, Infallible> {
+    move |req| {
+        let bad_path = req.url.path().contains("%zz");
+        let status = match (req.method.as_str(), bad_path) {
+            ("POST", _) if refuse_post => 405,
+            (_, true) if refuse_malformed => 400,
+            _ => 200,
+        };
+        let mut res = HttpResponse::new(status).header("Vary", "Origin");
+        if status < 400 && req.headers.get("origin").as_deref() == Some(APP.as_bytes()) {
+            res = res.header("Access-Control-Allow-Origin", APP).header("Access-Control-Allow-Credentials", "true");
+        }
+        if req.is_preflight {
+            res = res.header("Access-Control-Allow-Methods", "PUT").header("Access-Control-Allow-Headers", "content-type");
+        }
+        Ok(res)
+    }
+}
+
+#[test]
+fn errors_are_found_without_a_missing_path() {
+    let audit = Audit::new("https://api.example/items").unwrap().trust(APP).unwrap();
+    let report = audit.run(catch_all(true, false));
+    assert_eq!(report.classes(), [Class::ErrorsWithoutCors], "{report}");
+    assert!(report.findings[0].evidence.starts_with("POST https://api.example/items from https://app.example"), "{report}");
+    let report = audit.run(catch_all(false, true));
+    assert_eq!(report.classes(), [Class::ErrorsWithoutCors], "{report}");
+    assert!(report.findings[0].evidence.contains("https://api.example/items/%zz answered 400"), "{report}");
+    // No error anywhere: not checked, and said so.
+    let report = audit.run(catch_all(false, false));
+    assert!(report.findings.is_empty(), "{report}");
+    assert_eq!(report.unchecked.len(), 1);
+    assert!(report.to_string().contains("not checked: errors-without-cors: no request tried got an error status"), "{report}");
+}
+
+#[test]
+fn an_audit_that_could_not_test_never_says_nothing_was_found() {
+    let report = Audit::new("https://api.example/items").unwrap().run(|_req: &HttpRequest| Err::<HttpResponse, _>("timed out"));
+    assert!(!report.complete());
+    let text = report.to_string();
+    assert!(!text.contains("no misconfiguration found"), "{text}");
+    assert!(text.contains("could not test: no request was answered (1 sent)"), "{text}");
+    // Some answered, some not: still not "nothing found".
+    let mut n = 0;
+    let report = Audit::new("https://api.example/items").unwrap().trust(APP).unwrap().run(|req: &HttpRequest| {
+        n += 1;
+        if n > 3 {
+            return Err("connection reset");
+        }
+        server(CORRECT)(req)
+            .map_err(|e| match e {})
+    });
+    let text = report.to_string();
+    assert!(!report.complete() && report.findings.is_empty(), "{text}");
+    assert!(text.contains("could not test everything"), "{text}");
+    assert!(!text.contains("no misconfiguration found"), "{text}");
 }
