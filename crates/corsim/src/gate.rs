@@ -342,33 +342,6 @@ pub fn webkit_console(failure: &Failure, gate: &Gate) -> Vec<String> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn no_fix_is_a_cors_header() {
-        use crate::cross_origin_resource_policy::ResourcePolicy;
-        use crate::local_network_access::AddressSpace;
-        let gates = [
-            Gate::BadPort { port: 6000 },
-            Gate::MixedContent { page: "https://app.example/".into() },
-            Gate::LocalNetworkAccess(LnaBlock { denial: LnaDenial::InsecureContext, client: AddressSpace::Public, target: AddressSpace::Local }),
-            Gate::LocalNetworkAccess(LnaBlock { denial: LnaDenial::PermissionDenied { prompted: true }, client: AddressSpace::Public, target: AddressSpace::Loopback }),
-            Gate::CrossOriginResourcePolicy(CorpBlock { policy: ResourcePolicy::SameOrigin, imposed_by: None }),
-            Gate::CrossOriginResourcePolicy(CorpBlock { policy: ResourcePolicy::SameOrigin, imposed_by: Some(EmbedderPolicy::RequireCorp) }),
-            Gate::Scheme(SchemeError::Unsupported { scheme: "ftp".into() }),
-        ];
-        for gate in gates {
-            let fix = gate.fix();
-            for header in ["Access-Control-Allow-Origin", "Access-Control-Allow-Headers", "Access-Control-Allow-Methods", "Access-Control-Allow-Credentials"] {
-                assert!(!fix.contains(header), "{gate:?}: {fix}");
-            }
-            assert!(gate.to_string().starts_with("not CORS: "));
-        }
-    }
-}
-
 /// The checks a browser runs before it sends a request to `url` (for the
 /// URL `fetch()` was given and every redirect target), in this order: mixed
 /// content, the bad port, Local Network Access (Chromium's mixed content
@@ -438,4 +411,31 @@ pub(crate) fn corp_on_opaque_response(
     let input = CorpInput { origin, embedder_policy, url, headers: &response.headers, includes_credentials };
     cross_origin_resource_policy_check(profile.gates.corp_same_site, &input).map_err(Gate::CrossOriginResourcePolicy)?;
     Ok(embedder_policy != EmbedderPolicy::UnsafeNone || response.headers.contains("cross-origin-resource-policy"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_fix_is_a_cors_header() {
+        use crate::cross_origin_resource_policy::ResourcePolicy;
+        use crate::local_network_access::AddressSpace;
+        let gates = [
+            Gate::BadPort { port: 6000 },
+            Gate::MixedContent { page: "https://app.example/".into() },
+            Gate::LocalNetworkAccess(LnaBlock { denial: LnaDenial::InsecureContext, client: AddressSpace::Public, target: AddressSpace::Local }),
+            Gate::LocalNetworkAccess(LnaBlock { denial: LnaDenial::PermissionDenied { prompted: true }, client: AddressSpace::Public, target: AddressSpace::Loopback }),
+            Gate::CrossOriginResourcePolicy(CorpBlock { policy: ResourcePolicy::SameOrigin, imposed_by: None }),
+            Gate::CrossOriginResourcePolicy(CorpBlock { policy: ResourcePolicy::SameOrigin, imposed_by: Some(EmbedderPolicy::RequireCorp) }),
+            Gate::Scheme(SchemeError::Unsupported { scheme: "ftp".into() }),
+        ];
+        for gate in gates {
+            let fix = gate.fix();
+            for header in ["Access-Control-Allow-Origin", "Access-Control-Allow-Headers", "Access-Control-Allow-Methods", "Access-Control-Allow-Credentials"] {
+                assert!(!fix.contains(header), "{gate:?}: {fix}");
+            }
+            assert!(gate.to_string().starts_with("not CORS: "));
+        }
+    }
 }
