@@ -358,16 +358,14 @@ pub(crate) fn before_sending(
     use crate::local_network_access::{local_network_access_check, LnaClient};
     let gates = &profile.gates;
     let mut ran = Vec::new();
-    let page_url = page.page_url(origin);
-    if let Some(page_url) = &page_url {
-        if crate::mixed_content::prohibits_mixed_security_contexts(gates.mixed_content.pages, origin, page_url) {
-            let blocked = crate::mixed_content::should_block_as_mixed_content(gates.mixed_content, origin, page_url, url);
-            if blocked {
-                ran.push((CheckName::MixedContent, CheckState::Failed));
-                return (ran, Some(Gate::MixedContent { page: page_url.as_str().to_owned() }));
-            }
-            ran.push((CheckName::MixedContent, CheckState::Passed));
+    let https = page.is_https(origin);
+    if crate::mixed_content::prohibits_mixed_security_contexts(gates.mixed_content.pages, origin, https) {
+        if crate::mixed_content::should_block_as_mixed_content(gates.mixed_content, origin, https, url) {
+            ran.push((CheckName::MixedContent, CheckState::Failed));
+            let page_url = page.page_url(origin).map(|u| u.as_str().to_owned()).unwrap_or_else(|| "null".to_owned());
+            return (ran, Some(Gate::MixedContent { page: page_url }));
         }
+        ran.push((CheckName::MixedContent, CheckState::Passed));
     }
     if crate::port_blocking::should_block_bad_port(gates.bad_ports, url) {
         ran.push((CheckName::BadPort, CheckState::Failed));
