@@ -659,7 +659,7 @@ impl Explanation {
         verdict: &Verdict,
         responses: &[HttpResponse],
     ) -> Explanation {
-        let ctx = Ctx { init, verdict, responses };
+        let ctx = Ctx { profile, init, verdict, responses };
         let timeline = ctx.timeline();
         let classification = ctx.classification();
         let result = ctx.script_view();
@@ -702,6 +702,7 @@ impl std::fmt::Display for Explanation {
 
 /// What the builders share.
 struct Ctx<'a> {
+    profile: &'a Profile,
     init: &'a RequestInit,
     verdict: &'a Verdict,
     responses: &'a [HttpResponse],
@@ -988,7 +989,7 @@ impl Ctx<'_> {
                 ScriptView { readable, response: Some(response.clone()), hidden_headers: hidden, failure: None, summary }
             }
             Err(failure) => {
-                let summary = failure_summary(failure);
+                let summary = failure_summary(self.profile, failure);
                 let text = if summary.cors_error.is_some() {
                     format!("fetch() rejects with {}", summary.rejects_with)
                 } else {
@@ -1128,7 +1129,7 @@ fn redirect_failure_text(kind: &FailureKind, location: &str) -> Option<String> {
     })
 }
 
-fn failure_summary(failure: &Failure) -> FailureSummary {
+fn failure_summary(profile: &Profile, failure: &Failure) -> FailureSummary {
     let (kind, reason) = match &failure.kind {
         FailureKind::TypeError(t) => ("type-error", type_error_advice(t).0),
         FailureKind::Cors(s) => ("cors", format!("CORS error {}", s.error)),
@@ -1145,10 +1146,7 @@ fn failure_summary(failure: &Failure) -> FailureSummary {
         FailureKind::SchemeNotHttp(u) => ("scheme-not-http", format!("{u} is not an http: or https: URL")),
         FailureKind::Blocked(gate) => (gate.name(), format!("{gate}: {}", gate.reason(failure.url.as_str()))),
     };
-    let rejects_with = match &failure.kind {
-        FailureKind::TypeError(t) => format!("TypeError: {t}"),
-        _ => "TypeError: Failed to fetch".to_owned(),
-    };
+    let rejects_with = crate::console::rejection(profile, failure);
     let cors = failure.cors_error();
     FailureSummary {
         kind: kind.to_owned(),

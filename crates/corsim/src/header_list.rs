@@ -90,8 +90,8 @@ impl HeaderList {
         self.entries.iter().filter(move |h| h.is(name)).map(|h| h.value.as_slice())
     }
 
-    /// "get": the values of every header named `name` joined with `, `, or
-    /// `None` when there is none.
+    /// "Get" (Fetch § "Headers"): the values of every header named `name`
+    /// joined with `, `, or `None` when there is none.
     pub fn get(&self, name: &str) -> Option<Vec<u8>> {
         let mut out: Option<Vec<u8>> = None;
         for v in self.get_all(name) {
@@ -154,9 +154,10 @@ impl HeaderList {
         }
     }
 
-    /// Combine headers of the same name into one (the first's position and
-    /// name casing), values joined with `, `. This is what browsers do when a
-    /// `Headers` object becomes a network request.
+    /// Combine headers of the same name into one (Fetch § "Headers":
+    /// "combine"; the first's position and name casing), values joined with
+    /// `, `. This is what browsers do when a `Headers` object becomes a
+    /// network request.
     pub fn combined(&self) -> HeaderList {
         if !self.has_duplicate_names() {
             return self.clone();
@@ -243,12 +244,12 @@ pub fn isomorphic_encode(s: &str) -> Option<Vec<u8>> {
     s.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect()
 }
 
-/// HTTP tab or space byte (0x09, 0x20).
+/// "HTTP tab or space byte" (Fetch § "HTTP"): 0x09 or 0x20.
 pub fn is_http_tab_or_space(b: u8) -> bool {
     b == b'\t' || b == b' '
 }
 
-/// HTTP whitespace byte (0x09, 0x0A, 0x0D, 0x20).
+/// "HTTP whitespace byte" (Fetch § "HTTP"): 0x09, 0x0A, 0x0D or 0x20.
 pub fn is_http_whitespace(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | b'\r' | b' ')
 }
@@ -272,7 +273,8 @@ pub fn trim_bytes(mut v: &[u8], pred: impl Fn(u8) -> bool) -> &[u8] {
     v
 }
 
-/// "Normalize" a header value: strip leading and trailing HTTP whitespace.
+/// "Normalize" a header value (Fetch § "Headers"): strip leading and
+/// trailing HTTP whitespace.
 pub fn normalize_value(v: &[u8]) -> &[u8] {
     trim_bytes(v, is_http_whitespace)
 }
@@ -287,8 +289,9 @@ pub fn is_token(v: &[u8]) -> bool {
     !v.is_empty() && v.iter().all(|&b| is_tchar(b))
 }
 
-/// Whether `v` is a valid header value as the `Headers` class requires after
-/// normalization: no NUL, CR or LF, and no leading or trailing tab or space.
+/// Whether `v` is a "header value" (Fetch § "Headers"), as the `Headers`
+/// class requires after normalization: no NUL, CR or LF, and no leading or
+/// trailing tab or space.
 pub fn is_header_value(v: &[u8]) -> bool {
     !v.iter().any(|&b| matches!(b, 0 | b'\n' | b'\r'))
         && v.first().is_none_or(|&b| !is_http_tab_or_space(b))
@@ -307,9 +310,9 @@ pub enum ListTrim {
     HttpWhitespace,
 }
 
-/// Parse a comma-separated list of tokens: split on `,`, trim each element,
-/// skip empty elements, and fail on the first element that is not a token,
-/// returning it (trimmed) as the error.
+/// "Extract header list values" (Fetch § "Headers") for a list of tokens:
+/// split on `,`, trim each element, skip empty elements, and fail on the
+/// first element that is not a token, returning it (trimmed) as the error.
 ///
 /// ```
 /// use corsim::header_list::{parse_token_list, ListTrim};
@@ -334,8 +337,8 @@ pub fn parse_token_list(value: &[u8], trim: ListTrim) -> Result<Vec<&[u8]>, &[u8
     Ok(out)
 }
 
-/// "Get, decode, and split" a value: split on commas outside quoted strings,
-/// trimming tab and space; empty items are kept.
+/// "Get, decode, and split" a value (Fetch § "Headers"): split on commas
+/// outside quoted strings, trimming tab and space; empty items are kept.
 pub fn get_decode_split(value: &[u8]) -> Vec<Vec<u8>> {
     let mut values = Vec::new();
     let mut current = Vec::new();

@@ -12,6 +12,10 @@
 //! what to send, you hand back what came back, and the [`PreflightCache`] is a
 //! value you own, with time passed in.
 //!
+//! Section names in these docs (Fetch § "CORS check") are those of the Fetch
+//! standard at commit `586cd2a44c2a865b37c166dc0740f3fb8bb220d6` of
+//! <https://github.com/whatwg/fetch> (2 July 2026).
+//!
 //! ```
 //! use corsim::{fetch::run, HttpResponse, Origin, PreflightCache, Profile, RequestInit, Timestamp, CredentialsMode};
 //! let page = Origin::parse("https://app.example").unwrap();

@@ -16,9 +16,9 @@ use crate::request_header::is_cors_non_wildcard_request_header_name;
 use crate::response::{is_ok_status, HttpResponse};
 use crate::verdict::CheckName;
 
-/// Build the CORS-preflight request for `method` and the CORS-unsafe header
-/// names (lower-case, sorted, unique), in the header order of the profile's
-/// browser.
+/// Build the CORS-preflight request (Fetch § "CORS-preflight fetch", steps
+/// 1–5) for `method` and the CORS-unsafe header names (lower-case, sorted,
+/// unique), in the header order of the profile's browser.
 ///
 /// ```
 /// use corsim::{preflight::preflight_request, Profile};
@@ -102,9 +102,10 @@ impl PreflightJudgement {
     }
 }
 
-/// The checks of a preflight response, in the order the profile runs them
-/// (the CORS check's two with credentials, one without; the status before
-/// or after them; then the two lists).
+/// The checks of a preflight response (Fetch § "CORS-preflight fetch", step
+/// 7), in the order the profile runs them (the CORS check's two with
+/// credentials, one without; the status before or after them; then the two
+/// lists).
 pub fn preflight_check_order(profile: &Profile, credentials: CredentialsMode) -> &'static [CheckName] {
     use CheckName::*;
     let include = credentials == CredentialsMode::Include;
@@ -116,9 +117,9 @@ pub fn preflight_check_order(profile: &Profile, credentials: CredentialsMode) ->
     }
 }
 
-/// Judge a preflight response (not a redirect: the caller handles those):
-/// the checks of [`preflight_check_order`], in that order. On success, what
-/// to store.
+/// Judge a preflight response (Fetch § "CORS-preflight fetch", step 7; not a
+/// redirect: the caller handles those): the checks of
+/// [`preflight_check_order`], in that order. On success, what to store.
 pub fn check_preflight_response(
     profile: &Profile,
     request: &PreflightFor<'_>,
@@ -127,8 +128,9 @@ pub fn check_preflight_response(
     judge_preflight_response(profile, request, response).into_result()
 }
 
-/// Judge a preflight response as [`check_preflight_response`] does, keeping
-/// what the lists allowed when they parsed but refused the request.
+/// Judge a preflight response (Fetch § "CORS-preflight fetch", step 7) as
+/// [`check_preflight_response`] does, keeping what the lists allowed when
+/// they parsed but refused the request.
 pub fn judge_preflight_response(
     profile: &Profile,
     request: &PreflightFor<'_>,
@@ -182,7 +184,8 @@ pub fn judge_preflight_response(
     }
 }
 
-/// Whether the parsed lists allow the request's method and headers.
+/// Whether the parsed lists allow the request's method and headers (Fetch §
+/// "CORS-preflight fetch", steps 7.5–7.7).
 fn allows(
     profile: &Profile,
     request: &PreflightFor<'_>,

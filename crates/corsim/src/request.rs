@@ -182,8 +182,9 @@ pub struct Request {
 }
 
 impl Request {
-    /// Run `fetch()`'s checks: a `TypeError` for what `fetch()` rejects (the
-    /// promise rejects before anything is sent).
+    /// Run `fetch()`'s checks (Fetch § "Request class", the constructor): a
+    /// `TypeError` for what `fetch()` rejects (the promise rejects before
+    /// anything is sent).
     ///
     /// ```
     /// use corsim::{Profile, Request, RequestInit};

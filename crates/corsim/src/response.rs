@@ -34,17 +34,17 @@ impl HttpResponse {
     }
 }
 
-/// "Ok status": 200 to 299.
+/// "Ok status" (Fetch § "Statuses"): 200 to 299.
 pub fn is_ok_status(status: u16) -> bool {
     (200..=299).contains(&status)
 }
 
-/// "Redirect status": 301, 302, 303, 307 or 308.
+/// "Redirect status" (Fetch § "Statuses"): 301, 302, 303, 307 or 308.
 pub fn is_redirect_status(status: u16) -> bool {
     matches!(status, 301 | 302 | 303 | 307 | 308)
 }
 
-/// "Null body status": 101, 103, 204, 205 or 304.
+/// "Null body status" (Fetch § "Statuses"): 101, 103, 204, 205 or 304.
 pub fn is_null_body_status(status: u16) -> bool {
     matches!(status, 101 | 103 | 204 | 205 | 304)
 }
@@ -88,12 +88,13 @@ pub struct FilteredResponse {
     pub headers: Vec<String>,
 }
 
-/// "Forbidden response-header name": `Set-Cookie`, `Set-Cookie2`.
+/// "Forbidden response-header name" (Fetch § "Headers"): `Set-Cookie`,
+/// `Set-Cookie2`.
 pub fn is_forbidden_response_header_name(name: &[u8]) -> bool {
     name.eq_ignore_ascii_case(b"set-cookie") || name.eq_ignore_ascii_case(b"set-cookie2")
 }
 
-/// The standard's CORS-safelisted response-header names.
+/// The standard's CORS-safelisted response-header names (Fetch § "Headers").
 const SAFELISTED_RESPONSE: [&str; 7] =
     ["cache-control", "content-language", "content-length", "content-type", "expires", "last-modified", "pragma"];
 
@@ -108,7 +109,8 @@ pub enum Exposed {
     Names(Vec<String>),
 }
 
-/// Read `Access-Control-Expose-Headers` as the profile does.
+/// Read `Access-Control-Expose-Headers` as the profile does (Fetch § "Main
+/// fetch": the response's CORS-exposed header-name list).
 ///
 /// ```
 /// use corsim::{HeaderList, Profile, CredentialsMode};
@@ -128,7 +130,7 @@ pub fn exposed_header_names(profile: &Profile, headers: &HeaderList, credentials
 }
 
 /// The lower-case, sorted, unique header names script can read from a
-/// response of type `kind`.
+/// response of type `kind` (Fetch § "Responses": the filtered responses).
 pub fn readable_header_names(
     profile: &Profile,
     kind: ResponseType,
