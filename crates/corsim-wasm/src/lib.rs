@@ -297,14 +297,14 @@ fn read_call(origin: &Origin, request: &JsValue, server: &JsValue) -> Result<(Re
     };
     let server = match function {
         Some(f) => ServerKind::Function(f),
-        None => ServerKind::Map(scenario),
+        None => ServerKind::Map(Box::new(scenario)),
     };
     Ok((init, Responder { server, sent: 0, error: None }))
 }
 
 enum ServerKind {
     /// A FORMAT.md server map, answered as `simulate` answers it.
-    Map(CoreScenario),
+    Map(Box<CoreScenario>),
     /// A JavaScript function from request to response.
     Function(js_sys::Function),
 }

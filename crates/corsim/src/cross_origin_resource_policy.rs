@@ -186,9 +186,11 @@ mod tests {
         use EmbedderPolicy::*;
         use ResourcePolicy::*;
         type Want = Option<(ResourcePolicy, Option<EmbedderPolicy>)>;
+        /// (page, response URL, CORP lines, embedder policy, credentialed, standard, Chromium)
+        type Case<'a> = (&'a str, &'a str, &'a [&'a str], EmbedderPolicy, bool, Want, Want);
         // (page, response URL, CORP lines, embedder policy, credentialed,
         //  blocked by the standard's same-site rule, blocked by Chromium's)
-        let cases: &[(&str, &str, &[&str], EmbedderPolicy, bool, Want, Want)] = &[
+        let cases: &[Case] = &[
             ("http://127.0.0.1:8101", "http://127.0.0.1:8102/x", &[], UnsafeNone, false, None, None),
             ("http://127.0.0.1:8101", "http://127.0.0.1:8102/x", &["cross-origin"], UnsafeNone, false, None, None),
             ("http://127.0.0.1:8101", "http://127.0.0.1:8102/x", &["same-origin"], UnsafeNone, false, Some((SameOrigin, None)), Some((SameOrigin, None))),
@@ -221,7 +223,7 @@ mod tests {
             let url: Url = url.parse().unwrap();
             let mut response = HttpResponse::new(200);
             for line in lines {
-                response = response.header("Cross-Origin-Resource-Policy", *line);
+                response = response.header("Cross-Origin-Resource-Policy", line);
             }
             let input = CorpInput { origin: &origin, embedder_policy: coep, url: &url, headers: &response.headers, includes_credentials: credentialed };
             let got = |rule| cross_origin_resource_policy_check(rule, &input).err().map(|b| (b.policy, b.imposed_by));

@@ -342,33 +342,6 @@ pub fn webkit_console(failure: &Failure, gate: &Gate) -> Vec<String> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn no_fix_is_a_cors_header() {
-        use crate::cross_origin_resource_policy::ResourcePolicy;
-        use crate::local_network_access::AddressSpace;
-        let gates = [
-            Gate::BadPort { port: 6000 },
-            Gate::MixedContent { page: "https://app.example/".into() },
-            Gate::LocalNetworkAccess(LnaBlock { denial: LnaDenial::InsecureContext, client: AddressSpace::Public, target: AddressSpace::Local }),
-            Gate::LocalNetworkAccess(LnaBlock { denial: LnaDenial::PermissionDenied { prompted: true }, client: AddressSpace::Public, target: AddressSpace::Loopback }),
-            Gate::CrossOriginResourcePolicy(CorpBlock { policy: ResourcePolicy::SameOrigin, imposed_by: None }),
-            Gate::CrossOriginResourcePolicy(CorpBlock { policy: ResourcePolicy::SameOrigin, imposed_by: Some(EmbedderPolicy::RequireCorp) }),
-            Gate::Scheme(SchemeError::Unsupported { scheme: "ftp".into() }),
-        ];
-        for gate in gates {
-            let fix = gate.fix();
-            for header in ["Access-Control-Allow-Origin", "Access-Control-Allow-Headers", "Access-Control-Allow-Methods", "Access-Control-Allow-Credentials"] {
-                assert!(!fix.contains(header), "{gate:?}: {fix}");
-            }
-            assert!(gate.to_string().starts_with("not CORS: "));
-        }
-    }
-}
-
 /// The checks a browser runs before it sends a request to `url` (for the
 /// URL `fetch()` was given and every redirect target), in this order: mixed
 /// content, the bad port, Local Network Access (Chromium's mixed content
@@ -385,16 +358,14 @@ pub(crate) fn before_sending(
     use crate::local_network_access::{local_network_access_check, LnaClient};
     let gates = &profile.gates;
     let mut ran = Vec::new();
-    let page_url = page.page_url(origin);
-    if let Some(page_url) = &page_url {
-        if crate::mixed_content::prohibits_mixed_security_contexts(gates.mixed_content.pages, origin, page_url) {
-            let blocked = crate::mixed_content::should_block_as_mixed_content(gates.mixed_content, origin, page_url, url);
-            if blocked {
-                ran.push((CheckName::MixedContent, CheckState::Failed));
-                return (ran, Some(Gate::MixedContent { page: page_url.as_str().to_owned() }));
-            }
-            ran.push((CheckName::MixedContent, CheckState::Passed));
+    let https = page.is_https(origin);
+    if crate::mixed_content::prohibits_mixed_security_contexts(gates.mixed_content.pages, origin, https) {
+        if crate::mixed_content::should_block_as_mixed_content(gates.mixed_content, origin, https, url) {
+            ran.push((CheckName::MixedContent, CheckState::Failed));
+            let page_url = page.page_url(origin).map(|u| u.as_str().to_owned()).unwrap_or_else(|| "null".to_owned());
+            return (ran, Some(Gate::MixedContent { page: page_url }));
         }
+        ran.push((CheckName::MixedContent, CheckState::Passed));
     }
     if crate::port_blocking::should_block_bad_port(gates.bad_ports, url) {
         ran.push((CheckName::BadPort, CheckState::Failed));
@@ -438,4 +409,31 @@ pub(crate) fn corp_on_opaque_response(
     let input = CorpInput { origin, embedder_policy, url, headers: &response.headers, includes_credentials };
     cross_origin_resource_policy_check(profile.gates.corp_same_site, &input).map_err(Gate::CrossOriginResourcePolicy)?;
     Ok(embedder_policy != EmbedderPolicy::UnsafeNone || response.headers.contains("cross-origin-resource-policy"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_fix_is_a_cors_header() {
+        use crate::cross_origin_resource_policy::ResourcePolicy;
+        use crate::local_network_access::AddressSpace;
+        let gates = [
+            Gate::BadPort { port: 6000 },
+            Gate::MixedContent { page: "https://app.example/".into() },
+            Gate::LocalNetworkAccess(LnaBlock { denial: LnaDenial::InsecureContext, client: AddressSpace::Public, target: AddressSpace::Local }),
+            Gate::LocalNetworkAccess(LnaBlock { denial: LnaDenial::PermissionDenied { prompted: true }, client: AddressSpace::Public, target: AddressSpace::Loopback }),
+            Gate::CrossOriginResourcePolicy(CorpBlock { policy: ResourcePolicy::SameOrigin, imposed_by: None }),
+            Gate::CrossOriginResourcePolicy(CorpBlock { policy: ResourcePolicy::SameOrigin, imposed_by: Some(EmbedderPolicy::RequireCorp) }),
+            Gate::Scheme(SchemeError::Unsupported { scheme: "ftp".into() }),
+        ];
+        for gate in gates {
+            let fix = gate.fix();
+            for header in ["Access-Control-Allow-Origin", "Access-Control-Allow-Headers", "Access-Control-Allow-Methods", "Access-Control-Allow-Credentials"] {
+                assert!(!fix.contains(header), "{gate:?}: {fix}");
+            }
+            assert!(gate.to_string().starts_with("not CORS: "));
+        }
+    }
 }

@@ -37,11 +37,12 @@ pub struct MixedContentRules {
 }
 
 /// "Does settings prohibit mixed security contexts?" (MIX § 4.1), for a page
-/// at `page_url` with origin `page_origin`, under the browser's rule.
-pub fn prohibits_mixed_security_contexts(rule: MixedContentPages, page_origin: &Origin, page_url: &Url) -> bool {
+/// with origin `page_origin` whose URL is `https:` or not, under the
+/// browser's rule.
+pub fn prohibits_mixed_security_contexts(rule: MixedContentPages, page_origin: &Origin, page_is_https: bool) -> bool {
     match rule {
         MixedContentPages::TrustworthyOrigin => is_origin_potentially_trustworthy(page_origin),
-        MixedContentPages::HttpsUrl => page_url.scheme() == "https",
+        MixedContentPages::HttpsUrl => page_is_https,
     }
 }
 
@@ -53,19 +54,18 @@ pub fn prohibits_mixed_security_contexts(rule: MixedContentPages, page_origin: &
 /// ```
 /// use corsim::mixed_content::{should_block_as_mixed_content, MixedContentPages, MixedContentRules};
 /// use corsim::Origin;
-/// let page = "https://app.example/".parse().unwrap();
 /// let origin = Origin::parse("https://app.example").unwrap();
 /// let rules = MixedContentRules { pages: MixedContentPages::HttpsUrl, loopback_exempt: true };
-/// assert!(should_block_as_mixed_content(rules, &origin, &page, &"http://api.example/x".parse().unwrap()));
-/// assert!(!should_block_as_mixed_content(rules, &origin, &page, &"http://127.0.0.1:8080/x".parse().unwrap()));
+/// assert!(should_block_as_mixed_content(rules, &origin, true, &"http://api.example/x".parse().unwrap()));
+/// assert!(!should_block_as_mixed_content(rules, &origin, true, &"http://127.0.0.1:8080/x".parse().unwrap()));
 /// ```
-pub fn should_block_as_mixed_content(rules: MixedContentRules, page_origin: &Origin, page_url: &Url, url: &Url) -> bool {
+pub fn should_block_as_mixed_content(rules: MixedContentRules, page_origin: &Origin, page_is_https: bool, url: &Url) -> bool {
     let trustworthy = if !rules.loopback_exempt && matches!(url.scheme(), "http" | "ws") {
         false
     } else {
         is_url_potentially_trustworthy(url)
     };
-    !trustworthy && prohibits_mixed_security_contexts(rules.pages, page_origin, page_url)
+    !trustworthy && prohibits_mixed_security_contexts(rules.pages, page_origin, page_is_https)
 }
 
 #[cfg(test)]
@@ -99,7 +99,7 @@ mod tests {
             let page: Url = page.parse().unwrap();
             let origin = Origin::of_url(&page);
             let url: Url = url.parse().unwrap();
-            let got = |rules| should_block_as_mixed_content(rules, &origin, &page, &url);
+            let got = |rules| should_block_as_mixed_content(rules, &origin, page.scheme() == "https", &url);
             assert_eq!(got(spec), by_spec, "{page} → {url} (standard)");
             assert_eq!(got(chromium), by_chromium, "{page} → {url} (Chromium)");
             assert_eq!(got(webkit), by_webkit, "{page} → {url} (WebKit)");

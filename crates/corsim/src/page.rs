@@ -10,7 +10,7 @@ use url::Url;
 use crate::cross_origin_resource_policy::EmbedderPolicy;
 use crate::local_network_access::{address_space_of_host, AddressSpace, Permission};
 use crate::origin::Origin;
-use crate::secure_context::is_url_potentially_trustworthy;
+use crate::secure_context::{is_origin_potentially_trustworthy, is_url_potentially_trustworthy};
 
 /// The page's context.
 ///
@@ -58,25 +58,56 @@ impl PageContext {
         }
     }
 
+    /// Whether the page's URL is `https:`.
+    pub fn is_https(&self, origin: &Origin) -> bool {
+        match (&self.url, origin) {
+            (Some(url), _) => url.scheme() == "https",
+            (None, Origin::Tuple(t)) => t.scheme() == "https",
+            (None, Origin::Opaque) => false,
+        }
+    }
+
     /// Whether the page is a secure context.
     pub fn is_secure_context(&self, origin: &Origin) -> bool {
-        self.secure_context
-            .unwrap_or_else(|| self.page_url(origin).is_some_and(|url| is_url_potentially_trustworthy(&url)))
+        self.secure_context.unwrap_or_else(|| match &self.url {
+            Some(url) => is_url_potentially_trustworthy(url),
+            None => is_origin_potentially_trustworthy(origin),
+        })
     }
 
     /// The page's address space, when known.
     pub fn client_address_space(&self, origin: &Origin) -> Option<AddressSpace> {
-        self.address_space.or_else(|| self.page_url(origin).and_then(|url| self.target_address_space(&url)))
+        if self.address_space.is_some() {
+            return self.address_space;
+        }
+        match (&self.url, origin) {
+            (Some(url), _) => self.target_address_space(url),
+            (None, Origin::Tuple(t)) => {
+                let listed = match self.address_spaces.is_empty() {
+                    true => None,
+                    false => self.listed_address_space(&t.host().to_string(), Some(t.port())),
+                };
+                listed.or_else(|| address_space_of_host(t.host()))
+            }
+            (None, Origin::Opaque) => None,
+        }
     }
 
     /// The address space `url` is served from, when known: an entry for its
     /// `host:port` or its host, else what its host says.
     pub fn target_address_space(&self, url: &Url) -> Option<AddressSpace> {
         let host = url.host()?;
-        let host_str = host.to_string();
-        let with_port = url.port_or_known_default().map(|p| format!("{host_str}:{p}"));
+        let listed = match self.address_spaces.is_empty() {
+            true => None,
+            false => self.listed_address_space(&host.to_string(), url.port_or_known_default()),
+        };
+        listed.or_else(|| address_space_of_host(&host))
+    }
+
+    /// The `address_spaces` entry for `host:port`, else for `host`.
+    fn listed_address_space(&self, host: &str, port: Option<u16>) -> Option<AddressSpace> {
         let listed = |key: &str| self.address_spaces.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, s)| *s);
-        with_port.as_deref().and_then(listed).or_else(|| listed(&host_str)).or_else(|| address_space_of_host(&host))
+        port.and_then(|p| listed(&format!("{host}:{p}"))).or_else(|| listed(host))
     }
 }
 

@@ -124,7 +124,10 @@ pub enum Event {
         status: u16,
     },
     /// A check on the last response received, in the order the browser
-    /// runs them; after a failed check, the checks it never reached.
+    /// runs them; after a failed check, the checks it never reached. The
+    /// checks around CORS that run before a request is sent (mixed content,
+    /// the bad port, Local Network Access, the scheme) appear before the
+    /// request's `Sent`, and only when they were in play.
     Checked {
         /// Which check.
         check: CheckName,
