@@ -30,10 +30,11 @@ fn bad_input_is_named_and_exits_2() {
         assert_eq!(code, Some(2), "{args:?}: {err}");
         assert!(err.contains(needle), "{args:?}: {err:?} does not name {needle:?}");
     }
-    // A server that cannot be reached is not bad input: corsim could not test (3).
-    let (code, _, err) = corsim(&["probe", "http://127.0.0.1:1/", "--origin", "https://app.example", "--timeout", "2"]);
+    // A server that cannot be reached is not bad input: corsim could not test
+    // (3). Port 2 is closed and, unlike port 1, not a port browsers block.
+    let (code, _, err) = corsim(&["probe", "http://127.0.0.1:2/", "--origin", "https://app.example", "--timeout", "2"]);
     assert_eq!(code, Some(3), "{err}");
-    assert!(err.contains("could not test: GET http://127.0.0.1:1/: cannot connect"), "{err}");
+    assert!(err.contains("could not test: GET http://127.0.0.1:2/: cannot connect"), "{err}");
 }
 
 #[test]

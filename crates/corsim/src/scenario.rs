@@ -340,6 +340,10 @@ struct RawScenario {
     /// The recorded browser's answers: not read by the simulation.
     #[serde(default, rename = "expect")]
     _expect: Option<serde::de::IgnoredAny>,
+    /// The facts a scenario implied by a console message assumed: not read
+    /// by the simulation.
+    #[serde(default, rename = "unknown")]
+    _unknown: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(serde::Deserialize)]
@@ -451,7 +455,7 @@ fn server_key(url: &str) -> String {
 /// The fields the format defines, per object (FORMAT.md, with its
 /// extension for initiators other than `fetch()`). Any other field is an
 /// error naming it.
-const SCENARIO_FIELDS: &[&str] = &["id", "browser", "origin", "steps", "server", "expect"];
+const SCENARIO_FIELDS: &[&str] = &["id", "browser", "origin", "steps", "server", "page", "expect", "unknown"];
 const STEP_FIELDS: &[&str] = &["at_ms", "request"];
 const REQUEST_FIELDS: &[&str] = &[
     "url",
