@@ -3,7 +3,7 @@
 use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;
 
-use corsim::explain::{explain_with, Explanation, TextStyle};
+use corsim::explain::{Explanation, TextStyle};
 use corsim::header_list::{is_token, isomorphic_encode};
 use corsim::scenario::Scenario;
 use corsim::{HeaderList, HttpRequest, HttpResponse, Origin, PreflightCache, Profile, RequestInit, Timestamp};
@@ -87,6 +87,10 @@ pub(crate) struct Args {
     /// The page's origin, e.g. https://app.example (or `null` for a sandboxed page).
     #[arg(long, value_name = "ORIGIN", required_unless_present_any = ["scenario", "message"])]
     origin: Option<String>,
+    /// The page beyond its origin, as the scenario format's `page` object, e.g.
+    /// --page '{"address_space": "public", "local_network_access": "denied", "coep": "require-corp"}'.
+    #[arg(long, value_name = "JSON")]
+    page: Option<String>,
     #[command(flatten)]
     fetch: FetchOptions,
     /// The status of the answer to a preflight (default 200).
@@ -103,7 +107,7 @@ pub(crate) struct Args {
     response_headers: Vec<String>,
     /// Explain a step of a recorded scenario (FORMAT.md JSON Lines; `-` for standard input) instead.
     #[arg(long, value_name = "FILE", conflicts_with_all = [
-        "url", "origin", "method", "headers", "credentials", "mode", "redirect",
+        "url", "origin", "page", "method", "headers", "credentials", "mode", "redirect",
         "preflight_status", "preflight_headers", "status", "response_headers",
     ])]
     scenario: Option<String>,
@@ -254,7 +258,14 @@ fn build(args: &Args) -> Result<Explanation, BadInput> {
         }
     };
     let profile = args.profile.map(ProfileArg::profile).unwrap_or(&Profile::CHROMIUM);
-    Ok(explain_with(profile, page, &init, &mut PreflightCache::new(), Timestamp::ZERO, server))
+    let context = match &args.page {
+        None => corsim::page::PageContext::default(),
+        Some(json) => {
+            let value: Value = serde_json::from_str(json).map_err(|e| BadInput(format!("--page: not JSON ({e})")))?;
+            corsim::page::PageContext::from_json(&value).map_err(|e| BadInput(format!("--page: {}", e.within("page"))))?
+        }
+    };
+    Ok(corsim::explain::explain_in(profile, page, &context, &init, &mut PreflightCache::new(), Timestamp::ZERO, server))
 }
 
 /// A scripted answer from a status and `Name: value` arguments.
@@ -338,11 +349,12 @@ fn from_scenario(args: &Args, file: &str) -> Result<Explanation, BadInput> {
     let mut cache = PreflightCache::new();
     for s in &scenario.steps[..step] {
         let now = Timestamp::from_millis(s.at_ms);
-        corsim::fetch::run(profile, scenario.origin.clone(), &s.request, &mut cache, now, |r| scenario.answer(r));
+        // Only their effect on the cache matters here.
+        let _ = corsim::fetch::run_in(profile, scenario.origin.clone(), &scenario.page, &s.request, &mut cache, now, |r| scenario.answer(r));
     }
     let s = &scenario.steps[step];
     let now = Timestamp::from_millis(s.at_ms);
-    Ok(explain_with(profile, scenario.origin.clone(), &s.request, &mut cache, now, |r| scenario.answer(r)))
+    Ok(corsim::explain::explain_in(profile, scenario.origin.clone(), &scenario.page, &s.request, &mut cache, now, |r| scenario.answer(r)))
 }
 
 /// `--all-browsers`: the same fetch in Chromium, Firefox and WebKit, side by

@@ -206,6 +206,16 @@ pub enum CheckName {
     AllowMethods,
     /// `Access-Control-Allow-Headers`.
     AllowHeaders,
+    /// Not CORS: a bad port.
+    BadPort,
+    /// Not CORS: a URL `fetch()` answers itself.
+    Scheme,
+    /// Not CORS: mixed content.
+    MixedContent,
+    /// Not CORS: Local Network Access.
+    LocalNetworkAccess,
+    /// Not CORS: `Cross-Origin-Resource-Policy`.
+    CrossOriginResourcePolicy,
 }
 
 /// How a check went.
@@ -218,6 +228,37 @@ pub enum CheckState {
     Failed,
     /// An earlier check failed.
     NotReached,
+}
+
+impl From<core::CheckName> for CheckName {
+    fn from(check: core::CheckName) -> Self {
+        match check {
+            core::CheckName::Redirect => CheckName::Redirect,
+            core::CheckName::AllowOrigin => CheckName::AllowOrigin,
+            core::CheckName::AllowCredentials => CheckName::AllowCredentials,
+            core::CheckName::Status => CheckName::Status,
+            core::CheckName::AllowMethods => CheckName::AllowMethods,
+            core::CheckName::AllowHeaders => CheckName::AllowHeaders,
+            core::CheckName::BadPort => CheckName::BadPort,
+            core::CheckName::Scheme => CheckName::Scheme,
+            core::CheckName::MixedContent => CheckName::MixedContent,
+            core::CheckName::LocalNetworkAccess => CheckName::LocalNetworkAccess,
+            core::CheckName::CrossOriginResourcePolicy => CheckName::CrossOriginResourcePolicy,
+            // The core's list grows; this mirror goes when the TypeScript
+            // types come from the core itself.
+            _ => CheckName::Redirect,
+        }
+    }
+}
+
+impl From<core::CheckState> for CheckState {
+    fn from(state: core::CheckState) -> Self {
+        match state {
+            core::CheckState::Passed => CheckState::Passed,
+            core::CheckState::Failed => CheckState::Failed,
+            core::CheckState::NotReached => CheckState::NotReached,
+        }
+    }
 }
 
 /// One check on one response.
@@ -486,19 +527,8 @@ impl From<&core::Exchange> for Exchange {
             checks: checks
                 .iter()
                 .map(|core::CheckOutcome { check, state, value, detail }| CheckOutcome {
-                    check: match check {
-                        core::CheckName::Redirect => CheckName::Redirect,
-                        core::CheckName::AllowOrigin => CheckName::AllowOrigin,
-                        core::CheckName::AllowCredentials => CheckName::AllowCredentials,
-                        core::CheckName::Status => CheckName::Status,
-                        core::CheckName::AllowMethods => CheckName::AllowMethods,
-                        core::CheckName::AllowHeaders => CheckName::AllowHeaders,
-                    },
-                    state: match state {
-                        core::CheckState::Passed => CheckState::Passed,
-                        core::CheckState::Failed => CheckState::Failed,
-                        core::CheckState::NotReached => CheckState::NotReached,
-                    },
+                    check: (*check).into(),
+                    state: (*state).into(),
                     value: value.clone(),
                     detail: detail.clone(),
                 })

@@ -580,6 +580,19 @@ pub enum FailureReason {
         /// The URL.
         url: String,
     },
+    /// Not CORS: a check around CORS refused it.
+    Blocked {
+        /// The check: `bad-port`, `mixed-content`, `local-network-access`,
+        /// `cross-origin-resource-policy` or `scheme`.
+        gate: String,
+        /// `not CORS: …`, and why.
+        reason: String,
+        /// What to change (never a CORS header).
+        fix: String,
+        /// Chromium's `CorsError` name, for the refusals Chromium reports as
+        /// CORS errors (Local Network Access).
+        chromium_cors_error: Option<String>,
+    },
 }
 
 /// The `TypeError`s `fetch()` rejects with before sending anything.
@@ -645,6 +658,12 @@ impl From<&corsim::Failure> for Failure {
                 FailureReason::SameOriginModeRedirectedCrossOrigin { url: u.clone() }
             }
             K::SchemeNotHttp(u) => FailureReason::SchemeNotHttp { url: u.clone() },
+            K::Blocked(gate) => FailureReason::Blocked {
+                gate: gate.name().to_owned(),
+                reason: format!("{gate}: {}", gate.reason(url.as_str())),
+                fix: gate.fix(),
+                chromium_cors_error: gate.chromium_cors_error_name().map(str::to_owned),
+            },
         };
         Failure {
             reason,
@@ -688,7 +707,7 @@ impl From<&corsim::Route> for Route {
             corsim::Route::NoCors => Route::NoCors,
             corsim::Route::Simple => Route::Simple,
             corsim::Route::Preflight { method, headers } => {
-                Route::Preflight { method: method.clone(), headers: headers.clone() }
+                Route::Preflight { method: method.clone(), headers: headers.iter().map(|h| h.name.clone()).collect() }
             }
         }
     }
@@ -735,17 +754,6 @@ pub enum DroppedBecause {
     NoCors,
 }
 
-/// The checks a fetch runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Tsify)]
-#[tsify(missing_as_null)]
-#[serde(rename_all = "kebab-case")]
-pub enum Check {
-    /// The CORS check on a response (redirects included).
-    Cors,
-    /// Everything about a preflight response.
-    Preflight,
-}
-
 /// Something that happened during a fetch, in order.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
 #[tsify(missing_as_null)]
@@ -784,10 +792,12 @@ pub enum Event {
         /// Its status.
         status: u16,
     },
-    /// A check passed.
-    Passed {
+    /// A check on the last response, in the order the browser runs them.
+    Checked {
         /// Which.
-        check: Check,
+        check: crate::explain::CheckName,
+        /// Passed, failed, or never reached.
+        state: crate::explain::CheckState,
     },
     /// A preflight result was stored (not when `maxAgeSecs` is `null`).
     #[serde(rename_all = "camelCase")]
@@ -827,12 +837,7 @@ impl From<&corsim::Event> for Event {
             E::CacheLookup { url, miss } => Event::CacheLookup { url: url.clone(), miss: miss.as_ref().map(Into::into) },
             E::Sent { index } => Event::Sent { index: *index },
             E::Received { index, status } => Event::Received { index: *index, status: *status },
-            E::Passed { check } => Event::Passed {
-                check: match check {
-                    corsim::fetch::Check::Cors => Check::Cors,
-                    corsim::fetch::Check::Preflight => Check::Preflight,
-                },
-            },
+            E::Checked { check, state } => Event::Checked { check: (*check).into(), state: (*state).into() },
             E::PreflightStored { url, max_age_secs } => {
                 Event::PreflightStored { url: url.clone(), max_age_secs: *max_age_secs }
             }

@@ -4,13 +4,16 @@
 
 use crate::error::{CorsError, CorsErrorStatus};
 use crate::header_list::{isomorphic_decode, HeaderList};
-use crate::profile::{Browser, Profile};
+use crate::profile::{MismatchReasons, Profile};
+use crate::verdict::CheckName;
 use crate::request::CredentialsMode;
 
-/// "CORS check": `Ok` when the response may be shared with
-/// `serialized_origin` (the byte-serialized request origin, `null` when
-/// opaque or redirect-tainted); otherwise the reason, named as Chromium names
-/// it, with the value that failed.
+/// "CORS check" (Fetch § "CORS check"): `Ok` when the response may be
+/// shared with `serialized_origin` (the byte-serialized request origin,
+/// `null` when opaque or redirect-tainted); otherwise the reason, named as
+/// Chromium names it, with the value that failed.
+///
+/// It is the checks of [`cors_check_order`], in that order.
 ///
 /// ```
 /// use corsim::{cors_check::cors_check, CorsError, CredentialsMode, HeaderList, Profile};
@@ -22,6 +25,30 @@ use crate::request::CredentialsMode;
 /// assert_eq!(err.error, CorsError::WildcardOriginNotAllowed);
 /// ```
 pub fn cors_check(
+    profile: &Profile,
+    serialized_origin: &str,
+    credentials: CredentialsMode,
+    headers: &HeaderList,
+) -> Result<(), CorsErrorStatus> {
+    allow_origin_check(profile, serialized_origin, credentials, headers)?;
+    if credentials == CredentialsMode::Include {
+        allow_credentials_check(headers)?;
+    }
+    Ok(())
+}
+
+/// The checks of Fetch § "CORS check", in order: the credentials check only
+/// when credentials are included.
+pub fn cors_check_order(credentials: CredentialsMode) -> &'static [CheckName] {
+    match credentials {
+        CredentialsMode::Include => &[CheckName::AllowOrigin, CheckName::AllowCredentials],
+        _ => &[CheckName::AllowOrigin],
+    }
+}
+
+/// Steps 1–4 of Fetch § "CORS check": `Access-Control-Allow-Origin` must be
+/// `*` (without credentials) or the serialized origin, byte for byte.
+pub fn allow_origin_check(
     profile: &Profile,
     serialized_origin: &str,
     credentials: CredentialsMode,
@@ -49,26 +76,28 @@ pub fn cors_check(
         let value = isomorphic_decode(allow_origin);
         return Err(CorsErrorStatus::new(classify_mismatch(profile, &value), value));
     }
-    // 5–6. With credentials, `Access-Control-Allow-Credentials` must be `true`.
-    if include {
-        match headers.get_cow("access-control-allow-credentials").as_deref() {
-            Some(b"true") => {}
-            other => {
-                let hint = other.map(isomorphic_decode).unwrap_or_default();
-                return Err(CorsErrorStatus::new(CorsError::InvalidAllowCredentials, hint));
-            }
+    Ok(())
+}
+
+/// Steps 5–8 of Fetch § "CORS check", when credentials are included:
+/// `Access-Control-Allow-Credentials` must be `true`.
+pub fn allow_credentials_check(headers: &HeaderList) -> Result<(), CorsErrorStatus> {
+    match headers.get_cow("access-control-allow-credentials").as_deref() {
+        Some(b"true") => Ok(()),
+        other => {
+            let hint = other.map(isomorphic_decode).unwrap_or_default();
+            Err(CorsErrorStatus::new(CorsError::InvalidAllowCredentials, hint))
         }
     }
-    Ok(())
 }
 
 /// Which reason an `Access-Control-Allow-Origin` value that does not match
 /// gets, as Chromium's `CheckAccessInternal` tells them apart.
 fn classify_mismatch(profile: &Profile, value: &str) -> CorsError {
-    match profile.browser {
-        Browser::WebKit if value.contains(',') => CorsError::MultipleAllowOriginValues,
-        Browser::WebKit | Browser::Firefox => CorsError::AllowOriginMismatch,
-        Browser::Chromium | Browser::Spec => {
+    match profile.allow_origin_mismatch {
+        MismatchReasons::CommaMeansMultiple if value.contains(',') => CorsError::MultipleAllowOriginValues,
+        MismatchReasons::CommaMeansMultiple | MismatchReasons::AlwaysMismatch => CorsError::AllowOriginMismatch,
+        MismatchReasons::ParsedAsOrigin => {
             if value.contains([' ', ',']) {
                 CorsError::MultipleAllowOriginValues
             } else if value == "null" {

@@ -47,16 +47,18 @@ use crate::fetch::{Action, Event, Failure, Fetch, Route, Verdict};
 use crate::header_list::{isomorphic_decode, parse_token_list, HeaderList};
 use crate::method;
 use crate::origin::Origin;
+use crate::page::PageContext;
 use crate::preflight::HttpRequest;
 use crate::preflight_cache::{CacheMiss, PreflightCache};
-use crate::profile::{Browser, PreflightOrder, Profile};
-use crate::request::{CredentialsMode, DroppedBecause, Mode, RedirectMode, Request, RequestInit};
+use crate::profile::{Browser, Profile};
+use crate::request::{CredentialsMode, DroppedBecause, Mode, RedirectMode, RequestInit};
 use crate::request_header;
 use crate::response::{
-    is_forbidden_response_header_name, is_redirect_status, FilteredResponse, HttpResponse, ResponseType,
+    is_forbidden_response_header_name, FilteredResponse, HttpResponse, ResponseType,
 };
 use crate::time::Timestamp;
 
+pub use crate::verdict::{CheckName, CheckState};
 pub use config::ServerConfig;
 pub use fix::{Fix, FixStep, HeaderChange, RequestChange, ResponsePatch, StatusChange};
 pub use text::TextStyle;
@@ -232,31 +234,16 @@ pub struct UnsafeHeader {
 /// ```
 pub fn unsafe_header(profile: &Profile, name: &str, value: &str) -> UnsafeHeader {
     let bytes = crate::header_list::isomorphic_encode(value).unwrap_or_default();
-    let why = if name == "authorization" {
-        "Authorization is never CORS-safelisted".to_owned()
-    } else if request_header::is_cors_safelisted(profile, name.as_bytes(), &bytes) {
-        "safelisted on its own, but the safelisted headers' values add up to more than 1024 bytes".to_owned()
-    } else if bytes.len() > 128 {
-        "its value is longer than 128 bytes".to_owned()
-    } else {
-        match name {
-            "content-type" => match request_header::mime_essence(&bytes) {
-                Some(essence) if !bytes.iter().any(|&b| request_header::is_cors_unsafe_request_header_byte(b)) => {
-                    format!(
-                        "'{}' is not application/x-www-form-urlencoded, multipart/form-data or text/plain",
-                        isomorphic_decode(&essence)
-                    )
-                }
-                Some(_) => "its value has a byte that is not CORS-safe".to_owned(),
-                None => "its value is not a MIME type".to_owned(),
-            },
-            "accept" | "accept-language" | "content-language" | "range" => {
-                format!("its value '{value}' is not CORS-safelisted")
-            }
-            _ => "not a CORS-safelisted request-header name".to_owned(),
-        }
-    };
-    UnsafeHeader { name: name.to_owned(), value: value.to_owned(), why }
+    let why = request_header::why_cors_unsafe(profile, name.as_bytes(), &bytes, true)
+        .unwrap_or(request_header::UnsafeBecause::NameNotSafelisted);
+    UnsafeHeader::of(&crate::verdict::UnsafeHeader { name: name.to_owned(), value: value.to_owned(), why })
+}
+
+impl UnsafeHeader {
+    /// The engine's trace of an unsafe header, in words.
+    pub fn of(header: &crate::verdict::UnsafeHeader) -> UnsafeHeader {
+        UnsafeHeader { name: header.name.clone(), value: header.value.clone(), why: header.reason() }
+    }
 }
 
 /// Something that happened during the fetch.
@@ -438,62 +425,6 @@ impl ResponseText {
     }
 }
 
-/// The checks run on a response.
-///
-/// ```
-/// use corsim::explain::CheckName;
-/// assert_eq!(CheckName::AllowOrigin.to_string(), "Access-Control-Allow-Origin");
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
-pub enum CheckName {
-    /// A preflight must not be redirected; a redirect must be one the
-    /// request may follow.
-    Redirect,
-    /// `Access-Control-Allow-Origin` must allow the request's origin.
-    AllowOrigin,
-    /// `Access-Control-Allow-Credentials: true` when credentials are included.
-    AllowCredentials,
-    /// A preflight needs an ok status (200–299).
-    Status,
-    /// `Access-Control-Allow-Methods` must parse and allow the method.
-    AllowMethods,
-    /// `Access-Control-Allow-Headers` must parse and allow the headers.
-    AllowHeaders,
-}
-
-impl std::fmt::Display for CheckName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            CheckName::Redirect => "redirect",
-            CheckName::AllowOrigin => "Access-Control-Allow-Origin",
-            CheckName::AllowCredentials => "Access-Control-Allow-Credentials",
-            CheckName::Status => "status",
-            CheckName::AllowMethods => "Access-Control-Allow-Methods",
-            CheckName::AllowHeaders => "Access-Control-Allow-Headers",
-        })
-    }
-}
-
-/// Whether a check passed.
-///
-/// ```
-/// use corsim::explain::CheckState;
-/// assert_ne!(CheckState::Passed, CheckState::Failed);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
-pub enum CheckState {
-    /// It passed.
-    Passed,
-    /// It failed: this is why the fetch failed.
-    Failed,
-    /// An earlier check failed, so the browser never ran it.
-    NotReached,
-}
-
 /// One check on a response.
 ///
 /// ```
@@ -631,15 +562,44 @@ pub fn explain_with(
     init: &RequestInit,
     cache: &mut PreflightCache,
     now: Timestamp,
+    server: impl FnMut(&HttpRequest) -> HttpResponse,
+) -> Explanation {
+    explain_in(profile, origin, &PageContext::default(), init, cache, now, server)
+}
+
+/// [`explain_with`] from a page described beyond its origin (its URL,
+/// address space, embedder policy, Local Network Access permission), for
+/// the checks around CORS.
+///
+/// ```
+/// use corsim::explain::explain_in;
+/// use corsim::local_network_access::{AddressSpace, Permission};
+/// use corsim::page::PageContext;
+/// use corsim::{HttpResponse, Origin, PreflightCache, Profile, RequestInit, Timestamp};
+/// let page = PageContext { address_space: Some(AddressSpace::Public), local_network_access: Permission::Denied, ..Default::default() };
+/// let e = explain_in(&Profile::CHROMIUM, Origin::parse("https://app.example").unwrap(), &page,
+///     &RequestInit::get("http://127.0.0.1:8080/api"), &mut PreflightCache::new(), Timestamp::ZERO,
+///     |_| HttpResponse::new(200).header("Access-Control-Allow-Origin", "*"));
+/// let failure = e.result.failure.unwrap();
+/// assert_eq!(failure.kind, "local-network-access");
+/// assert!(failure.reason.starts_with("not CORS: Local Network Access"));
+/// ```
+pub fn explain_in(
+    profile: &Profile,
+    origin: Origin,
+    page: &PageContext,
+    init: &RequestInit,
+    cache: &mut PreflightCache,
+    now: Timestamp,
     mut server: impl FnMut(&HttpRequest) -> HttpResponse,
 ) -> Explanation {
     let before = cache.clone();
-    let (verdict, responses) = drive(profile, origin.clone(), init, cache, now, &mut server);
+    let (verdict, responses) = drive(profile, origin.clone(), page, init, cache, now, &mut server);
     let mut explanation = Explanation::from_verdict(profile, &origin, init, &verdict, &responses);
     if !explanation.result.readable {
         let mut rerun = |init: &RequestInit, fix: &Fix| {
             let mut cache = before.clone();
-            drive(profile, origin.clone(), init, &mut cache, now, &mut |request: &HttpRequest| {
+            drive(profile, origin.clone(), page, init, &mut cache, now, &mut |request: &HttpRequest| {
                 let mut response = server(request);
                 fix.apply_to_response(request, &mut response);
                 response
@@ -654,12 +614,13 @@ pub fn explain_with(
 pub(crate) fn drive(
     profile: &Profile,
     origin: Origin,
+    page: &PageContext,
     init: &RequestInit,
     cache: &mut PreflightCache,
     now: Timestamp,
     server: &mut dyn FnMut(&HttpRequest) -> HttpResponse,
 ) -> (Verdict, Vec<HttpResponse>) {
-    let mut fetch = Fetch::new(profile, origin, init);
+    let mut fetch = Fetch::in_page(profile, origin, page, init);
     let mut responses = Vec::new();
     loop {
         match fetch.poll(cache, now) {
@@ -698,8 +659,7 @@ impl Explanation {
         verdict: &Verdict,
         responses: &[HttpResponse],
     ) -> Explanation {
-        let request = Request::new(profile, init).ok();
-        let ctx = Ctx { profile, init, request: request.as_ref(), verdict, responses };
+        let ctx = Ctx { profile, init, verdict, responses };
         let timeline = ctx.timeline();
         let classification = ctx.classification();
         let result = ctx.script_view();
@@ -744,7 +704,6 @@ impl std::fmt::Display for Explanation {
 struct Ctx<'a> {
     profile: &'a Profile,
     init: &'a RequestInit,
-    request: Option<&'a Request>,
     verdict: &'a Verdict,
     responses: &'a [HttpResponse],
 }
@@ -771,19 +730,9 @@ impl Ctx<'_> {
         }
     }
 
-    fn header_value(&self, name: &str) -> String {
-        self.request
-            .and_then(|r| r.headers.get(name))
-            .map(|v| isomorphic_decode(&v))
-            .unwrap_or_default()
-    }
-
     fn route_reasons(&self, route: &Route) -> (Option<String>, Vec<UnsafeHeader>) {
         match route {
-            Route::Preflight { method, headers } => (
-                method.clone(),
-                headers.iter().map(|h| unsafe_header(self.profile, h, &self.header_value(h))).collect(),
-            ),
+            Route::Preflight { method, headers } => (method.clone(), headers.iter().map(UnsafeHeader::of).collect()),
             _ => (None, Vec::new()),
         }
     }
@@ -844,6 +793,7 @@ impl Ctx<'_> {
                         "mode 'no-cors' needs redirect mode 'follow'".to_owned()
                     }
                     Some(FailureKind::SchemeNotHttp(u)) => format!("{u} is not an http: or https: URL"),
+                    Some(FailureKind::Blocked(gate)) => format!("{gate}: nothing was sent"),
                     _ => "nothing was sent".to_owned(),
                 };
                 Classification { kind: RequestKind::NotSent, method: None, headers: Vec::new(), summary: why }
@@ -886,7 +836,7 @@ impl Ctx<'_> {
                     method: method.clone(),
                     tainted: *tainted,
                 }),
-                Event::Received { .. } | Event::Passed { .. } => {}
+                _ => {}
             }
         }
         steps
@@ -899,12 +849,7 @@ impl Ctx<'_> {
             Some(r) => {
                 let mut trimmed = r.clone();
                 trimmed.headers.trim_values();
-                let failed = if self.failing_exchange() == Some(index) { self.failure() } else { None };
-                if request.is_preflight {
-                    self.preflight_checks(request, &trimmed, failed)
-                } else {
-                    self.actual_checks(index, request, &trimmed, route, failed)
-                }
+                self.checks(index, request, &trimmed, route)
             }
             None => Vec::new(),
         };
@@ -917,169 +862,85 @@ impl Ctx<'_> {
         }
     }
 
-    fn preflight_checks(&self, request: &HttpRequest, response: &HttpResponse, failed: Option<&Failure>) -> Vec<CheckOutcome> {
+    /// The checks the engine recorded on the response to request `index`.
+    fn recorded_checks(&self, index: usize) -> impl Iterator<Item = (CheckName, CheckState)> + '_ {
+        self.verdict
+            .events
+            .iter()
+            .skip_while(move |e| !matches!(e, Event::Received { index: i, .. } if *i == index))
+            .skip(1)
+            .take_while(|e| matches!(e, Event::Checked { .. }))
+            .filter_map(|e| match e {
+                Event::Checked { check, state } => Some((*check, *state)),
+                _ => None,
+            })
+    }
+
+    /// The checks on the response to request `index`, in words.
+    fn checks(&self, index: usize, request: &HttpRequest, response: &HttpResponse, route: Option<&Route>) -> Vec<CheckOutcome> {
         let include = self.include();
+        let failed = if self.failing_exchange() == Some(index) { self.failure() } else { None };
+        let error = failed.and_then(|f| f.cors_error());
+        let fv = error.map(|s| s.failed_parameter.as_str()).unwrap_or_default();
         let origin_sent = header_str(&request.headers, "origin").unwrap_or_default();
-        let failed_error = failed.and_then(|f| f.cors_error());
-        let mut order = Vec::new();
-        let redirect_failed = failed_error.is_some_and(|s| s.error == CorsError::PreflightDisallowedRedirect);
-        if redirect_failed {
-            order.push(CheckName::Redirect);
-        }
-        let access = |order: &mut Vec<CheckName>| {
-            order.push(CheckName::AllowOrigin);
-            if include {
-                order.push(CheckName::AllowCredentials);
-            }
+        let method = if request.is_preflight {
+            header_str(&request.headers, "access-control-request-method").unwrap_or_default()
+        } else {
+            request.method.clone()
         };
-        match self.profile.preflight_order {
-            PreflightOrder::AccessThenStatus => {
-                access(&mut order);
-                order.push(CheckName::Status);
-            }
-            PreflightOrder::StatusThenAccess => {
-                order.push(CheckName::Status);
-                access(&mut order);
-            }
-        }
-        order.push(CheckName::AllowMethods);
-        order.push(CheckName::AllowHeaders);
-        let failing = failed_error.map(|s| check_of(s.error));
-        let method = header_str(&request.headers, "access-control-request-method").unwrap_or_default();
-        let unsafe_names: Vec<String> = header_str(&request.headers, "access-control-request-headers")
-            .map(|v| v.split(',').map(str::to_owned).collect())
-            .unwrap_or_default();
-        let mut state = CheckState::Passed;
-        order
-            .into_iter()
-            .map(|check| {
-                let this = if state == CheckState::Passed && Some(check) == failing {
-                    state = CheckState::NotReached;
-                    CheckState::Failed
-                } else {
-                    state
-                };
-                let fv = failed_error.map(|s| s.failed_parameter.as_str()).unwrap_or_default();
+        let unsafe_names: Vec<String> = route.map(|r| r.unsafe_names().map(str::to_owned).collect()).unwrap_or_default();
+        let location = response.headers.get_all("location").next().map(isomorphic_decode);
+        self.recorded_checks(index)
+            .map(|(check, state)| {
                 let (value, detail) = match check {
-                    CheckName::Redirect => (
+                    CheckName::Redirect if request.is_preflight => (
                         header_str(&response.headers, "location"),
                         format!(
                             "the preflight was answered with a {} redirect; a preflight is never redirected",
                             response.status
                         ),
                     ),
-                    CheckName::Status => (Some(response.status.to_string()), status_detail(response.status, this)),
+                    CheckName::Redirect => {
+                        let loc = location.clone().unwrap_or_default();
+                        let failure_text = failed.and_then(|f| redirect_failure_text(&f.kind, &loc));
+                        let detail = match (state, failure_text) {
+                            (CheckState::Failed, Some(text)) => text,
+                            (CheckState::Failed, None) => format!("the {} redirect to {loc} is refused", response.status),
+                            (CheckState::Passed, _) if self.init.redirect == RedirectMode::Manual => format!(
+                                "a {} redirect to {loc}: with redirect 'manual' script gets an opaqueredirect response",
+                                response.status
+                            ),
+                            (CheckState::Passed, _) => format!("a {} redirect to {loc}, followed", response.status),
+                            (CheckState::NotReached, _) => format!("a {} redirect to {loc}, not followed", response.status),
+                        };
+                        (location.clone(), detail)
+                    }
+                    CheckName::Status => (Some(response.status.to_string()), status_detail(response.status, state)),
                     CheckName::AllowOrigin => {
                         let v = header_str(&response.headers, "access-control-allow-origin");
-                        let d = origin_detail(this, failed_error.map(|s| s.error), v.as_deref(), &origin_sent, include, fv);
+                        let d = origin_detail(state, error.map(|s| s.error), v.as_deref(), &origin_sent, include, fv);
                         (v, d)
                     }
                     CheckName::AllowCredentials => {
                         let v = header_str(&response.headers, "access-control-allow-credentials");
-                        let d = credentials_detail(this, v.as_deref());
+                        let d = credentials_detail(state, v.as_deref());
                         (v, d)
                     }
                     CheckName::AllowMethods => {
                         let v = header_str(&response.headers, "access-control-allow-methods");
-                        let d = methods_detail(this, failed_error.map(|s| s.error), v.as_deref(), &method, include, fv);
+                        let d = methods_detail(state, error.map(|s| s.error), v.as_deref(), &method, include, fv);
                         (v, d)
                     }
                     CheckName::AllowHeaders => {
                         let v = header_str(&response.headers, "access-control-allow-headers");
-                        let d = headers_detail(this, failed_error.map(|s| s.error), v.as_deref(), &unsafe_names, fv);
+                        let d = headers_detail(state, error.map(|s| s.error), v.as_deref(), &unsafe_names, fv);
                         (v, d)
                     }
+                    gate_check => crate::gate::explain_check(gate_check, state, failed, response),
                 };
-                CheckOutcome { check, state: this, value, detail }
+                CheckOutcome { check, state, value, detail }
             })
             .collect()
-    }
-
-    /// Whether the engine recorded a passed CORS check on the response to
-    /// request `index`.
-    fn cors_passed(&self, index: usize) -> bool {
-        let mut after = false;
-        for e in &self.verdict.events {
-            match e {
-                Event::Received { index: i, .. } => after = *i == index,
-                Event::Sent { .. } => after = false,
-                Event::Passed { check: crate::fetch::Check::Cors } if after => return true,
-                _ => {}
-            }
-        }
-        false
-    }
-
-    fn actual_checks(
-        &self,
-        index: usize,
-        request: &HttpRequest,
-        response: &HttpResponse,
-        route: Option<&Route>,
-        failed: Option<&Failure>,
-    ) -> Vec<CheckOutcome> {
-        let include = self.include();
-        let cors = matches!(route, Some(Route::Simple | Route::Preflight { .. }));
-        let cors_status = failed.and_then(|f| f.cors_error()).filter(|s| check_of(s.error) != CheckName::Redirect);
-        let location = is_redirect_status(response.status)
-            .then(|| response.headers.get_all("location").next().map(isomorphic_decode))
-            .flatten();
-        let redirect_failure = failed.and_then(|f| redirect_failure_text(&f.kind, location.as_deref().unwrap_or("")));
-        let mut checks = Vec::new();
-        let mut state = CheckState::Passed;
-        if cors {
-            let origin_sent = header_str(&request.headers, "origin").unwrap_or_default();
-            let mut order = vec![CheckName::AllowOrigin];
-            if include {
-                order.push(CheckName::AllowCredentials);
-            }
-            // A redirect failure may come before the CORS check (an
-            // unparsable Location in some browsers): then it never ran.
-            if redirect_failure.is_some() && !self.cors_passed(index) {
-                state = CheckState::NotReached;
-            }
-            let failing = cors_status.map(|s| check_of(s.error));
-            for check in order {
-                let this = if state == CheckState::Passed && Some(check) == failing {
-                    state = CheckState::NotReached;
-                    CheckState::Failed
-                } else {
-                    state
-                };
-                let fv = cors_status.map(|s| s.failed_parameter.as_str()).unwrap_or_default();
-                let (value, detail) = if check == CheckName::AllowOrigin {
-                    let v = header_str(&response.headers, "access-control-allow-origin");
-                    let d = origin_detail(this, cors_status.map(|s| s.error), v.as_deref(), &origin_sent, include, fv);
-                    (v, d)
-                } else {
-                    let v = header_str(&response.headers, "access-control-allow-credentials");
-                    (v.clone(), credentials_detail(this, v.as_deref()))
-                };
-                checks.push(CheckOutcome { check, state: this, value, detail });
-            }
-            if redirect_failure.is_some() && !self.cors_passed(index) {
-                state = CheckState::Passed;
-            }
-        }
-        if location.is_some() || redirect_failure.is_some() {
-            let this = match (state, &redirect_failure) {
-                (CheckState::Passed, Some(_)) => CheckState::Failed,
-                (CheckState::Passed, None) => CheckState::Passed,
-                _ => CheckState::NotReached,
-            };
-            let loc = location.clone().unwrap_or_default();
-            let detail = match (this, redirect_failure) {
-                (CheckState::Failed, Some(text)) => text,
-                (CheckState::Passed, _) if self.init.redirect == RedirectMode::Manual => format!(
-                    "a {} redirect to {loc}: with redirect 'manual' script gets an opaqueredirect response",
-                    response.status
-                ),
-                (CheckState::Passed, _) => format!("a {} redirect to {loc}, followed", response.status),
-                _ => format!("a {} redirect to {loc}, not followed", response.status),
-            };
-            checks.push(CheckOutcome { check: CheckName::Redirect, state: this, value: location, detail });
-        }
-        checks
     }
 
     fn script_view(&self) -> ScriptView {
@@ -1143,29 +1004,6 @@ impl Ctx<'_> {
                 }
             }
         }
-    }
-}
-
-/// Which check a CORS error is about.
-fn check_of(error: CorsError) -> CheckName {
-    use CorsError::*;
-    match error {
-        WildcardOriginNotAllowed
-        | MissingAllowOriginHeader
-        | MultipleAllowOriginValues
-        | InvalidAllowOriginValue
-        | AllowOriginMismatch
-        | PreflightWildcardOriginNotAllowed
-        | PreflightMissingAllowOriginHeader
-        | PreflightMultipleAllowOriginValues
-        | PreflightInvalidAllowOriginValue
-        | PreflightAllowOriginMismatch => CheckName::AllowOrigin,
-        InvalidAllowCredentials | PreflightInvalidAllowCredentials => CheckName::AllowCredentials,
-        PreflightInvalidStatus => CheckName::Status,
-        InvalidAllowMethodsPreflightResponse | MethodDisallowedByPreflightResponse => CheckName::AllowMethods,
-        InvalidAllowHeadersPreflightResponse | HeaderDisallowedByPreflightResponse => CheckName::AllowHeaders,
-        PreflightDisallowedRedirect | RedirectContainsCredentials | NoCorsRedirectModeNotFollow | DisallowedByMode
-        | InvalidResponse | CorsDisabledScheme => CheckName::Redirect,
     }
 }
 
@@ -1306,6 +1144,7 @@ fn failure_summary(profile: &Profile, failure: &Failure) -> FailureSummary {
             format!("mode 'same-origin' and a redirect led to another origin ({u})"),
         ),
         FailureKind::SchemeNotHttp(u) => ("scheme-not-http", format!("{u} is not an http: or https: URL")),
+        FailureKind::Blocked(gate) => (gate.name(), format!("{gate}: {}", gate.reason(failure.url.as_str()))),
     };
     let rejects_with = crate::console::rejection(profile, failure);
     let cors = failure.cors_error();

@@ -35,18 +35,21 @@
 use url::Url;
 
 use crate::console;
-use crate::cors_check::cors_check;
+use crate::cors_check::{cors_check, cors_check_order};
 use crate::error::{CorsError, CorsErrorStatus, FailureKind};
-use crate::header_list::{lower_name, isomorphic_decode, HeaderList};
+use crate::header_list::{isomorphic_decode, lower_name, HeaderList};
 use crate::method;
+use crate::gate::Gate;
 use crate::origin::Origin;
-use crate::preflight::{judge_preflight_response, preflight_request, HttpRequest, PreflightFor};
-use crate::preflight_cache::{CacheMiss, CacheQuery, PreflightCache};
+use crate::page::PageContext;
+use crate::preflight::{judge_preflight_response, preflight_check_order, preflight_request, HttpRequest, PreflightFor, PreflightJudgement};
+use crate::preflight_cache::{CacheQuery, KeyParts, PreflightCache, PreflightResult};
 use crate::profile::{EmptyLocation, Profile};
-use crate::request::{CredentialsMode, DroppedHeader, Mode, RedirectMode, Request, RequestInit};
-use crate::request_header::cors_unsafe_request_header_names;
+use crate::request::{CredentialsMode, Mode, RedirectMode, Request, RequestInit};
+use crate::request_header::{cors_unsafe_request_header_names, safelisted_values_over_total, why_cors_unsafe};
 use crate::response::{is_redirect_status, readable_header_names, FilteredResponse, HttpResponse, ResponseType};
 use crate::time::Timestamp;
+pub use crate::verdict::{CheckName, CheckState, Event, Failure, Route, UnsafeHeader, Verdict};
 
 /// A request's response tainting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,157 +64,10 @@ pub enum Tainting {
     Opaque,
 }
 
-/// How main fetch routed a request to one URL.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "route", rename_all = "kebab-case"))]
-pub enum Route {
-    /// Same origin (and not yet cross-origin): no CORS at all.
-    SameOrigin,
-    /// `no-cors` to another origin: sent, but the response is opaque.
-    NoCors,
-    /// A CORS request that needs no preflight.
-    Simple,
-    /// A CORS request that needs a preflight, and why.
-    Preflight {
-        /// The method, when it is not CORS-safelisted.
-        method: Option<String>,
-        /// The CORS-unsafe header names, lower-case and sorted.
-        headers: Vec<String>,
-    },
-}
-
-/// Something that happened during a fetch, for explanations.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "event", rename_all = "kebab-case"))]
-pub enum Event {
-    /// `fetch()` dropped a header.
-    HeaderDropped {
-        /// The header.
-        header: DroppedHeader,
-    },
-    /// Main fetch routed the request for a URL.
-    Routed {
-        /// The URL.
-        url: String,
-        /// The route.
-        route: Route,
-    },
-    /// The preflight cache was consulted.
-    CacheLookup {
-        /// The URL.
-        url: String,
-        /// `None` on a hit; why it missed otherwise.
-        miss: Option<CacheMiss>,
-    },
-    /// A request was sent (its index in [`Verdict::requests`]).
-    Sent {
-        /// Index into the requests.
-        index: usize,
-    },
-    /// A response came back for the last request sent.
-    Received {
-        /// Index of the request it answers.
-        index: usize,
-        /// Its status.
-        status: u16,
-    },
-    /// A check passed (a CORS check, a preflight check).
-    Passed {
-        /// Which check.
-        check: Check,
-    },
-    /// A preflight result was stored (or not, when `max_age_secs` is `None`).
-    PreflightStored {
-        /// The URL.
-        url: String,
-        /// Seconds it is kept.
-        max_age_secs: Option<u64>,
-    },
-    /// A redirect was followed.
-    Redirected {
-        /// From.
-        from: String,
-        /// To.
-        to: String,
-        /// The redirect status.
-        status: u16,
-        /// The method now used.
-        method: String,
-        /// Whether the request's origin is now serialized as `null`.
-        tainted: bool,
-    },
-}
-
-/// The checks a fetch runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
-pub enum Check {
-    /// The CORS check on a response (including redirects).
-    Cors,
-    /// Everything about a preflight response.
-    Preflight,
-}
-
-/// Why a fetch ended in a network error, and where.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Failure {
-    /// The reason.
-    pub kind: FailureKind,
-    /// The URL being fetched when it failed.
-    pub url: Url,
-    /// The URL script asked for, when a redirect led elsewhere.
-    pub redirected_from: Option<Url>,
-    /// The status of the response that failed, when one did.
-    pub status: Option<u16>,
-    /// The `Location` (as sent) of the redirect being followed when it
-    /// failed, when it was one.
-    pub redirect_location: Option<String>,
-    /// Whether it failed while judging a preflight.
-    pub preflight: bool,
-    /// Every URL of the fetch so far (the first is the one script asked for).
-    pub url_list: Vec<Url>,
-    /// The request's redirect mode.
-    pub redirect: RedirectMode,
-    /// Whether the request's origin was serialized as `null` (redirect-tainted).
-    pub tainted: bool,
-    /// The `Access-Control-Allow-Origin` of the response that failed (all
-    /// its lines joined with `, `), when it had one.
-    pub allow_origin: Option<String>,
-}
-
-impl Failure {
-    /// The CORS error, when this is one.
-    pub fn cors_error(&self) -> Option<&CorsErrorStatus> {
-        self.kind.cors_error()
-    }
-}
-
-/// How a fetch ended.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Verdict {
-    /// Every request the server received, in order.
-    pub requests: Vec<HttpRequest>,
-    /// What script got, or why `fetch()` rejected.
-    pub outcome: Result<FilteredResponse, Failure>,
-    /// What happened, step by step.
-    pub events: Vec<Event>,
-    /// The messages the browser writes to its console, word for word.
-    pub console: Vec<String>,
-}
-
-impl Verdict {
-    /// Whether script can read the response (it did not reject).
-    pub fn is_ok(&self) -> bool {
-        self.outcome.is_ok()
-    }
-}
-
 /// What to do next.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[allow(clippy::large_enum_variant)] // returned once per request; boxing would cost an allocation each
+#[must_use]
 pub enum Action {
     /// Send this request and give its response to [`Fetch::receive`].
     Send(HttpRequest),
@@ -219,39 +75,54 @@ pub enum Action {
     Done(Verdict),
 }
 
-/// What [`Fetch::advance`] stopped for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Advanced {
-    /// The last of `requests` is to be sent.
-    Send,
-    /// The verdict is in `State::Done`.
-    Done,
-}
-
-#[derive(Clone, Debug)]
-enum State {
-    /// Main fetch for the current URL.
-    Route,
-    /// Waiting for the preflight's response.
-    AwaitPreflight { unsafe_names: Vec<String> },
-    /// Waiting for the response to the request itself.
-    AwaitResponse,
-    /// Over.
-    Done(Box<Verdict>),
-}
-
 /// One `fetch()` call from a page, as a state machine.
 #[derive(Clone, Debug)]
 pub struct Fetch {
+    stage: Stage,
+}
+
+#[derive(Clone, Debug)]
+enum Stage {
+    /// `fetch()` accepted the request; requests are being sent.
+    Running(Box<Machine>),
+    /// Over (at once, when `fetch()` rejected the request).
+    Over(Box<Verdict>),
+}
+
+/// What the machine stopped for.
+enum Next {
+    /// The last of its requests is to be sent.
+    Send,
+    /// Main fetch again, for the URL a redirect led to.
+    Route,
+    /// The fetch is over.
+    Over(Verdict),
+}
+
+/// What the machine waits for.
+#[derive(Clone, Debug)]
+enum Awaiting {
+    /// Nothing: main fetch is to route the current URL.
+    Route,
+    /// The preflight's response, for a request with these CORS-unsafe names.
+    Preflight { unsafe_names: Vec<String> },
+    /// The response to the request itself.
+    Response,
+}
+
+/// A fetch in progress: the request `fetch()` accepted, and where it is.
+#[derive(Clone, Debug)]
+struct Machine {
     profile: Profile,
     origin: Origin,
-    request: Option<Request>,
+    request: Request,
+    /// Every URL so far; never empty (the first is the request's own).
     url_list: Vec<Url>,
     tainting: Tainting,
     redirect_tainted: bool,
     redirect_count: u32,
     preflighted: bool,
-    state: State,
+    awaiting: Awaiting,
     requests: Vec<HttpRequest>,
     events: Vec<Event>,
     pending: Option<HttpResponse>,
@@ -259,6 +130,8 @@ pub struct Fetch {
     record_events: bool,
     last_allow_origin: Option<String>,
     failing_location: Option<String>,
+    /// The page beyond its origin, for the checks around CORS.
+    page: PageContext,
 }
 
 impl Fetch {
@@ -266,38 +139,17 @@ impl Fetch {
     /// `fetch()` would reject at once (a `TypeError`), the first
     /// [`poll`](Fetch::poll) says so.
     pub fn new(profile: &Profile, origin: Origin, init: &RequestInit) -> Fetch {
-        let built = Request::new(profile, init);
-        let url_list = match &built {
-            Ok(r) => vec![r.url.clone()],
-            Err(_) => Url::parse(&init.url).map(|u| vec![u]).unwrap_or_default(),
-        };
-        let mut fetch = Fetch {
-            profile: profile.clone(),
-            origin,
-            request: None,
-            url_list,
-            tainting: Tainting::Basic,
-            redirect_tainted: false,
-            redirect_count: 0,
-            preflighted: false,
-            state: State::Route,
-            requests: Vec::new(),
-            events: Vec::new(),
-            pending: None,
-            last_status: None,
-            record_events: true,
-            last_allow_origin: None,
-            failing_location: None,
-        };
-        match built {
-            Ok(request) => {
-                for d in &request.dropped {
-                    fetch.events.push(Event::HeaderDropped { header: d.clone() });
-                }
-                fetch.request = Some(request);
-            }
+        Fetch::in_page(profile, origin, &PageContext::default(), init)
+    }
+
+    /// [`Fetch::new`] from a page described beyond its origin (its URL,
+    /// secure context, address space, embedder policy, Local Network Access
+    /// permission), for the checks around CORS.
+    pub fn in_page(profile: &Profile, origin: Origin, page: &PageContext, init: &RequestInit) -> Fetch {
+        let stage = match Request::new(profile, init) {
+            Ok(request) => Stage::Running(Box::new(Machine::new(profile, origin, page.clone(), request))),
             Err(type_error) => {
-                let url = fetch.url_list.first().cloned().unwrap_or_else(blank_url);
+                let url = Url::parse(&init.url).unwrap_or_else(|_| blank_url());
                 let failure = Failure {
                     kind: FailureKind::TypeError(type_error),
                     url_list: vec![url.clone()],
@@ -310,116 +162,134 @@ impl Fetch {
                     tainted: false,
                     allow_origin: None,
                 };
-                fetch.state = State::Done(Box::new(fetch.verdict(Err(failure))));
+                let outcome = Err(failure);
+                let console = console::messages(profile, &origin, &outcome);
+                Stage::Over(Box::new(Verdict { requests: Vec::new(), outcome, events: Vec::new(), console }))
+            }
+        };
+        Fetch { stage }
+    }
+
+    /// The request after `fetch()`'s checks, while the fetch runs (`None`
+    /// when `fetch()` rejected it, and once the fetch is over).
+    pub fn request(&self) -> Option<&Request> {
+        match &self.stage {
+            Stage::Running(machine) => Some(&machine.request),
+            Stage::Over(_) => None,
+        }
+    }
+
+    /// Whether to keep [`Verdict::events`] (on by default). Without them a
+    /// fetch allocates less; the verdict is otherwise the same.
+    pub fn record_events(&mut self, on: bool) {
+        if let Stage::Running(machine) = &mut self.stage {
+            machine.record_events = on;
+            if !on {
+                machine.events.clear();
             }
         }
-        fetch
-    }
-
-    /// The request after `fetch()`'s checks (`None` when it rejected).
-    pub fn request(&self) -> Option<&Request> {
-        self.request.as_ref()
-    }
-
-    /// The URLs fetched so far (more than one after redirects).
-    pub fn url_list(&self) -> &[Url] {
-        &self.url_list
     }
 
     /// Give the response to the request the last [`Action::Send`] asked for.
     ///
     /// Header values are trimmed of leading and trailing spaces and tabs, as
     /// the browser's HTTP parser does.
-    pub fn receive(&mut self, mut response: HttpResponse) {
-        response.headers.trim_values();
-        self.last_allow_origin = response.headers.get("access-control-allow-origin").map(|v| isomorphic_decode(&v));
-        self.pending = Some(response);
+    pub fn receive(&mut self, response: HttpResponse) {
+        if let Stage::Running(machine) = &mut self.stage {
+            machine.receive(response);
+        }
     }
 
     /// Advance: the next request to send, or the verdict. Calling it again
     /// before [`receive`](Fetch::receive) repeats the same request, and
     /// again after the end repeats the verdict.
     pub fn poll(&mut self, cache: &mut PreflightCache, now: Timestamp) -> Action {
-        match (self.advance(cache, now), &self.state) {
-            (Advanced::Send, _) => match self.requests.last() {
-                Some(r) => Action::Send(r.clone()),
-                None => Action::Done(self.internal_error()),
-            },
-            (Advanced::Done, State::Done(v)) => Action::Done((**v).clone()),
-            (Advanced::Done, _) => Action::Done(self.internal_error()),
+        let machine = match &mut self.stage {
+            Stage::Over(verdict) => return Action::Done((**verdict).clone()),
+            Stage::Running(machine) => machine,
+        };
+        match machine.advance(cache, now) {
+            Some(verdict) => {
+                self.stage = Stage::Over(Box::new(verdict.clone()));
+                Action::Done(verdict)
+            }
+            None => Action::Send(machine.outgoing().clone()),
         }
     }
 
     /// The verdict, once [`poll`](Fetch::poll) has said [`Action::Done`]
     /// (without copying it); `None` before.
     pub fn into_verdict(self) -> Option<Verdict> {
-        match self.state {
-            State::Done(v) => Some(*v),
-            _ => None,
+        match self.stage {
+            Stage::Over(verdict) => Some(*verdict),
+            Stage::Running(_) => None,
+        }
+    }
+}
+
+impl Machine {
+    fn new(profile: &Profile, origin: Origin, page: PageContext, request: Request) -> Machine {
+        let events = request.dropped.iter().map(|d| Event::HeaderDropped { header: d.clone() }).collect();
+        Machine {
+            profile: profile.clone(),
+            origin,
+            url_list: vec![request.url.clone()],
+            request,
+            tainting: Tainting::Basic,
+            redirect_tainted: false,
+            redirect_count: 0,
+            preflighted: false,
+            awaiting: Awaiting::Route,
+            requests: Vec::new(),
+            events,
+            pending: None,
+            last_status: None,
+            record_events: true,
+            last_allow_origin: None,
+            failing_location: None,
+            page,
         }
     }
 
-    /// Advance until a request is to be sent (it is the last of
-    /// `self.requests`) or the fetch is over.
-    fn advance(&mut self, cache: &mut PreflightCache, now: Timestamp) -> Advanced {
+    fn receive(&mut self, mut response: HttpResponse) {
+        response.headers.trim_values();
+        self.last_allow_origin = response.headers.get("access-control-allow-origin").map(|v| isomorphic_decode(&v));
+        self.pending = Some(response);
+    }
+
+    /// The request the machine waits to have answered.
+    fn outgoing(&self) -> &HttpRequest {
+        self.requests.last().expect("a machine waits only after sending a request")
+    }
+
+    /// Advance until a request is to be sent (`None`: it is
+    /// [`Machine::outgoing`]) or the fetch is over (its verdict).
+    fn advance(&mut self, cache: &mut PreflightCache, now: Timestamp) -> Option<Verdict> {
         loop {
-            match &mut self.state {
-                State::Done(_) => return Advanced::Done,
-                State::Route => {
-                    if self.main_fetch(cache, now) {
-                        return Advanced::Send;
-                    }
-                }
-                State::AwaitPreflight { unsafe_names } => {
-                    let Some(response) = self.pending.take() else {
-                        return Advanced::Send;
-                    };
+            let next = match &mut self.awaiting {
+                Awaiting::Route => self.main_fetch(cache, now),
+                Awaiting::Preflight { unsafe_names } => {
+                    let Some(response) = self.pending.take() else { return None };
                     let unsafe_names = std::mem::take(unsafe_names);
                     self.last_status = Some(response.status);
-                    if self.on_preflight_response(cache, now, response, unsafe_names) {
-                        return Advanced::Send;
-                    }
+                    self.on_preflight_response(cache, now, response, unsafe_names)
                 }
-                State::AwaitResponse => {
-                    let Some(response) = self.pending.take() else {
-                        return Advanced::Send;
-                    };
+                Awaiting::Response => {
+                    let Some(response) = self.pending.take() else { return None };
                     self.last_status = Some(response.status);
-                    self.on_response(cache, response);
+                    self.on_response(cache, response)
                 }
+            };
+            match next {
+                Next::Send => return None,
+                Next::Route => self.awaiting = Awaiting::Route,
+                Next::Over(verdict) => return Some(verdict),
             }
         }
     }
 
-    /// A verdict for a state the machine never reaches (kept total rather
-    /// than panicking).
-    fn internal_error(&self) -> Verdict {
-        Verdict {
-            requests: self.requests.clone(),
-            outcome: Err(Failure {
-                kind: FailureKind::SchemeNotHttp(String::new()),
-                url: self.url_list.last().cloned().unwrap_or_else(blank_url),
-                redirected_from: None,
-                status: None,
-                redirect_location: None,
-                preflight: false,
-                url_list: self.url_list.clone(),
-                redirect: self.request.as_ref().map(|r| r.redirect).unwrap_or_default(),
-                tainted: self.redirect_tainted,
-                allow_origin: None,
-            }),
-            events: self.events.clone(),
-            console: Vec::new(),
-        }
-    }
-
     fn current_url(&self) -> &Url {
-        // `url_list` is never empty once a request exists.
         self.url_list.last().expect("a fetch always has a URL")
-    }
-
-    fn req(&self) -> &Request {
-        self.request.as_ref().expect("a routed fetch has a request")
     }
 
     /// "Serializing a request origin": `null` when opaque or redirect-tainted.
@@ -440,134 +310,194 @@ impl Fetch {
         }
     }
 
-    /// The preflight cache key's origin and credentials parts (its URL is the
-    /// current URL).
-    fn cache_key_parts(&self) -> (&str, Option<bool>) {
-        let rules = &self.profile.cache;
-        let origin = if rules.key_on_tainted_origin && self.redirect_tainted { "null" } else { self.origin.serialize() };
-        let credentials = rules
-            .separate_credentials
-            .then(|| self.request.as_ref().is_some_and(|r| r.credentials == CredentialsMode::Include));
-        (origin, credentials)
+    /// The preflight cache key of the current URL (`None`: not cached).
+    fn cache_key(&self) -> Option<KeyParts<'_>> {
+        KeyParts::for_request(&self.profile, &self.origin, self.redirect_tainted, self.current_url(), self.request.credentials)
     }
 
-    fn uses_cache(&self) -> bool {
-        self.profile.cache.cache_ip_hosts || !Origin::of_url(self.current_url()).host_is_ip()
+    fn store_preflight(&self, cache: &mut PreflightCache, result: &PreflightResult, now: Timestamp) {
+        if let Some(key) = self.cache_key() {
+            cache.insert_parts(&self.profile, key, result, now);
+        }
+    }
+
+    /// Record an event, when events are recorded (building it only then).
+    fn record(&mut self, make: impl FnOnce(&Self) -> Event) {
+        if self.record_events {
+            let event = make(self);
+            self.events.push(event);
+        }
+    }
+
+    /// Record the checks of `order` on the last response, in order: those
+    /// before `failed` passed, `failed` failed, and the rest were never run.
+    fn record_checks(&mut self, order: &[CheckName], failed: Option<CheckName>) {
+        if !self.record_events {
+            return;
+        }
+        let mut state = CheckState::Passed;
+        for &check in order {
+            let this = if state == CheckState::Passed && Some(check) == failed {
+                state = CheckState::NotReached;
+                CheckState::Failed
+            } else {
+                state
+            };
+            self.events.push(Event::Checked { check, state: this });
+        }
+    }
+
+    /// The CORS-unsafe headers of the request, each with why.
+    fn unsafe_headers(&self) -> Vec<UnsafeHeader> {
+        let over_total = safelisted_values_over_total(&self.profile, &self.request.headers);
+        let mut unsafe_headers: Vec<UnsafeHeader> = self
+            .request
+            .headers
+            .iter()
+            .filter_map(|h| {
+                let why = why_cors_unsafe(&self.profile, &h.name, &h.value, over_total)?;
+                Some(UnsafeHeader { name: lower_name(&h.name), value: isomorphic_decode(&h.value), why })
+            })
+            .collect();
+        unsafe_headers.sort_by(|a, b| a.name.cmp(&b.name));
+        if self.profile.unique_preflight_header_names {
+            unsafe_headers.dedup_by(|a, b| a.name == b.name);
+        }
+        unsafe_headers
     }
 
     /// Main fetch, for the current URL: route it, and send what it needs.
-    /// Returns whether a request was sent.
-    fn main_fetch(&mut self, cache: &mut PreflightCache, now: Timestamp) -> bool {
-        let (Some(req), Some(url)) = (self.request.as_ref(), self.url_list.last()) else {
-            return false;
-        };
+    fn main_fetch(&mut self, cache: &mut PreflightCache, now: Timestamp) -> Next {
+        // The checks around CORS that refuse a request before it is sent.
+        let (ran, refused) = crate::gate::before_sending(&self.profile, &self.origin, &self.page, self.current_url());
+        for (check, state) in ran {
+            self.record(|_| Event::Checked { check, state });
+        }
+        if let Some(gate) = refused {
+            return self.fail(cache, FailureKind::Blocked(gate));
+        }
+        // A data: URL is answered by fetch() itself, in every mode.
+        if crate::scheme_fetch::is_always_scheme_fetched(self.current_url()) {
+            self.tainting = Tainting::Basic;
+            return self.scheme_fetch(cache);
+        }
+        let url = self.current_url();
         // Same origin, and never cross-origin before: a basic fetch.
         if self.origin.same_origin_with_url(url) && self.tainting == Tainting::Basic {
-            record(&mut self.events, self.record_events, || Event::Routed { url: url.as_str().to_owned(), route: Route::SameOrigin });
-            self.send_actual();
-            return true;
+            self.record(|m| Event::Routed { url: m.current_url().as_str().to_owned(), route: Route::SameOrigin });
+            return self.send_actual();
         }
-        match req.mode {
+        match self.request.mode {
             Mode::SameOrigin => {
                 let kind = if self.redirect_count == 0 {
                     FailureKind::Cors(CorsErrorStatus::new(CorsError::DisallowedByMode, ""))
                 } else {
                     FailureKind::SameOriginModeRedirectedCrossOrigin(url.as_str().to_owned())
                 };
-                self.fail(cache, kind);
-                return false;
+                return self.fail(cache, kind);
             }
             Mode::NoCors => {
-                if req.redirect != RedirectMode::Follow {
-                    self.fail(cache, FailureKind::Cors(CorsErrorStatus::new(CorsError::NoCorsRedirectModeNotFollow, "")));
-                    return false;
+                if self.request.redirect != RedirectMode::Follow {
+                    return self.fail(cache, FailureKind::Cors(CorsErrorStatus::new(CorsError::NoCorsRedirectModeNotFollow, "")));
                 }
                 self.tainting = Tainting::Opaque;
-                record(&mut self.events, self.record_events, || Event::Routed { url: url.as_str().to_owned(), route: Route::NoCors });
-                self.send_actual();
-                return true;
+                if !matches!(self.current_url().scheme(), "http" | "https") {
+                    return self.scheme_fetch(cache);
+                }
+                self.record(|m| Event::Routed { url: m.current_url().as_str().to_owned(), route: Route::NoCors });
+                return self.send_actual();
             }
             Mode::Cors => {}
         }
         if !matches!(url.scheme(), "http" | "https") {
             let kind = FailureKind::SchemeNotHttp(url.as_str().to_owned());
-            self.fail(cache, kind);
-            return false;
+            return self.fail(cache, kind);
         }
         self.tainting = Tainting::Cors;
-        let unsafe_names = cors_unsafe_request_header_names(&self.profile, &req.headers);
-        let method_unsafe = !method::is_cors_safelisted(&req.method);
+        let unsafe_names = cors_unsafe_request_header_names(&self.profile, &self.request.headers);
+        let method_unsafe = !method::is_cors_safelisted(&self.request.method);
         if !method_unsafe && unsafe_names.is_empty() {
-            record(&mut self.events, self.record_events, || Event::Routed { url: url.as_str().to_owned(), route: Route::Simple });
-            self.send_actual();
-            return true;
+            self.record(|m| Event::Routed { url: m.current_url().as_str().to_owned(), route: Route::Simple });
+            return self.send_actual();
         }
-        record(&mut self.events, self.record_events, || Event::Routed {
-            url: url.as_str().to_owned(),
-            route: Route::Preflight { method: method_unsafe.then(|| req.method.clone()), headers: unsafe_names.clone() },
+        self.record(|m| Event::Routed {
+            url: m.current_url().as_str().to_owned(),
+            route: Route::Preflight { method: method_unsafe.then(|| m.request.method.clone()), headers: m.unsafe_headers() },
         });
         self.preflighted = true;
-        if self.uses_cache() {
+        if let Some(key) = self.cache_key() {
             let query = CacheQuery {
-                method: &req.method,
+                method: &self.request.method,
                 unsafe_headers: &unsafe_names,
-                credentials: req.credentials == CredentialsMode::Include,
+                credentials: self.request.credentials == CredentialsMode::Include,
             };
-            let (origin, credentials) = self.cache_key_parts();
-            let lookup = cache.lookup_parts(&self.profile, origin, url.as_str(), credentials, &query, now);
+            let lookup = cache.lookup_parts(&self.profile, key, &query, now);
             let hit = lookup.is_ok();
-            record(&mut self.events, self.record_events, || Event::CacheLookup { url: url.as_str().to_owned(), miss: lookup.err() });
+            self.record(|m| Event::CacheLookup { url: m.current_url().as_str().to_owned(), miss: lookup.err() });
             if hit {
-                self.send_actual();
-                return true;
+                return self.send_actual();
             }
         }
-        let preflight =
-            preflight_request(&self.profile, &wire_url(url), &req.method, &unsafe_names, &self.preflight_origin());
-        self.state = State::AwaitPreflight { unsafe_names };
-        self.send(preflight);
-        true
+        let preflight = preflight_request(
+            &self.profile,
+            &wire_url(self.current_url()),
+            &self.request.method,
+            &unsafe_names,
+            &self.preflight_origin(),
+        );
+        self.awaiting = Awaiting::Preflight { unsafe_names };
+        self.send(preflight)
     }
 
-    /// Whether to keep [`Verdict::events`] (on by default). Without them a
-    /// fetch allocates less; the verdict is otherwise the same.
-    pub fn record_events(&mut self, on: bool) {
-        self.record_events = on;
-        if !on {
-            self.events.clear();
+    /// "Scheme fetch" for a URL that is not HTTP(S): `fetch()` answers it
+    /// itself, sending nothing.
+    fn scheme_fetch(&mut self, cache: &mut PreflightCache) -> Next {
+        match crate::scheme_fetch::scheme_fetch(self.current_url(), self.profile.gates.about_blank) {
+            Ok(response) => {
+                self.record_checks(&[CheckName::Scheme], None);
+                self.finish(response)
+            }
+            Err(error) => {
+                self.record_checks(&[CheckName::Scheme], Some(CheckName::Scheme));
+                self.fail(cache, FailureKind::Blocked(Gate::Scheme(error)))
+            }
         }
     }
 
-    fn send(&mut self, request: HttpRequest) {
-        record(&mut self.events, self.record_events, || Event::Sent { index: self.requests.len() });
+    fn send(&mut self, request: HttpRequest) -> Next {
+        self.record(|m| Event::Sent { index: m.requests.len() });
         self.requests.push(request);
+        Next::Send
     }
 
     /// Send the request itself, with `Origin` when the standard appends it.
-    fn send_actual(&mut self) {
-        let req = self.req();
-        let mut headers = req.headers.clone();
-        if let Some(origin) = self.origin_header(req) {
+    fn send_actual(&mut self) -> Next {
+        let mut headers = self.request.headers.clone();
+        if let Some(origin) = self.origin_header() {
             headers.append("Origin", origin.into_bytes());
         }
-        let request =
-            HttpRequest { method: req.method.clone(), url: wire_url(self.current_url()), headers, is_preflight: false };
-        self.state = State::AwaitResponse;
-        self.send(request);
+        let request = HttpRequest {
+            method: self.request.method.clone(),
+            url: wire_url(self.current_url()),
+            headers,
+            is_preflight: false,
+        };
+        self.awaiting = Awaiting::Response;
+        self.send(request)
     }
 
     /// "Append a request `Origin` header".
-    fn origin_header(&self, req: &Request) -> Option<String> {
+    fn origin_header(&self) -> Option<String> {
         let serialized = self.serialized_origin();
         if self.tainting == Tainting::Cors {
             return Some(serialized);
         }
-        if req.method == "GET" || req.method == "HEAD" {
+        if self.request.method == "GET" || self.request.method == "HEAD" {
             return None;
         }
         // Referrer policy strict-origin-when-cross-origin (the default): an
         // https origin sends `null` to a non-https URL.
-        if req.mode != Mode::Cors {
+        if self.request.mode != Mode::Cors {
             if let Origin::Tuple(t) = &self.origin {
                 if t.scheme() == "https" && self.current_url().scheme() != "https" {
                     return Some("null".to_owned());
@@ -577,73 +507,87 @@ impl Fetch {
         Some(serialized)
     }
 
+    /// "CORS-preflight fetch", from the response on.
     fn on_preflight_response(
         &mut self,
         cache: &mut PreflightCache,
         now: Timestamp,
         response: HttpResponse,
         unsafe_names: Vec<String>,
-    ) -> bool {
-        record(&mut self.events, self.record_events, || Event::Received { index: self.requests.len().saturating_sub(1), status: response.status });
+    ) -> Next {
+        self.record(|m| Event::Received { index: m.requests.len().saturating_sub(1), status: response.status });
+        let order = preflight_check_order(&self.profile, self.request.credentials);
         // A preflight never follows redirects.
         if self.profile.preflight_redirect_refused
             && is_redirect_status(response.status)
             && response.headers.contains("location")
         {
             self.failing_location = response.headers.get_all("location").next().map(isomorphic_decode);
-            self.fail(cache, FailureKind::Cors(CorsErrorStatus::new(CorsError::PreflightDisallowedRedirect, "")));
-            return false;
+            self.record_checks(&[CheckName::Redirect], Some(CheckName::Redirect));
+            self.record_unreached(order);
+            return self.fail(cache, FailureKind::Cors(CorsErrorStatus::new(CorsError::PreflightDisallowedRedirect, "")));
         }
         let serialized_origin = self.preflight_origin();
-        let Some(req) = self.request.as_ref() else { return false };
-        let (judged, result) = judge_preflight_response(
+        let judgement = judge_preflight_response(
             &self.profile,
             &PreflightFor {
-                method: &req.method,
-                headers: &req.headers,
+                method: &self.request.method,
+                headers: &self.request.headers,
                 unsafe_names: &unsafe_names,
-                credentials: req.credentials,
+                credentials: self.request.credentials,
                 serialized_origin: &serialized_origin,
             },
             &response,
         );
-        match (judged, result) {
-            (Err(status), result) => {
-                if let (Some(result), true) = (result, self.profile.cache_refused_preflight) {
-                    if self.uses_cache() {
-                        let (origin, credentials) = self.cache_key_parts();
-                        cache.insert_parts(&self.profile, origin, self.current_url().as_str(), credentials, &result, now);
-                    }
-                }
-                self.fail(cache, FailureKind::Cors(status));
-                false
-            }
-            (Ok(()), None) => {
-                // Never happens: a passing judgement always has its result.
-                self.fail(cache, FailureKind::Cors(CorsErrorStatus::new(CorsError::InvalidResponse, "")));
-                false
-            }
-            (Ok(()), Some(result)) => {
-                record(&mut self.events, self.record_events, || Event::Passed { check: Check::Preflight });
-                if self.uses_cache() {
-                    let (origin, credentials) = self.cache_key_parts();
-                    cache.insert_parts(&self.profile, origin, self.current_url().as_str(), credentials, &result, now);
-                }
-                let url = &self.url_list;
-                record(&mut self.events, self.record_events, || Event::PreflightStored {
-                    url: url.last().map(|u| u.as_str().to_owned()).unwrap_or_default(),
+        match judgement {
+            PreflightJudgement::Allowed(result) => {
+                self.record_checks(order, None);
+                self.store_preflight(cache, &result, now);
+                self.record(|m| Event::PreflightStored {
+                    url: m.current_url().as_str().to_owned(),
                     max_age_secs: result.max_age_secs,
                 });
-                self.send_actual();
-                true
+                self.send_actual()
+            }
+            PreflightJudgement::Refused(error) => {
+                self.record_checks(order, Some(CheckName::failed_by(error.error)));
+                self.fail(cache, FailureKind::Cors(error))
+            }
+            PreflightJudgement::RefusedAfterLists { error, allowed } => {
+                self.record_checks(order, Some(CheckName::failed_by(error.error)));
+                if self.profile.cache_refused_preflight {
+                    self.store_preflight(cache, &allowed, now);
+                }
+                self.fail(cache, FailureKind::Cors(error))
             }
         }
     }
 
-    fn on_response(&mut self, cache: &mut PreflightCache, response: HttpResponse) {
-        record(&mut self.events, self.record_events, || Event::Received { index: self.requests.len().saturating_sub(1), status: response.status });
-        let Some(req) = self.request.as_ref() else { return };
-        let (credentials, redirect) = (req.credentials, req.redirect);
+    /// Record the checks of `order` as never run: an earlier check failed.
+    fn record_unreached(&mut self, order: &[CheckName]) {
+        if self.record_events {
+            self.events.extend(order.iter().map(|&check| Event::Checked { check, state: CheckState::NotReached }));
+        }
+    }
+
+    /// The response to the request itself: the CORS check, then redirects
+    /// (HTTP fetch and HTTP-redirect fetch).
+    fn on_response(&mut self, cache: &mut PreflightCache, response: HttpResponse) -> Next {
+        self.record(|m| Event::Received { index: m.requests.len().saturating_sub(1), status: response.status });
+        let (credentials, redirect) = (self.request.credentials, self.request.redirect);
+        // Cross-Origin-Resource-Policy, on the responses script would get as
+        // opaque ones (redirects included).
+        if self.tainting == Tainting::Opaque {
+            match crate::gate::corp_on_opaque_response(&self.profile, &self.origin, &self.page, self.current_url(), &response, credentials) {
+                Err(gate) => {
+                    self.record_checks(&[CheckName::CrossOriginResourcePolicy], Some(CheckName::CrossOriginResourcePolicy));
+                    return self.fail(cache, FailureKind::Blocked(gate));
+                }
+                Ok(true) => self.record_checks(&[CheckName::CrossOriginResourcePolicy], None),
+                Ok(false) => {}
+            }
+        }
+        let cors_order: &[CheckName] = if self.tainting == Tainting::Cors { cors_check_order(credentials) } else { &[] };
         // A redirect's Location, as sent.
         let mut raw_location = if is_redirect_status(response.status) {
             response.headers.get_all("location").next().map(isomorphic_decode)
@@ -662,93 +606,92 @@ impl Fetch {
                 }
             }
         }
+        let is_redirect = raw_location.is_some() || empty_location_fails;
         self.failing_location.clone_from(&raw_location);
         let parsed = raw_location.as_ref().map(|raw| self.current_url().join(raw));
         // Chromium and Firefox fail an unparsable Location before any CORS
         // check, Firefox a non-HTTP(S) one too; WebKit checks CORS first.
         if let (Some(parsed), Some(raw)) = (&parsed, &raw_location) {
-            match parsed {
+            let early = match parsed {
                 Err(_) if self.profile.location_parsed_before_cors_check => {
-                    self.fail(cache, FailureKind::InvalidRedirectLocation(raw.clone()));
-                    return;
+                    Some(FailureKind::InvalidRedirectLocation(raw.clone()))
                 }
                 Ok(u) if self.profile.redirect_scheme_checked_before_cors_check
                     && redirect == RedirectMode::Follow
                     && !matches!(u.scheme(), "http" | "https") =>
                 {
-                    self.fail(cache, FailureKind::RedirectToNonHttpScheme(u.as_str().to_owned()));
-                    return;
+                    Some(FailureKind::RedirectToNonHttpScheme(u.as_str().to_owned()))
                 }
-                _ => {}
+                _ => None,
+            };
+            if let Some(kind) = early {
+                self.record_checks(&[CheckName::Redirect], Some(CheckName::Redirect));
+                self.record_unreached(cors_order);
+                return self.fail(cache, kind);
             }
         }
         // The CORS check, on every response while tainting is cors.
         if self.tainting == Tainting::Cors {
-            if let Err(status) =
-                cors_check(&self.profile, &self.serialized_origin(), credentials, &response.headers)
-            {
-                self.fail(cache, FailureKind::Cors(status));
-                return;
+            if let Err(status) = cors_check(&self.profile, &self.serialized_origin(), credentials, &response.headers) {
+                self.record_checks(cors_order, Some(CheckName::failed_by(status.error)));
+                if is_redirect {
+                    self.record_unreached(&[CheckName::Redirect]);
+                }
+                return self.fail(cache, FailureKind::Cors(status));
             }
-            record(&mut self.events, self.record_events, || Event::Passed { check: Check::Cors });
+            self.record_checks(cors_order, None);
         }
         if empty_location_fails {
-            self.fail(cache, FailureKind::EmptyRedirectLocation);
-            return;
+            return self.redirect_fails(cache, FailureKind::EmptyRedirectLocation);
         }
         let location = match (parsed, raw_location) {
-            (Some(Ok(url)), _) => Some(url),
+            (Some(Ok(url)), _) => url,
             (Some(Err(_)), Some(raw)) if redirect == RedirectMode::Follow => {
-                self.fail(cache, FailureKind::InvalidRedirectLocation(raw));
-                return;
+                return self.redirect_fails(cache, FailureKind::InvalidRedirectLocation(raw));
             }
-            _ => None,
-        };
-        let Some(location) = location else {
-            self.finish(response);
-            return;
+            _ => return self.finish(response),
         };
         match redirect {
-            RedirectMode::Error => self.fail(cache, FailureKind::RedirectModeError),
+            RedirectMode::Error => self.redirect_fails(cache, FailureKind::RedirectModeError),
             RedirectMode::Manual => {
-                let verdict = self.verdict(Ok(FilteredResponse {
-                    kind: ResponseType::OpaqueRedirect,
-                    status: 0,
-                    headers: Vec::new(),
-                }));
-                self.state = State::Done(Box::new(verdict));
+                self.record_checks(&[CheckName::Redirect], None);
+                let outcome = Ok(FilteredResponse { kind: ResponseType::OpaqueRedirect, status: 0, headers: Vec::new() });
+                Next::Over(self.verdict(outcome))
             }
             RedirectMode::Follow => self.http_redirect_fetch(cache, response.status, location),
         }
     }
 
+    /// The redirect check failed: the fetch fails with `kind`.
+    fn redirect_fails(&mut self, cache: &mut PreflightCache, kind: FailureKind) -> Next {
+        self.record_checks(&[CheckName::Redirect], Some(CheckName::Redirect));
+        self.fail(cache, kind)
+    }
+
     /// HTTP-redirect fetch, from step 3 (the Location is parsed already).
-    fn http_redirect_fetch(&mut self, cache: &mut PreflightCache, status: u16, location: Url) {
+    fn http_redirect_fetch(&mut self, cache: &mut PreflightCache, status: u16, location: Url) -> Next {
         let from = self.current_url().clone();
         if !matches!(location.scheme(), "http" | "https") {
-            self.fail(cache, FailureKind::RedirectToNonHttpScheme(location.as_str().to_owned()));
-            return;
+            return self.redirect_fails(cache, FailureKind::RedirectToNonHttpScheme(location.as_str().to_owned()));
         }
         if self.redirect_count >= self.profile.redirect_limit {
-            self.fail(cache, FailureKind::TooManyRedirects);
-            return;
+            return self.redirect_fails(cache, FailureKind::TooManyRedirects);
         }
         self.redirect_count += 1;
         let has_credentials = !location.username().is_empty() || location.password().is_some();
-        let req = self.req().clone();
         if has_credentials {
             let cross_origin = !self.origin.same_origin(&Origin::of_url(&location));
-            if (req.mode == Mode::Cors && cross_origin) || self.tainting == Tainting::Cors {
+            if (self.request.mode == Mode::Cors && cross_origin) || self.tainting == Tainting::Cors {
                 // Chromium reports it at the redirecting URL, with an empty hint.
-                self.fail(cache, FailureKind::Cors(CorsErrorStatus::new(CorsError::RedirectContainsCredentials, "")));
-                return;
+                let kind = FailureKind::Cors(CorsErrorStatus::new(CorsError::RedirectContainsCredentials, ""));
+                return self.redirect_fails(cache, kind);
             }
             if self.profile.same_origin_userinfo_redirect_fails {
-                self.fail(cache, FailureKind::RedirectWithCredentials(location.as_str().to_owned()));
-                return;
+                return self.redirect_fails(cache, FailureKind::RedirectWithCredentials(location.as_str().to_owned()));
             }
         }
-        let request = self.request.as_mut().expect("a redirected fetch has a request");
+        self.record_checks(&[CheckName::Redirect], None);
+        let request = &mut self.request;
         // 301/302 turn POST into GET; 303 turns anything but GET/HEAD into GET.
         if ((status == 301 || status == 302) && request.method == "POST")
             || (status == 303 && request.method != "GET" && request.method != "HEAD")
@@ -767,37 +710,37 @@ impl Fetch {
                 self.redirect_tainted = true;
             }
         }
-        let method = request.method.clone();
-        record(&mut self.events, self.record_events, || Event::Redirected {
+        self.record(|m| Event::Redirected {
             from: from.as_str().to_owned(),
             to: location.as_str().to_owned(),
             status,
-            method,
-            tainted: self.redirect_tainted,
+            method: m.request.method.clone(),
+            tainted: m.redirect_tainted,
         });
         self.url_list.push(location);
         self.failing_location = None;
-        self.state = State::Route;
+        Next::Route
     }
 
-    fn finish(&mut self, response: HttpResponse) {
-        let req = self.req();
+    /// The fetch succeeded: the response, filtered for script.
+    fn finish(&mut self, response: HttpResponse) -> Next {
         let kind = match self.tainting {
             Tainting::Basic => ResponseType::Basic,
             Tainting::Cors => ResponseType::Cors,
             Tainting::Opaque => ResponseType::Opaque,
         };
         let status = if kind == ResponseType::Opaque { 0 } else { response.status };
-        let headers = readable_header_names(&self.profile, kind, &response.headers, req.credentials);
-        let verdict = self.verdict(Ok(FilteredResponse { kind, status, headers }));
-        self.state = State::Done(Box::new(verdict));
+        let headers = readable_header_names(&self.profile, kind, &response.headers, self.request.credentials);
+        Next::Over(self.verdict(Ok(FilteredResponse { kind, status, headers })))
     }
 
-    fn fail(&mut self, cache: &mut PreflightCache, kind: FailureKind) {
-        if self.preflighted && self.profile.cache.clear_on_network_error && self.request.is_some() {
-            let (origin, _) = self.cache_key_parts();
-            let origin = origin.to_owned();
-            cache.clear_url(&origin, self.current_url().as_str());
+    /// The fetch failed with a network error.
+    fn fail(&mut self, cache: &mut PreflightCache, kind: FailureKind) -> Next {
+        if self.preflighted && self.profile.cache.clear_on_network_error {
+            if let Some(key) = self.cache_key() {
+                // "Clear cache entries": both credentials keys.
+                cache.clear_url(key.origin, key.url);
+            }
         }
         let url = self.current_url().clone();
         let redirected_from = (self.url_list.len() > 1).then(|| self.url_list[0].clone());
@@ -807,14 +750,13 @@ impl Fetch {
             redirected_from,
             status: self.last_status,
             redirect_location: self.failing_location.take(),
-            preflight: matches!(self.state, State::AwaitPreflight { .. }),
+            preflight: matches!(self.awaiting, Awaiting::Preflight { .. }),
             url_list: self.url_list.clone(),
-            redirect: self.request.as_ref().map(|r| r.redirect).unwrap_or_default(),
+            redirect: self.request.redirect,
             tainted: self.redirect_tainted,
             allow_origin: self.last_allow_origin.take(),
         };
-        let verdict = self.verdict(Err(failure));
-        self.state = State::Done(Box::new(verdict));
+        Next::Over(self.verdict(Err(failure)))
     }
 
     /// The verdict: the fetch is over, so the requests and events move into it.
@@ -826,13 +768,6 @@ impl Fetch {
             events: std::mem::take(&mut self.events),
             console,
         }
-    }
-}
-
-/// Record an event, when events are recorded (building it only then).
-fn record(events: &mut Vec<Event>, on: bool, make: impl FnOnce() -> Event) {
-    if on {
-        events.push(make());
     }
 }
 
@@ -874,6 +809,44 @@ pub fn run(
     drive(Fetch::new(profile, origin, init), cache, now, server)
 }
 
+/// [`run`] from a page described beyond its origin (see [`PageContext`]).
+///
+/// ```
+/// use corsim::{fetch::run_in, page::PageContext, HttpResponse, Origin, PreflightCache, Profile, RequestInit, Timestamp};
+/// let page = Origin::parse("https://app.example").unwrap();
+/// let verdict = run_in(&Profile::CHROMIUM, page, &PageContext::default(), &RequestInit::get("http://api.example/"),
+///                      &mut PreflightCache::new(), Timestamp::ZERO, |_req| HttpResponse::new(200));
+/// let gate = verdict.outcome.unwrap_err().kind.gate().cloned().unwrap();
+/// assert_eq!(gate.to_string(), "not CORS: mixed content");
+/// assert!(verdict.requests.is_empty(), "nothing was sent");
+/// ```
+pub fn run_in(
+    profile: &Profile,
+    origin: Origin,
+    page: &PageContext,
+    init: &RequestInit,
+    cache: &mut PreflightCache,
+    now: Timestamp,
+    server: impl FnMut(&HttpRequest) -> HttpResponse,
+) -> Verdict {
+    drive(Fetch::in_page(profile, origin, page, init), cache, now, server)
+}
+
+/// [`run_in`] without recording [`Verdict::events`].
+pub fn run_quiet_in(
+    profile: &Profile,
+    origin: Origin,
+    page: &PageContext,
+    init: &RequestInit,
+    cache: &mut PreflightCache,
+    now: Timestamp,
+    server: impl FnMut(&HttpRequest) -> HttpResponse,
+) -> Verdict {
+    let mut fetch = Fetch::in_page(profile, origin, page, init);
+    fetch.record_events(false);
+    drive(fetch, cache, now, server)
+}
+
 /// [`run`] without recording [`Verdict::events`] (empty in the verdict):
 /// the same decisions, fewer allocations, for batches that only need the
 /// outcome, the requests and the console.
@@ -891,23 +864,21 @@ pub fn run_quiet(
 }
 
 fn drive(
-    mut fetch: Fetch,
+    fetch: Fetch,
     cache: &mut PreflightCache,
     now: Timestamp,
     mut server: impl FnMut(&HttpRequest) -> HttpResponse,
 ) -> Verdict {
+    let mut machine = match fetch.stage {
+        Stage::Over(verdict) => return *verdict,
+        Stage::Running(machine) => machine,
+    };
     loop {
-        match fetch.advance(cache, now) {
-            Advanced::Send => {
-                let response = match fetch.requests.last() {
-                    Some(request) => server(request),
-                    None => return fetch.internal_error(),
-                };
-                fetch.receive(response);
-            }
-            Advanced::Done => {
-                let fallback = fetch.internal_error();
-                return fetch.into_verdict().unwrap_or(fallback);
+        match machine.advance(cache, now) {
+            Some(verdict) => return verdict,
+            None => {
+                let response = server(machine.outgoing());
+                machine.receive(response);
             }
         }
     }

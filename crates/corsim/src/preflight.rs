@@ -3,33 +3,22 @@
 
 use url::Url;
 
-use crate::cors_check::cors_check;
+pub use crate::request::HttpRequest;
+
+use crate::cors_check::{allow_credentials_check, allow_origin_check};
 use crate::error::{CorsError, CorsErrorStatus};
-use crate::header_list::{lower_name, isomorphic_decode, parse_token_list, HeaderList};
+use crate::header_list::{isomorphic_decode, lower_name, parse_token_list, HeaderList, NameSet};
 use crate::method;
 use crate::preflight_cache::{max_age, PreflightResult};
-use crate::profile::{Browser, PreflightOrder, Profile};
+use crate::profile::{PreflightHeaderOrder, PreflightOrder, Profile};
 use crate::request::CredentialsMode;
 use crate::request_header::is_cors_non_wildcard_request_header_name;
 use crate::response::{is_ok_status, HttpResponse};
+use crate::verdict::CheckName;
 
-/// A request as it goes on the wire: what the server sees.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HttpRequest {
-    /// The method.
-    pub method: String,
-    /// The URL.
-    pub url: Url,
-    /// The headers corsim models: the page's own headers, `Origin`, and the
-    /// `Access-Control-Request-*` headers, in the order the browser sends them.
-    pub headers: HeaderList,
-    /// Whether this is a CORS preflight.
-    pub is_preflight: bool,
-}
-
-/// Build the CORS-preflight request for `method` and the CORS-unsafe header
-/// names (lower-case, sorted, unique), in the header order of the profile's
-/// browser.
+/// Build the CORS-preflight request (Fetch § "CORS-preflight fetch", steps
+/// 1–5) for `method` and the CORS-unsafe header names (lower-case, sorted,
+/// unique), in the header order of the profile's browser.
 ///
 /// ```
 /// use corsim::{preflight::preflight_request, Profile};
@@ -55,15 +44,13 @@ pub fn preflight_request(
             headers.append("Access-Control-Request-Headers", v.as_bytes());
         }
     };
-    match profile.browser {
-        // Chromium and Firefox: Accept, the Access-Control-Request-* pair, then Origin.
-        Browser::Chromium | Browser::Spec | Browser::Firefox => {
+    match profile.preflight_header_order {
+        PreflightHeaderOrder::AcceptRequestPairOrigin => {
             headers.append("Accept", "*/*");
             push_acr(&mut headers);
             headers.append("Origin", serialized_origin.as_bytes());
         }
-        // WebKit: Origin, then the pair; no Accept.
-        Browser::WebKit => {
+        PreflightHeaderOrder::OriginRequestPair => {
             headers.append("Origin", serialized_origin.as_bytes());
             push_acr(&mut headers);
         }
@@ -78,7 +65,8 @@ pub struct PreflightFor<'a> {
     pub method: &'a str,
     /// Its headers as they will be sent (combined, forbidden ones dropped).
     pub headers: &'a HeaderList,
-    /// Its CORS-unsafe header names, lower-case, sorted.
+    /// Its CORS-unsafe header names, lower-case, sorted (looked up by
+    /// binary search).
     pub unsafe_names: &'a [String],
     /// Its credentials mode (the preflight itself never carries credentials).
     pub credentials: CredentialsMode,
@@ -86,48 +74,85 @@ pub struct PreflightFor<'a> {
     pub serialized_origin: &'a str,
 }
 
-/// Judge a preflight response (not a redirect: the caller handles those):
-/// the CORS check, the ok status, `Access-Control-Allow-Methods` and
-/// `-Allow-Headers`, in the profile's order. On success, what to store.
+/// How a preflight response was judged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[must_use]
+pub enum PreflightJudgement {
+    /// Every check passed: what to store in the preflight cache.
+    Allowed(PreflightResult),
+    /// A check failed before the lists were read: nothing to store.
+    Refused(CorsErrorStatus),
+    /// The lists parsed, but did not allow the method or a header: the
+    /// reason, and what they did allow (WebKit stores that too).
+    RefusedAfterLists {
+        /// The reason.
+        error: CorsErrorStatus,
+        /// What the lists allowed.
+        allowed: PreflightResult,
+    },
+}
+
+impl PreflightJudgement {
+    /// The judgement as a result: what to store, or why not.
+    pub fn into_result(self) -> Result<PreflightResult, CorsErrorStatus> {
+        match self {
+            PreflightJudgement::Allowed(result) => Ok(result),
+            PreflightJudgement::Refused(error) | PreflightJudgement::RefusedAfterLists { error, .. } => Err(error),
+        }
+    }
+}
+
+/// The checks of a preflight response (Fetch § "CORS-preflight fetch", step
+/// 7), in the order the profile runs them (the CORS check's two with
+/// credentials, one without; the status before or after them; then the two
+/// lists).
+pub fn preflight_check_order(profile: &Profile, credentials: CredentialsMode) -> &'static [CheckName] {
+    use CheckName::*;
+    let include = credentials == CredentialsMode::Include;
+    match (profile.preflight_order, include) {
+        (PreflightOrder::AccessThenStatus, false) => &[AllowOrigin, Status, AllowMethods, AllowHeaders],
+        (PreflightOrder::AccessThenStatus, true) => &[AllowOrigin, AllowCredentials, Status, AllowMethods, AllowHeaders],
+        (PreflightOrder::StatusThenAccess, false) => &[Status, AllowOrigin, AllowMethods, AllowHeaders],
+        (PreflightOrder::StatusThenAccess, true) => &[Status, AllowOrigin, AllowCredentials, AllowMethods, AllowHeaders],
+    }
+}
+
+/// Judge a preflight response (Fetch § "CORS-preflight fetch", step 7; not a
+/// redirect: the caller handles those): the checks of
+/// [`preflight_check_order`], in that order. On success, what to store.
 pub fn check_preflight_response(
     profile: &Profile,
     request: &PreflightFor<'_>,
     response: &HttpResponse,
 ) -> Result<PreflightResult, CorsErrorStatus> {
-    let (verdict, result) = judge_preflight_response(profile, request, response);
-    match (verdict, result) {
-        (Ok(()), Some(result)) => Ok(result),
-        (Err(e), _) => Err(e),
-        (Ok(()), None) => Err(CorsErrorStatus::new(CorsError::InvalidAllowMethodsPreflightResponse, "")),
-    }
+    judge_preflight_response(profile, request, response).into_result()
 }
 
-/// Judge a preflight response as [`check_preflight_response`] does, and
-/// also return what it allowed whenever its lists parsed, even when the
-/// method or a header was then refused (WebKit stores that too).
+/// Judge a preflight response (Fetch § "CORS-preflight fetch", step 7) as
+/// [`check_preflight_response`] does, keeping what the lists allowed when
+/// they parsed but refused the request.
 pub fn judge_preflight_response(
     profile: &Profile,
     request: &PreflightFor<'_>,
     response: &HttpResponse,
-) -> (Result<(), CorsErrorStatus>, Option<PreflightResult>) {
+) -> PreflightJudgement {
     let include = request.credentials == CredentialsMode::Include;
-    let access = || {
-        cors_check(profile, request.serialized_origin, request.credentials, &response.headers)
-            .map_err(|e| CorsErrorStatus::new(e.error.for_preflight(), e.failed_parameter))
-    };
-    let status = || {
-        if is_ok_status(response.status) {
-            Ok(())
-        } else {
-            Err(CorsErrorStatus::new(CorsError::PreflightInvalidStatus, response.status.to_string()))
+    // The CORS check and the ok status, in the profile's order.
+    for check in preflight_check_order(profile, request.credentials) {
+        let passed = match check {
+            CheckName::AllowOrigin => {
+                allow_origin_check(profile, request.serialized_origin, request.credentials, &response.headers)
+            }
+            CheckName::AllowCredentials => allow_credentials_check(&response.headers),
+            CheckName::Status if is_ok_status(response.status) => Ok(()),
+            CheckName::Status => {
+                Err(CorsErrorStatus::new(CorsError::PreflightInvalidStatus, response.status.to_string()))
+            }
+            _ => Ok(()),
+        };
+        if let Err(e) = passed {
+            return PreflightJudgement::Refused(CorsErrorStatus::new(e.error.for_preflight(), e.failed_parameter));
         }
-    };
-    let checks = match profile.preflight_order {
-        PreflightOrder::AccessThenStatus => access().and_then(|()| status()),
-        PreflightOrder::StatusThenAccess => status().and_then(|()| access()),
-    };
-    if let Err(e) = checks {
-        return (Err(e), None);
     }
     // Extract Access-Control-Allow-Methods and -Allow-Headers.
     let acam = response.headers.get_cow("access-control-allow-methods").unwrap_or_default();
@@ -135,7 +160,7 @@ pub fn judge_preflight_response(
         Ok(m) => m,
         Err(bad) => {
             let hint = invalid_hint(profile, &acam, bad);
-            return (Err(CorsErrorStatus::new(CorsError::InvalidAllowMethodsPreflightResponse, hint)), None);
+            return PreflightJudgement::Refused(CorsErrorStatus::new(CorsError::InvalidAllowMethodsPreflightResponse, hint));
         }
     };
     let acah = response.headers.get_cow("access-control-allow-headers").unwrap_or_default();
@@ -143,7 +168,7 @@ pub fn judge_preflight_response(
         Ok(h) => h,
         Err(bad) => {
             let hint = invalid_hint(profile, &acah, bad);
-            return (Err(CorsErrorStatus::new(CorsError::InvalidAllowHeadersPreflightResponse, hint)), None);
+            return PreflightJudgement::Refused(CorsErrorStatus::new(CorsError::InvalidAllowHeadersPreflightResponse, hint));
         }
     };
     let max_age_value = response.headers.get_cow("access-control-max-age");
@@ -153,11 +178,14 @@ pub fn judge_preflight_response(
         credentials: include,
         max_age_secs: max_age(profile, max_age_value.as_deref()),
     };
-    let verdict = allows(profile, request, &methods, &header_names);
-    (verdict, Some(result))
+    match allows(profile, request, &methods, &header_names) {
+        Ok(()) => PreflightJudgement::Allowed(result),
+        Err(error) => PreflightJudgement::RefusedAfterLists { error, allowed: result },
+    }
 }
 
-/// Whether the parsed lists allow the request's method and headers.
+/// Whether the parsed lists allow the request's method and headers (Fetch §
+/// "CORS-preflight fetch", steps 7.5–7.7).
 fn allows(
     profile: &Profile,
     request: &PreflightFor<'_>,
@@ -173,11 +201,12 @@ fn allows(
     {
         return Err(CorsErrorStatus::new(CorsError::MethodDisallowedByPreflightResponse, request.method));
     }
+    let listed: NameSet = header_names.iter().copied().collect();
+    let headers_wildcard = wildcard(header_names);
     // `Authorization` must be listed by name unless the profile lets `*` cover it.
-    let listed = |name: &[u8]| header_names.iter().any(|h| h.eq_ignore_ascii_case(name));
-    let authorization_by_wildcard = profile.authorization_covered_by_wildcard && wildcard(header_names);
+    let authorization_by_wildcard = profile.authorization_covered_by_wildcard && headers_wildcard;
     for h in request.headers {
-        if is_cors_non_wildcard_request_header_name(&h.name) && !listed(&h.name) && !authorization_by_wildcard {
+        if is_cors_non_wildcard_request_header_name(&h.name) && !listed.contains(&h.name) && !authorization_by_wildcard {
             return Err(CorsErrorStatus::new(
                 CorsError::HeaderDisallowedByPreflightResponse,
                 header_hint(profile, &h.name),
@@ -187,10 +216,10 @@ fn allows(
     // Every other CORS-unsafe header must be listed or covered by `*`.
     for h in request.headers {
         let lower = lower_name(&h.name);
-        if !request.unsafe_names.contains(&lower) {
+        if request.unsafe_names.binary_search(&lower).is_err() {
             continue;
         }
-        if !listed(&h.name) && !wildcard(header_names) {
+        if !listed.contains(&h.name) && !headers_wildcard {
             return Err(CorsErrorStatus::new(
                 CorsError::HeaderDisallowedByPreflightResponse,
                 header_hint(profile, &h.name),
@@ -203,17 +232,15 @@ fn allows(
 /// The value shown for a list that does not parse: Chromium and WebKit show
 /// the whole header, Firefox the bad token.
 fn invalid_hint(profile: &Profile, whole: &[u8], bad: &[u8]) -> String {
-    match profile.browser {
-        Browser::Firefox => isomorphic_decode(bad),
-        _ => isomorphic_decode(whole),
-    }
+    isomorphic_decode(if profile.hints.whole_invalid_list { whole } else { bad })
 }
 
 /// The header name shown when it is not allowed: lower-case in Chromium and
 /// Firefox, as sent in WebKit.
 fn header_hint(profile: &Profile, name: &[u8]) -> String {
-    match profile.browser {
-        Browser::WebKit => isomorphic_decode(name),
-        _ => lower_name(name),
+    if profile.hints.header_name_as_sent {
+        isomorphic_decode(name)
+    } else {
+        lower_name(name)
     }
 }

@@ -2,6 +2,7 @@
 //! data. The engine reads these fields at the few places where browsers
 //! disagree, so a new browser is a new value, not new branches.
 
+use crate::gate::Gates;
 use crate::header_list::ListTrim;
 
 /// Which engine a profile imitates.
@@ -146,6 +147,41 @@ pub enum PreflightOrder {
     StatusThenAccess,
 }
 
+/// How an `Access-Control-Allow-Origin` value that is not the request's
+/// origin is reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MismatchReasons {
+    /// A space or comma: `MultipleAllowOriginValues`; `null`: a mismatch;
+    /// anything that does not parse as a URL: `InvalidAllowOriginValue`;
+    /// else a mismatch (Chromium's `CheckAccessInternal`).
+    ParsedAsOrigin,
+    /// A comma: more than one origin; anything else a mismatch (WebKit).
+    CommaMeansMultiple,
+    /// Always a mismatch (Firefox).
+    AlwaysMismatch,
+}
+
+/// The order of a preflight's headers on the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PreflightHeaderOrder {
+    /// `Accept: */*`, the `Access-Control-Request-*` pair, then `Origin`
+    /// (Chromium, Firefox).
+    AcceptRequestPairOrigin,
+    /// `Origin`, then the pair; no `Accept` (WebKit).
+    OriginRequestPair,
+}
+
+/// How a console message and reason show a value the browser refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HintStyle {
+    /// An `Access-Control-Allow-Methods`/`-Headers` list that does not parse
+    /// is shown whole (Chromium, WebKit) rather than by its bad token (Firefox).
+    pub whole_invalid_list: bool,
+    /// A request header the preflight did not allow is shown as the page
+    /// spelt it (WebKit) rather than lower-cased (Chromium, Firefox).
+    pub header_name_as_sent: bool,
+}
+
 /// A browser's CORS behaviour.
 ///
 /// ```
@@ -220,6 +256,16 @@ pub struct Profile {
     /// Response headers script may read on a `cors` response besides the
     /// standard's safelist (WebKit: `Accept`).
     pub extra_safelisted_response_headers: &'static [&'static str],
+    /// How a mismatched `Access-Control-Allow-Origin` is reported.
+    pub allow_origin_mismatch: MismatchReasons,
+    /// The order of a preflight's headers.
+    pub preflight_header_order: PreflightHeaderOrder,
+    /// How refused values are shown.
+    pub hints: HintStyle,
+    /// The checks around CORS: ports, schemes, mixed content, Local Network
+    /// Access, `Cross-Origin-Resource-Policy` (each value's evidence is on
+    /// its constant in [`Gates`]).
+    pub gates: Gates,
 }
 
 impl Profile {
@@ -266,6 +312,10 @@ impl Profile {
         allow_origin_lines_counted: false,
         redirect_limit: 20,
         extra_safelisted_response_headers: &[],
+        allow_origin_mismatch: MismatchReasons::ParsedAsOrigin,
+        preflight_header_order: PreflightHeaderOrder::AcceptRequestPairOrigin,
+        hints: HintStyle { whole_invalid_list: true, header_name_as_sent: false },
+        gates: Gates::CHROMIUM,
     };
 
     /// The WHATWG Fetch standard as written.
@@ -306,6 +356,10 @@ impl Profile {
         allow_origin_lines_counted: false,
         redirect_limit: 20,
         extra_safelisted_response_headers: &[],
+        allow_origin_mismatch: MismatchReasons::ParsedAsOrigin,
+        preflight_header_order: PreflightHeaderOrder::AcceptRequestPairOrigin,
+        hints: HintStyle { whole_invalid_list: true, header_name_as_sent: false },
+        gates: Gates::SPEC,
     };
 
     /// Firefox (Gecko), per `nsCORSListenerProxy.cpp`.
@@ -346,6 +400,10 @@ impl Profile {
         allow_origin_lines_counted: true,
         redirect_limit: 20,
         extra_safelisted_response_headers: &[],
+        allow_origin_mismatch: MismatchReasons::AlwaysMismatch,
+        preflight_header_order: PreflightHeaderOrder::AcceptRequestPairOrigin,
+        hints: HintStyle { whole_invalid_list: false, header_name_as_sent: false },
+        gates: Gates::FIREFOX,
     };
 
     /// WebKit, per `CrossOriginAccessControl.cpp` and
@@ -392,6 +450,10 @@ impl Profile {
         allow_origin_lines_counted: false,
         redirect_limit: 20,
         extra_safelisted_response_headers: &["accept"],
+        allow_origin_mismatch: MismatchReasons::CommaMeansMultiple,
+        preflight_header_order: PreflightHeaderOrder::OriginRequestPair,
+        hints: HintStyle { whole_invalid_list: true, header_name_as_sent: true },
+        gates: Gates::WEBKIT,
     };
 }
 

@@ -31,8 +31,8 @@ const FORBIDDEN_NAMES: [&str; 21] = [
     "via",
 ];
 
-/// "Forbidden request-header": script may not set it; `fetch()` drops it
-/// silently.
+/// "Forbidden request-header" (Fetch § "Headers"): script may not set it;
+/// `fetch()` drops it silently.
 ///
 /// ```
 /// use corsim::{request_header::is_forbidden, Profile};
@@ -70,12 +70,13 @@ fn starts_with_ignore_case(name: &[u8], prefix: &[u8]) -> bool {
     name.get(..prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(prefix))
 }
 
-/// "CORS-unsafe request-header byte".
+/// "CORS-unsafe request-header byte" (Fetch § "Headers").
 pub fn is_cors_unsafe_request_header_byte(b: u8) -> bool {
     (b < 0x20 && b != b'\t') || b"\"():<>?@[\\]{}\x7f".contains(&b)
 }
 
-/// "CORS-safelisted request-header" (name, value), with the profile's extras.
+/// "CORS-safelisted request-header" (Fetch § "Headers") for a name and
+/// value, with the profile's extras.
 ///
 /// ```
 /// use corsim::{request_header::is_cors_safelisted, Profile};
@@ -142,6 +143,14 @@ fn is_chromium_client_hint(lower_name: &[u8], value: &[u8]) -> bool {
     }
 }
 
+/// Whether `lower_name` is one of Chromium's extra safelisted names.
+fn is_chromium_client_hint_name(lower_name: &[u8]) -> bool {
+    matches!(
+        lower_name,
+        b"intervention" | b"device-memory" | b"dpr" | b"downlink" | b"width" | b"viewport-width" | b"rtt" | b"ect" | b"save-data"
+    )
+}
+
 /// The essence (`type/subtype`, lower-cased) of a MIME type, parsed as the
 /// WHATWG MIME Sniffing standard's "parse a MIME type" does; `None` on failure.
 pub fn mime_essence(value: &[u8]) -> Option<Vec<u8>> {
@@ -166,7 +175,8 @@ pub fn mime_essence(value: &[u8]) -> Option<Vec<u8>> {
     Some(essence)
 }
 
-/// "Parse a single range header value" with allowWhitespace false:
+/// "Parse a single range header value" (Fetch § "Headers") with
+/// allowWhitespace false:
 /// `bytes=START-END` where either may be empty but not both, and
 /// START ≤ END when both are given. Digits that overflow fail.
 pub fn parse_single_range(value: &[u8], unit_case_sensitive: bool) -> Option<(Option<u64>, Option<u64>)> {
@@ -196,9 +206,10 @@ pub fn parse_single_range(value: &[u8], unit_case_sensitive: bool) -> Option<(Op
     }
 }
 
-/// "CORS-unsafe request-header names": the names of headers that are not
-/// safelisted, plus every safelisted one when their values together exceed
-/// the profile's total (1024 bytes), lower-cased, unique and sorted.
+/// "CORS-unsafe request-header names" (Fetch § "Headers"): the names of
+/// headers that are not safelisted, plus every safelisted one when their
+/// values together exceed the profile's total (1024 bytes), lower-cased,
+/// unique and sorted.
 ///
 /// Pass the header list as the browser sends it (combined, forbidden
 /// headers removed).
@@ -234,15 +245,95 @@ pub fn cors_unsafe_request_header_names(profile: &Profile, headers: &HeaderList)
     unsafe_names
 }
 
-/// "No-CORS-safelisted request-header": `Accept`, `Accept-Language`,
-/// `Content-Language` or `Content-Type` with a safelisted value. A `no-cors`
-/// request keeps only these.
+/// Why a request header is CORS-unsafe: the rule of "CORS-safelisted
+/// request-header" (Fetch § "Headers") it fails, or the 1024-byte total of
+/// "CORS-unsafe request-header names".
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "because", rename_all = "kebab-case"))]
+#[non_exhaustive]
+pub enum UnsafeBecause {
+    /// `Authorization`: a CORS non-wildcard request-header name, never safelisted.
+    Authorization,
+    /// The name is not one the profile safelists.
+    NameNotSafelisted,
+    /// The value is longer than 128 bytes.
+    ValueTooLong,
+    /// A `Content-Type` whose MIME type parses, to another essence.
+    MimeEssence {
+        /// The essence, lower-case (`application/json`).
+        essence: String,
+    },
+    /// The value has a CORS-unsafe request-header byte.
+    UnsafeByte,
+    /// A `Content-Type` value that is not a MIME type.
+    NotAMimeType,
+    /// The value does not follow the rule for this name (`Accept-Language`,
+    /// `Range`, a client hint, a non-ASCII `Accept` in Firefox).
+    ValueNotSafelisted,
+    /// Safelisted on its own, but the safelisted values add up to more than
+    /// the profile's total (1024 bytes).
+    TotalTooLong,
+}
+
+/// Why the header `name: value` is CORS-unsafe in `profile` (Fetch §
+/// "Headers"); `over_total` says whether the safelisted values of the
+/// request add up to more than the profile's total (see
+/// [`cors_unsafe_request_header_names`]). `None` when it is safelisted.
+///
+/// ```
+/// use corsim::{request_header::{why_cors_unsafe, UnsafeBecause}, Profile};
+/// let p = &Profile::CHROMIUM;
+/// assert_eq!(why_cors_unsafe(p, b"X-Trace", b"1", false), Some(UnsafeBecause::NameNotSafelisted));
+/// assert_eq!(why_cors_unsafe(p, b"Content-Type", b"application/json", false),
+///            Some(UnsafeBecause::MimeEssence { essence: "application/json".into() }));
+/// assert_eq!(why_cors_unsafe(p, b"Accept", b"*/*", false), None);
+/// assert_eq!(why_cors_unsafe(p, b"Accept", b"*/*", true), Some(UnsafeBecause::TotalTooLong));
+/// ```
+pub fn why_cors_unsafe(profile: &Profile, name: &[u8], value: &[u8], over_total: bool) -> Option<UnsafeBecause> {
+    if is_cors_non_wildcard_request_header_name(name) {
+        return Some(UnsafeBecause::Authorization);
+    }
+    if is_cors_safelisted(profile, name, value) {
+        return over_total.then_some(UnsafeBecause::TotalTooLong);
+    }
+    if value.len() > 128 {
+        return Some(UnsafeBecause::ValueTooLong);
+    }
+    let mut buf = [0u8; 48];
+    let lower: &[u8] = lower_into(name, &mut buf).unwrap_or_default();
+    Some(match lower {
+        b"content-type" => match mime_essence(value) {
+            Some(_) if value.iter().any(|&b| is_cors_unsafe_request_header_byte(b)) => UnsafeBecause::UnsafeByte,
+            Some(essence) => UnsafeBecause::MimeEssence { essence: crate::header_list::isomorphic_decode(&essence) },
+            None => UnsafeBecause::NotAMimeType,
+        },
+        b"accept" | b"accept-language" | b"content-language" | b"range" => UnsafeBecause::ValueNotSafelisted,
+        _ if profile.client_hints_safelisted && is_chromium_client_hint_name(lower) => UnsafeBecause::ValueNotSafelisted,
+        _ => UnsafeBecause::NameNotSafelisted,
+    })
+}
+
+/// Whether the safelisted values of `headers` add up to more than the
+/// profile's total, which makes them all CORS-unsafe (Fetch § "Headers":
+/// "CORS-unsafe request-header names").
+pub fn safelisted_values_over_total(profile: &Profile, headers: &HeaderList) -> bool {
+    let Some(limit) = profile.safelist_total_limit else { return false };
+    let total: usize =
+        headers.iter().filter(|h| is_cors_safelisted(profile, &h.name, &h.value)).map(|h| h.value.len()).sum();
+    total > limit
+}
+
+/// "No-CORS-safelisted request-header" (Fetch § "Headers"): `Accept`,
+/// `Accept-Language`, `Content-Language` or `Content-Type` with a safelisted
+/// value. A `no-cors` request keeps only these.
 pub fn is_no_cors_safelisted(profile: &Profile, name: &[u8], value: &[u8]) -> bool {
     ["accept", "accept-language", "content-language", "content-type"].iter().any(|n| n.as_bytes().eq_ignore_ascii_case(name))
         && is_cors_safelisted(profile, name, value)
 }
 
-/// "CORS non-wildcard request-header name": `Authorization`.
+/// "CORS non-wildcard request-header name" (Fetch § "Headers"):
+/// `Authorization`.
 pub fn is_cors_non_wildcard_request_header_name(name: &[u8]) -> bool {
     name.eq_ignore_ascii_case(b"authorization")
 }

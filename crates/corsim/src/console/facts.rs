@@ -473,8 +473,16 @@ mod implied {
     use crate::origin::Origin;
     use crate::profile::Browser;
 
-    /// The page origin assumed when no message names it.
-    const SOME_PAGE: &str = "https://page.example";
+    /// The page origin assumed when no message names it: of the request's
+    /// own scheme, so that no check around CORS (mixed content) decides
+    /// what the message says CORS decided.
+    fn some_page(target: &Url) -> &'static str {
+        if target.scheme() == "https" {
+            "https://page.example"
+        } else {
+            "http://page.example"
+        }
+    }
 
     /// One scripted answer being built.
     struct Answer {
@@ -526,10 +534,10 @@ mod implied {
             let origin = match &self.origin {
                 Some(o) => o.clone(),
                 None => {
-                    let page = if Origin::of_url(&failing).serialize() == SOME_PAGE {
+                    let page = if Origin::of_url(&failing).serialize() == some_page(&failing) {
                         "https://other-page.example"
                     } else {
-                        SOME_PAGE
+                        some_page(&failing)
                     };
                     let why = if self.origin_null {
                         " (the browser judged the request's origin as 'null')"

@@ -10,7 +10,7 @@
 //!   plain words, and the scenario that reproduces them.
 
 use crate::error::{CorsError, FailureKind};
-use crate::fetch::Failure;
+use crate::verdict::Failure;
 use crate::origin::Origin;
 use crate::profile::{Browser, Profile};
 use crate::response::{FilteredResponse, ResponseType};
@@ -34,14 +34,15 @@ use url::Url;
 /// `<origin>`, as the recordings hold it.
 pub fn reason_name(profile: &Profile, origin: &Origin, failure: &Failure) -> Option<String> {
     match profile.browser {
-        Browser::Chromium | Browser::Spec => {
-            failure.cors_error().map(|s| s.error.name().to_owned())
-        }
+        Browser::Chromium | Browser::Spec => failure
+            .cors_error()
+            .map(|s| s.error.name())
+            .or_else(|| failure.kind.gate().and_then(|g| g.chromium_cors_error_name()))
+            .map(str::to_owned),
         Browser::Firefox => firefox_key(failure).map(|k| k.name().to_owned()),
         Browser::WebKit => {
-            if failure
-                .cors_error()
-                .is_some_and(|s| s.error == CorsError::DisallowedByMode)
+            if failure.cors_error().is_some_and(|s| s.error == CorsError::DisallowedByMode)
+                || failure.kind.gate().is_some()
             {
                 return None;
             }
@@ -185,6 +186,7 @@ fn firefox(origin: &Origin, failure: &Failure) -> Vec<String> {
         )
     };
     let first = match &failure.kind {
+        FailureKind::Blocked(gate) => return crate::gate::firefox_console(failure, gate),
         FailureKind::SameOriginModeRedirectedCrossOrigin(to) => return vec![security_error(to)],
         FailureKind::Cors(s) if s.error == CorsError::DisallowedByMode => {
             return vec![security_error(url)]
@@ -313,6 +315,7 @@ fn webkit(origin: &Origin, failure: &Failure) -> Vec<String> {
             );
             return vec![unsafe_attempt, access_checks(to)];
         }
+        FailureKind::Blocked(gate) => return crate::gate::webkit_console(failure, gate),
         _ => {}
     }
     let Some(message) = webkit_message(failure) else {
@@ -437,6 +440,7 @@ fn chromium(origin: &Origin, outcome: &Result<FilteredResponse, Failure>) -> Vec
         Err(f) => f,
     };
     let url = failure.url.as_str();
+    let page = origin;
     let origin = origin.serialize();
     match &failure.kind {
         FailureKind::TypeError(_) => Vec::new(),
@@ -483,6 +487,7 @@ fn chromium(origin: &Origin, outcome: &Result<FilteredResponse, Failure>) -> Vec
         FailureKind::RedirectWithCredentials(_)
         | FailureKind::SchemeNotHttp(_)
         | FailureKind::EmptyRedirectLocation => Vec::new(),
+        FailureKind::Blocked(gate) => crate::gate::chromium_console(page, failure, gate),
     }
 }
 
