@@ -1,6 +1,6 @@
 // The playground page: editors in, verdict out, live.
 
-import { loadEngine, runScenario, runOnce, simulate, engineExplain, overlayExplanation, describeStep, outcomeLine, statusLine } from './engine.js';
+import { loadEngine, runScenario, runOnce, simulate, engineExplain, overlayExplanation, describeStep, outcomeLine, statusLine, parseMessage } from './engine.js';
 import { PROFILES, PROFILE_LABEL, defaultRequest, normalize, toScenario, fromScenario, readScenarioText, encodeHash, decodeHash, parseHeaderText, headerText, absolute } from './model.js';
 import { PRESETS, PRESET_BY_ID, FIX_FAMILIES } from './presets.js';
 import { GALLERY } from './gallery.js';
@@ -169,8 +169,10 @@ function onPaste() {
   const text = $('paste').value;
   const status = $('paste-status');
   if (!text.trim()) { status.textContent = ''; status.className = 'status'; return; }
+  const report = parseMessage(text);
+  if (report && report.messages.length) { onPastedMessage(text, report); return; }
   if (!detect(text)) {
-    status.textContent = 'Paste a fetch(…) call or a curl command.';
+    status.textContent = 'Paste a fetch(…) call, a curl command or a console error.';
     status.className = 'status warn';
     return;
   }
@@ -206,6 +208,24 @@ function onPaste() {
   writeStepEditors();
   renderServerEntries();
   update();
+}
+
+/** A console error: the engine's reading of it fills the request and the
+ * answers as far as the message says; the status lists what it assumed. */
+function onPastedMessage(text, report) {
+  const status = $('paste-status');
+  const f = report.facts;
+  const said = `Read a ${PROFILE_LABEL[f.browser] || f.browser} console error${f.reason_name ? ` (${f.reason_name})` : ''}`;
+  if (!report.scenario) {
+    status.textContent = `${said}: ${report.why_no_scenario}. ${report.story.join(' ')}`;
+    status.className = 'status warn';
+    return;
+  }
+  loadState(fromScenario(report.scenario));
+  $('paste').value = text;
+  const assumed = report.unknown.map((u) => `${u.fact}: ${u.assumed}`);
+  status.textContent = `${said}; filled in as far as the message says.` + (assumed.length ? ` Not in the message (assumed): ${assumed.join('; ')}.` : '');
+  status.className = 'status ok';
 }
 
 // ------------------------------------------------------------------ computing

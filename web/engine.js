@@ -16,6 +16,13 @@ export function loadEngine() {
   return ready;
 }
 
+/** A pasted console error read back by the engine (`corsim::console::parse`):
+ * the facts, the story and the scenario it implies, unknowns listed; null
+ * when this wasm build has no `parseMessage`. */
+export function parseMessage(text) {
+  return typeof corsim.parseMessage === 'function' ? corsim.parseMessage(text) : null;
+}
+
 const lower = (s) => String(s).toLowerCase();
 const stripHash = (u) => String(u).split('#')[0];
 

@@ -300,6 +300,20 @@ describe('editing', () => {
     await page.ctx.close();
   });
 
+  it('reads a pasted console error, unknowns marked', async () => {
+    const page = await open();
+    await page.fill('#paste', `Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://api.example/items. (Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 404.
+[Learn More]`);
+    await settle(page);
+    assert.equal(await page.inputValue('#url'), 'https://api.example/items');
+    assert.equal(await page.inputValue('#s0-actual-status'), '404');
+    assert.match(await text(page, '#paste-status'), /Read a Firefox console error \(CORSMissingAllowOrigin2\); filled in as far as the message says\. Not in the message \(assumed\): the page's origin: https:\/\/page\.example/);
+    assert.match(await headline(page), /Blocked/);
+    assert.match(await consoleText(page), /CORS header ‘Access-Control-Allow-Origin’ missing\)\. Status code: 404\./);
+    assert.deepEqual(page.errors, []);
+    await page.ctx.close();
+  });
+
   it('reads a pasted curl command', async () => {
     const page = await open();
     await page.fill('#paste', `curl 'https://api.example/items/7' \\

@@ -1,5 +1,13 @@
-//! What the browser writes to its console, word for word, and its own name
-//! for each failure.
+//! What the browser writes to its console, word for word, its own name for
+//! each failure, and what `fetch()` rejects with; and the way back, from a
+//! pasted console error to the facts, the reason and the scenario.
+//!
+//! - [`templates`]: every message, stated once, as text with named slots.
+//! - [`messages`], [`reason_name`], [`rejection`]: a fetch's outcome in each
+//!   browser's words, rendered from the templates.
+//! - [`parse()`] ([`parse::Parser`]): pasted messages read back with the same
+//!   templates; [`facts`]: what they say together, what the browser did in
+//!   plain words, and the scenario that reproduces them.
 
 use crate::error::{CorsError, FailureKind};
 use crate::verdict::Failure;
@@ -10,6 +18,8 @@ use crate::response::{FilteredResponse, ResponseType};
 pub mod facts;
 pub mod parse;
 pub mod templates;
+
+pub use parse::parse;
 
 use templates::*;
 use url::Url;

@@ -1,7 +1,7 @@
 //! Every console message the engine knows, each stated once, as data: literal
 //! text with named slots (`{url}`, `{origin}`, `{hint}`, …). The same
 //! templates render messages ([`super::messages`]) and read pasted ones back
-//! ([`super::parse`]).
+//! ([`super::parse()`]).
 //!
 //! Sources: Chromium's `cors_error_string.cc` (`GetErrorStringForConsoleMessage`)
 //! and its loader's `Failed to load resource` lines; Firefox's
