@@ -5,6 +5,7 @@
 mod explain;
 mod playground;
 mod probe;
+mod record;
 mod run;
 mod serve;
 
@@ -62,6 +63,10 @@ the page to open. Ctrl-C stops.
 Example:
   corsim serve tests/corpus/chromium-156-public.jsonl --id chr-cache-000354")]
     Serve(serve::Args),
+    /// Run scenarios in a real browser and write them back with `expect` and `browser`
+    /// filled as the recorded corpora hold them.
+    #[command(after_help = record::AFTER_HELP)]
+    Record(record::Args),
     /// Serve the web playground on loopback.
     #[command(after_help = playground::AFTER_HELP)]
     Playground(playground::Args),
@@ -170,6 +175,7 @@ fn main() -> ExitCode {
         Command::Audit(args) => probe::audit(args),
         Command::Serve(args) => serve::run(&args),
         Command::Playground(args) => playground::run(&args),
+        Command::Record(args) => record::run(&args),
         Command::Disagreements { files } => disagreements(&files),
     }
 }

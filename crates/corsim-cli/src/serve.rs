@@ -99,6 +99,54 @@ pub fn run(args: &Args) -> ExitCode {
     }
 }
 
+/// Serve `scenarios`' scripted servers on every loopback port they use, in
+/// background threads, with `page_html` as the page at `/` of every port (the
+/// `/__corsim/log/ID` and `/__corsim/reset/ID` control pages as for `corsim
+/// serve`). Every port must be free on 127.0.0.1 (and on ::1 when a scenario
+/// names `[::1]`), or nothing is recorded: the error names the port. Returns
+/// the ports. Used by `corsim record`.
+pub fn start(scenarios: Vec<Scenario>, page_html: String) -> Result<Vec<u16>, String> {
+    let mut urls = BTreeMap::new();
+    let mut ports: BTreeSet<u16> = BTreeSet::new();
+    let mut needs_v6 = false;
+    for (i, s) in scenarios.iter().enumerate() {
+        let id = s.id.clone().unwrap_or_else(|| format!("#{}", i + 1));
+        let step_urls = s.steps.iter().map(|st| st.request.url.clone());
+        for u in s.server.keys().cloned().chain(step_urls) {
+            if let Ok(parsed) = Url::parse(&u) {
+                if !matches!(parsed.scheme(), "http" | "https") {
+                    continue;
+                }
+                if let Some(port) = parsed.port_or_known_default() {
+                    ports.insert(port);
+                }
+                needs_v6 |= parsed.host_str() == Some("[::1]");
+                urls.insert(without_fragment(&parsed), id.clone());
+            }
+        }
+        if let Some(port) = page_port(s) {
+            ports.insert(port);
+        }
+        needs_v6 |= s.origin.serialize().contains("[::1]");
+    }
+    let state = Arc::new(State { index_html: page_html, scenarios, log: Mutex::new(BTreeMap::new()), urls });
+    for port in &ports {
+        let v4 = SocketAddr::from(([127, 0, 0, 1], *port));
+        let v6 = SocketAddr::from(([0u16, 0, 0, 0, 0, 0, 0, 1], *port));
+        for (addr, required) in [(v4, true), (v6, needs_v6)] {
+            match TcpListener::bind(addr) {
+                Ok(listener) => {
+                    let state = Arc::clone(&state);
+                    std::thread::spawn(move || accept_loop(listener, state));
+                }
+                Err(e) if required => return Err(format!("cannot listen on {addr}: {e}")),
+                Err(_) => {}
+            }
+        }
+    }
+    Ok(ports.into_iter().collect())
+}
+
 fn without_fragment(u: &Url) -> String {
     let mut u = u.clone();
     u.set_fragment(None);
