@@ -401,6 +401,9 @@ fn run_driver(browser: RecordBrowser, job: &Value) -> Result<RunOutput, String> 
                     (None, None) => Err("the driver gave no steps".to_owned()),
                 };
                 output.steps.insert(id, entry);
+                if output.steps.len() % 100 == 0 {
+                    eprintln!("corsim record: {browser:?}: {} scenario(s) run", output.steps.len());
+                }
             }
         }
     }
