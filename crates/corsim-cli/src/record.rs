@@ -470,10 +470,11 @@ fn firefox_key(templates: &HashMap<String, String>, message: &str) -> Option<Str
 /// The fixed pieces of a `.properties` template: the text between its
 /// placeholders (`%S`, `%1$S`, …).
 fn template_pieces(template: &str) -> Vec<String> {
-    let mut pieces = vec![String::new()];
+    let mut pieces = Vec::new();
+    let mut current = String::new();
     let mut rest = template;
     while let Some(at) = rest.find('%') {
-        pieces.last_mut().map(|p| p.push_str(&rest[..at]));
+        current.push_str(&rest[..at]);
         let after = &rest[at + 1..];
         let digits = after.bytes().take_while(u8::is_ascii_digit).count();
         let placeholder = if digits > 0 && after[digits..].starts_with("$S") {
@@ -485,16 +486,17 @@ fn template_pieces(template: &str) -> Vec<String> {
         };
         match placeholder {
             Some(len) => {
-                pieces.push(String::new());
+                pieces.push(std::mem::take(&mut current));
                 rest = &after[len..];
             }
             None => {
-                pieces.last_mut().map(|p| p.push('%'));
+                current.push('%');
                 rest = after;
             }
         }
     }
-    pieces.last_mut().map(|p| p.push_str(rest));
+    current.push_str(rest);
+    pieces.push(current);
     pieces
 }
 
@@ -513,9 +515,12 @@ fn fills_template(template: &str, message: &str) -> bool {
         }
     }
     let pieces = template_pieces(template);
-    match pieces.split_first() {
-        Some((head, rest)) => message.strip_prefix(head.as_str()).is_some_and(|tail| rest.is_empty() && tail.is_empty() || !rest.is_empty() && fits(rest, tail)),
-        None => message.is_empty(),
+    let (head, rest) = pieces.split_first().map(|(h, r)| (h.as_str(), r)).unwrap_or(("", &[]));
+    match message.strip_prefix(head) {
+        // No placeholder: the message is the template.
+        Some(tail) if rest.is_empty() => tail.is_empty(),
+        Some(tail) => fits(rest, tail),
+        None => false,
     }
 }
 
@@ -546,7 +551,7 @@ fn webkit_reason(scenario: &Scenario, saw: &[Saw], console: &[String]) -> Option
         text = text.replace(u.as_str(), "<url>");
     }
     if let corsim::Origin::Tuple(_) = scenario.origin {
-        text = text.replace(&scenario.origin.serialize(), "<origin>");
+        text = text.replace(scenario.origin.serialize(), "<origin>");
     }
     Some(text)
 }
