@@ -94,6 +94,7 @@ for name, template in ODD:
         server[a] = {"actual": resp(302, headers)}
         # Where the odd forms lead when a browser reads them leniently.
         server[a + "?q=1"] = {"actual": resp(200, STAR)}
+        server[u(REMOTE, n, "target")] = {"actual": resp(200, STAR)}
         server[u(base, n, "t%C3%A9rget")] = {"actual": resp(200, STAR)}
         scenario(sid, [req(a)], server)
 

@@ -32,6 +32,10 @@ struct State {
     /// Every URL (without fragment) a scenario's server answers or a step asks for.
     urls: BTreeMap<String, String>,
     index_html: String,
+    /// The scenario last reset (the one a page is running): requests for
+    /// URLs no scenario lists are logged for it, since they are part of what
+    /// its server saw (a redirect to an unlisted URL, answered 404).
+    current: Mutex<Option<String>>,
 }
 
 /// Run `corsim serve`.
@@ -73,7 +77,7 @@ pub fn run(args: &Args) -> ExitCode {
         }
     }
     let first_page = scenarios.iter().find_map(page_url).unwrap_or_else(|| "http://127.0.0.1:8001/".to_owned());
-    let state = Arc::new(State { index_html: index_page(&scenarios), scenarios, log: Mutex::new(BTreeMap::new()), urls });
+    let state = Arc::new(State { index_html: index_page(&scenarios), scenarios, log: Mutex::new(BTreeMap::new()), urls, current: Mutex::new(None) });
     let mut bound = 0;
     for port in &ports {
         for addr in [SocketAddr::from(([127, 0, 0, 1], *port)), SocketAddr::from(([0u16, 0, 0, 0, 0, 0, 0, 1], *port))] {
@@ -129,7 +133,7 @@ pub fn start(scenarios: Vec<Scenario>, page_html: String) -> Result<Vec<u16>, St
         }
         needs_v6 |= s.origin.serialize().contains("[::1]");
     }
-    let state = Arc::new(State { index_html: page_html, scenarios, log: Mutex::new(BTreeMap::new()), urls });
+    let state = Arc::new(State { index_html: page_html, scenarios, log: Mutex::new(BTreeMap::new()), urls, current: Mutex::new(None) });
     for port in &ports {
         let v4 = SocketAddr::from(([127, 0, 0, 1], *port));
         let v6 = SocketAddr::from(([0u16, 0, 0, 0, 0, 0, 0, 1], *port));
@@ -238,15 +242,19 @@ fn respond(state: &State, method: &str, host: &str, path: &str, headers: HeaderL
     };
     let key = without_fragment(&url);
     let Some(id) = state.urls.get(&key) else {
+        // The page's own requests are not the scenario's.
+        if path != "/favicon.ico" {
+            let current = state.current.lock().ok().and_then(|c| c.clone());
+            if let Some(id) = current {
+                log_request(state, &id, method, &key, &headers);
+            }
+        }
         return raw(404, &[("Content-Length", "0")], b"");
     };
     let Some(scenario) = state.scenarios.iter().find(|s| s.id.as_deref() == Some(id.as_str())) else {
         return raw(404, &[("Content-Length", "0")], b"");
     };
-    let logged: Vec<(String, String)> = corsim::fetch::cors_request_headers(&headers);
-    if let Ok(mut log) = state.log.lock() {
-        log.entry(id.clone()).or_default().push(serde_json::json!({"method": method, "url": key, "headers": logged}));
-    }
+    log_request(state, id, method, &key, &headers);
     let request = HttpRequest { method: method.to_owned(), url, headers, is_preflight: false };
     let answer = scenario.answer(&request);
     // The scripted answer byte for byte: status, headers in order, duplicates
@@ -262,6 +270,15 @@ fn respond(state: &State, method: &str, host: &str, path: &str, headers: HeaderL
     out
 }
 
+/// Log a request for scenario `id`: method, URL, and the `origin` and
+/// `access-control-request-*` headers.
+fn log_request(state: &State, id: &str, method: &str, url: &str, headers: &HeaderList) {
+    let logged: Vec<(String, String)> = corsim::fetch::cors_request_headers(headers);
+    if let Ok(mut log) = state.log.lock() {
+        log.entry(id.to_owned()).or_default().push(serde_json::json!({"method": method, "url": url, "headers": logged}));
+    }
+}
+
 /// `/__corsim/…`: the runner page of one scenario, its log, and its reset.
 fn control(state: &State, rest: &str, method: &str) -> Vec<u8> {
     let no_store = ("Cache-Control", "no-store");
@@ -275,6 +292,9 @@ fn control(state: &State, rest: &str, method: &str) -> Vec<u8> {
         let id = percent_decode(id);
         if let Ok(mut log) = state.log.lock() {
             log.remove(&id);
+        }
+        if let Ok(mut current) = state.current.lock() {
+            *current = Some(id);
         }
         return raw(204, &[no_store], b"");
     }
@@ -475,7 +495,13 @@ mod tests {
         let s = Scenario::parse(line).unwrap();
         let mut urls = BTreeMap::new();
         urls.insert("http://127.0.0.1:8002/s/1/a".to_owned(), "t1".to_owned());
-        State { index_html: index_page(std::slice::from_ref(&s)), scenarios: vec![s], log: Mutex::new(BTreeMap::new()), urls }
+        State {
+            index_html: index_page(std::slice::from_ref(&s)),
+            scenarios: vec![s],
+            log: Mutex::new(BTreeMap::new()),
+            urls,
+            current: Mutex::new(None),
+        }
     }
 
     #[test]
@@ -494,6 +520,20 @@ mod tests {
         let log = st.log.lock().unwrap();
         assert_eq!(log["t1"].len(), 2);
         assert_eq!(log["t1"][0]["headers"][1][0], "access-control-request-method");
+    }
+
+    #[test]
+    fn requests_for_unlisted_urls_are_logged_for_the_scenario_last_reset() {
+        let st = state();
+        respond(&st, "GET", "127.0.0.1:8002", "/before-any-reset", HeaderList::new());
+        assert!(st.log.lock().unwrap().is_empty());
+        respond(&st, "POST", "127.0.0.1:8001", "/__corsim/reset/t1", HeaderList::new());
+        let bytes = respond(&st, "GET", "127.0.0.1:8002", "/s/1/elsewhere", HeaderList::new());
+        assert!(bytes.starts_with(b"HTTP/1.1 404 Not Found\r\n"));
+        respond(&st, "GET", "127.0.0.1:8001", "/favicon.ico", HeaderList::new());
+        let log = st.log.lock().unwrap();
+        assert_eq!(log["t1"].len(), 1);
+        assert_eq!(log["t1"][0]["url"], "http://127.0.0.1:8002/s/1/elsewhere");
     }
 
     #[test]
