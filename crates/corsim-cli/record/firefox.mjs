@@ -5,7 +5,7 @@
 // fills in, so the driver also hands over the templates of its own
 // security.properties (read from its omni.ja), from which corsim record
 // names each message.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -111,7 +111,9 @@ function send(method, params = {}) {
 }
 
 const session = await send('session.new', { capabilities: {} });
-emit({ browser: `Firefox ${session.capabilities.browserVersion}`, templates });
+// `--version` names the ESR as such ("Mozilla Firefox 153.8.0esr"); BiDi does not.
+const named = /Firefox (\S+)/.exec(spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout || '');
+emit({ browser: `Firefox ${named ? named[1] : session.capabilities.browserVersion}`, templates });
 await send('session.subscribe', { events: ['log.entryAdded'] });
 
 let consoleLines = [];
