@@ -206,7 +206,12 @@ fn serve_connection(stream: TcpStream, state: &State) -> std::io::Result<()> {
         }
         let mut parsed_headers = [httparse::EMPTY_HEADER; 64];
         let mut req = httparse::Request::new(&mut parsed_headers);
-        if !matches!(req.parse(&head), Ok(httparse::Status::Complete(_))) {
+        // A request header whose value HTTP forbids (fetch() lets script send
+        // 0x01) is skipped rather than refused: only the `origin` and
+        // `access-control-request-*` headers are logged, and a 400 here
+        // would be the server's doing, not the browser's.
+        let parsed = httparse::ParserConfig::default().ignore_invalid_headers_in_requests(true).parse_request(&mut req, &head);
+        if !matches!(parsed, Ok(httparse::Status::Complete(_))) {
             writer.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")?;
             return Ok(());
         }
@@ -520,6 +525,23 @@ mod tests {
         let log = st.log.lock().unwrap();
         assert_eq!(log["t1"].len(), 2);
         assert_eq!(log["t1"][0]["headers"][1][0], "access-control-request-method");
+    }
+
+    #[test]
+    fn a_request_header_with_a_forbidden_byte_is_skipped_not_refused() {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let st = Arc::new(state());
+        std::thread::spawn(move || accept_loop(listener, st));
+        let mut conn = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        conn.write_all(b"GET /nope HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Language: \x01\r\n\r\n").unwrap();
+        // The answer's head (serve keeps the connection open).
+        let mut answer = Vec::new();
+        let mut byte = [0u8; 1];
+        while !answer.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap_or(0) == 1 {
+            answer.push(byte[0]);
+        }
+        assert!(answer.starts_with(b"HTTP/1.1 404 "), "{}", String::from_utf8_lossy(&answer));
     }
 
     #[test]
