@@ -526,12 +526,15 @@ fn fills_template(template: &str, message: &str) -> bool {
 
 /// WebKit's reason: its first console message that is not the closing
 /// "Fetch API cannot load …", with the URLs of the fetch and its redirects
+/// (every URL the scenario's server answers, and every `Location` target)
 /// written `<url>` and the page's origin `<origin>`.
 fn webkit_reason(scenario: &Scenario, saw: &[Saw], console: &[String]) -> Option<String> {
     let first = console.iter().find(|line| !line.starts_with("Fetch API cannot load "))?;
     let mut urls: Vec<String> = saw.iter().map(|r| r.url.clone()).collect();
     urls.extend(scenario.steps.iter().map(|s| s.request.url.clone()));
-    // The Location targets of the scripted redirects, resolved.
+    urls.extend(scenario.server.keys().cloned());
+    // The Location targets of the scripted redirects, resolved (with any
+    // userinfo: WebKit names such a URL as written).
     for (from, scripted) in &scenario.server {
         for response in [&scripted.preflight, &scripted.actual].into_iter().flatten() {
             if let Some(location) = response.headers.get("location") {
@@ -611,6 +614,14 @@ mod tests {
             Some("Cross-origin redirection to <url> denied by Cross-Origin Resource Sharing policy: Origin <origin> is not allowed by Access-Control-Allow-Origin. Status code: 302")
         );
         assert_eq!(webkit_reason(&s, &[], &console[1..]), None);
+
+        let line = r#"{"id":"t","origin":"http://127.0.0.1:8001","steps":[{"at_ms":0,"request":{"url":"http://127.0.0.1:8001/s/2/a"}}],"server":{"http://127.0.0.1:8001/s/2/a":{"actual":{"status":302,"headers":[["Location","http://u:p@127.0.0.1:8002/s/2/b"]]}},"http://127.0.0.1:8002/s/2/b":{"actual":{"status":200,"headers":[]}}}}"#;
+        let s = Scenario::parse(line).unwrap();
+        let console = vec!["Cross-origin redirection to http://127.0.0.1:8002/s/2/b denied by Cross-Origin Resource Sharing policy: redirection URL http://u:p@127.0.0.1:8002/s/2/b has credentials".to_owned()];
+        assert_eq!(
+            webkit_reason(&s, &[], &console).as_deref(),
+            Some("Cross-origin redirection to <url> denied by Cross-Origin Resource Sharing policy: redirection URL <url> has credentials")
+        );
     }
 
     #[test]
