@@ -539,6 +539,8 @@ fn webkit_reason(scenario: &Scenario, saw: &[Saw], console: &[String]) -> Option
         for response in [&scripted.preflight, &scripted.actual].into_iter().flatten() {
             if let Some(location) = response.headers.get("location") {
                 let location = corsim::header_list::isomorphic_decode(&location);
+                // As written, for a Location no URL parser takes.
+                urls.push(location.trim().to_owned());
                 if let Ok(base) = Url::parse(from) {
                     if let Ok(target) = base.join(location.trim()) {
                         urls.push(target.to_string());
@@ -547,6 +549,7 @@ fn webkit_reason(scenario: &Scenario, saw: &[Saw], console: &[String]) -> Option
             }
         }
     }
+    urls.retain(|u| u.contains(':'));
     urls.sort_by_key(|u| std::cmp::Reverse(u.len()));
     urls.dedup();
     let mut text = first.clone();
