@@ -58,7 +58,9 @@ def main():
             print(f"### {cluster}: {field} ({len(rows)} step(s))\n")
             print("| id | step | browser | corsim |\n|---|---|---|---|")
             for sid, i, want, got in rows:
-                cell = lambda t: t.replace("|", "\\|").replace("\n", " ")
+                def cell(t):
+                    t = "".join(c if c >= " " or c == "\n" else f"\\x{ord(c):02x}" for c in t)
+                    return t.replace("|", "\\|").replace("\n", " ")
                 print(f"| {sid} | {i} | {cell(want)} | {cell(got)} |")
             print()
 
