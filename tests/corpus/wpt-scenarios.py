@@ -37,10 +37,12 @@ def u(base, n, name):
 
 
 def req(url, method="GET", headers=None, mode="cors", credentials="same-origin", redirect="follow", body=None):
-    r = {"url": url, "method": method, "headers": headers or [], "mode": mode, "credentials": credentials, "redirect": redirect}
-    if body is not None:
-        r["body"] = body
-    return r
+    """A step's fetch() arguments. WPT's request bodies are left out: the
+    recorded format has no `body` (a string body would only add the
+    safelisted `Content-Type: text/plain;charset=UTF-8` where no
+    Content-Type is given, and is never part of what is recorded)."""
+    del body
+    return {"url": url, "method": method, "headers": headers or [], "mode": mode, "credentials": credentials, "redirect": redirect}
 
 
 def resp(status, headers=None):
