@@ -7,6 +7,7 @@ mod explain;
 mod message;
 mod playground;
 mod probe;
+mod record;
 mod run;
 mod serve;
 
@@ -77,6 +78,10 @@ Example:
     /// read that it should not, a missing Vary.
     #[command(after_help = check::AFTER_HELP)]
     Check(Box<check::Args>),
+    /// Run scenarios in a real browser and write them back with `expect` and `browser`
+    /// filled as the recorded corpora hold them.
+    #[command(after_help = record::AFTER_HELP)]
+    Record(record::Args),
     /// Serve the web playground on loopback.
     #[command(after_help = playground::AFTER_HELP)]
     Playground(playground::Args),
@@ -188,6 +193,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::run(&args),
         Command::Playground(args) => playground::run(&args),
         Command::Check(args) => check::check(*args),
+        Command::Record(args) => record::run(&args),
         Command::Disagreements { files } => disagreements(&files),
     }
 }

@@ -34,6 +34,10 @@ struct State {
     /// Every URL (without fragment) a scenario's server answers or a step asks for.
     urls: BTreeMap<String, String>,
     index_html: String,
+    /// The scenario last reset (the one a page is running): requests for
+    /// URLs no scenario lists are logged for it, since they are part of what
+    /// its server saw (a redirect to an unlisted URL, answered 404).
+    current: Mutex<Option<String>>,
 }
 
 /// Run `corsim serve`.
@@ -75,7 +79,7 @@ pub fn run(args: &Args) -> ExitCode {
         }
     }
     let first_page = scenarios.iter().find_map(page_url).unwrap_or_else(|| "http://127.0.0.1:8001/".to_owned());
-    let state = Arc::new(State { index_html: index_page(&scenarios), scenarios, log: Mutex::new(BTreeMap::new()), urls });
+    let state = Arc::new(State { index_html: index_page(&scenarios), scenarios, log: Mutex::new(BTreeMap::new()), urls, current: Mutex::new(None) });
     // Every port on 127.0.0.1 (and on ::1 where the machine has IPv6), or an
     // error naming the port: never a port announced that was not bound.
     let mut listeners = Vec::new();
@@ -107,6 +111,54 @@ pub fn run(args: &Args) -> ExitCode {
     loop {
         std::thread::park();
     }
+}
+
+/// Serve `scenarios`' scripted servers on every loopback port they use, in
+/// background threads, with `page_html` as the page at `/` of every port (the
+/// `/__corsim/log/ID` and `/__corsim/reset/ID` control pages as for `corsim
+/// serve`). Every port must be free on 127.0.0.1 (and on ::1 when a scenario
+/// names `[::1]`), or nothing is recorded: the error names the port. Returns
+/// the ports. Used by `corsim record`.
+pub fn start(scenarios: Vec<Scenario>, page_html: String) -> Result<Vec<u16>, String> {
+    let mut urls = BTreeMap::new();
+    let mut ports: BTreeSet<u16> = BTreeSet::new();
+    let mut needs_v6 = false;
+    for (i, s) in scenarios.iter().enumerate() {
+        let id = s.id.clone().unwrap_or_else(|| format!("#{}", i + 1));
+        let step_urls = s.steps.iter().map(|st| st.request.url.clone());
+        for u in s.server.keys().cloned().chain(step_urls) {
+            if let Ok(parsed) = Url::parse(&u) {
+                if !matches!(parsed.scheme(), "http" | "https") {
+                    continue;
+                }
+                if let Some(port) = parsed.port_or_known_default() {
+                    ports.insert(port);
+                }
+                needs_v6 |= parsed.host_str() == Some("[::1]");
+                urls.insert(without_fragment(&parsed), id.clone());
+            }
+        }
+        if let Some(port) = page_port(s) {
+            ports.insert(port);
+        }
+        needs_v6 |= s.origin.serialize().contains("[::1]");
+    }
+    let state = Arc::new(State { index_html: page_html, scenarios, log: Mutex::new(BTreeMap::new()), urls, current: Mutex::new(None) });
+    for port in &ports {
+        let v4 = SocketAddr::from(([127, 0, 0, 1], *port));
+        let v6 = SocketAddr::from(([0u16, 0, 0, 0, 0, 0, 0, 1], *port));
+        for (addr, required) in [(v4, true), (v6, needs_v6)] {
+            match TcpListener::bind(addr) {
+                Ok(listener) => {
+                    let state = Arc::clone(&state);
+                    std::thread::spawn(move || accept_loop(listener, state));
+                }
+                Err(e) if required => return Err(format!("cannot listen on {addr}: {e}")),
+                Err(_) => {}
+            }
+        }
+    }
+    Ok(ports.into_iter().collect())
 }
 
 fn without_fragment(u: &Url) -> String {
@@ -164,7 +216,12 @@ fn serve_connection(stream: TcpStream, state: &State) -> std::io::Result<()> {
         }
         let mut parsed_headers = [httparse::EMPTY_HEADER; 64];
         let mut req = httparse::Request::new(&mut parsed_headers);
-        if !matches!(req.parse(&head), Ok(httparse::Status::Complete(_))) {
+        // A request header whose value HTTP forbids (fetch() lets script send
+        // 0x01) is skipped rather than refused: only the `origin` and
+        // `access-control-request-*` headers are logged, and a 400 here
+        // would be the server's doing, not the browser's.
+        let parsed = httparse::ParserConfig::default().ignore_invalid_headers_in_requests(true).parse_request(&mut req, &head);
+        if !matches!(parsed, Ok(httparse::Status::Complete(_))) {
             writer.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")?;
             return Ok(());
         }
@@ -200,15 +257,19 @@ fn respond(state: &State, method: &str, host: &str, path: &str, headers: HeaderL
     };
     let key = without_fragment(&url);
     let Some(id) = state.urls.get(&key) else {
+        // The page's own requests are not the scenario's.
+        if path != "/favicon.ico" {
+            let current = state.current.lock().ok().and_then(|c| c.clone());
+            if let Some(id) = current {
+                log_request(state, &id, method, &key, &headers);
+            }
+        }
         return raw(404, &[("Content-Length", "0")], b"");
     };
     let Some(scenario) = state.scenarios.iter().find(|s| s.id.as_deref() == Some(id.as_str())) else {
         return raw(404, &[("Content-Length", "0")], b"");
     };
-    let logged: Vec<(String, String)> = corsim::fetch::cors_request_headers(&headers);
-    if let Ok(mut log) = state.log.lock() {
-        log.entry(id.clone()).or_default().push(serde_json::json!({"method": method, "url": key, "headers": logged}));
-    }
+    log_request(state, id, method, &key, &headers);
     let request = HttpRequest { method: method.to_owned(), url, headers, is_preflight: false };
     let answer = scenario.answer(&request);
     // The scripted answer byte for byte: status, headers in order, duplicates
@@ -230,6 +291,15 @@ fn respond(state: &State, method: &str, host: &str, path: &str, headers: HeaderL
     out
 }
 
+/// Log a request for scenario `id`: method, URL, and the `origin` and
+/// `access-control-request-*` headers.
+fn log_request(state: &State, id: &str, method: &str, url: &str, headers: &HeaderList) {
+    let logged: Vec<(String, String)> = corsim::fetch::cors_request_headers(headers);
+    if let Ok(mut log) = state.log.lock() {
+        log.entry(id.to_owned()).or_default().push(serde_json::json!({"method": method, "url": url, "headers": logged}));
+    }
+}
+
 /// `/__corsim/…`: the runner page of one scenario, its log, and its reset.
 fn control(state: &State, rest: &str, method: &str) -> Vec<u8> {
     let no_store = ("Cache-Control", "no-store");
@@ -243,6 +313,9 @@ fn control(state: &State, rest: &str, method: &str) -> Vec<u8> {
         let id = percent_decode(id);
         if let Ok(mut log) = state.log.lock() {
             log.remove(&id);
+        }
+        if let Ok(mut current) = state.current.lock() {
+            *current = Some(id);
         }
         return raw(204, &[no_store], b"");
     }
@@ -443,7 +516,13 @@ mod tests {
         let s = Scenario::parse(line).unwrap();
         let mut urls = BTreeMap::new();
         urls.insert("http://127.0.0.1:8002/s/1/a".to_owned(), "t1".to_owned());
-        State { index_html: index_page(std::slice::from_ref(&s)), scenarios: vec![s], log: Mutex::new(BTreeMap::new()), urls }
+        State {
+            index_html: index_page(std::slice::from_ref(&s)),
+            scenarios: vec![s],
+            log: Mutex::new(BTreeMap::new()),
+            urls,
+            current: Mutex::new(None),
+        }
     }
 
     #[test]
@@ -470,11 +549,42 @@ mod tests {
         let s = Scenario::parse(line).unwrap();
         let mut urls = BTreeMap::new();
         urls.insert("http://127.0.0.1:8002/b".to_owned(), "b".to_owned());
-        let st = State { index_html: String::new(), scenarios: vec![s], log: Mutex::new(BTreeMap::new()), urls };
+        let st = State { index_html: String::new(), scenarios: vec![s], log: Mutex::new(BTreeMap::new()), urls, current: Mutex::new(None) };
         let bytes = respond(&st, "GET", "127.0.0.1:8002", "/b", HeaderList::new());
         assert_eq!(bytes, b"HTTP/1.1 200 OK\r\nContent-Type: text/css\r\nContent-Length: 4\r\n\r\np {}".to_vec());
         let bytes = respond(&st, "HEAD", "127.0.0.1:8002", "/b", HeaderList::new());
         assert!(bytes.ends_with(b"Content-Length: 4\r\n\r\n"));
+    }
+
+    #[test]
+    fn a_request_header_with_a_forbidden_byte_is_skipped_not_refused() {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let st = Arc::new(state());
+        std::thread::spawn(move || accept_loop(listener, st));
+        let mut conn = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        conn.write_all(b"GET /nope HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Language: \x01\r\n\r\n").unwrap();
+        // The answer's head (serve keeps the connection open).
+        let mut answer = Vec::new();
+        let mut byte = [0u8; 1];
+        while !answer.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap_or(0) == 1 {
+            answer.push(byte[0]);
+        }
+        assert!(answer.starts_with(b"HTTP/1.1 404 "), "{}", String::from_utf8_lossy(&answer));
+    }
+
+    #[test]
+    fn requests_for_unlisted_urls_are_logged_for_the_scenario_last_reset() {
+        let st = state();
+        respond(&st, "GET", "127.0.0.1:8002", "/before-any-reset", HeaderList::new());
+        assert!(st.log.lock().unwrap().is_empty());
+        respond(&st, "POST", "127.0.0.1:8001", "/__corsim/reset/t1", HeaderList::new());
+        let bytes = respond(&st, "GET", "127.0.0.1:8002", "/s/1/elsewhere", HeaderList::new());
+        assert!(bytes.starts_with(b"HTTP/1.1 404 Not Found\r\n"));
+        respond(&st, "GET", "127.0.0.1:8001", "/favicon.ico", HeaderList::new());
+        let log = st.log.lock().unwrap();
+        assert_eq!(log["t1"].len(), 1);
+        assert_eq!(log["t1"][0]["url"], "http://127.0.0.1:8002/s/1/elsewhere");
     }
 
     #[test]
