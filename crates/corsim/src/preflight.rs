@@ -239,7 +239,10 @@ fn invalid_hint(profile: &Profile, whole: &[u8], bad: &[u8]) -> String {
 /// Firefox, as sent in WebKit.
 fn header_hint(profile: &Profile, name: &[u8]) -> String {
     if profile.hints.header_name_as_sent {
-        isomorphic_decode(name)
+        match profile.hints.known_header_names.iter().find(|known| known.as_bytes().eq_ignore_ascii_case(name)) {
+            Some(known) => (*known).to_owned(),
+            None => isomorphic_decode(name),
+        }
     } else {
         lower_name(name)
     }

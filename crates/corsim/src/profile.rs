@@ -180,6 +180,10 @@ pub struct HintStyle {
     /// A request header the preflight did not allow is shown as the page
     /// spelt it (WebKit) rather than lower-cased (Chromium, Firefox).
     pub header_name_as_sent: bool,
+    /// Header names shown in this spelling whatever case the page used
+    /// (WebKit's `HTTPHeaderName`s, recorded with `Content-Type`, `Range`
+    /// and `Last-Event-ID`); other names keep the page's spelling.
+    pub known_header_names: &'static [&'static str],
 }
 
 /// What a browser's HTTP stack refuses before CORS looks at a response.
@@ -219,6 +223,17 @@ pub struct RedirectRules {
     /// again even when it is now simple (Firefox).
     pub preflight_after_redirect: bool,
 }
+
+/// The request header names WebKit knows by name (its `HTTPHeaderNames.in`,
+/// the ones a page can set), in the spelling it prints them.
+pub const WEBKIT_HEADER_NAMES: &[&str] = &[
+    "Accept", "Accept-Charset", "Accept-Encoding", "Accept-Language", "Authorization", "Cache-Control",
+    "Connection", "Content-Disposition", "Content-Encoding", "Content-Language", "Content-Length",
+    "Content-Location", "Content-Range", "Content-Type", "Cookie", "DNT", "Date", "Expect", "Host",
+    "If-Match", "If-Modified-Since", "If-None-Match", "If-Range", "If-Unmodified-Since", "Keep-Alive",
+    "Last-Event-ID", "Origin", "Ping-From", "Ping-To", "Pragma", "Priority", "Purpose", "Range", "Referer",
+    "TE", "Trailer", "Transfer-Encoding", "Upgrade", "User-Agent", "Via", "X-Requested-With",
+];
 
 /// A browser's CORS behaviour.
 ///
@@ -356,7 +371,7 @@ impl Profile {
         extra_safelisted_response_headers: &[],
         allow_origin_mismatch: MismatchReasons::ParsedAsOrigin,
         preflight_header_order: PreflightHeaderOrder::AcceptRequestPairOrigin,
-        hints: HintStyle { whole_invalid_list: true, header_name_as_sent: false },
+        hints: HintStyle { whole_invalid_list: true, header_name_as_sent: false, known_header_names: &[] },
         gates: Gates::CHROMIUM,
         network: NetworkRules {
             nul_in_header_refused: true,
@@ -412,7 +427,7 @@ impl Profile {
         extra_safelisted_response_headers: &[],
         allow_origin_mismatch: MismatchReasons::ParsedAsOrigin,
         preflight_header_order: PreflightHeaderOrder::AcceptRequestPairOrigin,
-        hints: HintStyle { whole_invalid_list: true, header_name_as_sent: false },
+        hints: HintStyle { whole_invalid_list: true, header_name_as_sent: false, known_header_names: &[] },
         gates: Gates::SPEC,
         network: NetworkRules {
             nul_in_header_refused: false,
@@ -468,7 +483,7 @@ impl Profile {
         extra_safelisted_response_headers: &[],
         allow_origin_mismatch: MismatchReasons::AlwaysMismatch,
         preflight_header_order: PreflightHeaderOrder::AcceptRequestPairOrigin,
-        hints: HintStyle { whole_invalid_list: false, header_name_as_sent: false },
+        hints: HintStyle { whole_invalid_list: false, header_name_as_sent: false, known_header_names: &[] },
         gates: Gates::FIREFOX,
         network: NetworkRules {
             nul_in_header_refused: true,
@@ -530,7 +545,7 @@ impl Profile {
         extra_safelisted_response_headers: &["accept"],
         allow_origin_mismatch: MismatchReasons::CommaMeansMultiple,
         preflight_header_order: PreflightHeaderOrder::OriginRequestPair,
-        hints: HintStyle { whole_invalid_list: true, header_name_as_sent: true },
+        hints: HintStyle { whole_invalid_list: true, header_name_as_sent: true, known_header_names: WEBKIT_HEADER_NAMES },
         gates: Gates::WEBKIT,
         network: NetworkRules {
             nul_in_header_refused: false,
