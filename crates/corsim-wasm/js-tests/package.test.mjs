@@ -106,8 +106,7 @@ test("Page verdicts: failure details, events, and profiles", () => {
     () => ({ status: 200, headers: [["Access-Control-Allow-Origin", "*"]] }), 0);
   assert.equal(v.ok, false);
   assert.equal(v.response, null);
-  assert.equal(v.failure.reason.kind, "cors");
-  assert.equal(v.failure.reason.error, "WildcardOriginNotAllowed");
+  assert.deepEqual(v.failure.reason, { kind: "cors", detail: { error: "WildcardOriginNotAllowed", failedParameter: "*" } });
   assert.equal(v.failure.url, "https://api.example/x");
   assert.equal(v.failure.allowOrigin, "*");
   assert.equal(typeof v.corsError, "string");
@@ -115,8 +114,7 @@ test("Page verdicts: failure details, events, and profiles", () => {
   assert.deepEqual(v.events.map((e) => e.event).slice(0, 3), ["routed", "sent", "received"]);
   assert.deepEqual(v.events[0].route, { route: "simple" });
   const t = page.fetch({ url: "https://api.example/x", method: "TRACE" }, () => ({ status: 200 }), 0);
-  assert.equal(t.failure.reason.kind, "type-error");
-  assert.equal(t.failure.reason.error, "forbidden-method");
+  assert.deepEqual(t.failure.reason, { kind: "type-error", detail: { error: "forbidden-method", value: "TRACE" } });
   assert.deepEqual(t.requests, []);
 });
 
@@ -164,6 +162,13 @@ test("the individual decisions through the package", () => {
   const c = corsim.classify("https://app.example", req);
   assert.equal(c.kind, "preflight");
   assert.deepEqual(c.headers.map((h) => h.name), ["x-trace"]);
+  assert.equal(c.headers[0].why, "not a CORS-safelisted request-header name");
+  assert.equal(c.method, "PATCH");
+  const dropped = new corsim.Page("https://app.example").fetch({ url: "https://api.example/x", method: "PUT",
+    headers: [["Content-Type", "application/json"], ["Cookie", "a=b"]] }, () => ({ status: 500 }), 0);
+  assert.deepEqual(dropped.events[0], { event: "header-dropped", name: "Cookie", because: "forbidden" });
+  assert.deepEqual(dropped.events[1].route, { route: "preflight", method: "PUT",
+    headers: [{ name: "content-type", value: "application/json", why: { because: "mime-essence", essence: "application/json" } }] });
   const p = corsim.preflightRequest("https://app.example", req);
   assert.deepEqual(p.headers.find((h) => h[0] === "Access-Control-Request-Method"), ["Access-Control-Request-Method", "PATCH"]);
   assert.equal(corsim.preflightRequest("https://app.example", { url: "https://api.example/x" }), null);
