@@ -1,6 +1,6 @@
 // The playground page: editors in, verdict out, live.
 
-import { loadEngine, runScenario, simulate, explainStep, outcomeLine, unsafeHeaderNames } from './engine.js';
+import { loadEngine, runScenario, simulate, explainStep, outcomeLine, unsafeHeaderNames, isForbiddenHeader } from './engine.js';
 import { PROFILES, PROFILE_LABEL, defaultRequest, normalize, toScenario, fromScenario, readScenarioText, encodeHash, decodeHash, parseHeaderText, headerText, absolute } from './model.js';
 import { PRESETS, PRESET_BY_ID } from './presets.js';
 import { GALLERY } from './gallery.js';
@@ -179,7 +179,7 @@ function onPaste() {
   }
   let got;
   try {
-    got = parseRequest(text);
+    got = parseRequest(text, (name, value) => isForbiddenHeader(name, value, state.profile));
   } catch (e) {
     status.textContent = `Could not read it: ${e.message}`;
     status.className = 'status warn';

@@ -92,6 +92,16 @@ export function unsafeHeaderNames(origin, request, profile) {
   }
 }
 
+/** Whether `fetch()` refuses to let script set the header `name: value` in
+ * `profile` (a forbidden request-header: the browser sets it itself). */
+export function isForbiddenHeader(name, value, profile) {
+  try {
+    return corsim.isForbiddenRequestHeader(name, value, { profile });
+  } catch {
+    return false;
+  }
+}
+
 /** The name the engine gives a failure: the CORS error (Chromium's name), the TypeError's kind, or the failure's kind. */
 export function failureName(failure) {
   const r = failure.reason;

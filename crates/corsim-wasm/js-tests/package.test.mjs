@@ -187,4 +187,10 @@ test("the README's one-decision-at-a-time example", () => {
   assert.deepEqual(corsCheck("https://app.example", "include", [["Access-Control-Allow-Origin", "*"]]),
     { ok: false, error: "WildcardOriginNotAllowed", failedParameter: "*" });
   assert.deepEqual(readableHeaderNames("cors", [["X-Total", "3"], ["Content-Type", "text/plain"]], "omit"), ["content-type"]);
+  const { isForbiddenRequestHeader } = requireFromProject("corsim");
+  assert.equal(isForbiddenRequestHeader("Cookie", "a=b"), true);
+  assert.equal(isForbiddenRequestHeader("X-Trace", "1"), false);
+  assert.equal(isForbiddenRequestHeader("User-Agent", "x", { profile: "chromium" }), true);
+  assert.equal(isForbiddenRequestHeader("User-Agent", "x", { profile: "spec" }), false);
+  assert.throws(() => isForbiddenRequestHeader("X", "\u263A"), (e) => e.field === "value");
 });

@@ -111,3 +111,17 @@ pub fn readable_header_names(
     Ok(corsim::response::readable_header_names(browser.profile(), kind, &headers, credentials))
 }
 
+
+/// Whether `fetch()` refuses to let script set the header `name: value`
+/// (Fetch § "forbidden request-header": the browser sets it itself, e.g.
+/// `Cookie`, `Origin`, `Sec-*`), in the profile's browser. Characters must be
+/// at most U+00FF (one per byte).
+#[wasm_bindgen(js_name = isForbiddenRequestHeader)]
+pub fn is_forbidden_request_header(name: &str, value: &str, options: Option<Ts<SimulateOptions>>) -> Result<bool, JsValue> {
+    let browser = browser(options)?;
+    let byte = |s: &str, field: &str| {
+        corsim::header_list::isomorphic_encode(s)
+            .ok_or_else(|| js_error(&InputError::new(field, "has a character above U+00FF (one character per byte)")))
+    };
+    Ok(corsim::request_header::is_forbidden(browser.profile(), &byte(name, "name")?, &byte(value, "value")?))
+}
