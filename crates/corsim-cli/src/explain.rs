@@ -3,7 +3,7 @@
 use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;
 
-use corsim::explain::{explain_with, Explanation, TextStyle};
+use corsim::explain::{Explanation, TextStyle};
 use corsim::header_list::{is_token, isomorphic_encode};
 use corsim::scenario::Scenario;
 use corsim::{HeaderList, HttpRequest, HttpResponse, Origin, PreflightCache, Profile, RequestInit, Timestamp};
@@ -28,7 +28,9 @@ Examples:
       --preflight-status 204 --preflight-header 'Access-Control-Allow-Origin: https://app.example'
   corsim explain https://api.example/me --origin https://app.example --credentials include \\
       --response-header 'Access-Control-Allow-Origin: *' --json
-  corsim explain --scenario tests/corpus/chromium-156-public.jsonl --id chr-simple-000002";
+  corsim explain --scenario tests/corpus/chromium-156-public.jsonl --id chr-simple-000002
+  corsim explain --message \"Access to fetch at 'https://api.example/items' from origin \\
+      'https://app.example' has been blocked by CORS policy: ...\" --server express";
 
 /// The `fetch()` options `explain` and `probe` share.
 #[derive(clap::Args, Debug, Clone)]
@@ -51,6 +53,11 @@ pub(crate) struct FetchOptions {
 }
 
 impl FetchOptions {
+    /// Whether `--credentials include` was given.
+    pub(crate) fn credentials_included(&self) -> bool {
+        matches!(self.credentials, Some(CredentialsArg::Include))
+    }
+
     /// `fetch(url, init)` as these options describe it; a malformed `-H` is named.
     pub(crate) fn init(&self, url: &str) -> Result<RequestInit, BadInput> {
         let mut init = RequestInit::get(url).method(self.method.clone().unwrap_or_else(|| "GET".to_owned()));
@@ -75,11 +82,15 @@ impl FetchOptions {
 #[derive(clap::Args, Debug, Clone)]
 pub(crate) struct Args {
     /// The URL to fetch.
-    #[arg(required_unless_present = "scenario")]
+    #[arg(required_unless_present_any = ["scenario", "message"])]
     url: Option<String>,
     /// The page's origin, e.g. https://app.example (or `null` for a sandboxed page).
-    #[arg(long, value_name = "ORIGIN", required_unless_present = "scenario")]
+    #[arg(long, value_name = "ORIGIN", required_unless_present_any = ["scenario", "message"])]
     origin: Option<String>,
+    /// The page beyond its origin, as the scenario format's `page` object, e.g.
+    /// --page '{"address_space": "public", "local_network_access": "denied", "coep": "require-corp"}'.
+    #[arg(long, value_name = "JSON")]
+    page: Option<String>,
     #[command(flatten)]
     fetch: FetchOptions,
     /// The status of the answer to a preflight (default 200).
@@ -96,10 +107,18 @@ pub(crate) struct Args {
     response_headers: Vec<String>,
     /// Explain a step of a recorded scenario (FORMAT.md JSON Lines; `-` for standard input) instead.
     #[arg(long, value_name = "FILE", conflicts_with_all = [
-        "url", "origin", "method", "headers", "credentials", "mode", "redirect",
+        "url", "origin", "page", "method", "headers", "credentials", "mode", "redirect",
         "preflight_status", "preflight_headers", "status", "response_headers",
     ])]
     scenario: Option<String>,
+    /// Start from a console error pasted from the browser (`-` for standard input): what it
+    /// says, the fix, what is still missing, and the scenario it implies. --origin and
+    /// --credentials add what the message leaves out.
+    #[arg(long, value_name = "TEXT", conflicts_with_all = [
+        "url", "method", "headers", "mode", "redirect", "scenario",
+        "preflight_status", "preflight_headers", "status", "response_headers", "all_browsers",
+    ])]
+    message: Option<String>,
     /// With --scenario: the scenario's id (default: the file's first scenario).
     #[arg(long, value_name = "ID", requires = "scenario")]
     id: Option<String>,
@@ -160,6 +179,16 @@ impl ServerArg {
 pub(crate) struct BadInput(pub(crate) String);
 
 pub(crate) fn explain(args: Args) -> ExitCode {
+    if let Some(message) = &args.message {
+        return crate::message::explain_message(crate::message::Options {
+            message: message.clone(),
+            origin: args.origin.clone(),
+            credentials_included: args.fetch.credentials_included(),
+            profile: args.profile.map(ProfileArg::profile),
+            servers: args.servers.iter().map(|s| s.prefix()).collect(),
+            json: args.json,
+        });
+    }
     if args.all_browsers {
         return all_browsers(args);
     }
@@ -229,7 +258,14 @@ fn build(args: &Args) -> Result<Explanation, BadInput> {
         }
     };
     let profile = args.profile.map(ProfileArg::profile).unwrap_or(&Profile::CHROMIUM);
-    Ok(explain_with(profile, page, &init, &mut PreflightCache::new(), Timestamp::ZERO, server))
+    let context = match &args.page {
+        None => corsim::page::PageContext::default(),
+        Some(json) => {
+            let value: Value = serde_json::from_str(json).map_err(|e| BadInput(format!("--page: not JSON ({e})")))?;
+            corsim::page::PageContext::from_json(&value).map_err(|e| BadInput(format!("--page: {}", e.within("page"))))?
+        }
+    };
+    Ok(corsim::explain::explain_in(profile, page, &context, &init, &mut PreflightCache::new(), Timestamp::ZERO, server))
 }
 
 /// A scripted answer from a status and `Name: value` arguments.
@@ -313,11 +349,12 @@ fn from_scenario(args: &Args, file: &str) -> Result<Explanation, BadInput> {
     let mut cache = PreflightCache::new();
     for s in &scenario.steps[..step] {
         let now = Timestamp::from_millis(s.at_ms);
-        corsim::fetch::run(profile, scenario.origin.clone(), &s.request, &mut cache, now, |r| scenario.answer(r));
+        // Only their effect on the cache matters here.
+        let _ = corsim::fetch::run_in(profile, scenario.origin.clone(), &scenario.page, &s.request, &mut cache, now, |r| scenario.answer(r));
     }
     let s = &scenario.steps[step];
     let now = Timestamp::from_millis(s.at_ms);
-    Ok(explain_with(profile, scenario.origin.clone(), &s.request, &mut cache, now, |r| scenario.answer(r)))
+    Ok(corsim::explain::explain_in(profile, scenario.origin.clone(), &scenario.page, &s.request, &mut cache, now, |r| scenario.answer(r)))
 }
 
 /// `--all-browsers`: the same fetch in Chromium, Firefox and WebKit, side by

@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod explain;
+mod message;
 mod playground;
 mod probe;
 mod run;

@@ -19,7 +19,8 @@ fn bad_input_is_named_and_exits_2() {
         (&["probe", "not a url", "--origin", "https://app.example"], "URL 'not a url'"),
         (&["probe", "https://api.example/", "--origin", "https://app.example/path"], "--origin 'https://app.example/path'"),
         (&["probe", "https://api.example/", "--origin", "https://app.example", "-H", "X-A"], "-H 'X-A'"),
-        (&["probe", "http://127.0.0.1:1/", "--origin", "https://app.example", "--timeout", "2"], "could not be reached"),
+        // Port 2 (not a bad port, unlike 1) is closed.
+        (&["probe", "http://127.0.0.1:2/", "--origin", "https://app.example", "--timeout", "2"], "could not be reached"),
         (&["audit", "ftp://x/"], "URL 'ftp://x/'"),
         (&["audit", "https://api.example/", "--trust", "nope"], "--trust 'nope'"),
         (&["playground", "--dir", "/nonexistent"], "no index.html in /nonexistent"),
@@ -30,6 +31,20 @@ fn bad_input_is_named_and_exits_2() {
         let (code, _, err) = corsim(args);
         assert_eq!(code, Some(2), "{args:?}: {err}");
         assert!(err.contains(needle), "{args:?}: {err:?} does not name {needle:?}");
+    }
+}
+
+#[test]
+fn probe_never_connects_where_the_browser_would_not() {
+    // A bad port and mixed content: the browser sends nothing, so neither does probe.
+    let cases: &[(&[&str], &str)] = &[
+        (&["probe", "http://127.0.0.1:6000/", "--origin", "http://127.0.0.1:8001", "--timeout", "2"], "not CORS: a blocked port"),
+        (&["probe", "http://api.invalid/", "--origin", "https://app.example", "--timeout", "2"], "not CORS: mixed content"),
+    ];
+    for (args, needle) in cases {
+        let (code, out, err) = corsim(args);
+        assert_eq!(code, Some(1), "{args:?}: {err}");
+        assert!(out.contains(needle) && out.contains("nothing was sent"), "{args:?}: {out}");
     }
 }
 

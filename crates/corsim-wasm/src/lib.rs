@@ -22,6 +22,11 @@
 //!   `corsim::explain`'s explanation and verified fix, the structure
 //!   `corsim explain --json` prints (snake_case, like the scenario format;
 //!   the `Page` API's own objects are camelCase).
+//! * `parseMessage(text)`: a console error pasted from any of the three
+//!   browsers, read back (`corsim::console::parse`): the facts it gives, what
+//!   the browser did in plain words, and the scenario line that reproduces it
+//!   with the facts it leaves out marked; the object `corsim explain --message
+//!   --json` prints, without the explanation.
 //!
 //! Bad input is a thrown JavaScript `Error` whose message starts with the
 //! field (`"steps[0].request.headers[1][1]: has a character above U+00FF"`),
@@ -103,7 +108,7 @@ pub fn parse_request_arg(request: &Value) -> Result<RequestInit, InputError> {
 /// The scripted server of a `server` map argument, answering as `simulate` does.
 pub fn parse_server_arg(origin: &Origin, server: &Value) -> Result<CoreScenario, InputError> {
     let server = corsim::scenario::parse_server(server)?;
-    Ok(CoreScenario { id: None, browser: None, origin: origin.clone(), steps: Vec::new(), server })
+    Ok(CoreScenario { id: None, browser: None, origin: origin.clone(), steps: Vec::new(), server, page: Default::default() })
 }
 
 /// A response returned by a server function, read by the core's parser
@@ -218,6 +223,38 @@ pub fn explain(
     responder.rethrow()?;
     Ok(Ts::new_unchecked(to_js(&explanation)?))
 }
+
+/// Read a pasted console error back: the messages recognized (any of the
+/// three browsers, follow-up lines and wrapping included), the facts they
+/// give, what the browser did in plain words, and the scenario line that
+/// reproduces it (for `simulate` or `explain`), each fact the message leaves
+/// out listed with the value assumed. Text with no known message gives no
+/// messages; this never throws for text.
+#[wasm_bindgen(js_name = parseMessage, unchecked_return_type = "MessageReport")]
+pub fn parse_message(text: &str) -> Result<JsValue, JsValue> {
+    let reading = corsim::console::parse::parse(text);
+    to_js(&corsim::console::facts::MessageReport::new(&reading, reading.facts()))
+}
+
+/// The shape of `parseMessage`'s answer (`corsim::console::facts::MessageReport`).
+#[wasm_bindgen(typescript_custom_section)]
+const MESSAGE_REPORT_TYPE: &str = r#"
+/** What a pasted console error says; see `corsim::console::facts`. */
+export interface MessageReport {
+  messages: { browser: ProfileName; kind: unknown; text: string; values: Record<string, string | null>; preflight_check: boolean }[];
+  unrecognized: string[];
+  facts: {
+    browser: ProfileName | null; initiator: string | null; url: string | null; first_url: string | null;
+    origin: string | null; origin_null: boolean; reason: unknown; reason_name: string | null; check: unknown;
+    at_preflight: boolean | null; status: number | null; credentials_included: boolean; redirected: boolean;
+    redirected_to: string | null; method: string | null; header: string | null; readable: boolean;
+  };
+  story: string[];
+  scenario: Scenario | null;
+  unknown: { fact: string; assumed: string }[];
+  why_no_scenario: string | null;
+}
+"#;
 
 /// `Record<string, ScriptedUrl> | ((request: WireRequest) => ResponseInit)`.
 #[wasm_bindgen(typescript_custom_section)]

@@ -11,7 +11,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use corsim_wasm::decisions::{classify, cors_check, preflight_request, readable_header_names};
-use corsim_wasm::{explain, simulate, simulate_line_js, Page};
+use corsim_wasm::{explain, parse_message, simulate, simulate_line_js, Page};
 use serde_json::{json, Value};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -334,4 +334,25 @@ fn the_individual_decisions() {
     assert_eq!(field, "responseHeaders[0][1]");
     let (field, _) = field_of(classify(ORIGIN.into(), js(json!({"url": URL, "mode": 3})), None).unwrap_err());
     assert_eq!(field, "request.mode");
+}
+
+#[wasm_bindgen_test]
+fn parse_message_reads_a_console_error_back() {
+    let report = back(parse_message(
+        "Access to fetch at 'https://api.example/me' from origin 'https://app.example' has been blocked by CORS policy: \
+         The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the \
+         request's credentials mode is 'include'.\nFailed to load resource: net::ERR_FAILED",
+    )
+    .unwrap());
+    assert_eq!(report["facts"]["browser"], "chromium");
+    assert_eq!(report["facts"]["reason_name"], "WildcardOriginNotAllowed");
+    assert_eq!(report["facts"]["credentials_included"], true);
+    assert_eq!(report["messages"].as_array().unwrap().len(), 2);
+    // The implied scenario, simulated, gives the same reason again.
+    let verdict = back(simulate(js(report["scenario"].clone()), None).unwrap());
+    assert_eq!(verdict["steps"][0]["cors_error"], "WildcardOriginNotAllowed");
+    // Text that is no message: nothing recognized, no throw.
+    let none = back(parse_message("hello").unwrap());
+    assert_eq!(none["messages"], json!([]));
+    assert_eq!(none["scenario"], Value::Null);
 }

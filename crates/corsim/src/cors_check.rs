@@ -8,10 +8,10 @@ use crate::profile::{MismatchReasons, Profile};
 use crate::verdict::CheckName;
 use crate::request::CredentialsMode;
 
-/// "CORS check": `Ok` when the response may be shared with
-/// `serialized_origin` (the byte-serialized request origin, `null` when
-/// opaque or redirect-tainted); otherwise the reason, named as Chromium names
-/// it, with the value that failed.
+/// "CORS check" (Fetch § "CORS check"): `Ok` when the response may be
+/// shared with `serialized_origin` (the byte-serialized request origin,
+/// `null` when opaque or redirect-tainted); otherwise the reason, named as
+/// Chromium names it, with the value that failed.
 ///
 /// It is the checks of [`cors_check_order`], in that order.
 ///
@@ -37,8 +37,8 @@ pub fn cors_check(
     Ok(())
 }
 
-/// The checks "CORS check" runs, in order: the credentials check only when
-/// credentials are included.
+/// The checks of Fetch § "CORS check", in order: the credentials check only
+/// when credentials are included.
 pub fn cors_check_order(credentials: CredentialsMode) -> &'static [CheckName] {
     match credentials {
         CredentialsMode::Include => &[CheckName::AllowOrigin, CheckName::AllowCredentials],
@@ -46,8 +46,8 @@ pub fn cors_check_order(credentials: CredentialsMode) -> &'static [CheckName] {
     }
 }
 
-/// Steps 1–4 of "CORS check": `Access-Control-Allow-Origin` must be `*`
-/// (without credentials) or the serialized origin, byte for byte.
+/// Steps 1–4 of Fetch § "CORS check": `Access-Control-Allow-Origin` must be
+/// `*` (without credentials) or the serialized origin, byte for byte.
 pub fn allow_origin_check(
     profile: &Profile,
     serialized_origin: &str,
@@ -79,7 +79,7 @@ pub fn allow_origin_check(
     Ok(())
 }
 
-/// Steps 5–6 of "CORS check", when credentials are included:
+/// Steps 5–8 of Fetch § "CORS check", when credentials are included:
 /// `Access-Control-Allow-Credentials` must be `true`.
 pub fn allow_credentials_check(headers: &HeaderList) -> Result<(), CorsErrorStatus> {
     match headers.get_cow("access-control-allow-credentials").as_deref() {

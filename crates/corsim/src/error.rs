@@ -12,30 +12,69 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
-#[allow(missing_docs)] // each variant is documented by `CorsError::description`
 pub enum CorsError {
+    /// The request's mode forbids it: a `same-origin` request to another origin (Fetch § "Main
+    /// fetch": mode `same-origin` → network error).
     DisallowedByMode,
+    /// The response could not be checked at all (Chromium only, for a preflight that ended in a
+    /// network error other than a CORS one; the standard has no such reason).
     InvalidResponse,
+    /// `Access-Control-Allow-Origin` is `*` for a request whose credentials mode is `include` (CORS
+    /// check: `*` passes only without credentials).
     WildcardOriginNotAllowed,
+    /// The response has no `Access-Control-Allow-Origin` header (CORS check: the value is null).
     MissingAllowOriginHeader,
+    /// `Access-Control-Allow-Origin` holds more than one value (several lines or a list), which
+    /// never equals the one serialized origin.
     MultipleAllowOriginValues,
+    /// `Access-Control-Allow-Origin` is neither `*`, `null` nor a parsable origin, so it cannot
+    /// equal the request's origin.
     InvalidAllowOriginValue,
+    /// `Access-Control-Allow-Origin` is a well-formed origin (or `null`) other than the request's
+    /// serialized origin.
     AllowOriginMismatch,
+    /// The request's credentials mode is `include` and `Access-Control-Allow-Credentials` is not
+    /// exactly `true` (CORS check, last steps).
     InvalidAllowCredentials,
+    /// A `cors` request to a URL whose scheme is not HTTP(S) (Fetch § "Main fetch": such a scheme
+    /// gets a network error).
     CorsDisabledScheme,
+    /// The preflight response's status is not an ok status, 200 to 299 (Fetch § "CORS-preflight
+    /// fetch").
     PreflightInvalidStatus,
+    /// The preflight response is a redirect, which a preflight never follows (in the standard
+    /// simply a status that is not ok).
     PreflightDisallowedRedirect,
+    /// As [`CorsError::WildcardOriginNotAllowed`], on the preflight response, judged with the
+    /// actual request's credentials mode.
     PreflightWildcardOriginNotAllowed,
+    /// As [`CorsError::MissingAllowOriginHeader`], on the preflight response.
     PreflightMissingAllowOriginHeader,
+    /// As [`CorsError::MultipleAllowOriginValues`], on the preflight response.
     PreflightMultipleAllowOriginValues,
+    /// As [`CorsError::InvalidAllowOriginValue`], on the preflight response.
     PreflightInvalidAllowOriginValue,
+    /// As [`CorsError::AllowOriginMismatch`], on the preflight response.
     PreflightAllowOriginMismatch,
+    /// As [`CorsError::InvalidAllowCredentials`], on the preflight response.
     PreflightInvalidAllowCredentials,
+    /// `Access-Control-Allow-Methods` does not parse as a list of method tokens (extracting its
+    /// values returns failure).
     InvalidAllowMethodsPreflightResponse,
+    /// `Access-Control-Allow-Headers` does not parse as a list of header-name tokens (extracting
+    /// its values returns failure).
     InvalidAllowHeadersPreflightResponse,
+    /// The request's method is not CORS-safelisted, not in `Access-Control-Allow-Methods` and not
+    /// covered by a usable `*`.
     MethodDisallowedByPreflightResponse,
+    /// A CORS-unsafe request header is not in `Access-Control-Allow-Headers` and not covered by a
+    /// usable `*` (`*` never covers `Authorization` in the standard).
     HeaderDisallowedByPreflightResponse,
+    /// A redirect to a URL with a username or password, for a `cors` request whose origin is not
+    /// the URL's or whose response tainting is `cors` (Fetch § "HTTP-redirect fetch").
     RedirectContainsCredentials,
+    /// A `no-cors` request whose redirect mode is not `follow` (Fetch § "Main fetch"; Chromium
+    /// reports it from the renderer, so it is not in `cors.mojom`).
     NoCorsRedirectModeNotFollow,
 }
 
@@ -237,9 +276,28 @@ pub enum FailureKind {
     SameOriginModeRedirectedCrossOrigin(String),
     /// A `cors` fetch to a URL whose scheme is not `http` or `https`.
     SchemeNotHttp(String),
+    /// Not CORS: a check around CORS refused it (a bad port, mixed content,
+    /// Local Network Access, `Cross-Origin-Resource-Policy`, a URL `fetch()`
+    /// answers itself).
+    Blocked(crate::gate::Gate),
 }
 
 impl FailureKind {
+    /// Whether CORS refused the fetch: a CORS error, as opposed to a check
+    /// around CORS ([`FailureKind::gate`]), a redirect rule or a `TypeError`.
+    /// Only these are fixed with `Access-Control-*` headers.
+    pub fn is_cors(&self) -> bool {
+        matches!(self, FailureKind::Cors(_))
+    }
+
+    /// The check around CORS that refused the fetch, when one did.
+    pub fn gate(&self) -> Option<&crate::gate::Gate> {
+        match self {
+            FailureKind::Blocked(gate) => Some(gate),
+            _ => None,
+        }
+    }
+
     /// The CORS error, when this is one.
     pub fn cors_error(&self) -> Option<&CorsErrorStatus> {
         match self {

@@ -47,6 +47,7 @@ use crate::fetch::{Action, Event, Failure, Fetch, Route, Verdict};
 use crate::header_list::{isomorphic_decode, parse_token_list, HeaderList};
 use crate::method;
 use crate::origin::Origin;
+use crate::page::PageContext;
 use crate::preflight::HttpRequest;
 use crate::preflight_cache::{CacheMiss, PreflightCache};
 use crate::profile::{Browser, Profile};
@@ -228,6 +229,7 @@ impl Classification {
                         "mode 'no-cors' needs redirect mode 'follow'".to_owned()
                     }
                     Some(FailureKind::SchemeNotHttp(u)) => format!("{u} is not an http: or https: URL"),
+                    Some(FailureKind::Blocked(gate)) => format!("{gate}: nothing was sent"),
                     _ => "nothing was sent".to_owned(),
                 };
                 Classification { kind: RequestKind::NotSent, method: None, headers: Vec::new(), summary: why }
@@ -661,15 +663,44 @@ pub fn explain_with(
     init: &RequestInit,
     cache: &mut PreflightCache,
     now: Timestamp,
+    server: impl FnMut(&HttpRequest) -> HttpResponse,
+) -> Explanation {
+    explain_in(profile, origin, &PageContext::default(), init, cache, now, server)
+}
+
+/// [`explain_with`] from a page described beyond its origin (its URL,
+/// address space, embedder policy, Local Network Access permission), for
+/// the checks around CORS.
+///
+/// ```
+/// use corsim::explain::explain_in;
+/// use corsim::local_network_access::{AddressSpace, Permission};
+/// use corsim::page::PageContext;
+/// use corsim::{HttpResponse, Origin, PreflightCache, Profile, RequestInit, Timestamp};
+/// let page = PageContext { address_space: Some(AddressSpace::Public), local_network_access: Permission::Denied, ..Default::default() };
+/// let e = explain_in(&Profile::CHROMIUM, Origin::parse("https://app.example").unwrap(), &page,
+///     &RequestInit::get("http://127.0.0.1:8080/api"), &mut PreflightCache::new(), Timestamp::ZERO,
+///     |_| HttpResponse::new(200).header("Access-Control-Allow-Origin", "*"));
+/// let failure = e.result.failure.unwrap();
+/// assert_eq!(failure.kind, "local-network-access");
+/// assert!(failure.reason.starts_with("not CORS: Local Network Access"));
+/// ```
+pub fn explain_in(
+    profile: &Profile,
+    origin: Origin,
+    page: &PageContext,
+    init: &RequestInit,
+    cache: &mut PreflightCache,
+    now: Timestamp,
     mut server: impl FnMut(&HttpRequest) -> HttpResponse,
 ) -> Explanation {
     let before = cache.clone();
-    let (verdict, responses) = drive(profile, origin.clone(), init, cache, now, &mut server);
+    let (verdict, responses) = drive(profile, origin.clone(), page, init, cache, now, &mut server);
     let mut explanation = Explanation::from_verdict(profile, &origin, init, &verdict, &responses);
     if !explanation.result.readable {
         let mut rerun = |init: &RequestInit, fix: &Fix| {
             let mut cache = before.clone();
-            drive(profile, origin.clone(), init, &mut cache, now, &mut |request: &HttpRequest| {
+            drive(profile, origin.clone(), page, init, &mut cache, now, &mut |request: &HttpRequest| {
                 let mut response = server(request);
                 fix.apply_to_response(request, &mut response);
                 response
@@ -684,12 +715,13 @@ pub fn explain_with(
 pub(crate) fn drive(
     profile: &Profile,
     origin: Origin,
+    page: &PageContext,
     init: &RequestInit,
     cache: &mut PreflightCache,
     now: Timestamp,
     server: &mut dyn FnMut(&HttpRequest) -> HttpResponse,
 ) -> (Verdict, Vec<HttpResponse>) {
-    let mut fetch = Fetch::new(profile, origin, init);
+    let mut fetch = Fetch::in_page(profile, origin, page, init);
     let mut responses = Vec::new();
     loop {
         match fetch.poll(cache, now) {
@@ -728,7 +760,7 @@ impl Explanation {
         verdict: &Verdict,
         responses: &[HttpResponse],
     ) -> Explanation {
-        let ctx = Ctx { init, verdict, responses };
+        let ctx = Ctx { profile, init, verdict, responses };
         let timeline = ctx.timeline();
         let classification = ctx.classification();
         let result = ctx.script_view();
@@ -771,6 +803,7 @@ impl std::fmt::Display for Explanation {
 
 /// What the builders share.
 struct Ctx<'a> {
+    profile: &'a Profile,
     init: &'a RequestInit,
     verdict: &'a Verdict,
     responses: &'a [HttpResponse],
@@ -941,6 +974,7 @@ impl Ctx<'_> {
                         let d = headers_detail(state, error.map(|s| s.error), v.as_deref(), &unsafe_names, fv);
                         (v, d)
                     }
+                    gate_check => crate::gate::explain_check(gate_check, state, failed, response),
                 };
                 CheckOutcome { check, state, value, detail }
             })
@@ -993,7 +1027,7 @@ impl Ctx<'_> {
                 ScriptView { readable, response: Some(response.clone()), hidden_headers: hidden, failure: None, summary }
             }
             Err(failure) => {
-                let summary = failure_summary(failure);
+                let summary = failure_summary(self.profile, failure);
                 let text = if summary.cors_error.is_some() {
                     format!("fetch() rejects with {}", summary.rejects_with)
                 } else {
@@ -1133,7 +1167,7 @@ fn redirect_failure_text(kind: &FailureKind, location: &str) -> Option<String> {
     })
 }
 
-fn failure_summary(failure: &Failure) -> FailureSummary {
+fn failure_summary(profile: &Profile, failure: &Failure) -> FailureSummary {
     let (kind, reason) = match &failure.kind {
         FailureKind::TypeError(t) => ("type-error", type_error_advice(t).0),
         FailureKind::Cors(s) => ("cors", format!("CORS error {}", s.error)),
@@ -1148,11 +1182,9 @@ fn failure_summary(failure: &Failure) -> FailureSummary {
             format!("mode 'same-origin' and a redirect led to another origin ({u})"),
         ),
         FailureKind::SchemeNotHttp(u) => ("scheme-not-http", format!("{u} is not an http: or https: URL")),
+        FailureKind::Blocked(gate) => (gate.name(), format!("{gate}: {}", gate.reason(failure.url.as_str()))),
     };
-    let rejects_with = match &failure.kind {
-        FailureKind::TypeError(t) => format!("TypeError: {t}"),
-        _ => "TypeError: Failed to fetch".to_owned(),
-    };
+    let rejects_with = crate::console::rejection(profile, failure);
     let cors = failure.cors_error();
     FailureSummary {
         kind: kind.to_owned(),

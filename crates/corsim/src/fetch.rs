@@ -39,9 +39,11 @@ use crate::cors_check::{cors_check, cors_check_order};
 use crate::error::{CorsError, CorsErrorStatus, FailureKind};
 use crate::header_list::{isomorphic_decode, lower_name, HeaderList};
 use crate::method;
+use crate::gate::Gate;
 use crate::origin::Origin;
+use crate::page::PageContext;
 use crate::preflight::{judge_preflight_response, preflight_check_order, preflight_request, HttpRequest, PreflightFor, PreflightJudgement};
-use crate::preflight_cache::{CacheQuery, PreflightCache, PreflightResult};
+use crate::preflight_cache::{CacheQuery, KeyParts, PreflightCache, PreflightResult};
 use crate::profile::{EmptyLocation, Profile};
 use crate::request::{CredentialsMode, Mode, RedirectMode, Request, RequestInit};
 use crate::request_header::{cors_unsafe_request_header_names, safelisted_values_over_total, why_cors_unsafe};
@@ -128,6 +130,8 @@ struct Machine {
     record_events: bool,
     last_allow_origin: Option<String>,
     failing_location: Option<String>,
+    /// The page beyond its origin, for the checks around CORS.
+    page: PageContext,
 }
 
 impl Fetch {
@@ -135,8 +139,15 @@ impl Fetch {
     /// `fetch()` would reject at once (a `TypeError`), the first
     /// [`poll`](Fetch::poll) says so.
     pub fn new(profile: &Profile, origin: Origin, init: &RequestInit) -> Fetch {
+        Fetch::in_page(profile, origin, &PageContext::default(), init)
+    }
+
+    /// [`Fetch::new`] from a page described beyond its origin (its URL,
+    /// secure context, address space, embedder policy, Local Network Access
+    /// permission), for the checks around CORS.
+    pub fn in_page(profile: &Profile, origin: Origin, page: &PageContext, init: &RequestInit) -> Fetch {
         let stage = match Request::new(profile, init) {
-            Ok(request) => Stage::Running(Box::new(Machine::new(profile, origin, request))),
+            Ok(request) => Stage::Running(Box::new(Machine::new(profile, origin, page.clone(), request))),
             Err(type_error) => {
                 let url = Url::parse(&init.url).unwrap_or_else(|_| blank_url());
                 let failure = Failure {
@@ -217,7 +228,7 @@ impl Fetch {
 }
 
 impl Machine {
-    fn new(profile: &Profile, origin: Origin, request: Request) -> Machine {
+    fn new(profile: &Profile, origin: Origin, page: PageContext, request: Request) -> Machine {
         let events = request.dropped.iter().map(|d| Event::HeaderDropped { header: d.clone() }).collect();
         Machine {
             profile: profile.clone(),
@@ -236,6 +247,7 @@ impl Machine {
             record_events: true,
             last_allow_origin: None,
             failing_location: None,
+            page,
         }
     }
 
@@ -298,23 +310,14 @@ impl Machine {
         }
     }
 
-    /// The preflight cache key's origin and credentials parts (its URL is the
-    /// current URL).
-    fn cache_key_parts(&self) -> (&str, Option<bool>) {
-        let rules = &self.profile.cache;
-        let origin = if rules.key_on_tainted_origin && self.redirect_tainted { "null" } else { self.origin.serialize() };
-        let credentials = rules.separate_credentials.then_some(self.request.credentials == CredentialsMode::Include);
-        (origin, credentials)
-    }
-
-    fn uses_cache(&self) -> bool {
-        self.profile.cache.cache_ip_hosts || !Origin::of_url(self.current_url()).host_is_ip()
+    /// The preflight cache key of the current URL (`None`: not cached).
+    fn cache_key(&self) -> Option<KeyParts<'_>> {
+        KeyParts::for_request(&self.profile, &self.origin, self.redirect_tainted, self.current_url(), self.request.credentials)
     }
 
     fn store_preflight(&self, cache: &mut PreflightCache, result: &PreflightResult, now: Timestamp) {
-        if self.uses_cache() {
-            let (origin, credentials) = self.cache_key_parts();
-            cache.insert_parts(&self.profile, origin, self.current_url().as_str(), credentials, result, now);
+        if let Some(key) = self.cache_key() {
+            cache.insert_parts(&self.profile, key, result, now);
         }
     }
 
@@ -365,6 +368,19 @@ impl Machine {
 
     /// Main fetch, for the current URL: route it, and send what it needs.
     fn main_fetch(&mut self, cache: &mut PreflightCache, now: Timestamp) -> Next {
+        // The checks around CORS that refuse a request before it is sent.
+        let (ran, refused) = crate::gate::before_sending(&self.profile, &self.origin, &self.page, self.current_url());
+        for (check, state) in ran {
+            self.record(|_| Event::Checked { check, state });
+        }
+        if let Some(gate) = refused {
+            return self.fail(cache, FailureKind::Blocked(gate));
+        }
+        // A data: URL is answered by fetch() itself, in every mode.
+        if crate::scheme_fetch::is_always_scheme_fetched(self.current_url()) {
+            self.tainting = Tainting::Basic;
+            return self.scheme_fetch(cache);
+        }
         let url = self.current_url();
         // Same origin, and never cross-origin before: a basic fetch.
         if self.origin.same_origin_with_url(url) && self.tainting == Tainting::Basic {
@@ -385,6 +401,9 @@ impl Machine {
                     return self.fail(cache, FailureKind::Cors(CorsErrorStatus::new(CorsError::NoCorsRedirectModeNotFollow, "")));
                 }
                 self.tainting = Tainting::Opaque;
+                if !matches!(self.current_url().scheme(), "http" | "https") {
+                    return self.scheme_fetch(cache);
+                }
                 self.record(|m| Event::Routed { url: m.current_url().as_str().to_owned(), route: Route::NoCors });
                 return self.send_actual();
             }
@@ -406,15 +425,13 @@ impl Machine {
             route: Route::Preflight { method: method_unsafe.then(|| m.request.method.clone()), headers: m.unsafe_headers() },
         });
         self.preflighted = true;
-        if self.uses_cache() {
+        if let Some(key) = self.cache_key() {
             let query = CacheQuery {
                 method: &self.request.method,
                 unsafe_headers: &unsafe_names,
                 credentials: self.request.credentials == CredentialsMode::Include,
             };
-            let (origin, credentials) = self.cache_key_parts();
-            let url = self.current_url().as_str();
-            let lookup = cache.lookup_parts(&self.profile, origin, url, credentials, &query, now);
+            let lookup = cache.lookup_parts(&self.profile, key, &query, now);
             let hit = lookup.is_ok();
             self.record(|m| Event::CacheLookup { url: m.current_url().as_str().to_owned(), miss: lookup.err() });
             if hit {
@@ -430,6 +447,21 @@ impl Machine {
         );
         self.awaiting = Awaiting::Preflight { unsafe_names };
         self.send(preflight)
+    }
+
+    /// "Scheme fetch" for a URL that is not HTTP(S): `fetch()` answers it
+    /// itself, sending nothing.
+    fn scheme_fetch(&mut self, cache: &mut PreflightCache) -> Next {
+        match crate::scheme_fetch::scheme_fetch(self.current_url(), self.profile.gates.about_blank) {
+            Ok(response) => {
+                self.record_checks(&[CheckName::Scheme], None);
+                self.finish(response)
+            }
+            Err(error) => {
+                self.record_checks(&[CheckName::Scheme], Some(CheckName::Scheme));
+                self.fail(cache, FailureKind::Blocked(Gate::Scheme(error)))
+            }
+        }
     }
 
     fn send(&mut self, request: HttpRequest) -> Next {
@@ -543,6 +575,18 @@ impl Machine {
     fn on_response(&mut self, cache: &mut PreflightCache, response: HttpResponse) -> Next {
         self.record(|m| Event::Received { index: m.requests.len().saturating_sub(1), status: response.status });
         let (credentials, redirect) = (self.request.credentials, self.request.redirect);
+        // Cross-Origin-Resource-Policy, on the responses script would get as
+        // opaque ones (redirects included).
+        if self.tainting == Tainting::Opaque {
+            match crate::gate::corp_on_opaque_response(&self.profile, &self.origin, &self.page, self.current_url(), &response, credentials) {
+                Err(gate) => {
+                    self.record_checks(&[CheckName::CrossOriginResourcePolicy], Some(CheckName::CrossOriginResourcePolicy));
+                    return self.fail(cache, FailureKind::Blocked(gate));
+                }
+                Ok(true) => self.record_checks(&[CheckName::CrossOriginResourcePolicy], None),
+                Ok(false) => {}
+            }
+        }
         let cors_order: &[CheckName] = if self.tainting == Tainting::Cors { cors_check_order(credentials) } else { &[] };
         // A redirect's Location, as sent.
         let mut raw_location = if is_redirect_status(response.status) {
@@ -693,9 +737,10 @@ impl Machine {
     /// The fetch failed with a network error.
     fn fail(&mut self, cache: &mut PreflightCache, kind: FailureKind) -> Next {
         if self.preflighted && self.profile.cache.clear_on_network_error {
-            let (origin, _) = self.cache_key_parts();
-            let origin = origin.to_owned();
-            cache.clear_url(&origin, self.current_url().as_str());
+            if let Some(key) = self.cache_key() {
+                // "Clear cache entries": both credentials keys.
+                cache.clear_url(key.origin, key.url);
+            }
         }
         let url = self.current_url().clone();
         let redirected_from = (self.url_list.len() > 1).then(|| self.url_list[0].clone());
@@ -762,6 +807,44 @@ pub fn run(
     server: impl FnMut(&HttpRequest) -> HttpResponse,
 ) -> Verdict {
     drive(Fetch::new(profile, origin, init), cache, now, server)
+}
+
+/// [`run`] from a page described beyond its origin (see [`PageContext`]).
+///
+/// ```
+/// use corsim::{fetch::run_in, page::PageContext, HttpResponse, Origin, PreflightCache, Profile, RequestInit, Timestamp};
+/// let page = Origin::parse("https://app.example").unwrap();
+/// let verdict = run_in(&Profile::CHROMIUM, page, &PageContext::default(), &RequestInit::get("http://api.example/"),
+///                      &mut PreflightCache::new(), Timestamp::ZERO, |_req| HttpResponse::new(200));
+/// let gate = verdict.outcome.unwrap_err().kind.gate().cloned().unwrap();
+/// assert_eq!(gate.to_string(), "not CORS: mixed content");
+/// assert!(verdict.requests.is_empty(), "nothing was sent");
+/// ```
+pub fn run_in(
+    profile: &Profile,
+    origin: Origin,
+    page: &PageContext,
+    init: &RequestInit,
+    cache: &mut PreflightCache,
+    now: Timestamp,
+    server: impl FnMut(&HttpRequest) -> HttpResponse,
+) -> Verdict {
+    drive(Fetch::in_page(profile, origin, page, init), cache, now, server)
+}
+
+/// [`run_in`] without recording [`Verdict::events`].
+pub fn run_quiet_in(
+    profile: &Profile,
+    origin: Origin,
+    page: &PageContext,
+    init: &RequestInit,
+    cache: &mut PreflightCache,
+    now: Timestamp,
+    server: impl FnMut(&HttpRequest) -> HttpResponse,
+) -> Verdict {
+    let mut fetch = Fetch::in_page(profile, origin, page, init);
+    fetch.record_events(false);
+    drive(fetch, cache, now, server)
 }
 
 /// [`run`] without recording [`Verdict::events`] (empty in the verdict):

@@ -656,7 +656,19 @@ impl Outcome {
     /// assert!(outcome.fix().unwrap().contains("https://app.example"));
     /// ```
     pub fn fix(&self) -> Option<String> {
-        self.failure().map(|f| fix_for(f, &self.origin, &self.init))
+        self.failure()?;
+        let fix = self.explain().fix?;
+        let steps: Vec<String> = fix.steps.iter().map(|s| format!("{}: {}", s.why, s.change)).collect();
+        Some(if steps.is_empty() { fix.summary } else { steps.join("; then ") })
+    }
+
+    /// The whole explanation of this fetch, as `corsim explain` prints it:
+    /// the classification, each exchange with its checks, what script can
+    /// read, the console messages and the fix (derived from the failure,
+    /// not verified, since the harness cannot ask a changed server).
+    pub fn explain(&self) -> crate::explain::Explanation {
+        let responses: Vec<HttpResponse> = self.exchanges.iter().map(|e| e.response.clone()).collect();
+        crate::explain::Explanation::from_verdict(&self.profile, &self.origin, &self.init, &self.verdict, &responses)
     }
 
     /// A multi-line description: the fetch, every exchange with the headers
@@ -922,69 +934,3 @@ fn describe_exchange(e: &Exchange) -> String {
     out
 }
 
-/// What to change on the server for a failure, in a sentence.
-pub(crate) fn fix_for(failure: &Failure, origin: &Origin, init: &RequestInit) -> String {
-    let o = origin.serialize();
-    let credentialed = init.credentials == CredentialsMode::Include;
-    let Some(status) = failure.cors_error() else {
-        return match &failure.kind {
-            FailureKind::TypeError(t) => format!("fetch() itself rejects the request ({t}): change the front end's call"),
-            FailureKind::TooManyRedirects => "stop the redirect loop".to_owned(),
-            other => format!("the browser gives up on the response ({other:?}): answer without that redirect"),
-        };
-    };
-    let value = &status.failed_parameter;
-    let where_ = if status.error.is_preflight() { "the preflight (OPTIONS) response" } else { "the response" };
-    match status.error {
-        CorsError::MissingAllowOriginHeader | CorsError::PreflightMissingAllowOriginHeader => format!(
-            "answer {where_} with `Access-Control-Allow-Origin: {o}`{} (and `Vary: Origin`); error responses need it too",
-            if credentialed { " and `Access-Control-Allow-Credentials: true`" } else { "" }
-        ),
-        CorsError::WildcardOriginNotAllowed | CorsError::PreflightWildcardOriginNotAllowed => format!(
-            "a credentialed request never accepts `*`: answer {where_} with `Access-Control-Allow-Origin: {o}`, `Access-Control-Allow-Credentials: true` and `Vary: Origin`"
-        ),
-        CorsError::AllowOriginMismatch | CorsError::PreflightAllowOriginMismatch => format!(
-            "`Access-Control-Allow-Origin` is `{value}` but the page is `{o}`: send the page's origin exactly (scheme, host, port, no path or trailing slash) when it is one you trust"
-        ),
-        CorsError::MultipleAllowOriginValues | CorsError::PreflightMultipleAllowOriginValues => format!(
-            "`Access-Control-Allow-Origin` holds several values (`{value}`): send exactly one, the page's origin `{o}` (check that a proxy and the app do not both add it)"
-        ),
-        CorsError::InvalidAllowOriginValue | CorsError::PreflightInvalidAllowOriginValue => format!(
-            "`Access-Control-Allow-Origin: {value}` is not an origin: send `{o}`"
-        ),
-        CorsError::InvalidAllowCredentials | CorsError::PreflightInvalidAllowCredentials => format!(
-            "for a credentialed request, {where_} needs `Access-Control-Allow-Credentials: true` (exactly `true`{})",
-            if value.is_empty() { String::new() } else { format!(", not `{value}`") }
-        ),
-        CorsError::PreflightInvalidStatus => format!(
-            "answer the OPTIONS preflight with a 2xx status (it got {value}): route OPTIONS to the CORS handling before authentication and method routing"
-        ),
-        CorsError::PreflightDisallowedRedirect => {
-            "answer the preflight directly: a preflight never follows redirects (fix the URL, e.g. its trailing slash, or the http→https redirect)".to_owned()
-        }
-        CorsError::InvalidAllowMethodsPreflightResponse => format!(
-            "`Access-Control-Allow-Methods: {value}` does not parse: a comma-separated list of method names"
-        ),
-        CorsError::InvalidAllowHeadersPreflightResponse => format!(
-            "`Access-Control-Allow-Headers: {value}` does not parse: a comma-separated list of header names"
-        ),
-        CorsError::MethodDisallowedByPreflightResponse => format!(
-            "list `{value}` in the preflight's `Access-Control-Allow-Methods` (e.g. `Access-Control-Allow-Methods: GET, {value}`){}",
-            if credentialed { "; with credentials, `*` is the literal method name `*`" } else { "" }
-        ),
-        CorsError::HeaderDisallowedByPreflightResponse => {
-            let note = if value.eq_ignore_ascii_case("authorization") {
-                "; `*` does not cover `Authorization` in the standard, and with credentials it covers nothing: name it"
-            } else if credentialed {
-                "; with credentials, `*` is the literal header name `*`: name it"
-            } else {
-                ""
-            };
-            format!("list `{value}` in the preflight's `Access-Control-Allow-Headers`{note}")
-        }
-        CorsError::RedirectContainsCredentials => "redirect to a URL without a username or password".to_owned(),
-        CorsError::DisallowedByMode => "the request's mode is same-origin: the front end must not use it across origins".to_owned(),
-        CorsError::CorsDisabledScheme | CorsError::InvalidResponse => "redirect to an http(s) URL".to_owned(),
-        CorsError::NoCorsRedirectModeNotFollow => "a no-cors request must follow redirects".to_owned(),
-    }
-}

@@ -90,8 +90,8 @@ impl HeaderList {
         self.entries.iter().filter(move |h| h.is(name)).map(|h| h.value.as_slice())
     }
 
-    /// "get": the values of every header named `name` joined with `, `, or
-    /// `None` when there is none.
+    /// "Get" (Fetch § "Headers"): the values of every header named `name`
+    /// joined with `, `, or `None` when there is none.
     pub fn get(&self, name: &str) -> Option<Vec<u8>> {
         let mut out: Option<Vec<u8>> = None;
         for v in self.get_all(name) {
@@ -154,28 +154,36 @@ impl HeaderList {
         }
     }
 
-    /// Combine headers of the same name into one (the first's position and
-    /// name casing), values joined with `, `. This is what browsers do when a
-    /// `Headers` object becomes a network request.
+    /// Combine headers of the same name into one (Fetch § "Headers":
+    /// "combine"; the first's position and name casing), values joined with
+    /// `, `. This is what browsers do when a `Headers` object becomes a
+    /// network request.
     pub fn combined(&self) -> HeaderList {
-        let has_duplicates = self
-            .entries
-            .iter()
-            .enumerate()
-            .any(|(i, h)| self.entries[..i].iter().any(|e| e.name.eq_ignore_ascii_case(&h.name)));
-        if !has_duplicates {
+        if !self.has_duplicate_names() {
             return self.clone();
         }
         let mut out: Vec<Header> = Vec::with_capacity(self.entries.len());
+        let mut first: hashbrown::HashMap<Vec<u8>, usize, FixedState> = hashbrown::HashMap::default();
         for h in &self.entries {
-            if let Some(existing) = out.iter_mut().find(|e| e.name.eq_ignore_ascii_case(&h.name)) {
-                existing.value.extend_from_slice(b", ");
-                existing.value.extend_from_slice(&h.value);
-            } else {
-                out.push(h.clone());
+            match first.entry(h.name.to_ascii_lowercase()) {
+                hashbrown::hash_map::Entry::Occupied(at) => {
+                    let existing = &mut out[*at.get()];
+                    existing.value.extend_from_slice(b", ");
+                    existing.value.extend_from_slice(&h.value);
+                }
+                hashbrown::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(out.len());
+                    out.push(h.clone());
+                }
             }
         }
         HeaderList { entries: out }
+    }
+
+    /// Whether two headers share a name (ASCII case-insensitively).
+    pub fn has_duplicate_names(&self) -> bool {
+        let mut seen = NameSet::with_capacity(self.entries.len());
+        self.entries.iter().any(|h| !seen.insert(&h.name))
     }
 }
 
@@ -236,12 +244,12 @@ pub fn isomorphic_encode(s: &str) -> Option<Vec<u8>> {
     s.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect()
 }
 
-/// HTTP tab or space byte (0x09, 0x20).
+/// "HTTP tab or space byte" (Fetch § "HTTP"): 0x09 or 0x20.
 pub fn is_http_tab_or_space(b: u8) -> bool {
     b == b'\t' || b == b' '
 }
 
-/// HTTP whitespace byte (0x09, 0x0A, 0x0D, 0x20).
+/// "HTTP whitespace byte" (Fetch § "HTTP"): 0x09, 0x0A, 0x0D or 0x20.
 pub fn is_http_whitespace(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | b'\r' | b' ')
 }
@@ -265,7 +273,8 @@ pub fn trim_bytes(mut v: &[u8], pred: impl Fn(u8) -> bool) -> &[u8] {
     v
 }
 
-/// "Normalize" a header value: strip leading and trailing HTTP whitespace.
+/// "Normalize" a header value (Fetch § "Headers"): strip leading and
+/// trailing HTTP whitespace.
 pub fn normalize_value(v: &[u8]) -> &[u8] {
     trim_bytes(v, is_http_whitespace)
 }
@@ -280,8 +289,9 @@ pub fn is_token(v: &[u8]) -> bool {
     !v.is_empty() && v.iter().all(|&b| is_tchar(b))
 }
 
-/// Whether `v` is a valid header value as the `Headers` class requires after
-/// normalization: no NUL, CR or LF, and no leading or trailing tab or space.
+/// Whether `v` is a "header value" (Fetch § "Headers"), as the `Headers`
+/// class requires after normalization: no NUL, CR or LF, and no leading or
+/// trailing tab or space.
 pub fn is_header_value(v: &[u8]) -> bool {
     !v.iter().any(|&b| matches!(b, 0 | b'\n' | b'\r'))
         && v.first().is_none_or(|&b| !is_http_tab_or_space(b))
@@ -300,9 +310,9 @@ pub enum ListTrim {
     HttpWhitespace,
 }
 
-/// Parse a comma-separated list of tokens: split on `,`, trim each element,
-/// skip empty elements, and fail on the first element that is not a token,
-/// returning it (trimmed) as the error.
+/// "Extract header list values" (Fetch § "Headers") for a list of tokens:
+/// split on `,`, trim each element, skip empty elements, and fail on the
+/// first element that is not a token, returning it (trimmed) as the error.
 ///
 /// ```
 /// use corsim::header_list::{parse_token_list, ListTrim};
@@ -327,8 +337,8 @@ pub fn parse_token_list(value: &[u8], trim: ListTrim) -> Result<Vec<&[u8]>, &[u8
     Ok(out)
 }
 
-/// "Get, decode, and split" a value: split on commas outside quoted strings,
-/// trimming tab and space; empty items are kept.
+/// "Get, decode, and split" a value (Fetch § "Headers"): split on commas
+/// outside quoted strings, trimming tab and space; empty items are kept.
 pub fn get_decode_split(value: &[u8]) -> Vec<Vec<u8>> {
     let mut values = Vec::new();
     let mut current = Vec::new();
@@ -407,5 +417,47 @@ mod tests {
         h.set("X-A", "9");
         assert_eq!(h.len(), 2);
         assert_eq!(h.get("x-a").unwrap(), b"9");
+    }
+}
+
+/// A fixed-seed fast hash, so every run is the same.
+type FixedState = foldhash::fast::FixedState;
+
+/// A set of header names compared ASCII case-insensitively: membership in
+/// time independent of the set's size, for lists that can be long
+/// (`Access-Control-Allow-Headers`, `-Expose-Headers`, request headers).
+#[derive(Clone, Debug, Default)]
+pub struct NameSet {
+    names: hashbrown::HashSet<Vec<u8>, FixedState>,
+}
+
+impl NameSet {
+    /// An empty set with room for `n` names.
+    pub fn with_capacity(n: usize) -> NameSet {
+        NameSet { names: hashbrown::HashSet::with_capacity_and_hasher(n, FixedState::default()) }
+    }
+
+    /// Add a name; `false` when it was there already.
+    pub fn insert(&mut self, name: &[u8]) -> bool {
+        self.names.insert(name.to_ascii_lowercase())
+    }
+
+    /// Whether the set holds `name`.
+    pub fn contains(&self, name: &[u8]) -> bool {
+        let mut buf = [0u8; 48];
+        match lower_into(name, &mut buf) {
+            Some(lower) => self.names.contains(lower as &[u8]),
+            None => self.names.contains(&name.to_ascii_lowercase()),
+        }
+    }
+}
+
+impl<'a> FromIterator<&'a [u8]> for NameSet {
+    fn from_iter<T: IntoIterator<Item = &'a [u8]>>(iter: T) -> Self {
+        let mut set = NameSet::default();
+        for name in iter {
+            set.insert(name);
+        }
+        set
     }
 }

@@ -12,6 +12,10 @@
 //! what to send, you hand back what came back, and the [`PreflightCache`] is a
 //! value you own, with time passed in.
 //!
+//! Section names in these docs (Fetch § "CORS check") are those of the Fetch
+//! standard at commit `586cd2a44c2a865b37c166dc0740f3fb8bb220d6` of
+//! <https://github.com/whatwg/fetch> (2 July 2026).
+//!
 //! ```
 //! use corsim::{fetch::run, HttpResponse, Origin, PreflightCache, Profile, RequestInit, Timestamp, CredentialsMode};
 //! let page = Origin::parse("https://app.example").unwrap();
@@ -30,16 +34,22 @@
 pub mod audit;
 pub mod console;
 pub mod cors_check;
+pub mod cross_origin_resource_policy;
 pub mod error;
 pub mod explain;
 pub mod fetch;
+pub mod gate;
 #[cfg(feature = "harness")]
 pub mod harness;
 pub mod header_list;
+pub mod local_network_access;
 #[cfg(any(feature = "audit", feature = "proptest"))]
 mod lookalike;
 pub mod method;
+pub mod mixed_content;
 pub mod origin;
+pub mod page;
+pub mod port_blocking;
 pub mod preflight;
 pub mod preflight_cache;
 pub mod profile;
@@ -50,6 +60,9 @@ pub mod request_header;
 pub mod response;
 #[cfg(feature = "serde")]
 pub mod scenario;
+pub mod scheme_fetch;
+pub mod secure_context;
+pub mod site;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 pub mod time;

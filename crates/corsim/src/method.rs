@@ -2,8 +2,9 @@
 
 use crate::header_list::is_token;
 
-/// "Normalize" a method: `DELETE`, `GET`, `HEAD`, `OPTIONS`, `POST` and `PUT`
-/// are upper-cased when they match case-insensitively; anything else is kept.
+/// "Normalize" a method (Fetch § "Methods"): `DELETE`, `GET`, `HEAD`,
+/// `OPTIONS`, `POST` and `PUT` are upper-cased when they match
+/// case-insensitively; anything else is kept.
 ///
 /// ```
 /// assert_eq!(corsim::method::normalize("pUt"), "PUT");
@@ -17,17 +18,19 @@ pub fn normalize(method: &str) -> String {
     }
 }
 
-/// "Method": a token.
+/// "Method" (Fetch § "Methods"): a token.
 pub fn is_method(method: &str) -> bool {
     is_token(method.as_bytes())
 }
 
-/// "Forbidden method": `CONNECT`, `TRACE` or `TRACK`, case-insensitively.
+/// "Forbidden method" (Fetch § "Methods"): `CONNECT`, `TRACE` or `TRACK`,
+/// case-insensitively.
 pub fn is_forbidden(method: &[u8]) -> bool {
     [&b"CONNECT"[..], b"TRACE", b"TRACK"].iter().any(|m| m.eq_ignore_ascii_case(method))
 }
 
-/// "CORS-safelisted method": exactly `GET`, `HEAD` or `POST`.
+/// "CORS-safelisted method" (Fetch § "Methods"): exactly `GET`, `HEAD` or
+/// `POST`.
 pub fn is_cors_safelisted(method: &str) -> bool {
     matches!(method, "GET" | "HEAD" | "POST")
 }

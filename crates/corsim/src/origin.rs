@@ -1,4 +1,4 @@
-//! Origins (HTML § "Origin"; Fetch § "Origin header").
+//! Origins (HTML § "Origin"; Fetch § "`Origin` header").
 //!
 //! An [`Origin`] is either an opaque origin, serialized as `null`, or a tuple
 //! origin of scheme, host and port. Tuple origins come from the `url` crate,

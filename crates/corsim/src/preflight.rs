@@ -3,9 +3,11 @@
 
 use url::Url;
 
+pub use crate::request::HttpRequest;
+
 use crate::cors_check::{allow_credentials_check, allow_origin_check};
 use crate::error::{CorsError, CorsErrorStatus};
-use crate::header_list::{lower_name, isomorphic_decode, parse_token_list, HeaderList};
+use crate::header_list::{isomorphic_decode, lower_name, parse_token_list, HeaderList, NameSet};
 use crate::method;
 use crate::preflight_cache::{max_age, PreflightResult};
 use crate::profile::{PreflightHeaderOrder, PreflightOrder, Profile};
@@ -14,23 +16,9 @@ use crate::request_header::is_cors_non_wildcard_request_header_name;
 use crate::response::{is_ok_status, HttpResponse};
 use crate::verdict::CheckName;
 
-/// A request as it goes on the wire: what the server sees.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HttpRequest {
-    /// The method.
-    pub method: String,
-    /// The URL.
-    pub url: Url,
-    /// The headers corsim models: the page's own headers, `Origin`, and the
-    /// `Access-Control-Request-*` headers, in the order the browser sends them.
-    pub headers: HeaderList,
-    /// Whether this is a CORS preflight.
-    pub is_preflight: bool,
-}
-
-/// Build the CORS-preflight request for `method` and the CORS-unsafe header
-/// names (lower-case, sorted, unique), in the header order of the profile's
-/// browser.
+/// Build the CORS-preflight request (Fetch § "CORS-preflight fetch", steps
+/// 1–5) for `method` and the CORS-unsafe header names (lower-case, sorted,
+/// unique), in the header order of the profile's browser.
 ///
 /// ```
 /// use corsim::{preflight::preflight_request, Profile};
@@ -77,7 +65,8 @@ pub struct PreflightFor<'a> {
     pub method: &'a str,
     /// Its headers as they will be sent (combined, forbidden ones dropped).
     pub headers: &'a HeaderList,
-    /// Its CORS-unsafe header names, lower-case, sorted.
+    /// Its CORS-unsafe header names, lower-case, sorted (looked up by
+    /// binary search).
     pub unsafe_names: &'a [String],
     /// Its credentials mode (the preflight itself never carries credentials).
     pub credentials: CredentialsMode,
@@ -113,9 +102,10 @@ impl PreflightJudgement {
     }
 }
 
-/// The checks of a preflight response, in the order the profile runs them
-/// (the CORS check's two with credentials, one without; the status before
-/// or after them; then the two lists).
+/// The checks of a preflight response (Fetch § "CORS-preflight fetch", step
+/// 7), in the order the profile runs them (the CORS check's two with
+/// credentials, one without; the status before or after them; then the two
+/// lists).
 pub fn preflight_check_order(profile: &Profile, credentials: CredentialsMode) -> &'static [CheckName] {
     use CheckName::*;
     let include = credentials == CredentialsMode::Include;
@@ -127,9 +117,9 @@ pub fn preflight_check_order(profile: &Profile, credentials: CredentialsMode) ->
     }
 }
 
-/// Judge a preflight response (not a redirect: the caller handles those):
-/// the checks of [`preflight_check_order`], in that order. On success, what
-/// to store.
+/// Judge a preflight response (Fetch § "CORS-preflight fetch", step 7; not a
+/// redirect: the caller handles those): the checks of
+/// [`preflight_check_order`], in that order. On success, what to store.
 pub fn check_preflight_response(
     profile: &Profile,
     request: &PreflightFor<'_>,
@@ -138,8 +128,9 @@ pub fn check_preflight_response(
     judge_preflight_response(profile, request, response).into_result()
 }
 
-/// Judge a preflight response as [`check_preflight_response`] does, keeping
-/// what the lists allowed when they parsed but refused the request.
+/// Judge a preflight response (Fetch § "CORS-preflight fetch", step 7) as
+/// [`check_preflight_response`] does, keeping what the lists allowed when
+/// they parsed but refused the request.
 pub fn judge_preflight_response(
     profile: &Profile,
     request: &PreflightFor<'_>,
@@ -193,7 +184,8 @@ pub fn judge_preflight_response(
     }
 }
 
-/// Whether the parsed lists allow the request's method and headers.
+/// Whether the parsed lists allow the request's method and headers (Fetch §
+/// "CORS-preflight fetch", steps 7.5–7.7).
 fn allows(
     profile: &Profile,
     request: &PreflightFor<'_>,
@@ -209,11 +201,12 @@ fn allows(
     {
         return Err(CorsErrorStatus::new(CorsError::MethodDisallowedByPreflightResponse, request.method));
     }
+    let listed: NameSet = header_names.iter().copied().collect();
+    let headers_wildcard = wildcard(header_names);
     // `Authorization` must be listed by name unless the profile lets `*` cover it.
-    let listed = |name: &[u8]| header_names.iter().any(|h| h.eq_ignore_ascii_case(name));
-    let authorization_by_wildcard = profile.authorization_covered_by_wildcard && wildcard(header_names);
+    let authorization_by_wildcard = profile.authorization_covered_by_wildcard && headers_wildcard;
     for h in request.headers {
-        if is_cors_non_wildcard_request_header_name(&h.name) && !listed(&h.name) && !authorization_by_wildcard {
+        if is_cors_non_wildcard_request_header_name(&h.name) && !listed.contains(&h.name) && !authorization_by_wildcard {
             return Err(CorsErrorStatus::new(
                 CorsError::HeaderDisallowedByPreflightResponse,
                 header_hint(profile, &h.name),
@@ -223,10 +216,10 @@ fn allows(
     // Every other CORS-unsafe header must be listed or covered by `*`.
     for h in request.headers {
         let lower = lower_name(&h.name);
-        if !request.unsafe_names.contains(&lower) {
+        if request.unsafe_names.binary_search(&lower).is_err() {
             continue;
         }
-        if !listed(&h.name) && !wildcard(header_names) {
+        if !listed.contains(&h.name) && !headers_wildcard {
             return Err(CorsErrorStatus::new(
                 CorsError::HeaderDisallowedByPreflightResponse,
                 header_hint(profile, &h.name),

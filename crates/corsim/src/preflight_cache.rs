@@ -8,7 +8,11 @@
 //! Firefox keys credentialed and uncredentialed entries apart, merges tokens
 //! and evicts the least recently used of 100; WebKit is unbounded.
 
+use url::Url;
+
+use crate::origin::Origin;
 use crate::profile::{CacheRules, Eviction, Profile};
+use crate::request::CredentialsMode;
 use crate::time::Timestamp;
 
 /// What a cache entry is found by.
@@ -22,6 +26,41 @@ pub struct CacheKey {
     pub url: String,
     /// Set only in profiles that keep credentialed entries apart (Firefox).
     pub credentials: Option<bool>,
+}
+
+/// A request's cache key, borrowed: what its entry is found and stored by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeyParts<'a> {
+    /// The origin part.
+    pub origin: &'a str,
+    /// The URL, serialized.
+    pub url: &'a str,
+    /// The credentials part, in profiles that keep credentialed entries apart.
+    pub credentials: Option<bool>,
+}
+
+impl<'a> KeyParts<'a> {
+    /// The key of the entry for a request to `url` from a page of origin
+    /// `page_origin` (Fetch § "CORS-preflight cache", with the profile's
+    /// rules): keyed on `null` once redirect-tainted where the profile keys
+    /// on the serialized request origin, and on the credentials mode where it
+    /// keeps credentialed entries apart. `None` when the profile caches no
+    /// preflight for such a URL (Firefox: hosts that are IP addresses).
+    pub fn for_request(
+        profile: &Profile,
+        page_origin: &'a Origin,
+        redirect_tainted: bool,
+        url: &'a Url,
+        credentials: CredentialsMode,
+    ) -> Option<KeyParts<'a>> {
+        let rules = &profile.cache;
+        if !rules.cache_ip_hosts && Origin::of_url(url).host_is_ip() {
+            return None;
+        }
+        let origin = if rules.key_on_tainted_origin && redirect_tainted { "null" } else { page_origin.serialize() };
+        let credentials = rules.separate_credentials.then_some(credentials == CredentialsMode::Include);
+        Some(KeyParts { origin, url: url.as_str(), credentials })
+    }
 }
 
 /// One allowed method or header name and when it expires.
@@ -289,13 +328,15 @@ impl PreflightCache {
         self.origin_ids.clear();
     }
 
-    /// "Clear cache entries" for an origin and URL (both credentials keys).
+    /// "Clear cache entries" (Fetch § "CORS-preflight cache") for an origin
+    /// and URL (both credentials keys).
     pub fn clear_url(&mut self, origin: &str, url: &str) {
         let Some(&id) = self.origin_ids.get(origin) else { return };
         self.retain(|s| !(s.origin == id && s.url() == url));
     }
 
-    /// Remove entries that have expired at `now`.
+    /// Remove entries that have expired at `now` (Fetch § "CORS-preflight
+    /// cache": an entry must be removed once its max-age has passed).
     pub fn purge_expired(&mut self, now: Timestamp) {
         self.retain(|s| s.expires > now);
     }
@@ -354,7 +395,8 @@ impl PreflightCache {
         id
     }
 
-    /// Whether a stored entry lets the request skip its preflight. On a miss
+    /// Whether a stored entry lets the request skip its preflight (Fetch §
+    /// "HTTP fetch", with the matches of § "CORS-preflight cache"). On a miss
     /// the entry may be removed, as the profile says.
     pub fn lookup(
         &mut self,
@@ -363,32 +405,32 @@ impl PreflightCache {
         query: &CacheQuery<'_>,
         now: Timestamp,
     ) -> Result<(), CacheMiss> {
-        self.lookup_parts(profile, &key.origin, &key.url, key.credentials, query, now)
+        let parts = KeyParts { origin: &key.origin, url: &key.url, credentials: key.credentials };
+        self.lookup_parts(profile, parts, query, now)
     }
 
     /// [`lookup`](PreflightCache::lookup) with the key's parts borrowed.
     pub fn lookup_parts(
         &mut self,
         profile: &Profile,
-        origin: &str,
-        url: &str,
-        credentials: Option<bool>,
+        key: KeyParts<'_>,
         query: &CacheQuery<'_>,
         now: Timestamp,
     ) -> Result<(), CacheMiss> {
-        let Some(i) = self.find(origin, url, credentials) else {
+        let Some(i) = self.find(key.origin, key.url, key.credentials) else {
             return Err(CacheMiss::NoEntry);
         };
         if self.slots[i].expires <= now {
             self.remove_at(i);
             return Err(CacheMiss::Expired);
         }
+        // Finding the entry counts as a use, whether or not it allows the
+        // request (Firefox's `nsPreflightCache::GetEntry` moves it to the
+        // front of its LRU list either way).
+        self.uses += 1;
+        self.slots[i].last_used = self.uses;
         match slot_allows(profile, &self.slots[i], query, now) {
-            Ok(()) => {
-                self.uses += 1;
-                self.slots[i].last_used = self.uses;
-                Ok(())
-            }
+            Ok(()) => Ok(()),
             Err(miss) => {
                 if profile.cache.erase_when_insufficient {
                     self.remove_at(i);
@@ -398,22 +440,17 @@ impl PreflightCache {
         }
     }
 
-    /// Store what a successful preflight allowed (or nothing, when the
-    /// profile says so for its max-age or URL).
+    /// Store what a successful preflight allowed (Fetch § "CORS-preflight
+    /// fetch", steps 7.12–7.15), or nothing, when the profile says so for its
+    /// max-age or URL.
     pub fn insert(&mut self, profile: &Profile, key: CacheKey, result: &PreflightResult, now: Timestamp) {
-        self.insert_parts(profile, &key.origin, &key.url, key.credentials, result, now);
+        let parts = KeyParts { origin: &key.origin, url: &key.url, credentials: key.credentials };
+        self.insert_parts(profile, parts, result, now);
     }
 
     /// [`insert`](PreflightCache::insert) with the key's parts borrowed.
-    pub fn insert_parts(
-        &mut self,
-        profile: &Profile,
-        origin: &str,
-        url: &str,
-        credentials: Option<bool>,
-        result: &PreflightResult,
-        now: Timestamp,
-    ) {
+    pub fn insert_parts(&mut self, profile: &Profile, key: KeyParts<'_>, result: &PreflightResult, now: Timestamp) {
+        let KeyParts { origin, url, credentials } = key;
         let rules = &profile.cache;
         let Some(max_age) = result.max_age_secs else { return };
         if rules.max_url_len.is_some_and(|limit| url.len() >= limit) {
@@ -421,8 +458,11 @@ impl PreflightCache {
         }
         let expires = now.plus_secs(max_age);
         self.uses += 1;
+        // A token listed twice is stored once.
         fn fresh(list: &[String], expires: Timestamp) -> Vec<(&str, Timestamp)> {
-            list.iter().map(|t| (t.as_str(), expires)).collect()
+            let mut tokens = Vec::with_capacity(list.len());
+            merge_tokens(&mut tokens, list, expires);
+            tokens
         }
         if let Some(i) = self.find(origin, url, credentials) {
             // Merging reads the old tokens while the slot is rewritten.
@@ -493,9 +533,12 @@ impl PreflightCache {
         }
         match rules.eviction {
             Eviction::RandomRun(run) => {
-                // Erase `run` consecutive entries from a random index.
-                let start = (self.next_random() % self.slots.len() as u64) as usize;
-                let end = (start + run.max(1)).min(self.slots.len());
+                // Erase `run` consecutive entries from a random index, as
+                // Chromium's `MayPurge` does: the start is drawn so that the
+                // whole run fits (`RandInt(0, size - run)`).
+                let run = run.clamp(1, self.slots.len());
+                let start = (self.next_random() % (self.slots.len() - run + 1) as u64) as usize;
+                let end = start + run;
                 for i in (start..end).rev() {
                     self.remove_at(i);
                 }
@@ -524,15 +567,27 @@ impl PreflightCache {
     }
 }
 
-/// Merge a new preflight's tokens: known ones are refreshed, new ones added.
+/// Merge a new preflight's tokens (Fetch § "CORS-preflight fetch", steps
+/// 7.12–7.15): known ones are refreshed, new ones added.
 fn merge_tokens<'a>(into: &mut Vec<(&'a str, Timestamp)>, new: &'a [String], expires: Timestamp) {
+    // Where each known token is, so that long lists merge in linear time.
+    let mut at: hashbrown::HashMap<&'a str, usize, FixedState> =
+        into.iter().enumerate().map(|(i, (t, _))| (*t, i)).collect();
     for t in new {
-        match into.iter_mut().find(|(c, _)| *c == t.as_str()) {
-            Some(c) => c.1 = expires,
-            None => into.push((t.as_str(), expires)),
+        match at.get(t.as_str()) {
+            Some(&i) => into[i].1 = expires,
+            None => {
+                at.insert(t.as_str(), into.len());
+                into.push((t.as_str(), expires));
+            }
         }
     }
 }
+
+/// Above this many unsafe request headers, a lookup first gathers the
+/// entry's header tokens in a hash set rather than scanning the list for
+/// each name.
+const FEW_HEADERS: usize = 8;
 
 /// Whether the comma-joined `list` holds `token` (byte for byte).
 fn list_contains(list: &str, token: &str) -> bool {
@@ -550,9 +605,9 @@ fn list_contains(list: &str, token: &str) -> bool {
     }
 }
 
-/// "Method cache entry match" and "header-name cache entry match" for every
-/// unsafe header, with the profile's rules for `*` and credentials. Header
-/// names are lower-case on both sides.
+/// "Method cache entry match" and "header-name cache entry match" (Fetch §
+/// "CORS-preflight cache") for every unsafe header, with the profile's rules
+/// for `*` and credentials. Header names are lower-case on both sides.
 fn slot_allows(profile: &Profile, slot: &Slot, q: &CacheQuery<'_>, now: Timestamp) -> Result<(), CacheMiss> {
     let rules = &profile.cache;
     if q.credentials && !slot.credentials && !rules.separate_credentials {
@@ -572,9 +627,15 @@ fn slot_allows(profile: &Profile, slot: &Slot, q: &CacheQuery<'_>, now: Timestam
             return Err(CacheMiss::Method(q.method.to_owned()));
         }
         let star = wildcard_ok && list_contains(headers, "*");
+        let set: Option<hashbrown::HashSet<&str, FixedState>> =
+            (q.unsafe_headers.len() > FEW_HEADERS).then(|| headers.split(',').collect());
         for name in q.unsafe_headers {
             let covered_by_star = star && (authorization_by_wildcard || name != "authorization");
-            if !covered_by_star && !list_contains(headers, name) {
+            let listed = match &set {
+                Some(set) => set.contains(name.as_str()),
+                None => list_contains(headers, name),
+            };
+            if !covered_by_star && !listed {
                 return Err(CacheMiss::Header(name.clone()));
             }
         }
@@ -589,22 +650,27 @@ fn slot_allows(profile: &Profile, slot: &Slot, q: &CacheQuery<'_>, now: Timestam
         return Err(CacheMiss::Method(q.method.to_owned()));
     }
     let count = slot.methods().count();
+    // The header tokens still alive, each once.
+    let live = || slot.headers().enumerate().filter(move |(i, _)| slot.token_expires(count + i) > now).map(|(_, t)| t);
+    let star = wildcard_ok && live().any(|t| t == "*");
+    let set: Option<hashbrown::HashSet<&str, FixedState>> = (q.unsafe_headers.len() > FEW_HEADERS).then(|| live().collect());
     for name in q.unsafe_headers {
-        let ok = slot.headers().enumerate().any(|(i, t)| {
-            slot.token_expires(count + i) > now
-                && (t == name.as_str()
-                    || (wildcard_ok && t == "*" && (authorization_by_wildcard || name != "authorization")))
-        });
-        if !ok {
+        let covered_by_star = star && (authorization_by_wildcard || name != "authorization");
+        let listed = match &set {
+            Some(set) => set.contains(name.as_str()),
+            None => live().any(|t| t == name.as_str()),
+        };
+        if !covered_by_star && !listed {
             return Err(CacheMiss::Header(name.clone()));
         }
     }
     Ok(())
 }
 
-/// Read `Access-Control-Max-Age` (all its lines joined with `, `; `None` when
-/// absent) as the profile does: seconds to keep the result, or `None` for
-/// "store nothing".
+/// Read `Access-Control-Max-Age` (Fetch § "CORS-preflight fetch", steps
+/// 7.8–7.10) as the profile does, given all its lines joined with `, `
+/// (`None` when absent): seconds to keep the result, or `None` for "store
+/// nothing".
 ///
 /// ```
 /// use corsim::{preflight_cache::max_age, Profile};

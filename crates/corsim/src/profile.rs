@@ -2,6 +2,7 @@
 //! data. The engine reads these fields at the few places where browsers
 //! disagree, so a new browser is a new value, not new branches.
 
+use crate::gate::Gates;
 use crate::header_list::ListTrim;
 
 /// Which engine a profile imitates.
@@ -262,6 +263,10 @@ pub struct Profile {
     pub preflight_header_order: PreflightHeaderOrder,
     /// How refused values are shown.
     pub hints: HintStyle,
+    /// The checks around CORS: ports, schemes, mixed content, Local Network
+    /// Access, `Cross-Origin-Resource-Policy` (each value's evidence is on
+    /// its constant in [`Gates`]).
+    pub gates: Gates,
 }
 
 impl Profile {
@@ -311,6 +316,7 @@ impl Profile {
         allow_origin_mismatch: MismatchReasons::ParsedAsOrigin,
         preflight_header_order: PreflightHeaderOrder::AcceptRequestPairOrigin,
         hints: HintStyle { whole_invalid_list: true, header_name_as_sent: false },
+        gates: Gates::CHROMIUM,
     };
 
     /// The WHATWG Fetch standard as written.
@@ -354,6 +360,7 @@ impl Profile {
         allow_origin_mismatch: MismatchReasons::ParsedAsOrigin,
         preflight_header_order: PreflightHeaderOrder::AcceptRequestPairOrigin,
         hints: HintStyle { whole_invalid_list: true, header_name_as_sent: false },
+        gates: Gates::SPEC,
     };
 
     /// Firefox (Gecko), per `nsCORSListenerProxy.cpp`.
@@ -397,6 +404,7 @@ impl Profile {
         allow_origin_mismatch: MismatchReasons::AlwaysMismatch,
         preflight_header_order: PreflightHeaderOrder::AcceptRequestPairOrigin,
         hints: HintStyle { whole_invalid_list: false, header_name_as_sent: false },
+        gates: Gates::FIREFOX,
     };
 
     /// WebKit, per `CrossOriginAccessControl.cpp` and
@@ -446,6 +454,7 @@ impl Profile {
         allow_origin_mismatch: MismatchReasons::CommaMeansMultiple,
         preflight_header_order: PreflightHeaderOrder::OriginRequestPair,
         hints: HintStyle { whole_invalid_list: true, header_name_as_sent: true },
+        gates: Gates::WEBKIT,
     };
 }
 

@@ -143,11 +143,6 @@ impl RequestInit {
     }
 }
 
-fn has_duplicate_names(list: &HeaderList) -> bool {
-    let names: Vec<&[u8]> = list.iter().map(|h| h.name.as_slice()).collect();
-    names.iter().enumerate().any(|(i, n)| names[..i].iter().any(|m| m.eq_ignore_ascii_case(n)))
-}
-
 /// Why a header given to `fetch()` is not sent.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -192,8 +187,9 @@ pub struct Request {
 }
 
 impl Request {
-    /// Run `fetch()`'s checks: a `TypeError` for what `fetch()` rejects (the
-    /// promise rejects before anything is sent).
+    /// Run `fetch()`'s checks (Fetch § "Request class", the constructor): a
+    /// `TypeError` for what `fetch()` rejects (the promise rejects before
+    /// anything is sent).
     ///
     /// ```
     /// use corsim::{Profile, Request, RequestInit};
@@ -225,6 +221,8 @@ impl Request {
         // "request-no-cors").
         let mut list = HeaderList::new();
         let mut dropped = Vec::new();
+        // `no-cors`: each name's value so far, combined, as the guard sees it.
+        let mut no_cors_values: std::collections::HashMap<Vec<u8>, Vec<u8>> = std::collections::HashMap::new();
         for (name, value) in &init.headers {
             let name_bytes =
                 crate::header_list::isomorphic_encode(name).ok_or_else(|| TypeErrorKind::InvalidHeaderName(name.clone()))?;
@@ -243,11 +241,13 @@ impl Request {
             }
             if init.mode == Mode::NoCors {
                 // The guard checks the value the header would have once combined.
-                let combined = match list.get(name) {
-                    Some(mut existing) => {
-                        existing.extend_from_slice(b", ");
-                        existing.extend_from_slice(&value_bytes);
-                        existing
+                let so_far = no_cors_values.get(&name_bytes.to_ascii_lowercase());
+                let combined = match so_far {
+                    Some(existing) => {
+                        let mut joined = existing.clone();
+                        joined.extend_from_slice(b", ");
+                        joined.extend_from_slice(&value_bytes);
+                        joined
                     }
                     None => value_bytes.clone(),
                 };
@@ -255,13 +255,14 @@ impl Request {
                     dropped.push(DroppedHeader { name: name.clone(), because: DroppedBecause::NoCors });
                     continue;
                 }
+                no_cors_values.insert(name_bytes.to_ascii_lowercase(), combined);
             }
             list.append(name_bytes, value_bytes);
         }
         Ok(Request {
             url,
             method,
-            headers: if profile.combine_request_headers && has_duplicate_names(&list) { list.combined() } else { list },
+            headers: if profile.combine_request_headers && list.has_duplicate_names() { list.combined() } else { list },
             mode: init.mode,
             credentials: init.credentials,
             redirect: init.redirect,
@@ -273,4 +274,18 @@ impl Request {
     pub fn header_names(&self) -> Vec<String> {
         self.headers.iter().map(|h| isomorphic_decode(&h.name)).collect()
     }
+}
+
+/// A request as it goes on the wire: what the server sees.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// The method.
+    pub method: String,
+    /// The URL.
+    pub url: Url,
+    /// The headers corsim models: the page's own headers, `Origin`, and the
+    /// `Access-Control-Request-*` headers, in the order the browser sends them.
+    pub headers: HeaderList,
+    /// Whether this is a CORS preflight.
+    pub is_preflight: bool,
 }

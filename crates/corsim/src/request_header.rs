@@ -31,8 +31,8 @@ const FORBIDDEN_NAMES: [&str; 21] = [
     "via",
 ];
 
-/// "Forbidden request-header": script may not set it; `fetch()` drops it
-/// silently.
+/// "Forbidden request-header" (Fetch § "Headers"): script may not set it;
+/// `fetch()` drops it silently.
 ///
 /// ```
 /// use corsim::{request_header::is_forbidden, Profile};
@@ -70,12 +70,13 @@ fn starts_with_ignore_case(name: &[u8], prefix: &[u8]) -> bool {
     name.get(..prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(prefix))
 }
 
-/// "CORS-unsafe request-header byte".
+/// "CORS-unsafe request-header byte" (Fetch § "Headers").
 pub fn is_cors_unsafe_request_header_byte(b: u8) -> bool {
     (b < 0x20 && b != b'\t') || b"\"():<>?@[\\]{}\x7f".contains(&b)
 }
 
-/// "CORS-safelisted request-header" (name, value), with the profile's extras.
+/// "CORS-safelisted request-header" (Fetch § "Headers") for a name and
+/// value, with the profile's extras.
 ///
 /// ```
 /// use corsim::{request_header::is_cors_safelisted, Profile};
@@ -174,7 +175,8 @@ pub fn mime_essence(value: &[u8]) -> Option<Vec<u8>> {
     Some(essence)
 }
 
-/// "Parse a single range header value" with allowWhitespace false:
+/// "Parse a single range header value" (Fetch § "Headers") with
+/// allowWhitespace false:
 /// `bytes=START-END` where either may be empty but not both, and
 /// START ≤ END when both are given. Digits that overflow fail.
 pub fn parse_single_range(value: &[u8], unit_case_sensitive: bool) -> Option<(Option<u64>, Option<u64>)> {
@@ -204,9 +206,10 @@ pub fn parse_single_range(value: &[u8], unit_case_sensitive: bool) -> Option<(Op
     }
 }
 
-/// "CORS-unsafe request-header names": the names of headers that are not
-/// safelisted, plus every safelisted one when their values together exceed
-/// the profile's total (1024 bytes), lower-cased, unique and sorted.
+/// "CORS-unsafe request-header names" (Fetch § "Headers"): the names of
+/// headers that are not safelisted, plus every safelisted one when their
+/// values together exceed the profile's total (1024 bytes), lower-cased,
+/// unique and sorted.
 ///
 /// Pass the header list as the browser sends it (combined, forbidden
 /// headers removed).
@@ -243,8 +246,8 @@ pub fn cors_unsafe_request_header_names(profile: &Profile, headers: &HeaderList)
 }
 
 /// Why a request header is CORS-unsafe: the rule of "CORS-safelisted
-/// request-header" (Fetch § "CORS-safelisted request-header") it fails, or
-/// the 1024-byte total of "CORS-unsafe request-header names".
+/// request-header" (Fetch § "Headers") it fails, or the 1024-byte total of
+/// "CORS-unsafe request-header names".
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
@@ -274,10 +277,10 @@ pub enum UnsafeBecause {
     TotalTooLong,
 }
 
-/// Why the header `name: value` is CORS-unsafe in `profile`; `over_total`
-/// says whether the safelisted values of the request add up to more than
-/// the profile's total (see [`cors_unsafe_request_header_names`]). `None`
-/// when it is safelisted.
+/// Why the header `name: value` is CORS-unsafe in `profile` (Fetch §
+/// "Headers"); `over_total` says whether the safelisted values of the
+/// request add up to more than the profile's total (see
+/// [`cors_unsafe_request_header_names`]). `None` when it is safelisted.
 ///
 /// ```
 /// use corsim::{request_header::{why_cors_unsafe, UnsafeBecause}, Profile};
@@ -313,7 +316,8 @@ pub fn why_cors_unsafe(profile: &Profile, name: &[u8], value: &[u8], over_total:
 }
 
 /// Whether the safelisted values of `headers` add up to more than the
-/// profile's total, which makes them all CORS-unsafe.
+/// profile's total, which makes them all CORS-unsafe (Fetch § "Headers":
+/// "CORS-unsafe request-header names").
 pub fn safelisted_values_over_total(profile: &Profile, headers: &HeaderList) -> bool {
     let Some(limit) = profile.safelist_total_limit else { return false };
     let total: usize =
@@ -321,15 +325,16 @@ pub fn safelisted_values_over_total(profile: &Profile, headers: &HeaderList) -> 
     total > limit
 }
 
-/// "No-CORS-safelisted request-header": `Accept`, `Accept-Language`,
-/// `Content-Language` or `Content-Type` with a safelisted value. A `no-cors`
-/// request keeps only these.
+/// "No-CORS-safelisted request-header" (Fetch § "Headers"): `Accept`,
+/// `Accept-Language`, `Content-Language` or `Content-Type` with a safelisted
+/// value. A `no-cors` request keeps only these.
 pub fn is_no_cors_safelisted(profile: &Profile, name: &[u8], value: &[u8]) -> bool {
     ["accept", "accept-language", "content-language", "content-type"].iter().any(|n| n.as_bytes().eq_ignore_ascii_case(name))
         && is_cors_safelisted(profile, name, value)
 }
 
-/// "CORS non-wildcard request-header name": `Authorization`.
+/// "CORS non-wildcard request-header name" (Fetch § "Headers"):
+/// `Authorization`.
 pub fn is_cors_non_wildcard_request_header_name(name: &[u8]) -> bool {
     name.eq_ignore_ascii_case(b"authorization")
 }

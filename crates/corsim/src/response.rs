@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::header_list::{lower_name, parse_token_list, HeaderList};
+use crate::header_list::{lower_name, parse_token_list, HeaderList, NameSet};
 use crate::profile::Profile;
 use crate::request::CredentialsMode;
 
@@ -34,17 +34,17 @@ impl HttpResponse {
     }
 }
 
-/// "Ok status": 200 to 299.
+/// "Ok status" (Fetch § "Statuses"): 200 to 299.
 pub fn is_ok_status(status: u16) -> bool {
     (200..=299).contains(&status)
 }
 
-/// "Redirect status": 301, 302, 303, 307 or 308.
+/// "Redirect status" (Fetch § "Statuses"): 301, 302, 303, 307 or 308.
 pub fn is_redirect_status(status: u16) -> bool {
     matches!(status, 301 | 302 | 303 | 307 | 308)
 }
 
-/// "Null body status": 101, 103, 204, 205 or 304.
+/// "Null body status" (Fetch § "Statuses"): 101, 103, 204, 205 or 304.
 pub fn is_null_body_status(status: u16) -> bool {
     matches!(status, 101 | 103 | 204 | 205 | 304)
 }
@@ -90,12 +90,13 @@ pub struct FilteredResponse {
     pub headers: Vec<String>,
 }
 
-/// "Forbidden response-header name": `Set-Cookie`, `Set-Cookie2`.
+/// "Forbidden response-header name" (Fetch § "Headers"): `Set-Cookie`,
+/// `Set-Cookie2`.
 pub fn is_forbidden_response_header_name(name: &[u8]) -> bool {
     name.eq_ignore_ascii_case(b"set-cookie") || name.eq_ignore_ascii_case(b"set-cookie2")
 }
 
-/// The standard's CORS-safelisted response-header names.
+/// The standard's CORS-safelisted response-header names (Fetch § "Headers").
 const SAFELISTED_RESPONSE: [&str; 7] =
     ["cache-control", "content-language", "content-length", "content-type", "expires", "last-modified", "pragma"];
 
@@ -110,7 +111,8 @@ pub enum Exposed {
     Names(Vec<String>),
 }
 
-/// Read `Access-Control-Expose-Headers` as the profile does.
+/// Read `Access-Control-Expose-Headers` as the profile does (Fetch § "Main
+/// fetch": the response's CORS-exposed header-name list).
 ///
 /// ```
 /// use corsim::{HeaderList, Profile, CredentialsMode};
@@ -130,7 +132,7 @@ pub fn exposed_header_names(profile: &Profile, headers: &HeaderList, credentials
 }
 
 /// The lower-case, sorted, unique header names script can read from a
-/// response of type `kind`.
+/// response of type `kind` (Fetch § "Responses": the filtered responses).
 pub fn readable_header_names(
     profile: &Profile,
     kind: ResponseType,
@@ -146,6 +148,10 @@ pub fn readable_header_names(
             .collect(),
         ResponseType::Cors => {
             let exposed = exposed_header_names(profile, headers, credentials);
+            let exposed_set: Option<NameSet> = match &exposed {
+                Some(Exposed::Names(list)) => Some(list.iter().map(|n| n.as_bytes()).collect()),
+                _ => None,
+            };
             headers
                 .iter()
                 .filter(|h| !is_forbidden_response_header_name(&h.name))
@@ -153,11 +159,8 @@ pub fn readable_header_names(
                 .filter(|name| {
                     SAFELISTED_RESPONSE.contains(&name.as_str())
                         || profile.extra_safelisted_response_headers.contains(&name.as_str())
-                        || match &exposed {
-                            Some(Exposed::All) => true,
-                            Some(Exposed::Names(list)) => list.iter().any(|n| n == name),
-                            None => false,
-                        }
+                        || matches!(exposed, Some(Exposed::All))
+                        || exposed_set.as_ref().is_some_and(|set| set.contains(name.as_bytes()))
                 })
                 .collect()
         }

@@ -20,9 +20,10 @@ use url::Url;
 
 use crate::console::reason_name;
 use crate::error::InputError;
-use crate::fetch::{run_quiet, Verdict};
+use crate::fetch::{run_quiet_in, Verdict};
 use crate::header_list::{isomorphic_decode, isomorphic_encode, HeaderList};
 use crate::origin::Origin;
+use crate::page::PageContext;
 use crate::preflight::HttpRequest;
 use crate::preflight_cache::PreflightCache;
 use crate::profile::{Browser, Profile};
@@ -70,6 +71,9 @@ pub struct Scenario {
     pub steps: Vec<ScenarioStep>,
     /// The server, by URL.
     pub server: HashMap<String, ScriptedUrl>,
+    /// The page beyond its origin (the optional `page` object), for the
+    /// checks around CORS.
+    pub page: PageContext,
 }
 
 /// The verdict for one step, in FORMAT.md's shape.
@@ -180,7 +184,11 @@ impl Scenario {
             None | Some(Value::Null) => HashMap::new(),
             Some(v) => parse_server(v)?,
         };
-        Ok(Scenario { id, browser, origin, steps, server })
+        let page = match obj.get("page") {
+            None | Some(Value::Null) => PageContext::default(),
+            Some(v) => PageContext::from_json(v).map_err(|e| e.within("page"))?,
+        };
+        Ok(Scenario { id, browser, origin, steps, server, page })
     }
 
     /// The profile for this scenario: `profile` when given, else the one its
@@ -228,7 +236,7 @@ impl Scenario {
             .iter()
             .map(|step| {
                 let now = Timestamp::from_millis(step.at_ms);
-                let verdict = run_quiet(profile, self.origin.clone(), &step.request, &mut cache, now, |r| self.answer(r));
+                let verdict = run_quiet_in(profile, self.origin.clone(), &self.page, &step.request, &mut cache, now, |r| self.answer(r));
                 step_verdict(profile, &self.origin, &verdict)
             })
             .collect();
@@ -282,6 +290,10 @@ struct RawScenario {
     /// The scripted server, by URL; an unlisted URL answers 404.
     #[cfg_attr(feature = "tsify", tsify(optional, type = "Record<string, ScriptedUrl>"))]
     server: Option<HashMap<String, RawUrl>>,
+    /// The page beyond its origin (FORMAT.md § page: URL, secure context,
+    /// address spaces, COEP, Local Network Access permission).
+    #[cfg_attr(feature = "tsify", tsify(optional, type = "Record<string, unknown>"))]
+    page: Option<Value>,
 }
 
 /// One fetch of a scenario.
@@ -392,7 +404,11 @@ impl RawScenario {
             let scripted = ScriptedUrl { preflight: response(spec.preflight)?, actual: response(spec.actual)? };
             server.insert(server_key(&url), scripted);
         }
-        Some(Scenario { id: self.id, browser: self.browser, origin, steps, server })
+        let page = match &self.page {
+            None | Some(Value::Null) => PageContext::default(),
+            Some(v) => PageContext::from_json(v).ok()?,
+        };
+        Some(Scenario { id: self.id, browser: self.browser, origin, steps, server, page })
     }
 }
 

@@ -9,9 +9,8 @@
 use url::Url;
 
 use crate::error::{CorsError, CorsErrorStatus, FailureKind};
-use crate::preflight::HttpRequest;
 use crate::preflight_cache::CacheMiss;
-use crate::request::{DroppedHeader, RedirectMode};
+use crate::request::{DroppedHeader, HttpRequest, RedirectMode};
 use crate::request_header::UnsafeBecause;
 use crate::response::FilteredResponse;
 
@@ -183,6 +182,17 @@ pub enum CheckName {
     AllowMethods,
     /// `Access-Control-Allow-Headers` must parse and allow the headers.
     AllowHeaders,
+    /// Not CORS: the URL's port must not be a bad port (Fetch § "Port blocking").
+    BadPort,
+    /// Not CORS: a URL `fetch()` answers itself (`data:`, `about:blank`, `blob:`).
+    Scheme,
+    /// Not CORS: an `https:` page may fetch only potentially trustworthy URLs.
+    MixedContent,
+    /// Not CORS: reaching a more private address space needs permission.
+    LocalNetworkAccess,
+    /// Not CORS: a `no-cors` response's `Cross-Origin-Resource-Policy` (and
+    /// the page's `Cross-Origin-Embedder-Policy`) must allow the page.
+    CrossOriginResourcePolicy,
 }
 
 impl CheckName {
@@ -209,6 +219,20 @@ impl CheckName {
         }
     }
 
+    /// Whether this is a CORS check (the rest are the checks around CORS,
+    /// which no `Access-Control-*` header changes).
+    pub fn is_cors(self) -> bool {
+        matches!(
+            self,
+            CheckName::Redirect
+                | CheckName::AllowOrigin
+                | CheckName::AllowCredentials
+                | CheckName::Status
+                | CheckName::AllowMethods
+                | CheckName::AllowHeaders
+        )
+    }
+
     /// The response header the check reads (`None` for the status, and for a
     /// redirect: its `Location`).
     pub fn header(self) -> Option<&'static str> {
@@ -219,6 +243,8 @@ impl CheckName {
             CheckName::Status => None,
             CheckName::AllowMethods => Some("access-control-allow-methods"),
             CheckName::AllowHeaders => Some("access-control-allow-headers"),
+            CheckName::CrossOriginResourcePolicy => Some("cross-origin-resource-policy"),
+            CheckName::BadPort | CheckName::Scheme | CheckName::MixedContent | CheckName::LocalNetworkAccess => None,
         }
     }
 }
@@ -236,6 +262,11 @@ impl std::fmt::Display for CheckName {
             CheckName::Status => "status",
             CheckName::AllowMethods => "Access-Control-Allow-Methods",
             CheckName::AllowHeaders => "Access-Control-Allow-Headers",
+            CheckName::BadPort => "port",
+            CheckName::Scheme => "scheme",
+            CheckName::MixedContent => "mixed content",
+            CheckName::LocalNetworkAccess => "Local Network Access",
+            CheckName::CrossOriginResourcePolicy => "Cross-Origin-Resource-Policy",
         })
     }
 }

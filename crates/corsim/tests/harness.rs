@@ -57,7 +57,7 @@ fn assert_allowed_fails_with_console_message_and_fix() {
         msg.contains("console: Access to fetch at 'https://api.example/items' from origin 'https://app.example' has been blocked by CORS policy: Method PATCH is not allowed by Access-Control-Allow-Methods in preflight response."),
         "{msg}"
     );
-    assert!(msg.contains("fix:     list `PATCH` in the preflight's `Access-Control-Allow-Methods`"), "{msg}");
+    assert!(msg.contains("fix:     PATCH is not in Access-Control-Allow-Methods 'GET, PUT, DELETE': send Access-Control-Allow-Methods: GET, PUT, DELETE, PATCH"), "{msg}");
     assert!(msg.contains("sent:    OPTIONS https://api.example/items -> 204; "), "{msg}");
 }
 
@@ -72,7 +72,7 @@ fn assert_allowed_fails_in_firefox_with_firefox_words() {
     });
     assert!(msg.contains("but Firefox blocks it"), "{msg}");
     assert!(msg.contains("Cross-Origin Request Blocked"), "{msg}");
-    assert!(msg.contains("fix:     list `x-trace` in the preflight's `Access-Control-Allow-Headers`"), "{msg}");
+    assert!(msg.contains("fix:     request header x-trace is not in Access-Control-Allow-Headers 'Authorization, Content-Type': send Access-Control-Allow-Headers: Authorization, Content-Type, x-trace"), "{msg}");
 }
 
 #[test]

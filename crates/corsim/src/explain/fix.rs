@@ -9,7 +9,7 @@ use super::config::{self, Policy, ServerConfig};
 use super::{header_str, token_list, type_error_advice, without_fragment};
 use crate::error::{CorsError, FailureKind};
 use crate::fetch::{Event, Route, Verdict};
-use crate::header_list::{is_token, isomorphic_encode};
+use crate::header_list::{is_token, isomorphic_encode, NameSet};
 use crate::method;
 use crate::origin::Origin;
 use crate::preflight::HttpRequest;
@@ -526,8 +526,13 @@ pub(crate) fn derive(
     let mut flags = Flags::default();
     let mut current = (verdict.clone(), responses.to_vec());
     let mut stuck = false;
+    // When a check around CORS refused the fetch, its fix is done once the
+    // fetch resolves as the page asked (a no-cors fetch stays opaque): no
+    // CORS change is offered on top.
+    let gate_refused = verdict.outcome.as_ref().err().is_some_and(|f| f.kind.gate().is_some());
+    let done = |v: &Verdict| readable(v) || (gate_refused && v.outcome.is_ok());
     for _ in 0..MAX_ROUNDS {
-        if readable(&current.0) {
+        if done(&current.0) {
             break;
         }
         let before = (fix.patches.clone(), fix.request_change.clone());
@@ -550,9 +555,14 @@ pub(crate) fn derive(
     fix.request_change = fix.request_change.take().filter(|c| !c.is_empty());
     let browser = profile.browser.name();
     if rerun.is_some() && (!fix.patches.is_empty() || fix.request_change.is_some()) {
-        let ok = readable(&current.0);
+        let ok = done(&current.0);
         fix.verified = Some(ok);
         fix.verification = match &current.0.outcome {
+            Ok(r) if ok && !readable(&current.0) => format!(
+                "corsim ran the fetch again with these changes: {browser} no longer refuses it (type {}, as mode '{}' gives).",
+                r.kind,
+                init.mode
+            ),
             Ok(r) if ok => format!(
                 "corsim ran the fetch again with these changes: {browser} lets script read the response (type {}, status {}).",
                 r.kind, r.status
@@ -560,7 +570,7 @@ pub(crate) fn derive(
             Ok(r) => format!("corsim ran the fetch again with these changes: the response is still {} to script.", r.kind),
             Err(f) => format!(
                 "corsim ran the fetch again with these changes: still blocked ({}).",
-                f.cors_error().map(|s| s.error.name().to_owned()).unwrap_or_else(|| super::failure_summary(f).kind)
+                f.cors_error().map(|s| s.error.name().to_owned()).unwrap_or_else(|| super::failure_summary(profile, f).kind)
             ),
         };
     } else if rerun.is_some() && stuck {
@@ -665,6 +675,7 @@ fn next(
 ) -> Result<(), String> {
     let request = verdict.requests.last();
     let failed_at_response = super::Ctx {
+        profile,
         init: &init,
         verdict,
         responses,
@@ -752,6 +763,18 @@ fn next(
         FailureKind::RedirectToNonHttpScheme(to) => Err(format!(
             "The server redirects to {to}; fetch() follows redirects only to http: and https: URLs. Redirect to an http(s) URL, or have the page open that URL another way."
         )),
+        FailureKind::Blocked(gate) => {
+            // Not CORS: the fix is the gate's own, never an Access-Control-* header.
+            let why = format!("{gate}: {}", gate.reason(&url));
+            step(fix, gate.name(), None, &url, &why, &gate.fix());
+            match (gate, cur.request, cur.response.as_ref()) {
+                (crate::gate::Gate::CrossOriginResourcePolicy(_), Some(request), Some(response)) => {
+                    fix.set(request, response, "Cross-Origin-Resource-Policy", Some("cross-origin".to_owned()), why);
+                    Ok(())
+                }
+                _ => Err(format!("{gate}: no change to the server's CORS answers helps; the fix above is the one.")),
+            }
+        }
         FailureKind::SchemeNotHttp(u) => Err(format!(
             "{u} is not an http: or https: URL; a cors-mode fetch() cannot load it. Serve it over http(s), or use mode 'no-cors' (script then gets an opaque response)."
         )),
@@ -866,10 +889,11 @@ fn vary_origin(request: &HttpRequest, response: &HttpResponse, fix: &mut Fix) {
 /// The header names a preflight response must list, given the tokens it has.
 fn needed_headers(profile: &Profile, tokens: &[String], unsafe_names: &[String], include: bool) -> Vec<String> {
     let wildcard = !include && tokens.iter().any(|t| t == "*");
+    let listed_names: NameSet = tokens.iter().map(|t| t.as_bytes()).collect();
     unsafe_names
         .iter()
         .filter(|name| {
-            let listed = tokens.iter().any(|t| t.eq_ignore_ascii_case(name));
+            let listed = listed_names.contains(name.as_bytes());
             let covered = wildcard && (name.as_str() != "authorization" || profile.authorization_covered_by_wildcard);
             !listed && !covered
         })
@@ -880,8 +904,9 @@ fn needed_headers(profile: &Profile, tokens: &[String], unsafe_names: &[String],
 /// The tokens of an unparsable list that are tokens, split on commas and whitespace.
 fn salvage_tokens(value: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for t in value.split(|c: char| c == ',' || c.is_ascii_whitespace()) {
-        if is_token(t.as_bytes()) && !out.iter().any(|o| o == t) {
+        if is_token(t.as_bytes()) && seen.insert(t) {
             out.push(t.to_owned());
         }
     }
@@ -1125,9 +1150,11 @@ fn policy(
     let include = init.credentials == CredentialsMode::Include;
     let mut methods: Vec<String> = Vec::new();
     let mut headers: Vec<String> = Vec::new();
+    let (mut seen_methods, mut seen_headers) = (NameSet::default(), NameSet::default());
     let mut preflight = false;
-    let push = |list: &mut Vec<String>, t: String| {
-        if t != "*" && !list.iter().any(|x| x.eq_ignore_ascii_case(&t)) {
+    // Each token once, whatever its case.
+    let push = |list: &mut Vec<String>, seen: &mut NameSet, t: String| {
+        if t != "*" && seen.insert(t.as_bytes()) {
             list.push(t);
         }
     };
@@ -1140,23 +1167,23 @@ fn policy(
             .and_then(|v| token_list(profile, &v))
             .unwrap_or_default()
         {
-            push(&mut methods, t);
+            push(&mut methods, &mut seen_methods, t);
         }
         for t in header_str(&response.headers, "access-control-allow-headers")
             .and_then(|v| token_list(profile, &v))
             .unwrap_or_default()
         {
-            push(&mut headers, t.to_ascii_lowercase());
+            push(&mut headers, &mut seen_headers, t.to_ascii_lowercase());
         }
     }
     for e in &verdict.events {
         if let Event::Routed { route: Route::Preflight { method, headers: names }, .. } = e {
             preflight = true;
             if let Some(m) = method {
-                push(&mut methods, m.clone());
+                push(&mut methods, &mut seen_methods, m.clone());
             }
             for n in names {
-                push(&mut headers, n.name.clone());
+                push(&mut headers, &mut seen_headers, n.name.clone());
             }
         }
     }

@@ -1,0 +1,550 @@
+//! What the browser writes to its console, word for word, and its own name
+//! for each failure.
+
+use crate::error::{CorsError, FailureKind};
+use crate::verdict::Failure;
+use crate::origin::Origin;
+use crate::profile::{Browser, Profile};
+use crate::response::{FilteredResponse, ResponseType};
+
+pub mod facts;
+pub mod parse;
+pub mod templates;
+
+use templates::*;
+use url::Url;
+
+/// The browser's name for why a fetch failed, as the recordings hold it in
+/// `cors_error`: Chromium's `CorsError` name; `None` for failures the browser
+/// does not report as CORS errors.
+///
+/// Firefox's name is the key of the message template it logged first
+/// (`CORSMissingAllowOrigin2`); WebKit has no names, so its name is the first
+/// message with the URLs and the page's origin replaced by `<url>` and
+/// `<origin>`, as the recordings hold it.
+pub fn reason_name(profile: &Profile, origin: &Origin, failure: &Failure) -> Option<String> {
+    match profile.browser {
+        Browser::Chromium | Browser::Spec => failure
+            .cors_error()
+            .map(|s| s.error.name())
+            .or_else(|| failure.kind.gate().and_then(|g| g.chromium_cors_error_name()))
+            .map(str::to_owned),
+        Browser::Firefox => firefox_key(failure).map(|k| k.name().to_owned()),
+        Browser::WebKit => {
+            if failure.cors_error().is_some_and(|s| s.error == CorsError::DisallowedByMode)
+                || failure.kind.gate().is_some()
+            {
+                return None;
+            }
+            let first = webkit(origin, failure).into_iter().next()?;
+            Some(webkit_anonymize(&first, origin, failure))
+        }
+    }
+}
+
+/// The console messages for a fetch's outcome.
+pub fn messages(
+    profile: &Profile,
+    origin: &Origin,
+    outcome: &Result<FilteredResponse, Failure>,
+) -> Vec<String> {
+    match (profile.browser, outcome) {
+        (Browser::Chromium | Browser::Spec, _) => chromium(origin, outcome),
+        (Browser::Firefox | Browser::WebKit, Ok(_)) => Vec::new(),
+        (Browser::Firefox, Err(f)) => firefox(origin, f),
+        (Browser::WebKit, Err(f)) => webkit(origin, f),
+    }
+}
+
+/// What `fetch()` rejects with, word for word: the browser's own text for a
+/// network error (Chromium "TypeError: Failed to fetch", Firefox "TypeError:
+/// NetworkError when attempting to fetch resource.", WebKit "TypeError: Load
+/// failed"), or the `TypeError` it throws before sending anything.
+///
+/// The texts of the `TypeError`s thrown before sending are Chromium's for
+/// every profile: the recordings hold no rejection texts, and Firefox's and
+/// WebKit's for these cases are not yet checked.
+///
+/// ```
+/// use corsim::{console::rejection, fetch::run, HttpResponse, Origin, PreflightCache, Profile, RequestInit, Timestamp};
+/// let page = Origin::parse("https://app.example").unwrap();
+/// for (profile, text) in [(&Profile::CHROMIUM, "TypeError: Failed to fetch"),
+///     (&Profile::FIREFOX, "TypeError: NetworkError when attempting to fetch resource."),
+///     (&Profile::WEBKIT, "TypeError: Load failed")] {
+///     let v = run(profile, page.clone(), &RequestInit::get("https://api.example/"), &mut PreflightCache::new(),
+///         Timestamp::ZERO, |_| HttpResponse::new(200));
+///     assert_eq!(rejection(profile, &v.outcome.unwrap_err()), text);
+/// }
+/// ```
+pub fn rejection(profile: &Profile, failure: &Failure) -> String {
+    match &failure.kind {
+        FailureKind::TypeError(t) => format!("TypeError: {t}"),
+        _ => templates::rejection(profile.browser).to_owned(),
+    }
+}
+
+/// A hint as Firefox and WebKit print it: the header's bytes read as UTF-8,
+/// invalid sequences replaced by U+FFFD.
+fn utf8_lossy(hint: &str) -> String {
+    let bytes: Vec<u8> = hint
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
+        .collect();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Firefox's message-template key for a failure.
+fn firefox_key(failure: &Failure) -> Option<FirefoxKey> {
+    Some(match &failure.kind {
+        FailureKind::Cors(status) => match status.error {
+            CorsError::MissingAllowOriginHeader | CorsError::PreflightMissingAllowOriginHeader => {
+                FirefoxKey::MissingAllowOrigin
+            }
+            CorsError::MultipleAllowOriginValues
+            | CorsError::PreflightMultipleAllowOriginValues => {
+                FirefoxKey::MultipleAllowOriginNotAllowed
+            }
+            CorsError::InvalidAllowOriginValue
+            | CorsError::PreflightInvalidAllowOriginValue
+            | CorsError::AllowOriginMismatch
+            | CorsError::PreflightAllowOriginMismatch => FirefoxKey::AllowOriginNotMatchingOrigin,
+            CorsError::WildcardOriginNotAllowed | CorsError::PreflightWildcardOriginNotAllowed => {
+                FirefoxKey::NotSupportingCredentials
+            }
+            CorsError::InvalidAllowCredentials | CorsError::PreflightInvalidAllowCredentials => {
+                FirefoxKey::MissingAllowCredentials
+            }
+            CorsError::PreflightInvalidStatus => FirefoxKey::PreflightDidNotSucceed,
+            CorsError::PreflightDisallowedRedirect => FirefoxKey::ExternalRedirectNotAllowed,
+            CorsError::InvalidAllowMethodsPreflightResponse => FirefoxKey::InvalidAllowMethod,
+            CorsError::InvalidAllowHeadersPreflightResponse => FirefoxKey::InvalidAllowHeader,
+            CorsError::MethodDisallowedByPreflightResponse => FirefoxKey::MethodNotFound,
+            CorsError::HeaderDisallowedByPreflightResponse => {
+                FirefoxKey::MissingAllowHeaderFromPreflight
+            }
+            CorsError::RedirectContainsCredentials
+            | CorsError::CorsDisabledScheme
+            | CorsError::InvalidResponse => FirefoxKey::DidNotSucceed,
+            CorsError::DisallowedByMode | CorsError::NoCorsRedirectModeNotFollow => return None,
+        },
+        FailureKind::TooManyRedirects
+        | FailureKind::RedirectToNonHttpScheme(_)
+        | FailureKind::InvalidRedirectLocation(_)
+        | FailureKind::RedirectWithCredentials(_)
+            if failure.url_list.len() > 1 || is_cross_origin_failure(failure) =>
+        {
+            FirefoxKey::DidNotSucceed
+        }
+        _ => return None,
+    })
+}
+
+/// Whether the fetch was under CORS when it failed (any URL cross-origin).
+fn is_cross_origin_failure(failure: &Failure) -> bool {
+    failure.status.is_some()
+}
+
+/// Firefox's messages for a failure (`nsCORSListenerProxy::LogBlockedCORSRequest`).
+fn firefox(origin: &Origin, failure: &Failure) -> Vec<String> {
+    let url = failure.url.as_str();
+    let status = failure
+        .status
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| "(null)".to_owned());
+    let blocked = |key: FirefoxKey, hint: &str| {
+        let resource = fill(key.resource(), &[(Slot::Url, url)]);
+        let reason = fill(key.reason(), &[(Slot::Status, &status), (Slot::Hint, hint)]);
+        fill(
+            FIREFOX_BLOCKED,
+            &[(Slot::Resource, &resource), (Slot::Reason, &reason)],
+        )
+    };
+    let did_not_succeed = || {
+        let reason = fill(
+            FirefoxKey::DidNotSucceed.reason(),
+            &[(Slot::Status, "(null)")],
+        );
+        fill(
+            FIREFOX_BLOCKED,
+            &[(Slot::Resource, url), (Slot::Reason, &reason)],
+        )
+    };
+    let security_error = |to: &str| {
+        fill(
+            FIREFOX_SECURITY_ERROR,
+            &[(Slot::Origin, origin.serialize()), (Slot::Url, to)],
+        )
+    };
+    let first = match &failure.kind {
+        FailureKind::Blocked(gate) => return crate::gate::firefox_console(failure, gate),
+        FailureKind::SameOriginModeRedirectedCrossOrigin(to) => return vec![security_error(to)],
+        FailureKind::Cors(s) if s.error == CorsError::DisallowedByMode => {
+            return vec![security_error(url)]
+        }
+        _ => match firefox_key(failure) {
+            None => return Vec::new(),
+            // The request did not succeed: nothing follows, and Firefox has no status for it.
+            Some(FirefoxKey::DidNotSucceed) => return vec![did_not_succeed()],
+            Some(key) => blocked(
+                key,
+                &failure
+                    .cors_error()
+                    .map(|s| utf8_lossy(&s.failed_parameter))
+                    .unwrap_or_default(),
+            ),
+        },
+    };
+    let mut out = vec![first];
+    // A refused preflight redirect is then judged as the preflight response:
+    // against `null` when it pointed to another origin, by status otherwise.
+    if failure
+        .cors_error()
+        .is_some_and(|s| s.error == CorsError::PreflightDisallowedRedirect)
+    {
+        let target = failure
+            .redirect_location
+            .as_deref()
+            .and_then(|raw| failure.url.join(raw).ok());
+        let cross_origin =
+            target.is_some_and(|t| !Origin::of_url(&t).same_origin(&Origin::of_url(&failure.url)));
+        out.push(match (&failure.allow_origin, cross_origin) {
+            (Some(acao), true) => {
+                blocked(FirefoxKey::AllowOriginNotMatchingOrigin, &utf8_lossy(acao))
+            }
+            (None, true) => blocked(FirefoxKey::MissingAllowOrigin, ""),
+            (_, false) => blocked(FirefoxKey::PreflightDidNotSucceed, ""),
+        });
+    }
+    // The request itself then fails too when the preflight failed or a
+    // followed redirect was refused; Firefox has no status for it.
+    if failure.preflight
+        || (failure.redirect_location.is_some()
+            && failure.redirect == crate::request::RedirectMode::Follow)
+    {
+        out.push(did_not_succeed());
+    }
+    out
+}
+
+/// WebKit's security message for a failure, when it logs one
+/// (`CrossOriginAccessControl.cpp`), and its slots.
+fn webkit_message(failure: &Failure) -> Option<WebKitMessage> {
+    Some(match &failure.kind {
+        FailureKind::Cors(s) => match s.error {
+            CorsError::MissingAllowOriginHeader
+            | CorsError::PreflightMissingAllowOriginHeader
+            | CorsError::InvalidAllowOriginValue
+            | CorsError::PreflightInvalidAllowOriginValue
+            | CorsError::AllowOriginMismatch
+            | CorsError::PreflightAllowOriginMismatch => WebKitMessage::OriginNotAllowed,
+            CorsError::MultipleAllowOriginValues
+            | CorsError::PreflightMultipleAllowOriginValues => WebKitMessage::MultipleOrigins,
+            CorsError::WildcardOriginNotAllowed | CorsError::PreflightWildcardOriginNotAllowed => {
+                WebKitMessage::WildcardWithCredentials
+            }
+            CorsError::InvalidAllowCredentials | CorsError::PreflightInvalidAllowCredentials => {
+                WebKitMessage::CredentialsNotTrue
+            }
+            CorsError::PreflightInvalidStatus | CorsError::PreflightDisallowedRedirect => {
+                WebKitMessage::PreflightNotSuccessful
+            }
+            CorsError::InvalidAllowMethodsPreflightResponse => WebKitMessage::InvalidAllowMethods,
+            CorsError::InvalidAllowHeadersPreflightResponse => WebKitMessage::InvalidAllowHeaders,
+            CorsError::MethodDisallowedByPreflightResponse => WebKitMessage::MethodNotAllowed,
+            CorsError::HeaderDisallowedByPreflightResponse => WebKitMessage::HeaderNotAllowed,
+            CorsError::RedirectContainsCredentials => WebKitMessage::RedirectionHasCredentials,
+            CorsError::CorsDisabledScheme | CorsError::InvalidResponse => {
+                WebKitMessage::NonCorsScheme
+            }
+            CorsError::DisallowedByMode | CorsError::NoCorsRedirectModeNotFollow => return None,
+        },
+        FailureKind::RedirectToNonHttpScheme(_) | FailureKind::InvalidRedirectLocation(_) => {
+            WebKitMessage::NonCorsScheme
+        }
+        _ => return None,
+    })
+}
+
+/// WebKit's messages for a failure.
+fn webkit(origin: &Origin, failure: &Failure) -> Vec<String> {
+    let url = failure.url.as_str();
+    let access_checks = |url: &str| {
+        fill(
+            WEBKIT_ACCESS_CONTROL_CHECKS,
+            &[(Slot::Initiator, "Fetch API"), (Slot::Url, url)],
+        )
+    };
+    let alone = |m: WebKitMessage| m.text().to_owned();
+    match &failure.kind {
+        FailureKind::Cors(s) if s.error == CorsError::DisallowedByMode => {
+            return vec![fill(WEBKIT_CANNOT_LOAD, &[(Slot::Url, url)])]
+        }
+        FailureKind::Cors(s) if s.error == CorsError::NoCorsRedirectModeNotFollow => {
+            return vec![
+                alone(WebKitMessage::NoCorsRedirect),
+                alone(WebKitMessage::NotAllowedToRequest),
+                access_checks(url),
+            ]
+        }
+        FailureKind::RedirectModeError => {
+            return vec![
+                fill(
+                    WebKitMessage::RedirectNotAllowed.text(),
+                    &[(Slot::Url, url)],
+                ),
+                access_checks(url),
+            ]
+        }
+        FailureKind::TooManyRedirects => {
+            return vec![alone(WebKitMessage::TooManyRedirects), access_checks(url)]
+        }
+        FailureKind::SameOriginModeRedirectedCrossOrigin(to) => {
+            let unsafe_attempt = fill(
+                WebKitMessage::UnsafeAttempt.text(),
+                &[(Slot::Url, to), (Slot::Origin, origin.serialize())],
+            );
+            return vec![unsafe_attempt, access_checks(to)];
+        }
+        FailureKind::Blocked(gate) => return crate::gate::webkit_console(failure, gate),
+        _ => {}
+    }
+    let Some(message) = webkit_message(failure) else {
+        return Vec::new();
+    };
+    let request_origin = if failure.url_list.len() > 1 && failure.tainted {
+        "null"
+    } else {
+        origin.serialize()
+    };
+    let status = failure.status.map(|s| s.to_string()).unwrap_or_default();
+    let hint = failure
+        .cors_error()
+        .map(|s| latin1_of_utf8(&utf8_lossy(&s.failed_parameter)))
+        .unwrap_or_default();
+    let location = webkit_location(failure).unwrap_or_default();
+    let inner = fill(
+        message.text(),
+        &[
+            (Slot::Origin, request_origin),
+            (Slot::Status, &status),
+            (Slot::Hint, &hint),
+            (Slot::RedirectUrl, &location),
+        ],
+    );
+    let first = match (webkit_location(failure), failure.preflight) {
+        // The redirect target is shown without its userinfo.
+        (Some(to), false) => fill(
+            WEBKIT_REDIRECTION_DENIED,
+            &[
+                (Slot::Location, &without_userinfo(&to)),
+                (Slot::Reason, &inner),
+            ],
+        ),
+        _ => inner,
+    };
+    vec![first, access_checks(url)]
+}
+
+/// The redirect target as WebKit prints it: resolved when it parses, as sent
+/// otherwise.
+fn webkit_location(failure: &Failure) -> Option<String> {
+    let raw = failure.redirect_location.as_ref()?;
+    Some(
+        failure
+            .url
+            .join(raw)
+            .map(|u| u.as_str().to_owned())
+            .unwrap_or_else(|_| raw.clone()),
+    )
+}
+
+/// A URL string without its username and password, when it parses.
+fn without_userinfo(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if !u.username().is_empty() || u.password().is_some() => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.as_str().to_owned()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// WebKit's text as the recordings hold it: its UTF-8 bytes shown one
+/// character per byte.
+fn latin1_of_utf8(s: &str) -> String {
+    s.bytes().map(char::from).collect()
+}
+
+/// Replace the fetch's URLs with `<url>` and the page's origin with `<origin>`.
+fn webkit_anonymize(message: &str, origin: &Origin, failure: &Failure) -> String {
+    let mut urls: Vec<String> = failure
+        .url_list
+        .iter()
+        .map(|u| u.as_str().to_owned())
+        .collect();
+    if let Some(to) = webkit_location(failure) {
+        urls.push(without_userinfo(&to));
+        urls.push(to);
+    }
+    anonymize(message, &urls, Some(origin.serialize()))
+}
+
+/// A WebKit message as its recordings name the failure: `urls` (longest
+/// first) replaced by `<url>`, then `origin` by `<origin>`.
+pub(crate) fn anonymize(message: &str, urls: &[String], origin: Option<&str>) -> String {
+    let mut urls: Vec<&String> = urls.iter().filter(|u| !u.is_empty()).collect();
+    urls.sort_by_key(|u| std::cmp::Reverse(u.len()));
+    let mut out = message.to_owned();
+    for u in urls {
+        out = out.replace(u.as_str(), "<url>");
+    }
+    match origin {
+        Some(o) => out.replace(o, "<origin>"),
+        None => out,
+    }
+}
+
+/// Chromium's messages for a fetch's outcome.
+fn chromium(origin: &Origin, outcome: &Result<FilteredResponse, Failure>) -> Vec<String> {
+    let failed_to_load =
+        |net_error: &str| fill(CHROMIUM_FAILED_TO_LOAD, &[(Slot::NetError, net_error)]);
+    let failure = match outcome {
+        Ok(response) => {
+            if response.kind != ResponseType::Opaque
+                && response.kind != ResponseType::OpaqueRedirect
+                && response.status >= 400
+            {
+                let reason = http::StatusCode::from_u16(response.status)
+                    .ok()
+                    .and_then(|s| s.canonical_reason())
+                    .unwrap_or("");
+                let status = response.status.to_string();
+                return vec![fill(
+                    CHROMIUM_FAILED_STATUS,
+                    &[(Slot::Status, &status), (Slot::StatusText, reason)],
+                )];
+            }
+            return Vec::new();
+        }
+        Err(f) => f,
+    };
+    let url = failure.url.as_str();
+    let page = origin;
+    let origin = origin.serialize();
+    match &failure.kind {
+        FailureKind::TypeError(_) => Vec::new(),
+        FailureKind::Cors(status) => match status.error {
+            CorsError::DisallowedByMode => {
+                let reason = fill(CHROMIUM_SAME_ORIGIN_MODE, &[(Slot::Origin, origin)]);
+                vec![fill(
+                    CHROMIUM_FETCH_API_CANNOT_LOAD,
+                    &[(Slot::Url, url), (Slot::Reason, &reason)],
+                )]
+            }
+            CorsError::NoCorsRedirectModeNotFollow => {
+                let reason = chromium_reason(CorsError::NoCorsRedirectModeNotFollow);
+                vec![fill(
+                    CHROMIUM_FETCH_API_CANNOT_LOAD,
+                    &[(Slot::Url, url), (Slot::Reason, reason)],
+                )]
+            }
+            error => vec![
+                chromium_blocked(
+                    "fetch",
+                    url,
+                    failure.redirected_from.as_ref().map(Url::as_str),
+                    origin,
+                    error,
+                    &status.failed_parameter,
+                ),
+                failed_to_load(CHROMIUM_NET_FAILED),
+            ],
+        },
+        FailureKind::RedirectModeError | FailureKind::RedirectToNonHttpScheme(_) => {
+            vec![failed_to_load(CHROMIUM_NET_FAILED)]
+        }
+        FailureKind::InvalidRedirectLocation(_) => {
+            vec![failed_to_load(CHROMIUM_NET_INVALID_REDIRECT)]
+        }
+        FailureKind::TooManyRedirects => vec![failed_to_load(CHROMIUM_NET_TOO_MANY_REDIRECTS)],
+        FailureKind::SameOriginModeRedirectedCrossOrigin(to) => {
+            vec![fill(
+                CHROMIUM_UNSAFE_ATTEMPT,
+                &[(Slot::Url, to), (Slot::Origin, origin)],
+            )]
+        }
+        FailureKind::RedirectWithCredentials(_)
+        | FailureKind::SchemeNotHttp(_)
+        | FailureKind::EmptyRedirectLocation => Vec::new(),
+        FailureKind::Blocked(gate) => crate::gate::chromium_console(page, failure, gate),
+    }
+}
+
+/// Chromium's "Access to … has been blocked by CORS policy" message for a
+/// CORS error (`GetErrorStringForConsoleMessage`).
+///
+/// ```
+/// use corsim::console::chromium_blocked;
+/// use corsim::CorsError;
+/// let m = chromium_blocked("XMLHttpRequest", "https://api.example/", None, "https://app.example",
+///     CorsError::PreflightWildcardOriginNotAllowed, "*");
+/// assert!(m.starts_with("Access to XMLHttpRequest at 'https://api.example/' from origin 'https://app.example' \
+///     has been blocked by CORS policy: Response to preflight request doesn't pass access control check: "));
+/// assert!(m.ends_with("is controlled by the withCredentials attribute."));
+/// ```
+pub fn chromium_blocked(
+    initiator: &str,
+    url: &str,
+    redirected_from: Option<&str>,
+    origin: &str,
+    error: CorsError,
+    failed_parameter: &str,
+) -> String {
+    let redirected = redirected_from
+        .map(|first| fill(CHROMIUM_REDIRECTED_FROM, &[(Slot::FirstUrl, first)]))
+        .unwrap_or_default();
+    let preflight = if error.is_preflight_access_check() {
+        CHROMIUM_PREFLIGHT_CHECK
+    } else {
+        ""
+    };
+    let reason = fill(
+        chromium_reason(error),
+        &[
+            (
+                Slot::Hint,
+                &if error == CorsError::CorsDisabledScheme {
+                    CHROMIUM_CORS_SCHEMES.to_owned()
+                } else {
+                    encode_hint(failed_parameter)
+                },
+            ),
+            (Slot::Suffix, chromium_suffix(error, initiator)),
+        ],
+    );
+    fill(
+        CHROMIUM_BLOCKED,
+        &[
+            (Slot::Initiator, initiator),
+            (Slot::Url, url),
+            (Slot::Redirected, &redirected),
+            (Slot::Origin, origin),
+            (Slot::Preflight, preflight),
+            (Slot::Reason, &reason),
+        ],
+    )
+}
+
+/// Chromium's `EncodeHint`: characters outside printable ASCII become `\uXXXX`.
+fn encode_hint(hint: &str) -> String {
+    let mut out = String::with_capacity(hint.len());
+    for c in hint.chars() {
+        if (' '..='~').contains(&c) {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\u{:04X}", u32::from(c)));
+        }
+    }
+    out
+}

@@ -1,0 +1,545 @@
+//! Every console message the engine knows, each stated once, as data: literal
+//! text with named slots (`{url}`, `{origin}`, `{hint}`, …). The same
+//! templates render messages ([`super::messages`]) and read pasted ones back
+//! ([`super::parse`]).
+//!
+//! Sources: Chromium's `cors_error_string.cc` (`GetErrorStringForConsoleMessage`)
+//! and its loader's `Failed to load resource` lines; Firefox's
+//! `dom/locales/en-US/chrome/security/security.properties`; WebKit's
+//! `CrossOriginAccessControl.cpp` and its loader's error logger. Every text
+//! the recordings hold was checked against them word for word
+//! (`tests/corpus.rs`); the few marked *parse only* are not rendered by the
+//! engine (older browser versions, DevTools' network lines) and are read back
+//! when a user pastes them.
+
+use crate::error::CorsError;
+
+/// A named place in a template, written `{name}` in its text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Slot {
+    /// What made the request, as Chromium names it (`fetch`, `XMLHttpRequest`,
+    /// `script`, …), or WebKit's loader (`Fetch API`, `XMLHttpRequest`).
+    Initiator,
+    /// The URL being fetched when it failed.
+    Url,
+    /// The URL script asked for, when a redirect led elsewhere.
+    FirstUrl,
+    /// The origin the browser judged the response against.
+    Origin,
+    /// The value that failed (a header value, a method or a header name).
+    Hint,
+    /// A response's status code.
+    Status,
+    /// A status code's reason phrase.
+    StatusText,
+    /// Where a redirect pointed.
+    Location,
+    /// Where a redirect pointed, credentials included (WebKit's inner text).
+    RedirectUrl,
+    /// A Chromium network error name, `net::ERR_FAILED`.
+    NetError,
+    /// The request's method.
+    Method,
+    /// A nested template: the reason, inside an envelope.
+    Reason,
+    /// A nested template, Chromium's `(redirected from '…') `.
+    Redirected,
+    /// A nested template, Chromium's preflight prefix.
+    Preflight,
+    /// A nested template, the sentence Chromium adds after some reasons.
+    Suffix,
+    /// A nested template, how Firefox shows the resource.
+    Resource,
+    /// A nested template, a DevTools network line's status.
+    Response,
+}
+
+impl Slot {
+    /// Every slot.
+    pub const ALL: [Slot; 17] = [
+        Slot::Initiator,
+        Slot::Url,
+        Slot::FirstUrl,
+        Slot::Origin,
+        Slot::Hint,
+        Slot::Status,
+        Slot::StatusText,
+        Slot::Location,
+        Slot::RedirectUrl,
+        Slot::NetError,
+        Slot::Method,
+        Slot::Reason,
+        Slot::Redirected,
+        Slot::Preflight,
+        Slot::Suffix,
+        Slot::Resource,
+        Slot::Response,
+    ];
+
+    /// The name written between braces.
+    pub fn name(self) -> &'static str {
+        match self {
+            Slot::Initiator => "initiator",
+            Slot::Url => "url",
+            Slot::FirstUrl => "first_url",
+            Slot::Origin => "origin",
+            Slot::Hint => "hint",
+            Slot::Status => "status",
+            Slot::StatusText => "status_text",
+            Slot::Location => "location",
+            Slot::RedirectUrl => "redirect_url",
+            Slot::NetError => "net_error",
+            Slot::Method => "method",
+            Slot::Reason => "reason",
+            Slot::Redirected => "redirected",
+            Slot::Preflight => "preflight",
+            Slot::Suffix => "suffix",
+            Slot::Resource => "resource",
+            Slot::Response => "response",
+        }
+    }
+
+    /// The slot written `{name}`.
+    pub fn from_name(name: &str) -> Option<Slot> {
+        Slot::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
+/// One piece of a template's text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Piece<'a> {
+    /// Text written as it is.
+    Literal(&'a str),
+    /// A slot.
+    Slot(Slot),
+}
+
+/// The pieces of a template's text, in order. An unknown `{name}` is literal text.
+pub fn pieces(text: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let slot = rest[open + 1..].find('}').and_then(|close| {
+            Slot::from_name(&rest[open + 1..open + 1 + close]).map(|s| (s, close))
+        });
+        match slot {
+            Some((slot, close)) => {
+                if open > 0 {
+                    out.push(Piece::Literal(&rest[..open]));
+                }
+                out.push(Piece::Slot(slot));
+                rest = &rest[open + close + 2..];
+            }
+            None => {
+                out.push(Piece::Literal(&rest[..=open]));
+                rest = &rest[open + 1..];
+            }
+        }
+    }
+    if !rest.is_empty() {
+        out.push(Piece::Literal(rest));
+    }
+    out
+}
+
+/// A template's text with its slots filled; a slot not given is left empty.
+///
+/// ```
+/// use corsim::console::templates::{fill, Slot, WEBKIT_ACCESS_CONTROL_CHECKS};
+/// let m = fill(WEBKIT_ACCESS_CONTROL_CHECKS, &[(Slot::Initiator, "Fetch API"), (Slot::Url, "https://api.example/")]);
+/// assert_eq!(m, "Fetch API cannot load https://api.example/ due to access control checks.");
+/// ```
+pub fn fill(text: &str, values: &[(Slot, &str)]) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    for piece in pieces(text) {
+        match piece {
+            Piece::Literal(l) => out.push_str(l),
+            Piece::Slot(s) => out.push_str(
+                values
+                    .iter()
+                    .find(|(k, _)| *k == s)
+                    .map(|(_, v)| *v)
+                    .unwrap_or(""),
+            ),
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------- Chromium
+
+/// Chromium's CORS error message (`GetErrorStringForConsoleMessage`): the
+/// envelope around every [`chromium_reason`].
+pub const CHROMIUM_BLOCKED: &str =
+    "Access to {initiator} at '{url}' {redirected}from origin '{origin}' has been blocked by CORS policy: {preflight}{reason}";
+/// Said in [`CHROMIUM_BLOCKED`] when a redirect led away from the URL script asked for.
+pub const CHROMIUM_REDIRECTED_FROM: &str = "(redirected from '{first_url}') ";
+/// Said in [`CHROMIUM_BLOCKED`] before the reasons about a preflight's access check
+/// ([`CorsError::is_preflight_access_check`]).
+pub const CHROMIUM_PREFLIGHT_CHECK: &str =
+    "Response to preflight request doesn't pass access control check: ";
+/// The sentence after the `Access-Control-Allow-Origin` value reasons, for `fetch`.
+pub const CHROMIUM_FETCH_VALUE_SUFFIX: &str =
+    " Have the server send the header with a valid value.";
+/// The sentence after the credentials reasons, for `XMLHttpRequest`.
+pub const CHROMIUM_XHR_CREDENTIALS_SUFFIX: &str =
+    " The credentials mode of requests initiated by the XMLHttpRequest is controlled by the withCredentials attribute.";
+/// *Parse only*: older Chromium's sentence after the missing-header reason, for `fetch`.
+pub const CHROMIUM_LEGACY_OPAQUE_SUFFIX: &str =
+    " If an opaque response serves your needs, set the request's mode to 'no-cors' to fetch the resource with CORS disabled.";
+/// *Parse only*: older Chromium's sentence after the value reasons, for `fetch`.
+pub const CHROMIUM_LEGACY_VALUE_SUFFIX: &str = " Have the server send the header with a valid value, or, if an opaque response serves your needs, set the request's mode to 'no-cors' to fetch the resource with CORS disabled.";
+
+/// What Chromium calls each initiator in [`CHROMIUM_BLOCKED`]
+/// (`Resource::ResourceTypeToString`, lower-cased when its second letter is).
+pub const CHROMIUM_INITIATORS: [&str; 14] = [
+    "fetch",
+    "XMLHttpRequest",
+    "script",
+    "font",
+    "image",
+    "CSS stylesheet",
+    "audio",
+    "video",
+    "manifest",
+    "text track",
+    "XSL stylesheet",
+    "SVG document",
+    "link prefetch resource",
+    "other resource",
+];
+
+/// The reason Chromium gives for `error` (its `cors_error_string.cc`), with
+/// `{hint}` for the failed value and `{suffix}` where a sentence follows for
+/// some initiators. A preflight reason and its twin
+/// ([`CorsError::for_preflight`]) share one text.
+pub fn chromium_reason(error: CorsError) -> &'static str {
+    match error {
+        CorsError::DisallowedByMode => "Cross origin requests are not allowed by request mode.",
+        CorsError::InvalidResponse => "The response is invalid.",
+        CorsError::WildcardOriginNotAllowed | CorsError::PreflightWildcardOriginNotAllowed => {
+            "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.{suffix}"
+        }
+        CorsError::MissingAllowOriginHeader | CorsError::PreflightMissingAllowOriginHeader => {
+            "No 'Access-Control-Allow-Origin' header is present on the requested resource.{suffix}"
+        }
+        CorsError::MultipleAllowOriginValues | CorsError::PreflightMultipleAllowOriginValues => {
+            "The 'Access-Control-Allow-Origin' header contains multiple values '{hint}', but only one is allowed.{suffix}"
+        }
+        CorsError::InvalidAllowOriginValue | CorsError::PreflightInvalidAllowOriginValue => {
+            "The 'Access-Control-Allow-Origin' header contains the invalid value '{hint}'.{suffix}"
+        }
+        CorsError::AllowOriginMismatch | CorsError::PreflightAllowOriginMismatch => {
+            "The 'Access-Control-Allow-Origin' header has a value '{hint}' that is not equal to the supplied origin.{suffix}"
+        }
+        CorsError::InvalidAllowCredentials | CorsError::PreflightInvalidAllowCredentials => {
+            "The value of the 'Access-Control-Allow-Credentials' header in the response is '{hint}' which must be 'true' when the request's credentials mode is 'include'.{suffix}"
+        }
+        CorsError::CorsDisabledScheme => "Cross origin requests are only supported for protocol schemes: {hint}.",
+        CorsError::PreflightInvalidStatus => "It does not have HTTP ok status.",
+        CorsError::PreflightDisallowedRedirect => "Redirect is not allowed for a preflight request.",
+        CorsError::InvalidAllowMethodsPreflightResponse => {
+            "Cannot parse Access-Control-Allow-Methods response header field in preflight response."
+        }
+        CorsError::InvalidAllowHeadersPreflightResponse => {
+            "Cannot parse Access-Control-Allow-Headers response header field in preflight response."
+        }
+        CorsError::MethodDisallowedByPreflightResponse => {
+            "Method {hint} is not allowed by Access-Control-Allow-Methods in preflight response."
+        }
+        CorsError::HeaderDisallowedByPreflightResponse => {
+            "Request header field {hint} is not allowed by Access-Control-Allow-Headers in preflight response."
+        }
+        CorsError::RedirectContainsCredentials => {
+            "Redirect location '{hint}' contains a username and password, which is disallowed for cross-origin requests."
+        }
+        CorsError::NoCorsRedirectModeNotFollow => "Request mode is \"no-cors\" but the redirect mode is not \"follow\".",
+    }
+}
+
+/// The schemes Chromium lists in [`CorsError::CorsDisabledScheme`]'s reason
+/// (the list and its order vary between versions; any list reads back).
+pub const CHROMIUM_CORS_SCHEMES: &str = "chrome, chrome-extension, chrome-untrusted, data, http, https, isolated-app";
+
+/// The sentence Chromium puts in `{suffix}` after `error`'s reason for an
+/// initiator: for `fetch`, "Have the server send the header with a valid
+/// value." after the `Access-Control-Allow-Origin` value reasons; for
+/// `XMLHttpRequest`, the `withCredentials` sentence after the credentials ones.
+pub fn chromium_suffix(error: CorsError, initiator: &str) -> &'static str {
+    use CorsError::*;
+    match (error, initiator) {
+        (
+            MultipleAllowOriginValues
+            | PreflightMultipleAllowOriginValues
+            | InvalidAllowOriginValue
+            | PreflightInvalidAllowOriginValue
+            | AllowOriginMismatch
+            | PreflightAllowOriginMismatch,
+            "fetch",
+        ) => CHROMIUM_FETCH_VALUE_SUFFIX,
+        (
+            WildcardOriginNotAllowed
+            | PreflightWildcardOriginNotAllowed
+            | InvalidAllowCredentials
+            | PreflightInvalidAllowCredentials,
+            "XMLHttpRequest",
+        ) => CHROMIUM_XHR_CREDENTIALS_SUFFIX,
+        _ => "",
+    }
+}
+
+/// `fetch()`'s own complaint, before any CORS check.
+pub const CHROMIUM_FETCH_API_CANNOT_LOAD: &str = "Fetch API cannot load {url}. {reason}";
+/// The reason in [`CHROMIUM_FETCH_API_CANNOT_LOAD`] for mode `same-origin` (Chromium's `DisallowedByMode`).
+pub const CHROMIUM_SAME_ORIGIN_MODE: &str =
+    "Request mode is \"same-origin\" but the URL's origin is not same as the request origin {origin}.";
+/// The loader's line for a failed load with a network error name.
+pub const CHROMIUM_FAILED_TO_LOAD: &str = "Failed to load resource: {net_error}";
+/// The loader's line for a response with an error status.
+pub const CHROMIUM_FAILED_STATUS: &str =
+    "Failed to load resource: the server responded with a status of {status} ({status_text})";
+/// The network errors Chromium names in [`CHROMIUM_FAILED_TO_LOAD`]: any CORS failure, an
+/// invalid `Location`, more than 20 redirects.
+pub const CHROMIUM_NET_FAILED: &str = "net::ERR_FAILED";
+/// See [`CHROMIUM_NET_FAILED`].
+pub const CHROMIUM_NET_INVALID_REDIRECT: &str = "net::ERR_INVALID_REDIRECT";
+/// See [`CHROMIUM_NET_FAILED`].
+pub const CHROMIUM_NET_TOO_MANY_REDIRECTS: &str = "net::ERR_TOO_MANY_REDIRECTS";
+/// Mode `same-origin` and a redirect to another origin.
+pub const CHROMIUM_UNSAFE_ATTEMPT: &str =
+    "Unsafe attempt to load URL {url} from frame with URL {origin}/. Domains, protocols and ports must match.\n";
+/// *Parse only*: DevTools' network line for a failed request, as users paste it
+/// (`GET https://api.example/x net::ERR_FAILED 200 (OK)`).
+pub const CHROMIUM_NETWORK_LINE: &str = "{method} {url} {net_error}{response}";
+/// *Parse only*: the status part of [`CHROMIUM_NETWORK_LINE`], when a response came.
+pub const CHROMIUM_NETWORK_STATUS: &str = " {status} ({status_text})";
+/// What `fetch()` rejects with after a network error.
+pub const CHROMIUM_REJECTION: &str = "TypeError: Failed to fetch";
+
+// ---------------------------------------------------------------- Firefox
+
+/// Firefox's CORS error message: every `security.properties` key below
+/// begins so, `{reason}` being the key's own text.
+pub const FIREFOX_BLOCKED: &str =
+    "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {resource}. (Reason: {reason}";
+/// How [`FIREFOX_BLOCKED`] shows the resource for [`FirefoxKey::NotSupportingCredentials`].
+pub const FIREFOX_QUOTED_RESOURCE: &str = "‘{url}’";
+/// How [`FIREFOX_BLOCKED`] shows the resource for every other key.
+pub const FIREFOX_RESOURCE: &str = "{url}";
+/// Mode `same-origin` and a URL of another origin (or a redirect to one).
+pub const FIREFOX_SECURITY_ERROR: &str =
+    "Security Error: Content at {origin}/ may not load data from {url}.";
+/// What `fetch()` rejects with after a network error.
+pub const FIREFOX_REJECTION: &str = "TypeError: NetworkError when attempting to fetch resource.";
+
+/// A Firefox message key (`security.properties`): the name Firefox's
+/// recordings give a CORS failure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[allow(missing_docs)] // each key is documented by its text
+pub enum FirefoxKey {
+    DidNotSucceed,
+    MissingAllowOrigin,
+    MultipleAllowOriginNotAllowed,
+    AllowOriginNotMatchingOrigin,
+    NotSupportingCredentials,
+    MissingAllowCredentials,
+    PreflightDidNotSucceed,
+    ExternalRedirectNotAllowed,
+    InvalidAllowMethod,
+    InvalidAllowHeader,
+    MethodNotFound,
+    MissingAllowHeaderFromPreflight,
+    /// *Parse only*: a URL that is not http(s), such as a page opened from a
+    /// file; the engine fails such a fetch before any CORS check.
+    RequestNotHttp,
+}
+
+impl FirefoxKey {
+    /// Every key.
+    pub const ALL: [FirefoxKey; 13] = [
+        FirefoxKey::DidNotSucceed,
+        FirefoxKey::MissingAllowOrigin,
+        FirefoxKey::MultipleAllowOriginNotAllowed,
+        FirefoxKey::AllowOriginNotMatchingOrigin,
+        FirefoxKey::NotSupportingCredentials,
+        FirefoxKey::MissingAllowCredentials,
+        FirefoxKey::PreflightDidNotSucceed,
+        FirefoxKey::ExternalRedirectNotAllowed,
+        FirefoxKey::InvalidAllowMethod,
+        FirefoxKey::InvalidAllowHeader,
+        FirefoxKey::MethodNotFound,
+        FirefoxKey::MissingAllowHeaderFromPreflight,
+        FirefoxKey::RequestNotHttp,
+    ];
+
+    /// The key as `security.properties` spells it, e.g. `CORSMissingAllowOrigin2`.
+    pub fn name(self) -> &'static str {
+        match self {
+            FirefoxKey::DidNotSucceed => "CORSDidNotSucceed2",
+            FirefoxKey::MissingAllowOrigin => "CORSMissingAllowOrigin2",
+            FirefoxKey::MultipleAllowOriginNotAllowed => "CORSMultipleAllowOriginNotAllowed",
+            FirefoxKey::AllowOriginNotMatchingOrigin => "CORSAllowOriginNotMatchingOrigin",
+            FirefoxKey::NotSupportingCredentials => "CORSNotSupportingCredentials",
+            FirefoxKey::MissingAllowCredentials => "CORSMissingAllowCredentials",
+            FirefoxKey::PreflightDidNotSucceed => "CORSPreflightDidNotSucceed3",
+            FirefoxKey::ExternalRedirectNotAllowed => "CORSExternalRedirectNotAllowed",
+            FirefoxKey::InvalidAllowMethod => "CORSInvalidAllowMethod",
+            FirefoxKey::InvalidAllowHeader => "CORSInvalidAllowHeader",
+            FirefoxKey::MethodNotFound => "CORSMethodNotFound",
+            FirefoxKey::MissingAllowHeaderFromPreflight => "CORSMissingAllowHeaderFromPreflight2",
+            FirefoxKey::RequestNotHttp => "CORSRequestNotHttp",
+        }
+    }
+
+    /// The key's reason in [`FIREFOX_BLOCKED`], `{status}` being the
+    /// response's status or `(null)` and `{hint}` the failed value.
+    pub fn reason(self) -> &'static str {
+        match self {
+            FirefoxKey::DidNotSucceed => "CORS request did not succeed). Status code: {status}.",
+            FirefoxKey::MissingAllowOrigin => "CORS header ‘Access-Control-Allow-Origin’ missing). Status code: {status}.",
+            FirefoxKey::MultipleAllowOriginNotAllowed => "Multiple CORS header ‘Access-Control-Allow-Origin’ not allowed).",
+            FirefoxKey::AllowOriginNotMatchingOrigin => "CORS header ‘Access-Control-Allow-Origin’ does not match ‘{hint}’).",
+            FirefoxKey::NotSupportingCredentials => {
+                "Credential is not supported if the CORS header ‘Access-Control-Allow-Origin’ is ‘*’)."
+            }
+            FirefoxKey::MissingAllowCredentials => "expected ‘true’ in CORS header ‘Access-Control-Allow-Credentials’).",
+            FirefoxKey::PreflightDidNotSucceed => "CORS preflight response did not succeed). Status code: {status}.",
+            FirefoxKey::ExternalRedirectNotAllowed => "CORS request external redirect not allowed).",
+            FirefoxKey::InvalidAllowMethod => "invalid token ‘{hint}’ in CORS header ‘Access-Control-Allow-Methods’).",
+            FirefoxKey::InvalidAllowHeader => "invalid token ‘{hint}’ in CORS header ‘Access-Control-Allow-Headers’).",
+            FirefoxKey::MethodNotFound => "Did not find method in CORS header ‘Access-Control-Allow-Methods’).",
+            FirefoxKey::MissingAllowHeaderFromPreflight => {
+                "header ‘{hint}’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response)."
+            }
+            FirefoxKey::RequestNotHttp => "CORS request not HTTP).",
+        }
+    }
+
+    /// How [`FIREFOX_BLOCKED`] shows the resource for this key.
+    pub fn resource(self) -> &'static str {
+        match self {
+            FirefoxKey::NotSupportingCredentials => FIREFOX_QUOTED_RESOURCE,
+            _ => FIREFOX_RESOURCE,
+        }
+    }
+
+    /// The key for a name, e.g. `CORSMissingAllowOrigin2`.
+    pub fn from_name(name: &str) -> Option<FirefoxKey> {
+        FirefoxKey::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+// ---------------------------------------------------------------- WebKit
+
+/// WebKit's loader line after a CORS failure; `{initiator}` is `Fetch API`
+/// for `fetch()`, `XMLHttpRequest` for XHR.
+pub const WEBKIT_ACCESS_CONTROL_CHECKS: &str =
+    "{initiator} cannot load {url} due to access control checks.";
+/// WebKit's loader line when `fetch()` itself refuses the URL (mode `same-origin`).
+pub const WEBKIT_CANNOT_LOAD: &str = "Fetch API cannot load {url}.";
+/// WebKit's envelope for a reason found while following a redirect.
+pub const WEBKIT_REDIRECTION_DENIED: &str =
+    "Cross-origin redirection to {location} denied by Cross-Origin Resource Sharing policy: {reason}";
+/// What `fetch()` rejects with after a network error.
+pub const WEBKIT_REJECTION: &str = "TypeError: Load failed";
+
+/// A WebKit security message: WebKit has no names for its reasons, so its
+/// recordings name a failure by its first message's text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[allow(missing_docs)] // each message is documented by its text
+pub enum WebKitMessage {
+    OriginNotAllowed,
+    MultipleOrigins,
+    WildcardWithCredentials,
+    CredentialsNotTrue,
+    PreflightNotSuccessful,
+    InvalidAllowMethods,
+    InvalidAllowHeaders,
+    MethodNotAllowed,
+    HeaderNotAllowed,
+    RedirectionHasCredentials,
+    NonCorsScheme,
+    NoCorsRedirect,
+    NotAllowedToRequest,
+    RedirectNotAllowed,
+    TooManyRedirects,
+    UnsafeAttempt,
+}
+
+impl WebKitMessage {
+    /// Every message.
+    pub const ALL: [WebKitMessage; 16] = [
+        WebKitMessage::OriginNotAllowed,
+        WebKitMessage::MultipleOrigins,
+        WebKitMessage::WildcardWithCredentials,
+        WebKitMessage::CredentialsNotTrue,
+        WebKitMessage::PreflightNotSuccessful,
+        WebKitMessage::InvalidAllowMethods,
+        WebKitMessage::InvalidAllowHeaders,
+        WebKitMessage::MethodNotAllowed,
+        WebKitMessage::HeaderNotAllowed,
+        WebKitMessage::RedirectionHasCredentials,
+        WebKitMessage::NonCorsScheme,
+        WebKitMessage::NoCorsRedirect,
+        WebKitMessage::NotAllowedToRequest,
+        WebKitMessage::RedirectNotAllowed,
+        WebKitMessage::TooManyRedirects,
+        WebKitMessage::UnsafeAttempt,
+    ];
+
+    /// The message's text.
+    pub fn text(self) -> &'static str {
+        match self {
+            WebKitMessage::OriginNotAllowed => "Origin {origin} is not allowed by Access-Control-Allow-Origin. Status code: {status}",
+            WebKitMessage::MultipleOrigins => "Access-Control-Allow-Origin cannot contain more than one origin.",
+            WebKitMessage::WildcardWithCredentials => {
+                "Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true."
+            }
+            WebKitMessage::CredentialsNotTrue => {
+                "Credentials flag is true, but Access-Control-Allow-Credentials is not \"true\"."
+            }
+            WebKitMessage::PreflightNotSuccessful => "Preflight response is not successful. Status code: {status}",
+            WebKitMessage::InvalidAllowMethods => "Header Access-Control-Allow-Methods has an invalid value: {hint}",
+            WebKitMessage::InvalidAllowHeaders => "Header Access-Control-Allow-Headers has an invalid value: {hint}",
+            WebKitMessage::MethodNotAllowed => "Method {hint} is not allowed by Access-Control-Allow-Methods.",
+            WebKitMessage::HeaderNotAllowed => "Request header field {hint} is not allowed by Access-Control-Allow-Headers.",
+            WebKitMessage::RedirectionHasCredentials => "redirection URL {redirect_url} has credentials",
+            WebKitMessage::NonCorsScheme => "not allowed to follow a cross-origin CORS redirection with non CORS scheme",
+            WebKitMessage::NoCorsRedirect => "No-Cors mode requires follow redirect mode",
+            WebKitMessage::NotAllowedToRequest => "Not allowed to request resource",
+            WebKitMessage::RedirectNotAllowed => "Not allowed to follow a redirection while loading {url}",
+            WebKitMessage::TooManyRedirects => "Load cannot follow more than 20 redirections",
+            WebKitMessage::UnsafeAttempt => {
+                "Unsafe attempt to load URL {url} from origin {origin}. Domains, protocols and ports must match."
+            }
+        }
+    }
+
+    /// Whether the message can stand in [`WEBKIT_REDIRECTION_DENIED`]'s `{reason}`
+    /// (a reason found on a redirect's response or its `Location`).
+    pub fn can_follow_redirect(self) -> bool {
+        use WebKitMessage::*;
+        matches!(
+            self,
+            OriginNotAllowed
+                | MultipleOrigins
+                | WildcardWithCredentials
+                | CredentialsNotTrue
+                | RedirectionHasCredentials
+                | NonCorsScheme
+        )
+    }
+}
+
+/// What `fetch()` rejects with after a network error, per browser; the
+/// standard leaves the message to the browser, and `Spec` uses Chromium's.
+pub fn rejection(browser: crate::profile::Browser) -> &'static str {
+    use crate::profile::Browser;
+    match browser {
+        Browser::Chromium | Browser::Spec => CHROMIUM_REJECTION,
+        Browser::Firefox => FIREFOX_REJECTION,
+        Browser::WebKit => WEBKIT_REJECTION,
+    }
+}

@@ -1,0 +1,123 @@
+//! The URLs `fetch()` answers itself (Fetch § "Scheme fetch", § "data:
+//! URLs"): `data:` in every mode, `about:blank` and `blob:` in the modes that
+//! reach a scheme fetch; anything else that is not HTTP(S) is a network error.
+//!
+//! Nothing is sent to a server for these, and no CORS check runs: a `data:`
+//! URL gives a `basic` response even from another origin. Chromium fetches
+//! `data:` URLs (observed in Chromium 156) and refuses every `about:` URL
+//! (`FetchManager`'s scheme fetch has no `about:` branch; read from source).
+
+use std::fmt;
+
+use data_url::DataUrl;
+use url::Url;
+
+use crate::response::HttpResponse;
+
+/// Why a scheme fetch ended in a network error.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "serde", serde(tag = "why", rename_all = "kebab-case"))]
+pub enum SchemeError {
+    /// The `data:` URL processor returned failure (no comma, bad base64).
+    InvalidDataUrl {
+        /// What is wrong.
+        detail: String,
+    },
+    /// A `blob:` URL with no blob URL entry, or a method other than `GET`.
+    /// corsim keeps no blob URL store, so every `blob:` fetch ends here.
+    BlobUnavailable,
+    /// A scheme `fetch()` does not load (`about:` other than `about:blank`,
+    /// `file:`, `ftp:`, `chrome:`, …), or `about:blank` in a browser that
+    /// does not load it either.
+    Unsupported {
+        /// The scheme.
+        scheme: String,
+    },
+}
+
+impl fmt::Display for SchemeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SchemeError::InvalidDataUrl { detail } => write!(f, "the data: URL is not valid ({detail})"),
+            SchemeError::BlobUnavailable => f.write_str("the blob: URL has no blob (corsim keeps no blob URL store)"),
+            SchemeError::Unsupported { scheme } => write!(f, "fetch() does not load {scheme}: URLs"),
+        }
+    }
+}
+
+/// Whether main fetch hands `url` to a scheme fetch whatever the request's
+/// mode and origin (Fetch § "Main fetch": "request's current URL's scheme is
+/// `data`").
+pub fn is_always_scheme_fetched(url: &Url) -> bool {
+    url.scheme() == "data"
+}
+
+/// "Scheme fetch" (Fetch § "Scheme fetch") for a URL that is not HTTP(S):
+/// the response `fetch()` makes itself, with status 200 and its
+/// `Content-Type`, or why it is a network error. `about_blank` says whether
+/// the browser loads `about:blank` (the standard: yes; Chromium: no).
+///
+/// ```
+/// use corsim::scheme_fetch::scheme_fetch;
+/// let r = scheme_fetch(&"data:text/plain;base64,aGk=".parse().unwrap(), true).unwrap();
+/// assert_eq!(r.headers.get("content-type").unwrap(), b"text/plain");
+/// assert!(scheme_fetch(&"ftp://files.example/x".parse().unwrap(), true).is_err());
+/// ```
+pub fn scheme_fetch(url: &Url, about_blank: bool) -> Result<HttpResponse, SchemeError> {
+    match url.scheme() {
+        "about" if about_blank && url.path() == "blank" => {
+            Ok(HttpResponse::new(200).header("Content-Type", "text/html;charset=utf-8"))
+        }
+        "data" => {
+            let data = data_url_processor(url)?;
+            Ok(HttpResponse::new(200).header("Content-Type", &data))
+        }
+        "blob" => Err(SchemeError::BlobUnavailable),
+        scheme => Err(SchemeError::Unsupported { scheme: scheme.to_owned() }),
+    }
+}
+
+/// "data: URL processor" (Fetch § "data: URLs"), through the `data-url`
+/// crate: the serialized MIME type, once the body decodes.
+fn data_url_processor(url: &Url) -> Result<String, SchemeError> {
+    let invalid = |detail: String| SchemeError::InvalidDataUrl { detail };
+    let data = DataUrl::process(url.as_str()).map_err(|e| invalid(e.to_string()))?;
+    data.decode_to_vec().map_err(|_| invalid("its base64 body does not decode".to_owned()))?;
+    Ok(data.mime_type().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scheme_fetch_table() {
+        // (URL, about:blank loaded, Content-Type or the error's kind)
+        let cases: &[(&str, bool, Result<&str, &str>)] = &[
+            ("data:,Hello", true, Ok("text/plain;charset=US-ASCII")),
+            ("data:text/html,<p>hi", true, Ok("text/html")),
+            ("data:application/json;base64,e30=", true, Ok("application/json")),
+            ("data:;base64,aGk=", true, Ok("text/plain;charset=US-ASCII")),
+            ("data:text/plain;base64,%%%", true, Err("invalid")),
+            ("data:text/plain", true, Err("invalid")),
+            ("about:blank", true, Ok("text/html;charset=utf-8")),
+            ("about:blank", false, Err("unsupported")),
+            ("about:config", true, Err("unsupported")),
+            ("blob:https://app.example/5a1c", true, Err("blob")),
+            ("ftp://files.example/x", true, Err("unsupported")),
+            ("file:///etc/hosts", true, Err("unsupported")),
+        ];
+        for &(url, about_blank, want) in cases {
+            let got = scheme_fetch(&url.parse().unwrap(), about_blank);
+            let got = match &got {
+                Ok(r) => Ok(String::from_utf8(r.headers.get("content-type").unwrap()).unwrap()),
+                Err(SchemeError::InvalidDataUrl { .. }) => Err("invalid"),
+                Err(SchemeError::BlobUnavailable) => Err("blob"),
+                Err(SchemeError::Unsupported { .. }) => Err("unsupported"),
+            };
+            assert_eq!(got.as_deref().map_err(|e| *e), want, "{url}");
+        }
+    }
+}
