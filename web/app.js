@@ -309,13 +309,13 @@ const STATE_ICON = { passed: '✓', failed: '✗', 'not-reached': '–' };
  * Access-Control-Allow-Origin); `null` for the status. */
 function checkHeader(check) {
   if (check === 'redirect') return 'location';
-  return check === 'status' ? null : `access-control-${check}`;
+  return check.startsWith('allow-') ? `access-control-${check}` : null;
 }
 
 /** A check name as its header is written (`allow-origin` → Access-Control-Allow-Origin). */
 function checkLabel(check) {
   const h = checkHeader(check);
-  return h ? h.replace(/(^|-)([a-z])/g, (_, d, c) => d + c.toUpperCase()) : check[0].toUpperCase() + check.slice(1);
+  return h && check !== 'redirect' ? h.replace(/(^|-)([a-z])/g, (_, d, c) => d + c.toUpperCase()) : check[0].toUpperCase() + check.slice(1).replace(/-/g, ' ');
 }
 
 function renderExchange(x, view) {

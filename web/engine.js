@@ -102,10 +102,11 @@ export function isForbiddenHeader(name, value, profile) {
   }
 }
 
-/** The name the engine gives a failure: the CORS error (Chromium's name), the TypeError's kind, or the failure's kind. */
+/** The name the engine gives a failure: the CORS error (Chromium's name), the TypeError's kind,
+ * the check around CORS that blocked it, or the failure's kind. */
 export function failureName(failure) {
   const r = failure.reason;
-  return r.detail?.error ?? r.kind;
+  return r.detail?.error ?? r.detail?.gate ?? r.kind;
 }
 
 /** A one-line outcome of a step, for the timeline strip and the browser comparison. */
