@@ -230,31 +230,11 @@ pub fn explain(
 /// reproduces it (for `simulate` or `explain`), each fact the message leaves
 /// out listed with the value assumed. Text with no known message gives no
 /// messages; this never throws for text.
-#[wasm_bindgen(js_name = parseMessage, unchecked_return_type = "MessageReport")]
-pub fn parse_message(text: &str) -> Result<JsValue, JsValue> {
+#[wasm_bindgen(js_name = parseMessage)]
+pub fn parse_message(text: &str) -> Result<Ts<corsim::console::facts::MessageReport>, JsValue> {
     let reading = corsim::console::parse::parse(text);
-    to_js(&corsim::console::facts::MessageReport::new(&reading, reading.facts()))
+    Ok(Ts::new_unchecked(to_js(&corsim::console::facts::MessageReport::new(&reading, reading.facts()))?))
 }
-
-/// The shape of `parseMessage`'s answer (`corsim::console::facts::MessageReport`).
-#[wasm_bindgen(typescript_custom_section)]
-const MESSAGE_REPORT_TYPE: &str = r#"
-/** What a pasted console error says; see `corsim::console::facts`. */
-export interface MessageReport {
-  messages: { browser: ProfileName; kind: unknown; text: string; values: Record<string, string | null>; preflight_check: boolean }[];
-  unrecognized: string[];
-  facts: {
-    browser: ProfileName | null; initiator: string | null; url: string | null; first_url: string | null;
-    origin: string | null; origin_null: boolean; reason: unknown; reason_name: string | null; check: unknown;
-    at_preflight: boolean | null; status: number | null; credentials_included: boolean; redirected: boolean;
-    redirected_to: string | null; method: string | null; header: string | null; readable: boolean;
-  };
-  story: string[];
-  scenario: Scenario | null;
-  unknown: { fact: string; assumed: string }[];
-  why_no_scenario: string | null;
-}
-"#;
 
 /// `Record<string, ScriptedUrl> | ((request: WireRequest) => ResponseInit)`.
 #[wasm_bindgen(typescript_custom_section)]
