@@ -111,8 +111,10 @@ test("Page verdicts: failure details, events, and profiles", () => {
   assert.equal(v.failure.allowOrigin, "*");
   assert.equal(typeof v.corsError, "string");
   assert.ok(v.console.length > 0);
-  assert.deepEqual(v.events.map((e) => e.event).slice(0, 3), ["routed", "sent", "received"]);
-  assert.deepEqual(v.events[0].route, { route: "simple" });
+  // The engine's trace: the checks around CORS first (an https page's mixed-content check), then main fetch.
+  assert.deepEqual(v.events.slice(0, 2), [{ event: "checked", check: "mixed-content", state: "passed" },
+    { event: "routed", url: "https://api.example/x", route: { route: "simple" } }]);
+  assert.deepEqual(v.events.map((e) => e.event).slice(2, 4), ["sent", "received"]);
   const t = page.fetch({ url: "https://api.example/x", method: "TRACE" }, () => ({ status: 200 }), 0);
   assert.deepEqual(t.failure.reason, { kind: "type-error", detail: { error: "forbidden-method", value: "TRACE" } });
   assert.deepEqual(t.requests, []);
@@ -167,7 +169,7 @@ test("the individual decisions through the package", () => {
   const dropped = new corsim.Page("https://app.example").fetch({ url: "https://api.example/x", method: "PUT",
     headers: [["Content-Type", "application/json"], ["Cookie", "a=b"]] }, () => ({ status: 500 }), 0);
   assert.deepEqual(dropped.events[0], { event: "header-dropped", name: "Cookie", because: "forbidden" });
-  assert.deepEqual(dropped.events[1].route, { route: "preflight", method: "PUT",
+  assert.deepEqual(dropped.events.find((e) => e.event === "routed").route, { route: "preflight", method: "PUT",
     headers: [{ name: "content-type", value: "application/json", why: { because: "mime-essence", essence: "application/json" } }] });
   const p = corsim.preflightRequest("https://app.example", req);
   assert.deepEqual(p.headers.find((h) => h[0] === "Access-Control-Request-Method"), ["Access-Control-Request-Method", "PATCH"]);
