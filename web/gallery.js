@@ -92,14 +92,16 @@ export const GALLERY = [
     id: 'preflight-redirect',
     title: 'Preflight redirected',
     blurb: 'http:// redirects to https://, and a preflight may not follow it.',
+    // An http: page: from an https: page the http: URL is mixed content, blocked before any CORS.
     state: () => state({
       title: 'Preflight redirected',
+      origin: 'http://app.example',
       steps: [{ at: 0, request: req({ url: 'http://api.example/items', method: 'DELETE' }) }],
       server: [
         entry('http://api.example/items', [301, ['Location: https://api.example/items']], [301, ['Location: https://api.example/items']]),
         entry(API,
-          [204, ['Access-Control-Allow-Origin: https://app.example', 'Access-Control-Allow-Methods: GET, POST, DELETE']],
-          [200, ['Access-Control-Allow-Origin: https://app.example', 'Content-Type: application/json']]),
+          [204, ['Access-Control-Allow-Origin: http://app.example', 'Access-Control-Allow-Methods: GET, POST, DELETE']],
+          [200, ['Access-Control-Allow-Origin: http://app.example', 'Content-Type: application/json']]),
       ],
     }),
   },
