@@ -1,11 +1,10 @@
 // The playground page: editors in, verdict out, live.
 
-import { loadEngine, runScenario, runOnce, simulate, engineExplain, overlayExplanation, describeStep, outcomeLine, statusLine, parseMessage } from './engine.js';
+import { loadEngine, runScenario, simulate, explainStep, outcomeLine, unsafeHeaderNames, isForbiddenHeader, parseMessage } from './engine.js';
 import { PROFILES, PROFILE_LABEL, defaultRequest, normalize, toScenario, fromScenario, readScenarioText, encodeHash, decodeHash, parseHeaderText, headerText, absolute } from './model.js';
-import { PRESETS, PRESET_BY_ID, FIX_FAMILIES } from './presets.js';
+import { PRESETS, PRESET_BY_ID } from './presets.js';
 import { GALLERY } from './gallery.js';
 import { parseRequest, detect } from './parse.js';
-import { deriveFix, configFor, engineConfigFor } from './fix.js';
 
 const $ = (id) => document.getElementById(id);
 const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
@@ -109,7 +108,11 @@ function applyPreset() {
   if (!p || !state.linked) return false;
   const r = state.steps[0].request;
   const { pairs } = parseHeaderText(r.headers);
-  const out = p.respond({ origin: state.origin.trim(), method: r.method.trim() || 'GET', headers: pairs, options: presetOptions() });
+  const origin = state.origin.trim();
+  const method = r.method.trim() || 'GET';
+  // The header names the browser lists in Access-Control-Request-Headers: the engine's classification.
+  const acrh = unsafeHeaderNames(origin, { url: absolute(r.url.trim()), method, headers: pairs, mode: r.mode, credentials: r.credentials }, state.profile).join(',');
+  const out = p.respond({ origin, method, acrh, options: presetOptions() });
   const e = state.server[0];
   const next = {
     url: e.url,
@@ -178,7 +181,7 @@ function onPaste() {
   }
   let got;
   try {
-    got = parseRequest(text);
+    got = parseRequest(text, (name, value) => isForbiddenHeader(name, value, state.profile));
   } catch (e) {
     status.textContent = `Could not read it: ${e.message}`;
     status.className = 'status warn';
@@ -237,25 +240,11 @@ function compute() {
   const sel = Math.min(state.sel, scenario.steps.length - 1);
   const selRun = runs[state.profile];
   let view = null;
-  let fix = null;
-  let explained = null;
-  const step = scenario.steps[sel];
   if (!selRun.error && selRun.steps[sel]) {
-    view = describeStep({ profile: state.profile, origin: scenario.origin, request: step.request, atMs: step.at_ms }, selRun.steps[sel]);
-    explained = engineExplain(scenario, sel, state.profile);
-    overlayExplanation(view, explained);
-    if (!view.result.readable) {
-      if (explained && explained.fix) fix = { ...explained.fix, requestChange: explained.fix.request_change, source: 'engine' };
-      else {
-        try {
-          fix = deriveFix({ origin: scenario.origin, request: step.request, server: scenario.server }, (req, srv) => runOnce(state.profile, scenario.origin, req, srv));
-        } catch (e) {
-          fix = { summary: '', patches: [], notes: [`no fix: ${e.message}`], verified: false, verification: '', policy: null, source: 'page' };
-        }
-      }
-    }
+    const explanation = explainStep(scenario, sel, state.profile);
+    if (explanation) view = { profile: state.profile, e: explanation, run: selRun.steps[sel] };
   }
-  return { scenario, problems, runs, sel, view, fix, explained };
+  return { scenario, problems, runs, sel, view, fix: view?.e.fix ?? null };
 }
 
 let pending = false;
@@ -315,7 +304,8 @@ function markInvalid(res) {
 
 // ------------------------------------------------------------------ rendering the verdict
 
-function httpBlock(lines, { highlight = null, mark = null, statusFailed = false, label, missing = null }) {
+function httpBlock(text, { highlight = null, mark = null, statusFailed = false, label, missing = null }) {
+  const lines = text.replace(/\n$/, '').split('\n');
   const out = lines.map((line, i) => {
     if (i === 0) return `<span class="line first${statusFailed ? ' hl' : ''}">${esc(line)}</span>`;
     const c = line.indexOf(':');
@@ -335,66 +325,86 @@ function httpBlock(lines, { highlight = null, mark = null, statusFailed = false,
 
 const STATE_ICON = { passed: '✓', failed: '✗', 'not-reached': '–' };
 
+/** The response header a check reads, by the engine's check name (`allow-origin` reads
+ * Access-Control-Allow-Origin); `null` for the status. */
+function checkHeader(check) {
+  if (check === 'redirect') return 'location';
+  return check.startsWith('allow-') ? `access-control-${check}` : null;
+}
+
+/** A check name as its header is written (`allow-origin` → Access-Control-Allow-Origin). */
+function checkLabel(check) {
+  const h = checkHeader(check);
+  return h && check !== 'redirect' ? h.replace(/(^|-)([a-z])/g, (_, d, c) => d + c.toUpperCase()) : check[0].toUpperCase() + check.slice(1).replace(/-/g, ' ');
+}
+
 function renderExchange(x, view) {
+  const e = view.e;
   const failed = x.checks.find((c) => c.state === 'failed');
-  const title = x.preflight ? 'Preflight request' : x.index > 0 && !view.exchanges[x.index - 1]?.preflight ? 'Request after the redirect' : x.route === 'same-origin' ? 'Request (same origin)' : 'Actual request';
+  const exchanges = e.timeline.filter((s) => s.step === 'exchange');
+  const before = exchanges[exchanges.indexOf(x) - 1];
+  const title = x.preflight ? 'Preflight request' : before && !before.preflight ? 'Request after the redirect' : e.classification.kind === 'same-origin' ? 'Request (same origin)' : 'Actual request';
+  const failedValue = e.result.failure?.failed_value ?? null;
   let reqHl = null;
   let reqMark = null;
-  if (failed && x.preflight && failed.check === 'headers') { reqHl = 'access-control-request-headers'; reqMark = failed.failedValue && !/Invalid/.test(view.failure?.reason?.error) ? view.failure.reason.failedParameter : null; }
-  if (failed && x.preflight && failed.check === 'methods') { reqHl = 'access-control-request-method'; }
-  const resp = x.response;
-  const respLines = resp ? [statusLine(resp.status), ...resp.headers.map(([n, v]) => `${n}: ${v}`)] : null;
-  const mark = failed && failed.header && failed.failedValue && failed.check !== 'headers' && failed.check !== 'methods' ? failed.failedValue : null;
-  return `<li class="item exchange${x.failing && failed ? ' failing' : ''}">
+  if (failed && x.preflight && failed.check === 'allow-headers') { reqHl = 'access-control-request-headers'; reqMark = failedValue; }
+  if (failed && x.preflight && failed.check === 'allow-methods') reqHl = 'access-control-request-method';
+  const header = failed ? checkHeader(failed.check) : null;
+  const mark = failed && header && failed.value && !['allow-headers', 'allow-methods'].includes(failed.check) ? failed.value : null;
+  const response = x.response
+    ? httpBlock(x.response.text, { highlight: header, mark, statusFailed: failed && (failed.check === 'status' || (failed.check === 'redirect' && x.preflight)), label: `${title}: response`, missing: failed && header && failed.value === null ? checkLabel(failed.check) : null })
+    : '<p class="hint">no answer</p>';
+  return `<li class="item exchange${failed ? ' failing' : ''}">
     <h4>${esc(title)} <span class="sub">${esc(x.request.method)} ${esc(x.request.url)}</span></h4>
     <div class="pair">
-      <div><div class="caption">Browser sends</div>${httpBlock(x.requestLines, { highlight: reqHl, mark: reqMark, label: `${title}: request` })}</div>
-      <div><div class="caption">Server answers</div>${respLines ? httpBlock(respLines, { highlight: failed ? failed.header : null, mark, statusFailed: failed && (failed.check === 'status' || (failed.check === 'redirect' && x.preflight)), label: `${title}: response`, missing: failed && failed.header && failed.value === null ? failed.label : null }) : '<p class="hint">no answer</p>'}</div>
+      <div><div class="caption">Browser sends</div>${httpBlock(x.request.text, { highlight: reqHl, mark: reqMark, label: `${title}: request` })}</div>
+      <div><div class="caption">Server answers</div>${response}</div>
     </div>
-    ${x.checks.length ? `<ul class="checks" aria-label="Checks on this response">${x.checks.map((c) => `<li class="check ${c.state}"><span class="icon" aria-hidden="true">${STATE_ICON[c.state]}</span><span class="visually-hidden">${c.state === 'not-reached' ? 'not reached' : c.state}:</span> <span class="cname">${esc(c.label)}</span> <span class="cdetail">${esc(c.detail)}</span></li>`).join('')}</ul>` : ''}
+    ${x.checks.length ? `<ul class="checks" aria-label="Checks on this response">${x.checks.map((c) => `<li class="check ${c.state}"><span class="icon" aria-hidden="true">${STATE_ICON[c.state]}</span><span class="visually-hidden">${c.state === 'not-reached' ? 'not reached' : c.state}:</span> <span class="cname">${esc(checkLabel(c.check))}</span> <span class="cdetail">${esc(c.detail)}</span></li>`).join('')}</ul>` : ''}
   </li>`;
 }
 
 function renderItem(it, view, atMs) {
-  switch (it.type) {
+  switch (it.step) {
     case 'exchange': return renderExchange(it, view);
-    case 'dropped': return `<li class="item note">fetch() silently drops the header <code>${esc(it.name)}</code>: ${it.because === 'forbidden' ? 'a forbidden header (the browser sets it itself)' : "not no-CORS-safelisted, and the mode is 'no-cors'"}.</li>`;
-    case 'cache': return `<li class="item cache ${it.hit ? 'hit' : 'miss'}"><span class="tag">${it.hit ? 'cache hit' : 'cache miss'}</span> ${it.hit ? 'A cached preflight covers this request: no preflight is sent.' : `Preflight cache: ${esc(it.miss)}, so a preflight is sent.`}</li>`;
-    case 'stored': {
-      const pre = view.exchanges.filter((x) => x.preflight).at(-1);
-      const said = pre?.response?.headers.find(([n]) => lower(n) === 'access-control-max-age')?.[1];
-      const capped = said !== undefined && /^\d+$/.test(said.trim()) && Number(said) !== it.maxAgeSecs;
-      const defaulted = said === undefined;
-      return `<li class="item cache stored"><span class="tag">cached</span> The preflight result is cached for ${it.maxAgeSecs} s${state.steps.length > 1 ? ` (until t=${fmtSecs((atMs + it.maxAgeSecs * 1000) / 1000)})` : ''}${capped ? `: Access-Control-Max-Age says ${esc(said.trim())}, and ${PROFILE_LABEL[view.profile]} keeps it ${it.maxAgeSecs} s at most` : defaulted ? ': no Access-Control-Max-Age, so the default' : ''}.</li>`;
+    case 'header-dropped': return `<li class="item note">fetch() silently drops the header <code>${esc(it.name)}</code> <span class="sub">(${esc(it.because)})</span>.</li>`;
+    case 'cache-lookup': return `<li class="item cache ${it.hit ? 'hit' : 'miss'}"><span class="tag">${it.hit ? 'cache hit' : 'cache miss'}</span> ${it.hit ? 'A cached preflight covers this request: no preflight is sent.' : `Preflight cache: ${esc(it.miss)}, so a preflight is sent.`}</li>`;
+    case 'preflight-stored': {
+      if (it.max_age_secs === null) return '<li class="item cache stored"><span class="tag">not cached</span> The preflight result is not cached.</li>';
+      const pre = view.e.timeline.filter((s) => s.step === 'exchange' && s.preflight).at(-1);
+      const said = pre?.response?.headers.find(([n]) => lower(n) === 'access-control-max-age')?.[1]?.trim();
+      const differs = said !== undefined && said !== String(it.max_age_secs);
+      return `<li class="item cache stored"><span class="tag">cached</span> The preflight result is cached for ${it.max_age_secs} s${state.steps.length > 1 ? ` (until t=${fmtSecs((atMs + it.max_age_secs * 1000) / 1000)})` : ''}${differs ? `: Access-Control-Max-Age says ${esc(said)}, and ${PROFILE_LABEL[view.profile]} keeps it ${it.max_age_secs} s` : said === undefined ? ': no Access-Control-Max-Age, so the default' : ''}.</li>`;
     }
-    case 'redirect': return `<li class="item note"><span class="tag">redirect</span> ${it.status} to <code>${esc(it.to)}</code>, followed with ${esc(it.method)}${it.tainted ? "; the request's origin is now <code>null</code> (a cross-origin hop)" : ''}.</li>`;
-    case 'routed': return `<li class="item note">${esc(it.url)} is ${it.route === 'preflight' ? 'a preflighted request' : it.route === 'simple' ? 'a simple CORS request' : it.route}.</li>`;
+    case 'redirected': return `<li class="item note"><span class="tag">redirect</span> ${it.status} to <code>${esc(it.to)}</code>, followed with ${esc(it.method)}${it.tainted ? "; the request's origin is now <code>null</code>" : ''}.</li>`;
+    case 'routed': return `<li class="item note">${esc(it.url)}: ${esc(it.summary)}.</li>`;
     default: return '';
   }
 }
 
 function renderClassification(c) {
   const label = { preflight: 'Preflighted', simple: 'Simple', 'same-origin': 'Same origin', 'no-cors': 'no-cors', 'not-sent': 'Not sent' }[c.kind] || c.kind;
-  let body = '';
+  let body = `<p>${esc(c.summary)}.</p>`;
   if (c.kind === 'preflight') {
     const reasons = [];
-    if (c.method) reasons.push(`<li>method <code>${esc(c.method)}</code>: not GET, HEAD or POST</li>`);
+    if (c.method) reasons.push(`<li>method <code>${esc(c.method)}</code></li>`);
     for (const h of c.headers) reasons.push(`<li>header <code>${esc(h.name)}</code>${h.value ? `: <code>${esc(h.value)}</code>` : ''}: ${esc(h.why)}</li>`);
-    body = `<p>The browser asks first with an <code>OPTIONS</code> preflight, because of:</p><ul class="reasons">${reasons.join('')}</ul>`;
-  } else body = `<p>${esc(c.summary)}</p>`;
+    body = `<p>The browser asks first with an <code>OPTIONS</code> preflight, because of:</p><ul class="reasons">${reasons.join('')}</ul><p class="hint">${esc(c.summary)}.</p>`;
+  }
   return `<div class="classification"><span class="kind kind-${esc(c.kind)}">${esc(label)}</span>${body}</div>`;
 }
 
-function renderScript(r, view) {
-  if (r.ok) {
-    const rows = [`<li><code>response.type</code>: <code>'${esc(r.type)}'</code>, <code>response.status</code>: <code>${r.status}</code></li>`];
-    if (r.type === 'cors') {
-      rows.push(`<li>headers script can read: ${r.headers.length ? r.headers.map((h) => `<code>${esc(h)}</code>`).join(', ') : 'none'}</li>`);
-      if (r.hidden.length) rows.push(`<li>sent but hidden from script: ${r.hidden.map((h) => `<code>${esc(h)}</code>`).join(', ')} <span class="sub">(list them in <code>Access-Control-Expose-Headers</code> to read them)</span></li>`);
+function renderScript(r) {
+  if (r.response) {
+    const rows = [`<li><code>response.type</code>: <code>'${esc(r.response.type)}'</code>, <code>response.status</code>: <code>${r.response.status}</code></li>`];
+    if (r.readable) {
+      rows.push(`<li>headers script can read: ${r.response.headers.length ? r.response.headers.map((h) => `<code>${esc(h)}</code>`).join(', ') : 'none'}</li>`);
+      if (r.hidden_headers.length) rows.push(`<li>sent but hidden from script: ${r.hidden_headers.map((h) => `<code>${esc(h)}</code>`).join(', ')} <span class="sub">(list them in <code>Access-Control-Expose-Headers</code> to read them)</span></li>`);
     }
     return `<p class="${r.readable ? 'good' : 'warn'}">${esc(r.summary)}.</p><ul class="plain">${rows.join('')}</ul>`;
   }
-  return `<p class="bad"><code>fetch()</code> rejects with <code>${esc(r.rejects)}</code>${view.failure?.reason?.kind === 'cors' ? '' : `: ${esc(r.why)}`}. Script never sees the status or the headers, not even in <code>catch</code>.</p>`;
+  const f = r.failure;
+  return `<p class="bad"><code>fetch()</code> rejects with <code>${esc(f.rejects_with)}</code>${f.kind === 'cors' ? '' : `: ${esc(f.reason)}`}. Script never sees the status or the headers, not even in <code>catch</code>.</p>`;
 }
 
 function renderConsole(lines, profile) {
@@ -403,59 +413,45 @@ function renderConsole(lines, profile) {
   <button type="button" class="copy" data-copy="console">Copy the message</button>`;
 }
 
-function renderFix(fix, res) {
+/** The engine's config for the chosen server: the one picked, else the preset's family, else the first. */
+function chosenConfig(configs) {
+  if (!configs.length) return null;
+  const preset = PRESET_BY_ID[state.preset];
+  const byName = (name) => name && configs.find((c) => lower(c.server).includes(lower(name).replace('.js', '')));
+  return configs.find((c) => c.server === state.fixFor) || byName(preset?.family) || configs[0];
+}
+
+function renderFix(fix) {
   if (!fix) return '';
   const parts = [];
   if (fix.summary) parts.push(`<p>${esc(fix.summary)}</p>`);
-  const rc = fix.requestChange || fix.request_change;
+  const rc = fix.request_change;
   if (rc && (rc.url || rc.mode || rc.redirect)) {
     parts.push(`<div class="patch"><div class="caption">The page's fetch()</div><pre class="diff">${[rc.url && `+ url: '${rc.url}'`, rc.mode && `+ mode: '${rc.mode}'`, rc.redirect && `+ redirect: '${rc.redirect}'`].filter(Boolean).map((l) => `<span class="add">${esc(l)}</span>`).join('')}</pre>${(rc.why || []).map((w) => `<p class="hint">${esc(w)}</p>`).join('')}</div>`);
   }
-  for (const p of fix.patches || []) {
+  for (const p of fix.patches) {
     const lines = [];
-    if (p.status) lines.push(`<span class="del">- ${esc(statusLine(p.status.from))}</span>`, `<span class="add">+ ${esc(statusLine(p.status.to))}</span>`);
+    if (p.status) lines.push(`<span class="del">- status ${p.status.from}</span>`, `<span class="add">+ status ${p.status.to}</span>`);
     for (const c of p.headers) {
-      if (c.from !== null && c.from !== undefined) lines.push(`<span class="del">- ${esc(c.name)}: ${esc(c.from)}</span>`);
-      if (c.to !== null && c.to !== undefined) lines.push(`<span class="add">+ ${esc(c.name)}: ${esc(c.to)}</span>`);
+      if (c.from !== null) lines.push(`<span class="del">- ${esc(c.name)}: ${esc(c.from)}</span>`);
+      if (c.to !== null) lines.push(`<span class="add">+ ${esc(c.name)}: ${esc(c.to)}</span>`);
     }
     const whys = (p.status?.why ? `<li>status: ${esc(p.status.why)}</li>` : '') + p.headers.filter((c) => c.why).map((c) => `<li><code>${esc(c.name)}</code>: ${esc(c.why)}</li>`).join('');
     parts.push(`<div class="patch"><div class="caption">${p.preflight ? 'The preflight answer (OPTIONS)' : `The ${esc(p.method)} answer`} for <code>${esc(p.url)}</code></div><pre class="diff">${lines.join('')}</pre>${whys ? `<ul class="whys">${whys}</ul>` : ''}</div>`);
   }
-  if (fix.verified !== undefined && fix.verified !== null && (fix.patches?.length || rc)) {
-    parts.push(`<p class="${fix.verified ? 'good' : 'warn'}">${fix.verified ? '✓ Verified: ' : '⚠ '}${esc(fix.verification)}</p>`);
-  }
-  for (const n of fix.notes || []) parts.push(`<p class="hint">${esc(n)}</p>`);
-  const hasPatch = (fix.patches || []).length || (rc && (rc.url || rc.mode));
+  const hasPatch = fix.patches.length || (rc && (rc.url || rc.mode || rc.redirect));
+  if (fix.verified !== null && hasPatch) parts.push(`<p class="${fix.verified ? 'good' : 'warn'}">${fix.verified ? '✓ Verified: ' : '⚠ '}${esc(fix.verification)}</p>`);
+  for (const n of fix.notes) parts.push(`<p class="hint">${esc(n)}</p>`);
   if (hasPatch) parts.push('<button type="button" id="apply-fix">Apply this fix to the editors</button>');
-  // The configuration for the chosen server.
-  const preset = PRESET_BY_ID[state.preset];
-  const family = state.fixFor || preset?.family || 'Express';
-  let cfg = null;
-  if (fix.source === 'engine') {
-    const c = engineConfigFor(fix.configs, family);
-    if (c) cfg = { language: c.language, snippet: c.snippet, server: c.server };
-  }
-  if (!cfg && fix.source === 'engine') {
-    const c = engineConfigFor(fix.configs, preset?.family || 'Express');
-    if (c) cfg = { language: c.language, snippet: c.snippet, server: c.server };
-  }
-  if (!cfg && fix.policy && hasPatch) {
-    const path = (() => { try { const segs = new URL(res.scenario.steps[res.sel].request.url).pathname.split('/').filter(Boolean); return segs.length > 1 ? `/${segs[0]}/` : '/'; } catch { return '/'; } })();
-    const fam = FIX_FAMILIES.includes(family) ? family : preset?.family || 'Express';
-    const c = configFor(fam, fix.policy, path);
-    if (c) cfg = { ...c, server: fam };
-  }
+  const cfg = hasPatch ? chosenConfig(fix.configs) : null;
   if (cfg) {
-    const families = fix.source === 'engine' && fix.configs ? fix.configs.map((c) => c.server) : FIX_FAMILIES;
-    const selected = cfg.server;
     parts.push(`<div class="config">
       <div class="row tight"><label for="fix-for">Configuration for</label>
-      <select id="fix-for">${families.map((f) => `<option${f === selected ? ' selected' : ''}>${esc(f)}</option>`).join('')}</select>
+      <select id="fix-for">${fix.configs.map((c) => `<option${c.server === cfg.server ? ' selected' : ''}>${esc(c.server)}</option>`).join('')}</select>
       <button type="button" class="copy" data-copy="config">Copy</button></div>
       <pre class="code" data-language="${esc(cfg.language)}"><code id="fix-config">${esc(cfg.snippet)}</code></pre></div>`);
   }
-  const source = fix.source === 'engine' ? 'from corsim explain' : 'derived in the page and checked with the engine';
-  return `<section class="block fix" aria-labelledby="fix-h"><h3 id="fix-h">The fix <span class="sub">${source}</span></h3>${parts.join('')}</section>`;
+  return `<section class="block fix" aria-labelledby="fix-h"><h3 id="fix-h">The fix <span class="sub">from corsim explain, verified by the engine</span></h3>${parts.join('')}</section>`;
 }
 
 function differs(a, b) {
@@ -465,17 +461,7 @@ function differs(a, b) {
 function renderCompare(res) {
   const steps = res.scenario.steps;
   const cells = {};
-  for (const p of PROFILES) {
-    const run = res.runs[p];
-    cells[p] = steps.map((_, i) => {
-      const s = run.steps[i];
-      if (!s) return null;
-      const o = outcomeLine(s.verdict);
-      o.code = s.verdict.ok ? `${s.verdict.response.type} ${s.verdict.response.status}` : (s.verdict.failure.reason.error || s.verdict.failure.reason.kind);
-      o.own = s.verdict.corsError;
-      return o;
-    });
-  }
+  for (const p of PROFILES) cells[p] = steps.map((_, i) => (res.runs[p].steps[i] ? outcomeLine(res.runs[p].steps[i].verdict) : null));
   let anyDiff = false;
   const rows = steps.map((st, i) => {
     const base = cells.chromium[i];
@@ -497,12 +483,14 @@ function renderCompare(res) {
 }
 
 function headline(view) {
-  const r = view.result;
+  const r = view.e.result;
   const who = PROFILE_LABEL[view.profile];
-  if (r.ok && r.readable) return { cls: 'good', icon: '✓', text: 'Script can read the response', sub: `${who}: response.type '${r.type}', status ${r.status}` };
-  if (r.ok) return { cls: 'warn', icon: '◐', text: `fetch() resolves, but the response is ${r.type}`, sub: `${who}: script sees status 0, no headers, no body` };
-  if (view.failure.reason.kind === 'cors') return { cls: 'bad', icon: '✗', text: 'Blocked by CORS policy', sub: `${who}: ${view.failure.reason.error}${view.corsError && view.corsError !== view.failure.reason.error ? ` (${view.corsError})` : ''}` };
-  return { cls: 'bad', icon: '✗', text: 'fetch() fails', sub: `${who}: ${r.why}` };
+  if (r.readable) return { cls: 'good', icon: '✓', text: 'Script can read the response', sub: `${who}: response.type '${r.response.type}', status ${r.response.status}` };
+  if (r.response) return { cls: 'warn', icon: '◐', text: `fetch() resolves, but the response is ${r.response.type}`, sub: `${who}: ${r.summary}` };
+  const f = r.failure;
+  const own = view.run.verdict.corsError;
+  if (f.kind === 'cors') return { cls: 'bad', icon: '✗', text: 'Blocked by CORS policy', sub: `${who}: ${f.cors_error}${own && own !== f.cors_error ? ` (${own})` : ''}` };
+  return { cls: 'bad', icon: '✗', text: 'fetch() fails', sub: `${who}: ${f.reason}` };
 }
 
 function renderVerdict(res) {
@@ -518,17 +506,20 @@ function renderVerdict(res) {
   const h = headline(v);
   const atMs = res.scenario.steps[res.sel].at_ms;
   const stepTitle = res.scenario.steps.length > 1 ? ` <span class="sub">step ${res.sel + 1} of ${res.scenario.steps.length}, t=${fmtSecs(atMs / 1000)}</span>` : '';
+  // The first route is the classification, shown above the timeline.
+  const firstRoute = v.e.timeline.findIndex((s) => s.step === 'routed');
+  const items = v.e.timeline.filter((_, i) => i !== firstRoute);
   body.innerHTML = `
     <div class="headline ${h.cls}" id="headline"><span class="icon" aria-hidden="true">${h.icon}</span><div><p class="big">${esc(h.text)}</p><p class="sub" id="headline-sub">${esc(h.sub)}</p></div></div>
     ${problems ? `<ul class="problems">${problems}</ul>` : ''}
     ${renderCompare(res)}
-    <section class="block" aria-labelledby="console-h"><h3 id="console-h">Console <span class="sub">${esc(PROFILE_LABEL[v.profile])}, word for word</span></h3>${renderConsole(v.console, v.profile)}</section>
-    ${renderFix(res.fix, res)}
+    <section class="block" aria-labelledby="console-h"><h3 id="console-h">Console <span class="sub">${esc(PROFILE_LABEL[v.profile])}, word for word</span></h3>${renderConsole(v.e.console, v.profile)}</section>
+    ${renderFix(res.fix)}
     <section class="block" aria-labelledby="tl-h"><h3 id="tl-h">What happens${stepTitle}</h3>
-      ${renderClassification(v.classification)}
-      <ol class="timeline">${v.items.map((it) => renderItem(it, v, atMs)).join('')}</ol>
+      ${renderClassification(v.e.classification)}
+      <ol class="timeline">${items.map((it) => renderItem(it, v, atMs)).join('')}</ol>
     </section>
-    <section class="block" aria-labelledby="script-h"><h3 id="script-h">What script gets</h3>${renderScript(v.result, v)}</section>
+    <section class="block" aria-labelledby="script-h"><h3 id="script-h">What script gets</h3>${renderScript(v.e.result)}</section>
     ${res.scenario.steps.length > 1 ? renderCache(v, atMs) : ''}`;
   $('verdict-live').textContent = `${h.text}. ${h.sub}`;
   const mini = $('mini-verdict');
@@ -538,7 +529,7 @@ function renderVerdict(res) {
 }
 
 function renderCache(v, atMs) {
-  const rows = v.cache.map((e) => `<li><code>${esc(e.url)}</code>${e.credentials ? ' (credentialed)' : ''}: ${[...e.methods.map((m) => m.token), ...e.headers.map((x) => x.token ?? x)].map((t) => `<code>${esc(t)}</code>`).join(', ') || 'safelisted only'}, expires at t=${fmtSecs(e.expiresMs / 1000)}</li>`);
+  const rows = v.run.cache.map((e) => `<li><code>${esc(e.url)}</code>${e.credentials ? ' (credentialed)' : ''}: ${[...e.methods, ...e.headers].map((t) => `<code>${esc(t.token)}</code>`).join(', ') || 'no methods or headers listed'}, expires at t=${fmtSecs(e.expiresMs / 1000)}</li>`);
   return `<section class="block" aria-labelledby="cache-h"><h3 id="cache-h">Preflight cache after this fetch <span class="sub">t=${fmtSecs(atMs / 1000)}, ${esc(PROFILE_LABEL[v.profile])}</span></h3>${rows.length ? `<ul class="plain">${rows.join('')}</ul>` : '<p class="hint">empty</p>'}</section>`;
 }
 
@@ -547,14 +538,14 @@ function renderCache(v, atMs) {
 function applyFix() {
   const fix = last?.fix;
   if (!fix) return;
-  const rc = fix.requestChange || fix.request_change;
+  const rc = fix.request_change;
   const st = currentStep();
   if (rc) {
     if (rc.url) st.request.url = rc.url;
     if (rc.mode) st.request.mode = rc.mode;
     if (rc.redirect) st.request.redirect = rc.redirect;
   }
-  for (const p of fix.patches || []) {
+  for (const p of fix.patches) {
     let e = state.server.find((x) => absolute(x.url.trim()) === p.url);
     if (!e) {
       e = { url: p.url, preflight: { status: '', headers: '' }, actual: { status: '', headers: '' } };
@@ -569,7 +560,6 @@ function applyFix() {
       pairs = pairs.filter(([n]) => lower(n) !== lower(c.name));
       if (c.to !== null && c.to !== undefined) pairs.splice(at < 0 ? pairs.length : at, 0, [c.name, c.to]);
     }
-    if (p.headers.some((c) => lower(c.name) === 'location' || (p.status && p.status.to < 300))) pairs = pairs.filter(([n]) => lower(n) !== 'location' || !p.status);
     part.headers = headerText(pairs);
   }
   state.linked = false;
@@ -700,7 +690,7 @@ function wire() {
     } else if (t.id === 'apply-fix') {
       applyFix();
     } else if (t.dataset.copy) {
-      const text = t.dataset.copy === 'console' ? (last?.view?.console || []).join('\n') : $('fix-config')?.textContent || '';
+      const text = t.dataset.copy === 'console' ? (last?.view?.e.console || []).join('\n') : $('fix-config')?.textContent || '';
       copy(text, t);
     } else if (t.classList.contains('gal')) {
       const g = GALLERY.find((x) => x.id === t.dataset.gallery);
@@ -813,7 +803,7 @@ async function start() {
   refresh();
   const sinceNav = performance.now();
   const firstVerdictMs = sinceNav - t0;
-  $('engine-info').textContent = `Engine ${engine.version}${engine.hasExplain ? ' with explain' : ''}; first verdict ${Math.round(sinceNav)} ms after navigation.`;
+  $('engine-info').textContent = `Engine ${engine.version}; first verdict ${Math.round(sinceNav)} ms after navigation.`;
   window.__corsim = { firstVerdictMs, sinceNavigationMs: sinceNav, engine, get state() { return state; }, get last() { return last; }, get lastUpdateMs() { return lastUpdateMs; } };
   // The bottom bar with the headline shows only while the verdict is out of view.
   if ('IntersectionObserver' in window) {

@@ -2,24 +2,14 @@
 // or a `curl` command ("Copy as cURL", bash or plain) into the request editor's
 // fields. Nothing here evaluates code: a tiny tokenizer reads the literals.
 
-/** Headers a browser sets itself; a copied request carries them, a page's
- * fetch() cannot set them (or did not: curl's user-agent, DevTools' cache
- * headers). They are left out, and said so. */
-const BROWSER_SET = new Set([
-  'accept-charset', 'accept-encoding', 'access-control-request-headers', 'access-control-request-method',
-  'connection', 'content-length', 'cookie', 'cookie2', 'date', 'dnt', 'expect', 'host', 'keep-alive',
-  'origin', 'referer', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'via', 'priority',
-  'user-agent', 'upgrade-insecure-requests', 'pragma', 'cache-control', 'accept-language',
-]);
-/** Of those, the ones script may set with fetch(): kept when a fetch() call
- * sets them explicitly (only curl's copies are dropped). */
-const SCRIPT_SETTABLE = new Set(['user-agent', 'pragma', 'cache-control', 'accept-language', 'priority', 'upgrade-insecure-requests', 'dnt']);
+/** Headers "Copy as cURL" copies from what the browser sent that a page's
+ * fetch() may set but did not (the browser's own defaults): left out of a
+ * curl command's headers, and said so. Which headers fetch() cannot set at all
+ * (forbidden request-headers) is the engine's to say: `isForbidden`. */
+const CURL_COPIES = new Set(['user-agent', 'pragma', 'cache-control', 'accept-language', 'priority', 'upgrade-insecure-requests']);
 
-function browserSet(name, fromCurl) {
-  const n = name.toLowerCase();
-  if (n.startsWith('sec-') || n.startsWith('proxy-')) return true;
-  if (!BROWSER_SET.has(n)) return false;
-  return fromCurl || !SCRIPT_SETTABLE.has(n);
+function browserSet(name, value, fromCurl, isForbidden) {
+  return isForbidden(name, String(value)) || (fromCurl && CURL_COPIES.has(name.toLowerCase()));
 }
 
 /** What the paste box holds: 'fetch', 'curl' or null. */
@@ -35,10 +25,10 @@ export function detect(text) {
  * `{ kind, request: {url, method, headers: [[n, v]], mode?, credentials?, redirect?}, origin?, dropped: [names], notes: [] }`
  * or throws an Error saying what it could not read.
  */
-export function parseRequest(text) {
+export function parseRequest(text, isForbidden = () => false) {
   const kind = detect(text);
-  if (kind === 'fetch') return parseFetch(text);
-  if (kind === 'curl') return parseCurl(text);
+  if (kind === 'fetch') return parseFetch(text, isForbidden);
+  if (kind === 'curl') return parseCurl(text, isForbidden);
   throw new Error('paste a fetch(…) call or a curl command');
 }
 
@@ -141,7 +131,7 @@ class Reader {
   }
 }
 
-function parseFetch(text) {
+function parseFetch(text, isForbidden) {
   const r = new Reader(text.trim());
   const m = /^(await\s+)?(window\.)?fetch\s*\(/.exec(r.s);
   r.i = m[0].length;
@@ -159,7 +149,7 @@ function parseFetch(text) {
         case 'mode': if (typeof v === 'string' && v !== 'navigate') out.request.mode = v; break;
         case 'credentials': if (typeof v === 'string') out.request.credentials = v; break;
         case 'redirect': if (typeof v === 'string') out.request.redirect = v; break;
-        case 'headers': readHeaders(v, out, false); break;
+        case 'headers': readHeaders(v, out, false, isForbidden); break;
         case 'referrer':
           if (typeof v === 'string') {
             try { const o = new URL(v).origin; if (o !== 'null') out.origin = o; } catch { /* not a URL: about:client */ }
@@ -174,7 +164,7 @@ function parseFetch(text) {
   return out;
 }
 
-function readHeaders(v, out, fromCurl) {
+function readHeaders(v, out, fromCurl, isForbidden) {
   let pairs = [];
   if (v && v.entries) pairs = v.entries.map(([k, val]) => [k, val]);
   else if (Array.isArray(v)) pairs = v.filter(Array.isArray).map((p) => [p[0], p[1]]);
@@ -186,7 +176,7 @@ function readHeaders(v, out, fromCurl) {
       out.request.headers.push([name, '']);
       continue;
     }
-    if (browserSet(name, fromCurl)) { out.dropped.push(name.toLowerCase()); continue; }
+    if (browserSet(name, value, fromCurl, isForbidden)) { out.dropped.push(name.toLowerCase()); continue; }
     out.request.headers.push([name, String(value)]);
   }
 }
@@ -258,7 +248,7 @@ const CURL_WITH_ARG = new Set([
   '--retry', '-r', '--range', '--limit-rate', '--max-redirs',
 ]);
 
-function parseCurl(text) {
+function parseCurl(text, isForbidden) {
   const words = shellWords(text.trim());
   words.shift(); // curl
   const out = { kind: 'curl', request: { url: '', method: '', headers: [] }, dropped: [], notes: [] };
@@ -312,7 +302,7 @@ function parseCurl(text) {
     if (n === 'origin') { out.origin = value; out.dropped.push(n); continue; }
     if (n === 'referer' && !out.origin) { try { out.origin = new URL(value).origin; } catch { /* ignore */ } }
     if (n === 'cookie') cookie = true;
-    if (browserSet(name, true)) { out.dropped.push(n); continue; }
+    if (browserSet(name, value, true, isForbidden)) { out.dropped.push(n); continue; }
     out.request.headers.push([name, value]);
   }
   if (!out.request.method) out.request.method = head ? 'HEAD' : body && !get ? 'POST' : 'GET';

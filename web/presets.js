@@ -7,45 +7,15 @@
 // The answers follow each library's documented behaviour (header names as the
 // library writes them, reflection of Access-Control-Request-Headers, the
 // status of its preflight answer); only CORS-relevant headers and a
-// Content-Type are shown.
-
-const SAFE_METHODS = ['GET', 'HEAD', 'POST'];
-
-/** The header names the browser would list in Access-Control-Request-Headers
- * (lower-case, sorted, unique): every header the page sets that is not
- * CORS-safelisted. A close approximation of the engine's rule, used only to
- * imitate servers that reflect that header. */
-export function unsafeHeaderNames(headers) {
-  const names = new Set();
-  for (const [rawName, value] of headers) {
-    const name = rawName.toLowerCase();
-    if (!safelisted(name, value)) names.add(name);
-  }
-  return [...names].sort();
-}
-
-function safelisted(name, value) {
-  if (value.length > 128) return false;
-  const unsafeByte = /[\x00-\x08\x0a-\x1f"():<>?@[\\\]{}\x7f]/;
-  switch (name) {
-    case 'accept': return !unsafeByte.test(value);
-    case 'accept-language':
-    case 'content-language': return /^[0-9A-Za-z *,\-.;=]*$/.test(value);
-    case 'content-type': {
-      if (unsafeByte.test(value)) return false;
-      const essence = value.split(';')[0].trim().toLowerCase();
-      return ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'].includes(essence);
-    }
-    case 'range': return /^bytes=\d+-\d*$/.test(value);
-    default: return false;
-  }
-}
+// Content-Type are shown. They are data about the libraries, not CORS rules:
+// `respond(ctx)` gets the page's origin, the method, and `acrh`, the
+// Access-Control-Request-Headers value the engine says the browser sends.
+// (These are to come from the core's server models once it has them.)
 
 function ctxInfo(ctx) {
   const method = (ctx.method || 'GET').toUpperCase();
-  const acrh = unsafeHeaderNames(ctx.headers).join(',');
   const allowed = ctx.options.origins.includes(ctx.origin);
-  return { method, acrh, allowed };
+  return { method, acrh: ctx.acrh, allowed };
 }
 
 const list = (xs) => xs.map((x) => `'${x}'`).join(', ');
@@ -332,7 +302,3 @@ module.exports = {
 
 export const PRESET_BY_ID = Object.fromEntries(PRESETS.map((p) => [p.id, p]));
 
-/** The server families the fix can show a configuration for, in the order shown. */
-export const FIX_FAMILIES = ['Express', 'nginx', 'Apache', 'FastAPI', 'Django', 'Flask', 'axum', 'Next.js'];
-
-export { SAFE_METHODS };

@@ -10,6 +10,8 @@
 #    web/tests);
 # 3. serves web/ on a loopback port and drives /usr/bin/chromium through the tests
 #    in web/tests/*.test.mjs. Screenshots and figures go to web/test-artifacts/.
+# Before the browser tests, web/check-engine-only.sh checks that web/ states no
+# CORS rule, reason text or fix logic of its own (counted as one test).
 #
 # Ends with `web: N passed, M failed` and a cargo-style `test result:` line (which
 # .ci/run adds to its totals). Exit status 0 only when every test passed.
@@ -37,7 +39,12 @@ if ! bash "$WEB/build.sh"; then
   finish 0 1
 fi
 
-# 2. Chromium (Debian's package) and playwright-core.
+# 2. web/ states no CORS rule of its own (every decision, reason and fix is the
+#    engine's): one more test, counted in the totals.
+rules_pass=1; rules_fail=0
+if ! bash "$WEB/check-engine-only.sh"; then rules_pass=0; rules_fail=1; fi
+
+# 3. Chromium (Debian's package) and playwright-core.
 if [ ! -x "$CHROMIUM" ]; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   log "installing Debian's chromium"
@@ -57,7 +64,7 @@ if [ "$have" != "$want" ]; then
   fi
 fi
 
-# 3. The tests.
+# 4. The tests.
 tap=$(mktemp)
 cd "$WEB/tests"
 CHROMIUM_PATH="$CHROMIUM" node --test --test-concurrency=1 \
@@ -69,8 +76,8 @@ pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$tap" | tail -n 1)
 fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$tap" | tail -n 1)
 cancelled=$(sed -n 's/^# cancelled \([0-9]*\)$/\1/p' "$tap" | tail -n 1)
 rm -f "$tap"
-pass=${pass:-0}
-fail=$(( ${fail:-0} + ${cancelled:-0} ))
+pass=$(( ${pass:-0} + rules_pass ))
+fail=$(( ${fail:-0} + ${cancelled:-0} + rules_fail ))
 if [ "$status" != 0 ] && [ "$fail" = 0 ]; then fail=1; fi
 [ -f "$WEB/test-artifacts/figures.json" ] && log "screenshots and figures: web/test-artifacts/"
 finish "$pass" "$fail"

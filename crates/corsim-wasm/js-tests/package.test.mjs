@@ -106,17 +106,17 @@ test("Page verdicts: failure details, events, and profiles", () => {
     () => ({ status: 200, headers: [["Access-Control-Allow-Origin", "*"]] }), 0);
   assert.equal(v.ok, false);
   assert.equal(v.response, null);
-  assert.equal(v.failure.reason.kind, "cors");
-  assert.equal(v.failure.reason.error, "WildcardOriginNotAllowed");
+  assert.deepEqual(v.failure.reason, { kind: "cors", detail: { error: "WildcardOriginNotAllowed", failedParameter: "*" } });
   assert.equal(v.failure.url, "https://api.example/x");
   assert.equal(v.failure.allowOrigin, "*");
   assert.equal(typeof v.corsError, "string");
   assert.ok(v.console.length > 0);
-  assert.deepEqual(v.events.map((e) => e.event).slice(0, 3), ["routed", "sent", "received"]);
-  assert.deepEqual(v.events[0].route, { route: "simple" });
+  // The engine's trace: the checks around CORS first (an https page's mixed-content check), then main fetch.
+  assert.deepEqual(v.events.slice(0, 2), [{ event: "checked", check: "mixed-content", state: "passed" },
+    { event: "routed", url: "https://api.example/x", route: { route: "simple" } }]);
+  assert.deepEqual(v.events.map((e) => e.event).slice(2, 4), ["sent", "received"]);
   const t = page.fetch({ url: "https://api.example/x", method: "TRACE" }, () => ({ status: 200 }), 0);
-  assert.equal(t.failure.reason.kind, "type-error");
-  assert.equal(t.failure.reason.error, "forbidden-method");
+  assert.deepEqual(t.failure.reason, { kind: "type-error", detail: { error: "forbidden-method", value: "TRACE" } });
   assert.deepEqual(t.requests, []);
 });
 
@@ -164,6 +164,13 @@ test("the individual decisions through the package", () => {
   const c = corsim.classify("https://app.example", req);
   assert.equal(c.kind, "preflight");
   assert.deepEqual(c.headers.map((h) => h.name), ["x-trace"]);
+  assert.equal(c.headers[0].why, "not a CORS-safelisted request-header name");
+  assert.equal(c.method, "PATCH");
+  const dropped = new corsim.Page("https://app.example").fetch({ url: "https://api.example/x", method: "PUT",
+    headers: [["Content-Type", "application/json"], ["Cookie", "a=b"]] }, () => ({ status: 500 }), 0);
+  assert.deepEqual(dropped.events[0], { event: "header-dropped", name: "Cookie", because: "forbidden" });
+  assert.deepEqual(dropped.events.find((e) => e.event === "routed").route, { route: "preflight", method: "PUT",
+    headers: [{ name: "content-type", value: "application/json", why: { because: "mime-essence", essence: "application/json" } }] });
   const p = corsim.preflightRequest("https://app.example", req);
   assert.deepEqual(p.headers.find((h) => h[0] === "Access-Control-Request-Method"), ["Access-Control-Request-Method", "PATCH"]);
   assert.equal(corsim.preflightRequest("https://app.example", { url: "https://api.example/x" }), null);
@@ -182,4 +189,10 @@ test("the README's one-decision-at-a-time example", () => {
   assert.deepEqual(corsCheck("https://app.example", "include", [["Access-Control-Allow-Origin", "*"]]),
     { ok: false, error: "WildcardOriginNotAllowed", failedParameter: "*" });
   assert.deepEqual(readableHeaderNames("cors", [["X-Total", "3"], ["Content-Type", "text/plain"]], "omit"), ["content-type"]);
+  const { isForbiddenRequestHeader } = requireFromProject("corsim");
+  assert.equal(isForbiddenRequestHeader("Cookie", "a=b"), true);
+  assert.equal(isForbiddenRequestHeader("X-Trace", "1"), false);
+  assert.equal(isForbiddenRequestHeader("User-Agent", "x", { profile: "chromium" }), true);
+  assert.equal(isForbiddenRequestHeader("User-Agent", "x", { profile: "spec" }), false);
+  assert.throws(() => isForbiddenRequestHeader("X", "\u263A"), (e) => e.field === "value");
 });

@@ -4,56 +4,35 @@
 //! request needs, the CORS check of a response, the header names script can
 //! read.
 
-use corsim::{Action, Browser, Fetch, HttpResponse, PreflightCache, Timestamp};
-use serde::{Deserialize, Serialize};
-use serde_json::json;
+use corsim::error::InputError;
+use corsim::explain::Classification;
+use corsim::{Action, Browser, CredentialsMode, Fetch, PreflightCache, ResponseType, Timestamp};
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
-use crate::explain::Classification;
-use crate::types::{CredentialsMode, ResponseType, SimulateOptions, WireRequest};
-use crate::{js_error, js_to_json, parse_fetch_args, parse_response_value, read_origin, read_profile, to_js};
-use corsim::error::InputError;
-
-/// The result of `corsCheck`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, tsify::Tsify)]
-#[tsify(missing_as_null)]
-#[serde(rename_all = "camelCase")]
-pub struct CorsCheck {
-    /// Whether the response passes.
-    pub ok: bool,
-    /// Chromium's name for the failure (`corsErrorStatus.corsError`).
-    pub error: Option<String>,
-    /// The value that failed, or `""`.
-    pub failed_parameter: Option<String>,
-}
+use crate::shapes::{CorsCheck, SimulateOptions, WireRequest};
+use crate::{js_error, js_to_json, parse_request_arg, read_origin, read_profile, to_js};
 
 fn browser(options: Option<Ts<SimulateOptions>>) -> Result<Browser, JsValue> {
     Ok(read_profile(options)?.unwrap_or(Browser::Chromium))
 }
 
 /// A request read by the core's parser, errors named `request…`.
-fn read_request(origin: &corsim::Origin, request: &JsValue) -> Result<corsim::RequestInit, JsValue> {
+fn read_request(request: &JsValue) -> Result<corsim::RequestInit, JsValue> {
     let request = js_to_json(request, "request").map_err(|e| js_error(&e))?;
-    let scenario = parse_fetch_args(origin, &request, None).map_err(|e| js_error(&e))?;
-    scenario.steps.into_iter().next().map(|s| s.request).ok_or_else(|| js_error(&InputError::new("request", "missing")))
+    parse_request_arg(&request).map_err(|e| js_error(&e))
 }
 
 /// `[name, value]` pairs read by the core's parser (characters at most U+00FF).
 fn read_headers(headers: &JsValue, field: &str) -> Result<corsim::HeaderList, JsValue> {
     let headers = js_to_json(headers, field).map_err(|e| js_error(&e))?;
-    let response = parse_response_value(&json!({"status": 200, "headers": headers}), "response")
-        .map_err(|e| js_error(&rename(e, "response.headers", field)))?;
-    Ok(response.headers)
+    corsim::scenario::parse_header_list(&headers).map_err(|mut e| {
+        e.field = e.field.replacen("headers", field, 1);
+        js_error(&e)
+    })
 }
 
-fn rename(mut e: InputError, from: &str, to: &str) -> InputError {
-    if let Some(rest) = e.field.strip_prefix(from) {
-        e.field = format!("{to}{rest}");
-    }
-    e
-}
-
+/// One of the core's enums, read by its own serde names.
 fn read_enum<T: serde::de::DeserializeOwned>(value: &JsValue, field: &str, allowed: &str) -> Result<T, JsValue> {
     let v = js_to_json(value, field).map_err(|e| js_error(&e))?;
     serde_json::from_value(v.clone())
@@ -72,10 +51,8 @@ pub fn classify(
 ) -> Result<Ts<Classification>, JsValue> {
     let browser = browser(options)?;
     let origin = read_origin(&origin)?;
-    let init = read_request(&origin, &request)?;
-    // The classification is made before any response; the answers do not matter.
-    let explanation = corsim::explain::explain(browser.profile(), origin, &init, |_| HttpResponse::new(200));
-    Ok(Ts::new_unchecked(to_js(&Classification::from(&explanation.classification))?))
+    let init = read_request(&request)?;
+    Ok(Ts::new_unchecked(to_js(&Classification::of(browser.profile(), origin, &init))?))
 }
 
 /// The CORS-preflight request the browser sends first for `fetch(request)`
@@ -89,7 +66,7 @@ pub fn preflight_request(
 ) -> Result<JsValue, JsValue> {
     let browser = browser(options)?;
     let origin = read_origin(&origin)?;
-    let init = read_request(&origin, &request)?;
+    let init = read_request(&request)?;
     let mut fetch = Fetch::new(browser.profile(), origin, &init);
     match fetch.poll(&mut PreflightCache::new(), Timestamp::ZERO) {
         Action::Send(r) if r.is_preflight => to_js(&WireRequest::from(&r)),
@@ -110,10 +87,10 @@ pub fn cors_check(
     let origin = read_origin(&origin)?;
     let credentials: CredentialsMode = read_enum(&credentials, "credentials", "omit, same-origin, include")?;
     let headers = read_headers(&response_headers, "responseHeaders")?;
-    let checked = corsim::cors_check::cors_check(browser.profile(), origin.serialize(), credentials.into(), &headers);
+    let checked = corsim::cors_check::cors_check(browser.profile(), origin.serialize(), credentials, &headers);
     let result = match checked {
         Ok(()) => CorsCheck { ok: true, error: None, failed_parameter: None },
-        Err(s) => CorsCheck { ok: false, error: Some(s.error.name().to_owned()), failed_parameter: Some(s.failed_parameter) },
+        Err(s) => CorsCheck { ok: false, error: Some(s.error), failed_parameter: Some(s.failed_parameter) },
     };
     Ok(Ts::new_unchecked(to_js(&result)?))
 }
@@ -131,6 +108,20 @@ pub fn readable_header_names(
     let kind: ResponseType = read_enum(&response_type, "responseType", "basic, cors, opaque, opaqueredirect")?;
     let headers = read_headers(&response_headers, "responseHeaders")?;
     let credentials: CredentialsMode = read_enum(&credentials, "credentials", "omit, same-origin, include")?;
-    Ok(corsim::response::readable_header_names(browser.profile(), kind.into(), &headers, credentials.into()))
+    Ok(corsim::response::readable_header_names(browser.profile(), kind, &headers, credentials))
 }
 
+
+/// Whether `fetch()` refuses to let script set the header `name: value`
+/// (Fetch § "forbidden request-header": the browser sets it itself, e.g.
+/// `Cookie`, `Origin`, `Sec-*`), in the profile's browser. Characters must be
+/// at most U+00FF (one per byte).
+#[wasm_bindgen(js_name = isForbiddenRequestHeader)]
+pub fn is_forbidden_request_header(name: &str, value: &str, options: Option<Ts<SimulateOptions>>) -> Result<bool, JsValue> {
+    let browser = browser(options)?;
+    let byte = |s: &str, field: &str| {
+        corsim::header_list::isomorphic_encode(s)
+            .ok_or_else(|| js_error(&InputError::new(field, "has a character above U+00FF (one character per byte)")))
+    };
+    Ok(corsim::request_header::is_forbidden(browser.profile(), &byte(name, "name")?, &byte(value, "value")?))
+}

@@ -1,12 +1,13 @@
 //! # corsim for JavaScript
 //!
 //! The very same engine as the `corsim` crate, compiled to WebAssembly with
-//! wasm-bindgen. This crate has no CORS logic of its own: it reads JavaScript
-//! values with the core's own parser (`corsim::scenario::Scenario::from_value`,
-//! so a bad field gets the same message as in `corsim run`), runs
-//! `corsim::Fetch` / `Scenario::simulate`, and converts the results to plain
-//! objects whose TypeScript types are generated from the Rust types in
-//! [`types`].
+//! wasm-bindgen. This crate has no CORS logic and no copies of the core's
+//! types: it reads JavaScript values with the core's own parsers
+//! (`corsim::scenario::{parse_request, parse_response, parse_server}`, so a
+//! bad field gets the same message as in `corsim run`), runs the core, and
+//! hands back the core's own values, serialized by the core's serde
+//! attributes; their TypeScript declarations come from the core's `tsify`
+//! feature. [`shapes`] holds the few JavaScript-only wrappers.
 //!
 //! * `simulate(scenario, options?)`: a scenario in the shape of
 //!   `tests/corpus/FORMAT.md` (object or JSON text) → its verdict, console
@@ -33,19 +34,18 @@
 //! module stays usable after an error.
 
 use corsim::error::InputError;
-use corsim::scenario::{ErrorLine, Scenario as CoreScenario};
-use corsim::{Action, Browser, Fetch, HttpResponse, Origin, PreflightCache, Profile, RequestInit, Timestamp};
+use corsim::explain::Explanation;
+use corsim::scenario::{ErrorLine, Scenario as CoreScenario, ScenarioVerdict};
+use corsim::{Browser, HttpResponse, Origin, PreflightCache, RequestInit, Timestamp};
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
 pub mod decisions;
-pub mod explain;
-pub mod types;
+pub mod shapes;
 
-use explain::Explanation;
-use types::{CacheEntry, FetchVerdict, PageOptions, ScenarioVerdict, SimulateOptions, WireRequest};
+use shapes::{CacheEntry, FetchVerdict, PageOptions, SimulateOptions, WireRequest};
 
 // ------------------------------------------------------------------ pure Rust part (native-testable)
 
@@ -72,12 +72,10 @@ pub fn parse_profile_option(options: &Value, field: &str) -> Result<Option<Brows
     }
 }
 
-/// `simulate` on a JSON value: the core's parser, the core's simulation, the
-/// verdict converted for JavaScript.
+/// `simulate` on a JSON value: the core's parser, the core's simulation and verdict.
 pub fn simulate_value(value: &Value, profile: Option<Browser>) -> Result<ScenarioVerdict, InputError> {
     let scenario = CoreScenario::from_value(value).map_err(|e| rename_field(e, "line", "scenario"))?;
-    let verdict = scenario.simulate(profile.map(Browser::profile));
-    ScenarioVerdict::try_from(verdict).map_err(|e| InputError::new("verdict", e))
+    Ok(scenario.simulate(profile.map(Browser::profile)))
 }
 
 /// `simulateLine`: exactly what `corsim run` writes for one input line.
@@ -98,32 +96,30 @@ fn rename_field(mut e: InputError, from: &str, to: &str) -> InputError {
     e
 }
 
-/// Read `request` (a FORMAT.md request) and, when given, `server` (a FORMAT.md
-/// server map) with the core's scenario parser, errors named after the
-/// arguments.
-pub fn parse_fetch_args(origin: &Origin, request: &Value, server: Option<&Value>) -> Result<CoreScenario, InputError> {
+/// The `request` argument (FORMAT.md's request shape), read by the core's
+/// parser, errors named `request…`.
+pub fn parse_request_arg(request: &Value) -> Result<RequestInit, InputError> {
     if request.is_null() {
         return Err(InputError::new("request", "missing"));
     }
-    let wrapper = json!({
-        "origin": origin.serialize(),
-        "steps": [{ "request": request }],
-        "server": server.cloned().unwrap_or(Value::Null),
-    });
-    CoreScenario::from_value(&wrapper).map_err(|e| rename_field(e, "steps[0].request", "request"))
+    corsim::scenario::parse_request(request).map_err(|e| e.within("request"))
 }
 
-/// Read a response returned by a responder function, with the core's parser
+/// The scripted server of a `server` map argument, answering as `simulate` does.
+pub fn parse_server_arg(origin: &Origin, server: &Value) -> Result<CoreScenario, InputError> {
+    let server = corsim::scenario::parse_server(server)?;
+    Ok(CoreScenario { id: None, browser: None, origin: origin.clone(), steps: Vec::new(), server, page: Default::default() })
+}
+
+/// A response returned by a server function, read by the core's parser
 /// (status 100–999, headers as isomorphic `[name, value]` pairs).
 pub fn parse_response_value(response: &Value, field: &str) -> Result<HttpResponse, InputError> {
     if !response.is_object() {
         return Err(InputError::new(field, "must be a response object {status, headers}"));
     }
-    let wrapper = json!({ "origin": "null", "steps": [], "server": { "r": { "actual": response } } });
-    let scenario = CoreScenario::from_value(&wrapper).map_err(|e| rename_field(e, "server[\"r\"].actual", field))?;
-    let scripted = scenario.server.get("r").and_then(|s| s.actual.clone());
-    let scripted = scripted.ok_or_else(|| InputError::new(field, "missing"))?;
-    Ok(HttpResponse { status: scripted.status, headers: scripted.headers })
+    corsim::scenario::parse_response(response)
+        .map(|r| HttpResponse { status: r.status, headers: r.headers })
+        .map_err(|e| e.within(field))
 }
 
 /// A time in milliseconds from JavaScript: finite, ≥ 0, at most 2^53 - 1;
@@ -227,7 +223,7 @@ pub fn explain(
     let explanation =
         corsim::explain::explain(browser.profile(), origin, &init, |req| responder.answer_or_remember(req));
     responder.rethrow()?;
-    Ok(Ts::new_unchecked(to_js(&Explanation::from(&explanation))?))
+    Ok(Ts::new_unchecked(to_js(&explanation)?))
 }
 
 /// Read a pasted console error back: the messages recognized (any of the
@@ -236,31 +232,11 @@ pub fn explain(
 /// reproduces it (for `simulate` or `explain`), each fact the message leaves
 /// out listed with the value assumed. Text with no known message gives no
 /// messages; this never throws for text.
-#[wasm_bindgen(js_name = parseMessage, unchecked_return_type = "MessageReport")]
-pub fn parse_message(text: &str) -> Result<JsValue, JsValue> {
+#[wasm_bindgen(js_name = parseMessage)]
+pub fn parse_message(text: &str) -> Result<Ts<corsim::console::facts::MessageReport>, JsValue> {
     let reading = corsim::console::parse::parse(text);
-    to_js(&corsim::console::facts::MessageReport::new(&reading, reading.facts()))
+    Ok(Ts::new_unchecked(to_js(&corsim::console::facts::MessageReport::new(&reading, reading.facts()))?))
 }
-
-/// The shape of `parseMessage`'s answer (`corsim::console::facts::MessageReport`).
-#[wasm_bindgen(typescript_custom_section)]
-const MESSAGE_REPORT_TYPE: &str = r#"
-/** What a pasted console error says; see `corsim::console::facts`. */
-export interface MessageReport {
-  messages: { browser: ProfileName; kind: unknown; text: string; values: Record<string, string | null>; preflight_check: boolean }[];
-  unrecognized: string[];
-  facts: {
-    browser: ProfileName | null; initiator: string | null; url: string | null; first_url: string | null;
-    origin: string | null; origin_null: boolean; reason: unknown; reason_name: string | null; check: unknown;
-    at_preflight: boolean | null; status: number | null; credentials_included: boolean; redirected: boolean;
-    redirected_to: string | null; method: string | null; header: string | null; readable: boolean;
-  };
-  story: string[];
-  scenario: Scenario | null;
-  unknown: { fact: string; assumed: string }[];
-  why_no_scenario: string | null;
-}
-"#;
 
 /// `Record<string, ScriptedUrl> | ((request: WireRequest) => ResponseInit)`.
 #[wasm_bindgen(typescript_custom_section)]
@@ -272,6 +248,9 @@ const SERVER_TYPE: &str = r#"
  * response, returned synchronously.
  */
 export type Server = Record<string, ScriptedUrl> | ((request: WireRequest) => ResponseInit);
+
+/** The name of a browser profile (the core's `Browser`). */
+export type ProfileName = Browser;
 "#;
 
 fn read_origin(origin: &JsValue) -> Result<Origin, JsValue> {
@@ -279,25 +258,19 @@ fn read_origin(origin: &JsValue) -> Result<Origin, JsValue> {
     Origin::parse(&origin).map_err(|e| js_error(&e))
 }
 
-/// The request and the server of a `fetch`/`explain` call, read by the core's parser.
+/// The request and the server of a `fetch`/`explain` call, read by the core's parsers.
 fn read_call(origin: &Origin, request: &JsValue, server: &JsValue) -> Result<(RequestInit, Responder), JsValue> {
     let request = js_to_json(request, "request").map_err(|e| js_error(&e))?;
-    let function = server.dyn_ref::<js_sys::Function>().cloned();
-    let server_map = match &function {
-        Some(_) => None,
+    let init = parse_request_arg(&request).map_err(|e| js_error(&e))?;
+    let server = match server.dyn_ref::<js_sys::Function>() {
+        Some(f) => ServerKind::Function(f.clone()),
         None if server.is_undefined() || server.is_null() => {
             return Err(js_error(&InputError::new("server", "missing: a server map or a function")))
         }
-        None => Some(js_to_json(server, "server").map_err(|e| js_error(&e))?),
-    };
-    let scenario = parse_fetch_args(origin, &request, server_map.as_ref()).map_err(|e| js_error(&e))?;
-    let init = match scenario.steps.first() {
-        Some(step) => step.request.clone(),
-        None => return Err(js_error(&InputError::new("request", "missing"))),
-    };
-    let server = match function {
-        Some(f) => ServerKind::Function(f),
-        None => ServerKind::Map(Box::new(scenario)),
+        None => {
+            let map = js_to_json(server, "server").map_err(|e| js_error(&e))?;
+            ServerKind::Map(Box::new(parse_server_arg(origin, &map).map_err(|e| js_error(&e))?))
+        }
     };
     Ok((init, Responder { server, sent: 0, error: None }))
 }
@@ -337,8 +310,9 @@ impl Responder {
         }
     }
 
-    /// For the core's infallible server closures: the first error is kept (and
-    /// thrown by [`Responder::rethrow`]); later requests get no answer at all.
+    /// For `explain`, whose server closure cannot fail (it also runs the
+    /// server again to verify the fix): the first error is kept (and thrown
+    /// by [`Responder::rethrow`]); later requests get no answer at all.
     fn answer_or_remember(&mut self, req: &corsim::HttpRequest) -> HttpResponse {
         if self.error.is_some() {
             return HttpResponse::new(599);
@@ -433,18 +407,13 @@ impl Page {
     ) -> Result<Ts<FetchVerdict>, JsValue> {
         let now = Timestamp::from_millis(parse_millis(now_ms.as_f64(), "nowMs").map_err(|e| js_error(&e))?);
         let (init, mut responder) = read_call(&self.origin, &request, &server)?;
-        let profile: &Profile = self.browser.profile();
+        let profile = self.browser.profile();
         // On a thrown error the page keeps the cache it had.
         let mut cache = self.cache.clone();
-        let mut fetch = Fetch::new(profile, self.origin.clone(), &init);
-        let verdict = loop {
-            match fetch.poll(&mut cache, now) {
-                Action::Send(req) => fetch.receive(responder.answer(&req)?),
-                Action::Done(verdict) => break verdict,
-            }
-        };
+        let verdict =
+            corsim::fetch::try_run(profile, self.origin.clone(), &init, &mut cache, now, |req| responder.answer(req))?;
         self.cache = cache;
-        Ok(Ts::new_unchecked(to_js(&FetchVerdict::new(profile, &self.origin, &verdict))?))
+        Ok(Ts::new_unchecked(to_js(&FetchVerdict::new(profile, &self.origin, verdict))?))
     }
 
     /// `fetch` explained (`corsim::explain`): the classification and why,
@@ -470,7 +439,7 @@ impl Page {
         );
         responder.rethrow()?;
         self.cache = cache;
-        Ok(Ts::new_unchecked(to_js(&Explanation::from(&explanation))?))
+        Ok(Ts::new_unchecked(to_js(&explanation)?))
     }
 
     /// What the preflight cache holds at `nowMs`: the entries not yet

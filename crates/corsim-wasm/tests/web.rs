@@ -210,7 +210,7 @@ fn a_page_can_be_answered_by_a_function() {
     let v = back(page.fetch(js(json!({"url": "https://other.example/"})), deny.into(), 0.0.into()).unwrap());
     assert_eq!(v["ok"], false);
     assert_eq!(v["failure"]["reason"]["kind"], "cors");
-    assert_eq!(v["failure"]["reason"]["error"], "MissingAllowOriginHeader");
+    assert_eq!(v["failure"]["reason"]["detail"]["error"], "MissingAllowOriginHeader");
     assert!(v["corsError"].is_string());
 }
 

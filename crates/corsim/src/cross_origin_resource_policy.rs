@@ -21,6 +21,7 @@ use crate::site::schemelessly_same_site;
 /// A page's embedder policy value (HTML § "Cross-origin embedder policies").
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum EmbedderPolicy {
     /// No `Cross-Origin-Embedder-Policy` (the default).
@@ -47,6 +48,7 @@ impl fmt::Display for EmbedderPolicy {
 /// restricts nothing).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum ResourcePolicy {
     /// `same-origin`.
@@ -78,6 +80,7 @@ pub enum SameSiteRule {
 /// Why the check blocked a response.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct CorpBlock {
     /// The policy that blocked it.
     pub policy: ResourcePolicy,

@@ -11,6 +11,7 @@ use std::fmt;
 /// (see [`crate::console`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum CorsError {
     /// The request's mode forbids it: a `same-origin` request to another origin (Fetch § "Main
     /// fetch": mode `same-origin` → network error).
@@ -193,6 +194,8 @@ impl fmt::Display for CorsError {
 /// a header value, a method or a header name), as bytes decoded isomorphically.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct CorsErrorStatus {
     /// The reason.
     pub error: CorsError,
@@ -210,6 +213,8 @@ impl CorsErrorStatus {
 /// Why `fetch()` rejected before sending anything (a `TypeError` in script).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "error", content = "value", rename_all = "kebab-case"))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum TypeErrorKind {
     /// The method is not a token (`fetch()`: "'…' is not a valid HTTP method").
     InvalidMethod(String),
@@ -247,6 +252,8 @@ impl fmt::Display for TypeErrorKind {
 /// Failed to fetch`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "kind", content = "detail", rename_all = "kebab-case"))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum FailureKind {
     /// `fetch()` rejected before sending anything.
     TypeError(TypeErrorKind),

@@ -83,6 +83,7 @@ pub use text::TextStyle;
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Explanation {
     /// The browser whose behaviour this is.
     pub browser: Browser,
@@ -112,6 +113,7 @@ pub struct Explanation {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct RequestSummary {
     /// The URL as given.
     pub url: String,
@@ -154,6 +156,7 @@ impl RequestSummary {
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum RequestKind {
     /// Same origin: no CORS at all.
@@ -194,6 +197,7 @@ impl std::fmt::Display for RequestKind {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Classification {
     /// The kind.
     pub kind: RequestKind,
@@ -203,6 +207,95 @@ pub struct Classification {
     pub headers: Vec<UnsafeHeader>,
     /// One sentence.
     pub summary: String,
+}
+
+impl Classification {
+    /// The classification of a fetch from its route (the first
+    /// [`Event::Routed`]), or, when it was never routed, from its failure.
+    pub fn of_route(route: Option<&Route>, failure: Option<&Failure>) -> Classification {
+        match route {
+            Some(route) => {
+                let (kind, summary) = route_summary(route);
+                let (method, headers) = route_reasons(route);
+                Classification { kind, method, headers, summary }
+            }
+            None => {
+                let why = match failure.map(|f| &f.kind) {
+                    Some(FailureKind::TypeError(t)) => format!("fetch() rejects it before sending anything: {t}"),
+                    Some(FailureKind::Cors(s)) if s.error == CorsError::DisallowedByMode => {
+                        "mode 'same-origin' forbids a request to another origin".to_owned()
+                    }
+                    Some(FailureKind::Cors(s)) if s.error == CorsError::NoCorsRedirectModeNotFollow => {
+                        "mode 'no-cors' needs redirect mode 'follow'".to_owned()
+                    }
+                    Some(FailureKind::SchemeNotHttp(u)) => format!("{u} is not an http: or https: URL"),
+                    Some(FailureKind::Blocked(gate)) => format!("{gate}: nothing was sent"),
+                    _ => "nothing was sent".to_owned(),
+                };
+                Classification { kind: RequestKind::NotSent, method: None, headers: Vec::new(), summary: why }
+            }
+        }
+    }
+
+    /// How `fetch(init.url, init)` from a page of `origin` is classified,
+    /// on its own: [`crate::fetch::classify`] in words, without sending
+    /// anything or explaining the rest.
+    ///
+    /// ```
+    /// use corsim::explain::{Classification, RequestKind};
+    /// use corsim::{Origin, Profile, RequestInit};
+    /// let c = Classification::of(&Profile::CHROMIUM, Origin::parse("https://app.example").unwrap(),
+    ///     &RequestInit::get("https://api.example/").method("PATCH"));
+    /// assert_eq!((c.kind, c.method.as_deref()), (RequestKind::Preflight, Some("PATCH")));
+    /// ```
+    pub fn of(profile: &Profile, origin: Origin, init: &RequestInit) -> Classification {
+        match crate::fetch::classify(profile, origin, init) {
+            Ok(route) => Classification::of_route(Some(&route), None),
+            Err(failure) => Classification::of_route(None, Some(&failure)),
+        }
+    }
+}
+
+fn route_reasons(route: &Route) -> (Option<String>, Vec<UnsafeHeader>) {
+    match route {
+        Route::Preflight { method, headers } => (method.clone(), headers.iter().map(UnsafeHeader::of).collect()),
+        _ => (None, Vec::new()),
+    }
+}
+
+fn route_summary(route: &Route) -> (RequestKind, String) {
+    match route {
+        Route::SameOrigin => (
+            RequestKind::SameOrigin,
+            "same-origin request: no CORS checks; script can read every response header but Set-Cookie".to_owned(),
+        ),
+        Route::NoCors => (
+            RequestKind::NoCors,
+            "no-cors request to another origin: sent without CORS checks, but the response is opaque \
+             (status 0, no headers, no body for script)"
+                .to_owned(),
+        ),
+        Route::Simple => (
+            RequestKind::Simple,
+            "cross-origin CORS request without a preflight: a CORS-safelisted method with only \
+             CORS-safelisted headers"
+                .to_owned(),
+        ),
+        Route::Preflight { .. } => {
+            let (m, hs) = route_reasons(route);
+            let mut why = Vec::new();
+            if let Some(m) = m {
+                why.push(format!("method {m} is not CORS-safelisted (only GET, HEAD and POST are)"));
+            }
+            for h in hs {
+                why.push(format!("header {} is CORS-unsafe: {}", h.name, h.why));
+            }
+            (
+                RequestKind::Preflight,
+                format!("cross-origin CORS request that needs a preflight: {}", why.join("; ")),
+            )
+        }
+    }
 }
 
 /// A request header that is not CORS-safelisted, and why.
@@ -215,6 +308,7 @@ pub struct Classification {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct UnsafeHeader {
     /// Lower-case name.
     pub name: String,
@@ -258,6 +352,7 @@ impl UnsafeHeader {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[cfg_attr(feature = "serde", serde(tag = "step", rename_all = "kebab-case"))]
 pub enum Step {
     /// `fetch()` silently dropped a header.
@@ -321,6 +416,7 @@ pub enum Step {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Exchange {
     /// Its index among the requests the server received.
     pub index: usize,
@@ -348,6 +444,7 @@ pub struct Exchange {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct RequestText {
     /// The method.
     pub method: String,
@@ -394,6 +491,7 @@ impl RequestText {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct ResponseText {
     /// The status.
     pub status: u16,
@@ -439,6 +537,7 @@ impl ResponseText {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct CheckOutcome {
     /// Which check.
     pub check: CheckName,
@@ -463,6 +562,7 @@ pub struct CheckOutcome {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct ScriptView {
     /// Whether script can read the response (not an error, not opaque).
     pub readable: bool,
@@ -490,6 +590,7 @@ pub struct ScriptView {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct FailureSummary {
     /// The kind: `cors`, `type-error`, `redirect-mode-error`, `too-many-redirects`,
     /// `invalid-redirect-location`, `redirect-to-non-http-scheme`,
@@ -730,75 +831,12 @@ impl Ctx<'_> {
         }
     }
 
-    fn route_reasons(&self, route: &Route) -> (Option<String>, Vec<UnsafeHeader>) {
-        match route {
-            Route::Preflight { method, headers } => (method.clone(), headers.iter().map(UnsafeHeader::of).collect()),
-            _ => (None, Vec::new()),
-        }
-    }
-
-    fn route_summary(&self, route: &Route) -> (RequestKind, String) {
-        match route {
-            Route::SameOrigin => (
-                RequestKind::SameOrigin,
-                "same-origin request: no CORS checks; script can read every response header but Set-Cookie".to_owned(),
-            ),
-            Route::NoCors => (
-                RequestKind::NoCors,
-                "no-cors request to another origin: sent without CORS checks, but the response is opaque \
-                 (status 0, no headers, no body for script)"
-                    .to_owned(),
-            ),
-            Route::Simple => (
-                RequestKind::Simple,
-                "cross-origin CORS request without a preflight: a CORS-safelisted method with only \
-                 CORS-safelisted headers"
-                    .to_owned(),
-            ),
-            Route::Preflight { .. } => {
-                let (m, hs) = self.route_reasons(route);
-                let mut why = Vec::new();
-                if let Some(m) = m {
-                    why.push(format!("method {m} is not CORS-safelisted (only GET, HEAD and POST are)"));
-                }
-                for h in hs {
-                    why.push(format!("header {} is CORS-unsafe: {}", h.name, h.why));
-                }
-                (
-                    RequestKind::Preflight,
-                    format!("cross-origin CORS request that needs a preflight: {}", why.join("; ")),
-                )
-            }
-        }
-    }
-
     fn classification(&self) -> Classification {
         let first = self.verdict.events.iter().find_map(|e| match e {
             Event::Routed { route, .. } => Some(route),
             _ => None,
         });
-        match first {
-            Some(route) => {
-                let (kind, summary) = self.route_summary(route);
-                let (method, headers) = self.route_reasons(route);
-                Classification { kind, method, headers, summary }
-            }
-            None => {
-                let why = match self.failure().map(|f| &f.kind) {
-                    Some(FailureKind::TypeError(t)) => format!("fetch() rejects it before sending anything: {t}"),
-                    Some(FailureKind::Cors(s)) if s.error == CorsError::DisallowedByMode => {
-                        "mode 'same-origin' forbids a request to another origin".to_owned()
-                    }
-                    Some(FailureKind::Cors(s)) if s.error == CorsError::NoCorsRedirectModeNotFollow => {
-                        "mode 'no-cors' needs redirect mode 'follow'".to_owned()
-                    }
-                    Some(FailureKind::SchemeNotHttp(u)) => format!("{u} is not an http: or https: URL"),
-                    Some(FailureKind::Blocked(gate)) => format!("{gate}: nothing was sent"),
-                    _ => "nothing was sent".to_owned(),
-                };
-                Classification { kind: RequestKind::NotSent, method: None, headers: Vec::new(), summary: why }
-            }
-        }
+        Classification::of_route(first, self.failure())
     }
 
     fn timeline(&self) -> Vec<Step> {
@@ -812,7 +850,7 @@ impl Ctx<'_> {
                 }
                 Event::Routed { url, route: r } => {
                     route = Some(r);
-                    let (kind, summary) = self.route_summary(r);
+                    let (kind, summary) = route_summary(r);
                     steps.push(Step::Routed { url: url.clone(), kind, summary });
                 }
                 Event::CacheLookup { url, miss } => steps.push(Step::CacheLookup {

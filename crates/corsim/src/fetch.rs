@@ -946,6 +946,67 @@ pub fn run_quiet(
     drive(fetch, cache, now, server)
 }
 
+/// [`run`] against a server that can fail (a function from another
+/// language, a test double that gives up): the first error ends the fetch
+/// and is returned. The preflight cache then keeps what the fetch stored
+/// before the error; clone it first to leave it as it was.
+///
+/// ```
+/// use corsim::{fetch::try_run, HttpResponse, Origin, PreflightCache, Profile, RequestInit, Timestamp};
+/// let page = Origin::parse("https://app.example").unwrap();
+/// let init = RequestInit::get("https://api.example/").method("PUT");
+/// let down = try_run(&Profile::CHROMIUM, page, &init, &mut PreflightCache::new(), Timestamp::ZERO,
+///                    |_req| Err::<HttpResponse, _>("connection refused"));
+/// assert_eq!(down.unwrap_err(), "connection refused");
+/// ```
+pub fn try_run<E>(
+    profile: &Profile,
+    origin: Origin,
+    init: &RequestInit,
+    cache: &mut PreflightCache,
+    now: Timestamp,
+    mut server: impl FnMut(&HttpRequest) -> Result<HttpResponse, E>,
+) -> Result<Verdict, E> {
+    let mut fetch = Fetch::new(profile, origin, init);
+    loop {
+        match fetch.poll(cache, now) {
+            Action::Send(request) => fetch.receive(server(&request)?),
+            Action::Done(verdict) => return Ok(verdict),
+        }
+    }
+}
+
+/// How main fetch routes `fetch(init.url, init)` from a page of `origin`
+/// (Fetch § "Main fetch", with § "CORS-unsafe request-header names"):
+/// same-origin, no-cors, simple, or preflighted with the method and each
+/// CORS-unsafe header that force the preflight and why. The engine's own
+/// route, before any response (a fresh preflight cache, so a preflight
+/// request is never skipped). `Err` when `fetch()` rejects the request
+/// before sending anything.
+///
+/// ```
+/// use corsim::{fetch::classify, request_header::UnsafeBecause, Origin, Profile, RequestInit, Route};
+/// let page = Origin::parse("https://app.example").unwrap();
+/// let init = RequestInit::get("https://api.example/").header("Content-Type", "application/json");
+/// let Ok(Route::Preflight { method, headers }) = classify(&Profile::CHROMIUM, page, &init) else { panic!() };
+/// assert_eq!(method, None);
+/// assert_eq!(headers[0].name, "content-type");
+/// assert!(matches!(headers[0].why, UnsafeBecause::MimeEssence { .. }));
+/// ```
+pub fn classify(profile: &Profile, origin: Origin, init: &RequestInit) -> Result<Route, Failure> {
+    // Routing happens before the first request; any answer will do after it.
+    let verdict = run(profile, origin, init, &mut PreflightCache::new(), Timestamp::ZERO, |_| HttpResponse::new(200));
+    let route = verdict.events.into_iter().find_map(|e| match e {
+        Event::Routed { route, .. } => Some(route),
+        _ => None,
+    });
+    match (route, verdict.outcome) {
+        (Some(route), _) => Ok(route),
+        (None, Err(failure)) => Err(failure),
+        (None, Ok(_)) => unreachable!("a fetch that resolved was routed"),
+    }
+}
+
 fn drive(
     fetch: Fetch,
     cache: &mut PreflightCache,

@@ -131,6 +131,7 @@ impl Gates {
 /// Which check around CORS refused a fetch, and with what.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[cfg_attr(feature = "serde", serde(tag = "gate", rename_all = "kebab-case"))]
 pub enum Gate {
     /// The URL's port is a bad port (Fetch § "Port blocking").

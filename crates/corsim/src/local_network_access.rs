@@ -20,6 +20,7 @@ use url::Host;
 /// An IP address space, most private first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum AddressSpace {
     /// This machine (`127.0.0.0/8`, `::1`).
@@ -126,6 +127,7 @@ pub fn address_space_of_host<S: AsRef<str>>(host: &Host<S>) -> Option<AddressSpa
 /// The state of the page's Local Network Access permission.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum Permission {
     /// The user allowed it.
@@ -143,6 +145,7 @@ pub enum Permission {
 /// Why Local Network Access refused a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum LnaDenial {
     /// The page is not a secure context (Chromium `InsecureLocalNetwork`).
@@ -159,6 +162,7 @@ pub enum LnaDenial {
 /// A refused request: why, and the two address spaces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct LnaBlock {
     /// Why.
     pub denial: LnaDenial,

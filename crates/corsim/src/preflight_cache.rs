@@ -120,6 +120,8 @@ pub struct CacheQuery<'a> {
 /// Why a lookup found nothing usable.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "reason", content = "value", rename_all = "kebab-case"))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum CacheMiss {
     /// No entry for the key.
     NoEntry,

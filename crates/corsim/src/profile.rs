@@ -8,6 +8,7 @@ use crate::header_list::ListTrim;
 /// Which engine a profile imitates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum Browser {
     /// Chromium (Chrome, Edge, …), as recorded from Chromium 156.

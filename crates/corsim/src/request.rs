@@ -13,6 +13,7 @@ use crate::request_header;
 /// A request's mode.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum Mode {
     /// `cors`, `fetch()`'s default.
@@ -27,6 +28,7 @@ pub enum Mode {
 /// A request's credentials mode.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum CredentialsMode {
     /// `omit`: never send cookies.
@@ -42,6 +44,7 @@ pub enum CredentialsMode {
 /// A request's redirect mode.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum RedirectMode {
     /// `follow`, the default.
@@ -143,6 +146,7 @@ impl RequestInit {
 /// Why a header given to `fetch()` is not sent.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum DroppedBecause {
     /// A forbidden request-header.
@@ -154,6 +158,7 @@ pub enum DroppedBecause {
 /// A header `fetch()` silently dropped.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct DroppedHeader {
     /// Its name, as given.
     pub name: String,

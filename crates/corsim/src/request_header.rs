@@ -250,6 +250,7 @@ pub fn cors_unsafe_request_header_names(profile: &Profile, headers: &HeaderList)
 /// "CORS-unsafe request-header names".
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[cfg_attr(feature = "serde", serde(tag = "because", rename_all = "kebab-case"))]
 #[non_exhaustive]
 pub enum UnsafeBecause {

@@ -53,6 +53,7 @@ pub fn is_null_body_status(status: u16) -> bool {
 /// A response's type, as `response.type` shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum ResponseType {
     /// Same-origin: every header but `Set-Cookie`.
@@ -79,6 +80,7 @@ impl fmt::Display for ResponseType {
 /// What script gets from `fetch()`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct FilteredResponse {
     /// `response.type`.
     #[cfg_attr(feature = "serde", serde(rename = "type"))]

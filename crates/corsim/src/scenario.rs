@@ -81,6 +81,7 @@ pub struct Scenario {
 
 /// The verdict for one step, in FORMAT.md's shape.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct StepVerdict {
     /// The requests the server received.
     pub server_saw: Vec<SawRequest>,
@@ -94,6 +95,7 @@ pub struct StepVerdict {
 
 /// A request as the recording server logs it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct SawRequest {
     /// Method.
     pub method: String,
@@ -105,6 +107,7 @@ pub struct SawRequest {
 
 /// `result` of a step.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct StepResult {
     /// `basic`, `cors`, `opaque`, `opaqueredirect` or `error`.
     #[serde(rename = "type")]
@@ -119,6 +122,7 @@ pub struct StepResult {
 
 /// The verdict line for a scenario.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct ScenarioVerdict {
     /// The scenario's id.
     pub id: Option<String>,
@@ -128,6 +132,7 @@ pub struct ScenarioVerdict {
 
 /// The line for a scenario that could not be read.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct ErrorLine {
     /// The id, when it could be read.
     pub id: Option<String>,
@@ -206,28 +211,10 @@ impl Scenario {
         for (i, s) in steps_v.iter().enumerate() {
             steps.push(parse_step(s).map_err(|e| e.within(&format!("steps[{i}]")))?);
         }
-        let mut server = HashMap::new();
-        match obj.get("server") {
-            None | Some(Value::Null) => {}
-            Some(Value::Object(map)) => {
-                for (url, spec) in map {
-                    let field = format!("server[{url:?}]");
-                    let spec = spec.as_object().ok_or_else(|| InputError::new(&field, "must be an object"))?;
-                    known_fields(spec, SERVER_URL_FIELDS).map_err(|e| e.within(&field))?;
-                    let mut scripted = ScriptedUrl::default();
-                    for (k, v) in spec {
-                        let parsed = parse_response(v).map_err(|e| e.within(&format!("{field}.{k}")))?;
-                        if k == "preflight" {
-                            scripted.preflight = Some(parsed);
-                        } else {
-                            scripted.actual = Some(parsed);
-                        }
-                    }
-                    server.insert(server_key(url), scripted);
-                }
-            }
-            Some(_) => return Err(InputError::new("server", "must be an object keyed by URL")),
-        }
+        let server = match obj.get("server") {
+            None | Some(Value::Null) => HashMap::new(),
+            Some(v) => parse_server(v)?,
+        };
         let page = match obj.get("page") {
             None | Some(Value::Null) => PageContext::default(),
             Some(v) => PageContext::from_json(v).map_err(|e| e.within("page"))?,
@@ -325,17 +312,30 @@ pub fn step_verdict(profile: &Profile, origin: &Origin, verdict: &Verdict) -> St
 }
 
 /// A scenario line as typed fields: what [`Scenario::parse`] reads first.
-/// It accepts no more than [`Scenario::from_value`] does: no unknown field,
-/// and none of the format's extension fields (those lines, and every line it
-/// refuses, go to the generic reader, which names what is wrong).
+/// It accepts no more than [`Scenario::from_value`] does. With the `tsify`
+/// feature it is also the TypeScript `Scenario` type (FORMAT.md's shape).
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null, rename = "Scenario"))]
 struct RawScenario {
+    /// Its id, echoed in the verdict.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     id: Option<String>,
+    /// The recording browser (e.g. `"Chromium 156.0.8078.73"`): picks the
+    /// profile unless one is given.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     browser: Option<String>,
+    /// The page's serialized origin, or `"null"` for an opaque origin.
     origin: String,
+    /// The fetches, in order, sharing one preflight cache.
+    #[cfg_attr(feature = "tsify", tsify(type = "ScenarioStep[]"))]
     steps: Vec<RawStep>,
+    /// The scripted server, by URL; an unlisted URL answers 404.
+    #[cfg_attr(feature = "tsify", tsify(optional, type = "Record<string, ScriptedUrl>"))]
     server: Option<HashMap<String, RawUrl>>,
+    /// The page beyond its origin (FORMAT.md § page: URL, secure context,
+    /// address spaces, COEP, Local Network Access permission).
+    #[cfg_attr(feature = "tsify", tsify(optional, type = "Record<string, unknown>"))]
     page: Option<Value>,
     /// The recorded browser's answers: not read by the simulation.
     #[serde(default, rename = "expect")]
@@ -346,37 +346,67 @@ struct RawScenario {
     _unknown: Option<serde::de::IgnoredAny>,
 }
 
+/// One fetch of a scenario.
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null, rename = "ScenarioStep"))]
 struct RawStep {
+    /// Milliseconds after the first step (default 0).
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     at_ms: Option<u64>,
+    /// The `fetch()` arguments.
+    #[cfg_attr(feature = "tsify", tsify(type = "RequestInit"))]
     request: RawRequest,
 }
 
+/// The arguments of `fetch(url, init)`.
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null, rename = "RequestInit"))]
 struct RawRequest {
+    /// The absolute URL.
     url: String,
+    /// The method as script writes it (default `"GET"`).
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     method: Option<String>,
+    /// `[name, value]` pairs in order, every character at most U+00FF (one per byte).
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     headers: Option<Vec<(String, String)>>,
+    /// Default `"cors"`.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     mode: Option<Mode>,
+    /// Default `"same-origin"`.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     credentials: Option<CredentialsMode>,
+    /// Default `"follow"`.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     redirect: Option<RedirectMode>,
 }
 
+/// What the scripted server answers for one URL.
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null, rename = "ScriptedUrl"))]
 struct RawUrl {
+    /// The answer to a preflight (`OPTIONS` with `Access-Control-Request-Method`).
     #[serde(default, deserialize_with = "present")]
+    #[cfg_attr(feature = "tsify", tsify(optional, type = "ResponseInit"))]
     preflight: Option<RawResponse>,
+    /// The answer to every other request.
     #[serde(default, deserialize_with = "present")]
+    #[cfg_attr(feature = "tsify", tsify(optional, type = "ResponseInit"))]
     actual: Option<RawResponse>,
 }
 
+/// A response: status (100 to 999) and headers, no body.
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null, rename = "ResponseInit"))]
 struct RawResponse {
+    /// The status code, 100 to 999.
     status: u64,
+    /// `[name, value]` pairs, byte for byte (characters at most U+00FF), in order, duplicates kept.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     headers: Option<Vec<(String, String)>>,
 }
 
@@ -440,6 +470,38 @@ impl RawScenario {
 
 fn is_isomorphic(s: &str) -> bool {
     s.chars().all(|c| u32::from(c) <= 0xFF)
+}
+
+/// Read a scripted server in FORMAT.md's shape (`{url: {preflight?,
+/// actual?}}`, each a response as [`parse_response`] reads it) from a JSON
+/// value, keyed by URL without its fragment. Errors are named `server[…]`.
+///
+/// ```
+/// use corsim::scenario::parse_server;
+/// let server = parse_server(&serde_json::json!({"https://api.example/#top": {"actual": {"status": 200}}})).unwrap();
+/// assert!(server["https://api.example/"].actual.is_some());
+/// let e = parse_server(&serde_json::json!({"https://api.example/": {"actul": {"status": 200}}})).unwrap_err();
+/// assert_eq!(e.field, "server[\"https://api.example/\"].actul");
+/// ```
+pub fn parse_server(v: &Value) -> Result<HashMap<String, ScriptedUrl>, InputError> {
+    let map = v.as_object().ok_or_else(|| InputError::new("server", "must be an object keyed by URL"))?;
+    let mut server = HashMap::new();
+    for (url, spec) in map {
+        let field = format!("server[{url:?}]");
+        let spec = spec.as_object().ok_or_else(|| InputError::new(&field, "must be an object"))?;
+        known_fields(spec, SERVER_URL_FIELDS).map_err(|e| e.within(&field))?;
+        let mut scripted = ScriptedUrl::default();
+        for (k, v) in spec {
+            let parsed = parse_response(v).map_err(|e| e.within(&format!("{field}.{k}")))?;
+            if k == "preflight" {
+                scripted.preflight = Some(parsed);
+            } else {
+                scripted.actual = Some(parsed);
+            }
+        }
+        server.insert(server_key(url), scripted);
+    }
+    Ok(server)
 }
 
 fn server_key(url: &str) -> String {
@@ -536,7 +598,18 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
-fn parse_request(v: &Value) -> Result<RequestInit, InputError> {
+/// Read a `fetch()` request in FORMAT.md's shape (`{url, method?, headers?,
+/// mode?, credentials?, redirect?}`) from a JSON value, as a scenario step's
+/// `request` is read. The error's field is relative to the request
+/// (`url`, `headers[1][1]`); [`InputError::within`] puts a prefix before it.
+///
+/// ```
+/// use corsim::scenario::parse_request;
+/// let init = parse_request(&serde_json::json!({"url": "https://api.example/", "method": "PUT"})).unwrap();
+/// assert_eq!(init.method, "PUT");
+/// assert_eq!(parse_request(&serde_json::json!({"url": 5})).unwrap_err().field, "url");
+/// ```
+pub fn parse_request(v: &Value) -> Result<RequestInit, InputError> {
     let obj = v.as_object().ok_or_else(|| InputError::new("", "must be an object"))?;
     known_fields(obj, REQUEST_FIELDS)?;
     let initiator = match obj.get("initiator") {
@@ -657,7 +730,17 @@ fn enum_field<'a>(
     }
 }
 
-fn parse_response(v: &Value) -> Result<ScriptedResponse, InputError> {
+/// Read a response in FORMAT.md's shape (`{status, headers?}`, status 100
+/// to 999, headers as isomorphic `[name, value]` pairs) from a JSON value.
+/// The error's field is relative to the response (`status`, `headers[0][1]`).
+///
+/// ```
+/// use corsim::scenario::parse_response;
+/// let r = parse_response(&serde_json::json!({"status": 204, "headers": [["Vary", "Origin"]]})).unwrap();
+/// assert_eq!((r.status, r.headers.len()), (204, 1));
+/// assert_eq!(parse_response(&serde_json::json!({"status": 42})).unwrap_err().field, "status");
+/// ```
+pub fn parse_response(v: &Value) -> Result<ScriptedResponse, InputError> {
     let obj = v.as_object().ok_or_else(|| InputError::new("", "must be an object"))?;
     known_fields(obj, RESPONSE_FIELDS)?;
     let status = match obj.get("status") {
@@ -676,7 +759,7 @@ fn parse_response(v: &Value) -> Result<ScriptedResponse, InputError> {
     };
     let headers = match obj.get("headers") {
         None | Some(Value::Null) => HeaderList::new(),
-        Some(h) => parse_header_pairs(h)?.into_iter().map(|(n, v)| crate::Header::new(n, v)).collect(),
+        Some(h) => parse_header_list(h)?,
     };
     let body = match obj.get("body") {
         None | Some(Value::Null) => Vec::new(),
@@ -699,6 +782,20 @@ fn isomorphic_bytes(field: &str, s: &str) -> Result<Vec<u8>, InputError> {
             ),
         )
     })
+}
+
+/// Read `[["Name", "value"], …]` (every character at most U+00FF, one per
+/// byte) into a header list, byte for byte, in order. The error's field is
+/// `headers[i]…`.
+///
+/// ```
+/// use corsim::scenario::parse_header_list;
+/// let list = parse_header_list(&serde_json::json!([["X-A", "1"], ["x-a", "2"]])).unwrap();
+/// assert_eq!(list.len(), 2);
+/// assert_eq!(parse_header_list(&serde_json::json!([["X", "\u{263A}"]])).unwrap_err().field, "headers[0][1]");
+/// ```
+pub fn parse_header_list(v: &Value) -> Result<HeaderList, InputError> {
+    Ok(parse_header_pairs(v)?.into_iter().map(|(n, v)| crate::Header::new(n, v)).collect())
 }
 
 /// `[["Name", "value"], …]`, each string isomorphic (characters ≤ U+00FF).

@@ -17,6 +17,7 @@ use crate::response::HttpResponse;
 /// Why a scheme fetch ended in a network error.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[cfg_attr(feature = "serde", serde(tag = "why", rename_all = "kebab-case"))]
 pub enum SchemeError {
     /// The `data:` URL processor returned failure (no comma, bad base64).

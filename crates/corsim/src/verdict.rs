@@ -17,6 +17,7 @@ use crate::response::FilteredResponse;
 /// How main fetch routed a request to one URL.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[cfg_attr(feature = "serde", serde(tag = "route", rename_all = "kebab-case"))]
 pub enum Route {
     /// Same origin (and not yet cross-origin): no CORS at all.
@@ -31,6 +32,7 @@ pub enum Route {
         method: Option<String>,
         /// The CORS-unsafe headers, by lower-case name, sorted, each with
         /// why it is unsafe.
+        #[cfg_attr(feature = "tsify", tsify(type = "UnsafeRequestHeader[]"))]
         headers: Vec<UnsafeHeader>,
     },
 }
@@ -50,6 +52,7 @@ impl Route {
 /// A request header that is not CORS-safelisted, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null, rename = "UnsafeRequestHeader"))]
 pub struct UnsafeHeader {
     /// Lower-case name.
     pub name: String,
@@ -90,11 +93,14 @@ impl UnsafeHeader {
 /// `explain`, the harness and the wasm package render.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[cfg_attr(feature = "serde", serde(tag = "event", rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum Event {
     /// `fetch()` dropped a header.
     HeaderDropped {
-        /// The header.
+        /// The header (its fields inline in the serialized event).
+        #[cfg_attr(feature = "serde", serde(flatten))]
         header: DroppedHeader,
     },
     /// Main fetch routed the request for a URL.
@@ -135,6 +141,8 @@ pub enum Event {
         state: CheckState,
     },
     /// A preflight result was stored (or not, when `max_age_secs` is `None`).
+    /// Serialized as `maxAgeSecs`, the wasm package's `Page` API being camelCase.
+    #[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
     PreflightStored {
         /// The URL.
         url: String,
@@ -160,6 +168,7 @@ pub enum Event {
 /// fetch", § "HTTP-redirect fetch").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 #[non_exhaustive]
 pub enum CheckName {
@@ -268,6 +277,7 @@ impl std::fmt::Display for CheckName {
 /// Whether a check passed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum CheckState {
     /// It passed.
@@ -279,13 +289,21 @@ pub enum CheckState {
 }
 
 /// Why a fetch ended in a network error, and where.
+///
+/// Serialized in camelCase with `kind` as `reason` (the wasm package's `Page` API).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Failure {
     /// The reason.
+    #[cfg_attr(feature = "serde", serde(rename = "reason"))]
     pub kind: FailureKind,
     /// The URL being fetched when it failed.
+    #[cfg_attr(feature = "tsify", tsify(type = "string"))]
     pub url: Url,
     /// The URL script asked for, when a redirect led elsewhere.
+    #[cfg_attr(feature = "tsify", tsify(type = "string | null"))]
     pub redirected_from: Option<Url>,
     /// The status of the response that failed, when one did.
     pub status: Option<u16>,
@@ -295,6 +313,7 @@ pub struct Failure {
     /// Whether it failed while judging a preflight.
     pub preflight: bool,
     /// Every URL of the fetch so far (the first is the one script asked for).
+    #[cfg_attr(feature = "tsify", tsify(type = "string[]"))]
     pub url_list: Vec<Url>,
     /// The request's redirect mode.
     pub redirect: RedirectMode,

@@ -1,4 +1,4 @@
-import { simulate, explain, Page, classify, preflightRequest, corsCheck, readableHeaderNames, type Scenario, type ScenarioVerdict, type FetchVerdict, type Explanation, type CacheEntry } from "corsim";
+import { simulate, explain, Page, classify, preflightRequest, corsCheck, readableHeaderNames, type Scenario, type ScenarioVerdict, type FetchVerdict, type Explanation, type CacheEntry, type CorsError, type Event, type ProfileName, parseMessage, type MessageReport } from "corsim";
 const s: Scenario = { origin: "https://a.example", steps: [{ request: { url: "https://b.example/", method: "PUT", headers: [["X-A", "1"]], credentials: "include" } }],
   server: { "https://b.example/": { actual: { status: 200, headers: [["Access-Control-Allow-Origin", "*"]] } } } };
 const v: ScenarioVerdict = simulate(s, { profile: "firefox" });
@@ -11,6 +11,13 @@ const kind = classify("https://a.example", { url: "https://b.example/" }).kind;
 const p = preflightRequest("https://a.example", { url: "https://b.example/", method: "PUT" });
 const ok: boolean = corsCheck("https://a.example", "omit", [["Access-Control-Allow-Origin", "*"]]).ok;
 const names: string[] = readableHeaderNames("cors", [], "omit");
-console.log(reason, f.ok, entries.length, e.fix?.verified, kind, p?.method, ok, names);
+// The core's own types: a failure's reason narrows on its kind, the trace's events on theirs.
+const why: CorsError | null = f.failure && f.failure.reason.kind === "cors" ? f.failure.reason.detail.error : null;
+const unsafe: string[] = f.events.flatMap((ev: Event) => ev.event === "routed" && ev.route.route === "preflight" ? ev.route.headers.map((h) => h.name) : []);
+const checks = e.timeline.flatMap((s) => s.step === "exchange" ? s.checks.map((c) => `${c.check} ${c.state}: ${c.detail}`) : []);
+const profile: ProfileName = "spec";
+const report: MessageReport = parseMessage("TypeError: Failed to fetch");
+const said: string | null = report.facts.reason_name;
+console.log(reason, f.ok, entries.length, e.fix?.verified, kind, p?.method, ok, names, why, unsafe, checks, profile, report.messages.length, said);
 // @ts-expect-error: a profile that does not exist
 simulate(s, { profile: "netscape" });

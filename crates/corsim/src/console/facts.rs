@@ -12,6 +12,7 @@ use crate::profile::Browser;
 /// The browser's reason, as it names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum Reason {
     /// Chromium's `CorsError`.
     Chromium(CorsError),
@@ -25,6 +26,7 @@ pub enum Reason {
 /// failing value where the message gives it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum Check {
     /// No `Access-Control-Allow-Origin`.
     AllowOriginAbsent,
@@ -94,6 +96,7 @@ impl Check {
 /// What the messages say, together.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Facts {
     /// The browser that wrote them.
     pub browser: Option<Browser>,
@@ -443,6 +446,7 @@ fn read_reason(f: &mut Facts, m: &Message) {
 /// assumes for it (the one that assumes least).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Unknown {
     /// The fact, in words.
     pub fact: String,
@@ -1088,6 +1092,7 @@ impl Facts {
 /// --json` and the wasm package's `parseMessage` both give it.
 #[cfg(feature = "serde")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct MessageReport {
     /// The messages recognized, in order.
     pub messages: Vec<Message>,
@@ -1098,6 +1103,7 @@ pub struct MessageReport {
     /// What the browser did and why, in plain words.
     pub story: Vec<String>,
     /// The scenario line that reproduces the message (FORMAT.md's shape), when there is one.
+    #[cfg_attr(feature = "tsify", tsify(type = "Scenario | null"))]
     pub scenario: Option<serde_json::Value>,
     /// The facts the message does not give, with the values the scenario assumes.
     pub unknown: Vec<Unknown>,

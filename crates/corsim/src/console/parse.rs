@@ -23,6 +23,7 @@ use crate::profile::Browser;
 /// Which template a message matched.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum MessageKind {
     /// Chromium's "Access to … has been blocked by CORS policy: …", with the
     /// reason's representative error (the preflight twin when the preflight
@@ -63,6 +64,7 @@ pub enum MessageKind {
 /// One recognized console message and the values in its slots.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Values {
     /// What made the request (`fetch`, `XMLHttpRequest`, `script`, … or WebKit's `Fetch API`).
     pub initiator: Option<String>,
@@ -91,6 +93,7 @@ pub struct Values {
 /// One console message, recognized.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Message {
     /// The browser that writes it.
     pub browser: Browser,

@@ -341,6 +341,7 @@ pub const FIREFOX_REJECTION: &str = "TypeError: NetworkError when attempting to 
 /// recordings give a CORS failure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[allow(missing_docs)] // each key is documented by its text
 pub enum FirefoxKey {
     DidNotSucceed,
@@ -455,6 +456,7 @@ pub const WEBKIT_REJECTION: &str = "TypeError: Load failed";
 /// recordings name a failure by its first message's text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[allow(missing_docs)] // each message is documented by its text
 pub enum WebKitMessage {
     OriginNotAllowed,

@@ -21,6 +21,7 @@
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct ServerConfig {
     /// The server or framework, e.g. `"nginx"`, `"Express (cors)"`.
     pub server: String,

@@ -44,6 +44,7 @@ const MAX_ROUNDS: usize = 16;
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Fix {
     /// One paragraph: what to change.
     pub summary: String,
@@ -77,6 +78,7 @@ pub struct Fix {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct FixStep {
     /// The failure: a [`CorsError`] name, or the kind of another failure
     /// (`redirect-mode-error`, `opaque`, …).
@@ -102,6 +104,7 @@ pub struct FixStep {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct RequestChange {
     /// Request this URL instead.
     pub url: Option<String>,
@@ -177,6 +180,7 @@ impl std::fmt::Display for RequestChange {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct ResponsePatch {
     /// The URL (without fragment).
     pub url: String,
@@ -256,6 +260,7 @@ impl ResponsePatch {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct StatusChange {
     /// The status now.
     pub from: u16,
@@ -276,6 +281,7 @@ pub struct StatusChange {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct HeaderChange {
     /// The header name, in its usual spelling.
     pub name: String,
