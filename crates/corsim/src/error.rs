@@ -289,6 +289,7 @@ pub enum FailureKind {
 /// Chromium's `net::Error` (`net/base/net_error_list.h`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[non_exhaustive]
 pub enum NetError {
     /// A header line holds a NUL byte (`ERR_INVALID_HTTP_RESPONSE`).
