@@ -339,10 +339,12 @@ struct RawScenario {
     page: Option<Value>,
     /// The recorded browser's answers: not read by the simulation.
     #[serde(default, rename = "expect")]
+    #[cfg_attr(feature = "tsify", tsify(optional, type = "unknown[]"))]
     _expect: Option<serde::de::IgnoredAny>,
     /// The facts a scenario implied by a console message assumed: not read
     /// by the simulation.
     #[serde(default, rename = "unknown")]
+    #[cfg_attr(feature = "tsify", tsify(optional, type = "{ fact: string, assumed: string }[]"))]
     _unknown: Option<serde::de::IgnoredAny>,
 }
 
