@@ -182,6 +182,22 @@ fn firefox(origin: &Origin, failure: &Failure) -> Vec<String> {
             &[(Slot::Origin, origin.serialize()), (Slot::Url, to)],
         )
     };
+    // A redirect to `blob:` or `file:`: Firefox's security check says so
+    // first, then, under CORS, the request did not succeed.
+    if let FailureKind::RedirectToNonHttpScheme(to) = &failure.kind {
+        let template = match to.split(':').next() {
+            Some("blob") => Some(FIREFOX_REDIRECT_SECURITY_ERROR),
+            Some("file") => Some(FIREFOX_REDIRECT_LINK_ERROR),
+            _ => None,
+        };
+        if let Some(template) = template {
+            let mut out = vec![fill(template, &[(Slot::Url, url), (Slot::Location, to)])];
+            if failure.cors {
+                out.push(did_not_succeed());
+            }
+            return out;
+        }
+    }
     let first = match &failure.kind {
         FailureKind::Blocked(gate) => return crate::gate::firefox_console(failure, gate),
         FailureKind::SameOriginModeRedirectedCrossOrigin(to) => return vec![security_error(to)],

@@ -334,6 +334,11 @@ pub const FIREFOX_RESOURCE: &str = "{url}";
 /// Mode `same-origin` and a URL of another origin (or a redirect to one).
 pub const FIREFOX_SECURITY_ERROR: &str =
     "Security Error: Content at {origin}/ may not load data from {url}.";
+/// A redirect to a `blob:` URL, refused by Firefox's security check before
+/// the request fails (recorded from the WPT redirect cases).
+pub const FIREFOX_REDIRECT_SECURITY_ERROR: &str = "Security Error: Content at {url} may not load data from {location}.";
+/// A redirect to a `file:` URL, likewise.
+pub const FIREFOX_REDIRECT_LINK_ERROR: &str = "Security Error: Content at {url} may not load or link to {location}.";
 /// What `fetch()` rejects with after a network error.
 pub const FIREFOX_REJECTION: &str = "TypeError: NetworkError when attempting to fetch resource.";
 
