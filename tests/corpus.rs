@@ -5,29 +5,13 @@
 //! still disagree.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 
 use corsim::scenario::Scenario;
-use corsim::Browser;
 use serde_json::Value;
 
-fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
-}
-
-fn manifest() -> Vec<(String, Browser)> {
-    let text = std::fs::read_to_string(corpus_dir().join("MANIFEST")).expect("corpus/MANIFEST");
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(|l| {
-            let mut parts = l.split_whitespace();
-            let file = parts.next().expect("a file name").to_owned();
-            let profile = parts.next().and_then(Browser::from_name).unwrap_or_else(|| panic!("bad MANIFEST line {l:?}"));
-            (file, profile)
-        })
-        .collect()
-}
+#[path = "support/manifest.rs"]
+mod manifest;
+use manifest::{corpus_dir, manifest};
 
 fn divergences() -> BTreeSet<(String, usize)> {
     let text = std::fs::read_to_string(corpus_dir().join("divergences.txt")).expect("corpus/divergences.txt");

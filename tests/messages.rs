@@ -4,31 +4,15 @@
 //! reason as recorded, the URL and (where the message names it) the page's
 //! origin; and the scenario they imply, simulated, gives the same reason again.
 
-use std::path::{Path, PathBuf};
 
 use corsim::console::facts::Check;
 use corsim::console::parse::Parser;
 use corsim::scenario::Scenario;
-use corsim::Browser;
 use serde_json::Value;
 
-fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
-}
-
-fn manifest() -> Vec<(String, Browser)> {
-    let text = std::fs::read_to_string(corpus_dir().join("MANIFEST")).expect("corpus/MANIFEST");
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(|l| {
-            let mut parts = l.split_whitespace();
-            let file = parts.next().expect("a file name").to_owned();
-            let profile = parts.next().and_then(Browser::from_name).unwrap_or_else(|| panic!("bad MANIFEST line {l:?}"));
-            (file, profile)
-        })
-        .collect()
-}
+#[path = "support/manifest.rs"]
+mod manifest;
+use manifest::{corpus_dir, manifest};
 
 #[derive(Default, Debug)]
 struct Counts {
