@@ -889,7 +889,7 @@ pub fn run(
     now: Timestamp,
     server: impl FnMut(&HttpRequest) -> HttpResponse,
 ) -> Verdict {
-    drive(Fetch::new(profile, origin, init), cache, now, server)
+    run_in(profile, origin, &PageContext::default(), init, cache, now, server)
 }
 
 /// [`run`] from a page described beyond its origin (see [`PageContext`]).
@@ -941,9 +941,7 @@ pub fn run_quiet(
     now: Timestamp,
     server: impl FnMut(&HttpRequest) -> HttpResponse,
 ) -> Verdict {
-    let mut fetch = Fetch::new(profile, origin, init);
-    fetch.record_events(false);
-    drive(fetch, cache, now, server)
+    run_quiet_in(profile, origin, &PageContext::default(), init, cache, now, server)
 }
 
 /// [`run`] against a server that can fail (a function from another
