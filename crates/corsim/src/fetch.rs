@@ -304,8 +304,7 @@ impl Machine {
     /// character per byte) read as UTF-8, as browsers read them, and a tab
     /// kept percent-encoded where the profile keeps it.
     fn location_text(&self, raw: &str) -> String {
-        let bytes: Vec<u8> = raw.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect();
-        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let text = crate::header_list::utf8_of_isomorphic(raw);
         if self.profile.redirects.location_keeps_tabs {
             text.replace('\t', "%09")
         } else {

@@ -207,6 +207,19 @@ impl From<&http::HeaderMap> for HeaderList {
     }
 }
 
+/// The bytes an isomorphically decoded string stands for, read as UTF-8
+/// (invalid sequences become U+FFFD), as browsers read a `Location` or show
+/// a header value in a message.
+///
+/// ```
+/// use corsim::header_list::utf8_of_isomorphic;
+/// assert_eq!(utf8_of_isomorphic("t\u{c3}\u{a9}rget"), "térget");
+/// ```
+pub fn utf8_of_isomorphic(s: &str) -> String {
+    let bytes: Vec<u8> = s.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
 /// Isomorphic decode: each byte becomes the character with that code point.
 pub fn isomorphic_decode(bytes: &[u8]) -> String {
     // ASCII, by far the common case, is already valid UTF-8: one copy.

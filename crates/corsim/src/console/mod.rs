@@ -96,11 +96,7 @@ pub fn rejection(profile: &Profile, failure: &Failure) -> String {
 /// A hint as Firefox and WebKit print it: the header's bytes read as UTF-8,
 /// invalid sequences replaced by U+FFFD.
 fn utf8_lossy(hint: &str) -> String {
-    let bytes: Vec<u8> = hint
-        .chars()
-        .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
-        .collect();
-    String::from_utf8_lossy(&bytes).into_owned()
+    crate::header_list::utf8_of_isomorphic(hint)
 }
 
 /// Firefox's message-template key for a failure.
