@@ -1,6 +1,8 @@
 //! `corsim explain`: one fetch, step by step, with the fix.
 
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, Read, Write};
+
+use crate::ui::{color, BadInput};
 use std::process::ExitCode;
 
 use corsim::explain::{Explanation, TextStyle};
@@ -175,8 +177,6 @@ impl ServerArg {
     }
 }
 
-/// A bad argument: what it is, and what is wrong.
-pub(crate) struct BadInput(pub(crate) String);
 
 pub(crate) fn explain(args: Args) -> ExitCode {
     if let Some(message) = &args.message {
@@ -223,10 +223,6 @@ pub(crate) fn explain(args: Args) -> ExitCode {
     }
 }
 
-/// Colour only on a terminal, and not with `NO_COLOR` set (to anything but empty).
-pub(crate) fn color() -> bool {
-    io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-}
 
 fn build(args: &Args) -> Result<Explanation, BadInput> {
     if let Some(file) = &args.scenario {

@@ -10,6 +10,7 @@ mod probe;
 mod record;
 mod run;
 mod serve;
+mod ui;
 
 use std::process::ExitCode;
 

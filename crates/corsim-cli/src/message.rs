@@ -14,7 +14,7 @@ use corsim::scenario::Scenario;
 use corsim::{Browser, Origin, PreflightCache, Profile, Timestamp};
 use serde_json::{json, Value};
 
-use crate::explain::{color, BadInput};
+use crate::ui::{color, BadInput};
 
 /// What `--message` was given.
 pub(crate) struct Options {

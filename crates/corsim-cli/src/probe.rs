@@ -16,7 +16,8 @@ use corsim_cli::exit::Status;
 use corsim_cli::wire::HeadReader;
 use url::Url;
 
-use crate::explain::{color, BadInput, FetchOptions};
+use crate::explain::FetchOptions;
+use crate::ui::{color, BadInput};
 use crate::ProfileArg;
 
 pub(crate) const PROBE_HELP: &str = concat!("\
