@@ -594,8 +594,9 @@ pub struct ScriptView {
 pub struct FailureSummary {
     /// The kind: `cors`, `type-error`, `redirect-mode-error`, `too-many-redirects`,
     /// `invalid-redirect-location`, `redirect-to-non-http-scheme`,
+    /// `redirect-to-disabled-scheme`, `redirect-to-local-resource`,
     /// `redirect-with-credentials`, `same-origin-mode-redirected-cross-origin`,
-    /// `scheme-not-http`.
+    /// `scheme-not-http`, `network-error`, or the name of a check around CORS.
     pub kind: String,
     /// The CORS error, named as Chromium names it.
     pub cors_error: Option<CorsError>,

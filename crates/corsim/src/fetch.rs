@@ -790,7 +790,7 @@ impl Machine {
     /// target is never same-origin; `same-origin` fails as a cross-origin
     /// redirect; `no-cors` reaches fetch's rule that redirects lead to
     /// HTTP(S) only.
-    fn non_http_redirect_by_mode(&mut self, location: Url) -> FailureKind {
+    fn non_http_redirect_by_mode(&self, location: Url) -> FailureKind {
         if self.tainting == Tainting::Cors {
             return FailureKind::Cors(CorsErrorStatus::new(CorsError::CorsDisabledScheme, ""));
         }
