@@ -269,6 +269,12 @@ pub enum FailureKind {
     InvalidRedirectLocation(String),
     /// A redirect to a scheme other than `http` or `https`.
     RedirectToNonHttpScheme(String),
+    /// A redirect to a scheme the browser's HTTP stack has turned off
+    /// (WebKit: `ftp:`), refused before anything else looks at the redirect.
+    RedirectToDisabledScheme(String),
+    /// A redirect to a local resource (`file:`, a `blob:` URL of no origin
+    /// the page may read), which a page may not load (WebKit).
+    RedirectToLocalResource(String),
     /// A redirect to a URL with a username or password that is not a CORS
     /// error in this profile (e.g. a same-origin redirect in Chromium).
     RedirectWithCredentials(String),

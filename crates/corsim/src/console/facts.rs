@@ -426,6 +426,15 @@ fn read_reason(f: &mut Facts, m: &Message) {
                     f.redirected_to = v.url.clone();
                     Check::SameOriginMode
                 }
+                WebKitMessage::FtpDisabled | WebKitMessage::RedirectSchemeNotHttp => Check::RedirectScheme(None),
+                WebKitMessage::LocalResource => {
+                    f.redirected_to = v.url.clone();
+                    Check::RedirectScheme(v.url.clone())
+                }
+                WebKitMessage::UnparsableResponse => {
+                    f.at_preflight = Some(true);
+                    Check::DidNotSucceed
+                }
             });
         }
         MessageKind::WebKitCannotLoad => f.check = Some(Check::SameOriginMode),

@@ -9,7 +9,7 @@
 //!   templates; [`facts`]: what they say together, what the browser did in
 //!   plain words, and the scenario that reproduces them.
 
-use crate::error::{CorsError, FailureKind};
+use crate::error::{CorsError, FailureKind, NetError};
 use crate::verdict::Failure;
 use crate::origin::Origin;
 use crate::profile::{Browser, Profile};
@@ -292,9 +292,6 @@ fn webkit_message(failure: &Failure) -> Option<WebKitMessage> {
             }
             CorsError::DisallowedByMode | CorsError::NoCorsRedirectModeNotFollow => return None,
         },
-        FailureKind::RedirectToNonHttpScheme(_) | FailureKind::InvalidRedirectLocation(_) => {
-            WebKitMessage::NonCorsScheme
-        }
         _ => return None,
     })
 }
@@ -332,12 +329,31 @@ fn webkit(origin: &Origin, failure: &Failure) -> Vec<String> {
         FailureKind::TooManyRedirects => {
             return vec![alone(WebKitMessage::TooManyRedirects), access_checks(url)]
         }
+        FailureKind::RedirectToDisabledScheme(_) => {
+            return vec![alone(WebKitMessage::FtpDisabled), access_checks(url)]
+        }
+        FailureKind::RedirectToLocalResource(to) => {
+            let local = fill(WebKitMessage::LocalResource.text(), &[(Slot::Url, to)]);
+            return vec![local, access_checks(url)];
+        }
+        // fetch()'s loader fails the load of the URL the redirect led to.
+        FailureKind::RedirectToNonHttpScheme(to) => {
+            return vec![alone(WebKitMessage::RedirectSchemeNotHttp), access_checks(to)]
+        }
+        // An answer the HTTP stack could not parse: only a preflight's
+        // becomes an access-control error, which is logged.
+        FailureKind::Net(NetError::InvalidHttpResponse) if failure.preflight => {
+            return vec![alone(WebKitMessage::UnparsableResponse), access_checks(url)]
+        }
+        // At the URL that failed: the other origin's (the network process
+        // refused it), or the redirecting one for a redirect to a URL that
+        // is not HTTP(S) (the loader refused it).
         FailureKind::SameOriginModeRedirectedCrossOrigin(to) => {
             let unsafe_attempt = fill(
                 WebKitMessage::UnsafeAttempt.text(),
                 &[(Slot::Url, to), (Slot::Origin, origin.serialize())],
             );
-            return vec![unsafe_attempt, access_checks(to)];
+            return vec![unsafe_attempt, access_checks(url)];
         }
         FailureKind::Blocked(gate) => return crate::gate::webkit_console(failure, gate),
         _ => {}
@@ -496,7 +512,9 @@ fn chromium(origin: &Origin, outcome: &Result<FilteredResponse, Failure>) -> Vec
             ],
         },
         FailureKind::RedirectModeError => vec![failed_to_load(CHROMIUM_NET_FAILED)],
-        FailureKind::RedirectToNonHttpScheme(_) => vec![failed_to_load(CHROMIUM_NET_UNSAFE_REDIRECT)],
+        FailureKind::RedirectToNonHttpScheme(_)
+        | FailureKind::RedirectToDisabledScheme(_)
+        | FailureKind::RedirectToLocalResource(_) => vec![failed_to_load(CHROMIUM_NET_UNSAFE_REDIRECT)],
         FailureKind::InvalidRedirectLocation(_) => {
             vec![failed_to_load(CHROMIUM_NET_INVALID_REDIRECT)]
         }

@@ -480,11 +480,15 @@ pub enum WebKitMessage {
     RedirectNotAllowed,
     TooManyRedirects,
     UnsafeAttempt,
+    FtpDisabled,
+    LocalResource,
+    RedirectSchemeNotHttp,
+    UnparsableResponse,
 }
 
 impl WebKitMessage {
     /// Every message.
-    pub const ALL: [WebKitMessage; 16] = [
+    pub const ALL: [WebKitMessage; 20] = [
         WebKitMessage::OriginNotAllowed,
         WebKitMessage::MultipleOrigins,
         WebKitMessage::WildcardWithCredentials,
@@ -501,6 +505,10 @@ impl WebKitMessage {
         WebKitMessage::RedirectNotAllowed,
         WebKitMessage::TooManyRedirects,
         WebKitMessage::UnsafeAttempt,
+        WebKitMessage::FtpDisabled,
+        WebKitMessage::LocalResource,
+        WebKitMessage::RedirectSchemeNotHttp,
+        WebKitMessage::UnparsableResponse,
     ];
 
     /// The message's text.
@@ -528,6 +536,15 @@ impl WebKitMessage {
             WebKitMessage::UnsafeAttempt => {
                 "Unsafe attempt to load URL {url} from origin {origin}. Domains, protocols and ports must match."
             }
+            // The network process, on a redirect to `ftp:`.
+            WebKitMessage::FtpDisabled => "FTP URLs are disabled",
+            // The loader, on a redirect to a URL the page may not display.
+            WebKitMessage::LocalResource => "Not allowed to load local resource: {url}",
+            // fetch()'s loader, on a followed redirect that is not HTTP(S).
+            WebKitMessage::RedirectSchemeNotHttp => "Redirection to URL with a scheme that is not HTTP(S).",
+            // libsoup's text for an answer it cannot parse (a NUL in a header),
+            // passed on as the reason when it was the preflight's.
+            WebKitMessage::UnparsableResponse => "Could not parse HTTP response",
         }
     }
 
