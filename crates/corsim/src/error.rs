@@ -282,7 +282,7 @@ pub enum FailureKind {
     /// Not CORS: a check around CORS refused it (a bad port, mixed content,
     /// Local Network Access, `Cross-Origin-Resource-Policy`, a URL `fetch()`
     /// answers itself).
-    Blocked(crate::gate::Gate),
+    Blocked(crate::blocked::Gate),
 }
 
 /// Why a browser's HTTP stack refuses a response outright, named as
@@ -339,7 +339,7 @@ impl FailureKind {
     }
 
     /// The check around CORS that refused the fetch, when one did.
-    pub fn gate(&self) -> Option<&crate::gate::Gate> {
+    pub fn gate(&self) -> Option<&crate::blocked::Gate> {
         match self {
             FailureKind::Blocked(gate) => Some(gate),
             _ => None,
