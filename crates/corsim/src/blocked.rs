@@ -76,7 +76,8 @@ impl Gate {
         match self {
             Gate::BadPort { port } => format!("port {port} is on the browsers' list of blocked ports, so {url} is never requested"),
             Gate::MixedContent { page } => {
-                format!("the page {page} was loaded over https:, and {url} is not potentially trustworthy, so the browser never requests it")
+                let page = if page.is_empty() { String::new() } else { format!(" {page}") };
+                format!("the page{page} was loaded over https:, and {url} is not potentially trustworthy, so the browser never requests it")
             }
             Gate::LocalNetworkAccess(block) => {
                 let why = match block.denial {

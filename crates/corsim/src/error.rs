@@ -302,6 +302,15 @@ pub enum NetError {
 }
 
 impl NetError {
+    /// Every variant.
+    pub const ALL: [NetError; 3] =
+        [NetError::InvalidHttpResponse, NetError::UnexpectedProxyAuth, NetError::ResponseHeadersMultipleLocation];
+
+    /// The error Chromium names `name` (`ERR_INVALID_HTTP_RESPONSE`).
+    pub fn from_chromium_name(name: &str) -> Option<NetError> {
+        NetError::ALL.into_iter().find(|e| e.chromium_name() == name)
+    }
+
     /// Chromium's name, as its console prints it after `net::`.
     pub fn chromium_name(self) -> &'static str {
         match self {
