@@ -407,7 +407,10 @@ fn read_reason(f: &mut Facts, m: &Message) {
             let preflight = Some(true);
             f.check = Some(match key {
                 FirefoxKey::DidNotSucceed => Check::DidNotSucceed,
-                FirefoxKey::RequestNotHttp => Check::SchemeNotSupported,
+                FirefoxKey::RequestNotHttp => {
+                    f.at_preflight = Some(false);
+                    Check::SchemeNotSupported
+                }
                 FirefoxKey::MissingAllowOrigin => Check::AllowOriginAbsent,
                 FirefoxKey::MultipleAllowOriginNotAllowed => Check::AllowOriginMultiple(None),
                 FirefoxKey::AllowOriginNotMatchingOrigin => Check::AllowOriginValue(hint),
@@ -732,14 +735,22 @@ mod implied {
                     let mut redirected = self.clone();
                     redirected.check = Some(Check::RedirectScheme(Some(target.clone())));
                     redirected.redirected_to = Some(target.clone());
-                    redirected.url = self.first_url.clone().or_else(|| Some("https://redirector.example/".to_owned()));
+                    // Firefox's line alone (no "did not succeed" for the
+                    // redirecting URL): no CORS, so a redirect from the page's origin.
+                    let redirector = match (&self.first_url, self.browser, &self.origin) {
+                        (Some(first), _, _) => first.clone(),
+                        (None, Some(Browser::Firefox), Some(o)) => format!("{o}/redirect"),
+                        (None, Some(Browser::Firefox), None) => "https://page.example/redirect".to_owned(),
+                        (None, _, _) => "https://redirector.example/".to_owned(),
+                    };
+                    redirected.url = Some(redirector.clone());
                     redirected.first_url = None;
+                    if self.browser == Some(Browser::Firefox) && self.first_url.is_none() {
+                        redirected.reason = None;
+                    }
                     let mut implied = redirected.scenario()?;
                     if self.first_url.is_none() {
-                        implied.unknown.insert(0, Unknown {
-                            fact: format!("the URL that redirected to {target}"),
-                            assumed: "https://redirector.example/".to_owned(),
-                        });
+                        implied.unknown.insert(0, Unknown { fact: format!("the URL that redirected to {target}"), assumed: redirector });
                     }
                     return Ok(implied);
                 }
@@ -761,8 +772,19 @@ mod implied {
                 Some(Check::Blocked(gate)) => Some(gate),
                 _ => None,
             };
+            // Firefox logs "CORS request did not succeed" after a refused
+            // redirect to another scheme only under CORS: without it, the
+            // redirecting URL was of the page's origin.
+            let same_origin_redirect = self.browser == Some(Browser::Firefox)
+                && matches!(self.check, Some(Check::RedirectScheme(_)))
+                && self.reason.is_none();
             let origin = match (&self.origin, gate) {
                 (Some(o), _) => o.clone(),
+                (None, _) if same_origin_redirect => {
+                    let o = Origin::of_url(&failing).serialize().to_owned();
+                    assume("the page's origin (Firefox logged no CORS failure, so the redirecting URL was the page's own)", o.clone());
+                    o
+                }
                 // Mixed content: an https: page.
                 (None, Some(Gate::MixedContent { .. })) => {
                     assume("the page's URL", "https://page.example/".to_owned());
@@ -852,6 +874,7 @@ mod implied {
             let mut mode = "cors";
             let mut redirect = "follow";
             if let Some(Gate::CrossOriginResourcePolicy(_)) = gate {
+                assume("the request's mode", "'no-cors' (the only mode whose responses the Cross-Origin-Resource-Policy check judges)".to_owned());
                 mode = "no-cors";
             }
             match self.check {
@@ -1062,8 +1085,13 @@ mod implied {
                 }
                 Some(Check::RedirectCredentials(to)) => {
                     let to = if to.is_empty() {
-                        // Chromium leaves the value out of its message.
+                        // Chromium leaves the value out of its message. The
+                        // target is of another origin than the page's (a
+                        // same-origin one is no CORS error).
                         let mut with = failing.clone();
+                        if Origin::of_url(&failing).serialize() == origin {
+                            let _ = with.set_host(Some("elsewhere.example"));
+                        }
                         let _ = with.set_username("user");
                         let _ = with.set_password(Some("password"));
                         assume(
@@ -1143,7 +1171,9 @@ mod implied {
                 assume("where the redirect pointed", to.clone());
                 failed.set("Location", Some(&to));
             }
+            let sent = !matches!(gate, Some(g) if !matches!(g, Gate::CrossOriginResourcePolicy(_)));
             if status_given.is_none()
+                && sent
                 && !matches!(self.check, Some(Check::PreflightStatus))
                 && failed.status < 300
             {
