@@ -259,7 +259,13 @@ fn explain_message_inner(o: Options) -> Result<ExitCode, BadInput> {
         _ => "",
     };
     row(&mut out, "page", &facts.origin.as_deref().map_or("not in the message".to_owned(), |p| format!("{p}{origin_note}")));
-    row(&mut out, "reason", facts.reason_name.as_deref().unwrap_or("none named"));
+    let reason = match (&facts.reason_name, &not_cors) {
+        (Some(name), Some((what, _))) => format!("{name} ({what})"),
+        (Some(name), None) => name.clone(),
+        (None, Some((what, _))) => what.clone(),
+        (None, None) => "none named".to_owned(),
+    };
+    row(&mut out, "reason", &reason);
     let mut implies = Vec::new();
     let about_an_answer = facts.check.as_ref().is_some_and(|c| c.order() > 0);
     match facts.at_preflight {
