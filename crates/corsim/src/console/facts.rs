@@ -239,6 +239,14 @@ impl Reading {
         if f.check.is_some() {
             f.readable = false;
         }
+        // A line that names only where a redirect pointed (WebKit's "Not
+        // allowed to load local resource: …") is followed by one naming the
+        // URL that redirected: that is the URL that failed.
+        if f.url.is_some() && f.url == f.redirected_to && f.first_url.is_none() {
+            if let Some(other) = self.messages.iter().filter_map(|m| m.values.url.as_ref()).find(|u| Some(*u) != f.url.as_ref()) {
+                f.url = Some(other.clone());
+            }
+        }
         // A bad port: the URL names it.
         if let Some(Check::Blocked(Gate::BadPort { port })) = &mut f.check {
             if let Some(p) = f.url.as_deref().and_then(|u| url::Url::parse(u).ok()).and_then(|u| u.port()) {
@@ -605,7 +613,7 @@ mod implied {
     use serde_json::{json, Value};
     use url::Url;
 
-    use super::{Check, Facts, Implied, Unknown};
+    use super::{Check, Facts, FirefoxKey, Implied, Unknown, WebKitMessage};
     use crate::blocked::{Gate, LnaDenial};
     use crate::method;
     use crate::origin::Origin;
@@ -713,6 +721,22 @@ mod implied {
     }
 
     impl Facts {
+        /// A redirect to another scheme refused without a CORS message:
+        /// it came from a URL of the page's origin. Firefox logs "CORS
+        /// request did not succeed" after it only under CORS (and its "CORS
+        /// request not http" alone is no CORS failure); WebKit's CORS refusal
+        /// is "Cross-origin redirection … denied", any other line is its
+        /// loader's, which refuses such redirects before CORS.
+        fn refused_before_cors(&self) -> bool {
+            matches!(self.check, Some(Check::RedirectScheme(_) | Check::SchemeNotSupported))
+                && match (self.browser, self.reason) {
+                    (Some(Browser::Firefox), None) => true,
+                    (Some(Browser::Firefox), Some(super::Reason::Firefox(FirefoxKey::RequestNotHttp))) => self.first_url.is_none(),
+                    (Some(Browser::WebKit), Some(super::Reason::WebKit(m))) => m != WebKitMessage::NonCorsScheme,
+                    _ => false,
+                }
+        }
+
         /// The scenario these facts imply, or why there is none (no URL).
         ///
         /// ```
@@ -727,25 +751,27 @@ mod implied {
         /// assert_eq!(verdict.steps[0].cors_error.as_deref(), Some("WildcardOriginNotAllowed"));
         /// ```
         pub fn scenario(&self) -> Result<Implied, String> {
-            // "Not http" names the URL a redirect led to: the scenario is the
-            // redirect there, from the URL the message names (or one assumed).
-            if let (Some(Check::SchemeNotSupported), Some(target)) = (&self.check, &self.url) {
+            // "Not http" (and a loader line naming a URL that is not
+            // HTTP(S)) names the URL a redirect led to: the scenario is the
+            // redirect there, from the URL the messages name (or one assumed).
+            if let (Some(Check::SchemeNotSupported | Check::RedirectScheme(_)), Some(target)) = (&self.check, &self.url) {
                 let scheme = target.split(':').next().unwrap_or_default();
-                if scheme != "file" || self.first_url.is_some() {
+                let http = matches!(scheme, "http" | "https");
+                let page_opened_from_file = scheme == "file" && self.first_url.is_none() && matches!(self.check, Some(Check::SchemeNotSupported));
+                if !http && !page_opened_from_file {
+                    let before_cors = self.refused_before_cors();
+                    let redirector = match (&self.first_url, &self.origin) {
+                        (Some(first), _) => first.clone(),
+                        (None, Some(o)) if before_cors => format!("{o}/redirect"),
+                        (None, None) if before_cors => "https://page.example/redirect".to_owned(),
+                        (None, _) => "https://redirector.example/".to_owned(),
+                    };
                     let mut redirected = self.clone();
                     redirected.check = Some(Check::RedirectScheme(Some(target.clone())));
                     redirected.redirected_to = Some(target.clone());
-                    // Firefox's line alone (no "did not succeed" for the
-                    // redirecting URL): no CORS, so a redirect from the page's origin.
-                    let redirector = match (&self.first_url, self.browser, &self.origin) {
-                        (Some(first), _, _) => first.clone(),
-                        (None, Some(Browser::Firefox), Some(o)) => format!("{o}/redirect"),
-                        (None, Some(Browser::Firefox), None) => "https://page.example/redirect".to_owned(),
-                        (None, _, _) => "https://redirector.example/".to_owned(),
-                    };
                     redirected.url = Some(redirector.clone());
                     redirected.first_url = None;
-                    if self.browser == Some(Browser::Firefox) && self.first_url.is_none() {
+                    if before_cors && self.browser == Some(Browser::Firefox) {
                         redirected.reason = None;
                     }
                     let mut implied = redirected.scenario()?;
@@ -772,17 +798,12 @@ mod implied {
                 Some(Check::Blocked(gate)) => Some(gate),
                 _ => None,
             };
-            // Firefox logs "CORS request did not succeed" after a refused
-            // redirect to another scheme only under CORS: without it, the
-            // redirecting URL was of the page's origin.
-            let same_origin_redirect = self.browser == Some(Browser::Firefox)
-                && matches!(self.check, Some(Check::RedirectScheme(_)))
-                && self.reason.is_none();
+            let same_origin_redirect = self.refused_before_cors();
             let origin = match (&self.origin, gate) {
                 (Some(o), _) => o.clone(),
                 (None, _) if same_origin_redirect => {
                     let o = Origin::of_url(&failing).serialize().to_owned();
-                    assume("the page's origin (Firefox logged no CORS failure, so the redirecting URL was the page's own)", o.clone());
+                    assume("the page's origin (the browser logged no CORS failure, so the redirecting URL was the page's own)", o.clone());
                     o
                 }
                 // Mixed content: an https: page.
