@@ -3,8 +3,10 @@
 //! itself, mixed content, Local Network Access and the
 //! `Cross-Origin-Resource-Policy` check. Each decision lives in its own
 //! module; this one holds what a browser does with them ([`Gates`], a
-//! [`crate::Profile`] field), why a fetch failed ([`Gate`]), the fix for
-//! each, and the console lines.
+//! [`crate::Profile`] field) and runs them in the browser's order. Why a
+//! fetch failed, and the fix for each, is [`Gate`] (stated in
+//! [`crate::blocked`], which imports nothing of the crate); the console
+//! lines are templates in [`crate::console::templates`] like every other.
 //!
 //! None of these is CORS: no `Access-Control-*` header changes their outcome
 //! ([`Gate::fix`] never suggests one), although Chromium reports a Local
