@@ -177,6 +177,9 @@ pub struct Facts {
     pub header: Option<String>,
     /// Script could read the response (Chromium logged only its error status).
     pub readable: bool,
+    /// The request's mode (`no-cors`, …), when the messages imply it
+    /// beyond what [`Facts::check`] says.
+    pub mode: Option<String>,
 }
 
 impl Reading {
@@ -774,7 +777,16 @@ mod implied {
                     if before_cors && self.browser == Some(Browser::Firefox) {
                         redirected.reason = None;
                     }
+                    // WebKit's loader names the target it refused itself
+                    // ("Fetch API cannot load data:…") only for a no-cors
+                    // fetch (recorded: the WPT redirect-to-data cases).
+                    if before_cors && self.browser == Some(Browser::WebKit) && redirected.mode.is_none() {
+                        redirected.mode = Some("no-cors".to_owned());
+                    }
                     let mut implied = redirected.scenario()?;
+                    if redirected.mode != self.mode {
+                        implied.unknown.insert(0, Unknown { fact: "the request's mode".to_owned(), assumed: "'no-cors'".to_owned() });
+                    }
                     if self.first_url.is_none() {
                         implied.unknown.insert(0, Unknown { fact: format!("the URL that redirected to {target}"), assumed: redirector });
                     }
@@ -892,7 +904,7 @@ mod implied {
             if self.method.is_none() && !matches!(self.check, Some(Check::MethodNotAllowed(None))) {
                 assume("the method", method_name.clone());
             }
-            let mut mode = "cors";
+            let mut mode = self.mode.as_deref().unwrap_or("cors");
             let mut redirect = "follow";
             if let Some(Gate::CrossOriginResourcePolicy(_)) = gate {
                 assume("the request's mode", "'no-cors' (the only mode whose responses the Cross-Origin-Resource-Policy check judges)".to_owned());
@@ -1127,12 +1139,16 @@ mod implied {
                     failed.set("Location", Some(&to));
                 }
                 Some(Check::RedirectScheme(to)) => {
+                    // WebKit's loader names every refused target but an ftp:
+                    // one ("FTP URLs are disabled").
+                    let unnamed = if same_origin_redirect && self.browser == Some(Browser::WebKit) {
+                        "ftp://files.example/x"
+                    } else {
+                        "data:text/plain,hi"
+                    };
                     let to = to.clone().unwrap_or_else(|| {
-                        assume(
-                            "where the redirect pointed",
-                            "data:text/plain,hi".to_owned(),
-                        );
-                        "data:text/plain,hi".to_owned()
+                        assume("where the redirect pointed", unnamed.to_owned());
+                        unnamed.to_owned()
                     });
                     failed.status = status_given.unwrap_or(302);
                     failed.set("Location", Some(&to));
