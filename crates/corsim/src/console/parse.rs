@@ -240,6 +240,16 @@ fn pattern(text: &str, nested: &dyn Fn(Slot) -> Option<String>) -> String {
     out
 }
 
+/// The pattern of a nested slot of [`CHROMIUM_BLOCKED`] other than its reason.
+fn chromium_envelope_slot(slot: Slot) -> Option<String> {
+    match slot {
+        Slot::Initiator => Some(format!("(?P<initiator>{})", one_of(&CHROMIUM_INITIATORS))),
+        Slot::Redirected => Some(format!("(?:{})?", pattern(CHROMIUM_REDIRECTED_FROM, &|_| None))),
+        Slot::Preflight => Some(format!("(?P<preflight>{})?", literal(CHROMIUM_PREFLIGHT_CHECK))),
+        _ => None,
+    }
+}
+
 impl Parser {
     /// Compile every template of every browser.
     pub fn new() -> Parser {
@@ -276,14 +286,6 @@ impl Parser {
             }
             seen.push(reason);
             let nested = |slot: Slot| match slot {
-                Slot::Initiator => Some(format!("(?P<initiator>{})", one_of(&CHROMIUM_INITIATORS))),
-                Slot::Redirected => {
-                    Some(format!("(?:{})?", pattern(CHROMIUM_REDIRECTED_FROM, &none)))
-                }
-                Slot::Preflight => Some(format!(
-                    "(?P<preflight>{})?",
-                    literal(CHROMIUM_PREFLIGHT_CHECK)
-                )),
                 Slot::Reason => Some(pattern(reason, &|slot| match slot {
                     Slot::Suffix => Some(format!(
                         "{}?",
@@ -296,7 +298,7 @@ impl Parser {
                     )),
                     _ => None,
                 })),
-                _ => None,
+                other => chromium_envelope_slot(other),
             };
             add(
                 Browser::Chromium,
@@ -391,11 +393,8 @@ impl Parser {
             match message {
                 GateMessage::ChromiumLnaInsecureContext | GateMessage::ChromiumLnaPermissionDenied => {
                     let nested = |slot: Slot| match slot {
-                        Slot::Initiator => Some(format!("(?P<initiator>{})", one_of(&CHROMIUM_INITIATORS))),
-                        Slot::Redirected => Some(format!("(?:{})?", pattern(CHROMIUM_REDIRECTED_FROM, &none))),
-                        Slot::Preflight => Some(format!("(?P<preflight>{})?", literal(CHROMIUM_PREFLIGHT_CHECK))),
                         Slot::Reason => Some(pattern(message.text(), &none)),
-                        _ => None,
+                        other => chromium_envelope_slot(other),
                     };
                     add(message.browser(), kind, CHROMIUM_BLOCKED, Some(message.text()), &nested);
                 }
