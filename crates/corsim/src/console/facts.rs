@@ -71,6 +71,9 @@ pub enum Check {
     /// Firefox's "CORS request did not succeed" alone: a network error, or a
     /// CORS failure Firefox does not name.
     DidNotSucceed,
+    /// The HTTP stack could not parse the answer (a NUL byte in a header
+    /// line), before any CORS check.
+    UnparsableResponse,
 }
 
 impl Check {
@@ -428,12 +431,12 @@ fn read_reason(f: &mut Facts, m: &Message) {
                 }
                 WebKitMessage::FtpDisabled | WebKitMessage::RedirectSchemeNotHttp => Check::RedirectScheme(None),
                 WebKitMessage::LocalResource => {
-                    f.redirected_to = v.url.clone();
-                    Check::RedirectScheme(v.url.clone())
+                    f.redirected_to = v.location.clone();
+                    Check::RedirectScheme(v.location.clone())
                 }
                 WebKitMessage::UnparsableResponse => {
                     f.at_preflight = Some(true);
-                    Check::DidNotSucceed
+                    Check::UnparsableResponse
                 }
             });
         }
@@ -544,8 +547,16 @@ mod implied {
                 .ok_or("the message names no URL; paste the whole message")?;
             let failing = Url::parse(&failing_url)
                 .map_err(|e| format!("'{failing_url}' is not a URL ({e})"))?;
+            // WebKit calls a redirect target a local resource only for a
+            // request not under CORS: one of the page's own origin.
+            let own_origin = matches!(self.reason, Some(super::Reason::WebKit(super::WebKitMessage::LocalResource)));
             let origin = match &self.origin {
                 Some(o) => o.clone(),
+                None if own_origin => {
+                    let page = Origin::of_url(&failing).serialize().to_owned();
+                    assume("the page's origin (WebKit says this of a same-origin request)", page.clone());
+                    page
+                }
                 None => {
                     let page = if Origin::of_url(&failing).serialize() == some_page(&failing) {
                         "https://other-page.example"
@@ -772,6 +783,10 @@ mod implied {
                     );
                 }
                 Some(Check::PreflightStatus) => {}
+                Some(Check::UnparsableResponse) => {
+                    assume("what the HTTP parser refused", "a NUL byte in a header: X-Odd: a\\0b".to_owned());
+                    failed.set("X-Odd", Some("a\u{0}b"));
+                }
                 Some(Check::PreflightRedirect) => {
                     if status_given.is_none() {
                         assume("the preflight's redirect status", "302".to_owned());
@@ -836,11 +851,11 @@ mod implied {
                 }
                 Some(Check::RedirectScheme(to)) => {
                     let to = to.clone().unwrap_or_else(|| {
-                        assume(
-                            "where the redirect pointed",
-                            "data:text/plain,hi".to_owned(),
-                        );
-                        "data:text/plain,hi".to_owned()
+                        // WebKit's "FTP URLs are disabled" names no URL but its scheme.
+                        let ftp = matches!(self.reason, Some(super::Reason::WebKit(super::WebKitMessage::FtpDisabled)));
+                        let to = if ftp { "ftp://ftp.example/" } else { "data:text/plain,hi" };
+                        assume("where the redirect pointed", to.to_owned());
+                        to.to_owned()
                     });
                     failed.status = status_given.unwrap_or(302);
                     failed.set("Location", Some(&to));
@@ -1065,6 +1080,10 @@ impl Facts {
             Some(Check::InvalidRedirect) => Some("The server redirected to a Location that is not a URL.".to_owned()),
             Some(Check::SchemeNotSupported) => Some(
                 "The URL is not http: or https: (a page or a URL opened from a file, say); browsers make cross-origin requests over http(s) only. Serve the page and the API over http://localhost."
+                    .to_owned(),
+            ),
+            Some(Check::UnparsableResponse) => Some(
+                "The browser's HTTP stack could not parse the answer (a NUL byte in a header line, say), so it failed before any CORS check; no CORS header helps."
                     .to_owned(),
             ),
             Some(Check::DidNotSucceed) => Some(
