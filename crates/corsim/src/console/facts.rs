@@ -639,6 +639,13 @@ mod implied {
             }
             let mut mode = "cors";
             let mut redirect = "follow";
+            // WebKit's fetch() loader names the redirect's target as the URL it
+            // cannot load, and only a no-cors fetch reaches that check.
+            let target_failed = matches!(self.reason, Some(super::Reason::WebKit(super::WebKitMessage::RedirectSchemeNotHttp)));
+            if target_failed {
+                mode = "no-cors";
+                assume("the request's mode", "'no-cors' (WebKit says this of a no-cors fetch only)".to_owned());
+            }
             match self.check {
                 Some(Check::SameOriginMode) => mode = "same-origin",
                 Some(Check::NoCorsRedirect) => {
@@ -690,7 +697,12 @@ mod implied {
                     }
                     server.insert(from.to_owned(), entry);
                 };
-            if let Some(first) = &self.first_url {
+            if target_failed {
+                let first = format!("{origin}/redirect");
+                assume("the URL that redirected", first.clone());
+                request_url = first.clone();
+                redirect_to(&first, &failing_url, &mut server);
+            } else if let Some(first) = &self.first_url {
                 request_url = first.clone();
                 assume("the status of the redirect", "302".to_owned());
                 redirect_to(first, &failing_url, &mut server);
@@ -849,6 +861,8 @@ mod implied {
                     failed.status = status_given.unwrap_or(302);
                     failed.set("Location", Some(&to));
                 }
+                // The redirect to the failing URL is already scripted.
+                Some(Check::RedirectScheme(_)) if target_failed => {}
                 Some(Check::RedirectScheme(to)) => {
                     let to = to.clone().unwrap_or_else(|| {
                         // WebKit's "FTP URLs are disabled" names no URL but its scheme.
@@ -918,6 +932,7 @@ mod implied {
             if status_given.is_none()
                 && !matches!(self.check, Some(Check::PreflightStatus))
                 && failed.status < 300
+                && !target_failed
             {
                 assume("the status of the answer that failed", failed.status.to_string());
             }
