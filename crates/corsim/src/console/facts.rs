@@ -80,6 +80,9 @@ pub enum Check {
     Blocked(Gate),
     /// Not CORS: the request got no HTTP answer (Chromium's network error name).
     NetworkError(String),
+    /// The HTTP stack could not parse the answer (a NUL byte in a header
+    /// line), before any CORS check.
+    UnparsableResponse,
 }
 
 impl Check {
@@ -532,12 +535,12 @@ fn read_reason(f: &mut Facts, m: &Message) {
                 }
                 WebKitMessage::FtpDisabled | WebKitMessage::RedirectSchemeNotHttp => Check::RedirectScheme(None),
                 WebKitMessage::LocalResource => {
-                    f.redirected_to = v.url.clone();
-                    Check::RedirectScheme(v.url.clone())
+                    f.redirected_to = v.location.clone();
+                    Check::RedirectScheme(v.location.clone())
                 }
                 WebKitMessage::UnparsableResponse => {
                     f.at_preflight = Some(true);
-                    Check::DidNotSucceed
+                    Check::UnparsableResponse
                 }
             });
         }
@@ -820,9 +823,12 @@ mod implied {
                 _ => None,
             };
             let same_origin_redirect = self.refused_before_cors();
+            // WebKit calls a redirect target a local resource only for a
+            // request not under CORS: one of the page's own origin.
+            let own_origin = matches!(self.reason, Some(super::Reason::WebKit(super::WebKitMessage::LocalResource)));
             let origin = match (&self.origin, gate) {
                 (Some(o), _) => o.clone(),
-                (None, _) if same_origin_redirect => {
+                (None, _) if same_origin_redirect || own_origin => {
                     let o = Origin::of_url(&failing).serialize().to_owned();
                     assume("the page's origin (the browser logged no CORS failure, so the redirecting URL was the page's own)", o.clone());
                     o
@@ -919,6 +925,16 @@ mod implied {
                 assume("the request's mode", "'no-cors' (the only mode whose responses the Cross-Origin-Resource-Policy check judges)".to_owned());
                 mode = "no-cors";
             }
+            // WebKit's fetch() loader names the redirect's target as the URL it
+            // cannot load, and only a no-cors fetch reaches that check.
+            // (When the scenario is built from the redirecting URL instead, as
+            // above for a named non-HTTP target, the redirect is scripted below.)
+            let target_failed = matches!(self.reason, Some(super::Reason::WebKit(super::WebKitMessage::RedirectSchemeNotHttp)))
+                && !matches!(failing.scheme(), "http" | "https");
+            if target_failed && self.mode.is_none() {
+                mode = "no-cors";
+                assume("the request's mode", "'no-cors' (WebKit says this of a no-cors fetch only)".to_owned());
+            }
             match self.check {
                 Some(Check::SameOriginMode) => mode = "same-origin",
                 Some(Check::NoCorsRedirect) => {
@@ -970,7 +986,12 @@ mod implied {
                     }
                     server.insert(from.to_owned(), entry);
                 };
-            if let Some(first) = &self.first_url {
+            if target_failed {
+                let first = format!("{origin}/redirect");
+                assume("the URL that redirected", first.clone());
+                request_url = first.clone();
+                redirect_to(&first, &failing_url, &mut server);
+            } else if let Some(first) = &self.first_url {
                 request_url = first.clone();
                 assume("the status of the redirect", "302".to_owned());
                 redirect_to(first, &failing_url, &mut server);
@@ -1080,6 +1101,10 @@ mod implied {
                     );
                 }
                 Some(Check::PreflightStatus) => {}
+                Some(Check::UnparsableResponse) => {
+                    assume("what the HTTP parser refused", "a NUL byte in a header: X-Odd: a\\0b".to_owned());
+                    failed.set("X-Odd", Some("a\u{0}b"));
+                }
                 Some(Check::PreflightRedirect) => {
                     if status_given.is_none() {
                         assume("the preflight's redirect status", "302".to_owned());
@@ -1147,6 +1172,8 @@ mod implied {
                     failed.status = status_given.unwrap_or(302);
                     failed.set("Location", Some(&to));
                 }
+                // The redirect to the failing URL is already scripted.
+                Some(Check::RedirectScheme(_)) if target_failed => {}
                 Some(Check::RedirectScheme(to)) => {
                     // WebKit's loader names every refused target but an ftp:
                     // one ("FTP URLs are disabled").
@@ -1156,8 +1183,11 @@ mod implied {
                         "data:text/plain,hi"
                     };
                     let to = to.clone().unwrap_or_else(|| {
-                        assume("where the redirect pointed", unnamed.to_owned());
-                        unnamed.to_owned()
+                        // WebKit's "FTP URLs are disabled" names no URL but its scheme.
+                        let ftp = matches!(self.reason, Some(super::Reason::WebKit(super::WebKitMessage::FtpDisabled)));
+                        let to = if ftp { "ftp://ftp.example/" } else { unnamed };
+                        assume("where the redirect pointed", to.to_owned());
+                        to.to_owned()
                     });
                     failed.status = status_given.unwrap_or(302);
                     failed.set("Location", Some(&to));
@@ -1222,6 +1252,7 @@ mod implied {
                 && sent
                 && !matches!(self.check, Some(Check::PreflightStatus))
                 && failed.status < 300
+                && !target_failed
             {
                 assume("the status of the answer that failed", failed.status.to_string());
             }
@@ -1395,6 +1426,10 @@ impl Facts {
                 Some(format!("{gate}: {}.", gate.reason(url)))
             }
             Some(c @ Check::NetworkError(_)) => c.not_cors().map(|(what, _)| format!("{what}. No CORS check ran.")),
+            Some(Check::UnparsableResponse) => Some(
+                "The browser's HTTP stack could not parse the answer (a NUL byte in a header line, say), so it failed before any CORS check; no CORS header helps."
+                    .to_owned(),
+            ),
             Some(Check::DidNotSucceed) => Some(
                 "Firefox names no CORS check: the request did not complete. Most often the server could not be reached (connection refused, DNS or TLS failure), or a redirect was refused."
                     .to_owned(),

@@ -334,7 +334,7 @@ fn webkit(origin: &Origin, failure: &Failure) -> Vec<String> {
             return vec![alone(WebKitMessage::FtpDisabled), access_checks(url)]
         }
         FailureKind::RedirectToLocalResource(to) => {
-            let local = fill(WebKitMessage::LocalResource.text(), &[(Slot::Url, to)]);
+            let local = fill(WebKitMessage::LocalResource.text(), &[(Slot::Location, to)]);
             return vec![local, access_checks(url)];
         }
         // fetch()'s loader fails the load of the URL the redirect led to.

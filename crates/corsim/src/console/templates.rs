@@ -548,7 +548,7 @@ impl WebKitMessage {
             // The network process, on a redirect to `ftp:`.
             WebKitMessage::FtpDisabled => "FTP URLs are disabled",
             // The loader, on a redirect to a URL the page may not display.
-            WebKitMessage::LocalResource => "Not allowed to load local resource: {url}",
+            WebKitMessage::LocalResource => "Not allowed to load local resource: {location}",
             // fetch()'s loader, on a followed redirect that is not HTTP(S).
             WebKitMessage::RedirectSchemeNotHttp => "Redirection to URL with a scheme that is not HTTP(S).",
             // libsoup's text for an answer it cannot parse (a NUL in a header),
