@@ -31,3 +31,21 @@ fn two_server_keys_naming_one_url_are_an_error_in_both_readers() {
         assert!(e.field.starts_with("server["), "{e}");
     }
 }
+
+/// serde's derived structs also read an array of their fields in order; the
+/// format does not. An array where an object belongs (a server entry, a
+/// response, a step, a request, the line itself) is an error in both readers.
+#[test]
+fn an_array_where_an_object_belongs_is_an_error_in_both_readers() {
+    for line in [
+        r#"{"origin":"http://page.test","steps":[{"request":{"url":"http://a.test/x"}}],"server":{"http://a.test/x":[]}}"#,
+        r#"{"origin":"http://page.test","steps":[{"request":{"url":"http://a.test/x"}}],"server":{"http://a.test/x":{"actual":[200]}}}"#,
+        r#"{"origin":"http://page.test","steps":[[0,{"url":"http://a.test/x"}]]}"#,
+        r#"{"origin":"http://page.test","steps":[{"request":["http://a.test/x"]}]}"#,
+        r#"[null,null,"http://page.test",[]]"#,
+    ] {
+        let (typed, generic) = both(line);
+        assert_eq!(typed, generic, "{line}");
+        assert!(generic.is_err(), "{line}");
+    }
+}
