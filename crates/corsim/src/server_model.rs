@@ -33,6 +33,7 @@ use crate::response::HttpResponse;
 
 pub mod actix_cors;
 pub mod apache;
+mod configure;
 pub mod django;
 pub mod express;
 pub mod flask_cors;
@@ -40,12 +41,15 @@ pub mod go_rs_cors;
 pub mod nextjs;
 pub mod nginx;
 mod pattern;
+mod render;
 pub mod spring;
 pub mod starlette;
 pub mod tower_http;
 
+pub use configure::{Before, Needs};
+
 /// A CORS library with its options.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "library", content = "options"))]
 pub enum ServerModel {
