@@ -32,7 +32,7 @@ fn examples_report_what_the_browser_blocks_and_the_fix_in_the_librarys_options()
         ("spring.json", 1, &["it was not compared with the library", "fix (verified): set \"allowedMethods\": [\"GET\",\"POST\",\"PUT\"]"]),
         ("nextjs-vercel-guide.json", 1, &["[low] wildcard-with-credentials", "corsim proposes no edit of a configuration written as nextjs"]),
         ("flask-auth-first.json", 1, &["(the server answered 401)", "fix (verified): flask-cors adds its headers after the view, so a before_request hook that refuses the preflight answers first"]),
-        ("django-append-slash.json", 1, &["(the server answered 308)", "fix (verified): CommonMiddleware's APPEND_SLASH redirects the path without its / : request the URL with its / from the page"]),
+        ("django-append-slash.json", 1, &["(the server answered 308)", "fix (verified): CommonMiddleware (APPEND_SLASH) redirects the path to the one ending in /: request that URL from the page"]),
         ("tower.json", 1, &["set \"allow_headers\": [\"content-type\",\"x-trace\"]", "audit: no misconfiguration found"]),
     ];
     for (config, code, needles) in cases {

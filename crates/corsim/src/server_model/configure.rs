@@ -280,7 +280,7 @@ impl Before {
             (Before::Authentication, Library::NextJs) => "let OPTIONS through the middleware that authenticates (if (request.method === 'OPTIONS') return NextResponse.next())",
             (Before::Authentication, Library::Spring) => "with Spring Security, http.cors(Customizer.withDefaults()) so its CorsFilter answers preflights before authentication",
             (Before::TrailingSlashRedirect, Library::FlaskCors) => "the route is declared with a trailing / and Werkzeug redirects the path without it (308) before flask-cors: request the URL with its / from the page, or declare the route with strict_slashes=False",
-            (Before::TrailingSlashRedirect, Library::DjangoCorsHeaders) => "CommonMiddleware's APPEND_SLASH redirects the path without its / : request the URL with its / from the page",
+            (Before::TrailingSlashRedirect, Library::DjangoCorsHeaders) => "CommonMiddleware (APPEND_SLASH) redirects the path to the one ending in /: request that URL from the page",
             (Before::TrailingSlashRedirect, _) => "request the URL the server redirects to (with its trailing /) from the page; a preflight is never redirected",
         }
     }
