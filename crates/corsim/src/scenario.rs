@@ -522,11 +522,11 @@ pub fn parse_server(v: &Value) -> Result<HashMap<String, ScriptedUrl>, InputErro
         let mut scripted = ScriptedUrl::default();
         if let Some(model) = spec.get("model") {
             if let Some(k) = spec.keys().find(|k| *k != "model") {
-                return Err(InputError::new(&format!("{field}.{k}"), "a URL answered by a model has no scripted answers"));
+                return Err(InputError::new(format!("{field}.{k}"), "a URL answered by a model has no scripted answers"));
             }
             let model: crate::server_model::ServerModel = serde_json::from_value(model.clone())
-                .map_err(|e| InputError::new(&format!("{field}.model"), e.to_string()))?;
-            model.validate().map_err(|e| InputError::new(&format!("{field}.model"), e.to_string()))?;
+                .map_err(|e| InputError::new(format!("{field}.model"), e.to_string()))?;
+            model.validate().map_err(|e| InputError::new(format!("{field}.model"), e.to_string()))?;
             scripted.model = Some(model);
             server.insert(server_key(url), scripted);
             continue;
