@@ -1,6 +1,6 @@
 // The playground page: editors in, verdict out, live.
 
-import { loadEngine, runScenario, simulate, explainStep, outcomeLine, unsafeHeaderNames, isForbiddenHeader, parseMessage } from './engine.js';
+import { loadEngine, runScenario, simulate, explainStep, outcomeLine, isForbiddenHeader, parseMessage, modelAnswers, renderModel } from './engine.js';
 import { PROFILES, PROFILE_LABEL, defaultRequest, normalize, toScenario, fromScenario, readScenarioText, encodeHash, decodeHash, parseHeaderText, headerText, absolute } from './model.js';
 import { PRESETS, PRESET_BY_ID } from './presets.js';
 import { GALLERY } from './gallery.js';
@@ -96,7 +96,7 @@ function renderPresetInfo() {
   $('preset-options').hidden = !p || !p.uses.includes('origins');
   $('preset-creds').closest('label').hidden = !p || !p.uses.includes('credentials');
   $('preset-config').hidden = !p;
-  if (p) $('preset-snippet').textContent = p.snippet(presetOptions());
+  if (p) $('preset-snippet').textContent = renderModel(p.model(presetOptions()));
   $('preset-status').innerHTML = !p ? ''
     : state.linked ? `The answers below are what <strong>${esc(p.label)}</strong> sends for this request; they follow the request as you edit it. Edit them to make them your own.`
       : `Started from <strong>${esc(p.label)}</strong>, then edited. <button type="button" id="reapply" class="linkish">Re-apply the preset</button>`;
@@ -110,9 +110,9 @@ function applyPreset() {
   const { pairs } = parseHeaderText(r.headers);
   const origin = state.origin.trim();
   const method = r.method.trim() || 'GET';
-  // The header names the browser lists in Access-Control-Request-Headers: the engine's classification.
-  const acrh = unsafeHeaderNames(origin, { url: absolute(r.url.trim()), method, headers: pairs, mode: r.mode, credentials: r.credentials }, state.profile).join(',');
-  const out = p.respond({ origin, method, acrh, options: presetOptions() });
+  // The library's answers, from the engine's model of it.
+  const out = modelAnswers(p.model(presetOptions()), origin, { url: absolute(r.url.trim()), method, headers: pairs, mode: r.mode, credentials: r.credentials }, state.profile);
+  if (out.error) return false;
   const e = state.server[0];
   const next = {
     url: e.url,
@@ -431,8 +431,8 @@ function renderFix(fix) {
   const parts = [];
   if (fix.summary) parts.push(`<p>${esc(fix.summary)}</p>`);
   const rc = fix.request_change;
-  if (rc && (rc.url || rc.mode || rc.redirect)) {
-    parts.push(`<div class="patch"><div class="caption">The page's fetch()</div><pre class="diff">${[rc.url && `+ url: '${rc.url}'`, rc.mode && `+ mode: '${rc.mode}'`, rc.redirect && `+ redirect: '${rc.redirect}'`].filter(Boolean).map((l) => `<span class="add">${esc(l)}</span>`).join('')}</pre>${(rc.why || []).map((w) => `<p class="hint">${esc(w)}</p>`).join('')}</div>`);
+  if (rc && (rc.method || rc.url || rc.mode || rc.redirect)) {
+    parts.push(`<div class="patch"><div class="caption">The page's fetch()</div><pre class="diff">${[rc.method && `+ method: '${rc.method}'`, rc.url && `+ url: '${rc.url}'`, rc.mode && `+ mode: '${rc.mode}'`, rc.redirect && `+ redirect: '${rc.redirect}'`].filter(Boolean).map((l) => `<span class="add">${esc(l)}</span>`).join('')}</pre>${(rc.why || []).map((w) => `<p class="hint">${esc(w)}</p>`).join('')}</div>`);
   }
   for (const p of fix.patches) {
     const lines = [];
@@ -444,7 +444,7 @@ function renderFix(fix) {
     const whys = (p.status?.why ? `<li>status: ${esc(p.status.why)}</li>` : '') + p.headers.filter((c) => c.why).map((c) => `<li><code>${esc(c.name)}</code>: ${esc(c.why)}</li>`).join('');
     parts.push(`<div class="patch"><div class="caption">${p.preflight ? 'The preflight answer (OPTIONS)' : `The ${esc(p.method)} answer`} for <code>${esc(p.url)}</code></div><pre class="diff">${lines.join('')}</pre>${whys ? `<ul class="whys">${whys}</ul>` : ''}</div>`);
   }
-  const hasPatch = fix.patches.length || (rc && (rc.url || rc.mode || rc.redirect));
+  const hasPatch = fix.patches.length || (rc && (rc.method || rc.url || rc.mode || rc.redirect));
   if (fix.verified !== null && hasPatch) parts.push(`<p class="${fix.verified ? 'good' : 'warn'}">${fix.verified ? '✓ Verified: ' : '⚠ '}${esc(fix.verification)}</p>`);
   for (const n of fix.notes) parts.push(`<p class="hint">${esc(n)}</p>`);
   if (hasPatch) parts.push('<button type="button" id="apply-fix">Apply this fix to the editors</button>');
@@ -546,6 +546,7 @@ function applyFix() {
   const rc = fix.request_change;
   const st = currentStep();
   if (rc) {
+    if (rc.method) st.request.method = rc.method;
     if (rc.url) st.request.url = rc.url;
     if (rc.mode) st.request.mode = rc.mode;
     if (rc.redirect) st.request.redirect = rc.redirect;

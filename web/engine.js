@@ -85,20 +85,6 @@ export function simulate(scenario, profile) {
   return corsim.simulate(scenario, { profile });
 }
 
-/**
- * The CORS-unsafe header names of `request` from `origin` in `profile`,
- * lower-case and sorted (what the browser lists in
- * Access-Control-Request-Headers), by the engine's own classification;
- * empty when the request needs no preflight or cannot be read.
- */
-export function unsafeHeaderNames(origin, request, profile) {
-  try {
-    return corsim.classify(origin, request, { profile }).headers.map((h) => h.name);
-  } catch {
-    return [];
-  }
-}
-
 /** Whether `fetch()` refuses to let script set the header `name: value` in
  * `profile` (a forbidden request-header: the browser sets it itself). */
 export function isForbiddenHeader(name, value, profile) {
@@ -125,4 +111,28 @@ export function outcomeLine(verdict) {
     return { ok: true, sent: methods, cached, code: `${r.type} ${r.status}`, own: null };
   }
   return { ok: false, sent: methods, cached, code: failureName(verdict.failure), own: verdict.corsError };
+}
+
+/** What the CORS library `model` ({library, options}, as `corsim check`
+ * reads them) answers to the preflight for `request` from a page of `origin`
+ * and to the request itself: the engine's model of the library
+ * (`corsim::server_model`). { preflight: {status, headers}, actual: {status,
+ * headers} }, or { error } for options the library refuses or a request
+ * fetch() rejects. */
+export function modelAnswers(model, origin, request, profile) {
+  try {
+    return corsim.serverModelAnswers(model, origin, request, { profile });
+  } catch (e) {
+    return { error: engineError(e) };
+  }
+}
+
+/** The library's options in its own syntax, as `corsim explain` prints
+ * them; the error's message for options the library refuses. */
+export function renderModel(model) {
+  try {
+    return corsim.renderServerModel(model);
+  } catch (e) {
+    return engineError(e).message;
+  }
 }

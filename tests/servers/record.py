@@ -2,7 +2,10 @@
 loopback port once per option set of options.json, and write what each answered
 (status, every header in wire case and order) to OUT/<library>.json.
 
-    python3 record.py OUT LIBRARY... [--node-path DIR] [--python PYTHON]
+    python3 record.py OUT LIBRARY... [--node-path DIR] [--python PYTHON] [--options FILE]
+
+With --options explained.json, each option set is a configuration corsim
+explain prints, sent the requests the browser sends with it in place.
 
 Standard library only; the caller (run.sh) installs the libraries."""
 import argparse
@@ -237,7 +240,8 @@ def record(library, args, requests, option_sets):
             procs = [proc]
         try:
             wait_for(port, proc)
-            for request in requests["requests"]:
+            # An option set may carry its own requests (explained.json's do).
+            for request in option_set.get("requests", requests["requests"]):
                 answer = send(port, requests["path"], request)
                 answers.append({"options": option_set["name"], "request": request["name"], **answer})
         finally:
@@ -258,10 +262,12 @@ def main():
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--actix-bin", help="the built tests/servers/actix_app")
     parser.add_argument("--next-dir", help="where next, react and react-dom are installed (the app is copied there)")
+    parser.add_argument("--options", default=os.path.join(HERE, "options.json"),
+                        help="the option sets (default options.json; explained.json for the configurations corsim explain prints)")
     args = parser.parse_args()
     with open(os.path.join(HERE, "requests.json")) as f:
         requests = json.load(f)
-    with open(os.path.join(HERE, "options.json")) as f:
+    with open(args.options) as f:
         options = json.load(f)
     os.makedirs(args.out, exist_ok=True)
     for library in args.libraries:

@@ -7,7 +7,9 @@
 # start each on a loopback port once per option set of options.json, send it the
 # requests of requests.json, and compare corsim's model of it with what it
 # answered, header for header (tests/servers/models.rs, which also runs
-# tower-http's CorsLayer in-process). Closes with one `N passed, M failed` line.
+# tower-http's CorsLayer in-process); then paste every configuration `corsim
+# explain` prints for explain-cases.json into the real library and require the
+# fetch to pass. Closes with `N passed, M failed` lines.
 #
 #   bash tests/servers/run.sh            # record afresh and compare
 #   bash tests/servers/run.sh --update   # and keep the recordings in tests/servers/recorded/
@@ -96,9 +98,18 @@ rm -rf "$fresh"
 "$venv/bin/python" "$here/record.py" "$fresh" "${libraries[@]}" \
   --node-path "$PWD/$node_dir/node_modules" --python "$venv/bin/python" \
   --actix-bin "$actix_bin" --next-dir "$PWD/$next_dir"
+# Every configuration `corsim explain` prints (explained.json, generated from
+# explain-cases.json by models.rs), pasted into the real library as its options
+# and sent the requests the browser then sends.
+"$venv/bin/python" "$here/record.py" "$fresh/explained" "${libraries[@]}" \
+  --options "$here/explained.json" \
+  --node-path "$PWD/$node_dir/node_modules" --python "$venv/bin/python" \
+  --actix-bin "$actix_bin" --next-dir "$PWD/$next_dir"
 
 if [ "${1:-}" = "--update" ]; then
   cp "$fresh"/*.json "$here/recorded/"
+  mkdir -p "$here/recorded/explained"
+  cp "$fresh"/explained/*.json "$here/recorded/explained/"
   echo "recordings kept in $here/recorded/"
 fi
 
@@ -107,6 +118,8 @@ CORSIM_SERVER_RECORDINGS="$PWD/$fresh" cargo test -q -p corsim-tests --test serv
 status=${PIPESTATUS[0]}
 set -e
 summary=$(grep -Eo '^server models: [0-9]+ passed, [0-9]+ failed' "$work/last.log" | tail -n 1)
+explained=$(grep -Eo '^explained configurations: [0-9]+ passed, [0-9]+ failed' "$work/last.log" | tail -n 1)
 echo "recorded and compared in $(( $(date +%s) - started ))s"
 echo "servers: ${summary#server models: }"
+echo "explain's configurations on the real libraries: ${explained#explained configurations: }"
 exit "$status"

@@ -13,14 +13,14 @@ use std::process::ExitCode;
 use clap::Parser;
 use corsim::audit::Audit;
 use corsim::fetch::run;
-use corsim::server_model::{Change, ServerModel};
+use corsim::server_model::{Before, Change, ServerModel};
 use corsim::{CredentialsMode, HttpRequest, HttpResponse, Origin, PreflightCache, Profile, RequestInit, Timestamp, Verdict};
 use serde::Deserialize;
 
 use crate::ProfileArg;
 
 pub const AFTER_HELP: &str = "\
-The configuration file is JSON or TOML (by its extension): the library and its
+The configuration file is JSON, TOML or YAML (by its extension: .json, .toml, .yaml/.yml): the library and its
 options by the library's own names, and optionally what answers before the CORS
 layer (\"before_cors\": [\"authentication\", \"trailing-slash-redirect\"]), e.g.
   {\"library\": \"express-cors\", \"options\": {\"origin\": [\"https://app.example\"], \"credentials\": true}}
@@ -32,7 +32,7 @@ method names; read from Spring's source, not compared with it), nextjs ({\"heade
 [what next.config.js headers() returns]}).
 
 The front end's needs come from flags (every --method is tried with every --header
-and from every --origin) or from --needs FILE:
+and from every --origin) or from --needs FILE (JSON, TOML or YAML):
   {\"origins\": [\"https://app.example\"], \"url\": \"https://api.example/items\",
    \"requests\": [{\"method\": \"PUT\", \"headers\": {\"Content-Type\": \"application/json\"},
                  \"credentials\": \"include\"}]}
@@ -46,7 +46,7 @@ Example:
 
 #[derive(Parser, Debug)]
 pub struct Args {
-    /// The library and its options: a JSON or TOML file.
+    /// The library and its options: a JSON, TOML or YAML file.
     #[arg(long, value_name = "FILE")]
     config: String,
     /// An origin the front end is served from (repeatable).
@@ -64,7 +64,7 @@ pub struct Args {
     /// The API's URL.
     #[arg(long, default_value = "https://api.example/items")]
     url: String,
-    /// The needs as a JSON file instead of flags (origins, url, requests).
+    /// The needs as a JSON, TOML or YAML file instead of flags (origins, url, requests).
     #[arg(long, value_name = "FILE", conflicts_with_all = ["origins", "methods", "headers"])]
     needs: Option<String>,
     /// The browser to imitate.
@@ -107,51 +107,21 @@ fn bad_input(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// What answers before the CORS layer, when the configuration file says
-/// (`"before_cors": ["authentication", "trailing-slash-redirect"]`): what no
-/// option of the library can change.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-enum Before {
-    /// Requests without credentials (every preflight) get 401.
-    Authentication,
-    /// A path without a trailing `/` is redirected (308) to the one with it.
-    TrailingSlashRedirect,
-}
-
-impl Before {
-    /// Its answer, when it answers `request` itself.
-    fn answer(self, request: &HttpRequest, credentialed: bool) -> Option<HttpResponse> {
-        match self {
-            Before::Authentication => {
-                let authenticated = !request.is_preflight && (credentialed || request.headers.contains("authorization"));
-                (!authenticated).then(|| HttpResponse::new(401))
-            }
-            Before::TrailingSlashRedirect => {
-                let path = request.url.path();
-                (!path.ends_with('/')).then(|| HttpResponse::new(308).header("Location", &format!("{path}/")))
-            }
-        }
-    }
-
-    /// The change that fixes what it does.
-    fn fix(self) -> &'static str {
-        match self {
-            Before::Authentication => "put the CORS layer before authentication (preflights never carry credentials), or let OPTIONS through unauthenticated",
-            Before::TrailingSlashRedirect => "request the URL the server redirects to (with its trailing /) from the page; a preflight is never redirected",
-        }
+/// A JSON, TOML or YAML file (by its extension; JSON otherwise) as a JSON value.
+fn read_document(path: &str) -> Result<serde_json::Value, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let extension = Path::new(path).extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    match extension.as_deref() {
+        Some("toml") => toml::from_str(&text).map_err(|e| format!("{path}: {e}")),
+        Some("yaml" | "yml") => serde_norway::from_str(&text).map_err(|e| format!("{path}: {e}")),
+        _ => serde_json::from_str(&text).map_err(|e| format!("{path}: {e}")),
     }
 }
 
 /// The configuration file: the library and its options, and what answers
 /// before it.
 fn read_config(path: &str) -> Result<(ServerModel, Vec<Before>), String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-    let mut value: serde_json::Value = if Path::new(path).extension().is_some_and(|e| e.eq_ignore_ascii_case("toml")) {
-        toml::from_str(&text).map_err(|e| format!("{path}: {e}"))?
-    } else {
-        serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?
-    };
+    let mut value = read_document(path)?;
     let before = match value.as_object_mut().and_then(|o| o.remove("before_cors")) {
         Some(b) => serde_json::from_value(b).map_err(|e| format!("{path}: before_cors: {e}"))?,
         None => Vec::new(),
@@ -163,8 +133,7 @@ fn read_config(path: &str) -> Result<(ServerModel, Vec<Before>), String> {
 
 fn read_needs(args: &Args) -> Result<Needs, String> {
     if let Some(path) = &args.needs {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-        return serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"));
+        return serde_json::from_value(read_document(path)?).map_err(|e| format!("{path}: {e}"));
     }
     let mut headers = std::collections::BTreeMap::new();
     for h in &args.headers {
@@ -434,9 +403,9 @@ fn explain_unfixable(
             }
         };
         if passes(deployment.model) {
-            lines.push(format!("         fix (verified): {}", b.fix()));
+            lines.push(format!("         fix (verified): {}", b.fix(library)));
         } else if passes(&widest) {
-            lines.push(format!("         fix (verified): {}, and set {}", b.fix(), option_diff(deployment.model, &widest).join(", ")));
+            lines.push(format!("         fix (verified): {}, and set {}", b.fix(library), option_diff(deployment.model, &widest).join(", ")));
         }
     }
 }

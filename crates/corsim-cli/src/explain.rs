@@ -1,5 +1,6 @@
 //! `corsim explain`: one fetch, step by step, with the fix.
 
+use corsim::server_model::Library;
 use std::io::{self, Read, Write};
 
 use crate::ui::{color, BadInput};
@@ -159,20 +160,20 @@ enum ServerArg {
 }
 
 impl ServerArg {
-    /// The start of the configuration's `server` name.
-    fn prefix(self) -> &'static str {
+    /// The library whose configuration it shows.
+    fn library(self) -> Library {
         match self {
-            ServerArg::Express => "Express",
-            ServerArg::Nginx => "nginx",
-            ServerArg::Apache => "Apache",
-            ServerArg::Fastapi => "FastAPI",
-            ServerArg::Django => "Django",
-            ServerArg::Flask => "Flask",
-            ServerArg::Go => "Go",
-            ServerArg::Actix => "actix",
-            ServerArg::Axum => "axum",
-            ServerArg::Nextjs => "Next.js",
-            ServerArg::Spring => "Spring",
+            ServerArg::Express => Library::ExpressCors,
+            ServerArg::Nginx => Library::Nginx,
+            ServerArg::Apache => Library::Apache,
+            ServerArg::Fastapi => Library::Starlette,
+            ServerArg::Django => Library::DjangoCorsHeaders,
+            ServerArg::Flask => Library::FlaskCors,
+            ServerArg::Go => Library::GoRsCors,
+            ServerArg::Actix => Library::ActixCors,
+            ServerArg::Axum => Library::TowerHttp,
+            ServerArg::Nextjs => Library::NextJs,
+            ServerArg::Spring => Library::Spring,
         }
     }
 }
@@ -185,7 +186,7 @@ pub(crate) fn explain(args: Args) -> ExitCode {
             origin: args.origin.clone(),
             credentials_included: args.fetch.credentials_included(),
             profile: args.profile.map(ProfileArg::profile),
-            servers: args.servers.iter().map(|s| s.prefix()).collect(),
+            servers: args.servers.iter().map(|s| s.library().name()).collect(),
             json: args.json,
         });
     }
@@ -200,7 +201,7 @@ pub(crate) fn explain(args: Args) -> ExitCode {
         }
     };
     if let (Some(fix), false) = (explanation.fix.as_mut(), args.servers.is_empty()) {
-        fix.configs.retain(|c| args.servers.iter().any(|s| c.server.starts_with(s.prefix())));
+        fix.configs.retain(|c| args.servers.iter().any(|s| c.library == s.library().name()));
     }
     let out = if args.json {
         match serde_json::to_string(&explanation) {

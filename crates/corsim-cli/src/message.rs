@@ -27,7 +27,7 @@ pub(crate) struct Options {
     pub(crate) credentials_included: bool,
     /// `--profile`: the browser, when the message does not say.
     pub(crate) profile: Option<&'static Profile>,
-    /// `--server`: the configurations to show (name prefixes); empty for all.
+    /// `--server`: the configurations to show (library names); empty for all.
     pub(crate) servers: Vec<&'static str>,
     /// `--json`.
     pub(crate) json: bool,
@@ -215,7 +215,7 @@ fn explain_message_inner(o: Options) -> Result<ExitCode, BadInput> {
     let mut run = run(&facts, profile);
     if let (Ok(r), false) = (&mut run, o.servers.is_empty()) {
         if let Some(fix) = r.explanation.fix.as_mut() {
-            fix.configs.retain(|c| o.servers.iter().any(|s| c.server.starts_with(s)));
+            fix.configs.retain(|c| o.servers.iter().any(|s| c.library == *s));
         }
     }
     let not_cors = facts.check.as_ref().and_then(Check::not_cors);

@@ -24,15 +24,15 @@ fn examples_report_what_the_browser_blocks_and_the_fix_in_the_librarys_options()
         ("express-reflect.json", 1, &["[critical] reflects-any-origin", "ok       PUT"]),
         ("flask-single-origin.json", 1, &["set \"supports_credentials\": true", "vary-origin-missing"]),
         ("fastapi-tutorial.toml", 1, &["It does not have HTTP ok status.", "\"allow_methods\": [\"DELETE\",\"GET\",\"HEAD\",\"OPTIONS\",\"PATCH\",\"POST\",\"PUT\",\"QUERY\",\"patch\"]"]),
-        ("django.json", 1, &["\"CORS_ALLOW_HEADERS\": [\"accept\",\"authorization\",\"content-type\",\"user-agent\",\"x-csrftoken\",\"x-requested-with\",\"x-trace\"]"]),
+        ("django.yaml", 1, &["\"CORS_ALLOW_HEADERS\": [\"accept\",\"authorization\",\"content-type\",\"user-agent\",\"x-csrftoken\",\"x-requested-with\",\"x-trace\"]"]),
         ("nginx-enable-cors-org.json", 1, &["must not be the wildcard '*'", "corsim proposes no edit of a configuration written as nginx"]),
         ("go-rs-cors.json", 1, &["set \"AllowedHeaders\": [\"Origin\",\"Accept\",\"Content-Type\",\"X-Requested-With\",\"X-Trace\"], \"AllowedMethods\": [\"GET\",\"POST\",\"HEAD\",\"PUT\"]", "method: 'PATCH', and set \"AllowedMethods\""]),
         ("flask-regex.json", 1, &["[high] prefix-match", "https://app.example.evil.test", "in flask-cors: an origin containing"]),
         ("apache-guide.json", 1, &["[high] unescaped-dot", "vary-origin-missing", "in apache: anchor the SetEnvIf Origin expression"]),
         ("spring.json", 1, &["it was not compared with the library", "fix (verified): set \"allowedMethods\": [\"GET\",\"POST\",\"PUT\"]"]),
         ("nextjs-vercel-guide.json", 1, &["[low] wildcard-with-credentials", "corsim proposes no edit of a configuration written as nextjs"]),
-        ("flask-auth-first.json", 1, &["(the server answered 401)", "fix (verified): put the CORS layer before authentication"]),
-        ("django-append-slash.json", 1, &["(the server answered 308)", "fix (verified): request the URL the server redirects to"]),
+        ("flask-auth-first.json", 1, &["(the server answered 401)", "fix (verified): flask-cors adds its headers after the view, so a before_request hook that refuses the preflight answers first"]),
+        ("django-append-slash.json", 1, &["(the server answered 308)", "fix (verified): CommonMiddleware (APPEND_SLASH) redirects the path to the one ending in /: request that URL from the page"]),
         ("tower.json", 1, &["set \"allow_headers\": [\"content-type\",\"x-trace\"]", "audit: no misconfiguration found"]),
     ];
     for (config, code, needles) in cases {
@@ -53,6 +53,23 @@ fn a_configuration_that_serves_every_need_exits_0() {
 }
 
 #[test]
+fn needs_read_as_yaml_as_as_json() {
+    let dir = std::env::temp_dir().join(format!("corsim-check-needs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let yaml = dir.join("needs.yml");
+    std::fs::write(
+        &yaml,
+        "origins: [https://app.example]\nurl: https://api.example/items\nrequests:\n  - method: GET\n    credentials: include\n  - method: PUT\n    headers: {Content-Type: application/json, X-Trace: '1'}\n    credentials: include\n  - method: patch\n    credentials: include\n",
+    )
+    .unwrap();
+    let config = example("django.yaml");
+    let from_json = corsim(&["check", "--config", &config, "--needs", &example("needs.json")]);
+    let from_yaml = corsim(&["check", "--config", &config, "--needs", &yaml.to_string_lossy()]);
+    assert_eq!(from_json, from_yaml);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn bad_input_is_named_and_exits_2() {
     let dir = std::env::temp_dir().join(format!("corsim-check-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -66,6 +83,7 @@ fn bad_input_is_named_and_exits_2() {
     let typo = write("typo.json", r#"{"library": "express-cors", "options": {"origins": ["https://app.example"]}}"#);
     let before = write("before.json", r#"{"library": "express-cors", "options": {}, "before_cors": ["nope"]}"#);
     let regex = write("regex.json", r#"{"library": "flask-cors", "options": {"origins": "https://(app"}}"#);
+    let yaml = write("bad.yaml", "library: express-cors\noptions: [unclosed\n");
     let tower = example("tower.json");
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec!["check", "--config", "/nonexistent.json", "--origin", "https://app.example"], "cannot read /nonexistent.json"),
@@ -74,6 +92,7 @@ fn bad_input_is_named_and_exits_2() {
         (vec!["check", "--config", &typo, "--origin", "https://app.example"], "unknown field `origins`"),
         (vec!["check", "--config", &regex, "--origin", "https://app.example"], "flask-cors: origins \"https://(app\""),
         (vec!["check", "--config", &before, "--origin", "https://app.example"], "before_cors: unknown variant `nope`"),
+        (vec!["check", "--config", &yaml, "--origin", "https://app.example"], "bad.yaml: "),
         (vec!["check", "--config", &tower, "--origin", "app.example"], "--origin \"app.example\""),
         (vec!["check", "--config", &tower, "--origin", "https://app.example", "--header", "X-Trace"], "--header \"X-Trace\""),
     ];

@@ -180,6 +180,23 @@ test("the individual decisions through the package", () => {
   assert.throws(() => corsim.readableHeaderNames("cors", [["X", "\u263A"]], "omit"), (e) => e.field === "responseHeaders[0][1]");
 });
 
+test("the CORS libraries' models: their answers and their options in their own syntax", () => {
+  const model = { library: "express-cors", options: { origin: ["https://app.example"], credentials: true } };
+  const req = { url: "https://api.example/items", method: "PUT", headers: [["X-Trace", "1"]], credentials: "include" };
+  const a = corsim.serverModelAnswers(model, "https://app.example", req);
+  assert.equal(a.preflight.request.isPreflight, true);
+  assert.equal(a.preflight.status, 204);
+  assert.deepEqual(a.preflight.headers.find((h) => h[0] === "Access-Control-Allow-Headers"), ["Access-Control-Allow-Headers", "x-trace"]);
+  assert.deepEqual(a.actual.headers.find((h) => h[0] === "Access-Control-Allow-Origin"), ["Access-Control-Allow-Origin", "https://app.example"]);
+  // Another origin gets no Access-Control-Allow-Origin.
+  const other = corsim.serverModelAnswers(model, "https://evil.example", req);
+  assert.equal(other.actual.headers.find((h) => h[0] === "Access-Control-Allow-Origin"), undefined);
+  assert.match(corsim.renderServerModel(model), /app\.use\(cors\(\{\n  origin: \['https:\/\/app\.example'\],\n  credentials: true,/);
+  // Options the library refuses, and unknown ones, are errors naming the model.
+  assert.throws(() => corsim.renderServerModel({ library: "tower-http", options: { allow_origin: "*", allow_credentials: true } }), (e) => e.field === "model");
+  assert.throws(() => corsim.serverModelAnswers({ library: "nope", options: {} }, "https://app.example", req), (e) => e.field === "model");
+});
+
 test("the README's one-decision-at-a-time example", () => {
   const { classify, preflightRequest, corsCheck, readableHeaderNames } = requireFromProject("corsim");
   assert.equal(classify("https://app.example", { url: "https://api.example/x", method: "PATCH" }).kind, "preflight");

@@ -22,6 +22,11 @@
 //!   `corsim::explain`'s explanation and verified fix, the structure
 //!   `corsim explain --json` prints (snake_case, like the scenario format;
 //!   the `Page` API's own objects are camelCase).
+//! * `serverModelAnswers(model, origin, request, options?)` and
+//!   `renderServerModel(model)`: a CORS library's model
+//!   (`corsim::server_model`; `{library, options}` as `corsim check` reads
+//!   them): its answers to the preflight and to the request itself, and its
+//!   options in the library's own syntax. The playground's presets.
 //! * `parseMessage(text)`: a console error pasted from any of the three
 //!   browsers, read back (`corsim::console::parse`): the facts it gives, what
 //!   the browser did in plain words, and the scenario line that reproduces it
@@ -43,6 +48,7 @@ use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
 pub mod decisions;
+pub mod models;
 pub mod shapes;
 
 use shapes::{CacheEntry, FetchVerdict, PageOptions, SimulateOptions, WireRequest};

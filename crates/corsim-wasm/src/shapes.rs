@@ -175,3 +175,38 @@ pub struct CorsCheck {
     /// The value that failed, or `""`.
     pub failed_parameter: Option<String>,
 }
+
+/// One request a CORS library's model was sent, and its answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Tsify)]
+#[tsify(missing_as_null)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelAnswer {
+    /// The request as the browser sends it.
+    pub request: WireRequest,
+    /// The library's status.
+    pub status: u16,
+    /// The library's headers, in its order and case; characters stand for bytes.
+    pub headers: Vec<(String, String)>,
+}
+
+impl ModelAnswer {
+    /// The pair the core gives.
+    pub fn new((request, response): &(HttpRequest, corsim::HttpResponse)) -> Self {
+        ModelAnswer {
+            request: WireRequest::from(request),
+            status: response.status,
+            headers: response.headers.iter().map(|h| (isomorphic_decode(&h.name), isomorphic_decode(&h.value))).collect(),
+        }
+    }
+}
+
+/// `serverModelAnswers()`: the library's answers to the preflight and to
+/// the request itself.
+#[derive(Clone, Debug, PartialEq, Serialize, Tsify)]
+#[tsify(missing_as_null)]
+pub struct ModelAnswers {
+    /// The answer to the CORS preflight for the request.
+    pub preflight: ModelAnswer,
+    /// The answer to the request itself.
+    pub actual: ModelAnswer,
+}

@@ -707,7 +707,18 @@ pub fn explain_in(
                 response
             })
         };
-        explanation.fix = Some(fix::derive(profile, &origin, init, &verdict, &responses, Some(&mut rerun)));
+        let mut fix = fix::derive(profile, &origin, init, &verdict, &responses, Some(&mut rerun));
+        let fixed_init = fix.apply_to_request(init);
+        let mut run = |init: &RequestInit, deployment: &dyn Fn(&HttpRequest, HttpResponse) -> HttpResponse| {
+            let mut cache = before.clone();
+            drive(profile, origin.clone(), page, init, &mut cache, now, &mut |request: &HttpRequest| {
+                let answer = server(request);
+                deployment(request, answer)
+            })
+            .0
+        };
+        config::verify(&mut fix.configs, profile, &fixed_init, &mut run);
+        explanation.fix = Some(fix);
     }
     explanation
 }

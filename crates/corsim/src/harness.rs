@@ -3,7 +3,8 @@
 //! redirects) to your server, and the assertions fail with the browser's own
 //! console message and the fix. Behind the `harness` feature; tower services
 //! (an axum `Router`, anything wrapped in tower-http's `CorsLayer`) behind
-//! `tower`.
+//! `tower`. A CORS library's model can stand in for the server
+//! ([`PendingFetch::against_model`]).
 //!
 //! ```
 //! use corsim::harness::{put, Page};
@@ -409,6 +410,35 @@ impl PendingFetch<'_> {
             Ok(outcome) => outcome,
             Err(failed) => match failed.error {},
         }
+    }
+
+    /// Run the fetch against a CORS library's model standing in for the
+    /// server, in front of `route` (the application behind the library,
+    /// called only for the requests the library passes on): what a
+    /// configuration does before it is deployed.
+    ///
+    /// ```
+    /// use corsim::harness::{put, Page};
+    /// use corsim::server_model::{express, ServerModel};
+    /// use corsim::HttpResponse;
+    /// let model = ServerModel::ExpressCors(express::Options {
+    ///     origin: Some(express::Origin::List(vec!["https://app.example".into()])),
+    ///     ..Default::default()
+    /// });
+    /// Page::new("https://app.example").fetch(put("https://api.example/items").header("X-Trace", "1"))
+    ///     .against_model(&model, |_| HttpResponse::new(200))
+    ///     .assert_allowed()
+    ///     .assert_preflight_sent();
+    /// Page::new("https://evil.example").fetch(put("https://api.example/items"))
+    ///     .against_model(&model, |_| HttpResponse::new(200))
+    ///     .assert_blocked_because("PreflightMissingAllowOriginHeader");
+    /// ```
+    pub fn against_model(
+        self,
+        model: &crate::server_model::ServerModel,
+        mut route: impl FnMut(&HttpRequest) -> HttpResponse,
+    ) -> Outcome {
+        self.against_fn(|request| model.respond(request, &mut route))
     }
 
     /// Run the fetch against a function from `http::Request<Vec<u8>>` to

@@ -43,13 +43,29 @@ pub struct ScriptedResponse {
     pub body: Vec<u8>,
 }
 
-/// What the server answers for one URL.
+/// What the server answers for one URL: scripted answers, or a CORS
+/// library's model.
+///
+/// ```
+/// let line = r#"{"origin":"https://app.example","steps":[{"request":{"url":"https://api.example/items","method":"PUT"}}],
+///   "server":{"https://api.example/items":{"model":{"library":"express-cors","options":{"origin":["https://app.example"]}}}}}"#;
+/// let verdict = corsim::scenario::Scenario::parse(line).unwrap().simulate(None);
+/// assert_eq!(verdict.steps[0].result.kind, "cors");
+/// assert_eq!(verdict.steps[0].server_saw.len(), 2, "the preflight, answered by the model, then the PUT");
+/// let both = line.replace(r#"{"model""#, r#"{"actual":{"status":200},"model""#);
+/// let error = corsim::scenario::Scenario::parse(&both).unwrap_err().1;
+/// assert!(error.to_string().contains("a URL answered by a model has no scripted answers"), "{error}");
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ScriptedUrl {
     /// The answer to a preflight (`OPTIONS` with `Access-Control-Request-Method`).
     pub preflight: Option<ScriptedResponse>,
     /// The answer to every other request.
     pub actual: Option<ScriptedResponse>,
+    /// A CORS library's model answering every request to the URL instead
+    /// (`"model": {"library": ..., "options": ...}`, as `corsim check` reads
+    /// it), in front of a route that answers 200.
+    pub model: Option<crate::server_model::ServerModel>,
 }
 
 /// One fetch of a scenario.
@@ -242,9 +258,11 @@ impl Scenario {
     /// `Content-Length` (the body's length, 0 without a `body`).
     pub fn answer(&self, request: &HttpRequest) -> HttpResponse {
         let chosen = self.scripted(request);
-        let (mut response, body_length) = match chosen {
-            Some(r) => (HttpResponse { status: r.status, headers: r.headers.clone() }, r.body.len()),
-            None => (HttpResponse::new(404), 0),
+        let model = self.server.get(server_key(request.url.as_str()).as_str()).and_then(|u| u.model.as_ref());
+        let (mut response, body_length) = match (chosen, model) {
+            (Some(r), _) => (HttpResponse { status: r.status, headers: r.headers.clone() }, r.body.len()),
+            (None, Some(model)) => (model.answer(request), 0),
+            (None, None) => (HttpResponse::new(404), 0),
         };
         let no_length = (100..200).contains(&response.status) || response.status == 204 || response.status == 304;
         if !no_length && !response.headers.contains("content-length") {
@@ -398,6 +416,12 @@ struct RawUrl {
     #[serde(default, deserialize_with = "present")]
     #[cfg_attr(feature = "tsify", tsify(optional, type = "ResponseInit"))]
     actual: Option<RawResponse>,
+    /// A CORS library's model answering every request to the URL instead:
+    /// `{library, options}` as `corsim check` reads them (read by the
+    /// generic reader).
+    #[serde(default)]
+    #[cfg_attr(feature = "tsify", tsify(optional, type = "{ library: string; options: Record<string, unknown> }"))]
+    model: Option<Value>,
 }
 
 /// A response: status (100 to 999) and headers, no body.
@@ -482,6 +506,9 @@ impl RawScenario {
             .collect::<Option<Vec<_>>>()?;
         let mut server = HashMap::new();
         for (url, Obj(spec)) in self.server.unwrap_or_default() {
+            if spec.model.is_some() {
+                return None;
+            }
             let response = |r: Option<RawResponse>| -> Option<Option<ScriptedResponse>> {
                 let Some(r) = r else { return Some(None) };
                 if !(100..=999).contains(&r.status) {
@@ -493,7 +520,7 @@ impl RawScenario {
                 }
                 Some(Some(ScriptedResponse { status: r.status as u16, headers, body: Vec::new() }))
             };
-            let scripted = ScriptedUrl { preflight: response(spec.preflight)?, actual: response(spec.actual)? };
+            let scripted = ScriptedUrl { preflight: response(spec.preflight)?, actual: response(spec.actual)?, model: None };
             // Two keys naming one URL: the generic reader names the error.
             if server.insert(server_key(&url), scripted).is_some() {
                 return None;
@@ -532,7 +559,25 @@ pub fn parse_server(v: &Value) -> Result<HashMap<String, ScriptedUrl>, InputErro
         let field = format!("server[{url:?}]");
         let spec = spec.as_object().ok_or_else(|| InputError::new(&field, "must be an object"))?;
         known_fields(spec, SERVER_URL_FIELDS).map_err(|e| e.within(&field))?;
+        let key = server_key(url);
+        if server.contains_key(&key) {
+            return Err(InputError::new(
+                &field,
+                format!("names the same URL as another entry ({key}; keys are URLs without their fragment): merge the two"),
+            ));
+        }
         let mut scripted = ScriptedUrl::default();
+        if let Some(model) = spec.get("model") {
+            if let Some(k) = spec.keys().find(|k| *k != "model") {
+                return Err(InputError::new(format!("{field}.{k}"), "a URL answered by a model has no scripted answers"));
+            }
+            let model: crate::server_model::ServerModel = serde_json::from_value(model.clone())
+                .map_err(|e| InputError::new(format!("{field}.model"), e.to_string()))?;
+            model.validate().map_err(|e| InputError::new(format!("{field}.model"), e.to_string()))?;
+            scripted.model = Some(model);
+            server.insert(key, scripted);
+            continue;
+        }
         for (k, v) in spec {
             let parsed = parse_response(v).map_err(|e| e.within(&format!("{field}.{k}")))?;
             if k == "preflight" {
@@ -540,13 +585,6 @@ pub fn parse_server(v: &Value) -> Result<HashMap<String, ScriptedUrl>, InputErro
             } else {
                 scripted.actual = Some(parsed);
             }
-        }
-        let key = server_key(url);
-        if server.contains_key(&key) {
-            return Err(InputError::new(
-                &field,
-                format!("names the same URL as another entry ({key}; keys are URLs without their fragment): merge the two"),
-            ));
         }
         server.insert(key, scripted);
     }
@@ -581,7 +619,7 @@ const REQUEST_FIELDS: &[&str] = &[
     "crossorigin",
     "upload_listener",
 ];
-const SERVER_URL_FIELDS: &[&str] = &["preflight", "actual"];
+const SERVER_URL_FIELDS: &[&str] = &["preflight", "actual", "model"];
 const RESPONSE_FIELDS: &[&str] = &["status", "headers", "body"];
 
 /// An error for the first field of `obj` that is not in `known`, naming it

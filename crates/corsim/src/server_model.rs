@@ -33,6 +33,7 @@ use crate::response::HttpResponse;
 
 pub mod actix_cors;
 pub mod apache;
+mod configure;
 pub mod django;
 pub mod express;
 pub mod flask_cors;
@@ -40,12 +41,15 @@ pub mod go_rs_cors;
 pub mod nextjs;
 pub mod nginx;
 mod pattern;
+mod render;
 pub mod spring;
 pub mod starlette;
 pub mod tower_http;
 
+pub use configure::{Before, Needs};
+
 /// A CORS library with its options.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "library", content = "options"))]
 pub enum ServerModel {
@@ -267,6 +271,55 @@ impl ServerModel {
     /// when the application behind the library is not described.
     pub fn answer(&self, request: &HttpRequest) -> HttpResponse {
         self.respond(request, &mut |_| HttpResponse::new(200))
+    }
+}
+
+/// What a library answers to the two requests a cross-origin `fetch()`
+/// can send: the CORS preflight for it (as the browser would send it, even
+/// when this request needs none, so that both answers can be shown) and the
+/// request itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answers {
+    /// The preflight the browser sends, and the library's answer.
+    pub preflight: (HttpRequest, HttpResponse),
+    /// The request itself (with `Origin`), and the library's answer.
+    pub actual: (HttpRequest, HttpResponse),
+}
+
+impl ServerModel {
+    /// The library's answers to what a page of `origin` sends for
+    /// `fetch(init)` across origins: the requests as the browser builds them
+    /// ([`Request::new`](crate::Request::new),
+    /// [`preflight_request`](crate::preflight::preflight_request), `Origin`
+    /// appended as for every CORS request), each answered by [`answer`](Self::answer).
+    /// `fetch()`'s own rejection (a forbidden method, a bad URL) is the error.
+    ///
+    /// ```
+    /// use corsim::server_model::{express, ServerModel};
+    /// use corsim::{Origin, Profile, RequestInit};
+    /// let model = ServerModel::ExpressCors(express::Options::default());
+    /// let init = RequestInit::get("https://api.example/items").method("PUT").header("X-Trace", "1");
+    /// let a = model.answers(&Profile::CHROMIUM, &Origin::parse("https://app.example").unwrap(), &init).unwrap();
+    /// assert_eq!(a.preflight.1.status, 204);
+    /// assert_eq!(a.preflight.1.headers.get("access-control-allow-headers").unwrap(), b"x-trace");
+    /// assert_eq!(a.actual.0.headers.get("origin").unwrap(), b"https://app.example");
+    /// ```
+    pub fn answers(
+        &self,
+        profile: &crate::Profile,
+        origin: &crate::Origin,
+        init: &crate::RequestInit,
+    ) -> Result<Answers, crate::error::TypeErrorKind> {
+        let request = crate::Request::new(profile, init)?;
+        let serialized = origin.serialize();
+        let unsafe_names = crate::request_header::cors_unsafe_request_header_names(profile, &request.headers);
+        let preflight = crate::preflight::preflight_request(profile, &request.url, &request.method, &unsafe_names, serialized);
+        let mut headers = request.headers.clone();
+        headers.append("Origin", serialized.as_bytes());
+        let actual = HttpRequest { method: request.method.clone(), url: request.url.clone(), headers, is_preflight: false };
+        let preflight_answer = self.answer(&preflight);
+        let actual_answer = self.answer(&actual);
+        Ok(Answers { preflight: (preflight, preflight_answer), actual: (actual, actual_answer) })
     }
 }
 

@@ -1,11 +1,20 @@
-//! The server configuration that produces a fix's answers, for the servers
-//! and frameworks people run. Each snippet is generated from the CORS policy
-//! the fixed answers amount to: an explicit origin allow-list (never a
-//! reflected arbitrary origin), the methods and headers the preflight must
-//! allow, credentials only when the request includes them (and then never
-//! `*`), and `Vary: Origin`.
+//! The configuration that produces a fix's answers, for the CORS libraries
+//! people run: each is the library's own options
+//! ([`ServerModel::configured`]) for the CORS policy the fixed answers amount
+//! to (an explicit origin allow-list, never a reflected arbitrary origin; the
+//! methods and headers the preflight must allow; credentials only when the
+//! request includes them, and then never `*`), written in the library's own
+//! syntax ([`ServerModel::render`]) and verified by running the library's
+//! model in front of the server's routes ([`verify`]).
 
-/// The configuration for one server or framework.
+use crate::fetch::Verdict;
+use crate::preflight::HttpRequest;
+use crate::profile::Profile;
+use crate::request::{CredentialsMode, RequestInit};
+use crate::response::HttpResponse;
+use crate::server_model::{Before, Library, Needs, ServerModel};
+
+/// The configuration for one CORS library.
 ///
 /// ```
 /// use corsim::explain::explain;
@@ -13,10 +22,11 @@
 /// let init = RequestInit::get("https://api.example/items").method("PATCH").header("X-Trace", "1");
 /// let e = explain(&Profile::CHROMIUM, Origin::parse("https://app.example").unwrap(), &init, |_| HttpResponse::new(200));
 /// let configs = e.fix.unwrap().configs;
-/// let express = configs.iter().find(|c| c.server == "Express (cors)").unwrap();
+/// let express = configs.iter().find(|c| c.library == "express-cors").unwrap();
 /// assert!(express.snippet.contains("origin: ['https://app.example']"));
 /// assert!(express.snippet.contains("methods: ['PATCH']"));
 /// assert!(express.snippet.contains("allowedHeaders: ['x-trace']"));
+/// assert_eq!(express.verified, Some(true));
 /// assert_eq!(configs.len(), 11);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,10 +35,30 @@
 pub struct ServerConfig {
     /// The server or framework, e.g. `"nginx"`, `"Express (cors)"`.
     pub server: String,
+    /// The library's name in options files and `corsim check`
+    /// (`"express-cors"`, `"flask-cors"`, …).
+    pub library: String,
     /// The snippet's language, for highlighting (`js`, `nginx`, `python`, …).
     pub language: String,
-    /// The configuration.
+    /// The configuration: [`model`](Self::model)'s options in the library's syntax.
     pub snippet: String,
+    /// The library and its options, as `corsim check` reads them.
+    #[cfg_attr(feature = "tsify", tsify(type = "{ library: string; options: Record<string, unknown> }"))]
+    pub model: ServerModel,
+    /// What else to change, beyond the options (what answers before the
+    /// CORS layer, another layer that adds the headers too): each verified
+    /// with the options.
+    pub changes: Vec<String>,
+    /// `Some(true)`: corsim ran the fetch again with the library's model (and
+    /// the [`changes`](Self::changes)) in front of the server, and script
+    /// could read the response; `Some(false)`: it could not; `None`: not run.
+    pub verified: Option<bool>,
+    /// What the run showed, in words.
+    pub verification: String,
+    /// What answers before the CORS layer, as the failure showed: what the
+    /// verification runs in front of the library until the changes remove it.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) before: Vec<Before>,
 }
 
 /// What the fixed answers amount to.
@@ -56,443 +86,163 @@ pub(crate) struct Policy {
     pub preflight_status: Option<u16>,
     /// The preflight was redirected.
     pub preflight_redirect: bool,
+    /// The preflight was redirected to its URL with a trailing `/`.
+    pub preflight_slash_redirect: bool,
 }
 
 impl Policy {
-    fn methods(&self) -> Vec<String> {
-        if self.methods.is_empty() {
-            vec![self.method.clone()]
-        } else {
-            self.methods.clone()
-        }
-    }
-
     fn auth_refused(&self) -> bool {
         matches!(self.preflight_status, Some(401 | 403))
     }
 
-    /// The nginx `location` prefix for the path: its first segment.
-    fn location(&self) -> String {
-        let segments: Vec<&str> = self.path.split('/').filter(|s| !s.is_empty()).collect();
-        if segments.len() > 1 {
-            format!("/{}/", segments[0])
-        } else {
-            "/".to_owned()
+    /// What the CORS layer must allow.
+    fn needs(&self) -> Needs {
+        let methods = match (self.preflight, self.methods.is_empty()) {
+            (false, _) => Vec::new(),
+            (true, true) => vec![self.method.clone()],
+            (true, false) => self.methods.clone(),
+        };
+        Needs {
+            origin: (!self.any_origin).then(|| self.origin.clone()),
+            methods,
+            headers: if self.preflight { self.headers.clone() } else { Vec::new() },
+            credentials: self.credentials,
+            path: self.path.clone(),
         }
     }
 }
 
-/// Every configuration, in a fixed order.
+/// Every library's configuration, in [`Library::ALL`]'s order, not yet verified.
 pub(crate) fn generate(p: &Policy) -> Vec<ServerConfig> {
-    vec![
-        cfg("Express (cors)", "js", express(p)),
-        cfg("nginx", "nginx", nginx(p)),
-        cfg("Apache (mod_headers)", "apache", apache(p)),
-        cfg("FastAPI / Starlette", "python", fastapi(p)),
-        cfg("Django (django-cors-headers)", "python", django(p)),
-        cfg("Flask-CORS", "python", flask(p)),
-        cfg("Go net/http", "go", go(p)),
-        cfg("actix-web (actix-cors)", "rust", actix(p)),
-        cfg("axum (tower-http)", "rust", tower(p)),
-        cfg("Next.js (middleware.ts)", "ts", next_js(p)),
-        cfg("Spring (WebMvcConfigurer)", "java", spring(p)),
-    ]
-}
-
-fn cfg(server: &str, language: &str, snippet: String) -> ServerConfig {
-    ServerConfig { server: server.to_owned(), language: language.to_owned(), snippet }
-}
-
-fn escaped(s: &str, quote: char) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(quote);
-    for c in s.chars() {
-        if c == quote || c == '\\' {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push(quote);
-    out
-}
-
-/// A JavaScript string.
-fn js(s: &str) -> String {
-    escaped(s, '\'')
-}
-
-/// A double-quoted string (Python, Go, Rust, Java, nginx).
-fn dq(s: &str) -> String {
-    escaped(s, '"')
-}
-
-fn list(items: &[String], quote: fn(&str) -> String) -> String {
-    items.iter().map(|i| quote(i)).collect::<Vec<_>>().join(", ")
-}
-
-fn regex_escape(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if "\\.^$|?*+()[]{}".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
-fn express(p: &Policy) -> String {
-    let mut s = String::from("// npm install cors\nconst cors = require('cors');\n\nconst corsOptions = {\n");
-    if p.any_origin {
-        s.push_str("  origin: '*', // any site may read it: only for public data fetched without credentials\n");
-    } else {
-        s.push_str(&format!(
-            "  origin: [{}], // an allow-list; never `true`, which reflects every origin\n",
-            js(&p.origin)
-        ));
-    }
-    if p.preflight {
-        s.push_str(&format!("  methods: [{}],\n", list(&p.methods(), js)));
-        if !p.headers.is_empty() {
-            s.push_str(&format!("  allowedHeaders: [{}],\n", list(&p.headers, js)));
-        }
-    }
-    if p.credentials {
-        s.push_str("  credentials: true,\n");
-    }
-    s.push_str("};\n");
+    let needs = p.needs();
+    let mut before = Vec::new();
     if p.auth_refused() {
-        s.push_str("// Before the authentication middleware: preflights carry no credentials.\n");
-    } else if p.preflight_redirect {
-        s.push_str("// Before anything that redirects (trailing slash, https): a preflight is never redirected.\n");
-    } else {
-        s.push_str("// Before the routes, so it answers preflights itself (204).\n");
+        before.push(Before::Authentication);
     }
-    s.push_str("app.use(cors(corsOptions));\n");
-    if p.duplicate_layers {
-        s.push_str("// And remove Access-Control-Allow-Origin from the proxy in front: exactly one layer may add it.\n");
+    if p.preflight_slash_redirect {
+        before.push(Before::TrailingSlashRedirect);
     }
-    s
-}
-
-fn nginx(p: &Policy) -> String {
-    let mut s = String::new();
-    let origin_value = if p.any_origin {
-        "*".to_owned()
-    } else {
-        s.push_str("# In the http block: the allow-list (an empty value sends no header).\n");
-        s.push_str("map $http_origin $cors_allow_origin {\n    default \"\";\n");
-        s.push_str(&format!("    {} $http_origin;\n}}\n\n", dq(&p.origin)));
-        "$cors_allow_origin".to_owned()
-    };
-    let common = |s: &mut String, indent: &str| {
-        s.push_str(&format!("{indent}add_header Access-Control-Allow-Origin {origin_value} always;\n"));
-        if p.credentials {
-            s.push_str(&format!("{indent}add_header Access-Control-Allow-Credentials \"true\" always;\n"));
-        }
-        if !p.any_origin {
-            s.push_str(&format!("{indent}add_header Vary Origin always;\n"));
-        }
-    };
-    s.push_str(&format!("# In the server block, for the location that serves {}:\nlocation {} {{\n", p.path, p.location()));
-    if p.preflight {
-        if p.preflight_redirect {
-            s.push_str("    # Before any rewrite or return 301 here: a preflight is never redirected.\n");
-        }
-        s.push_str("    if ($request_method = OPTIONS) {\n");
-        common(&mut s, "        ");
-        s.push_str(&format!("        add_header Access-Control-Allow-Methods {} always;\n", dq(&p.methods().join(", "))));
-        if !p.headers.is_empty() {
-            s.push_str(&format!("        add_header Access-Control-Allow-Headers {} always;\n", dq(&p.headers.join(", "))));
-        }
-        s.push_str("        return 204;\n    }\n");
-    }
-    common(&mut s, "    ");
-    if p.duplicate_layers {
-        s.push_str("    # The application adds Access-Control-Allow-Origin too: drop its copy, keep exactly one.\n");
-        s.push_str("    proxy_hide_header Access-Control-Allow-Origin;\n");
-        if p.credentials {
-            s.push_str("    proxy_hide_header Access-Control-Allow-Credentials;\n");
-        }
-    }
-    s.push_str("    # ... proxy_pass or root as before\n}\n");
-    s
-}
-
-fn apache(p: &Policy) -> String {
-    let mut s = String::from("# mod_headers and mod_rewrite, in the <VirtualHost> or <Location> that serves the URL\n");
-    let env = if p.any_origin {
-        s.push_str("Header always set Access-Control-Allow-Origin \"*\"\n");
-        String::new()
-    } else {
-        s.push_str(&format!(
-            "SetEnvIf Origin \"^({})$\" CORS_ALLOW_ORIGIN=$1\n",
-            regex_escape(&p.origin)
-        ));
-        if p.duplicate_layers {
-            s.push_str("# The application sets it too: drop its copy, keep exactly one.\nHeader onsuccess unset Access-Control-Allow-Origin\n");
-        }
-        s.push_str("Header always set Access-Control-Allow-Origin \"%{CORS_ALLOW_ORIGIN}e\" env=CORS_ALLOW_ORIGIN\n");
-        s.push_str("Header always merge Vary Origin\n");
-        " env=CORS_ALLOW_ORIGIN".to_owned()
-    };
-    if p.credentials {
-        s.push_str(&format!("Header always set Access-Control-Allow-Credentials \"true\"{env}\n"));
-    }
-    if p.preflight {
-        s.push_str(&format!("Header always set Access-Control-Allow-Methods {}{env}\n", dq(&p.methods().join(", "))));
-        if !p.headers.is_empty() {
-            s.push_str(&format!("Header always set Access-Control-Allow-Headers {}{env}\n", dq(&p.headers.join(", "))));
-        }
-        s.push_str("# Answer preflights here, before the application (and its authentication) sees them.\n");
-        s.push_str("RewriteEngine On\nRewriteCond %{REQUEST_METHOD} =OPTIONS\n");
-        s.push_str("RewriteCond %{HTTP:Access-Control-Request-Method} !^$\nRewriteRule ^ - [R=204,L]\n");
-    }
-    s
-}
-
-fn fastapi(p: &Policy) -> String {
-    let mut s = String::from(
-        "from fastapi.middleware.cors import CORSMiddleware  # Starlette: starlette.middleware.cors\n\n",
-    );
-    s.push_str("# Added last, it is the outermost middleware and answers preflights before anything else.\n");
-    s.push_str("app.add_middleware(\n    CORSMiddleware,\n");
-    if p.any_origin {
-        s.push_str("    allow_origins=[\"*\"],  # public data, no credentials\n");
-    } else {
-        s.push_str(&format!("    allow_origins=[{}],  # an explicit list; never [\"*\"] with credentials\n", dq(&p.origin)));
-    }
-    if p.preflight {
-        s.push_str(&format!("    allow_methods=[{}],\n", list(&p.methods(), dq)));
-        if !p.headers.is_empty() {
-            s.push_str(&format!("    allow_headers=[{}],\n", list(&p.headers, dq)));
-        }
-    }
-    if p.credentials {
-        s.push_str("    allow_credentials=True,\n");
-    }
-    s.push_str(")\n");
-    s
-}
-
-fn django(p: &Policy) -> String {
-    const DEFAULT_METHODS: [&str; 6] = ["DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT"];
-    const DEFAULT_HEADERS: [&str; 6] =
-        ["accept", "authorization", "content-type", "user-agent", "x-csrftoken", "x-requested-with"];
-    let mut s = String::from("# settings.py (pip install django-cors-headers)\n");
-    s.push_str("INSTALLED_APPS = [\n    # ...\n    \"corsheaders\",\n]\n");
-    s.push_str("MIDDLEWARE = [\n    \"corsheaders.middleware.CorsMiddleware\",  # as high as possible, above CommonMiddleware\n");
-    s.push_str("    \"django.middleware.common.CommonMiddleware\",\n    # ...\n]\n");
-    if p.any_origin {
-        s.push_str("CORS_ALLOW_ALL_ORIGINS = True  # public data, no credentials\n");
-    } else {
-        s.push_str(&format!("CORS_ALLOWED_ORIGINS = [{}]  # scheme://host[:port], no trailing slash\n", dq(&p.origin)));
-    }
-    if p.credentials {
-        s.push_str("CORS_ALLOW_CREDENTIALS = True\n");
-    }
-    if p.preflight {
-        let extra_methods: Vec<String> =
-            p.methods().into_iter().filter(|m| !DEFAULT_METHODS.contains(&m.as_str())).collect();
-        let extra_headers: Vec<String> =
-            p.headers.iter().filter(|h| !DEFAULT_HEADERS.contains(&h.as_str())).cloned().collect();
-        if !extra_methods.is_empty() || !extra_headers.is_empty() {
-            s.push_str("from corsheaders.defaults import default_headers, default_methods\n");
-        }
-        if !extra_methods.is_empty() {
-            s.push_str(&format!("CORS_ALLOW_METHODS = (*default_methods, {})\n", list(&extra_methods, dq)));
-        }
-        if !extra_headers.is_empty() {
-            s.push_str(&format!("CORS_ALLOW_HEADERS = (*default_headers, {})\n", list(&extra_headers, dq)));
-        }
-    }
-    s
-}
-
-fn flask(p: &Policy) -> String {
-    let mut s = String::from("from flask_cors import CORS  # pip install flask-cors\n\nCORS(\n    app,\n");
-    if p.any_origin {
-        s.push_str("    origins=\"*\",  # public data, no credentials\n");
-    } else {
-        s.push_str(&format!("    origins=[{}],\n", dq(&p.origin)));
-    }
-    if p.preflight {
-        s.push_str(&format!("    methods=[{}],\n", list(&p.methods(), dq)));
-        if !p.headers.is_empty() {
-            s.push_str(&format!("    allow_headers=[{}],\n", list(&p.headers, dq)));
-        }
-    }
-    if p.credentials {
-        s.push_str("    supports_credentials=True,\n");
-    }
-    s.push_str(")\n");
-    s
-}
-
-fn go(p: &Policy) -> String {
-    let mut s = String::new();
-    if !p.any_origin {
-        s.push_str(&format!("var allowedOrigins = map[string]bool{{\n\t{}: true,\n}}\n\n", dq(&p.origin)));
-    }
-    s.push_str("// withCORS wraps the whole handler, outside any authentication.\n");
-    s.push_str("func withCORS(next http.Handler) http.Handler {\n");
-    s.push_str("\treturn http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {\n\t\th := w.Header()\n");
-    let allowed = if p.any_origin {
-        s.push_str("\t\th.Set(\"Access-Control-Allow-Origin\", \"*\")\n");
-        "true"
-    } else {
-        s.push_str("\t\th.Add(\"Vary\", \"Origin\")\n\t\torigin := r.Header.Get(\"Origin\")\n");
-        s.push_str("\t\tallowed := allowedOrigins[origin]\n\t\tif allowed {\n");
-        s.push_str("\t\t\th.Set(\"Access-Control-Allow-Origin\", origin)\n");
-        if p.credentials {
-            s.push_str("\t\t\th.Set(\"Access-Control-Allow-Credentials\", \"true\")\n");
-        }
-        s.push_str("\t\t}\n");
-        "allowed"
-    };
-    if p.preflight {
-        s.push_str("\t\tif r.Method == http.MethodOptions && r.Header.Get(\"Access-Control-Request-Method\") != \"\" {\n");
-        let mut inner = format!("h.Set(\"Access-Control-Allow-Methods\", {})\n", dq(&p.methods().join(", ")));
-        if !p.headers.is_empty() {
-            inner.push_str(&format!("h.Set(\"Access-Control-Allow-Headers\", {})\n", dq(&p.headers.join(", "))));
-        }
-        if allowed == "true" {
-            for line in inner.lines() {
-                s.push_str(&format!("\t\t\t{line}\n"));
+    Library::ALL
+        .iter()
+        .map(|&library| {
+            let model = ServerModel::configured(library, &needs);
+            let mut changes: Vec<String> = before.iter().map(|b| b.fix(library).to_owned()).collect();
+            if p.preflight_redirect && !p.preflight_slash_redirect {
+                changes.push("answer preflights before anything that redirects (to https:, to another path): a preflight is never redirected".to_owned());
             }
+            if p.duplicate_layers {
+                changes.push("remove Access-Control-Allow-Origin from the other layer that adds it (the proxy in front, or the application): exactly one layer may send it".to_owned());
+            }
+            ServerConfig {
+                server: library.title().to_owned(),
+                library: library.name().to_owned(),
+                language: library.language().to_owned(),
+                snippet: model.render(),
+                model,
+                changes,
+                verified: None,
+                verification: "not verified: corsim had no server to run the library's model in front of.".to_owned(),
+                before: before.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Runs the page's fetch (with the fix's request change) against a server
+/// made of the application's answers (the closure's second argument) behind
+/// what the closure puts in front of them; gives the verdict.
+pub(crate) type RunDeployment<'a> =
+    &'a mut dyn FnMut(&RequestInit, &dyn Fn(&HttpRequest, HttpResponse) -> HttpResponse) -> Verdict;
+
+/// The application behind the CORS layer: the server's answer without the
+/// CORS headers (the library sends those now); a preflight it refused gets
+/// the framework's own `OPTIONS` answer (200), as the refusal came from what
+/// answers before the CORS layer ([`ServerConfig::changes`]).
+fn application(request: &HttpRequest, mut answer: HttpResponse) -> HttpResponse {
+    if request.is_preflight && !(200..300).contains(&answer.status) {
+        return HttpResponse::new(200);
+    }
+    let names: Vec<String> = answer
+        .headers
+        .iter()
+        .map(|h| crate::header_list::isomorphic_decode(&h.name))
+        .filter(|n| n.to_ascii_lowercase().starts_with("access-control-"))
+        .collect();
+    for name in names {
+        answer.headers.remove(&name);
+    }
+    answer
+}
+
+/// Verify each configuration by running the fetch `init` with the library's
+/// model in front of the application: as deployed (with what answers before
+/// the CORS layer in front of it), and, when that fails, with the
+/// [`changes`](ServerConfig::changes) made.
+pub(crate) fn verify(configs: &mut [ServerConfig], profile: &Profile, init: &RequestInit, run: RunDeployment<'_>) {
+    let credentialed = init.credentials == CredentialsMode::Include;
+    let browser = profile.browser.name();
+    for config in configs {
+        let model = &config.model;
+        let library = model.library();
+        let source = if library.compared() {
+            format!("its model of {}", library.tested())
         } else {
-            s.push_str("\t\t\tif allowed {\n");
-            for line in inner.lines() {
-                s.push_str(&format!("\t\t\t\t{line}\n"));
+            format!("its model of {} (read from source, not compared with the library)", library.tested())
+        };
+        let deployment = |layers: &[Before], request: &HttpRequest, app: HttpResponse| -> HttpResponse {
+            if let Some(answer) = layers.iter().find_map(|b| b.answer(request, credentialed)) {
+                return answer;
             }
-            s.push_str("\t\t\t}\n");
+            let route = application(request, app);
+            model.respond(request, &mut |_| route.clone())
+        };
+        let as_deployed = run(init, &|request, app| deployment(&config.before, request, app));
+        if super::fix::readable(&as_deployed) {
+            config.verified = Some(true);
+            config.verification = format!(
+                "corsim ran the fetch again with {source} in front of the server's routes: {browser} lets script read the response."
+            );
+            continue;
         }
-        s.push_str("\t\t\tw.WriteHeader(http.StatusNoContent)\n\t\t\treturn\n\t\t}\n");
+        let failure = describe(profile, &as_deployed);
+        if config.before.is_empty() {
+            config.verified = Some(false);
+            config.verification = format!("corsim ran the fetch again with {source} in front of the server's routes: still {failure}.");
+            continue;
+        }
+        // The changes made: authentication moved behind the CORS layer, the
+        // URL requested with its trailing slash.
+        let mut changed = init.clone();
+        if config.before.contains(&Before::TrailingSlashRedirect) {
+            if let Ok(mut url) = url::Url::parse(&init.url) {
+                url.set_path(&format!("{}/", url.path().trim_end_matches('/')));
+                changed.url = url.to_string();
+            }
+        }
+        let layers: Vec<Before> = config.before.iter().copied().filter(|b| *b != Before::Authentication).collect();
+        let after = run(&changed, &|request, app| deployment(&layers, request, app));
+        let ok = super::fix::readable(&after);
+        config.verified = Some(ok);
+        config.verification = if ok {
+            format!(
+                "as deployed, no option of {library} fixes it ({failure}); corsim ran the fetch again with {source} and the changes listed: {browser} lets script read the response."
+            )
+        } else {
+            format!("corsim ran the fetch again with {source} and the changes listed: still {}.", describe(profile, &after))
+        };
     }
-    s.push_str("\t\tnext.ServeHTTP(w, r)\n\t})\n}\n");
-    if p.duplicate_layers {
-        s.push_str("// Set Access-Control-Allow-Origin only here: remove it from handlers and proxies in front.\n");
-    }
-    s
 }
 
-fn actix(p: &Policy) -> String {
-    let mut s = String::from("use actix_cors::Cors;\n\nHttpServer::new(|| {\n    let cors = Cors::default()\n");
-    if p.any_origin {
-        s.push_str("        .allow_any_origin()\n        .send_wildcard() // '*': public data, no credentials\n");
-    } else {
-        s.push_str(&format!("        .allowed_origin({})\n", dq(&p.origin)));
-    }
-    if p.preflight {
-        s.push_str(&format!("        .allowed_methods([{}])\n", list(&p.methods(), dq)));
-        if !p.headers.is_empty() {
-            s.push_str(&format!("        .allowed_headers([{}])\n", list(&p.headers, dq)));
+/// A failed fetch in a few words: the browser's reason and the status.
+fn describe(profile: &Profile, verdict: &Verdict) -> String {
+    match &verdict.outcome {
+        Ok(r) => format!("the response is {} to script", r.kind),
+        Err(f) => {
+            let reason = f.cors_error().map(|e| e.error.name().to_owned()).unwrap_or_else(|| super::failure_summary(profile, f).kind);
+            match f.status {
+                Some(status) => format!("blocked, {reason} (the server answered {status})"),
+                None => format!("blocked, {reason}"),
+            }
         }
     }
-    if p.credentials {
-        s.push_str("        .supports_credentials()\n");
-    }
-    s.pop();
-    s.push_str(";\n    App::new().wrap(cors) // .service(...)\n})\n");
-    s
-}
-
-fn tower(p: &Policy) -> String {
-    let mut s = String::from("use axum::http::{HeaderName, HeaderValue, Method};\nuse tower_http::cors::CorsLayer;\n\n");
-    s.push_str("let cors = CorsLayer::new()\n");
-    if p.any_origin {
-        s.push_str("    .allow_origin(tower_http::cors::Any) // '*': public data, no credentials\n");
-    } else {
-        s.push_str(&format!("    .allow_origin([{}.parse::<HeaderValue>().unwrap()])\n", dq(&p.origin)));
-    }
-    if p.preflight {
-        let methods: Vec<String> = p
-            .methods()
-            .iter()
-            .map(|m| match m.as_str() {
-                "GET" | "POST" | "PUT" | "DELETE" | "HEAD" | "OPTIONS" | "PATCH" => format!("Method::{m}"),
-                other => format!("Method::from_bytes(b{}).unwrap()", dq(other)),
-            })
-            .collect();
-        s.push_str(&format!("    .allow_methods([{}])\n", methods.join(", ")));
-        if !p.headers.is_empty() {
-            let headers: Vec<String> =
-                p.headers.iter().map(|h| format!("HeaderName::from_static({})", dq(h))).collect();
-            s.push_str(&format!("    .allow_headers([{}])\n", headers.join(", ")));
-        }
-    }
-    if p.credentials {
-        s.push_str("    .allow_credentials(true)\n");
-    }
-    s.pop();
-    s.push_str(";\nlet app = Router::new() /* .route(...) */ .layer(cors);\n");
-    s
-}
-
-fn next_js(p: &Policy) -> String {
-    let mut s = String::from("// middleware.ts\nimport { NextRequest, NextResponse } from 'next/server'\n\n");
-    if !p.any_origin {
-        s.push_str(&format!("const allowedOrigins = [{}]\n", js(&p.origin)));
-    }
-    let mut headers = Vec::new();
-    if p.credentials {
-        headers.push(("Access-Control-Allow-Credentials".to_owned(), "true".to_owned()));
-    }
-    let mut preflight_headers = Vec::new();
-    if p.preflight {
-        preflight_headers.push(("Access-Control-Allow-Methods".to_owned(), p.methods().join(", ")));
-        if !p.headers.is_empty() {
-            preflight_headers.push(("Access-Control-Allow-Headers".to_owned(), p.headers.join(", ")));
-        }
-    }
-    s.push_str("\nexport function middleware(request: NextRequest) {\n");
-    if p.any_origin {
-        s.push_str("  const cors: Record<string, string> = { 'Access-Control-Allow-Origin': '*' }\n");
-    } else {
-        s.push_str("  const origin = request.headers.get('origin') ?? ''\n");
-        s.push_str("  const cors: Record<string, string> = { Vary: 'Origin' }\n");
-        s.push_str("  if (allowedOrigins.includes(origin)) {\n    cors['Access-Control-Allow-Origin'] = origin\n");
-        for (n, v) in &headers {
-            s.push_str(&format!("    cors[{}] = {}\n", js(n), js(v)));
-        }
-        s.push_str("  }\n");
-    }
-    if p.preflight {
-        s.push_str("  if (request.method === 'OPTIONS') {\n");
-        for (n, v) in &preflight_headers {
-            s.push_str(&format!("    cors[{}] = {}\n", js(n), js(v)));
-        }
-        s.push_str("    return new NextResponse(null, { status: 204, headers: cors })\n  }\n");
-    }
-    s.push_str("  const response = NextResponse.next()\n");
-    s.push_str("  for (const [name, value] of Object.entries(cors)) response.headers.set(name, value)\n");
-    s.push_str("  return response\n}\n\n");
-    s.push_str(&format!("export const config = {{ matcher: {} }}\n", js(&format!("{}:path*", p.location()))));
-    s
-}
-
-fn spring(p: &Policy) -> String {
-    let mut s = String::from("@Configuration\npublic class CorsConfig implements WebMvcConfigurer {\n    @Override\n");
-    s.push_str("    public void addCorsMappings(CorsRegistry registry) {\n        registry.addMapping(\"/**\")\n");
-    if p.any_origin {
-        s.push_str("                .allowedOrigins(\"*\") // public data, no credentials\n");
-    } else {
-        s.push_str(&format!("                .allowedOrigins({})\n", dq(&p.origin)));
-    }
-    if p.preflight {
-        s.push_str(&format!("                .allowedMethods({})\n", list(&p.methods(), dq)));
-        if !p.headers.is_empty() {
-            s.push_str(&format!("                .allowedHeaders({})\n", list(&p.headers, dq)));
-        }
-    }
-    if p.credentials {
-        s.push_str("                .allowCredentials(true)\n");
-    }
-    s.pop();
-    s.push_str(";\n    }\n}\n");
-    if p.auth_refused() || p.credentials {
-        s.push_str("// With Spring Security, let it answer preflights before authentication:\n");
-        s.push_str("// http.cors(Customizer.withDefaults());\n");
-    }
-    s
 }

@@ -112,6 +112,8 @@ pub struct RequestChange {
     pub mode: Option<Mode>,
     /// Use this redirect mode.
     pub redirect: Option<RedirectMode>,
+    /// Send this method (upper case, for a method the browser sends as written).
+    pub method: Option<String>,
     /// Why, one line per change.
     pub why: Vec<String>,
 }
@@ -137,17 +139,23 @@ impl RequestChange {
         if let Some(redirect) = self.redirect {
             init.redirect = redirect;
         }
+        if let Some(method) = &self.method {
+            init.method = method.clone();
+        }
         init
     }
 
     fn is_empty(&self) -> bool {
-        self.url.is_none() && self.mode.is_none() && self.redirect.is_none()
+        self.url.is_none() && self.mode.is_none() && self.redirect.is_none() && self.method.is_none()
     }
 }
 
 impl std::fmt::Display for RequestChange {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut parts = Vec::new();
+        if let Some(method) = &self.method {
+            parts.push(format!("method: '{method}'"));
+        }
         if let Some(url) = &self.url {
             parts.push(format!("url: '{url}'"));
         }
@@ -506,6 +514,7 @@ struct Flags {
     duplicate_layers: bool,
     preflight_status: Option<u16>,
     preflight_redirect: bool,
+    preflight_slash_redirect: bool,
     any_origin: bool,
 }
 
@@ -531,6 +540,21 @@ pub(crate) fn derive(
     // CORS change is offered on top.
     let gate_refused = verdict.outcome.as_ref().err().is_some_and(|f| f.kind.gate().is_some());
     let done = |v: &Verdict| readable(v) || (gate_refused && v.outcome.is_ok());
+    // A method the browser sends as written, in lower case: no server
+    // configuration allows it (servers route upper-case names, and Node,
+    // nginx and Starlette refuse it with 400), so the page sends it in upper
+    // case first, and the rest of the fix is for that.
+    if let Some(upper) = upper_case_method(init) {
+        let change = fix.request_change.get_or_insert_with(RequestChange::default);
+        change.why.push(format!(
+            "the browser sends {:?} as written (it upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT); servers and CORS libraries allow methods by their upper-case names, and Node, nginx and Starlette answer a lower-case method with 400, so no server configuration fixes it: write method: '{upper}' in the page",
+            init.method
+        ));
+        change.method = Some(upper);
+        if let Some(rerun) = rerun.as_mut() {
+            current = rerun(&fix.apply_to_request(init), &fix);
+        }
+    }
     for _ in 0..MAX_ROUNDS {
         if done(&current.0) {
             break;
@@ -622,11 +646,19 @@ pub(crate) fn derive(
     fix
 }
 
+/// The upper-case spelling of a method the browser sends as written with
+/// lower-case letters (`patch`), or `None`.
+pub(crate) fn upper_case_method(init: &RequestInit) -> Option<String> {
+    let raw = init.method.as_str();
+    let upper = raw.to_ascii_uppercase();
+    (upper != raw && method::normalize(raw) == raw).then_some(upper)
+}
+
 fn is_cors_header(name: &str) -> bool {
     name.to_ascii_lowercase().starts_with("access-control-")
 }
 
-fn readable(verdict: &Verdict) -> bool {
+pub(crate) fn readable(verdict: &Verdict) -> bool {
     matches!(&verdict.outcome, Ok(r) if matches!(r.kind, ResponseType::Basic | ResponseType::Cors))
 }
 
@@ -1040,6 +1072,7 @@ fn cors_fix(cur: &Cur<'_>, fix: &mut Fix, flags: &mut Flags, error: CorsError, f
             let change = format!("answer OPTIONS at this URL with 204 instead of redirecting (or have the page request {target} directly)");
             step(fix, name, Some(&loc), url, &why, &change);
             flags.preflight_redirect = true;
+            flags.preflight_slash_redirect = target == format!("{}/", from.trim_end_matches('/'));
             fix.set_status(request, response.status, 204, why.clone());
             fix.set(request, response, "Location", None, "a preflight answer must not redirect".to_owned());
             Ok(())
@@ -1226,5 +1259,6 @@ fn policy(
         duplicate_layers: flags.duplicate_layers,
         preflight_status: flags.preflight_status,
         preflight_redirect: flags.preflight_redirect,
+        preflight_slash_redirect: flags.preflight_slash_redirect,
     }
 }

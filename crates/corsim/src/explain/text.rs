@@ -209,6 +209,9 @@ pub(crate) fn render(e: &Explanation, style: TextStyle) -> String {
         if let Some(change) = &fix.request_change {
             o.line("");
             o.line(&format!("  In the page: fetch(url, {{ {change} }})"));
+            for why in &change.why {
+                o.line(&format!("    because {why}"));
+            }
         }
         for p in &fix.patches {
             o.line("");
@@ -240,10 +243,19 @@ pub(crate) fn render(e: &Explanation, style: TextStyle) -> String {
             o.line(&format!("  note: {note}"));
         }
         for c in &fix.configs {
-            o.heading(&format!("Configuration: {}", c.server));
+            o.heading(&format!("Configuration: {} ({})", c.server, c.library));
             let mut block = String::new();
             let _ = write!(block, "{}", c.snippet);
             o.block("  ", Paint::Cyan, &block);
+            for change in &c.changes {
+                o.line(&format!("  and: {change}"));
+            }
+            let mark = match c.verified {
+                Some(true) => o.paint(Paint::Green, "✓ verified:"),
+                Some(false) => o.paint(Paint::Red, "✗ not verified:"),
+                None => o.paint(Paint::Yellow, "? unverified:"),
+            };
+            o.line(&format!("  {mark} {}", c.verification.trim_start_matches("not verified: ")));
         }
     }
     o.s
