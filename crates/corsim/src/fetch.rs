@@ -260,7 +260,7 @@ impl Machine {
 
     fn receive(&mut self, mut response: HttpResponse) {
         response.headers.trim_values();
-        self.last_allow_origin = response.headers.get("access-control-allow-origin").map(|v| isomorphic_decode(&v));
+        self.last_allow_origin = response.headers.get_cow("access-control-allow-origin").map(|v| isomorphic_decode(&v));
         self.pending = Some(response);
     }
 
@@ -313,18 +313,18 @@ impl Machine {
     }
 
     /// "Serializing a request origin": `null` when opaque or redirect-tainted.
-    fn serialized_origin(&self) -> String {
+    fn serialized_origin(&self) -> &str {
         if self.redirect_tainted {
-            "null".to_owned()
+            "null"
         } else {
-            self.origin.serialize().to_owned()
+            self.origin.serialize()
         }
     }
 
     /// The origin a preflight sends and is checked against.
-    fn preflight_origin(&self) -> String {
+    fn preflight_origin(&self) -> &str {
         if self.profile.preflight_origin_untainted {
-            self.origin.serialize().to_owned()
+            self.origin.serialize()
         } else {
             self.serialized_origin()
         }
@@ -496,7 +496,7 @@ impl Machine {
     fn send_actual(&mut self) -> Next {
         let mut headers = self.request.headers.clone();
         if let Some(origin) = self.origin_header() {
-            headers.append("Origin", origin.into_bytes());
+            headers.append("Origin", origin.as_bytes());
         }
         let request = HttpRequest {
             method: self.request.method.clone(),
@@ -531,7 +531,7 @@ impl Machine {
     }
 
     /// "Append a request `Origin` header".
-    fn origin_header(&self) -> Option<String> {
+    fn origin_header(&self) -> Option<&str> {
         let serialized = self.serialized_origin();
         if self.tainting == Tainting::Cors {
             return Some(serialized);
@@ -544,7 +544,7 @@ impl Machine {
         if self.request.mode != Mode::Cors {
             if let Origin::Tuple(t) = &self.origin {
                 if t.scheme() == "https" && self.current_url().scheme() != "https" {
-                    return Some("null".to_owned());
+                    return Some("null");
                 }
             }
         }
