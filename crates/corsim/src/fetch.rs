@@ -465,7 +465,7 @@ impl Machine {
             &wire_url(self.current_url()),
             &self.request.method,
             &unsafe_names,
-            &self.preflight_origin(),
+            self.preflight_origin(),
         );
         self.awaiting = Awaiting::Preflight { unsafe_names };
         self.send(preflight)
@@ -582,7 +582,7 @@ impl Machine {
                 headers: &self.request.headers,
                 unsafe_names: &unsafe_names,
                 credentials: self.request.credentials,
-                serialized_origin: &serialized_origin,
+                serialized_origin,
             },
             &response,
         );
@@ -682,7 +682,7 @@ impl Machine {
         }
         // The CORS check, on every response while tainting is cors.
         if self.tainting == Tainting::Cors {
-            if let Err(status) = cors_check(&self.profile, &self.serialized_origin(), credentials, &response.headers) {
+            if let Err(status) = cors_check(&self.profile, self.serialized_origin(), credentials, &response.headers) {
                 self.record_checks(cors_order, Some(CheckName::failed_by(status.error)));
                 if is_redirect {
                     self.record_unreached(&[CheckName::Redirect]);
