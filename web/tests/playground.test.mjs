@@ -107,15 +107,12 @@ describe('loading', () => {
     figures.load = { files, bytes: loads[0].bytes, gzipBytes: gz, firstVerdictMs: ms.map(Math.round), medianFirstVerdictMs: Math.round(ms[1]), engineLoadMs: engineMs };
     console.log(`# page: ${files.length} files, ${loads[0].bytes} bytes (${gz} gzipped); first verdict ${ms.map(Math.round).join(', ')} ms after navigation (engine fetch+compile ${engineMs.join(', ')} ms)`);
     assert.ok(ms[1] < 3000, `first verdict took ${ms[1]} ms`);
-    // The budget was 400 KB while the engine was 230 KB gzipped. The checks
-    // around CORS (the Public Suffix List for same-site), reading console
-    // messages back (regex-lite) and the rest took the engine to about
-    // 550 KB: a known regression, kept from growing further here until the
-    // module's size is profiled and cut (issue "Speed"). The CORS libraries'
-    // models (the presets' answers and explain's verified configurations,
-    // issue 16) added about 90 KB gzipped to the module (563 KB -> 655 KB
-    // measured): the ceiling follows, to be cut with the rest.
-    assert.ok(gz < 730_000, `page is ${gz} bytes gzipped`);
+    // The engine grew to 563 KB gzipped (the psl crate's compiled Public
+    // Suffix List alone was 0.9 MB raw); profiled and cut to 309 KB
+    // (benches/README.md). The CORS libraries' models (the presets' answers
+    // and explain's verified configurations) then added about 90 KB. The
+    // ceiling sits just above the page's measured size, so that growth shows.
+    assert.ok(gz < 460_000, `page is ${gz} bytes gzipped`);
   });
 });
 

@@ -264,7 +264,7 @@ impl Machine {
 
     fn receive(&mut self, mut response: HttpResponse) {
         response.headers.trim_values();
-        self.last_allow_origin = response.headers.get("access-control-allow-origin").map(|v| isomorphic_decode(&v));
+        self.last_allow_origin = response.headers.get_cow("access-control-allow-origin").map(|v| isomorphic_decode(&v));
         self.pending = Some(response);
     }
 
@@ -332,18 +332,18 @@ impl Machine {
     }
 
     /// "Serializing a request origin": `null` when opaque or redirect-tainted.
-    fn serialized_origin(&self) -> String {
+    fn serialized_origin(&self) -> &str {
         if self.redirect_tainted {
-            "null".to_owned()
+            "null"
         } else {
-            self.origin.serialize().to_owned()
+            self.origin.serialize()
         }
     }
 
     /// The origin a preflight sends and is checked against.
-    fn preflight_origin(&self) -> String {
+    fn preflight_origin(&self) -> &str {
         if self.profile.preflight_origin_untainted {
-            self.origin.serialize().to_owned()
+            self.origin.serialize()
         } else {
             self.serialized_origin()
         }
@@ -484,7 +484,7 @@ impl Machine {
             &wire_url(self.current_url()),
             &self.request.method,
             &unsafe_names,
-            &self.preflight_origin(),
+            self.preflight_origin(),
         );
         self.awaiting = Awaiting::Preflight { unsafe_names };
         self.send(preflight)
@@ -515,7 +515,7 @@ impl Machine {
     fn send_actual(&mut self) -> Next {
         let mut headers = self.request.headers.clone();
         if let Some(origin) = self.origin_header() {
-            headers.append("Origin", origin.into_bytes());
+            headers.append("Origin", origin.as_bytes());
             self.origin_sent = true;
         }
         let request = HttpRequest {
@@ -551,7 +551,7 @@ impl Machine {
     }
 
     /// "Append a request `Origin` header".
-    fn origin_header(&self) -> Option<String> {
+    fn origin_header(&self) -> Option<&str> {
         let serialized = self.serialized_origin();
         if self.tainting == Tainting::Cors {
             return Some(serialized);
@@ -565,7 +565,7 @@ impl Machine {
         if self.request.mode != Mode::Cors {
             if let Origin::Tuple(t) = &self.origin {
                 if t.scheme() == "https" && self.current_url().scheme() != "https" {
-                    return Some("null".to_owned());
+                    return Some("null");
                 }
             }
         }
@@ -603,7 +603,7 @@ impl Machine {
                 headers: &self.request.headers,
                 unsafe_names: &unsafe_names,
                 credentials: self.request.credentials,
-                serialized_origin: &serialized_origin,
+                serialized_origin,
             },
             &response,
         );
@@ -707,7 +707,7 @@ impl Machine {
         }
         // The CORS check, on every response while tainting is cors.
         if self.tainting == Tainting::Cors {
-            if let Err(status) = cors_check(&self.profile, &self.serialized_origin(), credentials, &response.headers) {
+            if let Err(status) = cors_check(&self.profile, self.serialized_origin(), credentials, &response.headers) {
                 self.record_checks(cors_order, Some(CheckName::failed_by(status.error)));
                 if is_redirect {
                     self.record_unreached(&[CheckName::Redirect]);

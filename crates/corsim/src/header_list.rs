@@ -182,6 +182,15 @@ impl HeaderList {
 
     /// Whether two headers share a name (ASCII case-insensitively).
     pub fn has_duplicate_names(&self) -> bool {
+        // A short list (the usual request) is compared pairwise, without
+        // allocating; a long one through a set, in linear time.
+        if self.entries.len() <= 12 {
+            return self
+                .entries
+                .iter()
+                .enumerate()
+                .any(|(i, h)| self.entries[i + 1..].iter().any(|later| later.name.eq_ignore_ascii_case(&h.name)));
+        }
         let mut seen = NameSet::with_capacity(self.entries.len());
         self.entries.iter().any(|h| !seen.insert(&h.name))
     }
@@ -233,12 +242,11 @@ pub fn isomorphic_decode(bytes: &[u8]) -> String {
 
 /// A header name lower-cased and decoded, in one allocation.
 pub fn lower_name(name: &[u8]) -> String {
-    if name.is_ascii() {
-        let mut s = String::with_capacity(name.len());
-        s.extend(name.iter().map(|b| char::from(b.to_ascii_lowercase())));
-        return s;
+    // ASCII lower-cased stays ASCII, valid UTF-8: one copy.
+    match String::from_utf8(name.to_ascii_lowercase()) {
+        Ok(s) if s.is_ascii() => s,
+        _ => isomorphic_decode(&name.to_ascii_lowercase()),
     }
-    isomorphic_decode(&name.to_ascii_lowercase())
 }
 
 /// Lower-case a short name into `buf` without allocating; `None` when it is
@@ -254,6 +262,9 @@ pub fn lower_into<'a>(name: &[u8], buf: &'a mut [u8; 48]) -> Option<&'a [u8]> {
 /// Isomorphic encode: each character U+0000–U+00FF becomes one byte; `None`
 /// when a character is above U+00FF.
 pub fn isomorphic_encode(s: &str) -> Option<Vec<u8>> {
+    if s.is_ascii() {
+        return Some(s.as_bytes().to_vec());
+    }
     s.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect()
 }
 
@@ -294,7 +305,7 @@ pub fn normalize_value(v: &[u8]) -> &[u8] {
 
 /// RFC 9110 `tchar`.
 pub fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+    matches!(b, b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~')
 }
 
 /// RFC 9110 `token`: one or more `tchar`.

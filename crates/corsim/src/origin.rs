@@ -59,9 +59,10 @@ impl Origin {
     /// The origin of a URL: a tuple for `http`, `https`, `ws`, `wss` and
     /// `ftp` URLs (and `blob:` URLs wrapping one), opaque otherwise.
     pub fn of_url(url: &Url) -> Origin {
-        match url.origin() {
+        let origin = url.origin();
+        let serialized = origin.ascii_serialization();
+        match origin {
             url::Origin::Tuple(scheme, host, port) => {
-                let serialized = url.origin().ascii_serialization();
                 Origin::Tuple(TupleOrigin { scheme, host, port, serialized })
             }
             url::Origin::Opaque(_) => Origin::Opaque,

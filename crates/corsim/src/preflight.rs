@@ -7,7 +7,7 @@ pub use crate::request::HttpRequest;
 
 use crate::cors_check::{allow_credentials_check, allow_origin_check};
 use crate::error::{CorsError, CorsErrorStatus};
-use crate::header_list::{isomorphic_decode, lower_name, parse_token_list, HeaderList, NameSet};
+use crate::header_list::{isomorphic_decode, lower_into, lower_name, parse_token_list, HeaderList, NameSet};
 use crate::method;
 use crate::preflight_cache::{max_age, PreflightResult};
 use crate::profile::{PreflightHeaderOrder, PreflightOrder, Profile};
@@ -201,12 +201,18 @@ fn allows(
     {
         return Err(CorsErrorStatus::new(CorsError::MethodDisallowedByPreflightResponse, request.method));
     }
-    let listed: NameSet = header_names.iter().copied().collect();
+    // A short list (the usual one) is searched in place; a long one through
+    // a set, so that the check stays linear.
+    let set: Option<NameSet> = (header_names.len() > 8).then(|| header_names.iter().copied().collect());
+    let listed = |name: &[u8]| match &set {
+        Some(set) => set.contains(name),
+        None => header_names.iter().any(|listed| listed.eq_ignore_ascii_case(name)),
+    };
     let headers_wildcard = wildcard(header_names);
     // `Authorization` must be listed by name unless the profile lets `*` cover it.
     let authorization_by_wildcard = profile.authorization_covered_by_wildcard && headers_wildcard;
     for h in request.headers {
-        if is_cors_non_wildcard_request_header_name(&h.name) && !listed.contains(&h.name) && !authorization_by_wildcard {
+        if is_cors_non_wildcard_request_header_name(&h.name) && !listed(&h.name) && !authorization_by_wildcard {
             return Err(CorsErrorStatus::new(
                 CorsError::HeaderDisallowedByPreflightResponse,
                 header_hint(profile, &h.name),
@@ -214,12 +220,16 @@ fn allows(
         }
     }
     // Every other CORS-unsafe header must be listed or covered by `*`.
+    let mut buf = [0u8; 48];
     for h in request.headers {
-        let lower = lower_name(&h.name);
-        if request.unsafe_names.binary_search(&lower).is_err() {
+        let unsafe_name = match lower_into(&h.name, &mut buf) {
+            Some(lower) => request.unsafe_names.binary_search_by(|n| n.as_bytes().cmp(lower)).is_ok(),
+            None => request.unsafe_names.binary_search(&lower_name(&h.name)).is_ok(),
+        };
+        if !unsafe_name {
             continue;
         }
-        if !listed.contains(&h.name) && !headers_wildcard {
+        if !listed(&h.name) && !headers_wildcard {
             return Err(CorsErrorStatus::new(
                 CorsError::HeaderDisallowedByPreflightResponse,
                 header_hint(profile, &h.name),

@@ -229,9 +229,12 @@ impl Request {
             if !is_token(&name_bytes) {
                 return Err(TypeErrorKind::InvalidHeaderName(name.clone()));
             }
-            let value_bytes = crate::header_list::isomorphic_encode(value)
+            let mut value_bytes = crate::header_list::isomorphic_encode(value)
                 .ok_or_else(|| TypeErrorKind::InvalidHeaderValue(value.clone()))?;
-            let value_bytes = normalize_value(&value_bytes).to_vec();
+            let normalized = normalize_value(&value_bytes);
+            if normalized.len() != value_bytes.len() {
+                value_bytes = normalized.to_vec();
+            }
             if !is_header_value(&value_bytes) {
                 return Err(TypeErrorKind::InvalidHeaderValue(value.clone()));
             }

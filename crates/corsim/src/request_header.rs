@@ -72,7 +72,10 @@ fn starts_with_ignore_case(name: &[u8], prefix: &[u8]) -> bool {
 
 /// "CORS-unsafe request-header byte" (Fetch § "Headers").
 pub fn is_cors_unsafe_request_header_byte(b: u8) -> bool {
-    (b < 0x20 && b != b'\t') || b"\"():<>?@[\\]{}\x7f".contains(&b)
+    matches!(
+        b,
+        0x00..=0x08 | 0x0a..=0x1f | b'"' | b'(' | b')' | b':' | b'<' | b'>' | b'?' | b'@' | b'[' | b'\\' | b']' | b'{' | b'}' | 0x7f
+    )
 }
 
 /// "CORS-safelisted request-header" (Fetch § "Headers") for a name and

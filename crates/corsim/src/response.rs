@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::header_list::{lower_name, parse_token_list, HeaderList, NameSet};
+use crate::header_list::{lower_into, lower_name, parse_token_list, HeaderList, NameSet};
 use crate::error::NetError;
 use crate::profile::Profile;
 use crate::request::CredentialsMode;
@@ -153,7 +153,7 @@ pub enum Exposed {
 ///            Some(Exposed::Names(vec!["x-total".into(), "x-page".into()])));
 /// ```
 pub fn exposed_header_names(profile: &Profile, headers: &HeaderList, credentials: CredentialsMode) -> Option<Exposed> {
-    let value = headers.get("access-control-expose-headers")?;
+    let value = headers.get_cow("access-control-expose-headers")?;
     let names = parse_token_list(&value, profile.list_trim).ok()?;
     if credentials != CredentialsMode::Include && names.iter().any(|n| *n == b"*") {
         return Some(Exposed::All);
@@ -182,16 +182,24 @@ pub fn readable_header_names(
                 Some(Exposed::Names(list)) => Some(list.iter().map(|n| n.as_bytes()).collect()),
                 _ => None,
             };
+            let readable = |lower: &[u8]| {
+                let as_str = std::str::from_utf8(lower).unwrap_or_default();
+                SAFELISTED_RESPONSE.contains(&as_str)
+                    || profile.extra_safelisted_response_headers.contains(&as_str)
+                    || matches!(exposed, Some(Exposed::All))
+                    || exposed_set.as_ref().is_some_and(|set| set.contains(lower))
+            };
+            let mut buf = [0u8; 48];
             headers
                 .iter()
                 .filter(|h| !is_forbidden_response_header_name(&h.name))
-                .map(|h| lower_name(&h.name))
-                .filter(|name| {
-                    SAFELISTED_RESPONSE.contains(&name.as_str())
-                        || profile.extra_safelisted_response_headers.contains(&name.as_str())
-                        || matches!(exposed, Some(Exposed::All))
-                        || exposed_set.as_ref().is_some_and(|set| set.contains(name.as_bytes()))
+                // Decided on the name lower-cased on the stack; only the
+                // names kept are allocated.
+                .filter(|h| match lower_into(&h.name, &mut buf) {
+                    Some(lower) => readable(lower),
+                    None => readable(&h.name.to_ascii_lowercase()),
                 })
+                .map(|h| lower_name(&h.name))
                 .collect()
         }
     };

@@ -41,6 +41,10 @@ pub fn is_url_potentially_trustworthy(url: &Url) -> bool {
     match url.scheme() {
         "about" => matches!(url.path(), "blank" | "srcdoc"),
         "data" | "file" => true,
+        // A special URL's origin is its own scheme, host and port: decided
+        // without building it.
+        "https" | "wss" => true,
+        "http" | "ws" | "ftp" => url.host().is_some_and(|host| is_loopback_host(&host)),
         _ => is_origin_potentially_trustworthy(&Origin::of_url(url)),
     }
 }

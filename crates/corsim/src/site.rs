@@ -1,9 +1,15 @@
 //! Sites (HTML § "Sites", URL § "host-same-site"): hosts are same site when
 //! they are the same host or share a registrable domain (from the Public
-//! Suffix List, via the `psl` crate).
+//! Suffix List: the `psl` crate's rules, kept compactly by `build.rs`).
 
-use psl::Psl;
+use std::sync::OnceLock;
+
 use url::Host;
+
+// `encode` and the counts serve build.rs, which compiles this module too.
+#[allow(dead_code)]
+#[path = "public_suffix.rs"]
+mod public_suffix;
 
 use crate::origin::Origin;
 
@@ -19,13 +25,17 @@ use crate::origin::Origin;
 pub fn registrable_domain<S: AsRef<str>>(host: &Host<S>) -> Option<String> {
     let Host::Domain(name) = host else { return None };
     let name = name.as_ref().strip_suffix('.').unwrap_or(name.as_ref());
-    let domain = psl::List.domain(name.as_bytes())?;
-    // `psl` answers for any name by the list's "*" rule; a name with no
-    // listed suffix (`localhost`, `intranet`) has no registrable domain.
-    if !domain.suffix().is_known() {
-        return None;
-    }
-    std::str::from_utf8(domain.as_bytes()).ok().map(str::to_owned)
+    // A name with no listed suffix (`localhost`, `intranet`: the list's
+    // implicit "*" rule) has no registrable domain.
+    public_suffix_list().registrable_domain(name).map(str::to_owned)
+}
+
+/// The Public Suffix List, decoded on first use.
+fn public_suffix_list() -> &'static public_suffix::Rules {
+    static RULES: OnceLock<public_suffix::Rules> = OnceLock::new();
+    RULES.get_or_init(|| {
+        public_suffix::Rules::decode(include_bytes!(concat!(env!("OUT_DIR"), "/public_suffix_rules.txt")))
+    })
 }
 
 /// "Host-same-site" (URL § 3.2): the same host, or both with a registrable
