@@ -90,6 +90,18 @@ pub struct CorpBlock {
     pub imposed_by: Option<EmbedderPolicy>,
 }
 
+impl CorpBlock {
+    /// Chromium's `BlockedByResponseReason` for it, as its net error names
+    /// it after `net::ERR_BLOCKED_BY_RESPONSE.` (observed in Chromium 156).
+    pub fn chromium_reason(&self) -> &'static str {
+        match (self.imposed_by, self.policy) {
+            (Some(_), _) => "NotSameOriginAfterDefaultedToSameOriginByCoep",
+            (None, ResourcePolicy::SameOrigin) => "NotSameOrigin",
+            (None, ResourcePolicy::SameSite) => "NotSameSite",
+        }
+    }
+}
+
 /// The inputs of the check: who asks, under which embedder policy.
 #[derive(Clone, Copy, Debug)]
 pub struct CorpInput<'a> {

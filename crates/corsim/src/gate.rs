@@ -21,11 +21,11 @@ use crate::cross_origin_resource_policy::{CorpBlock, EmbedderPolicy, SameSiteRul
 use crate::header_list::isomorphic_decode;
 use crate::response::HttpResponse;
 use crate::verdict::CheckState;
-use crate::local_network_access::{LnaBlock, LnaDenial};
+use crate::local_network_access::{LnaBlock, LnaDenial, LnaRules};
 use crate::mixed_content::{MixedContentPages, MixedContentRules};
 use crate::origin::Origin;
 use crate::port_blocking::BadPorts;
-use crate::scheme_fetch::SchemeError;
+use crate::scheme_fetch::{SchemeError, SchemeRules};
 use crate::verdict::{CheckName, Failure};
 
 /// What a browser does around CORS.
@@ -40,11 +40,10 @@ pub struct Gates {
     /// Whether `Cross-Origin-Embedder-Policy: credentialless` is understood
     /// (otherwise it counts as `unsafe-none`).
     pub coep_credentialless: bool,
-    /// Whether Local Network Access is enforced.
-    pub local_network_access: bool,
-    /// Whether `about:blank` is fetched (a `no-cors` fetch gets an opaque
-    /// response) rather than refused.
-    pub about_blank: bool,
+    /// Which requests Local Network Access checks.
+    pub local_network_access: LnaRules,
+    /// What `fetch()` does with URLs that are not HTTP(S).
+    pub schemes: SchemeRules,
 }
 
 impl Gates {
@@ -61,16 +60,19 @@ impl Gates {
     /// - CORP `same-site`: observed refusing two ports of `127.0.0.1`, and
     ///   `ShouldAllowSameSite` refusing every IP host (source).
     /// - COEP `credentialless`: unverified.
-    /// - Local Network Access: observed (both refusals, `no-cors` included).
-    /// - `about:blank`: refused, as every `about:` URL (`FetchManager`'s scheme
-    ///   fetch; source).
+    /// - Local Network Access: observed (both refusals, `no-cors` included;
+    ///   `public` pages only: a `local` page reaches `loopback` with the
+    ///   permission denied).
+    /// - `about:blank`: refused, as every scheme `fetch()` does not support
+    ///   ([`SchemeRules::unsupported_refused_first`]; observed); `file:`
+    ///   refused first too.
     pub const CHROMIUM: Gates = Gates {
         bad_ports: BadPorts::FetchExcept(&[4190, 6679]),
         mixed_content: MixedContentRules { pages: MixedContentPages::HttpsUrl, loopback_exempt: true },
         corp_same_site: SameSiteRule::NeverForIpHosts,
         coep_credentialless: true,
-        local_network_access: true,
-        about_blank: false,
+        local_network_access: LnaRules { enforced: true, public_clients_only: true, insecure_context_refused: true, at_connect: false },
+        schemes: SchemeRules { about_blank: false, unsupported_refused_first: true, file_refused_first: true, file_local_resource: true, ..SchemeRules::SPEC },
     };
 
     /// The standards as written (Fetch, MIX, Secure Contexts). Local Network
@@ -80,43 +82,60 @@ impl Gates {
         mixed_content: MixedContentRules { pages: MixedContentPages::TrustworthyOrigin, loopback_exempt: true },
         corp_same_site: SameSiteRule::SchemelesslySameSite,
         coep_credentialless: true,
-        local_network_access: false,
-        about_blank: true,
+        local_network_access: LnaRules::OFF,
+        schemes: SchemeRules::SPEC,
     };
 
     /// Firefox.
     ///
     /// - bad ports: `gBadPortList` in `netwerk/base/nsIOService.cpp` (source):
-    ///   the standard's list, where 0 is only the end marker.
-    /// - mixed content (only `https:` pages; loopback exempt since Firefox 84
-    ///   per MDN), CORP, COEP `credentialless`, `about:blank`: unverified.
-    /// - Local Network Access: off (prompts exist behind `network.lna.*`; the
-    ///   default in ESR 153 is unverified).
+    ///   the standard's list, where 0 is only the end marker; 4190, 6679 and
+    ///   the usual ones observed refused, silently (a bad port or mixed
+    ///   content on a redirect's target: "CORS request did not succeed" for
+    ///   the redirecting URL).
+    /// - mixed content: `https:` pages only, loopback exempt (observed).
+    /// - CORP `same-site`: schemelessly same site, two ports of `127.0.0.1`
+    ///   allowed (observed); COEP `require-corp` and `credentialless`
+    ///   (observed: no credentials, no CORP needed).
+    /// - schemes: `about:blank` loads in `no-cors`; `cors` refuses other
+    ///   schemes as `CORSRequestNotHttp`; `file:` refused first; `data:`
+    ///   responses have a `Content-Length` (all observed).
+    /// - Local Network Access: on by default in ESR 153 (observed with
+    ///   `network.lna.address_space.*.override`): `public` pages only, an
+    ///   insecure page asked like any other, checked as each request leaves
+    ///   (a `cors` fetch reports "CORS request did not succeed"). The prompt
+    ///   state leaves the fetch waiting for the user (unrecordable headless).
     pub const FIREFOX: Gates = Gates {
         bad_ports: BadPorts::FetchExcept(&[0]),
         mixed_content: MixedContentRules { pages: MixedContentPages::HttpsUrl, loopback_exempt: true },
         corp_same_site: SameSiteRule::SchemelesslySameSite,
         coep_credentialless: true,
-        local_network_access: false,
-        about_blank: true,
+        local_network_access: LnaRules { enforced: true, public_clients_only: true, insecure_context_refused: false, at_connect: true },
+        schemes: SchemeRules { file_refused_first: true, file_local_resource: true, cors_mode_cors_error: true, data_content_length: true, ..SchemeRules::SPEC },
     };
 
     /// WebKit.
     ///
-    /// - bad ports: `portAllowed` in `wtf/URL.cpp` (source): the standard's list.
+    /// - bad ports: `portAllowed` in `wtf/URL.cpp` (source): the standard's
+    ///   list, 4190 and 6679 included (observed).
     /// - mixed content: `http://127.0.0.1` and `http://localhost` blocked from
-    ///   `https:` pages, per public user reports quoting WebKit's console
-    ///   (unverified here).
-    /// - CORP, COEP `credentialless` (believed unsupported), `about:blank`:
-    ///   unverified.
-    /// - Local Network Access: off (behind a flag).
+    ///   `https:` pages too (observed).
+    /// - CORP `same-site`: schemelessly same site (observed); COEP
+    ///   `require-corp` honoured, `credentialless` read as `unsafe-none`
+    ///   (observed: an uncredentialed no-cors fetch without CORP passes;
+    ///   whether credentials are dropped is not told apart).
+    /// - schemes: `about:blank` refused in `no-cors`; `cors` refuses other
+    ///   schemes ("Cross origin requests are only supported for HTTP.");
+    ///   `file:` refused as a local resource in `no-cors` (observed).
+    /// - Local Network Access: off (observed: the overrides Chromium and
+    ///   Firefox take have no WebKitGTK counterpart, and nothing is refused).
     pub const WEBKIT: Gates = Gates {
         bad_ports: BadPorts::Fetch,
         mixed_content: MixedContentRules { pages: MixedContentPages::HttpsUrl, loopback_exempt: false },
         corp_same_site: SameSiteRule::SchemelesslySameSite,
         coep_credentialless: false,
-        local_network_access: false,
-        about_blank: true,
+        local_network_access: LnaRules::OFF,
+        schemes: SchemeRules { about_blank: false, cors_mode_cors_error: true, file_local_resource: true, ..SchemeRules::SPEC },
     };
 
     /// The embedder policy the browser applies for a page that sent `coep`.
@@ -193,6 +212,7 @@ impl Gate {
     pub fn chromium_cors_error_name(&self) -> Option<&'static str> {
         match self {
             Gate::LocalNetworkAccess(block) => Some(block.chromium_name()),
+            Gate::Scheme(SchemeError::Unsupported { .. }) => Some("CorsDisabledScheme"),
             _ => None,
         }
     }
@@ -249,7 +269,7 @@ impl Gate {
             },
             Gate::Scheme(SchemeError::InvalidDataUrl { .. }) => "Fix the data: URL: a comma before the data, and valid base64 after ;base64.".to_owned(),
             Gate::Scheme(SchemeError::BlobUnavailable) => "Fetch a blob: URL the page created (URL.createObjectURL) and has not revoked, with GET.".to_owned(),
-            Gate::Scheme(SchemeError::Unsupported { .. }) => "fetch() loads http:, https:, data: and blob: URLs; serve the resource over http(s).".to_owned(),
+            Gate::Scheme(SchemeError::Unsupported { .. } | SchemeError::LocalResource) => "fetch() loads http:, https:, data: and blob: URLs; serve the resource over http(s).".to_owned(),
         }
     }
 }
@@ -289,9 +309,12 @@ pub(crate) fn explain_check(
 /// - Local Network Access: the CORS line observed word for word; the
 ///   `net::ERR_FAILED` line that follows every recorded CORS error is
 ///   unverified for it.
-/// - CORP: nothing (observed with `--enable-logging`: DevTools shows
-///   `net::ERR_BLOCKED_BY_RESPONSE.NotSameOrigin` in the Network panel only).
-/// - scheme: nothing (as for other non-HTTP URLs).
+/// - CORP: `Failed to load resource: net::ERR_BLOCKED_BY_RESPONSE.` and
+///   the reason ([`CorpBlock::chromium_reason`]), observed.
+/// - scheme: the loader's net error (`ERR_INVALID_URL` for a `data:` URL that
+///   does not decode, `ERR_FILE_NOT_FOUND` for a `blob:` URL with no blob),
+///   its "Not allowed to load local resource" for `file:`, and `fetch()`'s
+///   own "URL scheme … is not supported" for the rest; all observed.
 pub fn chromium_console(origin: &Origin, failure: &Failure, gate: &Gate) -> Vec<String> {
     let url = failure.url.as_str();
     match gate {
@@ -317,29 +340,90 @@ pub fn chromium_console(origin: &Origin, failure: &Failure, gate: &Gate) -> Vec<
                 "Failed to load resource: net::ERR_FAILED".to_owned(),
             ]
         }
-        Gate::CrossOriginResourcePolicy(_) | Gate::Scheme(_) => Vec::new(),
+        Gate::CrossOriginResourcePolicy(block) => {
+            vec![format!("Failed to load resource: net::ERR_BLOCKED_BY_RESPONSE.{}", block.chromium_reason())]
+        }
+        Gate::Scheme(SchemeError::InvalidDataUrl { .. }) => vec!["Failed to load resource: net::ERR_INVALID_URL".to_owned()],
+        Gate::Scheme(SchemeError::BlobUnavailable) => vec!["Failed to load resource: net::ERR_FILE_NOT_FOUND".to_owned()],
+        Gate::Scheme(SchemeError::LocalResource) => vec![format!("Not allowed to load local resource: {url}")],
+        Gate::Scheme(SchemeError::Unsupported { scheme }) => {
+            vec![format!("Fetch API cannot load {url}. URL scheme \"{scheme}\" is not supported.")]
+        }
     }
 }
 
-/// Firefox's console lines: its mixed content line, as public user reports
-/// quote it (unverified here); nothing for the others (unverified).
-pub fn firefox_console(failure: &Failure, gate: &Gate) -> Vec<String> {
+/// Firefox's own console lines for a fetch a check refused (all observed in
+/// Firefox 153 ESR): its mixed content line, its CORP line, its security
+/// error for a `file:` URL; nothing for a bad port, Local Network Access or
+/// the other scheme errors. Its CORS listener may add "CORS request did not
+/// succeed" ([`firefox_did_not_succeed_at`]).
+pub fn firefox_console(origin: &Origin, failure: &Failure, gate: &Gate) -> Vec<String> {
+    let url = failure.url.as_str();
     match gate {
-        Gate::MixedContent { .. } => vec![format!("Blocked loading mixed active content “{}”", failure.url)],
-        _ => Vec::new(),
-    }
-}
-
-/// WebKit's console lines: its mixed content line, as
-/// `MixedContentChecker.cpp` builds it (source, and public user reports;
-/// unverified here); nothing for the others (unverified).
-pub fn webkit_console(failure: &Failure, gate: &Gate) -> Vec<String> {
-    match gate {
-        Gate::MixedContent { page } => vec![format!(
-            "[blocked] The page at {page} requested insecure content from {}. This content was blocked and must be served over HTTPS.\n",
-            failure.url
+        Gate::MixedContent { .. } => vec![format!("Blocked loading mixed active content “{url}”")],
+        Gate::CrossOriginResourcePolicy(_) => vec![format!(
+            "The resource at “{url}” was blocked due to its Cross-Origin-Resource-Policy header (or lack thereof). See https://developer.mozilla.org/docs/Web/HTTP/Cross-Origin_Resource_Policy_(CORP)#"
         )],
+        Gate::Scheme(SchemeError::LocalResource) => vec![format!("Security Error: Content at {origin}/ may not load or link to {url}.")],
         _ => Vec::new(),
+    }
+}
+
+/// The URL Firefox's "CORS request did not succeed" names, when a check
+/// refused a `cors` request it had started (observed): Local Network Access
+/// refuses the connection (the URL refused); a bad port or mixed content on
+/// a redirect's target fails the redirect (the URL that redirected).
+pub fn firefox_did_not_succeed_at<'a>(failure: &'a Failure, gate: &Gate) -> Option<&'a url::Url> {
+    if !failure.cors {
+        return None;
+    }
+    match gate {
+        Gate::LocalNetworkAccess(_) => Some(&failure.url),
+        Gate::BadPort { .. } | Gate::MixedContent { .. } => failure.url_list.iter().rev().nth(1),
+        _ => None,
+    }
+}
+
+/// WebKit's console lines for a fetch a check refused (observed in WebKitGTK
+/// 2.50.6): each check's own line, then, for most, "Not allowed to request
+/// resource" and the closing "… due to access control checks." (named
+/// `closing` here, for the URL it names).
+pub fn webkit_console(failure: &Failure, gate: &Gate) -> Vec<String> {
+    let url = failure.url.as_str();
+    let closing = |at: &str| format!("Fetch API cannot load {at} due to access control checks.");
+    let refused = "Not allowed to request resource".to_owned();
+    let first = failure.url_list.first().map(url::Url::as_str).unwrap_or(url);
+    match gate {
+        Gate::BadPort { port } => vec![format!("Not allowed to use restricted network port {port}: {url}")],
+        Gate::MixedContent { page } => {
+            // The text's tail is left out for a loopback target.
+            let tail = if crate::secure_context::is_loopback_host(&failure.url.host().unwrap_or(url::Host::Domain(""))) {
+                ""
+            } else {
+                " be served over HTTPS."
+            };
+            let line = format!("[blocked] The page at {page} requested insecure content from {url}. This content was blocked and must{tail}");
+            match failure.url_list.len() {
+                // Refused at a redirect: the fetch fails at the URL asked for.
+                n if n > 1 => vec![line, closing(first)],
+                _ => vec![line, refused, closing(url)],
+            }
+        }
+        Gate::CrossOriginResourcePolicy(_) => {
+            let cancelled = format!("Cancelled load to {url} because it violates the resource's Cross-Origin-Resource-Policy response header.");
+            match &failure.redirect_location {
+                // A redirect's own response refused: named as the redirect's failure.
+                Some(to) => {
+                    let target = failure.url.join(to).map(|u| u.as_str().to_owned()).unwrap_or_else(|_| to.clone());
+                    vec![format!("Cross-origin redirection to {target} denied by Cross-Origin Resource Sharing policy: {cancelled}"), closing(url)]
+                }
+                None => vec![cancelled, closing(url)],
+            }
+        }
+        Gate::Scheme(SchemeError::InvalidDataUrl { .. }) => vec![format!("Fetch API cannot load {url}.")],
+        Gate::Scheme(SchemeError::LocalResource) => vec![format!("Not allowed to load local resource: {url}"), refused, closing(url)],
+        Gate::Scheme(SchemeError::Unsupported { scheme }) if scheme == "ftp" => vec!["FTP URLs are disabled".to_owned(), closing(url)],
+        Gate::Scheme(_) | Gate::LocalNetworkAccess(_) => Vec::new(),
     }
 }
 
@@ -356,7 +440,6 @@ pub(crate) fn before_sending(
     page: &crate::page::PageContext,
     url: &url::Url,
 ) -> (Vec<(CheckName, CheckState)>, Option<Gate>) {
-    use crate::local_network_access::{local_network_access_check, LnaClient};
     let gates = &profile.gates;
     let mut ran = Vec::new();
     let https = page.is_https(origin);
@@ -372,19 +455,36 @@ pub(crate) fn before_sending(
         ran.push((CheckName::BadPort, CheckState::Failed));
         return (ran, Some(Gate::BadPort { port: url.port().unwrap_or_default() }));
     }
-    if gates.local_network_access {
-        if let (Some(space), Some(target)) = (page.client_address_space(origin), page.target_address_space(url)) {
-            if target.is_more_private_than(space) {
-                let client = LnaClient { space, secure_context: page.is_secure_context(origin), permission: page.local_network_access };
-                if let Err(block) = local_network_access_check(&client, target) {
-                    ran.push((CheckName::LocalNetworkAccess, CheckState::Failed));
-                    return (ran, Some(Gate::LocalNetworkAccess(block)));
-                }
-                ran.push((CheckName::LocalNetworkAccess, CheckState::Passed));
+    if !gates.local_network_access.at_connect {
+        if let Some(outcome) = local_network_access(profile, origin, page, url) {
+            ran.push((CheckName::LocalNetworkAccess, if outcome.is_err() { CheckState::Failed } else { CheckState::Passed }));
+            if let Err(block) = outcome {
+                return (ran, Some(Gate::LocalNetworkAccess(block)));
             }
         }
     }
     (ran, None)
+}
+
+/// The browser's Local Network Access check of a request to `url`, when it
+/// applies (both address spaces known, the target more private than the page
+/// under the profile's rules).
+pub(crate) fn local_network_access(
+    profile: &crate::Profile,
+    origin: &Origin,
+    page: &crate::page::PageContext,
+    url: &url::Url,
+) -> Option<Result<(), LnaBlock>> {
+    use crate::local_network_access::{local_network_access_check, LnaClient};
+    let rules = profile.gates.local_network_access;
+    let (space, target) = (page.client_address_space(origin)?, page.target_address_space(url)?);
+    if !rules.applies(space, target) {
+        return None;
+    }
+    // A browser that does not refuse insecure pages asks them like any other.
+    let secure_context = page.is_secure_context(origin) || !rules.insecure_context_refused;
+    let client = LnaClient { space, secure_context, permission: page.local_network_access };
+    Some(local_network_access_check(&client, target))
 }
 
 /// The `Cross-Origin-Resource-Policy` check on the response to a `no-cors`

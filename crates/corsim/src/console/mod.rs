@@ -41,12 +41,11 @@ pub fn reason_name(profile: &Profile, origin: &Origin, failure: &Failure) -> Opt
             .map(str::to_owned),
         Browser::Firefox => firefox_key(failure).map(|k| k.name().to_owned()),
         Browser::WebKit => {
-            if failure.cors_error().is_some_and(|s| s.error == CorsError::DisallowedByMode)
-                || failure.kind.gate().is_some()
-            {
+            if failure.cors_error().is_some_and(|s| s.error == CorsError::DisallowedByMode) {
                 return None;
             }
-            let first = webkit(origin, failure).into_iter().next()?;
+            // The first line that is not the closing "Fetch API cannot load …".
+            let first = webkit(origin, failure).into_iter().find(|m| !m.starts_with("Fetch API cannot load "))?;
             Some(webkit_anonymize(&first, origin, failure))
         }
     }
@@ -132,6 +131,10 @@ fn firefox_key(failure: &Failure) -> Option<FirefoxKey> {
             CorsError::RedirectContainsCredentials | CorsError::InvalidResponse => FirefoxKey::DidNotSucceed,
             CorsError::DisallowedByMode | CorsError::NoCorsRedirectModeNotFollow => return None,
         },
+        // A check around CORS that Firefox's CORS listener sees fail.
+        FailureKind::Blocked(gate) if crate::gate::firefox_did_not_succeed_at(failure, gate).is_some() => {
+            FirefoxKey::DidNotSucceed
+        }
         // A network error under CORS: the request "did not succeed"; a
         // same-origin one says nothing of CORS.
         FailureKind::TooManyRedirects
@@ -195,7 +198,17 @@ fn firefox(origin: &Origin, failure: &Failure) -> Vec<String> {
         }
     }
     let first = match &failure.kind {
-        FailureKind::Blocked(gate) => return crate::gate::firefox_console(failure, gate),
+        FailureKind::Blocked(gate) => {
+            let mut out = crate::gate::firefox_console(origin, failure, gate);
+            if let Some(at) = crate::gate::firefox_did_not_succeed_at(failure, gate) {
+                let reason = fill(FirefoxKey::DidNotSucceed.reason(), &[(Slot::Status, "(null)")]);
+                let line = fill(FIREFOX_BLOCKED, &[(Slot::Resource, at.as_str()), (Slot::Reason, &reason)]);
+                // Refused at its preflight: the preflight, then the request.
+                let times = if failure.preflight { 2 } else { 1 };
+                out.extend(std::iter::repeat_n(line, times));
+            }
+            return out;
+        }
         FailureKind::SameOriginModeRedirectedCrossOrigin(to) => return vec![security_error(to)],
         FailureKind::Cors(s) if s.error == CorsError::DisallowedByMode => {
             return vec![security_error(url)]
@@ -340,6 +353,14 @@ fn webkit(origin: &Origin, failure: &Failure) -> Vec<String> {
             return vec![unsafe_attempt, access_checks(to)];
         }
         FailureKind::Blocked(gate) => return crate::gate::webkit_console(failure, gate),
+        // A `cors` fetch of a URL that is not HTTP(S), before any redirect.
+        FailureKind::Cors(s) if s.error == CorsError::CorsDisabledScheme && failure.url_list.len() == 1 => {
+            return vec![WEBKIT_ONLY_HTTP.to_owned(), access_checks(url)]
+        }
+        // A `no-cors` fetch redirected to one: the load fails at its target.
+        FailureKind::RedirectToNonHttpScheme(to) if !failure.cors => {
+            return vec![WEBKIT_REDIRECT_NOT_HTTP.to_owned(), access_checks(to)]
+        }
         _ => {}
     }
     let Some(message) = webkit_message(failure) else {

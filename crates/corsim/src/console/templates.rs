@@ -454,6 +454,11 @@ pub const WEBKIT_CANNOT_LOAD: &str = "Fetch API cannot load {url}.";
 /// WebKit's envelope for a reason found while following a redirect.
 pub const WEBKIT_REDIRECTION_DENIED: &str =
     "Cross-origin redirection to {location} denied by Cross-Origin Resource Sharing policy: {reason}";
+/// WebKit's line for a `cors` fetch of a URL that is not HTTP(S) (observed).
+pub const WEBKIT_ONLY_HTTP: &str = "Cross origin requests are only supported for HTTP.";
+/// WebKit's line for a `no-cors` fetch redirected to a URL that is not
+/// HTTP(S) (observed).
+pub const WEBKIT_REDIRECT_NOT_HTTP: &str = "Redirection to URL with a scheme that is not HTTP(S).";
 /// What `fetch()` rejects with after a network error.
 pub const WEBKIT_REJECTION: &str = "TypeError: Load failed";
 
