@@ -727,6 +727,30 @@ mod tests {
     }
 
     #[test]
+    fn the_browser_setup_comes_from_the_scenarios_pages() {
+        let lines = [
+            r#"{"id":"a","origin":"http://127.0.0.1:8341","page":{"address_space":"public","address_spaces":{"127.0.0.1:8343":"local","127.0.0.1:8342":"loopback"}},"steps":[],"server":{"http://127.0.0.1:8342/x":{"actual":{"status":200,"headers":[]}}}}"#,
+            r#"{"id":"b","origin":"http://pub.test:8346","page":{"address_space":"public"},"steps":[{"at_ms":0,"request":{"url":"https://127.0.0.1:8347/y"}}],"server":{}}"#,
+        ];
+        let scenarios: Vec<Scenario> = lines.iter().map(|l| Scenario::parse(l).unwrap()).collect();
+        let setup = BrowserSetup::of(scenarios.iter()).unwrap();
+        assert!(setup.tls);
+        assert_eq!(setup.hosts, vec!["pub.test".to_owned()]);
+        let spaces: Vec<(&str, &str)> = setup.address_spaces.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        // A name's port is 127.0.0.1's; loopback needs no override.
+        assert_eq!(spaces, vec![("127.0.0.1:8341", "public"), ("127.0.0.1:8343", "local"), ("127.0.0.1:8346", "public")]);
+
+        let clash = r#"{"id":"c","origin":"http://127.0.0.1:8341","page":{"address_space":"local"},"steps":[],"server":{}}"#;
+        let mut more = scenarios.clone();
+        more.push(Scenario::parse(clash).unwrap());
+        let err = BrowserSetup::of(more.iter()).unwrap_err();
+        assert!(err.starts_with("c: 127.0.0.1:8341 is local here but public"), "{err}");
+        let no_port = r#"{"id":"d","origin":"http://127.0.0.1:8341","page":{"address_spaces":{"api.test":"local"}},"steps":[],"server":{}}"#;
+        assert!(BrowserSetup::of([Scenario::parse(no_port).unwrap()].iter()).is_err());
+        assert_eq!(BrowserSetup::of(std::iter::empty()).unwrap(), BrowserSetup::default());
+    }
+
+    #[test]
     fn the_recorded_line_keeps_the_input_as_written_and_orders_fields_as_the_corpora() {
         let line = r#"{"server":{"http://127.0.0.1:8002/b":{"actual":{"status":200,"headers":[]}},"http://127.0.0.1:8002/a":{"actual":{"status":200,"headers":[]}}},"id":"t","origin":"http://127.0.0.1:8001","steps":[{"at_ms":0,"request":{"url":"http://127.0.0.1:8002/a","method":"GET"}}]}"#;
         let inputs = read_inputs(line, "-", &[]);

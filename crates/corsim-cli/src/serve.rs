@@ -181,15 +181,28 @@ pub fn start(scenarios: Vec<Scenario>, page_html: String) -> Result<Vec<u16>, St
 /// `127.0.0.1`, `[::1]`, `localhost` and `*.test` (the recorders tell the
 /// browser to accept it; nothing else should).
 fn throwaway_tls_config() -> Result<Arc<rustls::ServerConfig>, String> {
+    let (certificate, key) = throwaway_certificate()?;
+    tls_config(certificate, key)
+}
+
+/// A self-signed certificate and its key, made now.
+fn throwaway_certificate() -> Result<(rustls::pki_types::CertificateDer<'static>, rustls::pki_types::PrivateKeyDer<'static>), String> {
     let names: Vec<String> = ["127.0.0.1", "::1", "localhost", "*.test"].map(String::from).into();
     let certified = rcgen::generate_simple_self_signed(names).map_err(|e| format!("cannot make a certificate: {e}"))?;
     let key = rustls::pki_types::PrivateKeyDer::Pkcs8(certified.signing_key.serialize_der().into());
+    Ok((certified.cert.der().clone(), key))
+}
+
+fn tls_config(
+    certificate: rustls::pki_types::CertificateDer<'static>,
+    key: rustls::pki_types::PrivateKeyDer<'static>,
+) -> Result<Arc<rustls::ServerConfig>, String> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| format!("TLS: {e}"))?
         .with_no_client_auth()
-        .with_single_cert(vec![certified.cert.der().clone()], key)
+        .with_single_cert(vec![certificate], key)
         .map_err(|e| format!("TLS: {e}"))?;
     // HTTP/1.1 only: the scripted answers are HTTP/1.1 bytes.
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
@@ -653,6 +666,68 @@ mod tests {
         assert_eq!(log["t1"].len(), 1);
         assert_eq!(log["t1"][0]["url"], "http://127.0.0.1:8002/s/1/elsewhere");
     }
+
+    #[test]
+    fn one_port_answers_https_and_http_alike() {
+        let line = r#"{"id":"tls","origin":"https://127.0.0.1:8001","page":{"url":"https://127.0.0.1:8001/coep","coep":"require-corp"},"steps":[],"server":{"https://127.0.0.1:8002/t":{"actual":{"status":200,"headers":[["Access-Control-Allow-Origin","*"]]}}}}"#;
+        let s = Scenario::parse(line).unwrap();
+        let (certificate, key) = throwaway_certificate().unwrap();
+        let mut urls = BTreeMap::new();
+        urls.insert("https://127.0.0.1:8002/t".to_owned(), "tls".to_owned());
+        let st = Arc::new(State {
+            index_html: "page".into(),
+            scenarios: vec![s],
+            log: Mutex::new(BTreeMap::new()),
+            urls,
+            current: Mutex::new(None),
+            tls: Some(tls_config(certificate.clone(), key).unwrap()),
+        });
+        let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || accept_loop(listener, st));
+        let ask = |stream: &mut dyn ReadWrite, path: &str| {
+            stream.write_all(format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:8002\r\n\r\n").as_bytes()).unwrap();
+            // The head (serve keeps the connection open).
+            let mut answer = Vec::new();
+            let mut byte = [0u8; 1];
+            while !answer.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+                answer.push(byte[0]);
+            }
+            String::from_utf8_lossy(&answer).into_owned()
+        };
+        // Over TLS, trusting only the throwaway certificate.
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(certificate).unwrap();
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let client = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        let name = rustls::pki_types::ServerName::try_from("127.0.0.1").unwrap();
+        let connection = rustls::ClientConnection::new(Arc::new(client), name).unwrap();
+        let mut tls = rustls::StreamOwned::new(connection, TcpStream::connect(("127.0.0.1", port)).unwrap());
+        let answer = ask(&mut tls, "/t");
+        assert!(answer.starts_with("HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\n"), "{answer}");
+        // The same port, plain: the https: URL is not the http: one.
+        let answer = ask(&mut TcpStream::connect(("127.0.0.1", port)).unwrap(), "/t");
+        assert!(answer.starts_with("HTTP/1.1 404 "), "{answer}");
+    }
+
+    #[test]
+    fn a_page_url_is_served_with_the_scenarios_embedder_policy() {
+        let line = r#"{"id":"coep","origin":"http://127.0.0.1:8001","page":{"url":"http://127.0.0.1:8001/coep","coep":"require-corp"},"steps":[],"server":{}}"#;
+        let s = Scenario::parse(line).unwrap();
+        let st = State { index_html: "page".into(), scenarios: vec![s], log: Mutex::new(BTreeMap::new()), urls: BTreeMap::new(), current: Mutex::new(None), tls: None };
+        let page = String::from_utf8(respond(&st, "http", "GET", "127.0.0.1:8001", "/coep", HeaderList::new())).unwrap();
+        assert!(page.contains("\r\nCross-Origin-Embedder-Policy: require-corp\r\n") && page.ends_with("page"), "{page}");
+        let plain = String::from_utf8(respond(&st, "http", "GET", "127.0.0.1:8001", "/", HeaderList::new())).unwrap();
+        assert!(!plain.contains("Cross-Origin-Embedder-Policy"), "{plain}");
+    }
+
+    /// A connection, plain or TLS.
+    trait ReadWrite: Read + Write {}
+    impl<T: Read + Write> ReadWrite for T {}
 
     #[test]
     fn unknown_urls_are_404_and_pages_are_served() {

@@ -59,7 +59,10 @@ impl Gates {
     ///   page's scheme (source).
     /// - CORP `same-site`: observed refusing two ports of `127.0.0.1`, and
     ///   `ShouldAllowSameSite` refusing every IP host (source).
-    /// - COEP `credentialless`: unverified.
+    /// - COEP `credentialless`: observed (a no-cors fetch without CORP passes,
+    ///   credentials asked for or not; `require-corp` refuses it).
+    /// - bad ports: 4190 and 6679 observed allowed, a redirect to a bad port
+    ///   refused (`net::ERR_UNSAFE_PORT`, word for word).
     /// - Local Network Access: observed (both refusals, `no-cors` included;
     ///   `public` pages only: a `local` page reaches `loopback` with the
     ///   permission denied).
