@@ -97,6 +97,8 @@ pub fn run(args: &Args) -> ExitCode {
     for port in &ports {
         match TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], *port))) {
             Ok(l) => listeners.push(l),
+            // Browsers refuse a bad port before connecting: it need not be free.
+            Err(_) if corsim::port_blocking::is_bad_port(*port) => {}
             Err(e) => {
                 eprintln!("corsim serve: cannot listen on port {port} (127.0.0.1:{port}: {e}); the scenarios use it, so stop what holds it");
                 return Status::CouldNotTest.into();
@@ -106,6 +108,7 @@ pub fn run(args: &Args) -> ExitCode {
             Ok(l) => listeners.push(l),
             // No IPv6 loopback on this machine: 127.0.0.1 serves alone.
             Err(e) if e.kind() == std::io::ErrorKind::AddrNotAvailable => {}
+            Err(_) if corsim::port_blocking::is_bad_port(*port) => {}
             Err(e) => {
                 eprintln!("corsim serve: cannot listen on port {port} ([::1]:{port}: {e}); the scenarios use it, so stop what holds it");
                 return Status::CouldNotTest.into();
