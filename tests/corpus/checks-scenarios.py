@@ -115,4 +115,30 @@ lb="http://127.0.0.1:8342/gate/lna-insecure-context"
 sc("gate-lna-insecure-context", "http://pub.test:8346", [req(lb), req(lb, mode="no-cors")], {lb: ok()},
    {"address_space":"public"})
 
+# Further cases: a bad port over TLS; data: with another method; CORP
+# same-site between host names; credentials under require-corp; Local
+# Network Access from an https: page; a same-origin redirect to loopback
+# http: from an https: page.
+u="https://127.0.0.1:6667/gate/bad-port-tls"
+sc("gate-bad-port-tls", "http://127.0.0.1:8351", [req(u), req(u, mode="no-cors")], {u: ok()})
+sc("gate-scheme-data-post", "http://127.0.0.1:8352", [req("data:,Hello", method="POST"), req("data:,Hello", mode="no-cors", method="POST"),
+   req("data:,Hello", method="PUT")], {})
+P="http://a.site.test:8353"
+same=f"http://b.site.test:8354/gate/corp-same-site-names"; other=f"http://other.test:8354/gate/corp-same-site-names"
+sc("gate-corp-same-site-names", P, [req(same, mode="no-cors"), req(other, mode="no-cors")],
+   {same: ok(["Cross-Origin-Resource-Policy", "same-site"]), other: ok(["Cross-Origin-Resource-Policy", "same-site"])})
+P="http://127.0.0.1:8355"
+xo="http://127.0.0.1:8356/gate/coep-credentials-cross-origin"; ac="http://127.0.0.1:8356/gate/coep-credentials-cors"
+sc("gate-coep-require-corp-credentials", P, [req(xo, mode="no-cors", credentials="include"), req(ac, credentials="include")],
+   {xo: ok(["Cross-Origin-Resource-Policy", "cross-origin"]),
+    ac: {"actual": {"status": 200, "headers": [["Access-Control-Allow-Origin", P], ["Access-Control-Allow-Credentials", "true"]]}}},
+   {"url": f"{P}/gate/coep-require-corp-credentials", "coep": "require-corp"})
+for perm in ["granted", "denied"]:
+    t=f"http://127.0.0.1:8342/gate/lna-https-page-{perm}"
+    sc(f"gate-lna-https-page-{perm}", "https://127.0.0.1:8357", [req(t), req(t, mode="no-cors")], {t: ok()},
+       {"address_space": "public", "local_network_access": perm})
+P="https://127.0.0.1:8358"
+r=f"{P}/gate/mixed-same-origin-redirect"; t="http://127.0.0.1:8359/gate/mixed-same-origin-redirect-target"
+sc("gate-mixed-content-same-origin-redirect-to-loopback", P, [req(r), req(r, mode="no-cors")], {r: redirect(t), t: ok()})
+
 for d in out: print(json.dumps(d, separators=(",",":"), ensure_ascii=False))

@@ -377,6 +377,10 @@ impl BrowserSetup {
         let mut hosts = std::collections::BTreeSet::new();
         for s in scenarios {
             let id = s.id.as_deref().unwrap_or_default();
+            // The page's headers come with its own URL; `/` is every scenario's.
+            if s.page.embedder_policy != corsim::cross_origin_resource_policy::EmbedderPolicy::UnsafeNone && s.page.url.is_none() {
+                return Err(format!("{id}: a page with coep needs a page.url of its own to be recorded"));
+            }
             let mut urls: Vec<Url> = s.server.keys().chain(s.steps.iter().map(|st| &st.request.url)).filter_map(|u| Url::parse(u).ok()).collect();
             urls.extend(s.page.page_url(&s.origin));
             for u in &urls {
@@ -747,6 +751,8 @@ mod tests {
         assert!(err.starts_with("c: 127.0.0.1:8341 is local here but public"), "{err}");
         let no_port = r#"{"id":"d","origin":"http://127.0.0.1:8341","page":{"address_spaces":{"api.test":"local"}},"steps":[],"server":{}}"#;
         assert!(BrowserSetup::of([Scenario::parse(no_port).unwrap()].iter()).is_err());
+        let coep_at_root = r#"{"id":"e","origin":"http://127.0.0.1:8341","page":{"coep":"require-corp"},"steps":[],"server":{}}"#;
+        assert!(BrowserSetup::of([Scenario::parse(coep_at_root).unwrap()].iter()).unwrap_err().contains("page.url"));
         assert_eq!(BrowserSetup::of(std::iter::empty()).unwrap(), BrowserSetup::default());
     }
 
