@@ -10,10 +10,11 @@
 //! ([`Gate::fix`] never suggests one), although Chromium reports a Local
 //! Network Access refusal as a CORS error.
 //!
-//! Evidence, per value: "observed" means seen in Chromium 156 here (the
-//! project's reference notes, user-needs §3.0); "source" means read in the
-//! browser's source; "unverified" means neither, and such values stay out of
-//! every corpus claim.
+//! Evidence, per value: "observed" means recorded with `corsim record` in
+//! the browser named (`tests/corpus/checks-*.jsonl`: Chromium 156, Firefox
+//! 153 ESR, WebKitGTK 2.50.6); "source" means read in the browser's source;
+//! "unverified" means neither, and such values stay out of every corpus
+//! claim.
 
 use std::fmt;
 
@@ -305,13 +306,11 @@ pub(crate) fn explain_check(
 
 /// Chromium's console lines for a fetch a gate refused.
 ///
-/// - bad port: `Failed to load resource: net::ERR_UNSAFE_PORT` (the error
-///   name observed; the line's shape is that of the recorded
-///   `net::ERR_TOO_MANY_REDIRECTS` lines, unverified for this error).
-/// - mixed content: observed word for word.
-/// - Local Network Access: the CORS line observed word for word; the
-///   `net::ERR_FAILED` line that follows every recorded CORS error is
-///   unverified for it.
+/// All recorded (`tests/corpus/checks-chromium-156.jsonl`):
+/// - bad port: `Failed to load resource: net::ERR_UNSAFE_PORT`, on the URL
+///   asked for and on a redirect target alike.
+/// - mixed content: Chromium's own line.
+/// - Local Network Access: the CORS line, then `net::ERR_FAILED`.
 /// - CORP: `Failed to load resource: net::ERR_BLOCKED_BY_RESPONSE.` and
 ///   the reason ([`CorpBlock::chromium_reason`]), observed.
 /// - scheme: the loader's net error (`ERR_INVALID_URL` for a `data:` URL that
