@@ -173,7 +173,7 @@ impl Scenario {
         // The fast path reads the line straight into typed fields; anything it
         // does not take (an error, or an odd but valid shape) goes through the
         // generic reader, which names the field that is wrong.
-        if let Some(scenario) = serde_json::from_str::<RawScenario>(line).ok().and_then(RawScenario::into_scenario) {
+        if let Some(scenario) = serde_json::from_str::<Obj<RawScenario>>(line).ok().and_then(|Obj(raw)| raw.into_scenario()) {
             return Ok(scenario);
         }
         let value: Value = serde_json::from_str(line)
@@ -329,10 +329,10 @@ struct RawScenario {
     origin: String,
     /// The fetches, in order, sharing one preflight cache.
     #[cfg_attr(feature = "tsify", tsify(type = "ScenarioStep[]"))]
-    steps: Vec<RawStep>,
+    steps: Vec<Obj<RawStep>>,
     /// The scripted server, by URL; an unlisted URL answers 404.
     #[cfg_attr(feature = "tsify", tsify(optional, type = "Record<string, ScriptedUrl>"))]
-    server: Option<HashMap<String, RawUrl>>,
+    server: Option<HashMap<String, Obj<RawUrl>>>,
     /// The page beyond its origin (FORMAT.md § page: URL, secure context,
     /// address spaces, COEP, Local Network Access permission).
     #[cfg_attr(feature = "tsify", tsify(optional, type = "Record<string, unknown>"))]
@@ -358,7 +358,7 @@ struct RawStep {
     at_ms: Option<u64>,
     /// The `fetch()` arguments.
     #[cfg_attr(feature = "tsify", tsify(type = "RequestInit"))]
-    request: RawRequest,
+    request: Obj<RawRequest>,
 }
 
 /// The arguments of `fetch(url, init)`.
@@ -412,9 +412,43 @@ struct RawResponse {
     headers: Option<Vec<(String, String)>>,
 }
 
+/// A JSON object, and only an object: serde's derived structs also take an
+/// array of their fields in order (`[200, []]` for a response), which the
+/// format (and [`Scenario::from_value`]) refuses. `Obj` asks the JSON reader
+/// for a map, so both readers accept the same lines.
+struct Obj<T>(T);
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Obj<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        T::deserialize(MapOnly(d)).map(Obj)
+    }
+}
+
+/// A deserializer that reads a struct as a map (never as a sequence).
+struct MapOnly<D>(D);
+
+impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for MapOnly<D> {
+    type Error = D::Error;
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
+        self.0.deserialize_any(v)
+    }
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        v: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_map(v)
+    }
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+        unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+    }
+}
+
 /// A field that may be missing but, when present, is not `null`.
 fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<RawResponse>, D::Error> {
-    <RawResponse as serde::Deserialize>::deserialize(d).map(Some)
+    <Obj<RawResponse> as serde::Deserialize>::deserialize(d).map(|Obj(r)| Some(r))
 }
 
 impl RawScenario {
@@ -424,8 +458,8 @@ impl RawScenario {
         let steps = self
             .steps
             .into_iter()
-            .map(|step| {
-                let r = step.request;
+            .map(|Obj(step)| {
+                let Obj(r) = step.request;
                 let headers = r.headers.unwrap_or_default();
                 if headers.iter().any(|(n, v)| !is_isomorphic(n) || !is_isomorphic(v)) {
                     return None;
@@ -447,7 +481,7 @@ impl RawScenario {
             })
             .collect::<Option<Vec<_>>>()?;
         let mut server = HashMap::new();
-        for (url, spec) in self.server.unwrap_or_default() {
+        for (url, Obj(spec)) in self.server.unwrap_or_default() {
             let response = |r: Option<RawResponse>| -> Option<Option<ScriptedResponse>> {
                 let Some(r) = r else { return Some(None) };
                 if !(100..=999).contains(&r.status) {
@@ -460,7 +494,10 @@ impl RawScenario {
                 Some(Some(ScriptedResponse { status: r.status as u16, headers, body: Vec::new() }))
             };
             let scripted = ScriptedUrl { preflight: response(spec.preflight)?, actual: response(spec.actual)? };
-            server.insert(server_key(&url), scripted);
+            // Two keys naming one URL: the generic reader names the error.
+            if server.insert(server_key(&url), scripted).is_some() {
+                return None;
+            }
         }
         let page = match &self.page {
             None | Some(Value::Null) => PageContext::default(),
@@ -484,6 +521,9 @@ fn is_isomorphic(s: &str) -> bool {
 /// assert!(server["https://api.example/"].actual.is_some());
 /// let e = parse_server(&serde_json::json!({"https://api.example/": {"actul": {"status": 200}}})).unwrap_err();
 /// assert_eq!(e.field, "server[\"https://api.example/\"].actul");
+/// // Two keys that name one URL are an error, whichever order they come in.
+/// let e = parse_server(&serde_json::json!({"https://api.example/": {}, "HTTPS://api.example#x": {}})).unwrap_err();
+/// assert!(e.message.contains("names the same URL"));
 /// ```
 pub fn parse_server(v: &Value) -> Result<HashMap<String, ScriptedUrl>, InputError> {
     let map = v.as_object().ok_or_else(|| InputError::new("server", "must be an object keyed by URL"))?;
@@ -501,7 +541,14 @@ pub fn parse_server(v: &Value) -> Result<HashMap<String, ScriptedUrl>, InputErro
                 scripted.actual = Some(parsed);
             }
         }
-        server.insert(server_key(url), scripted);
+        let key = server_key(url);
+        if server.contains_key(&key) {
+            return Err(InputError::new(
+                &field,
+                format!("names the same URL as another entry ({key}; keys are URLs without their fragment): merge the two"),
+            ));
+        }
+        server.insert(key, scripted);
     }
     Ok(server)
 }

@@ -9,7 +9,8 @@
 //!   templates; [`facts`]: what they say together, what the browser did in
 //!   plain words, and the scenario that reproduces them.
 
-use crate::error::{CorsError, FailureKind};
+use crate::blocked::Gate;
+use crate::error::{CorsError, FailureKind, NetError};
 use crate::verdict::Failure;
 use crate::origin::Origin;
 use crate::profile::{Browser, Profile};
@@ -45,7 +46,8 @@ pub fn reason_name(profile: &Profile, origin: &Origin, failure: &Failure) -> Opt
                 return None;
             }
             // The first line that is not the closing "Fetch API cannot load …".
-            let first = webkit(origin, failure).into_iter().find(|m| !m.starts_with("Fetch API cannot load "))?;
+            let closing = WEBKIT_CANNOT_LOAD.split('{').next().unwrap_or_default();
+            let first = webkit(origin, failure).into_iter().find(|m| !m.starts_with(closing))?;
             Some(webkit_anonymize(&first, origin, failure))
         }
     }
@@ -132,7 +134,7 @@ fn firefox_key(failure: &Failure) -> Option<FirefoxKey> {
             CorsError::DisallowedByMode | CorsError::NoCorsRedirectModeNotFollow => return None,
         },
         // A check around CORS that Firefox's CORS listener sees fail.
-        FailureKind::Blocked(gate) if crate::gate::firefox_did_not_succeed_at(failure, gate).is_some() => {
+        FailureKind::Blocked(gate) if firefox_did_not_succeed_at(failure, gate).is_some() => {
             FirefoxKey::DidNotSucceed
         }
         // A network error under CORS: the request "did not succeed"; a
@@ -198,17 +200,7 @@ fn firefox(origin: &Origin, failure: &Failure) -> Vec<String> {
         }
     }
     let first = match &failure.kind {
-        FailureKind::Blocked(gate) => {
-            let mut out = crate::gate::firefox_console(origin, failure, gate);
-            if let Some(at) = crate::gate::firefox_did_not_succeed_at(failure, gate) {
-                let reason = fill(FirefoxKey::DidNotSucceed.reason(), &[(Slot::Status, "(null)")]);
-                let line = fill(FIREFOX_BLOCKED, &[(Slot::Resource, at.as_str()), (Slot::Reason, &reason)]);
-                // Refused at its preflight: the preflight, then the request.
-                let times = if failure.preflight { 2 } else { 1 };
-                out.extend(std::iter::repeat_n(line, times));
-            }
-            return out;
-        }
+        FailureKind::Blocked(gate) => return firefox_gate(origin, failure, gate),
         FailureKind::SameOriginModeRedirectedCrossOrigin(to) => return vec![security_error(to)],
         FailureKind::Cors(s) if s.error == CorsError::DisallowedByMode => {
             return vec![security_error(url)]
@@ -305,9 +297,6 @@ fn webkit_message(failure: &Failure) -> Option<WebKitMessage> {
             }
             CorsError::DisallowedByMode | CorsError::NoCorsRedirectModeNotFollow => return None,
         },
-        FailureKind::RedirectToNonHttpScheme(_) | FailureKind::InvalidRedirectLocation(_) => {
-            WebKitMessage::NonCorsScheme
-        }
         _ => return None,
     })
 }
@@ -345,21 +334,36 @@ fn webkit(origin: &Origin, failure: &Failure) -> Vec<String> {
         FailureKind::TooManyRedirects => {
             return vec![alone(WebKitMessage::TooManyRedirects), access_checks(url)]
         }
+        FailureKind::RedirectToDisabledScheme(_) => {
+            return vec![alone(WebKitMessage::FtpDisabled), access_checks(url)]
+        }
+        FailureKind::RedirectToLocalResource(to) => {
+            let local = fill(WebKitMessage::LocalResource.text(), &[(Slot::Location, to)]);
+            return vec![local, access_checks(url)];
+        }
+        // fetch()'s loader fails the load of the URL the redirect led to.
+        FailureKind::RedirectToNonHttpScheme(to) => {
+            return vec![alone(WebKitMessage::RedirectSchemeNotHttp), access_checks(to)]
+        }
+        // An answer the HTTP stack could not parse: only a preflight's
+        // becomes an access-control error, which is logged.
+        FailureKind::Net(NetError::InvalidHttpResponse) if failure.preflight => {
+            return vec![alone(WebKitMessage::UnparsableResponse), access_checks(url)]
+        }
+        // At the URL that failed: the other origin's (the network process
+        // refused it), or the redirecting one for a redirect to a URL that
+        // is not HTTP(S) (the loader refused it).
         FailureKind::SameOriginModeRedirectedCrossOrigin(to) => {
             let unsafe_attempt = fill(
                 WebKitMessage::UnsafeAttempt.text(),
                 &[(Slot::Url, to), (Slot::Origin, origin.serialize())],
             );
-            return vec![unsafe_attempt, access_checks(to)];
+            return vec![unsafe_attempt, access_checks(url)];
         }
-        FailureKind::Blocked(gate) => return crate::gate::webkit_console(failure, gate),
+        FailureKind::Blocked(gate) => return webkit_gate(failure, gate),
         // A `cors` fetch of a URL that is not HTTP(S), before any redirect.
-        FailureKind::Cors(s) if s.error == CorsError::CorsDisabledScheme && failure.url_list.len() == 1 => {
-            return vec![WEBKIT_ONLY_HTTP.to_owned(), access_checks(url)]
-        }
-        // A `no-cors` fetch redirected to one: the load fails at its target.
-        FailureKind::RedirectToNonHttpScheme(to) if !failure.cors => {
-            return vec![WEBKIT_REDIRECT_NOT_HTTP.to_owned(), access_checks(to)]
+        FailureKind::Cors(s) if s.error == CorsError::CorsDisabledScheme && !matches!(failure.url.scheme(), "http" | "https") => {
+            return vec![alone(WebKitMessage::OnlyHttp), access_checks(url)]
         }
         _ => {}
     }
@@ -517,7 +521,9 @@ fn chromium(origin: &Origin, outcome: &Result<FilteredResponse, Failure>) -> Vec
             ],
         },
         FailureKind::RedirectModeError => vec![failed_to_load(CHROMIUM_NET_FAILED)],
-        FailureKind::RedirectToNonHttpScheme(_) => vec![failed_to_load(CHROMIUM_NET_UNSAFE_REDIRECT)],
+        FailureKind::RedirectToNonHttpScheme(_)
+        | FailureKind::RedirectToDisabledScheme(_)
+        | FailureKind::RedirectToLocalResource(_) => vec![failed_to_load(CHROMIUM_NET_UNSAFE_REDIRECT)],
         FailureKind::InvalidRedirectLocation(_) => {
             vec![failed_to_load(CHROMIUM_NET_INVALID_REDIRECT)]
         }
@@ -531,7 +537,7 @@ fn chromium(origin: &Origin, outcome: &Result<FilteredResponse, Failure>) -> Vec
         FailureKind::RedirectWithCredentials(_)
         | FailureKind::SchemeNotHttp(_)
         | FailureKind::EmptyRedirectLocation => Vec::new(),
-        FailureKind::Blocked(gate) => crate::gate::chromium_console(page, failure, gate),
+        FailureKind::Blocked(gate) => chromium_gate(page, failure, gate),
         FailureKind::Net(refused) => vec![failed_to_load(&format!("net::{}", refused.chromium_name()))],
     }
 }
@@ -556,9 +562,6 @@ pub fn chromium_blocked(
     error: CorsError,
     failed_parameter: &str,
 ) -> String {
-    let redirected = redirected_from
-        .map(|first| fill(CHROMIUM_REDIRECTED_FROM, &[(Slot::FirstUrl, first)]))
-        .unwrap_or_default();
     let preflight = if error.is_preflight_access_check() {
         CHROMIUM_PREFLIGHT_CHECK
     } else {
@@ -578,6 +581,21 @@ pub fn chromium_blocked(
             (Slot::Suffix, chromium_suffix(error, initiator)),
         ],
     );
+    chromium_envelope(initiator, url, redirected_from, origin, preflight, &reason)
+}
+
+/// [`CHROMIUM_BLOCKED`] around a reason.
+fn chromium_envelope(
+    initiator: &str,
+    url: &str,
+    redirected_from: Option<&str>,
+    origin: &str,
+    preflight: &str,
+    reason: &str,
+) -> String {
+    let redirected = redirected_from
+        .map(|first| fill(CHROMIUM_REDIRECTED_FROM, &[(Slot::FirstUrl, first)]))
+        .unwrap_or_default();
     fill(
         CHROMIUM_BLOCKED,
         &[
@@ -586,9 +604,152 @@ pub fn chromium_blocked(
             (Slot::Redirected, &redirected),
             (Slot::Origin, origin),
             (Slot::Preflight, preflight),
-            (Slot::Reason, &reason),
+            (Slot::Reason, reason),
         ],
     )
+}
+
+/// Chromium's console lines for a fetch a check around CORS refused, all
+/// recorded (`tests/corpus/checks-chromium-156.jsonl`):
+/// - bad port: [`CHROMIUM_NET_UNSAFE_PORT`], on the URL asked for and on a
+///   redirect target alike.
+/// - mixed content: Chromium's own line.
+/// - Local Network Access: the CORS line, then `net::ERR_FAILED`.
+/// - CORP: [`chromium_corp_net_error`] in [`CHROMIUM_FAILED_TO_LOAD`].
+/// - scheme: the loader's net error ([`CHROMIUM_NET_INVALID_URL`] for a
+///   `data:` URL that does not decode, [`CHROMIUM_NET_FILE_NOT_FOUND`] for a
+///   `blob:` URL with no blob), its [`LOCAL_RESOURCE`] line for `file:`, and
+///   `fetch()`'s own [`GateMessage::ChromiumSchemeNotSupported`] for the rest.
+fn chromium_gate(origin: &Origin, failure: &Failure, gate: &Gate) -> Vec<String> {
+    use crate::blocked::SchemeError;
+    let url = failure.url.as_str();
+    let failed_to_load = |net_error: &str| fill(CHROMIUM_FAILED_TO_LOAD, &[(Slot::NetError, net_error)]);
+    match gate {
+        Gate::BadPort { .. } => vec![failed_to_load(CHROMIUM_NET_UNSAFE_PORT)],
+        // Chromium blocks only https: pages; the standard's profile, which
+        // also restricts loopback http: pages, has no text of its own for them.
+        Gate::MixedContent { page } if !page.starts_with("https:") => Vec::new(),
+        Gate::MixedContent { page } => {
+            vec![fill(GateMessage::ChromiumMixedContent.text(), &[(Slot::Page, page), (Slot::Url, url)])]
+        }
+        Gate::LocalNetworkAccess(block) => {
+            let reason = fill(
+                GateMessage::chromium_lna(block.denial).text(),
+                &[(Slot::AddressSpace, block.target.name())],
+            );
+            vec![
+                chromium_envelope(
+                    "fetch",
+                    url,
+                    failure.redirected_from.as_ref().map(Url::as_str),
+                    origin.serialize(),
+                    "",
+                    &reason,
+                ),
+                failed_to_load(CHROMIUM_NET_FAILED),
+            ]
+        }
+        Gate::CrossOriginResourcePolicy(block) => vec![failed_to_load(chromium_corp_net_error(*block))],
+        Gate::Scheme(SchemeError::InvalidDataUrl { .. }) => vec![failed_to_load(CHROMIUM_NET_INVALID_URL)],
+        Gate::Scheme(SchemeError::BlobUnavailable) => vec![failed_to_load(CHROMIUM_NET_FILE_NOT_FOUND)],
+        Gate::Scheme(SchemeError::LocalResource) => {
+            vec![fill(GateMessage::ChromiumLocalResource.text(), &[(Slot::Location, url)])]
+        }
+        Gate::Scheme(SchemeError::Unsupported { scheme }) => {
+            vec![fill(GateMessage::ChromiumSchemeNotSupported.text(), &[(Slot::Url, url), (Slot::Scheme, scheme)])]
+        }
+    }
+}
+
+/// The URL Firefox's "CORS request did not succeed" names, when a check
+/// refused a `cors` request it had started (recorded): Local Network Access
+/// refuses the connection (the URL refused); a bad port or mixed content on
+/// a redirect's target fails the redirect (the URL that redirected).
+fn firefox_did_not_succeed_at<'a>(failure: &'a Failure, gate: &Gate) -> Option<&'a Url> {
+    if !failure.cors {
+        return None;
+    }
+    match gate {
+        Gate::LocalNetworkAccess(_) => Some(&failure.url),
+        Gate::BadPort { .. } | Gate::MixedContent { .. } => failure.url_list.iter().rev().nth(1),
+        _ => None,
+    }
+}
+
+/// Firefox's console lines for a fetch a check around CORS refused (recorded
+/// in Firefox 153 ESR, but for the mixed content line): its mixed content
+/// line, its CORP line, its security error for a `file:` URL; nothing of its
+/// own for a bad port, Local Network Access or the other scheme errors. Its
+/// CORS listener then adds "CORS request did not succeed"
+/// ([`firefox_did_not_succeed_at`]), twice when a preflight was refused (the
+/// preflight, then the request).
+fn firefox_gate(origin: &Origin, failure: &Failure, gate: &Gate) -> Vec<String> {
+    use crate::blocked::SchemeError;
+    let url = failure.url.as_str();
+    let mut out = match gate {
+        Gate::MixedContent { .. } => vec![fill(GateMessage::FirefoxMixedContent.text(), &[(Slot::Url, url)])],
+        Gate::CrossOriginResourcePolicy(_) => vec![fill(GateMessage::FirefoxCorp.text(), &[(Slot::Url, url)])],
+        // The page's origin as a URL, then the file.
+        Gate::Scheme(SchemeError::LocalResource) => vec![fill(
+            FIREFOX_REDIRECT_LINK_ERROR,
+            &[(Slot::Url, &format!("{}/", origin.serialize())), (Slot::Location, url)],
+        )],
+        _ => Vec::new(),
+    };
+    if let Some(at) = firefox_did_not_succeed_at(failure, gate) {
+        let reason = fill(FirefoxKey::DidNotSucceed.reason(), &[(Slot::Status, "(null)")]);
+        let line = fill(FIREFOX_BLOCKED, &[(Slot::Resource, at.as_str()), (Slot::Reason, &reason)]);
+        let times = if failure.preflight { 2 } else { 1 };
+        out.extend(std::iter::repeat_n(line, times));
+    }
+    out
+}
+
+/// WebKit's console lines for a fetch a check around CORS refused (recorded
+/// in WebKitGTK 2.50.6): each check's own line, then, for most, "Not allowed
+/// to request resource" and the closing [`WEBKIT_ACCESS_CONTROL_CHECKS`].
+fn webkit_gate(failure: &Failure, gate: &Gate) -> Vec<String> {
+    use crate::blocked::SchemeError;
+    let url = failure.url.as_str();
+    let closing = |at: &str| fill(WEBKIT_ACCESS_CONTROL_CHECKS, &[(Slot::Initiator, "Fetch API"), (Slot::Url, at)]);
+    let refused = WebKitMessage::NotAllowedToRequest.text().to_owned();
+    let first = failure.url_list.first().map(Url::as_str).unwrap_or(url);
+    match gate {
+        Gate::BadPort { port } => {
+            vec![fill(GateMessage::WebKitBadPort.text(), &[(Slot::Port, &port.to_string()), (Slot::Url, url)])]
+        }
+        Gate::MixedContent { page } => {
+            // WebKit cuts the text short for a loopback target.
+            let loopback = failure.url.host().is_some_and(|h| crate::secure_context::is_loopback_host(&h));
+            let message = if loopback { GateMessage::WebKitMixedContentLoopback } else { GateMessage::WebKitMixedContent };
+            let line = fill(message.text(), &[(Slot::Page, page), (Slot::Url, url)]);
+            match failure.url_list.len() {
+                // Refused at a redirect: the fetch fails at the URL asked for.
+                n if n > 1 => vec![line, closing(first)],
+                _ => vec![line, refused, closing(url)],
+            }
+        }
+        Gate::CrossOriginResourcePolicy(_) => {
+            let cancelled = fill(GateMessage::WebKitCorp.text(), &[(Slot::Url, url)]);
+            match &failure.redirect_location {
+                // A redirect's own response refused: named as the redirect's failure.
+                Some(to) => {
+                    let target = failure.url.join(to).map(|u| u.as_str().to_owned()).unwrap_or_else(|_| to.clone());
+                    let line = fill(WEBKIT_REDIRECTION_DENIED, &[(Slot::Location, &target), (Slot::Reason, &cancelled)]);
+                    vec![line, closing(url)]
+                }
+                None => vec![cancelled, closing(url)],
+            }
+        }
+        Gate::Scheme(SchemeError::InvalidDataUrl { .. }) => vec![fill(WEBKIT_CANNOT_LOAD, &[(Slot::Url, url)])],
+        Gate::Scheme(SchemeError::LocalResource) => {
+            vec![fill(WebKitMessage::LocalResource.text(), &[(Slot::Location, url)]), refused, closing(url)]
+        }
+        Gate::Scheme(SchemeError::Unsupported { scheme }) if scheme == "ftp" => {
+            vec![WebKitMessage::FtpDisabled.text().to_owned(), closing(url)]
+        }
+        Gate::Scheme(_) | Gate::LocalNetworkAccess(_) => Vec::new(),
+    }
 }
 
 /// Chromium's `EncodeHint`: characters outside printable ASCII become `\uXXXX`.

@@ -12,6 +12,7 @@
 //! engine (older browser versions, DevTools' network lines) and are read back
 //! when a user pastes them.
 
+use crate::blocked::{CorpBlock, EmbedderPolicy, LnaDenial, ResourcePolicy};
 use crate::error::CorsError;
 
 /// A named place in a template, written `{name}` in its text.
@@ -52,11 +53,19 @@ pub enum Slot {
     Resource,
     /// A nested template, a DevTools network line's status.
     Response,
+    /// The page's URL.
+    Page,
+    /// An IP address space (`loopback`, `local`, `public`).
+    AddressSpace,
+    /// A port number.
+    Port,
+    /// A URL's scheme, without its colon.
+    Scheme,
 }
 
 impl Slot {
     /// Every slot.
-    pub const ALL: [Slot; 17] = [
+    pub const ALL: [Slot; 21] = [
         Slot::Initiator,
         Slot::Url,
         Slot::FirstUrl,
@@ -74,6 +83,10 @@ impl Slot {
         Slot::Suffix,
         Slot::Resource,
         Slot::Response,
+        Slot::Page,
+        Slot::AddressSpace,
+        Slot::Port,
+        Slot::Scheme,
     ];
 
     /// The name written between braces.
@@ -96,6 +109,10 @@ impl Slot {
             Slot::Suffix => "suffix",
             Slot::Resource => "resource",
             Slot::Response => "response",
+            Slot::Page => "page",
+            Slot::AddressSpace => "address_space",
+            Slot::Port => "port",
+            Slot::Scheme => "scheme",
         }
     }
 
@@ -454,11 +471,6 @@ pub const WEBKIT_CANNOT_LOAD: &str = "Fetch API cannot load {url}.";
 /// WebKit's envelope for a reason found while following a redirect.
 pub const WEBKIT_REDIRECTION_DENIED: &str =
     "Cross-origin redirection to {location} denied by Cross-Origin Resource Sharing policy: {reason}";
-/// WebKit's line for a `cors` fetch of a URL that is not HTTP(S) (observed).
-pub const WEBKIT_ONLY_HTTP: &str = "Cross origin requests are only supported for HTTP.";
-/// WebKit's line for a `no-cors` fetch redirected to a URL that is not
-/// HTTP(S) (observed).
-pub const WEBKIT_REDIRECT_NOT_HTTP: &str = "Redirection to URL with a scheme that is not HTTP(S).";
 /// What `fetch()` rejects with after a network error.
 pub const WEBKIT_REJECTION: &str = "TypeError: Load failed";
 
@@ -485,11 +497,16 @@ pub enum WebKitMessage {
     RedirectNotAllowed,
     TooManyRedirects,
     UnsafeAttempt,
+    FtpDisabled,
+    LocalResource,
+    RedirectSchemeNotHttp,
+    UnparsableResponse,
+    OnlyHttp,
 }
 
 impl WebKitMessage {
     /// Every message.
-    pub const ALL: [WebKitMessage; 16] = [
+    pub const ALL: [WebKitMessage; 21] = [
         WebKitMessage::OriginNotAllowed,
         WebKitMessage::MultipleOrigins,
         WebKitMessage::WildcardWithCredentials,
@@ -506,6 +523,11 @@ impl WebKitMessage {
         WebKitMessage::RedirectNotAllowed,
         WebKitMessage::TooManyRedirects,
         WebKitMessage::UnsafeAttempt,
+        WebKitMessage::FtpDisabled,
+        WebKitMessage::LocalResource,
+        WebKitMessage::RedirectSchemeNotHttp,
+        WebKitMessage::UnparsableResponse,
+        WebKitMessage::OnlyHttp,
     ];
 
     /// The message's text.
@@ -533,6 +555,18 @@ impl WebKitMessage {
             WebKitMessage::UnsafeAttempt => {
                 "Unsafe attempt to load URL {url} from origin {origin}. Domains, protocols and ports must match."
             }
+            // The network process, on a redirect to `ftp:`.
+            WebKitMessage::FtpDisabled => "FTP URLs are disabled",
+            // The loader, on a redirect to a URL the page may not display.
+            WebKitMessage::LocalResource => LOCAL_RESOURCE,
+            // fetch()'s loader, on a followed redirect that is not HTTP(S).
+            WebKitMessage::RedirectSchemeNotHttp => "Redirection to URL with a scheme that is not HTTP(S).",
+            // libsoup's text for an answer it cannot parse (a NUL in a header),
+            // passed on as the reason when it was the preflight's.
+            WebKitMessage::UnparsableResponse => "Could not parse HTTP response",
+            // A `cors` fetch of a URL that is not HTTP(S) (observed in
+            // WebKitGTK 2.50.6: about:, ftp:, file:).
+            WebKitMessage::OnlyHttp => "Cross origin requests are only supported for HTTP.",
         }
     }
 
@@ -560,5 +594,229 @@ pub fn rejection(browser: crate::profile::Browser) -> &'static str {
         Browser::Chromium | Browser::Spec => CHROMIUM_REJECTION,
         Browser::Firefox => FIREFOX_REJECTION,
         Browser::WebKit => WEBKIT_REJECTION,
+    }
+}
+
+// ---------------------------------------------------------------- Not CORS
+
+/// A message about a check around CORS ([`crate::blocked::Gate`]): the fetch
+/// was refused, and no CORS header changes that. Chromium words Local
+/// Network Access refusals as CORS errors (inside [`CHROMIUM_BLOCKED`]); the
+/// others have lines of their own. Bad ports and
+/// `Cross-Origin-Resource-Policy` refusals are Chromium network errors
+/// ([`CHROMIUM_NET_UNSAFE_PORT`], [`chromium_corp_net_error`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
+pub enum GateMessage {
+    /// Chromium's `InsecureLocalNetwork` reason.
+    ChromiumLnaInsecureContext,
+    /// Chromium's `LocalNetworkAccessPermissionDenied` reason.
+    ChromiumLnaPermissionDenied,
+    /// Chromium's mixed content line.
+    ChromiumMixedContent,
+    /// Firefox's mixed content line.
+    FirefoxMixedContent,
+    /// WebKit's mixed content line.
+    WebKitMixedContent,
+    /// WebKit's mixed content line for a loopback target, which WebKit cuts
+    /// short after "must".
+    WebKitMixedContentLoopback,
+    /// Chromium's line for a `file:` URL.
+    ChromiumLocalResource,
+    /// Chromium's line for a scheme `fetch()` does not support.
+    ChromiumSchemeNotSupported,
+    /// Firefox's `Cross-Origin-Resource-Policy` line.
+    FirefoxCorp,
+    /// WebKit's line for a bad port.
+    WebKitBadPort,
+    /// WebKit's `Cross-Origin-Resource-Policy` line (alone, or inside
+    /// [`WEBKIT_REDIRECTION_DENIED`] when the refused response redirected).
+    WebKitCorp,
+}
+
+impl GateMessage {
+    /// Every message.
+    pub const ALL: [GateMessage; 11] = [
+        GateMessage::ChromiumLnaInsecureContext,
+        GateMessage::ChromiumLnaPermissionDenied,
+        GateMessage::ChromiumMixedContent,
+        GateMessage::FirefoxMixedContent,
+        GateMessage::WebKitMixedContent,
+        GateMessage::WebKitMixedContentLoopback,
+        GateMessage::ChromiumLocalResource,
+        GateMessage::ChromiumSchemeNotSupported,
+        GateMessage::FirefoxCorp,
+        GateMessage::WebKitBadPort,
+        GateMessage::WebKitCorp,
+    ];
+
+    /// The message's text; a Chromium Local Network Access text is the
+    /// `{reason}` of [`CHROMIUM_BLOCKED`].
+    ///
+    /// All recorded word for word (`tests/corpus/checks-*.jsonl`: Chromium
+    /// 156, Firefox 153 ESR, WebKitGTK 2.50.6), except Firefox's mixed
+    /// content line (as public user reports quote it; the recordings' https:
+    /// pages could not be opened in Firefox):
+    /// - Local Network Access: `cors_error_string.cc`, both denials.
+    /// - Chromium's `file:` line is the same text as WebKit's
+    ///   ([`WebKitMessage::LocalResource`]); Chromium names the URL asked for.
+    /// - WebKit's mixed content line ends after "must" for a loopback
+    ///   target (`http://127.0.0.1`, `http://localhost`).
+    pub fn text(self) -> &'static str {
+        match self {
+            GateMessage::ChromiumLnaInsecureContext => {
+                "The request client is not a secure context and the resource is in more-private address space `{address_space}`."
+            }
+            GateMessage::ChromiumLnaPermissionDenied => {
+                "Permission was denied for this request to access the `{address_space}` address space."
+            }
+            GateMessage::ChromiumMixedContent => {
+                "Mixed Content: The page at '{page}' was loaded over HTTPS, but requested an insecure resource '{url}'. This request has been blocked; the content must be served over HTTPS."
+            }
+            GateMessage::FirefoxMixedContent => "Blocked loading mixed active content “{url}”",
+            GateMessage::WebKitMixedContent => {
+                "[blocked] The page at {page} requested insecure content from {url}. This content was blocked and must be served over HTTPS."
+            }
+            GateMessage::WebKitMixedContentLoopback => {
+                "[blocked] The page at {page} requested insecure content from {url}. This content was blocked and must"
+            }
+            GateMessage::ChromiumLocalResource => LOCAL_RESOURCE,
+            GateMessage::ChromiumSchemeNotSupported => "Fetch API cannot load {url}. URL scheme \"{scheme}\" is not supported.",
+            GateMessage::FirefoxCorp => {
+                "The resource at “{url}” was blocked due to its Cross-Origin-Resource-Policy header (or lack thereof). See https://developer.mozilla.org/docs/Web/HTTP/Cross-Origin_Resource_Policy_(CORP)#"
+            }
+            GateMessage::WebKitBadPort => "Not allowed to use restricted network port {port}: {url}",
+            GateMessage::WebKitCorp => {
+                "Cancelled load to {url} because it violates the resource's Cross-Origin-Resource-Policy response header."
+            }
+        }
+    }
+
+    /// The browser that writes it.
+    pub fn browser(self) -> crate::profile::Browser {
+        use crate::profile::Browser;
+        match self {
+            GateMessage::ChromiumLnaInsecureContext
+            | GateMessage::ChromiumLnaPermissionDenied
+            | GateMessage::ChromiumMixedContent
+            | GateMessage::ChromiumLocalResource
+            | GateMessage::ChromiumSchemeNotSupported => Browser::Chromium,
+            GateMessage::FirefoxMixedContent | GateMessage::FirefoxCorp => Browser::Firefox,
+            GateMessage::WebKitMixedContent
+            | GateMessage::WebKitMixedContentLoopback
+            | GateMessage::WebKitBadPort
+            | GateMessage::WebKitCorp => Browser::WebKit,
+        }
+    }
+
+    /// Chromium's Local Network Access message for a refusal.
+    pub fn chromium_lna(denial: LnaDenial) -> GateMessage {
+        match denial {
+            LnaDenial::InsecureContext => GateMessage::ChromiumLnaInsecureContext,
+            LnaDenial::PermissionDenied { .. } => GateMessage::ChromiumLnaPermissionDenied,
+        }
+    }
+}
+
+/// The loader's line for a `file:` URL a web page may not load, in Chromium
+/// ([`GateMessage::ChromiumLocalResource`], the URL asked for) and WebKit
+/// ([`WebKitMessage::LocalResource`], also a redirect's target): the same
+/// text, so a line alone names no browser.
+pub const LOCAL_RESOURCE: &str = "Not allowed to load local resource: {location}";
+
+/// Chromium's network error for a bad port (recorded in Chromium 156 for 25,
+/// 6000, 6667 and 10080, and a redirect to 6000), in [`CHROMIUM_FAILED_TO_LOAD`].
+pub const CHROMIUM_NET_UNSAFE_PORT: &str = "net::ERR_UNSAFE_PORT";
+/// Chromium's network error for a `data:` URL that does not decode (recorded).
+pub const CHROMIUM_NET_INVALID_URL: &str = "net::ERR_INVALID_URL";
+/// Chromium's network error for a `blob:` URL with no blob (recorded).
+pub const CHROMIUM_NET_FILE_NOT_FOUND: &str = "net::ERR_FILE_NOT_FOUND";
+/// The network error Chromium names for a response the
+/// `Cross-Origin-Resource-Policy` check refused (`BlockedByResponseReason`),
+/// in [`CHROMIUM_FAILED_TO_LOAD`] (recorded in Chromium 156) and DevTools'
+/// [`CHROMIUM_NETWORK_LINE`].
+pub const CHROMIUM_NET_CORP_NOT_SAME_ORIGIN: &str = "net::ERR_BLOCKED_BY_RESPONSE.NotSameOrigin";
+/// See [`CHROMIUM_NET_CORP_NOT_SAME_ORIGIN`]: `same-site` refused it.
+pub const CHROMIUM_NET_CORP_NOT_SAME_SITE: &str = "net::ERR_BLOCKED_BY_RESPONSE.NotSameSite";
+/// See [`CHROMIUM_NET_CORP_NOT_SAME_ORIGIN`]: no usable policy, and the
+/// page's `Cross-Origin-Embedder-Policy` imposed `same-origin`.
+pub const CHROMIUM_NET_CORP_BY_COEP: &str = "net::ERR_BLOCKED_BY_RESPONSE.NotSameOriginAfterDefaultedToSameOriginByCoep";
+
+/// The network error Chromium names for a `Cross-Origin-Resource-Policy` refusal.
+pub fn chromium_corp_net_error(block: CorpBlock) -> &'static str {
+    match (block.imposed_by, block.policy) {
+        (Some(_), _) => CHROMIUM_NET_CORP_BY_COEP,
+        (None, ResourcePolicy::SameOrigin) => CHROMIUM_NET_CORP_NOT_SAME_ORIGIN,
+        (None, ResourcePolicy::SameSite) => CHROMIUM_NET_CORP_NOT_SAME_SITE,
+    }
+}
+
+/// The refusal a [`chromium_corp_net_error`] name stands for (`None` for
+/// any other name).
+pub fn corp_block_of_net_error(net_error: &str) -> Option<CorpBlock> {
+    [
+        CorpBlock { policy: ResourcePolicy::SameOrigin, imposed_by: None },
+        CorpBlock { policy: ResourcePolicy::SameSite, imposed_by: None },
+        CorpBlock { policy: ResourcePolicy::SameOrigin, imposed_by: Some(EmbedderPolicy::RequireCorp) },
+    ]
+    .into_iter()
+    .find(|b| chromium_corp_net_error(*b) == net_error)
+}
+
+/// *Parse only*: Chromium's network errors for a request that got no HTTP
+/// answer at all (`net/base/net_error_list.h`), with what each means. Users
+/// paste them as CORS errors; none is one.
+pub const CHROMIUM_UNREACHABLE: [(&str, &str); 14] = [
+    ("net::ERR_CONNECTION_REFUSED", "nothing listens on that host and port"),
+    ("net::ERR_NAME_NOT_RESOLVED", "the host name does not resolve"),
+    ("net::ERR_CONNECTION_RESET", "the connection was reset"),
+    ("net::ERR_CONNECTION_CLOSED", "the connection was closed before an answer"),
+    ("net::ERR_EMPTY_RESPONSE", "the server closed the connection without answering"),
+    ("net::ERR_CONNECTION_TIMED_OUT", "the connection timed out"),
+    ("net::ERR_TIMED_OUT", "the request timed out"),
+    ("net::ERR_ADDRESS_UNREACHABLE", "the address is unreachable"),
+    ("net::ERR_INTERNET_DISCONNECTED", "the machine is offline"),
+    ("net::ERR_NETWORK_CHANGED", "the network changed during the request"),
+    ("net::ERR_BLOCKED_BY_CLIENT", "a browser extension (an ad or tracker blocker) refused the request"),
+    ("net::ERR_CERT_AUTHORITY_INVALID", "the server's TLS certificate is not trusted"),
+    ("net::ERR_CERT_COMMON_NAME_INVALID", "the server's TLS certificate is for another host name"),
+    ("net::ERR_SSL_PROTOCOL_ERROR", "the TLS handshake failed (often https: to a port that speaks http:)"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Chromium's Local Network Access reasons, as recorded in Chromium 156
+    /// (`tests/corpus/checks-chromium-156.jsonl`).
+    #[test]
+    fn local_network_access_texts_as_recorded() {
+        let text = |denial| fill(GateMessage::chromium_lna(denial).text(), &[(Slot::AddressSpace, "loopback")]);
+        assert_eq!(
+            text(LnaDenial::PermissionDenied { prompted: false }),
+            "Permission was denied for this request to access the `loopback` address space."
+        );
+        assert_eq!(
+            text(LnaDenial::InsecureContext),
+            "The request client is not a secure context and the resource is in more-private address space `loopback`."
+        );
+    }
+
+    /// WebKit's mixed content line for a loopback target is its full line cut
+    /// short, as recorded in WebKitGTK 2.50.6.
+    #[test]
+    fn webkit_loopback_mixed_content_is_the_line_cut_short() {
+        let full = GateMessage::WebKitMixedContent.text();
+        let cut = GateMessage::WebKitMixedContentLoopback.text();
+        assert!(full.starts_with(cut) && full.len() > cut.len());
+        assert!(cut.ends_with("must"));
+    }
+
+    /// The local-resource text Chromium and WebKit share is one template.
+    #[test]
+    fn shared_local_resource_text() {
+        assert_eq!(GateMessage::ChromiumLocalResource.text(), WebKitMessage::LocalResource.text());
+        assert_eq!(GateMessage::ChromiumLocalResource.browser(), crate::profile::Browser::Chromium);
     }
 }
