@@ -677,7 +677,7 @@ fn firefox_did_not_succeed_at<'a>(failure: &'a Failure, gate: &Gate) -> Option<&
 }
 
 /// Firefox's console lines for a fetch a check around CORS refused (recorded
-/// in Firefox 153 ESR, but for the mixed content line): its mixed content
+/// in Firefox 153 ESR): its mixed content
 /// line, its CORP line, its security error for a `file:` URL; nothing of its
 /// own for a bad port, Local Network Access or the other scheme errors. Its
 /// CORS listener then adds "CORS request did not succeed"

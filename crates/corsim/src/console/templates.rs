@@ -655,9 +655,7 @@ impl GateMessage {
     /// `{reason}` of [`CHROMIUM_BLOCKED`].
     ///
     /// All recorded word for word (`tests/corpus/checks-*.jsonl`: Chromium
-    /// 156, Firefox 153 ESR, WebKitGTK 2.50.6), except Firefox's mixed
-    /// content line (as public user reports quote it; the recordings' https:
-    /// pages could not be opened in Firefox):
+    /// 156, Firefox 153 ESR, WebKitGTK 2.50.6):
     /// - Local Network Access: `cors_error_string.cc`, both denials.
     /// - Chromium's `file:` line is the same text as WebKit's
     ///   ([`WebKitMessage::LocalResource`]); Chromium names the URL asked for.
