@@ -35,7 +35,14 @@ after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 /// free ports: the whole line, recording included, is rewritten.
 async function sample(corpus) {
   const ports = [await freePort(), await freePort(), await freePort()];
-  const rewrite = (line) => line.replaceAll(':8001', `:${ports[0]}`).replaceAll(':8002', `:${ports[1]}`).replaceAll(':8003', `:${ports[2]}`);
+  // The check corpora use ports 8300-8399: each gets a free port of its own
+  // (its address space, when it has one, follows it).
+  const checkPorts = {};
+  for (const p of new Set(readFileSync(join(ROOT, 'tests', 'corpus', corpus), 'utf8').match(/:83\d\d\b/g) ?? [])) {
+    checkPorts[p] = `:${await freePort()}`;
+  }
+  const rewrite = (line) => line.replaceAll(':8001', `:${ports[0]}`).replaceAll(':8002', `:${ports[1]}`).replaceAll(':8003', `:${ports[2]}`)
+    .replace(/:83\d\d\b/g, (p) => checkPorts[p]);
   const perCategory = {};
   const out = [];
   for (const line of readFileSync(join(ROOT, 'tests', 'corpus', corpus), 'utf8').split('\n').filter(Boolean)) {
@@ -48,7 +55,7 @@ async function sample(corpus) {
   return out;
 }
 
-async function recordAndCompare(browser, corpus) {
+async function recordAndCompare(browser, corpus, atLeast = 20) {
   const scenarios = await sample(corpus);
   const file = join(dir, `${browser}.jsonl`);
   writeFileSync(file, scenarios.map((s) => JSON.stringify({ ...s, expect: undefined, browser: undefined })).join('\n') + '\n');
@@ -69,7 +76,7 @@ async function recordAndCompare(browser, corpus) {
       }
     });
   });
-  assert.ok(scenarios.length >= 20, `a sample from every category (${scenarios.length})`);
+  assert.ok(scenarios.length >= atLeast, `a sample from every category (${scenarios.length})`);
   assert.deepEqual(problems, [], problems.join('\n'));
 }
 
@@ -77,10 +84,20 @@ it('corsim record in Chromium gives back what the Chromium corpus holds', { time
   await recordAndCompare('chromium', 'chromium-156-public.jsonl');
 });
 
+// The checks around CORS: an https: page on the recorder's TLS port, a page
+// with an embedder policy, a page counted public, bad ports, schemes.
+it('corsim record in Chromium gives back what the check corpus holds', { timeout: 180000 }, async () => {
+  await recordAndCompare('chromium', 'checks-chromium-156.jsonl', 12);
+});
+
 const hasFirefox = existsSync('/usr/bin/firefox-esr');
 it('corsim record in Firefox ESR gives back what the Firefox corpus holds',
   { timeout: 180000, skip: !hasFirefox && 'firefox-esr is not installed' }, async () => {
     await recordAndCompare('firefox', 'firefox-153-public.jsonl');
+  });
+it('corsim record in Firefox ESR gives back what the Firefox check corpus holds',
+  { timeout: 180000, skip: !hasFirefox && 'firefox-esr is not installed' }, async () => {
+    await recordAndCompare('firefox', 'checks-firefox-153.jsonl', 12);
   });
 
 const hasWebKit = spawnSync('/usr/bin/python3', ['-c', "import gi; gi.require_version('WebKit2', '4.1')"]).status === 0
@@ -88,4 +105,8 @@ const hasWebKit = spawnSync('/usr/bin/python3', ['-c', "import gi; gi.require_ve
 it('corsim record in WebKitGTK gives back what the WebKit corpus holds',
   { timeout: 180000, skip: !hasWebKit && 'WebKitGTK for Python (gir1.2-webkit2-4.1, python3-gi) or xvfb-run is not installed' }, async () => {
     await recordAndCompare('webkit', 'webkit-2.50.6-public.jsonl');
+  });
+it('corsim record in WebKitGTK gives back what the WebKit check corpus holds',
+  { timeout: 180000, skip: !hasWebKit && 'WebKitGTK for Python (gir1.2-webkit2-4.1, python3-gi) or xvfb-run is not installed' }, async () => {
+    await recordAndCompare('webkit', 'checks-webkit-2.50.6.jsonl', 12);
   });

@@ -17,9 +17,20 @@ if (typeof WebSocket === 'undefined') {
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
+// What the scenarios' world needs (record.rs's BrowserSetup): the
+// throwaway certificate accepted, the scenarios' host names on 127.0.0.1,
+// and loopback ports counted as public or local (Local Network Access).
+const SETUP = [
+  ...(job.tls ? ['--ignore-certificate-errors'] : []),
+  ...(job.hosts?.length ? [`--host-resolver-rules=${job.hosts.map((h) => `MAP ${h} 127.0.0.1`).join(',')}`] : []),
+  ...(Object.keys(job.address_spaces ?? {}).length
+    ? [`--ip-address-space-overrides=${Object.entries(job.address_spaces).map(([at, space]) => `${at}=${space}`).join(',')}`]
+    : []),
+];
+
 const profile = mkdtempSync(join(tmpdir(), 'corsim-chromium-'));
 const chromium = spawn(job.browser_path || '/usr/bin/chromium',
-  [...FLAGS, `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank'],
+  [...FLAGS, ...SETUP, `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank'],
   { stdio: ['ignore', 'ignore', 'pipe'] });
 const exited = new Promise((r) => chromium.on('exit', r));
 async function cleanup() {
@@ -68,6 +79,18 @@ emit({ browser: `Chromium ${version.product.split('/')[1]}` });
 
 async function open(scenario) {
   const { browserContextId } = await send('Target.createBrowserContext', { disposeOnDetach: true });
+  // The page's Local Network Access permissions (Chromium 156 has one per
+  // target space, `local-network` and `loopback-network`, beside the older
+  // `local-network-access`); `prompt` is left as it is (headless Chromium
+  // cannot ask, and refuses).
+  if (scenario.local_network_access !== 'prompt') {
+    for (const name of ['local-network-access', 'local-network', 'loopback-network']) {
+      await send('Browser.setPermission', {
+        permission: { name }, setting: scenario.local_network_access,
+        origin: new URL(scenario.page).origin, browserContextId,
+      });
+    }
+  }
   const { targetId } = await send('Target.createTarget', { url: 'about:blank', browserContextId });
   const { sessionId } = await send('Target.attachToTarget', { targetId, flatten: true });
   let consoleLines = [];

@@ -70,6 +70,15 @@ writeFileSync(join(profile, 'user.js'), [
   'user_pref("datareporting.policy.dataSubmissionEnabled", false);',
   'user_pref("toolkit.telemetry.reportingpolicy.firstRun", false);',
   'user_pref("browser.aboutwelcome.enabled", false);',
+  // What the scenarios' world needs (record.rs's BrowserSetup): their host
+  // names on loopback, and loopback ports counted as public or local (Local
+  // Network Access). The throwaway certificate is accepted through the
+  // session's acceptInsecureCerts.
+  ...(job.hosts?.length ? [`user_pref("network.dns.localDomains", ${JSON.stringify(job.hosts.join(','))});`] : []),
+  ...['public', 'local'].flatMap((space) => {
+    const at = Object.entries(job.address_spaces ?? {}).filter(([, s]) => s === space).map(([a]) => a);
+    return at.length ? [`user_pref("network.lna.address_space.${space === 'local' ? 'private' : space}.override", ${JSON.stringify(at.join(','))});`] : [];
+  }),
 ].join('\n') + '\n');
 const firefox = spawn(binary, ['--headless', '--no-remote', '--profile', profile, '--remote-debugging-port=0', 'about:blank'],
   { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -110,7 +119,7 @@ function send(method, params = {}) {
   return new Promise((resolve, reject) => pending.set(id, { resolve, reject, method }));
 }
 
-const session = await send('session.new', { capabilities: {} });
+const session = await send('session.new', { capabilities: { alwaysMatch: { acceptInsecureCerts: !!job.tls } } });
 // `--version` names the ESR as such ("Mozilla Firefox 153.8.0esr"); BiDi does not.
 const named = /Firefox (\S+)/.exec(spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout || '');
 emit({ browser: `Firefox ${named ? named[1] : session.capabilities.browserVersion}`, templates });
@@ -123,6 +132,15 @@ onEvent = (method, params) => {
 
 async function open(scenario) {
   const { userContext } = await send('browser.createUserContext', {});
+  // The page's Local Network Access permissions (Firefox has one per target
+  // space); `prompt` is left as it is.
+  if (scenario.local_network_access !== 'prompt') {
+    for (const name of ['local-network', 'loopback-network']) {
+      await send('permissions.setPermission', {
+        descriptor: { name }, state: scenario.local_network_access, origin: new URL(scenario.page).origin, userContext,
+      });
+    }
+  }
   const { context } = await send('browsingContext.create', { type: 'tab', userContext });
   await send('browsingContext.navigate', { context, url: scenario.page, wait: 'complete' });
   return {

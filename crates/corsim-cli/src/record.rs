@@ -198,6 +198,8 @@ struct Recorded<'a> {
     id: Option<&'a RawValue>,
     browser: &'a str,
     origin: Option<&'a RawValue>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page: Option<&'a RawValue>,
     steps: Option<&'a RawValue>,
     server: Option<&'a RawValue>,
     expect: Vec<Expect>,
@@ -230,7 +232,13 @@ pub fn run(args: &Args) -> ExitCode {
         eprintln!("corsim record: {e} (is another corsim serve or record running?)");
         return ExitCode::from(2);
     }
-    let job = job(&inputs, args);
+    let job = match job(&inputs, args) {
+        Ok(job) => job,
+        Err(e) => {
+            eprintln!("corsim record: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let mut runs = Vec::new();
     for n in 0..args.runs {
         match run_driver(args.browser, &job) {
@@ -294,38 +302,130 @@ fn read_inputs(text: &str, file: &str, ids: &[String]) -> Vec<Input> {
     inputs
 }
 
-/// The job a driver reads: the browser, and per scenario the page to open
-/// and the steps' `fetch()` arguments as written.
-fn job(inputs: &[Input], args: &Args) -> Value {
+/// The job a driver reads: the browser, what the browser must be told
+/// before it starts (see [`BrowserSetup`]), and per scenario the page to
+/// open, the Local Network Access permission to set, and the steps'
+/// `fetch()` arguments as written.
+fn job(inputs: &[Input], args: &Args) -> Result<Value, String> {
+    let setup = BrowserSetup::of(inputs.iter().map(|i| &i.scenario))?;
     let scenarios: Vec<Value> = inputs
         .iter()
         .map(|input| {
             let s = &input.scenario;
-            let page = match &s.origin {
-                corsim::Origin::Tuple(_) => format!("{}/", s.origin.serialize()),
-                corsim::Origin::Opaque => "http://127.0.0.1:8001/".to_owned(),
+            let page = match (&s.page.url, &s.origin) {
+                (Some(url), _) => url.as_str().to_owned(),
+                (None, corsim::Origin::Tuple(_)) => format!("{}/", s.origin.serialize()),
+                (None, corsim::Origin::Opaque) => "http://127.0.0.1:8001/".to_owned(),
             };
-            let control = Url::parse(&page).map(|u| u.origin().ascii_serialization()).unwrap_or_default();
+            // The control pages are asked over plain HTTP on the page's own
+            // port (every port answers both), on 127.0.0.1 (which a name in
+            // the scenario need not resolve to outside the browser).
+            let control = Url::parse(&page)
+                .ok()
+                .and_then(|u| u.port_or_known_default())
+                .map(|port| format!("http://127.0.0.1:{port}"))
+                .unwrap_or_default();
             let steps: Value = input
                 .raw
                 .get("steps")
                 .and_then(|r| serde_json::from_str(r.get()).ok())
                 .unwrap_or(Value::Array(Vec::new()));
+            let permission = match s.page.local_network_access {
+                corsim::local_network_access::Permission::Granted => "granted",
+                corsim::local_network_access::Permission::Denied => "denied",
+                corsim::local_network_access::Permission::Prompt => "prompt",
+            };
             serde_json::json!({
                 "id": s.id,
                 "page": page,
                 "sandboxed": s.origin.is_opaque(),
                 "control": control,
+                "local_network_access": permission,
                 "steps": steps,
             })
         })
         .collect();
-    serde_json::json!({
+    Ok(serde_json::json!({
         "browser_path": args.browser_path,
         "step_timeout_ms": 10_000,
         "settle_ms": 300,
+        "tls": setup.tls,
+        "hosts": setup.hosts,
+        "address_spaces": setup.address_spaces,
         "scenarios": scenarios,
-    })
+    }))
+}
+
+/// What a browser is told once, at start, for a whole job: to accept the
+/// throwaway certificate (when a scenario uses `https:`), which host names
+/// to resolve to `127.0.0.1`, and which loopback ports to count in another
+/// address space than loopback (Local Network Access). The browsers take
+/// these for the whole run, so two scenarios must not disagree about a port.
+#[derive(Debug, Default, PartialEq)]
+struct BrowserSetup {
+    tls: bool,
+    /// Host names (not IP addresses, not `localhost`), sorted.
+    hosts: Vec<String>,
+    /// `127.0.0.1:PORT` (or `[::1]:PORT`) → `public` or `local`, sorted.
+    address_spaces: std::collections::BTreeMap<String, String>,
+}
+
+impl BrowserSetup {
+    fn of<'a>(scenarios: impl Iterator<Item = &'a Scenario>) -> Result<BrowserSetup, String> {
+        use corsim::local_network_access::AddressSpace;
+        let mut setup = BrowserSetup::default();
+        let mut hosts = std::collections::BTreeSet::new();
+        for s in scenarios {
+            let id = s.id.as_deref().unwrap_or_default();
+            // The page's headers come with its own URL; `/` is every scenario's.
+            if s.page.embedder_policy != corsim::cross_origin_resource_policy::EmbedderPolicy::UnsafeNone && s.page.url.is_none() {
+                return Err(format!("{id}: a page with coep needs a page.url of its own to be recorded"));
+            }
+            let mut urls: Vec<Url> = s.server.keys().chain(s.steps.iter().map(|st| &st.request.url)).filter_map(|u| Url::parse(u).ok()).collect();
+            urls.extend(s.page.page_url(&s.origin));
+            for u in &urls {
+                setup.tls |= u.scheme() == "https";
+                if let Some(url::Host::Domain(name)) = u.host() {
+                    if !corsim::secure_context::is_loopback_host(&url::Host::Domain(name)) {
+                        hosts.insert(name.to_ascii_lowercase());
+                    }
+                }
+            }
+            // Where the browser connects for `host:port`: the host's IP
+            // address, or 127.0.0.1 for a name (resolved there).
+            let endpoint = |host: &str, port: u16| match url::Host::parse(host) {
+                Ok(url::Host::Ipv6(ip)) => format!("[{ip}]:{port}"),
+                Ok(url::Host::Ipv4(ip)) => format!("{ip}:{port}"),
+                _ => format!("127.0.0.1:{port}"),
+            };
+            let mut spaces: Vec<(String, AddressSpace)> = Vec::new();
+            if let (Some(space), Some(page)) = (s.page.address_space, s.page.page_url(&s.origin)) {
+                if let (Some(host), Some(port)) = (page.host_str(), page.port_or_known_default()) {
+                    spaces.push((endpoint(host, port), space));
+                }
+            }
+            for (key, space) in &s.page.address_spaces {
+                let Ok(u) = Url::parse(&format!("http://{key}")) else { continue };
+                let (Some(host), Some(port)) = (u.host_str(), u.port()) else {
+                    return Err(format!("{id}: to record, address_spaces keys name a port ({key:?} has none)"));
+                };
+                spaces.push((endpoint(host, port), *space));
+            }
+            for (at, space) in spaces {
+                if space == AddressSpace::Loopback {
+                    continue;
+                }
+                match setup.address_spaces.get(&at) {
+                    Some(other) if other != space.name() => {
+                        return Err(format!("{id}: {at} is {space} here but {other} in another scenario; give it a port of its own"))
+                    }
+                    _ => setup.address_spaces.insert(at, space.name().to_owned()),
+                };
+            }
+        }
+        setup.hosts = hosts.into_iter().collect();
+        Ok(setup)
+    }
 }
 
 /// Where the drivers live: `CORSIM_RECORD_DRIVERS`, else this crate's `record/`.
@@ -448,7 +548,10 @@ fn expect_entry(browser: RecordBrowser, scenario: &Scenario, templates: &HashMap
         o.result.clone()
     };
     let cors_error = match browser {
-        RecordBrowser::Chromium => o.cors_errors.first().cloned(),
+        // Only a failed step has a reason: Chromium also raises a CORS issue
+        // (`LocalNetworkAccessPermissionDenied`) for a Local Network Access
+        // request that it then lets through on a granted permission.
+        RecordBrowser::Chromium => o.cors_errors.first().cloned().filter(|_| result.kind == "error"),
         RecordBrowser::Firefox => o.console.iter().find_map(|line| firefox_key(templates, line)),
         RecordBrowser::Webkit => webkit_reason(scenario, &o.saw, &o.console),
     };
@@ -564,7 +667,7 @@ fn webkit_reason(scenario: &Scenario, saw: &[Saw], console: &[String]) -> Option
 
 fn recorded_line(input: &Input, browser: &str, expect: Vec<Expect>) -> String {
     let field = |name: &str| input.raw.get(name).map(AsRef::as_ref);
-    let line = Recorded { id: field("id"), browser, origin: field("origin"), steps: field("steps"), server: field("server"), expect };
+    let line = Recorded { id: field("id"), browser, origin: field("origin"), page: field("page"), steps: field("steps"), server: field("server"), expect };
     serde_json::to_string(&line).unwrap_or_default()
 }
 
@@ -625,6 +728,32 @@ mod tests {
             webkit_reason(&s, &[], &console).as_deref(),
             Some("Cross-origin redirection to <url> denied by Cross-Origin Resource Sharing policy: redirection URL <url> has credentials")
         );
+    }
+
+    #[test]
+    fn the_browser_setup_comes_from_the_scenarios_pages() {
+        let lines = [
+            r#"{"id":"a","origin":"http://127.0.0.1:8341","page":{"address_space":"public","address_spaces":{"127.0.0.1:8343":"local","127.0.0.1:8342":"loopback"}},"steps":[],"server":{"http://127.0.0.1:8342/x":{"actual":{"status":200,"headers":[]}}}}"#,
+            r#"{"id":"b","origin":"http://pub.test:8346","page":{"address_space":"public"},"steps":[{"at_ms":0,"request":{"url":"https://127.0.0.1:8347/y"}}],"server":{}}"#,
+        ];
+        let scenarios: Vec<Scenario> = lines.iter().map(|l| Scenario::parse(l).unwrap()).collect();
+        let setup = BrowserSetup::of(scenarios.iter()).unwrap();
+        assert!(setup.tls);
+        assert_eq!(setup.hosts, vec!["pub.test".to_owned()]);
+        let spaces: Vec<(&str, &str)> = setup.address_spaces.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        // A name's port is 127.0.0.1's; loopback needs no override.
+        assert_eq!(spaces, vec![("127.0.0.1:8341", "public"), ("127.0.0.1:8343", "local"), ("127.0.0.1:8346", "public")]);
+
+        let clash = r#"{"id":"c","origin":"http://127.0.0.1:8341","page":{"address_space":"local"},"steps":[],"server":{}}"#;
+        let mut more = scenarios.clone();
+        more.push(Scenario::parse(clash).unwrap());
+        let err = BrowserSetup::of(more.iter()).unwrap_err();
+        assert!(err.starts_with("c: 127.0.0.1:8341 is local here but public"), "{err}");
+        let no_port = r#"{"id":"d","origin":"http://127.0.0.1:8341","page":{"address_spaces":{"api.test":"local"}},"steps":[],"server":{}}"#;
+        assert!(BrowserSetup::of([Scenario::parse(no_port).unwrap()].iter()).is_err());
+        let coep_at_root = r#"{"id":"e","origin":"http://127.0.0.1:8341","page":{"coep":"require-corp"},"steps":[],"server":{}}"#;
+        assert!(BrowserSetup::of([Scenario::parse(coep_at_root).unwrap()].iter()).unwrap_err().contains("page.url"));
+        assert_eq!(BrowserSetup::of(std::iter::empty()).unwrap(), BrowserSetup::default());
     }
 
     #[test]

@@ -38,6 +38,10 @@ struct State {
     /// URLs no scenario lists are logged for it, since they are part of what
     /// its server saw (a redirect to an unlisted URL, answered 404).
     current: Mutex<Option<String>>,
+    /// The TLS side of every port: a connection whose first byte opens a TLS
+    /// handshake is served over TLS with a throwaway certificate (so one
+    /// port can serve both `http:` and `https:` URLs).
+    tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 /// Run `corsim serve`.
@@ -79,13 +83,22 @@ pub fn run(args: &Args) -> ExitCode {
         }
     }
     let first_page = scenarios.iter().find_map(page_url).unwrap_or_else(|| "http://127.0.0.1:8001/".to_owned());
-    let state = Arc::new(State { index_html: index_page(&scenarios), scenarios, log: Mutex::new(BTreeMap::new()), urls, current: Mutex::new(None) });
+    let tls = match throwaway_tls_config() {
+        Ok(c) => Some(c),
+        Err(e) => {
+            eprintln!("corsim serve: {e}; https: URLs are not served");
+            None
+        }
+    };
+    let state = Arc::new(State { index_html: index_page(&scenarios), scenarios, log: Mutex::new(BTreeMap::new()), urls, current: Mutex::new(None), tls });
     // Every port on 127.0.0.1 (and on ::1 where the machine has IPv6), or an
     // error naming the port: never a port announced that was not bound.
     let mut listeners = Vec::new();
     for port in &ports {
         match TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], *port))) {
             Ok(l) => listeners.push(l),
+            // Browsers refuse a bad port before connecting: it need not be free.
+            Err(_) if corsim::port_blocking::is_bad_port(*port) => {}
             Err(e) => {
                 eprintln!("corsim serve: cannot listen on port {port} (127.0.0.1:{port}: {e}); the scenarios use it, so stop what holds it");
                 return Status::CouldNotTest.into();
@@ -95,6 +108,7 @@ pub fn run(args: &Args) -> ExitCode {
             Ok(l) => listeners.push(l),
             // No IPv6 loopback on this machine: 127.0.0.1 serves alone.
             Err(e) if e.kind() == std::io::ErrorKind::AddrNotAvailable => {}
+            Err(_) if corsim::port_blocking::is_bad_port(*port) => {}
             Err(e) => {
                 eprintln!("corsim serve: cannot listen on port {port} ([::1]:{port}: {e}); the scenarios use it, so stop what holds it");
                 return Status::CouldNotTest.into();
@@ -143,11 +157,16 @@ pub fn start(scenarios: Vec<Scenario>, page_html: String) -> Result<Vec<u16>, St
         }
         needs_v6 |= s.origin.serialize().contains("[::1]");
     }
-    let state = Arc::new(State { index_html: page_html, scenarios, log: Mutex::new(BTreeMap::new()), urls, current: Mutex::new(None) });
+    let tls = Some(throwaway_tls_config()?);
+    let state = Arc::new(State { index_html: page_html, scenarios, log: Mutex::new(BTreeMap::new()), urls, current: Mutex::new(None), tls });
     for port in &ports {
         let v4 = SocketAddr::from(([127, 0, 0, 1], *port));
         let v6 = SocketAddr::from(([0u16, 0, 0, 0, 0, 0, 0, 1], *port));
-        for (addr, required) in [(v4, true), (v6, needs_v6)] {
+        // A bad port (Fetch § "Port blocking") is listened on when it can be,
+        // so that a browser that does connect is seen doing so; but the
+        // browsers refuse it before connecting, so it need not be free.
+        let bad = corsim::port_blocking::is_bad_port(*port);
+        for (addr, required) in [(v4, !bad), (v6, needs_v6 && !bad)] {
             match TcpListener::bind(addr) {
                 Ok(listener) => {
                     let state = Arc::clone(&state);
@@ -159,6 +178,38 @@ pub fn start(scenarios: Vec<Scenario>, page_html: String) -> Result<Vec<u16>, St
         }
     }
     Ok(ports.into_iter().collect())
+}
+
+/// A TLS server configuration with a self-signed certificate made now for
+/// `127.0.0.1`, `[::1]`, `localhost` and `*.test` (the recorders tell the
+/// browser to accept it; nothing else should).
+fn throwaway_tls_config() -> Result<Arc<rustls::ServerConfig>, String> {
+    let (certificate, key) = throwaway_certificate()?;
+    tls_config(certificate, key)
+}
+
+/// A self-signed certificate and its key, made now.
+fn throwaway_certificate() -> Result<(rustls::pki_types::CertificateDer<'static>, rustls::pki_types::PrivateKeyDer<'static>), String> {
+    let names: Vec<String> = ["127.0.0.1", "::1", "localhost", "*.test"].map(String::from).into();
+    let certified = rcgen::generate_simple_self_signed(names).map_err(|e| format!("cannot make a certificate: {e}"))?;
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(certified.signing_key.serialize_der().into());
+    Ok((certified.cert.der().clone(), key))
+}
+
+fn tls_config(
+    certificate: rustls::pki_types::CertificateDer<'static>,
+    key: rustls::pki_types::PrivateKeyDer<'static>,
+) -> Result<Arc<rustls::ServerConfig>, String> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("TLS: {e}"))?
+        .with_no_client_auth()
+        .with_single_cert(vec![certificate], key)
+        .map_err(|e| format!("TLS: {e}"))?;
+    // HTTP/1.1 only: the scripted answers are HTTP/1.1 bytes.
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(Arc::new(config))
 }
 
 fn without_fragment(u: &Url) -> String {
@@ -192,11 +243,24 @@ fn accept_loop(listener: TcpListener, state: Arc<State>) {
     }
 }
 
-/// Read requests from one connection and answer each until it closes.
+/// Serve one connection: over TLS when its first byte opens a TLS
+/// handshake (0x16), as plain HTTP otherwise.
 fn serve_connection(stream: TcpStream, state: &State) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
     let local_port = stream.local_addr()?.port();
-    let mut writer = stream.try_clone()?;
+    let mut first = [0u8; 1];
+    let opens_tls = stream.peek(&mut first)? == 1 && first[0] == 0x16;
+    match (&state.tls, opens_tls) {
+        (Some(config), true) => {
+            let connection = rustls::ServerConnection::new(Arc::clone(config)).map_err(std::io::Error::other)?;
+            serve_requests(rustls::StreamOwned::new(connection, stream), state, local_port, "https")
+        }
+        _ => serve_requests(stream, state, local_port, "http"),
+    }
+}
+
+/// Read requests from one connection and answer each until it closes.
+fn serve_requests<S: Read + Write>(stream: S, state: &State, local_port: u16, scheme: &str) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream);
     loop {
         // Read the head, up to the blank line.
@@ -222,7 +286,7 @@ fn serve_connection(stream: TcpStream, state: &State) -> std::io::Result<()> {
         // would be the server's doing, not the browser's.
         let parsed = httparse::ParserConfig::default().ignore_invalid_headers_in_requests(true).parse_request(&mut req, &head);
         if !matches!(parsed, Ok(httparse::Status::Complete(_))) {
-            writer.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")?;
+            reader.get_mut().write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")?;
             return Ok(());
         }
         let method = req.method.unwrap_or("GET").to_owned();
@@ -238,24 +302,31 @@ fn serve_connection(stream: TcpStream, state: &State) -> std::io::Result<()> {
             .unwrap_or(0);
         std::io::copy(&mut (&mut reader).take(length), &mut std::io::sink())?;
         let host = headers.get("host").map(|h| isomorphic_decode(&h)).unwrap_or_else(|| format!("127.0.0.1:{local_port}"));
-        let response = respond(state, &method, &host, &path, headers);
+        let response = respond(state, scheme, &method, &host, &path, headers);
+        let writer = reader.get_mut();
         writer.write_all(&response)?;
         writer.flush()?;
     }
 }
 
 /// The bytes of the answer to one request.
-fn respond(state: &State, method: &str, host: &str, path: &str, headers: HeaderList) -> Vec<u8> {
+fn respond(state: &State, scheme: &str, method: &str, host: &str, path: &str, headers: HeaderList) -> Vec<u8> {
     if let Some(page) = path.strip_prefix("/__corsim/") {
         return control(state, page, method);
     }
-    if path == "/" && method == "GET" {
-        return raw(200, &[("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")], state.index_html.as_bytes());
-    }
-    let Ok(url) = Url::parse(&format!("http://{host}{path}")) else {
+    let Ok(url) = Url::parse(&format!("{scheme}://{host}{path}")) else {
         return raw(400, &[], b"");
     };
     let key = without_fragment(&url);
+    if method == "GET" {
+        // A scenario's own page URL (`page.url`) carries its policy headers.
+        if let Some(s) = state.scenarios.iter().find(|s| s.page.url.as_ref().is_some_and(|u| without_fragment(u) == key)) {
+            return page_response(&state.index_html, s);
+        }
+        if path == "/" {
+            return raw(200, &[("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")], state.index_html.as_bytes());
+        }
+    }
     let Some(id) = state.urls.get(&key) else {
         // The page's own requests are not the scenario's.
         if path != "/favicon.ico" {
@@ -289,6 +360,17 @@ fn respond(state: &State, method: &str, host: &str, path: &str, headers: HeaderL
         out.extend_from_slice(body);
     }
     out
+}
+
+/// The page at a scenario's `page.url`: `html`, with the scenario's
+/// `Cross-Origin-Embedder-Policy` when it has one.
+fn page_response(html: &str, s: &Scenario) -> Vec<u8> {
+    let coep = s.page.embedder_policy.to_string();
+    let mut headers = vec![("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")];
+    if s.page.embedder_policy != corsim::cross_origin_resource_policy::EmbedderPolicy::UnsafeNone {
+        headers.push(("Cross-Origin-Embedder-Policy", coep.as_str()));
+    }
+    raw(200, &headers, html.as_bytes())
 }
 
 /// Log a request for scenario `id`: method, URL, and the `origin` and
@@ -522,6 +604,7 @@ mod tests {
             log: Mutex::new(BTreeMap::new()),
             urls,
             current: Mutex::new(None),
+            tls: None,
         }
     }
 
@@ -531,12 +614,12 @@ mod tests {
         let mut h = HeaderList::new();
         h.append("Origin", "http://127.0.0.1:8001");
         h.append("Access-Control-Request-Method", "PUT");
-        let bytes = respond(&st, "OPTIONS", "127.0.0.1:8002", "/s/1/a", h);
+        let bytes = respond(&st, "http", "OPTIONS", "127.0.0.1:8002", "/s/1/a", h);
         assert_eq!(
             bytes,
             b"HTTP/1.1 204 No Content\r\nAccess-Control-Allow-Origin: http://127.0.0.1:8001\r\naccess-control-allow-origin: x\xe9\r\n\r\n".to_vec()
         );
-        let bytes = respond(&st, "PUT", "127.0.0.1:8002", "/s/1/a", HeaderList::new());
+        let bytes = respond(&st, "http", "PUT", "127.0.0.1:8002", "/s/1/a", HeaderList::new());
         assert_eq!(bytes, b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".to_vec());
         let log = st.log.lock().unwrap();
         assert_eq!(log["t1"].len(), 2);
@@ -549,10 +632,10 @@ mod tests {
         let s = Scenario::parse(line).unwrap();
         let mut urls = BTreeMap::new();
         urls.insert("http://127.0.0.1:8002/b".to_owned(), "b".to_owned());
-        let st = State { index_html: String::new(), scenarios: vec![s], log: Mutex::new(BTreeMap::new()), urls, current: Mutex::new(None) };
-        let bytes = respond(&st, "GET", "127.0.0.1:8002", "/b", HeaderList::new());
+        let st = State { index_html: String::new(), scenarios: vec![s], log: Mutex::new(BTreeMap::new()), urls, current: Mutex::new(None), tls: None };
+        let bytes = respond(&st, "http", "GET", "127.0.0.1:8002", "/b", HeaderList::new());
         assert_eq!(bytes, b"HTTP/1.1 200 OK\r\nContent-Type: text/css\r\nContent-Length: 4\r\n\r\np {}".to_vec());
-        let bytes = respond(&st, "HEAD", "127.0.0.1:8002", "/b", HeaderList::new());
+        let bytes = respond(&st, "http", "HEAD", "127.0.0.1:8002", "/b", HeaderList::new());
         assert!(bytes.ends_with(b"Content-Length: 4\r\n\r\n"));
     }
 
@@ -576,25 +659,87 @@ mod tests {
     #[test]
     fn requests_for_unlisted_urls_are_logged_for_the_scenario_last_reset() {
         let st = state();
-        respond(&st, "GET", "127.0.0.1:8002", "/before-any-reset", HeaderList::new());
+        respond(&st, "http", "GET", "127.0.0.1:8002", "/before-any-reset", HeaderList::new());
         assert!(st.log.lock().unwrap().is_empty());
-        respond(&st, "POST", "127.0.0.1:8001", "/__corsim/reset/t1", HeaderList::new());
-        let bytes = respond(&st, "GET", "127.0.0.1:8002", "/s/1/elsewhere", HeaderList::new());
+        respond(&st, "http", "POST", "127.0.0.1:8001", "/__corsim/reset/t1", HeaderList::new());
+        let bytes = respond(&st, "http", "GET", "127.0.0.1:8002", "/s/1/elsewhere", HeaderList::new());
         assert!(bytes.starts_with(b"HTTP/1.1 404 Not Found\r\n"));
-        respond(&st, "GET", "127.0.0.1:8001", "/favicon.ico", HeaderList::new());
+        respond(&st, "http", "GET", "127.0.0.1:8001", "/favicon.ico", HeaderList::new());
         let log = st.log.lock().unwrap();
         assert_eq!(log["t1"].len(), 1);
         assert_eq!(log["t1"][0]["url"], "http://127.0.0.1:8002/s/1/elsewhere");
     }
 
     #[test]
+    fn one_port_answers_https_and_http_alike() {
+        let line = r#"{"id":"tls","origin":"https://127.0.0.1:8001","page":{"url":"https://127.0.0.1:8001/coep","coep":"require-corp"},"steps":[],"server":{"https://127.0.0.1:8002/t":{"actual":{"status":200,"headers":[["Access-Control-Allow-Origin","*"]]}}}}"#;
+        let s = Scenario::parse(line).unwrap();
+        let (certificate, key) = throwaway_certificate().unwrap();
+        let mut urls = BTreeMap::new();
+        urls.insert("https://127.0.0.1:8002/t".to_owned(), "tls".to_owned());
+        let st = Arc::new(State {
+            index_html: "page".into(),
+            scenarios: vec![s],
+            log: Mutex::new(BTreeMap::new()),
+            urls,
+            current: Mutex::new(None),
+            tls: Some(tls_config(certificate.clone(), key).unwrap()),
+        });
+        let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || accept_loop(listener, st));
+        let ask = |stream: &mut dyn ReadWrite, path: &str| {
+            stream.write_all(format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:8002\r\n\r\n").as_bytes()).unwrap();
+            // The head (serve keeps the connection open).
+            let mut answer = Vec::new();
+            let mut byte = [0u8; 1];
+            while !answer.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+                answer.push(byte[0]);
+            }
+            String::from_utf8_lossy(&answer).into_owned()
+        };
+        // Over TLS, trusting only the throwaway certificate.
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(certificate).unwrap();
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let client = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        let name = rustls::pki_types::ServerName::try_from("127.0.0.1").unwrap();
+        let connection = rustls::ClientConnection::new(Arc::new(client), name).unwrap();
+        let mut tls = rustls::StreamOwned::new(connection, TcpStream::connect(("127.0.0.1", port)).unwrap());
+        let answer = ask(&mut tls, "/t");
+        assert!(answer.starts_with("HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\n"), "{answer}");
+        // The same port, plain: the https: URL is not the http: one.
+        let answer = ask(&mut TcpStream::connect(("127.0.0.1", port)).unwrap(), "/t");
+        assert!(answer.starts_with("HTTP/1.1 404 "), "{answer}");
+    }
+
+    #[test]
+    fn a_page_url_is_served_with_the_scenarios_embedder_policy() {
+        let line = r#"{"id":"coep","origin":"http://127.0.0.1:8001","page":{"url":"http://127.0.0.1:8001/coep","coep":"require-corp"},"steps":[],"server":{}}"#;
+        let s = Scenario::parse(line).unwrap();
+        let st = State { index_html: "page".into(), scenarios: vec![s], log: Mutex::new(BTreeMap::new()), urls: BTreeMap::new(), current: Mutex::new(None), tls: None };
+        let page = String::from_utf8(respond(&st, "http", "GET", "127.0.0.1:8001", "/coep", HeaderList::new())).unwrap();
+        assert!(page.contains("\r\nCross-Origin-Embedder-Policy: require-corp\r\n") && page.ends_with("page"), "{page}");
+        let plain = String::from_utf8(respond(&st, "http", "GET", "127.0.0.1:8001", "/", HeaderList::new())).unwrap();
+        assert!(!plain.contains("Cross-Origin-Embedder-Policy"), "{plain}");
+    }
+
+    /// A connection, plain or TLS.
+    trait ReadWrite: Read + Write {}
+    impl<T: Read + Write> ReadWrite for T {}
+
+    #[test]
     fn unknown_urls_are_404_and_pages_are_served() {
         let st = state();
-        let bytes = respond(&st, "GET", "127.0.0.1:8002", "/nope", HeaderList::new());
+        let bytes = respond(&st, "http", "GET", "127.0.0.1:8002", "/nope", HeaderList::new());
         assert!(bytes.starts_with(b"HTTP/1.1 404 Not Found\r\n"));
-        let page = respond(&st, "GET", "127.0.0.1:8001", "/", HeaderList::new());
+        let page = respond(&st, "http", "GET", "127.0.0.1:8001", "/", HeaderList::new());
         assert!(String::from_utf8_lossy(&page).contains("corsim serve"));
-        let runner = respond(&st, "GET", "127.0.0.1:8001", "/__corsim/run/t1", HeaderList::new());
+        let runner = respond(&st, "http", "GET", "127.0.0.1:8001", "/__corsim/run/t1", HeaderList::new());
         assert!(String::from_utf8_lossy(&runner).contains("http://127.0.0.1:8002/s/1/a"));
     }
 }

@@ -63,10 +63,12 @@ impl Gate {
     }
 
     /// Chromium's `CorsError` name, for the refusals Chromium reports as CORS
-    /// errors (Local Network Access only).
+    /// errors (Local Network Access, and a scheme `fetch()` does not
+    /// support).
     pub fn chromium_cors_error_name(&self) -> Option<&'static str> {
         match self {
             Gate::LocalNetworkAccess(block) => Some(block.chromium_name()),
+            Gate::Scheme(SchemeError::Unsupported { .. }) => Some("CorsDisabledScheme"),
             _ => None,
         }
     }
@@ -124,7 +126,7 @@ impl Gate {
             },
             Gate::Scheme(SchemeError::InvalidDataUrl { .. }) => "Fix the data: URL: a comma before the data, and valid base64 after ;base64.".to_owned(),
             Gate::Scheme(SchemeError::BlobUnavailable) => "Fetch a blob: URL the page created (URL.createObjectURL) and has not revoked, with GET.".to_owned(),
-            Gate::Scheme(SchemeError::Unsupported { .. }) => "fetch() loads http:, https:, data: and blob: URLs; serve the resource over http(s).".to_owned(),
+            Gate::Scheme(SchemeError::Unsupported { .. } | SchemeError::LocalResource) => "fetch() loads http:, https:, data: and blob: URLs; serve the resource over http(s).".to_owned(),
         }
     }
 }
@@ -300,6 +302,9 @@ pub enum SchemeError {
     /// A `blob:` URL with no blob URL entry, or a method other than `GET`.
     /// corsim keeps no blob URL store, so every `blob:` fetch ends here.
     BlobUnavailable,
+    /// A `file:` URL, which the loader refuses a web page ("Not allowed to
+    /// load local resource").
+    LocalResource,
     /// A scheme `fetch()` does not load (`about:` other than `about:blank`,
     /// `file:`, `ftp:`, `chrome:`, …), or `about:blank` in a browser that
     /// does not load it either.
@@ -314,6 +319,7 @@ impl fmt::Display for SchemeError {
         match self {
             SchemeError::InvalidDataUrl { detail } => write!(f, "the data: URL is not valid ({detail})"),
             SchemeError::BlobUnavailable => f.write_str("the blob: URL has no blob (corsim keeps no blob URL store)"),
+            SchemeError::LocalResource => f.write_str("a web page may not load local files"),
             SchemeError::Unsupported { scheme } => write!(f, "fetch() does not load {scheme}: URLs"),
         }
     }
@@ -333,6 +339,7 @@ mod tests {
             Gate::CrossOriginResourcePolicy(CorpBlock { policy: ResourcePolicy::SameOrigin, imposed_by: None }),
             Gate::CrossOriginResourcePolicy(CorpBlock { policy: ResourcePolicy::SameOrigin, imposed_by: Some(EmbedderPolicy::RequireCorp) }),
             Gate::Scheme(SchemeError::Unsupported { scheme: "ftp".into() }),
+            Gate::Scheme(SchemeError::LocalResource),
         ];
         for gate in gates {
             let fix = gate.fix();

@@ -292,7 +292,24 @@ impl Machine {
                 }
             };
             match next {
-                Next::Send => return None,
+                Next::Send => {
+                    // Checked as the request leaves (Firefox's Local Network
+                    // Access): refused, it never reaches the server.
+                    if self.profile.gates.local_network_access.at_connect {
+                        let url = self.outgoing().url.clone();
+                        if let Some(Err(block)) = crate::gate::local_network_access(&self.profile, &self.origin, &self.page, &url) {
+                            self.requests.pop();
+                            if matches!(self.events.last(), Some(Event::Sent { .. })) {
+                                self.events.pop();
+                            }
+                            self.record(|_| Event::Checked { check: CheckName::LocalNetworkAccess, state: CheckState::Failed });
+                            if let Next::Over(verdict) = self.fail(cache, FailureKind::Blocked(Gate::LocalNetworkAccess(block))) {
+                                return Some(verdict);
+                            }
+                        }
+                    }
+                    return None;
+                }
                 Next::Route => self.awaiting = Awaiting::Route,
                 Next::Continue => {}
                 Next::Over(verdict) => return Some(verdict),
@@ -420,9 +437,18 @@ impl Machine {
             self.tainting = Tainting::Basic;
             return self.scheme_fetch(cache);
         }
+        let same_origin_mode = self.request.mode == Mode::SameOrigin;
+        if let Some(error) = crate::scheme_fetch::refused_first(self.profile.gates.schemes, same_origin_mode, self.current_url()) {
+            self.record_checks(&[CheckName::Scheme], Some(CheckName::Scheme));
+            return self.fail(cache, FailureKind::Blocked(Gate::Scheme(error)));
+        }
         let url = self.current_url();
-        // Same origin, and never cross-origin before: a basic fetch.
+        // Same origin, and never cross-origin before: a basic fetch (a
+        // scheme fetch for a blob: URL of the page's origin).
         if self.origin.same_origin_with_url(url) && self.tainting == Tainting::Basic {
+            if !matches!(url.scheme(), "http" | "https") {
+                return self.scheme_fetch(cache);
+            }
             self.record(|m| Event::Routed { url: m.current_url().as_str().to_owned(), route: Route::SameOrigin });
             return self.send_actual();
         }
@@ -449,7 +475,10 @@ impl Machine {
             Mode::Cors => {}
         }
         if !matches!(url.scheme(), "http" | "https") {
-            let kind = FailureKind::SchemeNotHttp(url.as_str().to_owned());
+            let kind = match self.profile.gates.schemes.cors_mode_cors_error {
+                true => FailureKind::Cors(CorsErrorStatus::new(CorsError::CorsDisabledScheme, "")),
+                false => FailureKind::SchemeNotHttp(url.as_str().to_owned()),
+            };
             return self.fail(cache, kind);
         }
         self.tainting = Tainting::Cors;
@@ -493,7 +522,7 @@ impl Machine {
     /// "Scheme fetch" for a URL that is not HTTP(S): `fetch()` answers it
     /// itself, sending nothing.
     fn scheme_fetch(&mut self, cache: &mut PreflightCache) -> Next {
-        match crate::scheme_fetch::scheme_fetch(self.current_url(), self.profile.gates.about_blank) {
+        match crate::scheme_fetch::scheme_fetch(self.current_url(), self.profile.gates.schemes) {
             Ok(response) => {
                 self.record_checks(&[CheckName::Scheme], None);
                 self.finish(response)
@@ -652,6 +681,10 @@ impl Machine {
             match crate::gate::corp_on_opaque_response(&self.profile, &self.origin, &self.page, self.current_url(), &response, credentials) {
                 Err(gate) => {
                     self.record_checks(&[CheckName::CrossOriginResourcePolicy], Some(CheckName::CrossOriginResourcePolicy));
+                    // A redirect refused: WebKit names where it led.
+                    if is_redirect_status(response.status) {
+                        self.failing_location = response.headers.get_all("location").next().map(isomorphic_decode);
+                    }
                     return self.fail(cache, FailureKind::Blocked(gate));
                 }
                 Ok(true) => self.record_checks(&[CheckName::CrossOriginResourcePolicy], None),

@@ -12,19 +12,22 @@
 //! ([`Gate::fix`] never suggests one), although Chromium reports a Local
 //! Network Access refusal as a CORS error.
 //!
-//! Evidence, per value: "observed" means seen in Chromium 156 here (the
-//! project's reference notes, user-needs §3.0); "source" means read in the
-//! browser's source; "unverified" means neither, and such values stay out of
-//! every corpus claim.
+//! Evidence, per value: "observed" means recorded with `corsim record` in
+//! the browser named (`tests/corpus/checks-*.jsonl`: Chromium 156, Firefox
+//! 153 ESR, WebKitGTK 2.50.6); "source" means read in the browser's source;
+//! "unverified" means neither, and such values stay out of every corpus
+//! claim.
 
 pub use crate::blocked::Gate;
 use crate::cross_origin_resource_policy::{EmbedderPolicy, SameSiteRule};
 use crate::header_list::isomorphic_decode;
 use crate::response::HttpResponse;
 use crate::verdict::CheckState;
+use crate::local_network_access::{LnaBlock, LnaRules};
 use crate::mixed_content::{MixedContentPages, MixedContentRules};
 use crate::origin::Origin;
 use crate::port_blocking::BadPorts;
+use crate::scheme_fetch::SchemeRules;
 use crate::verdict::{CheckName, Failure};
 
 /// What a browser does around CORS.
@@ -39,11 +42,10 @@ pub struct Gates {
     /// Whether `Cross-Origin-Embedder-Policy: credentialless` is understood
     /// (otherwise it counts as `unsafe-none`).
     pub coep_credentialless: bool,
-    /// Whether Local Network Access is enforced.
-    pub local_network_access: bool,
-    /// Whether `about:blank` is fetched (a `no-cors` fetch gets an opaque
-    /// response) rather than refused.
-    pub about_blank: bool,
+    /// Which requests Local Network Access checks.
+    pub local_network_access: LnaRules,
+    /// What `fetch()` does with URLs that are not HTTP(S).
+    pub schemes: SchemeRules,
 }
 
 impl Gates {
@@ -59,17 +61,23 @@ impl Gates {
     ///   page's scheme (source).
     /// - CORP `same-site`: observed refusing two ports of `127.0.0.1`, and
     ///   `ShouldAllowSameSite` refusing every IP host (source).
-    /// - COEP `credentialless`: unverified.
-    /// - Local Network Access: observed (both refusals, `no-cors` included).
-    /// - `about:blank`: refused, as every `about:` URL (`FetchManager`'s scheme
-    ///   fetch; source).
+    /// - COEP `credentialless`: observed (a no-cors fetch without CORP passes,
+    ///   credentials asked for or not; `require-corp` refuses it).
+    /// - bad ports: 4190 and 6679 observed allowed, a redirect to a bad port
+    ///   refused (`net::ERR_UNSAFE_PORT`, word for word).
+    /// - Local Network Access: observed (both refusals, `no-cors` included;
+    ///   `public` pages only: a `local` page reaches `loopback` with the
+    ///   permission denied).
+    /// - `about:blank`: refused, as every scheme `fetch()` does not support
+    ///   ([`SchemeRules::unsupported_refused_first`]; observed); `file:`
+    ///   refused first too.
     pub const CHROMIUM: Gates = Gates {
         bad_ports: BadPorts::FetchExcept(&[4190, 6679]),
         mixed_content: MixedContentRules { pages: MixedContentPages::HttpsUrl, loopback_exempt: true },
         corp_same_site: SameSiteRule::NeverForIpHosts,
         coep_credentialless: true,
-        local_network_access: true,
-        about_blank: false,
+        local_network_access: LnaRules { enforced: true, public_clients_only: true, insecure_context_refused: true, at_connect: false },
+        schemes: SchemeRules { about_blank: false, unsupported_refused_first: true, file_refused_first: true, file_local_resource: true, ..SchemeRules::SPEC },
     };
 
     /// The standards as written (Fetch, MIX, Secure Contexts). Local Network
@@ -79,43 +87,60 @@ impl Gates {
         mixed_content: MixedContentRules { pages: MixedContentPages::TrustworthyOrigin, loopback_exempt: true },
         corp_same_site: SameSiteRule::SchemelesslySameSite,
         coep_credentialless: true,
-        local_network_access: false,
-        about_blank: true,
+        local_network_access: LnaRules::OFF,
+        schemes: SchemeRules::SPEC,
     };
 
     /// Firefox.
     ///
     /// - bad ports: `gBadPortList` in `netwerk/base/nsIOService.cpp` (source):
-    ///   the standard's list, where 0 is only the end marker.
-    /// - mixed content (only `https:` pages; loopback exempt since Firefox 84
-    ///   per MDN), CORP, COEP `credentialless`, `about:blank`: unverified.
-    /// - Local Network Access: off (prompts exist behind `network.lna.*`; the
-    ///   default in ESR 153 is unverified).
+    ///   the standard's list, where 0 is only the end marker; 4190, 6679 and
+    ///   the usual ones observed refused, silently (a bad port or mixed
+    ///   content on a redirect's target: "CORS request did not succeed" for
+    ///   the redirecting URL).
+    /// - mixed content: `https:` pages only, loopback exempt (observed).
+    /// - CORP `same-site`: schemelessly same site, two ports of `127.0.0.1`
+    ///   allowed (observed); COEP `require-corp` and `credentialless`
+    ///   (observed: no credentials, no CORP needed).
+    /// - schemes: `about:blank` loads in `no-cors`; `cors` refuses other
+    ///   schemes as `CORSRequestNotHttp`; `file:` refused first; `data:`
+    ///   responses have a `Content-Length` (all observed).
+    /// - Local Network Access: on by default in ESR 153 (observed with
+    ///   `network.lna.address_space.*.override`): `public` pages only, an
+    ///   insecure page asked like any other, checked as each request leaves
+    ///   (a `cors` fetch reports "CORS request did not succeed"). The prompt
+    ///   state leaves the fetch waiting for the user (unrecordable headless).
     pub const FIREFOX: Gates = Gates {
         bad_ports: BadPorts::FetchExcept(&[0]),
         mixed_content: MixedContentRules { pages: MixedContentPages::HttpsUrl, loopback_exempt: true },
         corp_same_site: SameSiteRule::SchemelesslySameSite,
         coep_credentialless: true,
-        local_network_access: false,
-        about_blank: true,
+        local_network_access: LnaRules { enforced: true, public_clients_only: true, insecure_context_refused: false, at_connect: true },
+        schemes: SchemeRules { file_refused_first: true, file_local_resource: true, cors_mode_cors_error: true, data_content_length: true, ..SchemeRules::SPEC },
     };
 
     /// WebKit.
     ///
-    /// - bad ports: `portAllowed` in `wtf/URL.cpp` (source): the standard's list.
+    /// - bad ports: `portAllowed` in `wtf/URL.cpp` (source): the standard's
+    ///   list, 4190 and 6679 included (observed).
     /// - mixed content: `http://127.0.0.1` and `http://localhost` blocked from
-    ///   `https:` pages, per public user reports quoting WebKit's console
-    ///   (unverified here).
-    /// - CORP, COEP `credentialless` (believed unsupported), `about:blank`:
-    ///   unverified.
-    /// - Local Network Access: off (behind a flag).
+    ///   `https:` pages too (observed).
+    /// - CORP `same-site`: schemelessly same site (observed); COEP
+    ///   `require-corp` honoured, `credentialless` read as `unsafe-none`
+    ///   (observed: an uncredentialed no-cors fetch without CORP passes;
+    ///   whether credentials are dropped is not told apart).
+    /// - schemes: `about:blank` refused in `no-cors`; `cors` refuses other
+    ///   schemes ("Cross origin requests are only supported for HTTP.");
+    ///   `file:` refused as a local resource in `no-cors` (observed).
+    /// - Local Network Access: off (observed: the overrides Chromium and
+    ///   Firefox take have no WebKitGTK counterpart, and nothing is refused).
     pub const WEBKIT: Gates = Gates {
         bad_ports: BadPorts::Fetch,
         mixed_content: MixedContentRules { pages: MixedContentPages::HttpsUrl, loopback_exempt: false },
         corp_same_site: SameSiteRule::SchemelesslySameSite,
         coep_credentialless: false,
-        local_network_access: false,
-        about_blank: true,
+        local_network_access: LnaRules::OFF,
+        schemes: SchemeRules { about_blank: false, cors_mode_cors_error: true, file_local_resource: true, ..SchemeRules::SPEC },
     };
 
     /// The embedder policy the browser applies for a page that sent `coep`.
@@ -174,7 +199,6 @@ pub(crate) fn before_sending(
     page: &crate::page::PageContext,
     url: &url::Url,
 ) -> (Vec<(CheckName, CheckState)>, Option<Gate>) {
-    use crate::local_network_access::{local_network_access_check, LnaClient};
     let gates = &profile.gates;
     let mut ran = Vec::new();
     let https = page.is_https(origin);
@@ -190,19 +214,36 @@ pub(crate) fn before_sending(
         ran.push((CheckName::BadPort, CheckState::Failed));
         return (ran, Some(Gate::BadPort { port: url.port().unwrap_or_default() }));
     }
-    if gates.local_network_access {
-        if let (Some(space), Some(target)) = (page.client_address_space(origin), page.target_address_space(url)) {
-            if target.is_more_private_than(space) {
-                let client = LnaClient { space, secure_context: page.is_secure_context(origin), permission: page.local_network_access };
-                if let Err(block) = local_network_access_check(&client, target) {
-                    ran.push((CheckName::LocalNetworkAccess, CheckState::Failed));
-                    return (ran, Some(Gate::LocalNetworkAccess(block)));
-                }
-                ran.push((CheckName::LocalNetworkAccess, CheckState::Passed));
+    if !gates.local_network_access.at_connect {
+        if let Some(outcome) = local_network_access(profile, origin, page, url) {
+            ran.push((CheckName::LocalNetworkAccess, if outcome.is_err() { CheckState::Failed } else { CheckState::Passed }));
+            if let Err(block) = outcome {
+                return (ran, Some(Gate::LocalNetworkAccess(block)));
             }
         }
     }
     (ran, None)
+}
+
+/// The browser's Local Network Access check of a request to `url`, when it
+/// applies (both address spaces known, the target more private than the page
+/// under the profile's rules).
+pub(crate) fn local_network_access(
+    profile: &crate::Profile,
+    origin: &Origin,
+    page: &crate::page::PageContext,
+    url: &url::Url,
+) -> Option<Result<(), LnaBlock>> {
+    use crate::local_network_access::{local_network_access_check, LnaClient};
+    let rules = profile.gates.local_network_access;
+    let (space, target) = (page.client_address_space(origin)?, page.target_address_space(url)?);
+    if !rules.applies(space, target) {
+        return None;
+    }
+    // A browser that does not refuse insecure pages asks them like any other.
+    let secure_context = page.is_secure_context(origin) || !rules.insecure_context_refused;
+    let client = LnaClient { space, secure_context, permission: page.local_network_access };
+    Some(local_network_access_check(&client, target))
 }
 
 /// The `Cross-Origin-Resource-Policy` check on the response to a `no-cors`

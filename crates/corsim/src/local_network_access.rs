@@ -8,9 +8,10 @@
 //! (`InsecureLocalNetwork`, `LocalNetworkAccessPermissionDenied`), though no
 //! CORS header fixes it (`Access-Control-Allow-Private-Network` is no longer
 //! read). Observed in Chromium 156 with `--ip-address-space-overrides`:
-//! both denials, word for word. Firefox's and WebKit's profiles leave it off
-//! (Firefox's rollout state in ESR 153 is unverified; WebKit has it behind a
-//! flag).
+//! both denials, word for word. Firefox 153 ESR enforces it too (observed
+//! with `network.lna.address_space.*.override`), as a failed connection; in
+//! both, only pages in the `public` space are checked. Each browser's
+//! differences are its [`LnaRules`]; WebKit's profile leaves it off.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -94,6 +95,37 @@ pub enum Permission {
     Prompt,
 }
 
+
+/// A browser's Local Network Access rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LnaRules {
+    /// Whether it is enforced at all.
+    pub enforced: bool,
+    /// Whether only requests from a `public` page are checked, so that a
+    /// `local` page reaches `loopback` freely (Chromium 156 and Firefox 153,
+    /// observed), rather than every request to a more private space (the
+    /// draft as written).
+    pub public_clients_only: bool,
+    /// Whether a page that is not a secure context is refused outright
+    /// (Chromium, `InsecureLocalNetwork`) rather than asked for the
+    /// permission like any other (Firefox, observed).
+    pub insecure_context_refused: bool,
+    /// Whether the check runs when a request is about to leave (Firefox's
+    /// network stack, observed: a request that needs a preflight fails at
+    /// its preflight, after CORS chose it) rather than before the fetch is
+    /// routed (Chromium, observed: nothing is sent, preflight or not).
+    pub at_connect: bool,
+}
+
+impl LnaRules {
+    /// Not enforced.
+    pub const OFF: LnaRules = LnaRules { enforced: false, public_clients_only: true, insecure_context_refused: true, at_connect: false };
+
+    /// Whether a request from a page in `client` to `target` is checked.
+    pub fn applies(self, client: AddressSpace, target: AddressSpace) -> bool {
+        self.enforced && target.is_more_private_than(client) && (!self.public_clients_only || client == AddressSpace::Public)
+    }
+}
 
 /// The page side of the check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -192,6 +224,27 @@ mod tests {
             let client = LnaClient { space, secure_context, permission };
             let got = local_network_access_check(&client, target).err().map(|b| b.chromium_name());
             assert_eq!(got, want, "{space} secure={secure_context} {permission:?} → {target}");
+        }
+    }
+
+    #[test]
+    fn which_requests_are_checked() {
+        use AddressSpace::*;
+        let chromium = LnaRules { enforced: true, public_clients_only: true, insecure_context_refused: true, at_connect: false };
+        let draft = LnaRules { public_clients_only: false, ..chromium };
+        // (page, target, checked by Chromium's rules, by the draft's)
+        let cases: &[(AddressSpace, AddressSpace, bool, bool)] = &[
+            (Public, Loopback, true, true),
+            (Public, Local, true, true),
+            (Local, Loopback, false, true),
+            (Local, Local, false, false),
+            (Loopback, Public, false, false),
+            (Public, Public, false, false),
+        ];
+        for &(page, target, by_chromium, by_draft) in cases {
+            assert_eq!(chromium.applies(page, target), by_chromium, "{page} → {target}");
+            assert_eq!(draft.applies(page, target), by_draft, "{page} → {target}");
+            assert!(!LnaRules::OFF.applies(page, target));
         }
     }
 }

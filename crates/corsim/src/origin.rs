@@ -112,6 +112,10 @@ impl Origin {
     /// "Same origin" with a URL's origin, without building it (no allocation).
     pub fn same_origin_with_url(&self, url: &Url) -> bool {
         let Origin::Tuple(t) = self else { return false };
+        // A blob: URL's origin is that of the URL it wraps (URL § "origin").
+        if url.scheme() == "blob" {
+            return Url::parse(url.path()).is_ok_and(|inner| matches!(inner.scheme(), "http" | "https") && self.same_origin_with_url(&inner));
+        }
         if url.scheme() != t.scheme || url.port_or_known_default() != Some(t.port) {
             return false;
         }

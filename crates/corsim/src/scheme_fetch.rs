@@ -13,6 +13,67 @@ use url::Url;
 pub use crate::blocked::SchemeError;
 use crate::response::HttpResponse;
 
+/// What a browser's `fetch()` does with URLs that are not HTTP(S).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SchemeRules {
+    /// Whether `about:blank` is fetched (a `no-cors` fetch gets an opaque
+    /// response) rather than refused.
+    pub about_blank: bool,
+    /// Whether, in modes `cors` and `no-cors`, a scheme outside those
+    /// `fetch()` supports (`http`, `https`, `data`, `blob`, `file`) is
+    /// refused before anything else, as CORS error `CorsDisabledScheme`
+    /// ("URL scheme "…" is not supported"), `about:blank` included
+    /// (Chromium's `FetchManager`, observed).
+    pub unsupported_refused_first: bool,
+    /// Whether, in modes `cors` and `no-cors`, a `file:` URL is refused
+    /// before anything else, its loader refusing a web page any local file
+    /// (Chromium, Firefox; observed).
+    pub file_refused_first: bool,
+    /// Whether a `file:` URL that reaches a scheme fetch is refused as a
+    /// local resource (WebKit, in mode `no-cors`; observed) rather than as a
+    /// scheme `fetch()` does not load.
+    pub file_local_resource: bool,
+    /// Whether, in mode `cors`, a URL that is not HTTP(S) fails as CORS
+    /// error `CorsDisabledScheme` (Firefox's `CORSRequestNotHttp`, observed)
+    /// rather than as a network error (the standard).
+    pub cors_mode_cors_error: bool,
+    /// Whether a `data:` response has a `Content-Length` (Firefox, observed).
+    pub data_content_length: bool,
+}
+
+impl SchemeRules {
+    /// The Fetch standard.
+    pub const SPEC: SchemeRules = SchemeRules {
+        about_blank: true,
+        unsupported_refused_first: false,
+        file_refused_first: false,
+        file_local_resource: false,
+        cors_mode_cors_error: false,
+        data_content_length: false,
+    };
+}
+
+/// Whether `rules` refuse `url` before the request's mode is looked at
+/// (mode `same-origin` refuses first), and why.
+///
+/// ```
+/// use corsim::scheme_fetch::{refused_first, SchemeRules, SchemeError};
+/// let chromium = SchemeRules { unsupported_refused_first: true, file_refused_first: true, file_local_resource: true, ..SchemeRules::SPEC };
+/// let about = "about:blank".parse().unwrap();
+/// assert_eq!(refused_first(chromium, false, &about), Some(SchemeError::Unsupported { scheme: "about".into() }));
+/// assert_eq!(refused_first(chromium, true, &about), None);
+/// assert_eq!(refused_first(SchemeRules::SPEC, false, &about), None);
+/// ```
+pub fn refused_first(rules: SchemeRules, same_origin_mode: bool, url: &Url) -> Option<SchemeError> {
+    if same_origin_mode {
+        return None;
+    }
+    match url.scheme() {
+        "http" | "https" | "data" | "blob" => None,
+        "file" => rules.file_refused_first.then_some(SchemeError::LocalResource),
+        scheme => rules.unsupported_refused_first.then(|| SchemeError::Unsupported { scheme: scheme.to_owned() }),
+    }
+}
 
 /// Whether main fetch hands `url` to a scheme fetch whatever the request's
 /// mode and origin (Fetch § "Main fetch": "request's current URL's scheme is
@@ -24,35 +85,39 @@ pub fn is_always_scheme_fetched(url: &Url) -> bool {
 /// "Scheme fetch" (Fetch § "Scheme fetch") for a URL that is not HTTP(S):
 /// the response `fetch()` makes itself, with status 200 and its
 /// `Content-Type`, or why it is a network error. `about_blank` says whether
-/// the browser loads `about:blank` (the standard: yes; Chromium: no).
+/// the browser loads `about:blank` (the standard: yes; Chromium: no), and
+/// whether a `data:` response has a `Content-Length`.
 ///
 /// ```
-/// use corsim::scheme_fetch::scheme_fetch;
-/// let r = scheme_fetch(&"data:text/plain;base64,aGk=".parse().unwrap(), true).unwrap();
+/// use corsim::scheme_fetch::{scheme_fetch, SchemeRules};
+/// let r = scheme_fetch(&"data:text/plain;base64,aGk=".parse().unwrap(), SchemeRules::SPEC).unwrap();
 /// assert_eq!(r.headers.get("content-type").unwrap(), b"text/plain");
-/// assert!(scheme_fetch(&"ftp://files.example/x".parse().unwrap(), true).is_err());
+/// assert!(scheme_fetch(&"ftp://files.example/x".parse().unwrap(), SchemeRules::SPEC).is_err());
 /// ```
-pub fn scheme_fetch(url: &Url, about_blank: bool) -> Result<HttpResponse, SchemeError> {
+pub fn scheme_fetch(url: &Url, rules: SchemeRules) -> Result<HttpResponse, SchemeError> {
     match url.scheme() {
-        "about" if about_blank && url.path() == "blank" => {
+        "about" if rules.about_blank && url.path() == "blank" => {
             Ok(HttpResponse::new(200).header("Content-Type", "text/html;charset=utf-8"))
         }
         "data" => {
-            let data = data_url_processor(url)?;
-            Ok(HttpResponse::new(200).header("Content-Type", &data))
+            let (mime, length) = data_url_processor(url)?;
+            let response = HttpResponse::new(200);
+            let response = if rules.data_content_length { response.header("Content-Length", &length.to_string()) } else { response };
+            Ok(response.header("Content-Type", &mime))
         }
         "blob" => Err(SchemeError::BlobUnavailable),
+        "file" if rules.file_local_resource => Err(SchemeError::LocalResource),
         scheme => Err(SchemeError::Unsupported { scheme: scheme.to_owned() }),
     }
 }
 
 /// "data: URL processor" (Fetch § "data: URLs"), through the `data-url`
-/// crate: the serialized MIME type, once the body decodes.
-fn data_url_processor(url: &Url) -> Result<String, SchemeError> {
+/// crate: the serialized MIME type and the body's length, once the body decodes.
+fn data_url_processor(url: &Url) -> Result<(String, usize), SchemeError> {
     let invalid = |detail: String| SchemeError::InvalidDataUrl { detail };
     let data = DataUrl::process(url.as_str()).map_err(|e| invalid(e.to_string()))?;
-    data.decode_to_vec().map_err(|_| invalid("its base64 body does not decode".to_owned()))?;
-    Ok(data.mime_type().to_string())
+    let (body, _) = data.decode_to_vec().map_err(|_| invalid("its base64 body does not decode".to_owned()))?;
+    Ok((data.mime_type().to_string(), body.len()))
 }
 
 #[cfg(test)]
@@ -76,13 +141,19 @@ mod tests {
             ("ftp://files.example/x", true, Err("unsupported")),
             ("file:///etc/hosts", true, Err("unsupported")),
         ];
+        let local = SchemeRules { file_local_resource: true, ..SchemeRules::SPEC };
+        assert_eq!(scheme_fetch(&"file:///etc/hosts".parse().unwrap(), local), Err(SchemeError::LocalResource));
+        let firefox = SchemeRules { data_content_length: true, ..SchemeRules::SPEC };
+        let r = scheme_fetch(&"data:,Hello".parse().unwrap(), firefox).unwrap();
+        assert_eq!(r.headers.get("content-length").unwrap(), b"5");
         for &(url, about_blank, want) in cases {
-            let got = scheme_fetch(&url.parse().unwrap(), about_blank);
+            let got = scheme_fetch(&url.parse().unwrap(), SchemeRules { about_blank, ..SchemeRules::SPEC });
             let got = match &got {
                 Ok(r) => Ok(String::from_utf8(r.headers.get("content-type").unwrap()).unwrap()),
                 Err(SchemeError::InvalidDataUrl { .. }) => Err("invalid"),
                 Err(SchemeError::BlobUnavailable) => Err("blob"),
                 Err(SchemeError::Unsupported { .. }) => Err("unsupported"),
+                Err(SchemeError::LocalResource) => Err("local"),
             };
             assert_eq!(got.as_deref().map_err(|e| *e), want, "{url}");
         }

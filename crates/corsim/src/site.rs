@@ -15,19 +15,30 @@ use crate::origin::Origin;
 
 /// A host's registrable domain: the public suffix plus one label
 /// (`api.example.co.uk` → `example.co.uk`); `None` for IP addresses and for
-/// names that are themselves a public suffix (or have none, like `localhost`).
+/// names that are themselves a public suffix (`localhost`, `co.uk`). A name
+/// under a suffix the list does not know takes its last label as the suffix
+/// (the list's "*" rule, which the URL standard's public suffix algorithm
+/// includes): `a.site.test` → `site.test`, as Chromium 156 counts it for
+/// `Cross-Origin-Resource-Policy: same-site` (observed).
 ///
 /// ```
 /// use corsim::site::registrable_domain;
 /// assert_eq!(registrable_domain(&url::Host::Domain("api.example.co.uk")), Some("example.co.uk".to_owned()));
+/// assert_eq!(registrable_domain(&url::Host::Domain("a.site.test")), Some("site.test".to_owned()));
 /// assert_eq!(registrable_domain(&url::Host::Domain("localhost")), None);
 /// ```
 pub fn registrable_domain<S: AsRef<str>>(host: &Host<S>) -> Option<String> {
     let Host::Domain(name) = host else { return None };
     let name = name.as_ref().strip_suffix('.').unwrap_or(name.as_ref());
-    // A name with no listed suffix (`localhost`, `intranet`: the list's
-    // implicit "*" rule) has no registrable domain.
-    public_suffix_list().registrable_domain(name).map(str::to_owned)
+    let rules = public_suffix_list();
+    if rules.public_suffix(name).is_some() {
+        return rules.registrable_domain(name).map(str::to_owned);
+    }
+    // No listed rule matches: the list's implicit "*" rule makes the last
+    // label the suffix (a name of one label is then a suffix itself).
+    let dot = name.rfind('.')?;
+    let start = name[..dot].rfind('.').map_or(0, |d| d + 1);
+    (start < dot).then(|| name[start..].to_owned())
 }
 
 /// The Public Suffix List, decoded on first use.
@@ -79,6 +90,10 @@ mod tests {
             ("http://localhost:8001", "http://localhost:8002", true),
             ("http://[::1]:1", "http://[::1]:2", true),
             ("http://10.0.0.1", "http://10.0.0.2", false),
+            // Under a suffix the list does not know: the last label is one.
+            ("http://a.site.test:8353", "http://b.site.test:8354", true),
+            ("http://a.site.test", "http://other.test", false),
+            ("http://api.intranet", "http://www.intranet", false),
         ];
         for &(a, b, want) in cases {
             let (a, b) = (Origin::parse(a).unwrap(), Origin::parse(b).unwrap());

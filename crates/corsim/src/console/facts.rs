@@ -6,7 +6,7 @@
 
 use super::parse::{Message, MessageKind, Reading};
 use super::templates::{self as t, FirefoxKey, GateMessage, WebKitMessage};
-use crate::blocked::{AddressSpace, Gate, LnaBlock, LnaDenial};
+use crate::blocked::{AddressSpace, CorpBlock, Gate, LnaBlock, LnaDenial, ResourcePolicy, SchemeError};
 use crate::error::CorsError;
 use crate::profile::Browser;
 
@@ -236,6 +236,14 @@ impl Reading {
                     if matches!(f.check, Some(Check::SchemeNotSupported)) && f.first_url.is_none() && v.url != f.url {
                         f.first_url = v.url.clone();
                     }
+                    // After a check refused a redirect's target, the URL that
+                    // redirected there.
+                    if matches!(f.check, Some(Check::Blocked(Gate::MixedContent { .. } | Gate::BadPort { .. })))
+                        && f.first_url.is_none()
+                        && v.url != f.url
+                    {
+                        f.first_url = v.url.clone();
+                    }
                 }
                 MessageKind::ChromiumFailedStatus if f.check.is_none() => f.readable = true,
                 _ if f.check.is_none() => read_reason(&mut f, m),
@@ -251,6 +259,24 @@ impl Reading {
         if f.url.is_some() && f.url == f.redirected_to && f.first_url.is_none() {
             if let Some(other) = self.messages.iter().filter_map(|m| m.values.url.as_ref()).find(|u| Some(*u) != f.url.as_ref()) {
                 f.url = Some(other.clone());
+            }
+        }
+        // WebKit's loader lines for a redirect's target, when the only URL
+        // the messages name is that target's own: the page fetched it
+        // directly, and the check is the scheme fetch's.
+        if f.browser == Some(Browser::WebKit) && f.first_url.is_none() {
+            let only = |u: &Option<String>| self.messages.iter().filter_map(|m| m.values.url.as_ref().or(m.values.location.as_ref())).all(|x| Some(x) == u.as_ref());
+            match (f.reason, &f.check) {
+                (Some(Reason::WebKit(WebKitMessage::LocalResource)), Some(Check::RedirectScheme(_))) if only(&f.url) => {
+                    f.redirected_to = None;
+                    f.check = Some(Check::Blocked(Gate::Scheme(SchemeError::LocalResource)));
+                }
+                (Some(Reason::WebKit(WebKitMessage::FtpDisabled)), Some(Check::RedirectScheme(_)))
+                    if f.url.as_deref().is_some_and(|u| u.starts_with("ftp:")) =>
+                {
+                    f.check = Some(Check::Blocked(Gate::Scheme(SchemeError::Unsupported { scheme: "ftp".to_owned() })));
+                }
+                _ => {}
             }
         }
         // A bad port: the URL names it.
@@ -280,26 +306,25 @@ impl Reading {
         if let (Some(Check::Blocked(gate)), Some(Browser::Chromium)) = (&f.check, f.browser) {
             return gate.chromium_cors_error_name().map(str::to_owned);
         }
-        match f.reason? {
-            Reason::Chromium(e) => Some(e.name().to_owned()),
-            Reason::Firefox(k) => Some(k.name().to_owned()),
-            Reason::WebKit(_) => {
-                let first = self
-                    .messages
-                    .iter()
-                    .find(|m| m.browser == Browser::WebKit && m.kind != MessageKind::Rejection)?;
-                let mut urls = Vec::new();
-                for m in &self.messages {
-                    let v = &m.values;
-                    urls.extend(
-                        [&v.url, &v.first_url, &v.location, &v.redirect_url]
-                            .into_iter()
-                            .flatten()
-                            .cloned(),
-                    );
-                }
-                Some(super::anonymize(&first.text, &urls, f.origin.as_deref()))
+        // WebKit names a failure by its first line, a check around CORS too.
+        let webkit_name = || {
+            // Not its closing lines ("Fetch API cannot load …"), as
+            // [`super::reason_name`] words it.
+            let closing = [MessageKind::Rejection, MessageKind::WebKitCannotLoad, MessageKind::WebKitAccessControlChecks];
+            let first = self.messages.iter().find(|m| m.browser == Browser::WebKit && !closing.contains(&m.kind))?;
+            let mut urls = Vec::new();
+            for m in &self.messages {
+                let v = &m.values;
+                urls.extend([&v.url, &v.first_url, &v.location, &v.redirect_url].into_iter().flatten().cloned());
             }
+            Some(super::anonymize(&first.text, &urls, f.origin.as_deref()))
+        };
+        match f.reason {
+            Some(Reason::Chromium(e)) => Some(e.name().to_owned()),
+            Some(Reason::Firefox(k)) => Some(k.name().to_owned()),
+            Some(Reason::WebKit(_)) => webkit_name(),
+            None if matches!((&f.check, f.browser), (Some(Check::Blocked(_)), Some(Browser::WebKit))) => webkit_name(),
+            None => None,
         }
     }
 }
@@ -394,8 +419,28 @@ fn read_reason(f: &mut Facts, m: &Message) {
             let gate = match message {
                 GateMessage::ChromiumLnaInsecureContext => lna(LnaDenial::InsecureContext),
                 GateMessage::ChromiumLnaPermissionDenied => lna(LnaDenial::PermissionDenied { prompted: false }),
-                GateMessage::ChromiumMixedContent | GateMessage::FirefoxMixedContent | GateMessage::WebKitMixedContent => {
-                    Gate::MixedContent { page: v.page.clone().unwrap_or_default() }
+                GateMessage::ChromiumMixedContent
+                | GateMessage::FirefoxMixedContent
+                | GateMessage::WebKitMixedContent
+                | GateMessage::WebKitMixedContentLoopback => Gate::MixedContent { page: v.page.clone().unwrap_or_default() },
+                // The shared text names the URL in its `{location}`.
+                GateMessage::ChromiumLocalResource => {
+                    f.url = v.location.clone();
+                    Gate::Scheme(SchemeError::LocalResource)
+                }
+                GateMessage::ChromiumSchemeNotSupported => {
+                    let scheme = v.url.as_deref().and_then(|u| u.split(':').next()).unwrap_or_default();
+                    Gate::Scheme(SchemeError::Unsupported { scheme: scheme.to_owned() })
+                }
+                GateMessage::WebKitBadPort => Gate::BadPort { port: 0 },
+                // Neither line names the policy: `same-origin`, assuming least.
+                GateMessage::FirefoxCorp | GateMessage::WebKitCorp => {
+                    f.at_preflight = Some(false);
+                    // Inside WebKit's redirection envelope: the refused response redirected.
+                    if v.location.is_some() {
+                        f.redirected_to = v.location.clone();
+                    }
+                    Gate::CrossOriginResourcePolicy(CorpBlock { policy: ResourcePolicy::SameOrigin, imposed_by: None })
                 }
             };
             f.origin = v.origin.clone().or_else(|| {
@@ -403,6 +448,18 @@ fn read_reason(f: &mut Facts, m: &Message) {
                 Some(crate::origin::Origin::of_url(&page).serialize().to_owned())
             });
             f.check = Some(Check::Blocked(gate));
+        }
+        // "Content at <the page's origin>/ may not load or link to file:…":
+        // the page's own fetch of a file, no redirect (Firefox's loader
+        // names the page, as for a redirect it names the redirecting URL).
+        MessageKind::FirefoxRedirectSecurityError
+            if v.location.as_deref().is_some_and(|l| l.starts_with("file:"))
+                && v.url.as_deref().and_then(|u| url::Url::parse(u).ok()).is_some_and(|u| u.path() == "/" && u.query().is_none()) =>
+        {
+            f.origin = v.url.as_deref().map(|u| u.trim_end_matches('/').to_owned());
+            f.url = v.location.clone();
+            f.at_preflight = Some(false);
+            f.check = Some(Check::Blocked(Gate::Scheme(SchemeError::LocalResource)));
         }
         MessageKind::FirefoxRedirectSecurityError => {
             f.redirected_to = v.location.clone();
@@ -460,8 +517,10 @@ fn read_reason(f: &mut Facts, m: &Message) {
         // A redirect to `blob:` or `file:` reads as the same-origin mode's
         // text when the redirecting URL is a bare origin: the target's
         // scheme tells them apart.
-        MessageKind::FirefoxSecurityError
-            if v.url.as_deref().is_some_and(|u| !u.starts_with("http:") && !u.starts_with("https:")) =>
+        // (Mode `same-origin` gives the same text for the page's own fetch of
+        // `about:`, `ftp:` or `file:`; only a `blob:` URL is read as a redirect
+        // there: mode `same-origin` loads the page's own blobs.)
+        MessageKind::FirefoxSecurityError if v.url.as_deref().is_some_and(|u| u.starts_with("blob:")) =>
         {
             f.url = v.origin.as_ref().map(|o| format!("{o}/"));
             f.redirected_to = v.url.clone();
@@ -542,7 +601,16 @@ fn read_reason(f: &mut Facts, m: &Message) {
                     f.at_preflight = Some(true);
                     Check::UnparsableResponse
                 }
+                WebKitMessage::OnlyHttp => {
+                    f.at_preflight = Some(false);
+                    Check::SchemeNotSupported
+                }
             });
+        }
+        // A `data:` URL is fetched in every mode: WebKit cannot load it when
+        // it does not decode.
+        MessageKind::WebKitCannotLoad if v.url.as_deref().is_some_and(|u| u.starts_with("data:")) => {
+            f.check = Some(Check::Blocked(Gate::Scheme(SchemeError::InvalidDataUrl { detail: String::new() })))
         }
         MessageKind::WebKitCannotLoad => f.check = Some(Check::SameOriginMode),
         MessageKind::ChromiumFailedStatus
@@ -566,6 +634,8 @@ fn net_error_check(name: &str) -> Option<Check> {
         t::CHROMIUM_NET_INVALID_REDIRECT => Check::InvalidRedirect,
         t::CHROMIUM_NET_UNSAFE_REDIRECT => Check::RedirectScheme(None),
         t::CHROMIUM_NET_UNSAFE_PORT => Check::Blocked(Gate::BadPort { port: 0 }),
+        t::CHROMIUM_NET_INVALID_URL => Check::Blocked(Gate::Scheme(SchemeError::InvalidDataUrl { detail: String::new() })),
+        t::CHROMIUM_NET_FILE_NOT_FOUND => Check::Blocked(Gate::Scheme(SchemeError::BlobUnavailable)),
         other => match t::corp_block_of_net_error(other) {
             Some(block) => Check::Blocked(Gate::CrossOriginResourcePolicy(block)),
             None => Check::NetworkError(other.to_owned()),
@@ -747,7 +817,9 @@ mod implied {
                 && match (self.browser, self.reason) {
                     (Some(Browser::Firefox), None) => true,
                     (Some(Browser::Firefox), Some(super::Reason::Firefox(FirefoxKey::RequestNotHttp))) => self.first_url.is_none(),
-                    (Some(Browser::WebKit), Some(super::Reason::WebKit(m))) => m != WebKitMessage::NonCorsScheme,
+                    (Some(Browser::WebKit), Some(super::Reason::WebKit(m))) => {
+                        !matches!(m, WebKitMessage::NonCorsScheme | WebKitMessage::OnlyHttp)
+                    }
                     _ => false,
                 }
         }
@@ -769,7 +841,9 @@ mod implied {
             // "Not http" (and a loader line naming a URL that is not
             // HTTP(S)) names the URL a redirect led to: the scenario is the
             // redirect there, from the URL the messages name (or one assumed).
-            if let (Some(Check::SchemeNotSupported | Check::RedirectScheme(_)), Some(target)) = (&self.check, &self.url) {
+            // (WebKit's "only supported for HTTP" is said of the URL fetched.)
+            let webkit_direct = matches!(self.reason, Some(super::Reason::WebKit(WebKitMessage::OnlyHttp)));
+            if let (Some(Check::SchemeNotSupported | Check::RedirectScheme(_)), Some(target), false) = (&self.check, &self.url, webkit_direct) {
                 let scheme = target.split(':').next().unwrap_or_default();
                 let http = matches!(scheme, "http" | "https");
                 let page_opened_from_file = scheme == "file" && self.first_url.is_none() && matches!(self.check, Some(Check::SchemeNotSupported));
@@ -925,6 +999,12 @@ mod implied {
                 assume("the request's mode", "'no-cors' (the only mode whose responses the Cross-Origin-Resource-Policy check judges)".to_owned());
                 mode = "no-cors";
             }
+            // WebKit's loader refuses a file: or ftp: URL itself only in
+            // mode no-cors (a cors fetch is refused as not HTTP first).
+            if let (Some(Gate::Scheme(_)), Some(Browser::WebKit)) = (gate, self.browser) {
+                assume("the request's mode", "'no-cors' (WebKit says this of a no-cors fetch only)".to_owned());
+                mode = "no-cors";
+            }
             // WebKit's fetch() loader names the redirect's target as the URL it
             // cannot load, and only a no-cors fetch reaches that check.
             // (When the scenario is built from the redirecting URL instead, as
@@ -1039,9 +1119,8 @@ mod implied {
                         "{name} is not CORS, and the message does not say what the server sent, if anything (corsim's scripted servers always answer)"
                     ))
                 }
-                Some(Check::Blocked(Gate::Scheme(_))) => {
-                    return Err("fetch() answers that URL itself; there is no server to script".to_owned())
-                }
+                // fetch() answers that URL itself: no server to script.
+                Some(Check::Blocked(Gate::Scheme(_))) => {}
                 Some(Check::Blocked(Gate::CrossOriginResourcePolicy(block))) => {
                     if block.imposed_by.is_none() {
                         failed.set("Cross-Origin-Resource-Policy", Some(&block.policy.to_string()));
@@ -1054,6 +1133,8 @@ mod implied {
                 None | Some(Check::DidNotSucceed) => {
                     return Err("the message names no reason corsim can reproduce".to_owned())
                 }
+                // fetch() refuses the URL itself: no server to script.
+                Some(Check::SchemeNotSupported) if webkit_direct => {}
                 Some(Check::SchemeNotSupported) => {
                     return Err(
                         "the URL is not http: or https:, and corsim simulates http(s) servers only".to_owned(),
@@ -1247,7 +1328,7 @@ mod implied {
                 assume("where the redirect pointed", to.clone());
                 failed.set("Location", Some(&to));
             }
-            let sent = !matches!(gate, Some(g) if !matches!(g, Gate::CrossOriginResourcePolicy(_)));
+            let sent = !webkit_direct && !matches!(gate, Some(g) if !matches!(g, Gate::CrossOriginResourcePolicy(_)));
             if status_given.is_none()
                 && sent
                 && !matches!(self.check, Some(Check::PreflightStatus))
@@ -1256,9 +1337,13 @@ mod implied {
             {
                 assume("the status of the answer that failed", failed.status.to_string());
             }
-            let entry = server
-                .entry(failing_url.clone())
-                .or_insert_with(|| json!({}));
+            let scheme_fetched = matches!(gate, Some(Gate::Scheme(_))) || webkit_direct;
+            let mut no_entry = json!({});
+            let entry = if scheme_fetched {
+                &mut no_entry
+            } else {
+                server.entry(failing_url.clone()).or_insert_with(|| json!({}))
+            };
             if needs_preflight {
                 entry["preflight"] = failed.to_json();
                 assume(

@@ -42,12 +42,12 @@ pub fn reason_name(profile: &Profile, origin: &Origin, failure: &Failure) -> Opt
             .map(str::to_owned),
         Browser::Firefox => firefox_key(failure).map(|k| k.name().to_owned()),
         Browser::WebKit => {
-            if failure.cors_error().is_some_and(|s| s.error == CorsError::DisallowedByMode)
-                || failure.kind.gate().is_some()
-            {
+            if failure.cors_error().is_some_and(|s| s.error == CorsError::DisallowedByMode) {
                 return None;
             }
-            let first = webkit(origin, failure).into_iter().next()?;
+            // The first line that is not the closing "Fetch API cannot load …".
+            let closing = WEBKIT_CANNOT_LOAD.split('{').next().unwrap_or_default();
+            let first = webkit(origin, failure).into_iter().find(|m| !m.starts_with(closing))?;
             Some(webkit_anonymize(&first, origin, failure))
         }
     }
@@ -133,6 +133,10 @@ fn firefox_key(failure: &Failure) -> Option<FirefoxKey> {
             CorsError::RedirectContainsCredentials | CorsError::InvalidResponse => FirefoxKey::DidNotSucceed,
             CorsError::DisallowedByMode | CorsError::NoCorsRedirectModeNotFollow => return None,
         },
+        // A check around CORS that Firefox's CORS listener sees fail.
+        FailureKind::Blocked(gate) if firefox_did_not_succeed_at(failure, gate).is_some() => {
+            FirefoxKey::DidNotSucceed
+        }
         // A network error under CORS: the request "did not succeed"; a
         // same-origin one says nothing of CORS.
         FailureKind::TooManyRedirects
@@ -196,7 +200,7 @@ fn firefox(origin: &Origin, failure: &Failure) -> Vec<String> {
         }
     }
     let first = match &failure.kind {
-        FailureKind::Blocked(gate) => return firefox_gate(failure, gate),
+        FailureKind::Blocked(gate) => return firefox_gate(origin, failure, gate),
         FailureKind::SameOriginModeRedirectedCrossOrigin(to) => return vec![security_error(to)],
         FailureKind::Cors(s) if s.error == CorsError::DisallowedByMode => {
             return vec![security_error(url)]
@@ -357,6 +361,10 @@ fn webkit(origin: &Origin, failure: &Failure) -> Vec<String> {
             return vec![unsafe_attempt, access_checks(url)];
         }
         FailureKind::Blocked(gate) => return webkit_gate(failure, gate),
+        // A `cors` fetch of a URL that is not HTTP(S), before any redirect.
+        FailureKind::Cors(s) if s.error == CorsError::CorsDisabledScheme && !matches!(failure.url.scheme(), "http" | "https") => {
+            return vec![alone(WebKitMessage::OnlyHttp), access_checks(url)]
+        }
         _ => {}
     }
     let Some(message) = webkit_message(failure) else {
@@ -601,19 +609,19 @@ fn chromium_envelope(
     )
 }
 
-/// Chromium's console lines for a fetch a check around CORS refused.
-///
-/// - bad port: [`CHROMIUM_FAILED_TO_LOAD`] with [`CHROMIUM_NET_UNSAFE_PORT`]
-///   (the error name observed; the line's shape is that of the recorded
-///   `net::ERR_TOO_MANY_REDIRECTS` lines, unverified for this error).
-/// - mixed content: observed word for word.
-/// - Local Network Access: the CORS line observed word for word; the
-///   `net::ERR_FAILED` line that follows every recorded CORS error is
-///   unverified for it.
-/// - CORP: nothing (observed with `--enable-logging`: DevTools shows
-///   [`chromium_corp_net_error`] in the Network panel only).
-/// - scheme: nothing (as for other non-HTTP URLs).
+/// Chromium's console lines for a fetch a check around CORS refused, all
+/// recorded (`tests/corpus/checks-chromium-156.jsonl`):
+/// - bad port: [`CHROMIUM_NET_UNSAFE_PORT`], on the URL asked for and on a
+///   redirect target alike.
+/// - mixed content: Chromium's own line.
+/// - Local Network Access: the CORS line, then `net::ERR_FAILED`.
+/// - CORP: [`chromium_corp_net_error`] in [`CHROMIUM_FAILED_TO_LOAD`].
+/// - scheme: the loader's net error ([`CHROMIUM_NET_INVALID_URL`] for a
+///   `data:` URL that does not decode, [`CHROMIUM_NET_FILE_NOT_FOUND`] for a
+///   `blob:` URL with no blob), its [`LOCAL_RESOURCE`] line for `file:`, and
+///   `fetch()`'s own [`GateMessage::ChromiumSchemeNotSupported`] for the rest.
 fn chromium_gate(origin: &Origin, failure: &Failure, gate: &Gate) -> Vec<String> {
+    use crate::blocked::SchemeError;
     let url = failure.url.as_str();
     let failed_to_load = |net_error: &str| fill(CHROMIUM_FAILED_TO_LOAD, &[(Slot::NetError, net_error)]);
     match gate {
@@ -641,30 +649,106 @@ fn chromium_gate(origin: &Origin, failure: &Failure, gate: &Gate) -> Vec<String>
                 failed_to_load(CHROMIUM_NET_FAILED),
             ]
         }
-        Gate::CrossOriginResourcePolicy(_) | Gate::Scheme(_) => Vec::new(),
-    }
-}
-
-/// Firefox's console lines for a fetch a check around CORS refused: its
-/// mixed content line; nothing for the others (unverified).
-fn firefox_gate(failure: &Failure, gate: &Gate) -> Vec<String> {
-    match gate {
-        Gate::MixedContent { .. } => {
-            vec![fill(GateMessage::FirefoxMixedContent.text(), &[(Slot::Url, failure.url.as_str())])]
+        Gate::CrossOriginResourcePolicy(block) => vec![failed_to_load(chromium_corp_net_error(*block))],
+        Gate::Scheme(SchemeError::InvalidDataUrl { .. }) => vec![failed_to_load(CHROMIUM_NET_INVALID_URL)],
+        Gate::Scheme(SchemeError::BlobUnavailable) => vec![failed_to_load(CHROMIUM_NET_FILE_NOT_FOUND)],
+        Gate::Scheme(SchemeError::LocalResource) => {
+            vec![fill(GateMessage::ChromiumLocalResource.text(), &[(Slot::Location, url)])]
         }
-        _ => Vec::new(),
+        Gate::Scheme(SchemeError::Unsupported { scheme }) => {
+            vec![fill(GateMessage::ChromiumSchemeNotSupported.text(), &[(Slot::Url, url), (Slot::Scheme, scheme)])]
+        }
     }
 }
 
-/// WebKit's console lines for a fetch a check around CORS refused: its
-/// mixed content line; nothing for the others (unverified).
-fn webkit_gate(failure: &Failure, gate: &Gate) -> Vec<String> {
+/// The URL Firefox's "CORS request did not succeed" names, when a check
+/// refused a `cors` request it had started (recorded): Local Network Access
+/// refuses the connection (the URL refused); a bad port or mixed content on
+/// a redirect's target fails the redirect (the URL that redirected).
+fn firefox_did_not_succeed_at<'a>(failure: &'a Failure, gate: &Gate) -> Option<&'a Url> {
+    if !failure.cors {
+        return None;
+    }
     match gate {
-        Gate::MixedContent { page } => vec![fill(
-            GateMessage::WebKitMixedContent.text(),
-            &[(Slot::Page, page), (Slot::Url, failure.url.as_str())],
+        Gate::LocalNetworkAccess(_) => Some(&failure.url),
+        Gate::BadPort { .. } | Gate::MixedContent { .. } => failure.url_list.iter().rev().nth(1),
+        _ => None,
+    }
+}
+
+/// Firefox's console lines for a fetch a check around CORS refused (recorded
+/// in Firefox 153 ESR): its mixed content
+/// line, its CORP line, its security error for a `file:` URL; nothing of its
+/// own for a bad port, Local Network Access or the other scheme errors. Its
+/// CORS listener then adds "CORS request did not succeed"
+/// ([`firefox_did_not_succeed_at`]), twice when a preflight was refused (the
+/// preflight, then the request).
+fn firefox_gate(origin: &Origin, failure: &Failure, gate: &Gate) -> Vec<String> {
+    use crate::blocked::SchemeError;
+    let url = failure.url.as_str();
+    let mut out = match gate {
+        Gate::MixedContent { .. } => vec![fill(GateMessage::FirefoxMixedContent.text(), &[(Slot::Url, url)])],
+        Gate::CrossOriginResourcePolicy(_) => vec![fill(GateMessage::FirefoxCorp.text(), &[(Slot::Url, url)])],
+        // The page's origin as a URL, then the file.
+        Gate::Scheme(SchemeError::LocalResource) => vec![fill(
+            FIREFOX_REDIRECT_LINK_ERROR,
+            &[(Slot::Url, &format!("{}/", origin.serialize())), (Slot::Location, url)],
         )],
         _ => Vec::new(),
+    };
+    if let Some(at) = firefox_did_not_succeed_at(failure, gate) {
+        let reason = fill(FirefoxKey::DidNotSucceed.reason(), &[(Slot::Status, "(null)")]);
+        let line = fill(FIREFOX_BLOCKED, &[(Slot::Resource, at.as_str()), (Slot::Reason, &reason)]);
+        let times = if failure.preflight { 2 } else { 1 };
+        out.extend(std::iter::repeat_n(line, times));
+    }
+    out
+}
+
+/// WebKit's console lines for a fetch a check around CORS refused (recorded
+/// in WebKitGTK 2.50.6): each check's own line, then, for most, "Not allowed
+/// to request resource" and the closing [`WEBKIT_ACCESS_CONTROL_CHECKS`].
+fn webkit_gate(failure: &Failure, gate: &Gate) -> Vec<String> {
+    use crate::blocked::SchemeError;
+    let url = failure.url.as_str();
+    let closing = |at: &str| fill(WEBKIT_ACCESS_CONTROL_CHECKS, &[(Slot::Initiator, "Fetch API"), (Slot::Url, at)]);
+    let refused = WebKitMessage::NotAllowedToRequest.text().to_owned();
+    let first = failure.url_list.first().map(Url::as_str).unwrap_or(url);
+    match gate {
+        Gate::BadPort { port } => {
+            vec![fill(GateMessage::WebKitBadPort.text(), &[(Slot::Port, &port.to_string()), (Slot::Url, url)])]
+        }
+        Gate::MixedContent { page } => {
+            // WebKit cuts the text short for a loopback target.
+            let loopback = failure.url.host().is_some_and(|h| crate::secure_context::is_loopback_host(&h));
+            let message = if loopback { GateMessage::WebKitMixedContentLoopback } else { GateMessage::WebKitMixedContent };
+            let line = fill(message.text(), &[(Slot::Page, page), (Slot::Url, url)]);
+            match failure.url_list.len() {
+                // Refused at a redirect: the fetch fails at the URL asked for.
+                n if n > 1 => vec![line, closing(first)],
+                _ => vec![line, refused, closing(url)],
+            }
+        }
+        Gate::CrossOriginResourcePolicy(_) => {
+            let cancelled = fill(GateMessage::WebKitCorp.text(), &[(Slot::Url, url)]);
+            match &failure.redirect_location {
+                // A redirect's own response refused: named as the redirect's failure.
+                Some(to) => {
+                    let target = failure.url.join(to).map(|u| u.as_str().to_owned()).unwrap_or_else(|_| to.clone());
+                    let line = fill(WEBKIT_REDIRECTION_DENIED, &[(Slot::Location, &target), (Slot::Reason, &cancelled)]);
+                    vec![line, closing(url)]
+                }
+                None => vec![cancelled, closing(url)],
+            }
+        }
+        Gate::Scheme(SchemeError::InvalidDataUrl { .. }) => vec![fill(WEBKIT_CANNOT_LOAD, &[(Slot::Url, url)])],
+        Gate::Scheme(SchemeError::LocalResource) => {
+            vec![fill(WebKitMessage::LocalResource.text(), &[(Slot::Location, url)]), refused, closing(url)]
+        }
+        Gate::Scheme(SchemeError::Unsupported { scheme }) if scheme == "ftp" => {
+            vec![WebKitMessage::FtpDisabled.text().to_owned(), closing(url)]
+        }
+        Gate::Scheme(_) | Gate::LocalNetworkAccess(_) => Vec::new(),
     }
 }
 

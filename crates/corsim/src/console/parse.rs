@@ -181,6 +181,8 @@ fn value_pattern(slot: Slot) -> &'static str {
         Slot::StatusText => r"[^()]*",
         Slot::Page => r"[A-Za-z][A-Za-z0-9+.\-]*:\S*",
         Slot::AddressSpace => r"[a-z]+",
+        Slot::Port => r"\d+",
+        Slot::Scheme => r"[A-Za-z][A-Za-z0-9+.\-]*",
         // Chromium's name, and the detail DevTools puts after a dot
         // (`net::ERR_BLOCKED_BY_RESPONSE.NotSameOrigin`).
         Slot::NetError => r"net::ERR_[A-Z0-9_]+(?:\.[A-Za-z]+)?",
@@ -398,6 +400,12 @@ impl Parser {
                     };
                     add(message.browser(), kind, CHROMIUM_BLOCKED, Some(message.text()), &nested);
                 }
+                // A refused response that redirected: inside WebKit's redirection envelope too.
+                GateMessage::WebKitCorp => {
+                    add(message.browser(), kind, message.text(), None, &none);
+                    let nested = |slot: Slot| (slot == Slot::Reason).then(|| pattern(message.text(), &none));
+                    add(message.browser(), kind, WEBKIT_REDIRECTION_DENIED, Some(message.text()), &nested);
+                }
                 _ => add(message.browser(), kind, message.text(), None, &none),
             }
         }
@@ -472,6 +480,12 @@ impl Parser {
     /// assert_eq!(reading.messages[1].values.status.as_deref(), Some("200"));
     /// ```
     pub fn read(&self, paste: &str) -> Reading {
+        self.read_from(paste, None)
+    }
+
+    /// [`Parser::read`], where a text two browsers share word for word
+    /// (and no other message of the paste says whose it is) is `browser`'s.
+    pub fn read_from(&self, paste: &str, browser: Option<Browser>) -> Reading {
         let text = paste.split_whitespace().collect::<Vec<_>>().join(" ");
         // Every match of every form, earliest first, longest first.
         let mut found: Vec<(usize, usize, usize)> = Vec::new();
@@ -487,9 +501,30 @@ impl Parser {
         }
         found.sort_by_key(|&(start, end, i)| (start, std::cmp::Reverse(end), i));
         let mut chosen: Vec<(usize, usize, usize)> = Vec::new();
+        // Forms that read the same span as a chosen one: a text two browsers
+        // share word for word ([`LOCAL_RESOURCE`]).
+        let mut alike: Vec<Vec<usize>> = Vec::new();
         for f in found {
-            if chosen.last().is_none_or(|last| f.0 >= last.1) {
-                chosen.push(f);
+            match chosen.last() {
+                Some(last) if (f.0, f.1) == (last.0, last.1) => alike.last_mut().into_iter().for_each(|a| a.push(f.2)),
+                Some(last) if f.0 < last.1 => {}
+                _ => {
+                    chosen.push(f);
+                    alike.push(Vec::new());
+                }
+            }
+        }
+        // A shared text is the browser's whose other messages surround it.
+        let browser_of = |i: usize| self.forms[i].browser;
+        for n in 0..chosen.len() {
+            if alike[n].is_empty() {
+                continue;
+            }
+            let others = chosen.iter().enumerate().filter(|&(m, _)| m != n && alike[m].is_empty()).map(|(_, c)| browser_of(c.2));
+            if let Some(context) = others.clone().next().filter(|b| others.clone().all(|o| o == *b)).or(browser) {
+                if let Some(&i) = alike[n].iter().find(|&&i| browser_of(i) == context && browser_of(chosen[n].2) != context) {
+                    chosen[n].2 = i;
+                }
             }
         }
         let mut reading = Reading::default();

@@ -57,11 +57,15 @@ pub enum Slot {
     Page,
     /// An IP address space (`loopback`, `local`, `public`).
     AddressSpace,
+    /// A port number.
+    Port,
+    /// A URL's scheme, without its colon.
+    Scheme,
 }
 
 impl Slot {
     /// Every slot.
-    pub const ALL: [Slot; 19] = [
+    pub const ALL: [Slot; 21] = [
         Slot::Initiator,
         Slot::Url,
         Slot::FirstUrl,
@@ -81,6 +85,8 @@ impl Slot {
         Slot::Response,
         Slot::Page,
         Slot::AddressSpace,
+        Slot::Port,
+        Slot::Scheme,
     ];
 
     /// The name written between braces.
@@ -105,6 +111,8 @@ impl Slot {
             Slot::Response => "response",
             Slot::Page => "page",
             Slot::AddressSpace => "address_space",
+            Slot::Port => "port",
+            Slot::Scheme => "scheme",
         }
     }
 
@@ -493,11 +501,12 @@ pub enum WebKitMessage {
     LocalResource,
     RedirectSchemeNotHttp,
     UnparsableResponse,
+    OnlyHttp,
 }
 
 impl WebKitMessage {
     /// Every message.
-    pub const ALL: [WebKitMessage; 20] = [
+    pub const ALL: [WebKitMessage; 21] = [
         WebKitMessage::OriginNotAllowed,
         WebKitMessage::MultipleOrigins,
         WebKitMessage::WildcardWithCredentials,
@@ -518,6 +527,7 @@ impl WebKitMessage {
         WebKitMessage::LocalResource,
         WebKitMessage::RedirectSchemeNotHttp,
         WebKitMessage::UnparsableResponse,
+        WebKitMessage::OnlyHttp,
     ];
 
     /// The message's text.
@@ -548,12 +558,15 @@ impl WebKitMessage {
             // The network process, on a redirect to `ftp:`.
             WebKitMessage::FtpDisabled => "FTP URLs are disabled",
             // The loader, on a redirect to a URL the page may not display.
-            WebKitMessage::LocalResource => "Not allowed to load local resource: {location}",
+            WebKitMessage::LocalResource => LOCAL_RESOURCE,
             // fetch()'s loader, on a followed redirect that is not HTTP(S).
             WebKitMessage::RedirectSchemeNotHttp => "Redirection to URL with a scheme that is not HTTP(S).",
             // libsoup's text for an answer it cannot parse (a NUL in a header),
             // passed on as the reason when it was the preflight's.
             WebKitMessage::UnparsableResponse => "Could not parse HTTP response",
+            // A `cors` fetch of a URL that is not HTTP(S) (observed in
+            // WebKitGTK 2.50.6: about:, ftp:, file:).
+            WebKitMessage::OnlyHttp => "Cross origin requests are only supported for HTTP.",
         }
     }
 
@@ -606,27 +619,48 @@ pub enum GateMessage {
     FirefoxMixedContent,
     /// WebKit's mixed content line.
     WebKitMixedContent,
+    /// WebKit's mixed content line for a loopback target, which WebKit cuts
+    /// short after "must".
+    WebKitMixedContentLoopback,
+    /// Chromium's line for a `file:` URL.
+    ChromiumLocalResource,
+    /// Chromium's line for a scheme `fetch()` does not support.
+    ChromiumSchemeNotSupported,
+    /// Firefox's `Cross-Origin-Resource-Policy` line.
+    FirefoxCorp,
+    /// WebKit's line for a bad port.
+    WebKitBadPort,
+    /// WebKit's `Cross-Origin-Resource-Policy` line (alone, or inside
+    /// [`WEBKIT_REDIRECTION_DENIED`] when the refused response redirected).
+    WebKitCorp,
 }
 
 impl GateMessage {
     /// Every message.
-    pub const ALL: [GateMessage; 5] = [
+    pub const ALL: [GateMessage; 11] = [
         GateMessage::ChromiumLnaInsecureContext,
         GateMessage::ChromiumLnaPermissionDenied,
         GateMessage::ChromiumMixedContent,
         GateMessage::FirefoxMixedContent,
         GateMessage::WebKitMixedContent,
+        GateMessage::WebKitMixedContentLoopback,
+        GateMessage::ChromiumLocalResource,
+        GateMessage::ChromiumSchemeNotSupported,
+        GateMessage::FirefoxCorp,
+        GateMessage::WebKitBadPort,
+        GateMessage::WebKitCorp,
     ];
 
     /// The message's text; a Chromium Local Network Access text is the
     /// `{reason}` of [`CHROMIUM_BLOCKED`].
     ///
-    /// - Local Network Access: `cors_error_string.cc`; both observed word
-    ///   for word in Chromium 156 (a `loopback` target).
-    /// - Chromium's mixed content line: observed word for word in Chromium 156.
-    /// - Firefox's: as public user reports quote it (unverified here).
-    /// - WebKit's: as `MixedContentChecker.cpp` builds it (source, and
-    ///   public user reports; unverified here).
+    /// All recorded word for word (`tests/corpus/checks-*.jsonl`: Chromium
+    /// 156, Firefox 153 ESR, WebKitGTK 2.50.6):
+    /// - Local Network Access: `cors_error_string.cc`, both denials.
+    /// - Chromium's `file:` line is the same text as WebKit's
+    ///   ([`WebKitMessage::LocalResource`]); Chromium names the URL asked for.
+    /// - WebKit's mixed content line ends after "must" for a loopback
+    ///   target (`http://127.0.0.1`, `http://localhost`).
     pub fn text(self) -> &'static str {
         match self {
             GateMessage::ChromiumLnaInsecureContext => {
@@ -640,7 +674,19 @@ impl GateMessage {
             }
             GateMessage::FirefoxMixedContent => "Blocked loading mixed active content “{url}”",
             GateMessage::WebKitMixedContent => {
-                "[blocked] The page at {page} requested insecure content from {url}. This content was blocked and must be served over HTTPS.\n"
+                "[blocked] The page at {page} requested insecure content from {url}. This content was blocked and must be served over HTTPS."
+            }
+            GateMessage::WebKitMixedContentLoopback => {
+                "[blocked] The page at {page} requested insecure content from {url}. This content was blocked and must"
+            }
+            GateMessage::ChromiumLocalResource => LOCAL_RESOURCE,
+            GateMessage::ChromiumSchemeNotSupported => "Fetch API cannot load {url}. URL scheme \"{scheme}\" is not supported.",
+            GateMessage::FirefoxCorp => {
+                "The resource at “{url}” was blocked due to its Cross-Origin-Resource-Policy header (or lack thereof). See https://developer.mozilla.org/docs/Web/HTTP/Cross-Origin_Resource_Policy_(CORP)#"
+            }
+            GateMessage::WebKitBadPort => "Not allowed to use restricted network port {port}: {url}",
+            GateMessage::WebKitCorp => {
+                "Cancelled load to {url} because it violates the resource's Cross-Origin-Resource-Policy response header."
             }
         }
     }
@@ -651,9 +697,14 @@ impl GateMessage {
         match self {
             GateMessage::ChromiumLnaInsecureContext
             | GateMessage::ChromiumLnaPermissionDenied
-            | GateMessage::ChromiumMixedContent => Browser::Chromium,
-            GateMessage::FirefoxMixedContent => Browser::Firefox,
-            GateMessage::WebKitMixedContent => Browser::WebKit,
+            | GateMessage::ChromiumMixedContent
+            | GateMessage::ChromiumLocalResource
+            | GateMessage::ChromiumSchemeNotSupported => Browser::Chromium,
+            GateMessage::FirefoxMixedContent | GateMessage::FirefoxCorp => Browser::Firefox,
+            GateMessage::WebKitMixedContent
+            | GateMessage::WebKitMixedContentLoopback
+            | GateMessage::WebKitBadPort
+            | GateMessage::WebKitCorp => Browser::WebKit,
         }
     }
 
@@ -666,13 +717,22 @@ impl GateMessage {
     }
 }
 
-/// Chromium's network error for a bad port (observed in Chromium 156 for 25,
-/// 6000, 6667 and 10080), in [`CHROMIUM_FAILED_TO_LOAD`].
+/// The loader's line for a `file:` URL a web page may not load, in Chromium
+/// ([`GateMessage::ChromiumLocalResource`], the URL asked for) and WebKit
+/// ([`WebKitMessage::LocalResource`], also a redirect's target): the same
+/// text, so a line alone names no browser.
+pub const LOCAL_RESOURCE: &str = "Not allowed to load local resource: {location}";
+
+/// Chromium's network error for a bad port (recorded in Chromium 156 for 25,
+/// 6000, 6667 and 10080, and a redirect to 6000), in [`CHROMIUM_FAILED_TO_LOAD`].
 pub const CHROMIUM_NET_UNSAFE_PORT: &str = "net::ERR_UNSAFE_PORT";
-/// The network error Chromium's DevTools show for a response the
-/// `Cross-Origin-Resource-Policy` check refused (`BlockedByResponseReason`):
-/// *parse only*, since the console shows nothing (observed in Chromium 156
-/// with `--enable-logging`), only the Network panel and
+/// Chromium's network error for a `data:` URL that does not decode (recorded).
+pub const CHROMIUM_NET_INVALID_URL: &str = "net::ERR_INVALID_URL";
+/// Chromium's network error for a `blob:` URL with no blob (recorded).
+pub const CHROMIUM_NET_FILE_NOT_FOUND: &str = "net::ERR_FILE_NOT_FOUND";
+/// The network error Chromium names for a response the
+/// `Cross-Origin-Resource-Policy` check refused (`BlockedByResponseReason`),
+/// in [`CHROMIUM_FAILED_TO_LOAD`] (recorded in Chromium 156) and DevTools'
 /// [`CHROMIUM_NETWORK_LINE`].
 pub const CHROMIUM_NET_CORP_NOT_SAME_ORIGIN: &str = "net::ERR_BLOCKED_BY_RESPONSE.NotSameOrigin";
 /// See [`CHROMIUM_NET_CORP_NOT_SAME_ORIGIN`]: `same-site` refused it.
@@ -721,3 +781,40 @@ pub const CHROMIUM_UNREACHABLE: [(&str, &str); 14] = [
     ("net::ERR_CERT_COMMON_NAME_INVALID", "the server's TLS certificate is for another host name"),
     ("net::ERR_SSL_PROTOCOL_ERROR", "the TLS handshake failed (often https: to a port that speaks http:)"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Chromium's Local Network Access reasons, as recorded in Chromium 156
+    /// (`tests/corpus/checks-chromium-156.jsonl`).
+    #[test]
+    fn local_network_access_texts_as_recorded() {
+        let text = |denial| fill(GateMessage::chromium_lna(denial).text(), &[(Slot::AddressSpace, "loopback")]);
+        assert_eq!(
+            text(LnaDenial::PermissionDenied { prompted: false }),
+            "Permission was denied for this request to access the `loopback` address space."
+        );
+        assert_eq!(
+            text(LnaDenial::InsecureContext),
+            "The request client is not a secure context and the resource is in more-private address space `loopback`."
+        );
+    }
+
+    /// WebKit's mixed content line for a loopback target is its full line cut
+    /// short, as recorded in WebKitGTK 2.50.6.
+    #[test]
+    fn webkit_loopback_mixed_content_is_the_line_cut_short() {
+        let full = GateMessage::WebKitMixedContent.text();
+        let cut = GateMessage::WebKitMixedContentLoopback.text();
+        assert!(full.starts_with(cut) && full.len() > cut.len());
+        assert!(cut.ends_with("must"));
+    }
+
+    /// The local-resource text Chromium and WebKit share is one template.
+    #[test]
+    fn shared_local_resource_text() {
+        assert_eq!(GateMessage::ChromiumLocalResource.text(), WebKitMessage::LocalResource.text());
+        assert_eq!(GateMessage::ChromiumLocalResource.browser(), crate::profile::Browser::Chromium);
+    }
+}
