@@ -103,6 +103,7 @@ fuzz_target!(|input: Input| {
         mode: [Mode::Cors, Mode::NoCors, Mode::SameOrigin][usize::from(input.mode) % 3],
         credentials: [CredentialsMode::Omit, CredentialsMode::SameOrigin, CredentialsMode::Include][usize::from(input.credentials) % 3],
         redirect: [RedirectMode::Follow, RedirectMode::Error, RedirectMode::Manual][usize::from(input.redirect) % 3],
+        ..RequestInit::default()
     };
     // A preflight and a request per URL, for the first URL and each redirect.
     let limit = 2 * (profile.redirect_limit as usize + 1);

@@ -5,6 +5,7 @@ use std::fmt;
 use url::Url;
 
 use crate::error::TypeErrorKind;
+use crate::initiator::{CrossOrigin, Initiator};
 use crate::header_list::{is_header_value, is_token, isomorphic_decode, normalize_value, HeaderList};
 use crate::method;
 use crate::profile::Profile;
@@ -104,6 +105,19 @@ pub struct RequestInit {
     pub credentials: CredentialsMode,
     /// The redirect mode.
     pub redirect: RedirectMode,
+    /// What makes the request ([`Initiator::Fetch`] by default). For other
+    /// initiators `mode` and `redirect` are not read, and `credentials` only
+    /// by XHR (`include` is `withCredentials = true`); see
+    /// [`RequestInit::effective_modes`].
+    pub initiator: Initiator,
+    /// An element's `crossorigin` attribute (`None`: no attribute).
+    pub crossorigin: Option<CrossOrigin>,
+    /// `fetch(url, {keepalive: true})` (a beacon is always keepalive).
+    pub keepalive: bool,
+    /// XHR: a listener on `xhr.upload` before `send()`.
+    pub upload_listener: bool,
+    /// The body, one character per byte (`fetch`, `xhr`, `beacon`).
+    pub body: Option<String>,
 }
 
 impl RequestInit {
@@ -184,6 +198,13 @@ pub struct Request {
     pub redirect: RedirectMode,
     /// Headers `fetch()` dropped, and why.
     pub dropped: Vec<DroppedHeader>,
+    /// What made the request.
+    pub initiator: Initiator,
+    /// The use-CORS-preflight flag: a preflight even for a simple request
+    /// (set by XHR for a request with upload listeners, XHR § `send()`).
+    pub use_cors_preflight: bool,
+    /// The keepalive flag.
+    pub keepalive: bool,
 }
 
 impl Request {
@@ -214,7 +235,11 @@ impl Request {
             return Err(TypeErrorKind::ForbiddenMethod(raw_method.to_owned()));
         }
         let method = method::normalize(raw_method);
-        if init.mode == Mode::NoCors && !method::is_cors_safelisted(&method) {
+        // The initiator fixes the mode, the credentials mode and the
+        // redirect mode of every request but fetch()'s.
+        let (mode, credentials) = init.effective_modes_in(profile);
+        let redirect = if init.initiator == Initiator::Fetch { init.redirect } else { RedirectMode::Follow };
+        if mode == Mode::NoCors && !method::is_cors_safelisted(&method) {
             return Err(TypeErrorKind::NoCorsMethod(raw_method.to_owned()));
         }
         // The headers, through a Headers object with guard "request" (or
@@ -239,7 +264,7 @@ impl Request {
                 dropped.push(DroppedHeader { name: name.clone(), because: DroppedBecause::Forbidden });
                 continue;
             }
-            if init.mode == Mode::NoCors {
+            if mode == Mode::NoCors {
                 // The guard checks the value the header would have once combined.
                 let so_far = no_cors_values.get(&name_bytes.to_ascii_lowercase());
                 let combined = match so_far {
@@ -259,14 +284,23 @@ impl Request {
             }
             list.append(name_bytes, value_bytes);
         }
+        let has_body = init.body.is_some() && method != "GET" && method != "HEAD";
         Ok(Request {
             url,
             method,
             headers: if profile.combine_request_headers && list.has_duplicate_names() { list.combined() } else { list },
-            mode: init.mode,
-            credentials: init.credentials,
-            redirect: init.redirect,
+            mode,
+            credentials,
+            redirect,
             dropped,
+            initiator: init.initiator,
+            // XHR § send(): "use-CORS-preflight flag is set if this's upload
+            // listener flag is set".
+            use_cors_preflight: init.initiator == Initiator::Xhr
+                && init.upload_listener
+                && (!crate::initiator::rules(profile).upload_listener_needs_body
+                    || has_body),
+            keepalive: init.keepalive || init.initiator == Initiator::Beacon,
         })
     }
 

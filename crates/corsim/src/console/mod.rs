@@ -10,10 +10,11 @@
 //!   plain words, and the scenario that reproduces them.
 
 use crate::error::{CorsError, FailureKind};
+use crate::initiator::Initiator;
 use crate::verdict::Failure;
 use crate::origin::Origin;
 use crate::profile::{Browser, Profile};
-use crate::response::{FilteredResponse, ResponseType};
+use crate::response::FilteredResponse;
 
 pub mod facts;
 pub mod parse;
@@ -46,7 +47,7 @@ pub fn reason_name(profile: &Profile, origin: &Origin, failure: &Failure) -> Opt
             {
                 return None;
             }
-            let first = webkit(origin, failure).into_iter().next()?;
+            let first = webkit(origin, Initiator::Fetch, failure).into_iter().next()?;
             Some(webkit_anonymize(&first, origin, failure))
         }
     }
@@ -58,12 +59,38 @@ pub fn messages(
     origin: &Origin,
     outcome: &Result<FilteredResponse, Failure>,
 ) -> Vec<String> {
+    messages_for(profile, origin, Initiator::Fetch, outcome)
+}
+
+/// The console messages for the outcome of a request made by `initiator`
+/// (the fetch's part: what the resource checks of an element add comes
+/// from [`crate::initiator`]).
+pub fn messages_for(
+    profile: &Profile,
+    origin: &Origin,
+    initiator: Initiator,
+    outcome: &Result<FilteredResponse, Failure>,
+) -> Vec<String> {
     match (profile.browser, outcome) {
-        (Browser::Chromium | Browser::Spec, _) => chromium(origin, outcome),
+        (Browser::Chromium | Browser::Spec, _) => chromium(origin, initiator, outcome),
         (Browser::Firefox | Browser::WebKit, Ok(_)) => Vec::new(),
         (Browser::Firefox, Err(f)) => firefox(origin, f),
-        (Browser::WebKit, Err(f)) => webkit(origin, f),
+        (Browser::WebKit, Err(f)) => webkit(origin, initiator, f),
     }
+}
+
+/// The lines XHR's `setRequestHeader()` logs for the forbidden headers it
+/// ignored (Chromium and WebKit; Firefox ignores them silently).
+pub fn dropped_header_messages(profile: &Profile, request: &crate::request::Request) -> Vec<String> {
+    if request.initiator != Initiator::Xhr || profile.browser == Browser::Firefox {
+        return Vec::new();
+    }
+    request
+        .dropped
+        .iter()
+        .filter(|d| d.because == crate::request::DroppedBecause::Forbidden)
+        .map(|d| fill(REFUSED_UNSAFE_HEADER, &[(Slot::Hint, &d.name)]))
+        .collect()
 }
 
 /// What `fetch()` rejects with, word for word: the browser's own text for a
@@ -300,12 +327,12 @@ fn webkit_message(failure: &Failure) -> Option<WebKitMessage> {
 }
 
 /// WebKit's messages for a failure.
-fn webkit(origin: &Origin, failure: &Failure) -> Vec<String> {
+fn webkit(origin: &Origin, initiator: Initiator, failure: &Failure) -> Vec<String> {
     let url = failure.url.as_str();
     let access_checks = |url: &str| {
         fill(
             WEBKIT_ACCESS_CONTROL_CHECKS,
-            &[(Slot::Initiator, "Fetch API"), (Slot::Url, url)],
+            &[(Slot::Initiator, webkit_initiator(initiator)), (Slot::Url, url)],
         )
     };
     let alone = |m: WebKitMessage| m.text().to_owned();
@@ -440,26 +467,14 @@ pub(crate) fn anonymize(message: &str, urls: &[String], origin: Option<&str>) ->
 }
 
 /// Chromium's messages for a fetch's outcome.
-fn chromium(origin: &Origin, outcome: &Result<FilteredResponse, Failure>) -> Vec<String> {
+fn chromium(origin: &Origin, initiator: Initiator, outcome: &Result<FilteredResponse, Failure>) -> Vec<String> {
     let failed_to_load =
         |net_error: &str| fill(CHROMIUM_FAILED_TO_LOAD, &[(Slot::NetError, net_error)]);
     let failure = match outcome {
         Ok(response) => {
-            if response.kind != ResponseType::Opaque
-                && response.kind != ResponseType::OpaqueRedirect
-                && response.status >= 400
-            {
-                let reason = http::StatusCode::from_u16(response.status)
-                    .ok()
-                    .and_then(|s| s.canonical_reason())
-                    .unwrap_or("");
-                let status = response.status.to_string();
-                return vec![fill(
-                    CHROMIUM_FAILED_STATUS,
-                    &[(Slot::Status, &status), (Slot::StatusText, reason)],
-                )];
-            }
-            return Vec::new();
+            // An opaque response's status is 0: fetch() logs nothing for it
+            // (an element's loader does; see crate::initiator).
+            return chromium_error_status(response.status).into_iter().collect();
         }
         Err(f) => f,
     };
@@ -485,7 +500,7 @@ fn chromium(origin: &Origin, outcome: &Result<FilteredResponse, Failure>) -> Vec
             }
             error => vec![
                 chromium_blocked(
-                    "fetch",
+                    chromium_initiator(initiator),
                     url,
                     failure.redirected_from.as_ref().map(Url::as_str),
                     origin,
@@ -513,6 +528,22 @@ fn chromium(origin: &Origin, outcome: &Result<FilteredResponse, Failure>) -> Vec
         FailureKind::Blocked(gate) => crate::gate::chromium_console(page, failure, gate),
         FailureKind::Net(refused) => vec![failed_to_load(&format!("net::{}", refused.chromium_name()))],
     }
+}
+
+/// The line Chromium's loader logs for a response with an error status
+/// (400 or more), `None` for any other status.
+///
+/// ```
+/// assert_eq!(corsim::console::chromium_error_status(404).unwrap(),
+///     "Failed to load resource: the server responded with a status of 404 (Not Found)");
+/// ```
+pub fn chromium_error_status(status: u16) -> Option<String> {
+    if status < 400 {
+        return None;
+    }
+    let reason = http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("");
+    let status = status.to_string();
+    Some(fill(CHROMIUM_FAILED_STATUS, &[(Slot::Status, &status), (Slot::StatusText, reason)]))
 }
 
 /// Chromium's "Access to … has been blocked by CORS policy" message for a

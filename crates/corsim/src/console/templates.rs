@@ -13,6 +13,7 @@
 //! when a user pastes them.
 
 use crate::error::CorsError;
+use crate::initiator::Initiator;
 
 /// A named place in a template, written `{name}` in its text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -191,14 +192,16 @@ pub const CHROMIUM_LEGACY_OPAQUE_SUFFIX: &str =
 pub const CHROMIUM_LEGACY_VALUE_SUFFIX: &str = " Have the server send the header with a valid value, or, if an opaque response serves your needs, set the request's mode to 'no-cors' to fetch the resource with CORS disabled.";
 
 /// What Chromium calls each initiator in [`CHROMIUM_BLOCKED`]
-/// (`Resource::ResourceTypeToString`, lower-cased when its second letter is).
-pub const CHROMIUM_INITIATORS: [&str; 14] = [
+/// (`Resource::ResourceTypeToString`, lower-cased when its second letter is;
+/// `resource` for a request with no resource type, such as a beacon's).
+pub const CHROMIUM_INITIATORS: [&str; 15] = [
     "fetch",
     "XMLHttpRequest",
     "script",
     "font",
     "image",
     "CSS stylesheet",
+    "resource",
     "audio",
     "video",
     "manifest",
@@ -208,6 +211,39 @@ pub const CHROMIUM_INITIATORS: [&str; 14] = [
     "link prefetch resource",
     "other resource",
 ];
+
+/// What Chromium calls `initiator` in [`CHROMIUM_BLOCKED`] (one of
+/// [`CHROMIUM_INITIATORS`]): a module script is a `script`, a beacon a
+/// `resource`.
+///
+/// ```
+/// use corsim::{console::templates::chromium_initiator, Initiator};
+/// assert_eq!(chromium_initiator(Initiator::Stylesheet), "CSS stylesheet");
+/// ```
+pub fn chromium_initiator(initiator: Initiator) -> &'static str {
+    match initiator {
+        Initiator::Fetch => "fetch",
+        Initiator::Xhr => "XMLHttpRequest",
+        Initiator::Img => "image",
+        Initiator::Script | Initiator::ModuleScript => "script",
+        Initiator::Stylesheet => "CSS stylesheet",
+        Initiator::Font => "font",
+        Initiator::Beacon => "resource",
+    }
+}
+
+/// XHR's `setRequestHeader()` ignoring a forbidden header (Chromium, WebKit).
+pub const REFUSED_UNSAFE_HEADER: &str = "Refused to set unsafe header \"{hint}\"";
+/// A classic script whose MIME type is never executed (`image/*`,
+/// `audio/*`, `video/*`, `text/csv`); `{hint}` is the MIME type.
+pub const CHROMIUM_SCRIPT_NOT_EXECUTABLE: &str =
+    "Refused to execute script from '{url}' because its MIME type ('{hint}') is not executable.";
+/// A classic script sent with `X-Content-Type-Options: nosniff` and a MIME
+/// type that is not JavaScript.
+pub const CHROMIUM_SCRIPT_STRICT_MIME: &str =
+    "Refused to execute script from '{url}' because its MIME type ('{hint}') is not executable, and strict MIME type checking is enabled.";
+/// A module script whose MIME type is not JavaScript (or Wasm).
+pub const CHROMIUM_MODULE_STRICT_MIME: &str = "Failed to load module script: Expected a JavaScript-or-Wasm module script but the server responded with a MIME type of \"{hint}\". Strict MIME type checking is enforced for module scripts per HTML spec.";
 
 /// The reason Chromium gives for `error` (its `cors_error_string.cc`), with
 /// `{hint}` for the failed value and `{suffix}` where a sentence follows for
@@ -449,6 +485,13 @@ impl FirefoxKey {
 /// for `fetch()`, `XMLHttpRequest` for XHR.
 pub const WEBKIT_ACCESS_CONTROL_CHECKS: &str =
     "{initiator} cannot load {url} due to access control checks.";
+/// What WebKit calls `initiator` in [`WEBKIT_ACCESS_CONTROL_CHECKS`].
+pub fn webkit_initiator(initiator: Initiator) -> &'static str {
+    match initiator {
+        Initiator::Xhr => "XMLHttpRequest",
+        _ => "Fetch API",
+    }
+}
 /// WebKit's loader line when `fetch()` itself refuses the URL (mode `same-origin`).
 pub const WEBKIT_CANNOT_LOAD: &str = "Fetch API cannot load {url}.";
 /// WebKit's envelope for a reason found while following a redirect.

@@ -1,0 +1,634 @@
+//! What makes a request, beyond `fetch()`: `XMLHttpRequest`, the elements
+//! that fetch a resource (`<img>`, `<script>`, `<script type=module>`,
+//! `<link rel=stylesheet>`, an `@font-face` source) and `navigator.sendBeacon`.
+//!
+//! Each initiator fixes the request's mode and credentials mode (HTML §
+//! "CORS settings attributes" and § "create a potential-CORS request"; XHR §
+//! `send()`; Beacon § `sendBeacon()`), what forces a preflight, and what the
+//! page can observe of the outcome: a `fetch()` promise, an XHR `load` or
+//! `error` event, an element's `load` or `error` event (no details), or, for
+//! a beacon, nothing but `sendBeacon`'s return value.
+//!
+//! ```
+//! use corsim::initiator::{CrossOrigin, Initiator};
+//! use corsim::{CredentialsMode, Mode, RequestInit};
+//! let img = RequestInit::get("https://cdn.example/a.gif").initiated_by(Initiator::Img);
+//! assert_eq!(img.effective_modes(), (Mode::NoCors, CredentialsMode::Include));
+//! let img = img.crossorigin(Some(CrossOrigin::Anonymous));
+//! assert_eq!(img.effective_modes(), (Mode::Cors, CredentialsMode::SameOrigin));
+//! ```
+
+use std::fmt;
+
+use crate::fetch::Verdict;
+use crate::header_list::isomorphic_encode;
+use crate::origin::Origin;
+use crate::page::PageContext;
+use crate::preflight::HttpRequest;
+use crate::preflight_cache::PreflightCache;
+use crate::profile::Profile;
+use crate::request::{CredentialsMode, Mode, RequestInit};
+use crate::response::HttpResponse;
+use crate::time::Timestamp;
+
+/// What makes a request (FORMAT.md, `initiator`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+pub enum Initiator {
+    /// `fetch()`.
+    #[default]
+    Fetch,
+    /// `XMLHttpRequest` (always async).
+    Xhr,
+    /// `<img src>`.
+    Img,
+    /// A classic `<script src>`.
+    Script,
+    /// `<script type=module src>`.
+    ModuleScript,
+    /// `<link rel=stylesheet href>`.
+    Stylesheet,
+    /// An `@font-face` rule's `src`, loaded with `document.fonts.load`.
+    Font,
+    /// `navigator.sendBeacon(url, data)`.
+    Beacon,
+}
+
+impl Initiator {
+    /// Every initiator.
+    pub const ALL: [Initiator; 8] = [
+        Initiator::Fetch,
+        Initiator::Xhr,
+        Initiator::Img,
+        Initiator::Script,
+        Initiator::ModuleScript,
+        Initiator::Stylesheet,
+        Initiator::Font,
+        Initiator::Beacon,
+    ];
+
+    /// The name FORMAT.md gives it (`"module-script"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Initiator::Fetch => "fetch",
+            Initiator::Xhr => "xhr",
+            Initiator::Img => "img",
+            Initiator::Script => "script",
+            Initiator::ModuleScript => "module-script",
+            Initiator::Stylesheet => "stylesheet",
+            Initiator::Font => "font",
+            Initiator::Beacon => "beacon",
+        }
+    }
+
+    /// The initiator FORMAT.md names `name`.
+    ///
+    /// ```
+    /// use corsim::initiator::Initiator;
+    /// assert_eq!(Initiator::from_name("module-script"), Some(Initiator::ModuleScript));
+    /// assert_eq!(Initiator::from_name("iframe"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<Initiator> {
+        Initiator::ALL.into_iter().find(|i| i.name() == name)
+    }
+
+    /// Whether an element makes the request (the page sees only its `load`
+    /// or `error` event).
+    pub fn is_element(self) -> bool {
+        matches!(
+            self,
+            Initiator::Img | Initiator::Script | Initiator::ModuleScript | Initiator::Stylesheet | Initiator::Font
+        )
+    }
+
+    /// Whether the element takes a `crossorigin` attribute (a font has none:
+    /// it is always fetched with CORS).
+    pub fn takes_crossorigin(self) -> bool {
+        matches!(self, Initiator::Img | Initiator::Script | Initiator::ModuleScript | Initiator::Stylesheet)
+    }
+
+    /// How script writes it, for explanations: `fetch()`, `XMLHttpRequest`,
+    /// `<img>`, …
+    pub fn in_words(self) -> &'static str {
+        match self {
+            Initiator::Fetch => "fetch()",
+            Initiator::Xhr => "XMLHttpRequest",
+            Initiator::Img => "<img>",
+            Initiator::Script => "<script>",
+            Initiator::ModuleScript => "<script type=module>",
+            Initiator::Stylesheet => "<link rel=stylesheet>",
+            Initiator::Font => "@font-face",
+            Initiator::Beacon => "navigator.sendBeacon()",
+        }
+    }
+}
+
+impl fmt::Display for Initiator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A CORS settings attribute's state (HTML § "CORS settings attributes"):
+/// the `crossorigin` attribute's value; no attribute is `None`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+pub enum CrossOrigin {
+    /// `crossorigin` or `crossorigin="anonymous"`: CORS, credentials for
+    /// same-origin URLs only.
+    Anonymous,
+    /// `crossorigin="use-credentials"`: CORS, credentials always.
+    UseCredentials,
+}
+
+impl CrossOrigin {
+    /// The attribute's value.
+    pub fn name(self) -> &'static str {
+        match self {
+            CrossOrigin::Anonymous => "anonymous",
+            CrossOrigin::UseCredentials => "use-credentials",
+        }
+    }
+
+    /// The state `value` names.
+    pub fn from_name(value: &str) -> Option<CrossOrigin> {
+        [CrossOrigin::Anonymous, CrossOrigin::UseCredentials].into_iter().find(|c| c.name() == value)
+    }
+}
+
+/// HTML § "create a potential-CORS request": the mode and credentials mode
+/// a CORS settings attribute's state gives, `no-cors` (with credentials)
+/// for no attribute unless the caller's default is `cors` (module scripts).
+///
+/// ```
+/// use corsim::initiator::{create_potential_cors_request, CrossOrigin};
+/// use corsim::{CredentialsMode, Mode};
+/// assert_eq!(create_potential_cors_request(None, false), (Mode::NoCors, CredentialsMode::Include));
+/// assert_eq!(create_potential_cors_request(None, true), (Mode::Cors, CredentialsMode::SameOrigin));
+/// assert_eq!(create_potential_cors_request(Some(CrossOrigin::UseCredentials), false), (Mode::Cors, CredentialsMode::Include));
+/// ```
+pub fn create_potential_cors_request(cors_attribute: Option<CrossOrigin>, same_origin_fallback: bool) -> (Mode, CredentialsMode) {
+    let mode = match (cors_attribute, same_origin_fallback) {
+        (None, false) => Mode::NoCors,
+        _ => Mode::Cors,
+    };
+    let credentials = match cors_attribute {
+        Some(CrossOrigin::Anonymous) => CredentialsMode::SameOrigin,
+        Some(CrossOrigin::UseCredentials) => CredentialsMode::Include,
+        None if same_origin_fallback => CredentialsMode::SameOrigin,
+        None => CredentialsMode::Include,
+    };
+    (mode, credentials)
+}
+
+/// Beacon § `sendBeacon()`: the mode of a beacon whose data has
+/// `content_type` (a `Blob`'s type, or `text/plain;charset=UTF-8` for a
+/// string): `no-cors`, unless the type is not a CORS-safelisted
+/// `Content-Type`, which makes the request a CORS one (with a preflight).
+pub fn beacon_mode(profile: &Profile, content_type: Option<&str>) -> Mode {
+    let safelisted = match content_type.and_then(isomorphic_encode) {
+        None => true,
+        Some(value) => crate::request_header::is_cors_safelisted(profile, b"content-type", &value),
+    };
+    if safelisted {
+        Mode::NoCors
+    } else {
+        Mode::Cors
+    }
+}
+
+/// The most a `keepalive` request's body may hold, in bytes, counting the
+/// bodies of the page's other keepalive requests in flight (Fetch § "fetch",
+/// step "If request's keepalive is true … 64 kibibytes").
+pub const KEEPALIVE_BODY_LIMIT: usize = 64 * 1024;
+
+impl RequestInit {
+    /// This request made by another initiator.
+    pub fn initiated_by(mut self, initiator: Initiator) -> Self {
+        self.initiator = initiator;
+        self
+    }
+
+    /// This element request with another `crossorigin` attribute.
+    pub fn crossorigin(mut self, crossorigin: Option<CrossOrigin>) -> Self {
+        self.crossorigin = crossorigin;
+        self
+    }
+
+    /// The mode and credentials mode the request is made with: `fetch()`'s
+    /// own; for XHR `cors`, with `include` when `withCredentials` is set
+    /// (`credentials: include`) and `same-origin` otherwise; for elements
+    /// those of [`create_potential_cors_request`] (a module script or a
+    /// font falls back to `cors`, a font has no attribute); for a beacon,
+    /// credentials always and the mode of [`beacon_mode`].
+    pub fn effective_modes(&self) -> (Mode, CredentialsMode) {
+        self.effective_modes_in(&Profile::CHROMIUM)
+    }
+
+    /// [`RequestInit::effective_modes`] for a profile (a beacon's mode reads
+    /// the profile's CORS-safelisted `Content-Type`s).
+    pub fn effective_modes_in(&self, profile: &Profile) -> (Mode, CredentialsMode) {
+        match self.initiator {
+            Initiator::Fetch => (self.mode, self.credentials),
+            Initiator::Xhr => {
+                let credentials = if self.credentials == CredentialsMode::Include {
+                    CredentialsMode::Include
+                } else {
+                    CredentialsMode::SameOrigin
+                };
+                (Mode::Cors, credentials)
+            }
+            Initiator::Img | Initiator::Script | Initiator::Stylesheet => {
+                create_potential_cors_request(self.crossorigin, false)
+            }
+            Initiator::ModuleScript => create_potential_cors_request(self.crossorigin, true),
+            Initiator::Font => create_potential_cors_request(None, true),
+            Initiator::Beacon => {
+                let content_type = self
+                    .headers
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+                    .map(|(_, v)| v.as_str());
+                (beacon_mode(profile, content_type), CredentialsMode::Include)
+            }
+        }
+    }
+}
+
+// ------------------------------------------------------------ per browser
+
+/// How a browser departs, per initiator, from what the standards say (the
+/// initiators' counterpart of [`Profile`]'s fields; one value per browser,
+/// [`rules`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InitiatorRules {
+    /// XHR: an upload listener forces a preflight only for a request with a
+    /// body (the XHR standard forces it whenever there is a listener).
+    pub upload_listener_needs_body: bool,
+    /// A CORS-mode request made by an element carries `Origin` even to the
+    /// page's own origin (the Fetch standard appends it only under CORS
+    /// tainting or for a method other than GET and HEAD).
+    pub element_origin_same_origin: bool,
+    /// An `<img>` whose response has an error status still loads when its
+    /// body decodes.
+    pub image_ignores_error_status: bool,
+    /// A stylesheet whose MIME type is not `text/css` fires `error` (HTML §
+    /// "fetch and process the linked resource"); otherwise its `load` event
+    /// fires and only its rules are dropped.
+    pub stylesheet_error_on_mime: bool,
+    /// Opaque-response blocking (ORB, Fetch § "opaque-response-safelisted
+    /// check"): a `no-cors` response sent with `X-Content-Type-Options:
+    /// nosniff` and a MIME type no `no-cors` request may read (HTML, XML,
+    /// JSON, `text/plain`) is a network error, logged nowhere.
+    pub opaque_response_blocking: bool,
+}
+
+/// The Fetch, HTML and XHR standards as written.
+pub const SPEC_RULES: InitiatorRules = InitiatorRules {
+    upload_listener_needs_body: false,
+    element_origin_same_origin: false,
+    image_ignores_error_status: true,
+    stylesheet_error_on_mime: true,
+    opaque_response_blocking: true,
+};
+
+/// Chromium (recorded: `tests/corpus/initiators-chromium-*.jsonl`).
+pub const CHROMIUM_RULES: InitiatorRules = InitiatorRules {
+    upload_listener_needs_body: true,
+    element_origin_same_origin: true,
+    image_ignores_error_status: true,
+    stylesheet_error_on_mime: false,
+    opaque_response_blocking: true,
+};
+
+/// The initiator rules of `profile`'s browser.
+pub fn rules(profile: &Profile) -> &'static InitiatorRules {
+    use crate::profile::Browser;
+    match profile.browser {
+        Browser::Chromium => &CHROMIUM_RULES,
+        Browser::Firefox => &FIREFOX_RULES,
+        Browser::WebKit => &WEBKIT_RULES,
+        Browser::Spec => &SPEC_RULES,
+    }
+}
+
+// ------------------------------------------------------------ what the page sees
+
+/// What the page observes of a request, per initiator.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "event", rename_all = "kebab-case"))]
+pub enum PageEvent {
+    /// `fetch()` resolved, or XHR's `load` event fired: the response is the
+    /// verdict's outcome.
+    Response,
+    /// `fetch()` rejected, or XHR's `error` event fired: a network error.
+    NetworkError,
+    /// The element's `load` event fired (a font: its face is `loaded`).
+    Load,
+    /// The element's `error` event fired: the fetch failed (`refusal` is
+    /// `None`), or its resource was refused after it.
+    Error {
+        /// Why the resource was refused, when the fetch itself succeeded.
+        refusal: Option<ResourceRefusal>,
+    },
+    /// `sendBeacon()` returned `true`: the page never learns the rest.
+    Queued,
+}
+
+/// Why an element refused a resource the fetch delivered (HTML § "fetch a
+/// classic script", § "fetch a single module script", § "the link element").
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "refusal", rename_all = "kebab-case"))]
+pub enum ResourceRefusal {
+    /// The response's status is not ok (200 to 299).
+    ErrorStatus {
+        /// The status.
+        status: u16,
+    },
+    /// Opaque-response blocking took the `no-cors` response away.
+    OpaqueResponseBlocked {
+        /// The response's MIME type essence.
+        mime: String,
+    },
+    /// A classic script whose MIME type is never executed (`image/*`,
+    /// `audio/*`, `video/*`, `text/csv`).
+    ScriptNotExecutable {
+        /// The MIME type essence.
+        mime: String,
+    },
+    /// A classic script with `X-Content-Type-Options: nosniff` and a MIME
+    /// type that is not JavaScript.
+    ScriptStrictMime {
+        /// The MIME type essence.
+        mime: String,
+    },
+    /// A module script whose MIME type is not JavaScript.
+    ModuleMime {
+        /// The MIME type essence.
+        mime: String,
+    },
+    /// A stylesheet whose MIME type is not `text/css`.
+    StylesheetMime {
+        /// The MIME type essence.
+        mime: String,
+    },
+}
+
+impl ResourceRefusal {
+    /// Why, in words, with the fix.
+    pub fn explain(&self) -> String {
+        match self {
+            ResourceRefusal::ErrorStatus { status } => {
+                format!("the response's status {status} is not an ok status (200-299), so the element does not use it; fix: serve the resource with 200")
+            }
+            ResourceRefusal::OpaqueResponseBlocked { mime } => format!(
+                "opaque-response blocking: a no-cors response of type '{mime}' with X-Content-Type-Options: nosniff is one no element may read; fix: serve it with its real type (text/javascript for a script)"
+            ),
+            ResourceRefusal::ScriptNotExecutable { mime } => {
+                format!("a script of type '{mime}' is never executed; fix: send Content-Type: text/javascript")
+            }
+            ResourceRefusal::ScriptStrictMime { mime } => format!(
+                "X-Content-Type-Options: nosniff and the type '{mime}', which is not a JavaScript MIME type; fix: send Content-Type: text/javascript"
+            ),
+            ResourceRefusal::ModuleMime { mime } => format!(
+                "a module script must be served with a JavaScript MIME type, not '{mime}'; fix: send Content-Type: text/javascript"
+            ),
+            ResourceRefusal::StylesheetMime { mime } => {
+                format!("a stylesheet must be served as text/css, not '{mime}'; fix: send Content-Type: text/css")
+            }
+        }
+    }
+}
+
+/// A request made by an initiator, run to the end.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Initiated {
+    /// The fetch underneath: the requests sent, its outcome, its trace, and
+    /// every console line of the step (the element's own included).
+    pub verdict: Verdict,
+    /// What the page observes.
+    pub event: PageEvent,
+}
+
+/// HTML's JavaScript MIME type essence match (HTML § "JavaScript MIME type").
+pub fn is_javascript_mime(essence: &str) -> bool {
+    matches!(
+        essence,
+        "application/ecmascript"
+            | "application/javascript"
+            | "application/x-ecmascript"
+            | "application/x-javascript"
+            | "text/ecmascript"
+            | "text/javascript"
+            | "text/javascript1.0"
+            | "text/javascript1.1"
+            | "text/javascript1.2"
+            | "text/javascript1.3"
+            | "text/javascript1.4"
+            | "text/javascript1.5"
+            | "text/jscript"
+            | "text/livescript"
+            | "text/x-ecmascript"
+            | "text/x-javascript"
+    )
+}
+
+/// Fetch § "should response to request be blocked due to its MIME type?":
+/// a script is never run from an `image/*`, `audio/*`, `video/*` or
+/// `text/csv` response.
+pub fn is_never_executed_mime(essence: &str) -> bool {
+    essence.starts_with("image/") || essence.starts_with("audio/") || essence.starts_with("video/") || essence == "text/csv"
+}
+
+/// The MIME types opaque-response blocking takes from a `no-cors` response
+/// sent with `nosniff`: HTML, XML, JSON and `text/plain`.
+fn is_opaque_blocked_mime(essence: &str) -> bool {
+    essence == "text/html"
+        || essence == "text/plain"
+        || essence == "application/json"
+        || essence == "text/json"
+        || essence.ends_with("+json")
+        || essence == "text/xml"
+        || essence == "application/xml"
+        || essence.ends_with("+xml")
+}
+
+/// The essence of a response's `Content-Type` (empty when it has none or it
+/// does not parse).
+fn mime_of(response: &HttpResponse) -> String {
+    response
+        .headers
+        .get("content-type")
+        .and_then(|v| crate::request_header::mime_essence(&v))
+        .map(|e| crate::header_list::isomorphic_decode(&e))
+        .unwrap_or_default()
+}
+
+/// What an element does with the response its fetch delivered: use it
+/// (`Ok`), or refuse it, per HTML's processing of each element and the
+/// browser's [`InitiatorRules`]. `response` is the response itself (not
+/// the filtered one script would get), `opaque` whether it came back as
+/// an opaque one.
+pub fn process_element_response(
+    profile: &Profile,
+    initiator: Initiator,
+    response: &HttpResponse,
+    opaque: bool,
+) -> Result<(), ResourceRefusal> {
+    let rules = rules(profile);
+    let mime = mime_of(response);
+    let nosniff = response
+        .headers
+        .get("x-content-type-options")
+        .is_some_and(|v| v.split(|&b| b == b',').next().is_some_and(|first| first.trim_ascii().eq_ignore_ascii_case(b"nosniff")));
+    if opaque && nosniff && rules.opaque_response_blocking && is_opaque_blocked_mime(&mime) {
+        return Err(ResourceRefusal::OpaqueResponseBlocked { mime });
+    }
+    let ok_status = crate::response::is_ok_status(response.status);
+    match initiator {
+        Initiator::Img if !ok_status && !rules.image_ignores_error_status => {
+            Err(ResourceRefusal::ErrorStatus { status: response.status })
+        }
+        Initiator::Img => Ok(()),
+        _ if !ok_status => Err(ResourceRefusal::ErrorStatus { status: response.status }),
+        Initiator::Script if is_never_executed_mime(&mime) => Err(ResourceRefusal::ScriptNotExecutable { mime }),
+        Initiator::Script if nosniff && !is_javascript_mime(&mime) => Err(ResourceRefusal::ScriptStrictMime { mime }),
+        Initiator::ModuleScript if !is_javascript_mime(&mime) && mime != "application/wasm" => {
+            Err(ResourceRefusal::ModuleMime { mime })
+        }
+        Initiator::Stylesheet if rules.stylesheet_error_on_mime && mime != "text/css" => {
+            Err(ResourceRefusal::StylesheetMime { mime })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The console lines a refusal logs in `profile`'s browser.
+pub fn refusal_messages(profile: &Profile, url: &str, refusal: &ResourceRefusal) -> Vec<String> {
+    use crate::console::templates::*;
+    use crate::profile::Browser;
+    let line = |template: &str, mime: &str| fill(template, &[(Slot::Url, url), (Slot::Hint, mime)]);
+    match (profile.browser, refusal) {
+        // The loader already logged the status; ORB logs nothing.
+        (_, ResourceRefusal::ErrorStatus { .. } | ResourceRefusal::OpaqueResponseBlocked { .. }) => Vec::new(),
+        (Browser::Chromium | Browser::Spec, ResourceRefusal::ScriptNotExecutable { mime }) => {
+            vec![line(CHROMIUM_SCRIPT_NOT_EXECUTABLE, mime)]
+        }
+        (Browser::Chromium | Browser::Spec, ResourceRefusal::ScriptStrictMime { mime }) => {
+            vec![line(CHROMIUM_SCRIPT_STRICT_MIME, mime)]
+        }
+        (Browser::Chromium | Browser::Spec, ResourceRefusal::ModuleMime { mime }) => vec![line(CHROMIUM_MODULE_STRICT_MIME, mime)],
+        _ => other_refusal_messages(profile, url, refusal),
+    }
+}
+
+/// Run a request made by `init.initiator` to the end against `server`:
+/// the fetch the initiator makes ([`crate::fetch::run_in`]), then what the
+/// page observes of it (an element's processing of the response included).
+///
+/// ```
+/// use corsim::initiator::{run_in, Initiator, PageEvent};
+/// use corsim::{page::PageContext, HttpResponse, Origin, PreflightCache, Profile, RequestInit, Timestamp};
+/// let page = Origin::parse("https://app.example").unwrap();
+/// let init = RequestInit::get("https://cdn.example/app.js").initiated_by(Initiator::ModuleScript);
+/// let run = run_in(&Profile::CHROMIUM, page, &PageContext::default(), &init, &mut PreflightCache::new(),
+///     Timestamp::ZERO, |_| HttpResponse::new(200).header("Content-Type", "text/javascript"));
+/// assert_eq!(run.event, PageEvent::Error { refusal: None }, "a module script is fetched with CORS");
+/// assert!(run.verdict.console[0].starts_with("Access to script at 'https://cdn.example/app.js'"));
+/// ```
+pub fn run_in(
+    profile: &Profile,
+    origin: Origin,
+    page: &PageContext,
+    init: &RequestInit,
+    cache: &mut PreflightCache,
+    now: Timestamp,
+    server: impl FnMut(&HttpRequest) -> HttpResponse,
+) -> Initiated {
+    run_with(profile, origin, page, init, cache, now, server, true)
+}
+
+/// [`run_in`] without recording the fetch's events.
+pub fn run_quiet_in(
+    profile: &Profile,
+    origin: Origin,
+    page: &PageContext,
+    init: &RequestInit,
+    cache: &mut PreflightCache,
+    now: Timestamp,
+    server: impl FnMut(&HttpRequest) -> HttpResponse,
+) -> Initiated {
+    run_with(profile, origin, page, init, cache, now, server, false)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_with(
+    profile: &Profile,
+    origin: Origin,
+    page: &PageContext,
+    init: &RequestInit,
+    cache: &mut PreflightCache,
+    now: Timestamp,
+    mut server: impl FnMut(&HttpRequest) -> HttpResponse,
+    events: bool,
+) -> Initiated {
+    // The last response the server gave is the one the fetch ends with.
+    let mut last: Option<HttpResponse> = None;
+    let answer = |request: &HttpRequest| {
+        let response = server(request);
+        last = Some(response.clone());
+        response
+    };
+    let mut verdict = if events {
+        crate::fetch::run_in(profile, origin, page, init, cache, now, answer)
+    } else {
+        crate::fetch::run_quiet_in(profile, origin, page, init, cache, now, answer)
+    };
+    let event = match (init.initiator, &verdict.outcome) {
+        (Initiator::Fetch | Initiator::Xhr, Ok(_)) => PageEvent::Response,
+        (Initiator::Fetch | Initiator::Xhr, Err(_)) => PageEvent::NetworkError,
+        (Initiator::Beacon, _) => PageEvent::Queued,
+        (_, Err(_)) => PageEvent::Error { refusal: None },
+        (element, Ok(filtered)) => {
+            let opaque = filtered.kind == crate::response::ResponseType::Opaque;
+            // An element's loader logs an error status even when the
+            // response is opaque to script.
+            if opaque && matches!(profile.browser, crate::profile::Browser::Chromium | crate::profile::Browser::Spec) {
+                if let Some(line) = last.as_ref().and_then(|r| crate::console::chromium_error_status(r.status)) {
+                    verdict.console.push(line);
+                }
+            }
+            let refused = match &last {
+                Some(response) => process_element_response(profile, element, response, opaque).err(),
+                // Answered without the server (a data: URL): taken as valid.
+                None => None,
+            };
+            match refused {
+                None => PageEvent::Load,
+                Some(refusal) => {
+                    let url = verdict.requests.last().map(|r| r.url.as_str().to_owned()).unwrap_or_else(|| init.url.clone());
+                    verdict.console.extend(refusal_messages(profile, &url, &refusal));
+                    PageEvent::Error { refusal: Some(refusal) }
+                }
+            }
+        }
+    };
+    Initiated { verdict, event }
+}
+
+/// Firefox (to be recorded; until then the standards' rules).
+pub const FIREFOX_RULES: InitiatorRules = SPEC_RULES;
+
+/// WebKit (to be recorded; until then the standards' rules).
+pub const WEBKIT_RULES: InitiatorRules = SPEC_RULES;
+
+/// The refusal lines of Firefox and WebKit (to be recorded).
+fn other_refusal_messages(_profile: &Profile, _url: &str, _refusal: &ResourceRefusal) -> Vec<String> {
+    Vec::new()
+}
