@@ -285,6 +285,13 @@ pub struct InitiatorRules {
     /// nosniff` and a MIME type no `no-cors` request may read (HTML, XML,
     /// JSON, `text/plain`) is a network error, logged nowhere.
     pub opaque_response_blocking: bool,
+    /// A `fetch(…, {keepalive: true})` that fails logs its CORS failure
+    /// (Firefox logs nothing for it, so its recordings name no reason).
+    pub keepalive_failures_logged: bool,
+    /// A script's or module script's MIME-type refusal cancels a CORS
+    /// request, whose failure is then logged as a CORS request that "did
+    /// not succeed" (Firefox).
+    pub script_refusal_fails_cors: bool,
 }
 
 /// The Fetch, HTML and XHR standards as written.
@@ -294,6 +301,8 @@ pub const SPEC_RULES: InitiatorRules = InitiatorRules {
     image_ignores_error_status: true,
     stylesheet_error_on_mime: true,
     opaque_response_blocking: true,
+    keepalive_failures_logged: true,
+    script_refusal_fails_cors: false,
 };
 
 /// Chromium (recorded: `tests/corpus/initiators-chromium-*.jsonl`).
@@ -303,6 +312,8 @@ pub const CHROMIUM_RULES: InitiatorRules = InitiatorRules {
     image_ignores_error_status: true,
     stylesheet_error_on_mime: false,
     opaque_response_blocking: true,
+    keepalive_failures_logged: true,
+    script_refusal_fails_cors: false,
 };
 
 /// The initiator rules of `profile`'s browser.
@@ -414,6 +425,11 @@ pub struct Initiated {
     pub verdict: Verdict,
     /// What the page observes.
     pub event: PageEvent,
+    /// The browser's name for the CORS failure, as its recordings give it
+    /// ([`crate::console::reason_name`] of the fetch's failure, or of the
+    /// failure the browser logs after refusing a resource); `None` when it
+    /// logs none.
+    pub reason: Option<String>,
 }
 
 /// HTML's JavaScript MIME type essence match (HTML § "JavaScript MIME type").
@@ -510,7 +526,9 @@ pub fn process_element_response(
 }
 
 /// The console lines a refusal logs in `profile`'s browser.
-pub fn refusal_messages(profile: &Profile, url: &str, refusal: &ResourceRefusal) -> Vec<String> {
+/// `opaque`: whether the response came back opaque (`no-cors` to another
+/// origin).
+pub fn refusal_messages(profile: &Profile, url: &str, refusal: &ResourceRefusal, opaque: bool) -> Vec<String> {
     use crate::console::templates::*;
     use crate::profile::Browser;
     let line = |template: &str, mime: &str| fill(template, &[(Slot::Url, url), (Slot::Hint, mime)]);
@@ -524,7 +542,7 @@ pub fn refusal_messages(profile: &Profile, url: &str, refusal: &ResourceRefusal)
             vec![line(CHROMIUM_SCRIPT_STRICT_MIME, mime)]
         }
         (Browser::Chromium | Browser::Spec, ResourceRefusal::ModuleMime { mime }) => vec![line(CHROMIUM_MODULE_STRICT_MIME, mime)],
-        _ => other_refusal_messages(profile, url, refusal),
+        _ => other_refusal_messages(profile, url, refusal, opaque),
     }
 }
 
@@ -586,10 +604,32 @@ fn run_with(
         response
     };
     let mut verdict = if events {
-        crate::fetch::run_in(profile, origin, page, init, cache, now, answer)
+        crate::fetch::run_in(profile, origin.clone(), page, init, cache, now, answer)
     } else {
-        crate::fetch::run_quiet_in(profile, origin, page, init, cache, now, answer)
+        crate::fetch::run_quiet_in(profile, origin.clone(), page, init, cache, now, answer)
     };
+    let rules = rules(profile);
+    let mut reason = match &verdict.outcome {
+        Err(failure) => crate::console::reason_name(profile, &origin, failure),
+        Ok(_) => None,
+    };
+    if init.initiator == Initiator::Fetch && init.keepalive && !rules.keepalive_failures_logged && verdict.outcome.is_err() {
+        verdict.console.clear();
+        reason = None;
+    }
+    // A font that failed its CORS check: Firefox's font loader says so too.
+    if init.initiator == Initiator::Font && profile.browser == crate::profile::Browser::Firefox {
+        if let Err(failure) = &verdict.outcome {
+            if failure.cors_error().is_some() {
+                let family = init.font_family.as_deref().unwrap_or_default();
+                let line = crate::console::templates::fill(
+                    crate::console::templates::FIREFOX_FONT_DOWNLOAD_FAILED,
+                    &[(crate::console::templates::Slot::Hint, family), (crate::console::templates::Slot::Url, failure.url.as_str())],
+                );
+                verdict.console.push(line);
+            }
+        }
+    }
     let event = match (init.initiator, &verdict.outcome) {
         (Initiator::Fetch | Initiator::Xhr, Ok(_)) => PageEvent::Response,
         (Initiator::Fetch | Initiator::Xhr, Err(_)) => PageEvent::NetworkError,
@@ -613,22 +653,59 @@ fn run_with(
                 None => PageEvent::Load,
                 Some(refusal) => {
                     let url = verdict.requests.last().map(|r| r.url.as_str().to_owned()).unwrap_or_else(|| init.url.clone());
-                    verdict.console.extend(refusal_messages(profile, &url, &refusal));
+                    verdict.console.extend(refusal_messages(profile, &url, &refusal, opaque));
+                    let cancels = matches!(
+                        refusal,
+                        ResourceRefusal::ScriptStrictMime { .. }
+                            | ResourceRefusal::ScriptNotExecutable { .. }
+                            | ResourceRefusal::ModuleMime { .. }
+                    );
+                    if cancels && rules.script_refusal_fails_cors && filtered.kind == crate::response::ResponseType::Cors {
+                        let key = crate::console::templates::FirefoxKey::DidNotSucceed;
+                        let reason_text = crate::console::templates::fill(key.reason(), &[(crate::console::templates::Slot::Status, "(null)")]);
+                        verdict.console.push(crate::console::templates::fill(
+                            crate::console::templates::FIREFOX_BLOCKED,
+                            &[(crate::console::templates::Slot::Resource, &url), (crate::console::templates::Slot::Reason, &reason_text)],
+                        ));
+                        reason = Some(key.name().to_owned());
+                    }
                     PageEvent::Error { refusal: Some(refusal) }
                 }
             }
         }
     };
-    Initiated { verdict, event }
+    Initiated { verdict, event, reason }
 }
 
-/// Firefox (to be recorded; until then the standards' rules).
-pub const FIREFOX_RULES: InitiatorRules = SPEC_RULES;
+/// Firefox (recorded: `tests/corpus/initiators-firefox-*.jsonl`). Its
+/// opaque-response blocking is not told apart: a `nosniff` script is
+/// refused with its own message, as for any origin.
+pub const FIREFOX_RULES: InitiatorRules = InitiatorRules {
+    upload_listener_needs_body: false,
+    element_origin_same_origin: false,
+    image_ignores_error_status: true,
+    stylesheet_error_on_mime: true,
+    opaque_response_blocking: false,
+    keepalive_failures_logged: false,
+    script_refusal_fails_cors: true,
+};
 
 /// WebKit (to be recorded; until then the standards' rules).
 pub const WEBKIT_RULES: InitiatorRules = SPEC_RULES;
 
-/// The refusal lines of Firefox and WebKit (to be recorded).
-fn other_refusal_messages(_profile: &Profile, _url: &str, _refusal: &ResourceRefusal) -> Vec<String> {
-    Vec::new()
+/// The refusal lines of Firefox and WebKit.
+fn other_refusal_messages(profile: &Profile, url: &str, refusal: &ResourceRefusal, opaque: bool) -> Vec<String> {
+    use crate::console::templates::*;
+    use crate::profile::Browser;
+    let line = |template: &str, mime: &str| fill(template, &[(Slot::Url, url), (Slot::Hint, mime)]);
+    match (profile.browser, refusal) {
+        (Browser::Firefox, ResourceRefusal::ScriptStrictMime { mime }) => vec![line(FIREFOX_NOSNIFF_MISMATCH, mime)],
+        (Browser::Firefox, ResourceRefusal::ScriptNotExecutable { mime }) => vec![line(FIREFOX_SCRIPT_WRONG_MIME, mime)],
+        (Browser::Firefox, ResourceRefusal::ModuleMime { mime }) => vec![line(FIREFOX_MODULE_WRONG_MIME, mime)],
+        // Not said of a stylesheet from another origin without CORS.
+        (Browser::Firefox, ResourceRefusal::StylesheetMime { mime }) if !opaque => {
+            vec![line(FIREFOX_STYLESHEET_NOT_CSS, mime)]
+        }
+        _ => Vec::new(),
+    }
 }

@@ -118,6 +118,8 @@ pub struct RequestInit {
     pub upload_listener: bool,
     /// The body, one character per byte (`fetch`, `xhr`, `beacon`).
     pub body: Option<String>,
+    /// A font's `@font-face` `font-family` (Firefox names it in its console).
+    pub font_family: Option<String>,
 }
 
 impl RequestInit {

@@ -275,15 +275,25 @@ impl Scenario {
     pub fn simulate(&self, profile: Option<&Profile>) -> ScenarioVerdict {
         let profile = self.profile(profile);
         let mut cache = PreflightCache::new();
+        let mut fonts = 0;
         let steps = self
             .steps
             .iter()
             .map(|step| {
+                // The recorder's @font-face rules are named in order (FORMAT.md).
+                let named;
+                let request = if step.request.initiator == Initiator::Font && step.request.font_family.is_none() {
+                    fonts += 1;
+                    named = RequestInit { font_family: Some(format!("corsim-font-{fonts}")), ..step.request.clone() };
+                    &named
+                } else {
+                    &step.request
+                };
                 let now = Timestamp::from_millis(step.at_ms);
-                let run = crate::initiator::run_quiet_in(profile, self.origin.clone(), &self.page, &step.request, &mut cache, now, |r| {
+                let run = crate::initiator::run_quiet_in(profile, self.origin.clone(), &self.page, request, &mut cache, now, |r| {
                     self.answer(r)
                 });
-                initiated_step_verdict(profile, &self.origin, &step.request, &run)
+                initiated_step_verdict(profile, &self.origin, request, &run)
             })
             .collect();
         ScenarioVerdict { id: self.id.clone(), steps }
@@ -321,6 +331,7 @@ pub fn step_verdict(profile: &Profile, origin: &Origin, verdict: &Verdict) -> St
 /// sees them; an element's `loaded` or `error`; a beacon's `queued`).
 pub fn initiated_step_verdict(profile: &Profile, origin: &Origin, init: &RequestInit, run: &Initiated) -> StepVerdict {
     let mut verdict = step_verdict(profile, origin, &run.verdict);
+    verdict.cors_error.clone_from(&run.reason);
     let kind = |k: &str| StepResult { kind: k.to_owned(), status: None, headers: None };
     match (init.initiator, &run.event) {
         (Initiator::Fetch, _) => {}
@@ -785,7 +796,7 @@ pub fn parse_request(v: &Value) -> Result<RequestInit, InputError> {
         }
     }
     let keepalive = keepalive || initiator == Initiator::Beacon;
-    Ok(RequestInit { url, method, headers, mode, credentials, redirect, initiator, crossorigin, keepalive, upload_listener, body })
+    Ok(RequestInit { url, method, headers, mode, credentials, redirect, initiator, crossorigin, keepalive, upload_listener, body, font_family: None })
 }
 
 fn enum_field<'a>(

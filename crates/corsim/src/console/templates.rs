@@ -245,6 +245,22 @@ pub const CHROMIUM_SCRIPT_STRICT_MIME: &str =
 /// A module script whose MIME type is not JavaScript (or Wasm).
 pub const CHROMIUM_MODULE_STRICT_MIME: &str = "Failed to load module script: Expected a JavaScript-or-Wasm module script but the server responded with a MIME type of \"{hint}\". Strict MIME type checking is enforced for module scripts per HTML spec.";
 
+/// Firefox: a classic script sent with `nosniff` and a MIME type that is not
+/// JavaScript (`dom.properties`, `MimeTypeMismatch2`).
+pub const FIREFOX_NOSNIFF_MISMATCH: &str =
+    "The resource from “{url}” was blocked due to MIME type (“{hint}”) mismatch (X-Content-Type-Options: nosniff).";
+/// Firefox: a classic script of a MIME type never executed (`BlockScriptWithWrongMimeType2`).
+pub const FIREFOX_SCRIPT_WRONG_MIME: &str = "Script from “{url}” was blocked because of a disallowed MIME type (“{hint}”).";
+/// Firefox: a module script whose MIME type is not JavaScript (`BlockModuleWithWrongMimeType`).
+pub const FIREFOX_MODULE_WRONG_MIME: &str =
+    "Loading module from “{url}” was blocked because of a disallowed MIME type (“{hint}”).";
+/// Firefox: a stylesheet whose MIME type is not `text/css` (`css.properties`, `MimeNotCss`).
+pub const FIREFOX_STYLESHEET_NOT_CSS: &str =
+    "The stylesheet {url} was not loaded because its MIME type, “{hint}”, is not “text/css”.";
+/// Firefox: an `@font-face` source that failed its CORS check; `{hint}` is
+/// the rule's `font-family`.
+pub const FIREFOX_FONT_DOWNLOAD_FAILED: &str = "downloadable font: download failed (font-family: \"{hint}\" style:normal weight:400 stretch:100 src index:0): bad URI or cross-site access not allowed source: {url}";
+
 /// The reason Chromium gives for `error` (its `cors_error_string.cc`), with
 /// `{hint}` for the failed value and `{suffix}` where a sentence follows for
 /// some initiators. A preflight reason and its twin
