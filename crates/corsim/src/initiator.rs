@@ -246,7 +246,7 @@ impl RequestInit {
                 create_potential_cors_request(self.crossorigin, false)
             }
             Initiator::ModuleScript => create_potential_cors_request(self.crossorigin, true),
-            Initiator::Font => create_potential_cors_request(None, true),
+            Initiator::Font => create_potential_cors_request(None, rules(profile).fonts_use_cors),
             Initiator::Beacon => {
                 let content_type = self
                     .headers
@@ -292,6 +292,10 @@ pub struct InitiatorRules {
     /// request, whose failure is then logged as a CORS request that "did
     /// not succeed" (Firefox).
     pub script_refusal_fails_cors: bool,
+    /// An `@font-face` source is fetched with CORS (CSS Fonts § "font fetching
+    /// requirements"); otherwise `no-cors`, as an `<img>` without the
+    /// attribute (WebKit).
+    pub fonts_use_cors: bool,
 }
 
 /// The Fetch, HTML and XHR standards as written.
@@ -303,6 +307,7 @@ pub const SPEC_RULES: InitiatorRules = InitiatorRules {
     opaque_response_blocking: true,
     keepalive_failures_logged: true,
     script_refusal_fails_cors: false,
+    fonts_use_cors: true,
 };
 
 /// Chromium (recorded: `tests/corpus/initiators-chromium-*.jsonl`).
@@ -314,6 +319,7 @@ pub const CHROMIUM_RULES: InitiatorRules = InitiatorRules {
     opaque_response_blocking: true,
     keepalive_failures_logged: true,
     script_refusal_fails_cors: false,
+    fonts_use_cors: true,
 };
 
 /// The initiator rules of `profile`'s browser.
@@ -332,6 +338,7 @@ pub fn rules(profile: &Profile) -> &'static InitiatorRules {
 /// What the page observes of a request, per initiator.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[cfg_attr(feature = "serde", serde(tag = "event", rename_all = "kebab-case"))]
 pub enum PageEvent {
     /// `fetch()` resolved, or XHR's `load` event fired: the response is the
@@ -355,6 +362,7 @@ pub enum PageEvent {
 /// classic script", § "fetch a single module script", § "the link element").
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[cfg_attr(feature = "serde", serde(tag = "refusal", rename_all = "kebab-case"))]
 pub enum ResourceRefusal {
     /// The response's status is not ok (200 to 299).
@@ -392,6 +400,18 @@ pub enum ResourceRefusal {
 }
 
 impl ResourceRefusal {
+    /// Its name, as explanations give it (`module-mime`, …).
+    pub fn name(&self) -> &'static str {
+        match self {
+            ResourceRefusal::ErrorStatus { .. } => "error-status",
+            ResourceRefusal::OpaqueResponseBlocked { .. } => "opaque-response-blocked",
+            ResourceRefusal::ScriptNotExecutable { .. } => "script-not-executable",
+            ResourceRefusal::ScriptStrictMime { .. } => "script-strict-mime",
+            ResourceRefusal::ModuleMime { .. } => "module-mime",
+            ResourceRefusal::StylesheetMime { .. } => "stylesheet-mime",
+        }
+    }
+
     /// Why, in words, with the fix.
     pub fn explain(&self) -> String {
         match self {
@@ -603,14 +623,23 @@ fn run_with(
         last = Some(response.clone());
         response
     };
-    let mut verdict = if events {
+    let verdict = if events {
         crate::fetch::run_in(profile, origin.clone(), page, init, cache, now, answer)
     } else {
         crate::fetch::run_quiet_in(profile, origin.clone(), page, init, cache, now, answer)
     };
+    observe(profile, &origin, init, verdict, last.as_ref())
+}
+
+/// What the page observes of a finished fetch made by `init.initiator`:
+/// `last` is the last response the server gave (the one the fetch ended
+/// with). Adds to the verdict's console what the initiator logs after the
+/// fetch (an element's refusal of its resource, Firefox's font loader),
+/// and names the failure as the browser's recordings do.
+pub fn observe(profile: &Profile, origin: &Origin, init: &RequestInit, mut verdict: Verdict, last: Option<&HttpResponse>) -> Initiated {
     let rules = rules(profile);
     let mut reason = match &verdict.outcome {
-        Err(failure) => crate::console::reason_name(profile, &origin, failure),
+        Err(failure) => crate::console::reason_name(profile, origin, failure),
         Ok(_) => None,
     };
     if init.initiator == Initiator::Fetch && init.keepalive && !rules.keepalive_failures_logged && verdict.outcome.is_err() {
@@ -640,11 +669,11 @@ fn run_with(
             // An element's loader logs an error status even when the
             // response is opaque to script.
             if opaque && matches!(profile.browser, crate::profile::Browser::Chromium | crate::profile::Browser::Spec) {
-                if let Some(line) = last.as_ref().and_then(|r| crate::console::chromium_error_status(r.status)) {
+                if let Some(line) = last.and_then(|r| crate::console::chromium_error_status(r.status)) {
                     verdict.console.push(line);
                 }
             }
-            let refused = match &last {
+            let refused = match last {
                 Some(response) => process_element_response(profile, element, response, opaque).err(),
                 // Answered without the server (a data: URL): taken as valid.
                 None => None,
@@ -674,6 +703,17 @@ fn run_with(
             }
         }
     };
+    // WebKit names no failure: its recordings name a step by its first
+    // message (any message, the element's own included).
+    if profile.browser == crate::profile::Browser::WebKit && init.initiator != Initiator::Fetch {
+        let mut urls: Vec<String> = verdict.requests.iter().map(|r| r.url.as_str().to_owned()).collect();
+        urls.push(init.url.clone());
+        reason = verdict
+            .console
+            .iter()
+            .find(|line| !line.starts_with("Fetch API cannot load "))
+            .map(|first| crate::console::anonymize(first, &urls, origin_text(origin)));
+    }
     Initiated { verdict, event, reason }
 }
 
@@ -688,10 +728,20 @@ pub const FIREFOX_RULES: InitiatorRules = InitiatorRules {
     opaque_response_blocking: false,
     keepalive_failures_logged: false,
     script_refusal_fails_cors: true,
+    fonts_use_cors: true,
 };
 
-/// WebKit (to be recorded; until then the standards' rules).
-pub const WEBKIT_RULES: InitiatorRules = SPEC_RULES;
+/// WebKit (recorded: `tests/corpus/initiators-webkit-*.jsonl`).
+pub const WEBKIT_RULES: InitiatorRules = InitiatorRules {
+    upload_listener_needs_body: false,
+    element_origin_same_origin: true,
+    image_ignores_error_status: true,
+    stylesheet_error_on_mime: true,
+    opaque_response_blocking: false,
+    keepalive_failures_logged: true,
+    script_refusal_fails_cors: false,
+    fonts_use_cors: false,
+};
 
 /// The refusal lines of Firefox and WebKit.
 fn other_refusal_messages(profile: &Profile, url: &str, refusal: &ResourceRefusal, opaque: bool) -> Vec<String> {
@@ -706,6 +756,18 @@ fn other_refusal_messages(profile: &Profile, url: &str, refusal: &ResourceRefusa
         (Browser::Firefox, ResourceRefusal::StylesheetMime { mime }) if !opaque => {
             vec![line(FIREFOX_STYLESHEET_NOT_CSS, mime)]
         }
+        (Browser::WebKit, ResourceRefusal::ScriptStrictMime { .. }) => vec![line(WEBKIT_SCRIPT_NOSNIFF, "")],
+        (Browser::WebKit, ResourceRefusal::ScriptNotExecutable { mime }) => vec![line(WEBKIT_SCRIPT_WRONG_MIME, mime)],
+        (Browser::WebKit, ResourceRefusal::ModuleMime { mime }) => vec![line(WEBKIT_MODULE_WRONG_MIME, mime)],
+        (Browser::WebKit, ResourceRefusal::StylesheetMime { .. }) => vec![line(WEBKIT_STYLESHEET_NOT_CSS, "")],
         _ => Vec::new(),
+    }
+}
+
+/// The page's origin as WebKit's messages show it (`None` when opaque).
+fn origin_text(origin: &Origin) -> Option<&str> {
+    match origin {
+        Origin::Tuple(_) => Some(origin.serialize()),
+        Origin::Opaque => None,
     }
 }

@@ -403,7 +403,15 @@ fn webkit(origin: &Origin, initiator: Initiator, failure: &Failure) -> Vec<Strin
         ),
         _ => inner,
     };
-    vec![first, access_checks(url)]
+    let closing = match initiator {
+        Initiator::Fetch | Initiator::Xhr => Some(access_checks(url)),
+        // The URL the element asked for, before any redirect.
+        Initiator::Img => Some(fill(WEBKIT_IMAGE_ACCESS_CONTROL_CHECKS, &[(Slot::Url, failure.url_list[0].as_str())])),
+        Initiator::Script => Some(WEBKIT_SCRIPT_DENIED.to_owned()),
+        Initiator::Beacon => Some(fill(WEBKIT_BEACON_CANNOT_LOAD, &[(Slot::Url, url), (Slot::Reason, &first)])),
+        Initiator::ModuleScript | Initiator::Stylesheet | Initiator::Font => None,
+    };
+    std::iter::once(first).chain(closing).collect()
 }
 
 /// The redirect target as WebKit prints it: resolved when it parses, as sent
@@ -453,7 +461,7 @@ fn webkit_anonymize(message: &str, origin: &Origin, failure: &Failure) -> String
 
 /// A WebKit message as its recordings name the failure: `urls` (longest
 /// first) replaced by `<url>`, then `origin` by `<origin>`.
-pub(crate) fn anonymize(message: &str, urls: &[String], origin: Option<&str>) -> String {
+pub fn anonymize(message: &str, urls: &[String], origin: Option<&str>) -> String {
     let mut urls: Vec<&String> = urls.iter().filter(|u| !u.is_empty()).collect();
     urls.sort_by_key(|u| std::cmp::Reverse(u.len()));
     let mut out = message.to_owned();

@@ -508,6 +508,24 @@ pub fn webkit_initiator(initiator: Initiator) -> &'static str {
         _ => "Fetch API",
     }
 }
+/// WebKit's loader line after an `<img>`'s CORS failure, naming the URL
+/// the element asked for.
+pub const WEBKIT_IMAGE_ACCESS_CONTROL_CHECKS: &str = "Cannot load image {url} due to access control checks.";
+/// WebKit's line after a classic script's CORS failure.
+pub const WEBKIT_SCRIPT_DENIED: &str = "Cross-origin script load denied by Cross-Origin Resource Sharing policy.";
+/// WebKit's line after a beacon's CORS failure: the reason again.
+pub const WEBKIT_BEACON_CANNOT_LOAD: &str = "Beacon API cannot load {url}. {reason}";
+/// WebKit: a classic script sent with `nosniff` and a MIME type that is not JavaScript.
+pub const WEBKIT_SCRIPT_NOSNIFF: &str = "Refused to execute {url} as script because \"X-Content-Type-Options: nosniff\" was given and its Content-Type is not a script MIME type.";
+/// WebKit: a classic script of a MIME type never executed.
+pub const WEBKIT_SCRIPT_WRONG_MIME: &str = "Refused to execute {url} as script because {hint} is not a script MIME type.";
+/// WebKit: a module script whose MIME type is not JavaScript (the error
+/// its module loader reports).
+pub const WEBKIT_MODULE_WRONG_MIME: &str = "TypeError: '{hint}' is not a valid JavaScript MIME type.";
+/// WebKit: a stylesheet whose MIME type is not `text/css`, in a page in
+/// no-quirks mode.
+pub const WEBKIT_STYLESHEET_NOT_CSS: &str =
+    "Did not parse stylesheet at '{url}' because non CSS MIME types are not allowed in strict mode.";
 /// WebKit's loader line when `fetch()` itself refuses the URL (mode `same-origin`).
 pub const WEBKIT_CANNOT_LOAD: &str = "Fetch API cannot load {url}.";
 /// WebKit's envelope for a reason found while following a redirect.
