@@ -39,6 +39,8 @@ function writeStepEditors() {
   $('mode').value = r.mode;
   $('credentials').value = r.credentials;
   $('redirect').value = r.redirect;
+  $('initiator').value = r.initiator;
+  $('crossorigin').value = r.crossorigin;
   $('at').value = String(currentStep().at);
   $('at').disabled = state.steps.length === 1 && state.sel === 0;
   renderStepTabs();
@@ -143,7 +145,7 @@ function onStepInput(ev) {
   const before = st.request.url;
   if (id === 'at') st.at = Number(ev.target.value) || 0;
   else if (id === 'req-headers') st.request.headers = ev.target.value;
-  else if (['method', 'url', 'mode', 'credentials', 'redirect'].includes(id)) st.request[id] = ev.target.value;
+  else if (['method', 'url', 'mode', 'credentials', 'redirect', 'initiator', 'crossorigin'].includes(id)) st.request[id] = ev.target.value;
   else return;
   if (id === 'url' && state.sel === 0) syncMainUrl(before, st.request.url);
   if (id === 'at') renderStepTabs();
@@ -394,7 +396,9 @@ function renderClassification(c) {
   return `<div class="classification"><span class="kind kind-${esc(c.kind)}">${esc(label)}</span>${body}</div>`;
 }
 
-function renderScript(r) {
+function renderScript(r, e) {
+  // Not fetch(): the engine says what the page observes (an event, a return value).
+  if (e && e.page_event && e.page_event.event !== 'response') return `<p class="${r.readable ? 'good' : 'bad'}">${esc(r.summary)}.</p>`;
   if (r.response) {
     const rows = [`<li><code>response.type</code>: <code>'${esc(r.response.type)}'</code>, <code>response.status</code>: <code>${r.response.status}</code></li>`];
     if (r.readable) {
@@ -485,6 +489,11 @@ function renderCompare(res) {
 function headline(view) {
   const r = view.e.result;
   const who = PROFILE_LABEL[view.profile];
+  const ev = view.e.page_event && view.e.page_event.event;
+  const blocked = r.failure && r.failure.kind === 'cors';
+  if (ev === 'load') return { cls: 'good', icon: '✓', text: 'The element loads it', sub: `${who}: ${r.summary}` };
+  if (ev === 'error') return { cls: 'bad', icon: '✗', text: blocked ? 'Blocked by CORS policy' : 'The element fires error', sub: `${who}: ${blocked ? r.failure.cors_error : r.summary}` };
+  if (ev === 'queued') return { cls: blocked ? 'bad' : 'good', icon: blocked ? '✗' : '✓', text: blocked ? 'Blocked by CORS policy (the page never learns it)' : 'sendBeacon() queued it', sub: `${who}: ${r.summary}` };
   if (r.readable) return { cls: 'good', icon: '✓', text: 'Script can read the response', sub: `${who}: response.type '${r.response.type}', status ${r.response.status}` };
   if (r.response) return { cls: 'warn', icon: '◐', text: `fetch() resolves, but the response is ${r.response.type}`, sub: `${who}: ${r.summary}` };
   const f = r.failure;
@@ -519,7 +528,7 @@ function renderVerdict(res) {
       ${renderClassification(v.e.classification)}
       <ol class="timeline">${items.map((it) => renderItem(it, v, atMs)).join('')}</ol>
     </section>
-    <section class="block" aria-labelledby="script-h"><h3 id="script-h">What script gets</h3>${renderScript(v.e.result)}</section>
+    <section class="block" aria-labelledby="script-h"><h3 id="script-h">What script gets</h3>${renderScript(v.e.result, v.e)}</section>
     ${res.scenario.steps.length > 1 ? renderCache(v, atMs) : ''}`;
   $('verdict-live').textContent = `${h.text}. ${h.sub}`;
   const mini = $('mini-verdict');
@@ -621,7 +630,7 @@ function renderGallery() {
 
 function wire() {
   $('preset').innerHTML = `<option value="custom">Your own answers (custom)</option>${PRESETS.map((p) => `<option value="${p.id}">${esc(p.label)}</option>`).join('')}`;
-  for (const id of ['method', 'url', 'req-headers', 'mode', 'credentials', 'redirect', 'at']) $(id).addEventListener('input', onStepInput);
+  for (const id of ['method', 'url', 'req-headers', 'mode', 'credentials', 'redirect', 'initiator', 'crossorigin', 'at']) $(id).addEventListener('input', onStepInput);
   $('origin').addEventListener('input', (e) => {
     state.origin = e.target.value;
     if (applyPreset()) renderServerEntries();

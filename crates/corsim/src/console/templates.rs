@@ -232,6 +232,27 @@ pub fn chromium_initiator(initiator: Initiator) -> &'static str {
     }
 }
 
+/// The initiator a console message names (Chromium's names in
+/// [`CHROMIUM_INITIATORS`], WebKit's `XMLHttpRequest`), when corsim
+/// simulates it; a `script` is taken as a classic one.
+///
+/// ```
+/// use corsim::{console::templates::initiator_named, Initiator};
+/// assert_eq!(initiator_named("XMLHttpRequest"), Some(Initiator::Xhr));
+/// assert_eq!(initiator_named("manifest"), None);
+/// ```
+pub fn initiator_named(name: &str) -> Option<Initiator> {
+    Some(match name {
+        "fetch" | "Fetch API" => Initiator::Fetch,
+        "XMLHttpRequest" => Initiator::Xhr,
+        "image" => Initiator::Img,
+        "script" => Initiator::Script,
+        "CSS stylesheet" => Initiator::Stylesheet,
+        "font" => Initiator::Font,
+        _ => return None,
+    })
+}
+
 /// XHR's `setRequestHeader()` ignoring a forbidden header (Chromium, WebKit).
 pub const REFUSED_UNSAFE_HEADER: &str = "Refused to set unsafe header \"{hint}\"";
 /// A classic script whose MIME type is never executed (`image/*`,
