@@ -771,3 +771,168 @@ fn origin_text(origin: &Origin) -> Option<&str> {
         Origin::Opaque => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::Browser;
+    use proptest::prelude::*;
+
+    const PROFILES: [&Profile; 4] = [&Profile::CHROMIUM, &Profile::FIREFOX, &Profile::WEBKIT, &Profile::SPEC];
+
+    /// HTML's CORS settings attribute table, per initiator: (initiator,
+    /// attribute, mode, credentials), fonts as the standard says.
+    #[test]
+    fn each_initiator_and_attribute_gives_its_mode_and_credentials() {
+        use CredentialsMode::{Include, SameOrigin};
+        use Mode::{Cors, NoCors};
+        let table: &[(Initiator, Option<CrossOrigin>, Mode, CredentialsMode)] = &[
+            (Initiator::Img, None, NoCors, Include),
+            (Initiator::Img, Some(CrossOrigin::Anonymous), Cors, SameOrigin),
+            (Initiator::Img, Some(CrossOrigin::UseCredentials), Cors, Include),
+            (Initiator::Script, None, NoCors, Include),
+            (Initiator::Script, Some(CrossOrigin::Anonymous), Cors, SameOrigin),
+            (Initiator::Stylesheet, None, NoCors, Include),
+            (Initiator::Stylesheet, Some(CrossOrigin::UseCredentials), Cors, Include),
+            (Initiator::ModuleScript, None, Cors, SameOrigin),
+            (Initiator::ModuleScript, Some(CrossOrigin::Anonymous), Cors, SameOrigin),
+            (Initiator::ModuleScript, Some(CrossOrigin::UseCredentials), Cors, Include),
+            (Initiator::Font, None, Cors, SameOrigin),
+        ];
+        for &(initiator, attribute, mode, credentials) in table {
+            let init = RequestInit::get("https://cdn.example/r").initiated_by(initiator).crossorigin(attribute);
+            assert_eq!(init.effective_modes_in(&Profile::SPEC), (mode, credentials), "{initiator} {attribute:?}");
+        }
+        // WebKit fetches fonts as an image without the attribute.
+        let font = RequestInit::get("https://cdn.example/f.ttf").initiated_by(Initiator::Font);
+        assert_eq!(font.effective_modes_in(&Profile::WEBKIT), (NoCors, Include));
+    }
+
+    #[test]
+    fn xhr_credentials_are_with_credentials_and_its_mode_is_always_cors() {
+        for (given, want) in [
+            (CredentialsMode::Include, CredentialsMode::Include),
+            (CredentialsMode::SameOrigin, CredentialsMode::SameOrigin),
+            (CredentialsMode::Omit, CredentialsMode::SameOrigin),
+        ] {
+            let init = RequestInit::get("https://api.example/").initiated_by(Initiator::Xhr).credentials(given).mode(Mode::NoCors);
+            assert_eq!(init.effective_modes(), (Mode::Cors, want));
+        }
+    }
+
+    #[test]
+    fn a_beacon_is_cors_only_for_a_type_that_is_not_safelisted() {
+        for (content_type, mode) in [
+            (None, Mode::NoCors),
+            (Some("text/plain;charset=UTF-8"), Mode::NoCors),
+            (Some("application/x-www-form-urlencoded"), Mode::NoCors),
+            (Some("multipart/form-data"), Mode::NoCors),
+            (Some("application/json"), Mode::Cors),
+            (Some("text/plain; \u{1}"), Mode::Cors),
+        ] {
+            assert_eq!(beacon_mode(&Profile::CHROMIUM, content_type), mode, "{content_type:?}");
+        }
+    }
+
+    fn answer(status: u16, content_type: &str, nosniff: bool) -> HttpResponse {
+        let r = HttpResponse::new(status).header("Content-Type", content_type);
+        if nosniff {
+            r.header("X-Content-Type-Options", "nosniff")
+        } else {
+            r
+        }
+    }
+
+    /// What each element does with a delivered response, per browser:
+    /// (browser, initiator, status, type, nosniff, opaque, refusal name or "").
+    #[test]
+    fn elements_refuse_resources_as_each_browser_does() {
+        use Browser::*;
+        let table: &[(Browser, Initiator, u16, &str, bool, bool, &str)] = &[
+            (Chromium, Initiator::Img, 404, "image/gif", false, true, ""),
+            (Chromium, Initiator::Script, 404, "text/javascript", false, true, "error-status"),
+            (Chromium, Initiator::Script, 200, "text/plain", false, true, ""),
+            (Chromium, Initiator::Script, 200, "text/plain", true, true, "opaque-response-blocked"),
+            (Firefox, Initiator::Script, 200, "text/plain", true, true, "script-strict-mime"),
+            (WebKit, Initiator::Script, 200, "text/plain", true, true, "script-strict-mime"),
+            (Chromium, Initiator::Script, 200, "text/plain", true, false, "script-strict-mime"),
+            (Chromium, Initiator::Script, 200, "image/png", false, true, "script-not-executable"),
+            (Chromium, Initiator::Script, 200, "text/csv", false, false, "script-not-executable"),
+            (Chromium, Initiator::ModuleScript, 200, "text/plain", false, false, "module-mime"),
+            (Chromium, Initiator::ModuleScript, 200, "application/javascript; charset=utf-8", false, false, ""),
+            (Chromium, Initiator::Stylesheet, 200, "text/plain", false, false, ""),
+            (Firefox, Initiator::Stylesheet, 200, "text/plain", false, false, "stylesheet-mime"),
+            (WebKit, Initiator::Stylesheet, 200, "text/plain", false, true, "stylesheet-mime"),
+            (Chromium, Initiator::Stylesheet, 404, "text/css", false, true, "error-status"),
+            (Chromium, Initiator::Font, 200, "font/ttf", false, false, ""),
+        ];
+        for &(browser, initiator, status, mime, nosniff, opaque, want) in table {
+            let got = process_element_response(browser.profile(), initiator, &answer(status, mime, nosniff), opaque);
+            let got = got.err().map(|r| r.name()).unwrap_or("");
+            assert_eq!(got, want, "{browser:?} {initiator} {status} {mime} nosniff={nosniff} opaque={opaque}");
+        }
+    }
+
+    fn run(profile: &Profile, init: &RequestInit, answer: HttpResponse) -> Initiated {
+        let page = Origin::parse("https://app.example").unwrap();
+        run_in(profile, page, &PageContext::default(), init, &mut PreflightCache::new(), Timestamp::ZERO, |_| answer.clone())
+    }
+
+    #[test]
+    fn an_upload_listener_forces_a_preflight_where_the_browser_does() {
+        let post = RequestInit::get("https://api.example/up").method("POST").initiated_by(Initiator::Xhr);
+        let post = RequestInit { upload_listener: true, body: Some("a".into()), ..post };
+        let get = RequestInit { body: None, method: "GET".into(), ..post.clone() };
+        for profile in PROFILES {
+            let ok = HttpResponse::new(200).header("Access-Control-Allow-Origin", "*");
+            assert!(run(profile, &post, ok.clone()).verdict.requests[0].is_preflight, "{:?}", profile.browser);
+            let get_preflighted = run(profile, &get, ok).verdict.requests[0].is_preflight;
+            assert_eq!(get_preflighted, !rules(profile).upload_listener_needs_body, "{:?}", profile.browser);
+        }
+    }
+
+    #[test]
+    fn what_the_page_sees_per_initiator() {
+        let no_cors_headers = HttpResponse::new(200).header("Content-Type", "image/gif");
+        let img = RequestInit::get("https://cdn.example/a.gif").initiated_by(Initiator::Img);
+        assert_eq!(run(&Profile::CHROMIUM, &img, no_cors_headers.clone()).event, PageEvent::Load);
+        let img = img.crossorigin(Some(CrossOrigin::Anonymous));
+        let blocked = run(&Profile::CHROMIUM, &img, no_cors_headers.clone());
+        assert_eq!(blocked.event, PageEvent::Error { refusal: None });
+        assert!(blocked.verdict.console[0].starts_with("Access to image at 'https://cdn.example/a.gif'"));
+        assert_eq!(blocked.reason.as_deref(), Some("MissingAllowOriginHeader"));
+        let webkit = run(&Profile::WEBKIT, &img, no_cors_headers.clone());
+        assert_eq!(webkit.verdict.console[1], "Cannot load image https://cdn.example/a.gif due to access control checks.");
+        let beacon = RequestInit::get("https://api.example/log").method("POST").initiated_by(Initiator::Beacon);
+        assert_eq!(run(&Profile::FIREFOX, &beacon, no_cors_headers.clone()).event, PageEvent::Queued);
+        let xhr = RequestInit::get("https://api.example/x").initiated_by(Initiator::Xhr);
+        assert_eq!(run(&Profile::CHROMIUM, &xhr, no_cors_headers).event, PageEvent::NetworkError);
+    }
+
+    #[test]
+    fn a_failing_keepalive_fetch_is_silent_in_firefox_only() {
+        let init = RequestInit { keepalive: true, ..RequestInit::get("https://api.example/k") };
+        for profile in PROFILES {
+            let run = run(profile, &init, HttpResponse::new(200));
+            assert_eq!(run.verdict.console.is_empty(), profile.browser == Browser::Firefox, "{:?}", profile.browser);
+            assert_eq!(run.reason.is_none(), profile.browser == Browser::Firefox, "{:?}", profile.browser);
+        }
+    }
+
+    proptest! {
+        /// An element never sends a preflight and never a header of its
+        /// own, whatever the server answers.
+        #[test]
+        fn elements_send_no_preflight(
+            initiator in prop::sample::select(vec![Initiator::Img, Initiator::Script, Initiator::ModuleScript, Initiator::Stylesheet, Initiator::Font]),
+            attribute in prop::option::of(prop::sample::select(vec![CrossOrigin::Anonymous, CrossOrigin::UseCredentials])),
+            profile in prop::sample::select(PROFILES.to_vec()),
+            answer in crate::strategies::cors_response(&Origin::parse("https://app.example").unwrap()),
+        ) {
+            let init = RequestInit::get("https://cdn.example/r").initiated_by(initiator).crossorigin(attribute.filter(|_| initiator.takes_crossorigin()));
+            let run = run(profile, &init, answer);
+            prop_assert!(run.verdict.requests.iter().all(|r| !r.is_preflight && r.method == "GET"));
+            prop_assert!(run.verdict.requests.iter().all(|r| r.headers.iter().all(|h| h.is("origin"))));
+        }
+    }
+}
