@@ -294,5 +294,58 @@ keepalive(method="POST", body="a=1")
 keepalive(method="POST", body="{}", headers=[("Content-Type", "application/json")], preflight=PRE_OK, actual=cors("origin"))
 keepalive(method="POST", body="{}", headers=[("Content-Type", "application/json")], preflight=[], actual=cors("origin"))
 
+# ---------------------------------------------------------------- round 2
+# Written after the rules above were in the engine, to test them on cases
+# they were not fitted to: more MIME types, statuses, redirects and types.
+
+element("img", None, "none", content_type="text/html", extra=[("X-Content-Type-Options", "nosniff")])
+element("img", None, "none", content_type="application/json")
+element("img", "anonymous", "star", status=404)
+element("script", None, "none", content_type="text/html")
+element("script", None, "none", content_type="application/json", extra=[("X-Content-Type-Options", "nosniff")])
+element("script", None, "none", content_type="text/csv")
+element("script", None, "none", content_type="audio/mpeg")
+element("script", "anonymous", "star", status=500)
+element("script", None, "none", content_type="application/x-javascript", extra=[("X-Content-Type-Options", "nosniff")])
+element("module-script", None, "star", content_type="text/javascript; charset=utf-8")
+element("module-script", "anonymous", "star", content_type="text/plain", extra=[("X-Content-Type-Options", "nosniff")])
+element("stylesheet", None, "none", content_type="text/css; charset=utf-8")
+element("stylesheet", "anonymous", "star", content_type="text/plain", extra=[("X-Content-Type-Options", "nosniff")])
+element("stylesheet", "use-credentials", "star")
+element("font", None, "star", status=404)
+element("font", None, "origin-creds")
+element("font", None, "none", content_type="application/octet-stream")
+
+for initiator, acao_to in [("module-script", cors("star")), ("font", cors("star")), ("font", cors("origin")),
+                           ("stylesheet", cors("origin"))]:
+    ctype, body = KINDS[initiator]
+
+    def steps(url, initiator=initiator):
+        r = {"initiator": initiator, "url": url(OTHER)}
+        if initiator == "stylesheet":
+            r["crossorigin"] = "anonymous"
+        return [r]
+
+    def server(url, acao_to=acao_to, ctype=ctype, body=body):
+        return {
+            url(OTHER): {"actual": resp(302, [("Location", url(THIRD, "b"))] + cors("star"))},
+            url(THIRD, "b"): {"actual": resp(200, [("Content-Type", ctype)] + acao_to, body)},
+        }
+
+    scenario(initiator + "-redirect", steps, server)
+
+xhr(method="POST", body="a=1", headers=[("Content-Type", "text/plain;charset=utf-8")])
+xhr(method="patch", body="{}", preflight=[("Access-Control-Allow-Origin", PAGE), ("Access-Control-Allow-Methods", "PATCH")], actual=cors("origin"))
+xhr(method="PUT", body="a", upload_listener=True, preflight=PRE_OK, actual=cors("origin"))
+xhr(credentials="include", actual=cors("origin-creds") + [("X-Total", "7"), ("Access-Control-Expose-Headers", "*")])
+xhr(actual=[("Access-Control-Allow-Origin", "*"), ("X-Total", "7"), ("Access-Control-Expose-Headers", "*")])
+xhr(status=204)
+xhr(headers=[("X-Trace", "1")], preflight=[("Access-Control-Allow-Origin", PAGE), ("Access-Control-Allow-Headers", "x-trace")], actual=[])
+beacon(content_type="multipart/form-data", body="a")
+beacon(content_type="text/plain;charset=UTF-8", body="a=1")
+beacon(content_type="application/json", body="{}", preflight=[("Access-Control-Allow-Origin", PAGE), ("Access-Control-Allow-Credentials", "true"), ("Access-Control-Allow-Headers", "content-type")], actual=[])
+keepalive(method="POST", body="a=1", actual=[])
+keepalive(headers=[("X-Trace", "1")], preflight=[("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Headers", "x-trace")], actual=cors("star"))
+
 for s in out:
     print(json.dumps(s, ensure_ascii=True, separators=(",", ":")))

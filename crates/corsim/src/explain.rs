@@ -715,9 +715,31 @@ pub fn explain_in(
     let before = cache.clone();
     let (verdict, responses) = drive(profile, origin.clone(), page, init, cache, now, &mut server);
     let mut explanation = Explanation::from_verdict(profile, &origin, init, &verdict, &responses);
-    // An element's refusal of its resource is no CORS failure: its fix stands.
-    let refused = matches!(explanation.page_event, Some(PageEvent::Error { refusal: Some(_) }));
-    if !explanation.result.readable && !refused {
+    // An element's refusal of its resource is no CORS failure: its fix is
+    // verified by running the request again with it.
+    if let Some(PageEvent::Error { refusal: Some(refusal) }) = &explanation.page_event {
+        let target = verdict.requests.last().map(|r| r.url.clone());
+        let mut cache = before.clone();
+        let (again, responses) = drive(profile, origin.clone(), page, init, &mut cache, now, &mut |request: &HttpRequest| {
+            let mut response = server(request);
+            if !request.is_preflight && Some(&request.url) == target.as_ref() {
+                refusal.fix_response(init.initiator, &mut response);
+            }
+            response
+        });
+        let observed = crate::initiator::observe(profile, &origin, init, again, responses.last());
+        if let Some(fix) = explanation.fix.as_mut() {
+            let loads = observed.event == PageEvent::Load;
+            fix.verified = Some(loads);
+            fix.verification = if loads {
+                format!("corsim ran the request again with this change: {} loads it", init.initiator.in_words())
+            } else {
+                format!("not verified: with this change, {} still does not load it", init.initiator.in_words())
+            };
+        }
+        return explanation;
+    }
+    if !explanation.result.readable {
         let mut rerun = |init: &RequestInit, fix: &Fix| {
             let mut cache = before.clone();
             drive(profile, origin.clone(), page, init, &mut cache, now, &mut |request: &HttpRequest| {

@@ -276,15 +276,20 @@ pub struct InitiatorRules {
     /// An `<img>` whose response has an error status still loads when its
     /// body decodes.
     pub image_ignores_error_status: bool,
-    /// A stylesheet whose MIME type is not `text/css` fires `error` (HTML §
-    /// "fetch and process the linked resource"); otherwise its `load` event
-    /// fires and only its rules are dropped.
-    pub stylesheet_error_on_mime: bool,
+    /// When a stylesheet whose MIME type is not `text/css` fires `error`
+    /// (HTML § "fetch and process the linked resource": always).
+    pub stylesheet_mime_check: StylesheetMimeCheck,
     /// Opaque-response blocking (ORB, Fetch § "opaque-response-safelisted
-    /// check"): a `no-cors` response sent with `X-Content-Type-Options:
-    /// nosniff` and a MIME type no `no-cors` request may read (HTML, XML,
-    /// JSON, `text/plain`) is a network error, logged nowhere.
+    /// check"): a `no-cors` response of a type ORB never lets through
+    /// (`text/csv`, archives, office documents, …), or sent with
+    /// `X-Content-Type-Options: nosniff` and a MIME type no `no-cors`
+    /// request may read (HTML, XML, JSON, `text/plain`), is a network
+    /// error, logged nowhere. (The JSON and HTML body sniffing of ORB is not
+    /// modelled: a body is taken as what its `Content-Type` says.)
     pub opaque_response_blocking: bool,
+    /// A classic script's or a stylesheet's own MIME-type checks run before
+    /// opaque-response blocking, and log their messages (Firefox).
+    pub element_checks_before_orb: bool,
     /// A `fetch(…, {keepalive: true})` that fails logs its CORS failure
     /// (Firefox logs nothing for it, so its recordings name no reason).
     pub keepalive_failures_logged: bool,
@@ -298,13 +303,24 @@ pub struct InitiatorRules {
     pub fonts_use_cors: bool,
 }
 
+/// When a stylesheet must be `text/css`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StylesheetMimeCheck {
+    /// Always (a page in no-quirks mode, as the recorder's is).
+    Always,
+    /// Only when the response says `X-Content-Type-Options: nosniff`;
+    /// otherwise the `load` event fires (Chromium).
+    WithNosniff,
+}
+
 /// The Fetch, HTML and XHR standards as written.
 pub const SPEC_RULES: InitiatorRules = InitiatorRules {
     upload_listener_needs_body: false,
     element_origin_same_origin: false,
     image_ignores_error_status: true,
-    stylesheet_error_on_mime: true,
+    stylesheet_mime_check: StylesheetMimeCheck::Always,
     opaque_response_blocking: true,
+    element_checks_before_orb: false,
     keepalive_failures_logged: true,
     script_refusal_fails_cors: false,
     fonts_use_cors: true,
@@ -315,8 +331,9 @@ pub const CHROMIUM_RULES: InitiatorRules = InitiatorRules {
     upload_listener_needs_body: true,
     element_origin_same_origin: true,
     image_ignores_error_status: true,
-    stylesheet_error_on_mime: false,
+    stylesheet_mime_check: StylesheetMimeCheck::WithNosniff,
     opaque_response_blocking: true,
+    element_checks_before_orb: false,
     keepalive_failures_logged: true,
     script_refusal_fails_cors: false,
     fonts_use_cors: true,
@@ -397,6 +414,12 @@ pub enum ResourceRefusal {
         /// The MIME type essence.
         mime: String,
     },
+    /// A stylesheet sent with `X-Content-Type-Options: nosniff` and a MIME
+    /// type that is not `text/css`.
+    StylesheetStrictMime {
+        /// The MIME type essence.
+        mime: String,
+    },
 }
 
 impl ResourceRefusal {
@@ -409,6 +432,21 @@ impl ResourceRefusal {
             ResourceRefusal::ScriptStrictMime { .. } => "script-strict-mime",
             ResourceRefusal::ModuleMime { .. } => "module-mime",
             ResourceRefusal::StylesheetMime { .. } => "stylesheet-mime",
+            ResourceRefusal::StylesheetStrictMime { .. } => "stylesheet-strict-mime",
+        }
+    }
+
+    /// The response with this refusal's fix applied: a 200 status, or the
+    /// type the element needs (`text/javascript`, `text/css`) without
+    /// `nosniff` trouble.
+    pub fn fix_response(&self, initiator: Initiator, response: &mut HttpResponse) {
+        match self {
+            ResourceRefusal::ErrorStatus { .. } => response.status = 200,
+            _ => {
+                let wanted = if initiator == Initiator::Stylesheet { "text/css" } else { "text/javascript" };
+                response.headers.remove("content-type");
+                response.headers.append("Content-Type", wanted);
+            }
         }
     }
 
@@ -433,6 +471,9 @@ impl ResourceRefusal {
             ResourceRefusal::StylesheetMime { mime } => {
                 format!("a stylesheet must be served as text/css, not '{mime}'; fix: send Content-Type: text/css")
             }
+            ResourceRefusal::StylesheetStrictMime { mime } => format!(
+                "X-Content-Type-Options: nosniff and the type '{mime}', which is not text/css; fix: send Content-Type: text/css"
+            ),
         }
     }
 }
@@ -495,6 +536,28 @@ fn is_opaque_blocked_mime(essence: &str) -> bool {
         || essence.ends_with("+xml")
 }
 
+/// ORB's "opaque-blocklisted-never-sniffed MIME type": a `no-cors`
+/// response of one of these types is blocked whatever its body and headers.
+fn is_opaque_blocklisted_never_sniffed(essence: &str) -> bool {
+    matches!(
+        essence,
+        "application/gzip"
+            | "application/x-gzip"
+            | "application/zip"
+            | "application/pdf"
+            | "application/msword"
+            | "application/vnd.ms-excel"
+            | "application/vnd.ms-powerpoint"
+            | "application/x-protobuf"
+            | "audio/mpegurl"
+            | "multipart/byteranges"
+            | "multipart/signed"
+            | "text/csv"
+            | "text/event-stream"
+            | "text/vtt"
+    ) || essence.starts_with("application/vnd.openxmlformats-officedocument.")
+}
+
 /// The essence of a response's `Content-Type` (empty when it has none or it
 /// does not parse).
 fn mime_of(response: &HttpResponse) -> String {
@@ -523,22 +586,36 @@ pub fn process_element_response(
         .headers
         .get("x-content-type-options")
         .is_some_and(|v| v.split(|&b| b == b',').next().is_some_and(|first| first.trim_ascii().eq_ignore_ascii_case(b"nosniff")));
-    if opaque && nosniff && rules.opaque_response_blocking && is_opaque_blocked_mime(&mime) {
+    let blocked = is_opaque_blocklisted_never_sniffed(&mime) || (nosniff && is_opaque_blocked_mime(&mime));
+    let orb = opaque && rules.opaque_response_blocking && blocked;
+    let own_checks_first = rules.element_checks_before_orb && matches!(initiator, Initiator::Script | Initiator::Stylesheet);
+    if orb && !own_checks_first {
         return Err(ResourceRefusal::OpaqueResponseBlocked { mime });
     }
-    let ok_status = crate::response::is_ok_status(response.status);
+    match element_checks(rules, initiator, response.status, mime.clone(), nosniff) {
+        Ok(()) if orb => Err(ResourceRefusal::OpaqueResponseBlocked { mime }),
+        other => other,
+    }
+}
+
+/// An element's own checks of its resource: the status, and the MIME type
+/// each element needs.
+fn element_checks(rules: &InitiatorRules, initiator: Initiator, status: u16, mime: String, nosniff: bool) -> Result<(), ResourceRefusal> {
+    let ok_status = crate::response::is_ok_status(status);
+    let response_status = status;
     match initiator {
         Initiator::Img if !ok_status && !rules.image_ignores_error_status => {
-            Err(ResourceRefusal::ErrorStatus { status: response.status })
+            Err(ResourceRefusal::ErrorStatus { status: response_status })
         }
         Initiator::Img => Ok(()),
-        _ if !ok_status => Err(ResourceRefusal::ErrorStatus { status: response.status }),
+        _ if !ok_status => Err(ResourceRefusal::ErrorStatus { status: response_status }),
         Initiator::Script if is_never_executed_mime(&mime) => Err(ResourceRefusal::ScriptNotExecutable { mime }),
         Initiator::Script if nosniff && !is_javascript_mime(&mime) => Err(ResourceRefusal::ScriptStrictMime { mime }),
         Initiator::ModuleScript if !is_javascript_mime(&mime) && mime != "application/wasm" => {
             Err(ResourceRefusal::ModuleMime { mime })
         }
-        Initiator::Stylesheet if rules.stylesheet_error_on_mime && mime != "text/css" => {
+        Initiator::Stylesheet if mime != "text/css" && nosniff => Err(ResourceRefusal::StylesheetStrictMime { mime }),
+        Initiator::Stylesheet if mime != "text/css" && rules.stylesheet_mime_check == StylesheetMimeCheck::Always => {
             Err(ResourceRefusal::StylesheetMime { mime })
         }
         _ => Ok(()),
@@ -562,6 +639,9 @@ pub fn refusal_messages(profile: &Profile, url: &str, refusal: &ResourceRefusal,
             vec![line(CHROMIUM_SCRIPT_STRICT_MIME, mime)]
         }
         (Browser::Chromium | Browser::Spec, ResourceRefusal::ModuleMime { mime }) => vec![line(CHROMIUM_MODULE_STRICT_MIME, mime)],
+        (Browser::Chromium | Browser::Spec, ResourceRefusal::StylesheetMime { mime } | ResourceRefusal::StylesheetStrictMime { mime }) => {
+            vec![line(CHROMIUM_STYLESHEET_STRICT_MIME, mime)]
+        }
         _ => other_refusal_messages(profile, url, refusal, opaque),
     }
 }
@@ -646,17 +726,18 @@ pub fn observe(profile: &Profile, origin: &Origin, init: &RequestInit, mut verdi
         verdict.console.clear();
         reason = None;
     }
-    // A font that failed its CORS check: Firefox's font loader says so too.
+    // A font that failed: Firefox's font loader says so too, naming the
+    // URL of the rule (before any redirect).
     if init.initiator == Initiator::Font && profile.browser == crate::profile::Browser::Firefox {
-        if let Err(failure) = &verdict.outcome {
-            if failure.cors_error().is_some() {
-                let family = init.font_family.as_deref().unwrap_or_default();
-                let line = crate::console::templates::fill(
-                    crate::console::templates::FIREFOX_FONT_DOWNLOAD_FAILED,
-                    &[(crate::console::templates::Slot::Hint, family), (crate::console::templates::Slot::Url, failure.url.as_str())],
-                );
-                verdict.console.push(line);
-            }
+        use crate::console::templates::{fill, Slot, FIREFOX_FONT_DOWNLOAD_FAILED, FIREFOX_FONT_STATUS_FAILED};
+        let family = init.font_family.as_deref().unwrap_or_default();
+        let template = match &verdict.outcome {
+            Err(failure) if failure.cors_error().is_some() => Some(FIREFOX_FONT_DOWNLOAD_FAILED),
+            Ok(_) if last.is_some_and(|r| !crate::response::is_ok_status(r.status)) => Some(FIREFOX_FONT_STATUS_FAILED),
+            _ => None,
+        };
+        if let Some(template) = template {
+            verdict.console.push(fill(template, &[(Slot::Hint, family), (Slot::Url, &init.url)]));
         }
     }
     let event = match (init.initiator, &verdict.outcome) {
@@ -688,6 +769,7 @@ pub fn observe(profile: &Profile, origin: &Origin, init: &RequestInit, mut verdi
                         ResourceRefusal::ScriptStrictMime { .. }
                             | ResourceRefusal::ScriptNotExecutable { .. }
                             | ResourceRefusal::ModuleMime { .. }
+                            | ResourceRefusal::StylesheetStrictMime { .. }
                     );
                     if cancels && rules.script_refusal_fails_cors && filtered.kind == crate::response::ResponseType::Cors {
                         let key = crate::console::templates::FirefoxKey::DidNotSucceed;
@@ -717,15 +799,16 @@ pub fn observe(profile: &Profile, origin: &Origin, init: &RequestInit, mut verdi
     Initiated { verdict, event, reason }
 }
 
-/// Firefox (recorded: `tests/corpus/initiators-firefox-*.jsonl`). Its
-/// opaque-response blocking is not told apart: a `nosniff` script is
-/// refused with its own message, as for any origin.
+/// Firefox (recorded: `tests/corpus/initiators-firefox-*.jsonl`). A
+/// script's or stylesheet's own `nosniff` check comes before its
+/// opaque-response blocking, with its own message.
 pub const FIREFOX_RULES: InitiatorRules = InitiatorRules {
     upload_listener_needs_body: false,
     element_origin_same_origin: false,
     image_ignores_error_status: true,
-    stylesheet_error_on_mime: true,
-    opaque_response_blocking: false,
+    stylesheet_mime_check: StylesheetMimeCheck::Always,
+    opaque_response_blocking: true,
+    element_checks_before_orb: true,
     keepalive_failures_logged: false,
     script_refusal_fails_cors: true,
     fonts_use_cors: true,
@@ -736,8 +819,9 @@ pub const WEBKIT_RULES: InitiatorRules = InitiatorRules {
     upload_listener_needs_body: false,
     element_origin_same_origin: true,
     image_ignores_error_status: true,
-    stylesheet_error_on_mime: true,
+    stylesheet_mime_check: StylesheetMimeCheck::Always,
     opaque_response_blocking: false,
+    element_checks_before_orb: false,
     keepalive_failures_logged: true,
     script_refusal_fails_cors: false,
     fonts_use_cors: false,
@@ -749,7 +833,9 @@ fn other_refusal_messages(profile: &Profile, url: &str, refusal: &ResourceRefusa
     use crate::profile::Browser;
     let line = |template: &str, mime: &str| fill(template, &[(Slot::Url, url), (Slot::Hint, mime)]);
     match (profile.browser, refusal) {
-        (Browser::Firefox, ResourceRefusal::ScriptStrictMime { mime }) => vec![line(FIREFOX_NOSNIFF_MISMATCH, mime)],
+        (Browser::Firefox, ResourceRefusal::ScriptStrictMime { mime } | ResourceRefusal::StylesheetStrictMime { mime }) => {
+            vec![line(FIREFOX_NOSNIFF_MISMATCH, mime)]
+        }
         (Browser::Firefox, ResourceRefusal::ScriptNotExecutable { mime }) => vec![line(FIREFOX_SCRIPT_WRONG_MIME, mime)],
         (Browser::Firefox, ResourceRefusal::ModuleMime { mime }) => vec![line(FIREFOX_MODULE_WRONG_MIME, mime)],
         // Not said of a stylesheet from another origin without CORS.
@@ -759,7 +845,9 @@ fn other_refusal_messages(profile: &Profile, url: &str, refusal: &ResourceRefusa
         (Browser::WebKit, ResourceRefusal::ScriptStrictMime { .. }) => vec![line(WEBKIT_SCRIPT_NOSNIFF, "")],
         (Browser::WebKit, ResourceRefusal::ScriptNotExecutable { mime }) => vec![line(WEBKIT_SCRIPT_WRONG_MIME, mime)],
         (Browser::WebKit, ResourceRefusal::ModuleMime { mime }) => vec![line(WEBKIT_MODULE_WRONG_MIME, mime)],
-        (Browser::WebKit, ResourceRefusal::StylesheetMime { .. }) => vec![line(WEBKIT_STYLESHEET_NOT_CSS, "")],
+        (Browser::WebKit, ResourceRefusal::StylesheetMime { .. } | ResourceRefusal::StylesheetStrictMime { .. }) => {
+            vec![line(WEBKIT_STYLESHEET_NOT_CSS, "")]
+        }
         _ => Vec::new(),
     }
 }
@@ -854,13 +942,20 @@ mod tests {
             (Chromium, Initiator::Script, 200, "text/plain", false, true, ""),
             (Chromium, Initiator::Script, 200, "text/plain", true, true, "opaque-response-blocked"),
             (Firefox, Initiator::Script, 200, "text/plain", true, true, "script-strict-mime"),
+            (Firefox, Initiator::Script, 200, "text/csv", false, true, "script-not-executable"),
             (WebKit, Initiator::Script, 200, "text/plain", true, true, "script-strict-mime"),
             (Chromium, Initiator::Script, 200, "text/plain", true, false, "script-strict-mime"),
             (Chromium, Initiator::Script, 200, "image/png", false, true, "script-not-executable"),
             (Chromium, Initiator::Script, 200, "text/csv", false, false, "script-not-executable"),
+            (Chromium, Initiator::Script, 200, "audio/mpeg", false, true, "script-not-executable"),
             (Chromium, Initiator::ModuleScript, 200, "text/plain", false, false, "module-mime"),
             (Chromium, Initiator::ModuleScript, 200, "application/javascript; charset=utf-8", false, false, ""),
             (Chromium, Initiator::Stylesheet, 200, "text/plain", false, false, ""),
+            (Chromium, Initiator::Stylesheet, 200, "text/plain", true, false, "stylesheet-strict-mime"),
+            (Firefox, Initiator::Stylesheet, 200, "text/plain", true, false, "stylesheet-strict-mime"),
+            (Firefox, Initiator::Img, 200, "text/html", true, true, "opaque-response-blocked"),
+            (WebKit, Initiator::Img, 200, "text/html", true, true, ""),
+            (Chromium, Initiator::Script, 200, "text/csv", false, true, "opaque-response-blocked"),
             (Firefox, Initiator::Stylesheet, 200, "text/plain", false, false, "stylesheet-mime"),
             (WebKit, Initiator::Stylesheet, 200, "text/plain", false, true, "stylesheet-mime"),
             (Chromium, Initiator::Stylesheet, 404, "text/css", false, true, "error-status"),

@@ -263,6 +263,8 @@ pub const CHROMIUM_SCRIPT_NOT_EXECUTABLE: &str =
 /// type that is not JavaScript.
 pub const CHROMIUM_SCRIPT_STRICT_MIME: &str =
     "Refused to execute script from '{url}' because its MIME type ('{hint}') is not executable, and strict MIME type checking is enabled.";
+/// A stylesheet sent with `nosniff` and a MIME type that is not `text/css`.
+pub const CHROMIUM_STYLESHEET_STRICT_MIME: &str = "Refused to apply style from '{url}' because its MIME type ('{hint}') is not a supported stylesheet MIME type, and strict MIME checking is enabled.";
 /// A module script whose MIME type is not JavaScript (or Wasm).
 pub const CHROMIUM_MODULE_STRICT_MIME: &str = "Failed to load module script: Expected a JavaScript-or-Wasm module script but the server responded with a MIME type of \"{hint}\". Strict MIME type checking is enforced for module scripts per HTML spec.";
 
@@ -278,6 +280,9 @@ pub const FIREFOX_MODULE_WRONG_MIME: &str =
 /// Firefox: a stylesheet whose MIME type is not `text/css` (`css.properties`, `MimeNotCss`).
 pub const FIREFOX_STYLESHEET_NOT_CSS: &str =
     "The stylesheet {url} was not loaded because its MIME type, “{hint}”, is not “text/css”.";
+/// Firefox: an `@font-face` source answered with an error status (the
+/// code is `NS_ERROR_NOT_AVAILABLE`'s); `{hint}` is the rule's `font-family`.
+pub const FIREFOX_FONT_STATUS_FAILED: &str = "downloadable font: download failed (font-family: \"{hint}\" style:normal weight:400 stretch:100 src index:0): status=2147746065 source: {url}";
 /// Firefox: an `@font-face` source that failed its CORS check; `{hint}` is
 /// the rule's `font-family`.
 pub const FIREFOX_FONT_DOWNLOAD_FAILED: &str = "downloadable font: download failed (font-family: \"{hint}\" style:normal weight:400 stretch:100 src index:0): bad URI or cross-site access not allowed source: {url}";
