@@ -177,7 +177,7 @@ function onPaste() {
   const report = parseMessage(text);
   if (report && report.messages.length) { onPastedMessage(text, report); return; }
   if (!detect(text)) {
-    status.textContent = 'Paste a fetch(…) call, a curl command or a console error.';
+    status.textContent = 'Paste a fetch(…) call, an axios call, XMLHttpRequest code, a curl command or a console error.';
     status.className = 'status warn';
     return;
   }
@@ -199,10 +199,11 @@ function onPaste() {
     mode: got.request.mode || 'cors',
     credentials: got.request.credentials || (got.kind === 'fetch' ? 'same-origin' : st.request.credentials === 'include' ? 'include' : 'same-origin'),
     redirect: got.request.redirect || 'follow',
+    initiator: got.request.initiator || 'fetch',
   };
   if (got.origin) state.origin = got.origin;
   if (state.sel === 0) syncMainUrl(before, st.request.url);
-  const parts = [`Read ${got.kind === 'fetch' ? 'fetch()' : 'curl'}: ${st.request.method} ${st.request.url}, ${got.request.headers.length} header${got.request.headers.length === 1 ? '' : 's'}`];
+  const parts = [`Read ${{ fetch: 'fetch()', curl: 'curl', axios: 'axios', xhr: 'XMLHttpRequest' }[got.kind]}: ${st.request.method} ${st.request.url}, ${got.request.headers.length} header${got.request.headers.length === 1 ? '' : 's'}`];
   if (got.origin) parts.push(`page origin ${got.origin}`);
   if (got.dropped.length) parts.push(`left out what the browser sets itself: ${got.dropped.join(', ')}`);
   parts.push(...got.notes);
@@ -489,11 +490,13 @@ function renderCompare(res) {
 function headline(view) {
   const r = view.e.result;
   const who = PROFILE_LABEL[view.profile];
+  // Not fetch(): what the page observes (the engine's summary says what and why).
   const ev = view.e.page_event && view.e.page_event.event;
-  const blocked = r.failure && r.failure.kind === 'cors';
+  const corsFailure = r.failure && r.failure.kind === 'cors';
+  const corsHeadline = { cls: 'bad', icon: '✗', text: 'Blocked by CORS policy', sub: `${who}: ${r.summary}` };
   if (ev === 'load') return { cls: 'good', icon: '✓', text: 'The element loads it', sub: `${who}: ${r.summary}` };
-  if (ev === 'error') return { cls: 'bad', icon: '✗', text: blocked ? 'Blocked by CORS policy' : 'The element fires error', sub: `${who}: ${blocked ? r.failure.cors_error : r.summary}` };
-  if (ev === 'queued') return { cls: blocked ? 'bad' : 'good', icon: blocked ? '✗' : '✓', text: blocked ? 'Blocked by CORS policy (the page never learns it)' : 'sendBeacon() queued it', sub: `${who}: ${r.summary}` };
+  if (ev === 'error') return corsFailure ? corsHeadline : { cls: 'bad', icon: '✗', text: 'The element fires error', sub: `${who}: ${r.summary}` };
+  if (ev === 'queued') return corsFailure ? corsHeadline : { cls: 'good', icon: '✓', text: 'sendBeacon() queued it', sub: `${who}: ${r.summary}` };
   if (r.readable) return { cls: 'good', icon: '✓', text: 'Script can read the response', sub: `${who}: response.type '${r.response.type}', status ${r.response.status}` };
   if (r.response) return { cls: 'warn', icon: '◐', text: `fetch() resolves, but the response is ${r.response.type}`, sub: `${who}: ${r.summary}` };
   const f = r.failure;
