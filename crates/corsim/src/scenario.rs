@@ -529,7 +529,10 @@ impl RawScenario {
                 Some(Some(ScriptedResponse { status: r.status as u16, headers, body }))
             };
             let scripted = ScriptedUrl { preflight: response(spec.preflight)?, actual: response(spec.actual)? };
-            server.insert(server_key(&url), scripted);
+            // Two keys naming one URL: the generic reader names the error.
+            if server.insert(server_key(&url), scripted).is_some() {
+                return None;
+            }
         }
         let page = match &self.page {
             None | Some(Value::Null) => PageContext::default(),
@@ -553,6 +556,9 @@ fn is_isomorphic(s: &str) -> bool {
 /// assert!(server["https://api.example/"].actual.is_some());
 /// let e = parse_server(&serde_json::json!({"https://api.example/": {"actul": {"status": 200}}})).unwrap_err();
 /// assert_eq!(e.field, "server[\"https://api.example/\"].actul");
+/// // Two keys that name one URL are an error, whichever order they come in.
+/// let e = parse_server(&serde_json::json!({"https://api.example/": {}, "HTTPS://api.example#x": {}})).unwrap_err();
+/// assert!(e.message.contains("names the same URL"));
 /// ```
 pub fn parse_server(v: &Value) -> Result<HashMap<String, ScriptedUrl>, InputError> {
     let map = v.as_object().ok_or_else(|| InputError::new("server", "must be an object keyed by URL"))?;
@@ -570,7 +576,14 @@ pub fn parse_server(v: &Value) -> Result<HashMap<String, ScriptedUrl>, InputErro
                 scripted.actual = Some(parsed);
             }
         }
-        server.insert(server_key(url), scripted);
+        let key = server_key(url);
+        if server.contains_key(&key) {
+            return Err(InputError::new(
+                &field,
+                format!("names the same URL as another entry ({key}; keys are URLs without their fragment): merge the two"),
+            ));
+        }
+        server.insert(key, scripted);
     }
     Ok(server)
 }
