@@ -60,7 +60,9 @@ pub enum RecordBrowser {
 pub const AFTER_HELP: &str = "\
 Each scenario's servers are served byte for byte on its loopback ports (as corsim
 serve does); its page origin's `/` is a blank page, opened in a fresh browser
-context, on which each step's fetch() runs at its at_ms. The recorded scenarios go
+context, on which each step's request runs at its at_ms, made by its initiator (fetch(),
+XMLHttpRequest, an <img>, <script>, module script, stylesheet or @font-face, sendBeacon).
+The recorded scenarios go
 to standard output in input order; a scenario that could not be recorded is named
 on standard error and left out. Needs node (Chromium, Firefox), Debian's python3
 with python3-gi and gir1.2-webkit2-4.1 (WebKit; xvfb-run when there is no display).
@@ -211,7 +213,8 @@ struct Saw {
     headers: Vec<(String, String)>,
 }
 
-/// What `fetch()` gave script, in the corpora's shape.
+/// What script saw (`fetch()`'s response, an XHR's, an element's event, a
+/// beacon's return), in the corpora's shape.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 struct ScriptGot {
     #[serde(rename = "type")]
@@ -375,7 +378,7 @@ fn read_inputs(text: &str, file: &str, ids: &[String]) -> Vec<Input> {
 }
 
 /// The job a driver reads: the browser, and per scenario the page to open
-/// and the steps' `fetch()` arguments as written.
+/// and the steps' requests as written.
 fn job(inputs: &[Input], args: &Args) -> Value {
     let scenarios: Vec<Value> = inputs
         .iter()

@@ -17,6 +17,22 @@
 //! let img = img.crossorigin(Some(CrossOrigin::Anonymous));
 //! assert_eq!(img.effective_modes(), (Mode::Cors, CredentialsMode::SameOrigin));
 //! ```
+//!
+//! [`run_in`] runs one and says what the page observes (the README's example):
+//!
+//! ```
+//! use corsim::initiator::{run_in, CrossOrigin, Initiator, PageEvent};
+//! use corsim::{page::PageContext, HttpResponse, Origin, PreflightCache, Profile, RequestInit, Timestamp};
+//!
+//! let page = Origin::parse("https://app.example").unwrap();
+//! let img = RequestInit::get("https://cdn.example/photo.jpg")
+//!     .initiated_by(Initiator::Img)
+//!     .crossorigin(Some(CrossOrigin::UseCredentials));
+//! let run = run_in(&Profile::WEBKIT, page, &PageContext::default(), &img, &mut PreflightCache::new(),
+//!     Timestamp::ZERO, |_| HttpResponse::new(200).header("Access-Control-Allow-Origin", "*"));
+//! assert_eq!(run.event, PageEvent::Error { refusal: None });
+//! assert_eq!(run.verdict.console[1], "Cannot load image https://cdn.example/photo.jpg due to access control checks.");
+//! ```
 
 use std::fmt;
 
