@@ -444,6 +444,8 @@ fn all_browsers(args: Args) -> ExitCode {
         .to_owned()
     };
     let verdict = |e: &Explanation| match (&e.result.response, &e.result.failure) {
+        // Not fetch(): what the page observes, in the engine's words.
+        _ if e.page_event.is_some() => e.result.summary.clone(),
         (Some(r), _) if e.result.readable => format!("script reads it: {} {} [{}]", r.kind, r.status, r.headers.join(", ")),
         (Some(r), _) => format!("no: {} response, status {}", r.kind, r.status),
         (None, _) => format!("blocked: {}", e.console.first().map(String::as_str).unwrap_or("network error")),

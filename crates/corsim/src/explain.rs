@@ -850,8 +850,10 @@ impl Explanation {
             PageEvent::Load => {
                 self.result.readable = true;
                 let opaque = self.result.response.as_ref().is_some_and(|r| r.kind == ResponseType::Opaque);
-                self.result.summary = if opaque {
+                self.result.summary = if opaque && init.initiator == Initiator::Img {
                     format!("{who} fires 'load' and uses the resource; fetched without CORS, so script cannot read it (a canvas it is drawn on is tainted)")
+                } else if opaque {
+                    format!("{who} fires 'load' and uses the resource, fetched without CORS")
                 } else {
                     format!("{who} fires 'load' and uses the resource")
                 };
