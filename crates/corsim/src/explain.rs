@@ -150,7 +150,13 @@ impl RequestSummary {
     /// assert_eq!(RequestSummary::of(&RequestInit::get("https://a.example/").method("")).method, "GET");
     /// ```
     pub fn of(init: &RequestInit) -> RequestSummary {
-        let (mode, credentials) = init.effective_modes();
+        RequestSummary::of_in(&Profile::CHROMIUM, init)
+    }
+
+    /// [`RequestSummary::of`] in a browser (the mode and credentials an
+    /// initiator gives can differ between browsers: WebKit's fonts).
+    pub fn of_in(profile: &Profile, init: &RequestInit) -> RequestSummary {
+        let (mode, credentials) = init.effective_modes_in(profile);
         RequestSummary {
             url: init.url.clone(),
             method: if init.method.is_empty() { "GET".to_owned() } else { init.method.clone() },
@@ -809,7 +815,7 @@ impl Explanation {
         let mut explanation = Explanation {
             browser: profile.browser,
             page_origin: origin.serialize().to_owned(),
-            request: RequestSummary::of(init),
+            request: RequestSummary::of_in(profile, init),
             classification,
             timeline,
             result,

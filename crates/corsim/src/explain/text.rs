@@ -99,7 +99,8 @@ pub(crate) fn render(e: &Explanation, style: TextStyle) -> String {
         element => {
             o.line(&format!("{:<7} {} ({})", element.name(), r.url, element.in_words()));
             let attribute = match (element, r.crossorigin) {
-                (Initiator::Font, _) => "fonts are always fetched with CORS".to_owned(),
+                (Initiator::Font, _) if r.mode == crate::request::Mode::Cors => "fonts are fetched with CORS".to_owned(),
+                (Initiator::Font, _) => "this browser fetches fonts without CORS".to_owned(),
                 (Initiator::ModuleScript, None) => "no crossorigin attribute: module scripts are always fetched with CORS".to_owned(),
                 (_, None) => "no crossorigin attribute".to_owned(),
                 (_, Some(c)) => format!("crossorigin=\"{}\"", c.name()),
