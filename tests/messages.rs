@@ -1,9 +1,16 @@
-//! Every console message of every recorded corpus, read back
-//! (`corsim::console::parse`): each line is recognized whole as its browser's
-//! message; each step's messages, pasted together, give back the browser, the
-//! reason as recorded, the URL and (where the message names it) the page's
-//! origin; and the scenario they imply, simulated, gives the same reason again.
-
+//! Every console message of every recorded corpus in `corpus/MANIFEST`, read
+//! back (`corsim::console::parse`): each line is recognized whole as its
+//! browser's message; each step's messages, pasted together, give back the
+//! browser, the reason as recorded, the URL and (where the message names it)
+//! the page's origin; and the scenario they imply, run, gives the same reason
+//! again (and, for a check around CORS, the same check).
+//!
+//! The only steps without an implied scenario are those whose messages name
+//! no cause (Firefox's "CORS request did not succeed" alone: a network
+//! error, a refused redirect, an unreadable response, Firefox does not say
+//! which; Chromium's network errors), or no URL (Chromium's "Failed to load
+//! resource: net::ERR_TOO_MANY_REDIRECTS" alone), or no failure. They are
+//! counted, not hidden.
 
 use corsim::console::facts::Check;
 use corsim::console::parse::Parser;
@@ -17,22 +24,57 @@ use manifest::{corpus_dir, manifest};
 #[derive(Default, Debug)]
 struct Counts {
     lines: usize,
+    lines_read: usize,
     steps: usize,
     with_origin: usize,
     reproduced: usize,
     no_scenario: usize,
     unnamed: usize,
+    no_url: usize,
 }
+
+/// Every URL a scenario holds: the request's, the scripted server's, those
+/// the server saw, and every redirect's `Location` resolved against its URL
+/// (as browsers print a redirect target).
+fn scenario_urls(raw: &Value, step: usize) -> Vec<String> {
+    let mut urls: Vec<String> = Vec::new();
+    urls.extend(raw["steps"][step]["request"]["url"].as_str().map(str::to_owned));
+    for e in raw["expect"].as_array().into_iter().flatten() {
+        urls.extend(e["server_saw"].as_array().into_iter().flatten().filter_map(|r| r["url"].as_str()).map(str::to_owned));
+    }
+    for (at, entry) in raw["server"].as_object().into_iter().flatten() {
+        urls.push(at.clone());
+        for answer in [&entry["preflight"], &entry["actual"]] {
+            for h in answer["headers"].as_array().into_iter().flatten() {
+                if h[0].as_str().is_some_and(|n| n.eq_ignore_ascii_case("location")) {
+                    let location = h[1].as_str().unwrap_or_default();
+                    urls.push(location.to_owned());
+                    if let Ok(resolved) = url::Url::parse(at).and_then(|base| base.join(location)) {
+                        urls.push(resolved.to_string());
+                    }
+                }
+            }
+        }
+    }
+    urls
+}
+
+/// Corpora whose console lines the reader does not take yet: the initiators
+/// other than fetch() log lines of their own (an element's MIME-type refusal,
+/// WebKit's "Cannot load image …" and beacon lines, Firefox's font loader,
+/// XHR's "Refused to set unsafe header") that have no template in the
+/// reader, and their implied scenarios would need the element's attribute.
+/// Half-built: the engine writes these lines (tests/corpus.rs checks them
+/// word for word); reading them back is not done.
+const NOT_READ_BACK_YET: &[&str] =
+    &["initiators-chromium-156.jsonl", "initiators-firefox-153.jsonl", "initiators-webkit-2.50.6.jsonl"];
 
 #[test]
 fn every_recorded_console_message_reads_back() {
     let parser = Parser::new();
     let mut problems = Vec::new();
     let mut report = Vec::new();
-    // The generated public corpora. The WPT corpus (wpt-*.jsonl) is not read
-    // back yet: its messages name non-HTTP redirect targets and redirects
-    // with credentials, which the reader cannot turn into a scenario.
-    for (file, browser) in manifest().into_iter().filter(|(file, _)| file.ends_with("-public.jsonl")) {
+    for (file, browser) in manifest().into_iter().filter(|(file, _)| !NOT_READ_BACK_YET.contains(&file.as_str())) {
         let text = std::fs::read_to_string(corpus_dir().join(&file)).unwrap_or_else(|e| panic!("{file}: {e}"));
         let mut c = Counts::default();
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
@@ -51,11 +93,14 @@ fn every_recorded_console_message_reads_back() {
                     let r = parser.read(m);
                     if r.messages.is_empty() || !r.unrecognized.is_empty() || r.messages.iter().any(|x| x.browser != browser) {
                         problems.push(format!("{at}: not read whole: {m:?} -> {:?} / {:?}", r.messages.iter().map(|x| x.kind).collect::<Vec<_>>(), r.unrecognized));
+                    } else {
+                        c.lines_read += 1;
                     }
                 }
                 // The step's lines pasted together.
                 c.steps += 1;
-                let facts = parser.read(&console.join("\n")).facts();
+                let reading = parser.read(&console.join("\n"));
+                let facts = reading.facts();
                 if facts.browser != Some(browser) {
                     problems.push(format!("{at}: browser {:?}", facts.browser));
                 }
@@ -63,15 +108,17 @@ fn every_recorded_console_message_reads_back() {
                 if facts.reason_name.as_deref() != recorded {
                     problems.push(format!("{at}: reason {:?}, recorded {recorded:?}", facts.reason_name));
                 }
-                let request = &raw["steps"][i]["request"]["url"];
-                let mut known_urls: Vec<&str> = want["server_saw"].as_array().into_iter().flatten().filter_map(|r| r["url"].as_str()).collect();
-                known_urls.extend(request.as_str());
-                known_urls.extend(raw["server"].as_object().into_iter().flat_map(|m| m.keys().map(String::as_str)));
-                let says_url = parser.read(&console.join("\n")).messages.iter().any(|m| m.values.url.is_some());
+                let known_urls = scenario_urls(&raw, i);
+                let says_url = reading.messages.iter().any(|m| m.values.url.is_some());
                 match &facts.url {
-                    Some(u) if known_urls.contains(&u.as_str()) => {}
+                    Some(u) if known_urls.contains(u) => {}
                     None if !says_url => {}
                     other => problems.push(format!("{at}: URL {other:?} is none of the scenario's")),
+                }
+                if let Some(first) = &facts.first_url {
+                    if !known_urls.contains(first) {
+                        problems.push(format!("{at}: first URL {first:?} is none of the scenario's"));
+                    }
                 }
                 if let Some(o) = &facts.origin {
                     c.with_origin += 1;
@@ -81,33 +128,30 @@ fn every_recorded_console_message_reads_back() {
                 }
                 // The implied scenario gives the same reason again.
                 match facts.scenario() {
-                    Ok(implied) => {
-                        let s = match Scenario::from_value(&implied.line) {
-                            Ok(s) => s,
-                            Err(e) => {
-                                problems.push(format!("{at}: implied scenario unreadable: {e}"));
-                                continue;
-                            }
-                        };
-                        let got = s.simulate(Some(browser.profile()));
-                        if got.steps[0].cors_error.as_deref() == recorded {
-                            c.reproduced += 1;
-                        } else {
-                            problems.push(format!("{at}: implied scenario gives {:?}, recorded {recorded:?}\n    {}", got.steps[0].cors_error, implied.line));
-                        }
-                    }
-                    Err(_) if recorded.is_none() => c.no_scenario += 1,
-                    // Firefox's "CORS request did not succeed" alone names no check:
-                    // a network error, a refused redirect, … The reading says so.
-                    Err(_) if facts.check == Some(Check::DidNotSucceed) => c.unnamed += 1,
+                    Ok(implied) => match implied.rerun(Some(browser.profile())) {
+                        Ok(rerun) if facts.reproduced_by(&rerun) => c.reproduced += 1,
+                        Ok(rerun) => problems.push(format!(
+                            "{at}: implied scenario gives {:?} (blocked by {:?}), recorded {recorded:?}\n    {}",
+                            rerun.reason_name, rerun.blocked, implied.line
+                        )),
+                        Err(e) => problems.push(format!("{at}: implied scenario unreadable: {e}")),
+                    },
+                    // Firefox's "CORS request did not succeed" alone names no
+                    // cause, nor does a bare network error; the reading says so.
+                    Err(_) if matches!(facts.check, Some(Check::DidNotSucceed | Check::NetworkError(_))) => c.unnamed += 1,
+                    Err(_) if recorded.is_none() && facts.check.is_none() => c.no_scenario += 1,
+                    // Chromium's "Failed to load resource: net::…" names the
+                    // check (too many redirects, an invalid or unsafe redirect)
+                    // but no URL to rebuild the fetch from.
+                    Err(_) if facts.url.is_none() && !says_url && facts.check.is_some() => c.no_url += 1,
                     Err(e) => problems.push(format!("{at}: no scenario ({e}) for reason {recorded:?}")),
                 }
             }
         }
         report.push(format!(
-            "{file}: {} lines read whole; {} steps: browser, reason and URL of each, origin named in {}; \
-             {} implied scenarios give the recorded reason again; no reason named: {} (no CORS error recorded: {})",
-            c.lines, c.steps, c.with_origin, c.reproduced, c.unnamed, c.no_scenario
+            "{file}: {}/{} console lines read back whole; {} steps: browser, reason and URL of each, origin named in {}; \
+             {} implied scenarios give the recorded reason again; no scenario: {} name no cause, {} no URL, {} no failure",
+            c.lines_read, c.lines, c.steps, c.with_origin, c.reproduced, c.unnamed, c.no_url, c.no_scenario
         ));
     }
     eprintln!("{}", report.join("\n"));

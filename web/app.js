@@ -222,15 +222,20 @@ function onPastedMessage(text, report) {
   const status = $('paste-status');
   const f = report.facts;
   const said = `Read a ${PROFILE_LABEL[f.browser] || f.browser} console error${f.reason_name ? ` (${f.reason_name})` : ''}`;
+  // Not CORS (mixed content, Local Network Access, a blocked port, CORP, a
+  // network error): the check and its fix come first.
+  const notCors = report.not_cors ? ` ${report.not_cors.check}. Fix: ${report.not_cors.fix}` : '';
   if (!report.scenario) {
-    status.textContent = `${said}: ${report.why_no_scenario}. ${report.story.join(' ')}`;
+    status.textContent = `${said}: ${report.why_no_scenario}.${notCors} ${report.story.join(' ')}`;
     status.className = 'status warn';
     return;
   }
   loadState(fromScenario(report.scenario));
   $('paste').value = text;
   const assumed = report.unknown.map((u) => `${u.fact}: ${u.assumed}`);
-  status.textContent = `${said}; filled in as far as the message says.` + (assumed.length ? ` Not in the message (assumed): ${assumed.join('; ')}.` : '');
+  // The playground has no editor for the page beyond its origin yet.
+  const page = report.scenario.page ? ` The page context the message implies (${JSON.stringify(report.scenario.page)}) is not kept here yet: run the scenario with corsim run.` : '';
+  status.textContent = `${said}; filled in as far as the message says.${notCors}` + (assumed.length ? ` Not in the message (assumed): ${assumed.join('; ')}.` : '') + page;
   status.className = 'status ok';
 }
 

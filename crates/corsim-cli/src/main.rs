@@ -93,15 +93,23 @@ Scenarios are matched by their id without its prefix (chr-cache-000351 and
 ffx-cache-000351). A step is listed when the browsers sent different requests or
 script got different results.
 
+With --manifest, every corpus the MANIFEST lists (FILE PROFILE lines, files
+relative to the MANIFEST's folder) is read, and the corpora of one profile make
+one column (profile spec is left out).
+
 Exit status: 0 when the table was built, 2 for a file that cannot be read.
 
-Example:
+Examples:
   corsim disagreements tests/corpus/chromium-156-public.jsonl \\
-      tests/corpus/firefox-153-public.jsonl tests/corpus/webkit-2.50.6-public.jsonl")]
+      tests/corpus/firefox-153-public.jsonl tests/corpus/webkit-2.50.6-public.jsonl
+  corsim disagreements --manifest tests/corpus/MANIFEST")]
     Disagreements {
         /// Two or more scenario files with `expect`, one per browser.
-        #[arg(required = true, num_args = 2..)]
+        #[arg(conflicts_with = "manifest")]
         files: Vec<String>,
+        /// Read every corpus a MANIFEST lists, one column per profile.
+        #[arg(long, value_name = "FILE")]
+        manifest: Option<String>,
     },
 }
 
@@ -195,39 +203,79 @@ fn main() -> ExitCode {
         Command::Playground(args) => playground::run(&args),
         Command::Check(args) => check::check(*args),
         Command::Record(args) => record::run(&args),
-        Command::Disagreements { files } => disagreements(&files),
+        Command::Disagreements { files, manifest } => disagreements(&files, manifest.as_deref()),
     }
 }
 
 /// `corsim disagreements`: the recorded browsers side by side where they differ.
-fn disagreements(files: &[String]) -> ExitCode {
-    let mut corpora = Vec::new();
-    for file in files {
-        let text = match std::fs::read_to_string(file) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("corsim disagreements: cannot read {file}: {e}");
-                return ExitCode::from(2);
+fn disagreements(files: &[String], manifest: Option<&str>) -> ExitCode {
+    match disagreement_columns(files, manifest) {
+        Ok(columns) => {
+            let labels: Vec<&str> = columns.iter().map(|(l, _)| l.as_str()).collect();
+            let pairs: Vec<(&str, String)> = columns.iter().map(|(l, t)| (l.as_str(), t.clone())).collect();
+            match corsim::recordings::disagreements(&pairs) {
+                Ok(rows) => {
+                    print!("{}", corsim::recordings::to_markdown(&labels, &rows));
+                    println!("\n{} step(s) where the recorded browsers differ.", rows.len());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("corsim disagreements: {e}");
+                    ExitCode::from(2)
+                }
             }
-        };
-        let label = text
-            .lines()
-            .find_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-            .and_then(|v| v["browser"].as_str().map(str::to_owned))
-            .unwrap_or_else(|| file.clone());
-        corpora.push((label, text));
-    }
-    let labels: Vec<&str> = corpora.iter().map(|(l, _)| l.as_str()).collect();
-    let pairs: Vec<(&str, String)> = corpora.iter().map(|(l, t)| (l.as_str(), t.clone())).collect();
-    match corsim::recordings::disagreements(&pairs) {
-        Ok(rows) => {
-            print!("{}", corsim::recordings::to_markdown(&labels, &rows));
-            println!("\n{} step(s) where the recorded browsers differ.", rows.len());
-            ExitCode::SUCCESS
         }
-        Err(e) => {
-            eprintln!("corsim disagreements: {e}");
+        Err(message) => {
+            eprintln!("corsim disagreements: {message}");
             ExitCode::from(2)
         }
     }
+}
+
+/// The table's columns, (label, JSON Lines text): one per file, or with a
+/// MANIFEST one per profile, its corpora joined. A label is the `browser`
+/// field of the column's corpora (each version once), else the file name.
+fn disagreement_columns(files: &[String], manifest: Option<&str>) -> Result<Vec<(String, String)>, String> {
+    let groups: Vec<Vec<String>> = match manifest {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+            let entries = corsim::recordings::manifest_entries(&text).map_err(|e| format!("{path}: {e}"))?;
+            let dir = std::path::Path::new(path).parent().unwrap_or(std::path::Path::new("."));
+            let mut by_profile: Vec<(Browser, Vec<String>)> = Vec::new();
+            for (file, browser) in entries.into_iter().filter(|(_, b)| *b != Browser::Spec) {
+                let file = dir.join(file).to_string_lossy().into_owned();
+                match by_profile.iter_mut().find(|(b, _)| *b == browser) {
+                    Some((_, files)) => files.push(file),
+                    None => by_profile.push((browser, vec![file])),
+                }
+            }
+            by_profile.into_iter().map(|(_, files)| files).collect()
+        }
+        None => files.iter().map(|f| vec![f.clone()]).collect(),
+    };
+    if groups.len() < 2 {
+        return Err("give 2 or more scenario files (one per browser), or --manifest FILE".to_owned());
+    }
+    let mut columns = Vec::new();
+    for group in groups {
+        let mut labels: Vec<String> = Vec::new();
+        let mut text = String::new();
+        for file in &group {
+            let t = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+            let label = t
+                .lines()
+                .find_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+                .and_then(|v| v["browser"].as_str().map(str::to_owned))
+                .unwrap_or_else(|| file.clone());
+            if !labels.contains(&label) {
+                labels.push(label);
+            }
+            text.push_str(&t);
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+        }
+        columns.push((labels.join(" + "), text));
+    }
+    Ok(columns)
 }

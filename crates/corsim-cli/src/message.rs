@@ -9,7 +9,8 @@ use std::process::ExitCode;
 
 use corsim::console::facts::{Check, Facts, Implied, MessageReport};
 use corsim::console::parse::Parser;
-use corsim::explain::{explain_with, Explanation, TextStyle};
+use corsim::console::facts::Rerun;
+use corsim::explain::{explain_in, Explanation, TextStyle};
 use corsim::scenario::Scenario;
 use corsim::{Browser, Origin, PreflightCache, Profile, Timestamp};
 use serde_json::{json, Value};
@@ -36,20 +37,25 @@ pub(crate) struct Options {
 struct Run {
     implied: Implied,
     explanation: Explanation,
-    /// The reason the simulation gives, as the recordings name it.
-    reason: Option<String>,
+    /// What the simulation reports.
+    rerun: Rerun,
 }
 
 fn run(facts: &Facts, profile: &Profile) -> Result<Run, String> {
     let implied = facts.scenario()?;
     let scenario = Scenario::from_value(&implied.line).map_err(|e| format!("the implied scenario is unreadable: {e}"))?;
     let step = &scenario.steps[0];
-    let explanation =
-        explain_with(profile, scenario.origin.clone(), &step.request, &mut PreflightCache::new(), Timestamp::ZERO, |r| {
-            scenario.answer(r)
-        });
-    let reason = scenario.simulate(Some(profile)).steps.into_iter().next().and_then(|s| s.cors_error);
-    Ok(Run { implied, explanation, reason })
+    let explanation = explain_in(
+        profile,
+        scenario.origin.clone(),
+        &scenario.page,
+        &step.request,
+        &mut PreflightCache::new(),
+        Timestamp::ZERO,
+        |r| scenario.answer(r),
+    );
+    let rerun = implied.rerun(Some(profile)).map_err(|e| format!("the implied scenario is unreadable: {e}"))?;
+    Ok(Run { implied, explanation, rerun })
 }
 
 /// The fix's changes to the server's answers, comparable across runs.
@@ -212,12 +218,15 @@ fn explain_message_inner(o: Options) -> Result<ExitCode, BadInput> {
             fix.configs.retain(|c| o.servers.iter().any(|s| c.server.starts_with(s)));
         }
     }
+    let not_cors = facts.check.as_ref().and_then(Check::not_cors);
     let matters = match (&run, &facts.check) {
+        // Not CORS: no CORS fact changes the fix.
+        _ if not_cors.is_some() => Vec::new(),
         (Ok(r), _) => facts_that_matter(&facts, profile, r),
         (Err(_), Some(Check::SchemeNotSupported)) => Vec::new(),
         (Err(_), _) => vec!["what happened to the request: the message does not say".to_owned()],
     };
-    let reproduced = run.as_ref().ok().map(|r| r.reason == facts.reason_name);
+    let reproduced = run.as_ref().ok().map(|r| facts.reproduced_by(&r.rerun));
 
     if o.json {
         let mut value = serde_json::to_value(MessageReport::new(&reading, facts.clone())).unwrap_or_default();
@@ -250,7 +259,13 @@ fn explain_message_inner(o: Options) -> Result<ExitCode, BadInput> {
         _ => "",
     };
     row(&mut out, "page", &facts.origin.as_deref().map_or("not in the message".to_owned(), |p| format!("{p}{origin_note}")));
-    row(&mut out, "reason", facts.reason_name.as_deref().unwrap_or("none named"));
+    let reason = match (&facts.reason_name, &not_cors) {
+        (Some(name), Some((what, _))) => format!("{name} ({what})"),
+        (Some(name), None) => name.clone(),
+        (None, Some((what, _))) => what.clone(),
+        (None, None) => "none named".to_owned(),
+    };
+    row(&mut out, "reason", &reason);
     let mut implies = Vec::new();
     let about_an_answer = facts.check.as_ref().is_some_and(|c| c.order() > 0);
     match facts.at_preflight {
@@ -285,6 +300,10 @@ fn explain_message_inner(o: Options) -> Result<ExitCode, BadInput> {
     for s in facts.story() {
         out.push_str(&format!("  {s}\n"));
     }
+    // Without a run, explain's Fix section is missing: the check's own fix.
+    if let (Some((what, fix)), Err(_)) = (&not_cors, &run) {
+        out.push_str(&format!("\n{}\n  {fix}\n", bold(&format!("{}{} (no CORS header changes this)", what[..1].to_uppercase(), &what[1..]))));
+    }
 
     match &run {
         Err(why) => {
@@ -299,16 +318,22 @@ fn explain_message_inner(o: Options) -> Result<ExitCode, BadInput> {
             }
             out.push_str(&format!("\n{}\n", bold("Simulated")));
             let name = browser_name(profile.browser);
+            let reported = |reason: Option<&str>, blocked: Option<String>| match (reason, blocked) {
+                (Some(reason), _) => quoted(reason),
+                (None, Some(gate)) => gate,
+                (None, None) => "no CORS error".to_owned(),
+            };
+            let said = match &facts.check {
+                Some(Check::Blocked(gate)) => Some(gate.to_string()),
+                _ => None,
+            };
+            let got = reported(r.rerun.reason_name.as_deref(), r.rerun.blocked.as_ref().map(|g| g.to_string()));
             if reproduced == Some(true) {
-                out.push_str(&format!(
-                    "  ✓ corsim ran the scenario the message implies: {name} reports {} again.\n",
-                    r.reason.as_deref().map_or("the same failure".to_owned(), quoted)
-                ));
+                out.push_str(&format!("  ✓ corsim ran the scenario the message implies: {name} reports {got} again.\n"));
             } else {
                 out.push_str(&format!(
-                    "  ✗ corsim ran the scenario the message implies: {name} reports {}, not {}.\n",
-                    r.reason.as_deref().map_or("no CORS error".to_owned(), quoted),
-                    facts.reason_name.as_deref().map_or("none".to_owned(), quoted)
+                    "  ✗ corsim ran the scenario the message implies: {name} reports {got}, not {}.\n",
+                    reported(facts.reason_name.as_deref(), said)
                 ));
             }
             let text = r.explanation.to_text(style);

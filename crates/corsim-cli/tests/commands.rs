@@ -68,6 +68,32 @@ fn disagreements_table_from_the_recordings() {
 }
 
 #[test]
+fn disagreements_over_every_manifest_corpus() {
+    // Each profile's corpora (the generated ones and the WPT ones) make one column.
+    let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpus/MANIFEST");
+    let (code, out, err) = corsim(&["disagreements", "--manifest", manifest]);
+    assert_eq!(code, Some(0), "{err}");
+    let header = out.lines().next().unwrap_or_default();
+    assert!(header.starts_with("| category | scenario | request | Chromium 156"), "{header}");
+    assert_eq!(header.matches(" | ").count(), 5, "three browser columns: {header}");
+    assert!(header.contains("Firefox 153") && header.contains("WebKitGTK 2.50.6"), "{header}");
+    // The WPT scenarios are in: WebKit joins two Location lines, the others refuse them.
+    assert!(out.lines().any(|l| l.starts_with("| oddloc | oddloc-0085 |")), "{out}");
+    // And the generated ones.
+    assert!(out.lines().any(|l| l.starts_with("| cache |")), "{out}");
+    assert!(!out.contains("not recorded"), "every scenario is in every column");
+    // A bad MANIFEST line is named.
+    let dir = std::env::temp_dir().join(format!("corsim-manifest-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("MANIFEST"), "a.jsonl chromium\nb.jsonl netscape\n").unwrap();
+    let bad = dir.join("MANIFEST");
+    let (code, _, err) = corsim(&["disagreements", "--manifest", bad.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("line 2"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn explain_all_browsers_says_where_they_differ() {
     // Firefox does not safelist a non-ASCII Accept value, so it preflights; the
     // server answers preflights 200 without CORS headers.

@@ -89,6 +89,19 @@ fn pastes() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
             "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://api.example/items. (Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 404. [Learn More]",
             vec!["--origin", "https://app.example", "--server", "flask"],
         ),
+        // Not CORS: each names its check and its fix, and its scenario
+        // (with the page context) is refused by the same check again.
+        (
+            "message-chromium-mixed-content",
+            "Mixed Content: The page at 'https://127.0.0.1:8443/' was loaded over HTTPS, but requested an insecure resource 'http://api.test:8102/x'. This request has been blocked; the content must be served over HTTPS.",
+            vec![],
+        ),
+        (
+            "message-chromium-local-network-access",
+            "Access to fetch at 'http://127.0.0.1:8102/x' from origin 'http://127.0.0.1:8101' has been blocked by CORS policy: Permission was denied for this request to access the `loopback` address space.\nFailed to load resource: net::ERR_FAILED",
+            vec![],
+        ),
+        ("message-chromium-unsafe-port", "GET http://localhost:6000/api net::ERR_UNSAFE_PORT", vec![]),
         (
             "message-webkit-credentials",
             "Credentials flag is true, but Access-Control-Allow-Credentials is not \"true\".\nFetch API cannot load https://api.example/me due to access control checks.",
@@ -140,6 +153,11 @@ fn messages_without_a_scenario() {
     assert!(out.stdout.contains("reason    CorsDisabledScheme"), "{}", out.stdout);
     assert!(out.stdout.contains("Serve the page and the API over http://localhost."), "{}", out.stdout);
     assert!(!out.stdout.contains("Still missing"), "{}", out.stdout);
+    // A network error: not CORS, with its fix, and no header to add.
+    let out = corsim(&["explain", "--message", "GET http://localhost:8080/api net::ERR_CONNECTION_REFUSED"], None);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    snapshot("message-chromium-connection-refused.txt", &out.stdout);
+    assert!(!out.stdout.contains("Access-Control-"), "{}", out.stdout);
 }
 
 #[test]

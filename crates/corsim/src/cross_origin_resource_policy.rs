@@ -10,61 +10,14 @@
 //! site here: `ShouldAllowSameSite` in `cross_origin_resource_policy.cc`).
 //! CORS headers do not help; a CORP value that allows the page does.
 
-use std::fmt;
-
 use url::Url;
+
+pub use crate::blocked::{CorpBlock, EmbedderPolicy, ResourcePolicy};
 
 use crate::header_list::HeaderList;
 use crate::origin::Origin;
 use crate::site::schemelessly_same_site;
 
-/// A page's embedder policy value (HTML § "Cross-origin embedder policies").
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
-#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
-pub enum EmbedderPolicy {
-    /// No `Cross-Origin-Embedder-Policy` (the default).
-    #[default]
-    UnsafeNone,
-    /// `require-corp`: every cross-origin `no-cors` response needs CORP.
-    RequireCorp,
-    /// `credentialless`: cross-origin `no-cors` requests go without
-    /// credentials, and only a response to a credentialed one needs CORP.
-    Credentialless,
-}
-
-impl fmt::Display for EmbedderPolicy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            EmbedderPolicy::UnsafeNone => "unsafe-none",
-            EmbedderPolicy::RequireCorp => "require-corp",
-            EmbedderPolicy::Credentialless => "credentialless",
-        })
-    }
-}
-
-/// A `Cross-Origin-Resource-Policy` value that restricts (`cross-origin`
-/// restricts nothing).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
-#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
-pub enum ResourcePolicy {
-    /// `same-origin`.
-    SameOrigin,
-    /// `same-site`.
-    SameSite,
-}
-
-impl fmt::Display for ResourcePolicy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            ResourcePolicy::SameOrigin => "same-origin",
-            ResourcePolicy::SameSite => "same-site",
-        })
-    }
-}
 
 /// How `same-site` is judged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,18 +30,6 @@ pub enum SameSiteRule {
     NeverForIpHosts,
 }
 
-/// Why the check blocked a response.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
-pub struct CorpBlock {
-    /// The policy that blocked it.
-    pub policy: ResourcePolicy,
-    /// Whether the response had no usable CORP header and the page's
-    /// embedder policy imposed `same-origin` (Chromium:
-    /// `NotSameOriginAfterDefaultedToSameOriginByCoep`).
-    pub imposed_by: Option<EmbedderPolicy>,
-}
 
 /// The inputs of the check: who asks, under which embedder policy.
 #[derive(Clone, Copy, Debug)]

@@ -269,6 +269,12 @@ pub enum FailureKind {
     InvalidRedirectLocation(String),
     /// A redirect to a scheme other than `http` or `https`.
     RedirectToNonHttpScheme(String),
+    /// A redirect to a scheme the browser's HTTP stack has turned off
+    /// (WebKit: `ftp:`), refused before anything else looks at the redirect.
+    RedirectToDisabledScheme(String),
+    /// A redirect to a local resource (`file:`, a `blob:` URL of no origin
+    /// the page may read), which a page may not load (WebKit).
+    RedirectToLocalResource(String),
     /// A redirect to a URL with a username or password that is not a CORS
     /// error in this profile (e.g. a same-origin redirect in Chromium).
     RedirectWithCredentials(String),
@@ -282,7 +288,7 @@ pub enum FailureKind {
     /// Not CORS: a check around CORS refused it (a bad port, mixed content,
     /// Local Network Access, `Cross-Origin-Resource-Policy`, a URL `fetch()`
     /// answers itself).
-    Blocked(crate::gate::Gate),
+    Blocked(crate::blocked::Gate),
 }
 
 /// Why a browser's HTTP stack refuses a response outright, named as
@@ -302,6 +308,15 @@ pub enum NetError {
 }
 
 impl NetError {
+    /// Every variant.
+    pub const ALL: [NetError; 3] =
+        [NetError::InvalidHttpResponse, NetError::UnexpectedProxyAuth, NetError::ResponseHeadersMultipleLocation];
+
+    /// The error Chromium names `name` (`ERR_INVALID_HTTP_RESPONSE`).
+    pub fn from_chromium_name(name: &str) -> Option<NetError> {
+        NetError::ALL.into_iter().find(|e| e.chromium_name() == name)
+    }
+
     /// Chromium's name, as its console prints it after `net::`.
     pub fn chromium_name(self) -> &'static str {
         match self {
@@ -339,7 +354,7 @@ impl FailureKind {
     }
 
     /// The check around CORS that refused the fetch, when one did.
-    pub fn gate(&self) -> Option<&crate::gate::Gate> {
+    pub fn gate(&self) -> Option<&crate::blocked::Gate> {
         match self {
             FailureKind::Blocked(gate) => Some(gate),
             _ => None,

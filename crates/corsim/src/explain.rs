@@ -618,8 +618,9 @@ pub struct ScriptView {
 pub struct FailureSummary {
     /// The kind: `cors`, `type-error`, `redirect-mode-error`, `too-many-redirects`,
     /// `invalid-redirect-location`, `redirect-to-non-http-scheme`,
+    /// `redirect-to-disabled-scheme`, `redirect-to-local-resource`,
     /// `redirect-with-credentials`, `same-origin-mode-redirected-cross-origin`,
-    /// `scheme-not-http`.
+    /// `scheme-not-http`, `network-error`, or the name of a check around CORS.
     pub kind: String,
     /// The CORS error, named as Chromium names it.
     pub cors_error: Option<CorsError>,
@@ -1270,7 +1271,12 @@ fn redirect_failure_text(kind: &FailureKind, location: &str) -> Option<String> {
         FailureKind::RedirectModeError => format!("redirect mode 'error' refuses the redirect to {location}"),
         FailureKind::TooManyRedirects => "more than 20 redirects".to_owned(),
         FailureKind::RedirectToNonHttpScheme(u) => format!("a redirect to {u}, which is not http: or https:"),
+        FailureKind::RedirectToDisabledScheme(u) => format!("a redirect to {u}, a scheme the browser has turned off"),
+        FailureKind::RedirectToLocalResource(u) => format!("a redirect to {u}, a local resource a page may not load"),
         FailureKind::RedirectWithCredentials(u) => format!("a redirect to {u}, which carries a username or password"),
+        FailureKind::Cors(s) if s.error == CorsError::CorsDisabledScheme && !location.is_empty() => {
+            format!("a redirect to {location}, a scheme CORS does not support")
+        }
         FailureKind::Cors(s) if s.error == CorsError::RedirectContainsCredentials => {
             format!("a redirect to {location}, which carries a username or password")
         }
@@ -1287,6 +1293,8 @@ fn failure_summary(profile: &Profile, failure: &Failure) -> FailureSummary {
         FailureKind::EmptyRedirectLocation => ("empty-redirect-location", "a redirect status with an empty Location".to_owned()),
         FailureKind::InvalidRedirectLocation(l) => ("invalid-redirect-location", format!("the redirect's Location '{l}' is not a URL")),
         FailureKind::RedirectToNonHttpScheme(u) => ("redirect-to-non-http-scheme", format!("a redirect to {u}, which is not http: or https:")),
+        FailureKind::RedirectToDisabledScheme(u) => ("redirect-to-disabled-scheme", format!("a redirect to {u}, a scheme the browser has turned off")),
+        FailureKind::RedirectToLocalResource(u) => ("redirect-to-local-resource", format!("a redirect to {u}, a local resource a page may not load")),
         FailureKind::RedirectWithCredentials(u) => ("redirect-with-credentials", format!("a redirect to {u}, which carries a username or password")),
         FailureKind::SameOriginModeRedirectedCrossOrigin(u) => (
             "same-origin-mode-redirected-cross-origin",

@@ -137,6 +137,9 @@ struct Machine {
     /// Permanent redirects the HTTP cache keeps, by URL (profiles with
     /// `permanent_redirects_cached`).
     cached_redirects: Vec<(Url, HttpResponse)>,
+    /// Whether a request of this fetch was sent with `Origin` (profiles with
+    /// `origin_kept_after_redirect` then keep sending it).
+    origin_sent: bool,
 }
 
 impl Fetch {
@@ -255,6 +258,7 @@ impl Machine {
             failing_location: None,
             page,
             cached_redirects: Vec::new(),
+            origin_sent: false,
         }
     }
 
@@ -300,11 +304,26 @@ impl Machine {
         self.url_list.last().expect("a fetch always has a URL")
     }
 
+    /// A response's `Location`, one character per byte: its first line, or
+    /// every line joined with `, ` where the profile joins them.
+    fn location_value(&self, headers: &HeaderList) -> Option<String> {
+        let mut lines = headers.get_all("location").map(isomorphic_decode);
+        let first = lines.next()?;
+        if !self.profile.redirects.location_lines_joined {
+            return Some(first);
+        }
+        Some(lines.fold(first, |joined, line| joined + ", " + &line))
+    }
+
     /// A `Location` as the URL parser gets it: its bytes (`raw`, decoded one
-    /// character per byte) read as UTF-8, as browsers read them, and a tab
-    /// kept percent-encoded where the profile keeps it.
+    /// character per byte) read as UTF-8 where the profile reads them so,
+    /// and a tab kept percent-encoded where the profile keeps it.
     fn location_text(&self, raw: &str) -> String {
-        let text = crate::header_list::utf8_of_isomorphic(raw);
+        let text = if self.profile.redirects.location_utf8 {
+            crate::header_list::utf8_of_isomorphic(raw)
+        } else {
+            raw.to_owned()
+        };
         if self.profile.redirects.location_keeps_tabs {
             text.replace('\t', "%09")
         } else {
@@ -498,6 +517,7 @@ impl Machine {
         let mut headers = self.request.headers.clone();
         if let Some(origin) = self.origin_header() {
             headers.append("Origin", origin.into_bytes());
+            self.origin_sent = true;
         }
         let request = HttpRequest {
             method: self.request.method.clone(),
@@ -544,7 +564,8 @@ impl Machine {
         {
             return Some(serialized);
         }
-        if self.request.method == "GET" || self.request.method == "HEAD" {
+        let kept = self.origin_sent && self.profile.redirects.origin_kept_after_redirect;
+        if (self.request.method == "GET" || self.request.method == "HEAD") && !kept {
             return None;
         }
         // Referrer policy strict-origin-when-cross-origin (the default): an
@@ -648,7 +669,7 @@ impl Machine {
         let cors_order: &[CheckName] = if self.tainting == Tainting::Cors { cors_check_order(credentials) } else { &[] };
         // A redirect's Location, as sent.
         let mut raw_location = if is_redirect_status(response.status) {
-            response.headers.get_all("location").next().map(isomorphic_decode)
+            self.location_value(&response.headers)
         } else {
             None
         };
@@ -668,9 +689,13 @@ impl Machine {
         self.failing_location.clone_from(&raw_location);
         let parsed = raw_location.as_ref().map(|raw| self.current_url().join(&self.location_text(raw)));
         // Chromium and Firefox fail an unparsable Location before any CORS
-        // check, Firefox a non-HTTP(S) one too; WebKit checks CORS first.
+        // check, Firefox a non-HTTP(S) one too; WebKit checks CORS first,
+        // after its HTTP stack refused the schemes it turned off.
         if let (Some(parsed), Some(raw)) = (&parsed, &raw_location) {
             let early = match parsed {
+                Ok(u) if self.profile.redirects.disabled_schemes.contains(&u.scheme()) => {
+                    Some(FailureKind::RedirectToDisabledScheme(u.as_str().to_owned()))
+                }
                 Err(_) if self.profile.location_parsed_before_cors_check => {
                     Some(FailureKind::InvalidRedirectLocation(raw.clone()))
                 }
@@ -705,7 +730,8 @@ impl Machine {
         let location = match (parsed, raw_location) {
             (Some(Ok(url)), _) => url,
             (Some(Err(_)), Some(raw)) if redirect == RedirectMode::Follow => {
-                return self.redirect_fails(cache, FailureKind::InvalidRedirectLocation(raw));
+                let kind = self.invalid_redirect(raw);
+                return self.redirect_fails(cache, kind);
             }
             // "manual": any redirect status is an opaque redirect, with or
             // without a Location (HTTP fetch, before the Location is read).
@@ -733,11 +759,25 @@ impl Machine {
         }
     }
 
-    /// Why a redirect to `location`, whose scheme is not HTTP(S), fails: an
-    /// unsafe redirect the HTTP stack refuses (a network error), or, for a
-    /// scheme past that list, the CORS layer's refusal at the URL the
-    /// redirect led to.
+    /// Why a followed redirect whose `Location` (`raw`) is not a URL fails:
+    /// the CORS check of the redirect where the profile judges it so and
+    /// the request is under CORS, a network error otherwise.
+    fn invalid_redirect(&mut self, raw: String) -> FailureKind {
+        if self.profile.redirects.scheme_judged_by_mode && self.tainting == Tainting::Cors {
+            return FailureKind::Cors(CorsErrorStatus::new(CorsError::CorsDisabledScheme, ""));
+        }
+        FailureKind::InvalidRedirectLocation(raw)
+    }
+
+    /// Why a redirect to `location`, whose scheme is not HTTP(S), fails,
+    /// judged by the request's mode first where the profile says so
+    /// ([`Machine::non_http_redirect_by_mode`]); otherwise an unsafe redirect
+    /// the HTTP stack refuses (a network error), or, for a scheme past that
+    /// list, the CORS layer's refusal at the URL the redirect led to.
     fn non_http_redirect(&mut self, location: Url) -> FailureKind {
+        if self.profile.redirects.scheme_judged_by_mode {
+            return self.non_http_redirect_by_mode(location);
+        }
         let rules = &self.profile.redirects;
         if let Some(unsafe_schemes) = rules.unsafe_redirect_schemes {
             let opens = rules.about_blank_opens && location.as_str() == "about:blank";
@@ -748,6 +788,28 @@ impl Machine {
             }
         }
         FailureKind::RedirectToNonHttpScheme(location.as_str().to_owned())
+    }
+
+    /// A redirect to `location`, not HTTP(S), as WebKit's loaders judge it,
+    /// each failure reported at the redirecting URL: a request already
+    /// under CORS fails the CORS check of the redirect (a scheme CORS does
+    /// not support); then a local resource (`file:`, `blob:`) is refused as
+    /// such; then the mode decides: `cors` fails the CORS check, as the
+    /// target is never same-origin; `same-origin` fails as a cross-origin
+    /// redirect; `no-cors` reaches fetch's rule that redirects lead to
+    /// HTTP(S) only.
+    fn non_http_redirect_by_mode(&self, location: Url) -> FailureKind {
+        if self.tainting == Tainting::Cors {
+            return FailureKind::Cors(CorsErrorStatus::new(CorsError::CorsDisabledScheme, ""));
+        }
+        if self.profile.redirects.local_schemes.contains(&location.scheme()) {
+            return FailureKind::RedirectToLocalResource(location.as_str().to_owned());
+        }
+        match self.request.mode {
+            Mode::Cors => FailureKind::Cors(CorsErrorStatus::new(CorsError::CorsDisabledScheme, "")),
+            Mode::SameOrigin => FailureKind::SameOriginModeRedirectedCrossOrigin(location.as_str().to_owned()),
+            Mode::NoCors => FailureKind::RedirectToNonHttpScheme(location.as_str().to_owned()),
+        }
     }
 
     /// The redirect check failed: the fetch fails with `kind`.

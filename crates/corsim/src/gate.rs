@@ -3,8 +3,10 @@
 //! itself, mixed content, Local Network Access and the
 //! `Cross-Origin-Resource-Policy` check. Each decision lives in its own
 //! module; this one holds what a browser does with them ([`Gates`], a
-//! [`crate::Profile`] field), why a fetch failed ([`Gate`]), the fix for
-//! each, and the console lines.
+//! [`crate::Profile`] field) and runs them in the browser's order. Why a
+//! fetch failed, and the fix for each, is [`Gate`] (stated in
+//! [`crate::blocked`], which imports nothing of the crate); the console
+//! lines are templates in [`crate::console::templates`] like every other.
 //!
 //! None of these is CORS: no `Access-Control-*` header changes their outcome
 //! ([`Gate::fix`] never suggests one), although Chromium reports a Local
@@ -15,17 +17,14 @@
 //! browser's source; "unverified" means neither, and such values stay out of
 //! every corpus claim.
 
-use std::fmt;
-
-use crate::cross_origin_resource_policy::{CorpBlock, EmbedderPolicy, SameSiteRule};
+pub use crate::blocked::Gate;
+use crate::cross_origin_resource_policy::{EmbedderPolicy, SameSiteRule};
 use crate::header_list::isomorphic_decode;
 use crate::response::HttpResponse;
 use crate::verdict::CheckState;
-use crate::local_network_access::{LnaBlock, LnaDenial};
 use crate::mixed_content::{MixedContentPages, MixedContentRules};
 use crate::origin::Origin;
 use crate::port_blocking::BadPorts;
-use crate::scheme_fetch::SchemeError;
 use crate::verdict::{CheckName, Failure};
 
 /// What a browser does around CORS.
@@ -128,30 +127,6 @@ impl Gates {
     }
 }
 
-/// Which check around CORS refused a fetch, and with what.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
-#[cfg_attr(feature = "serde", serde(tag = "gate", rename_all = "kebab-case"))]
-pub enum Gate {
-    /// The URL's port is a bad port (Fetch § "Port blocking").
-    BadPort {
-        /// The port.
-        port: u16,
-    },
-    /// An `https:` page's fetch of a URL that is not potentially trustworthy
-    /// (MIX § 4.3).
-    MixedContent {
-        /// The page's URL.
-        page: String,
-    },
-    /// Local Network Access refused it.
-    LocalNetworkAccess(LnaBlock),
-    /// The `Cross-Origin-Resource-Policy` check refused a `no-cors` response.
-    CrossOriginResourcePolicy(CorpBlock),
-    /// `fetch()` answers the URL itself, and that failed.
-    Scheme(SchemeError),
-}
 
 impl Gate {
     /// The check, as the trace names it.
@@ -163,100 +138,6 @@ impl Gate {
             Gate::CrossOriginResourcePolicy(_) => CheckName::CrossOriginResourcePolicy,
             Gate::Scheme(_) => CheckName::Scheme,
         }
-    }
-
-    /// A short kebab-case name (`bad-port`, `mixed-content`,
-    /// `local-network-access`, `cross-origin-resource-policy`, `scheme`).
-    pub fn name(&self) -> &'static str {
-        match self {
-            Gate::BadPort { .. } => "bad-port",
-            Gate::MixedContent { .. } => "mixed-content",
-            Gate::LocalNetworkAccess(_) => "local-network-access",
-            Gate::CrossOriginResourcePolicy(_) => "cross-origin-resource-policy",
-            Gate::Scheme(_) => "scheme",
-        }
-    }
-
-    /// The check in words, for "not CORS: …".
-    pub fn title(&self) -> &'static str {
-        match self {
-            Gate::BadPort { .. } => "a blocked port",
-            Gate::MixedContent { .. } => "mixed content",
-            Gate::LocalNetworkAccess(_) => "Local Network Access",
-            Gate::CrossOriginResourcePolicy(_) => "Cross-Origin-Resource-Policy",
-            Gate::Scheme(_) => "a URL fetch() loads itself",
-        }
-    }
-
-    /// Chromium's `CorsError` name, for the refusals Chromium reports as CORS
-    /// errors (Local Network Access only).
-    pub fn chromium_cors_error_name(&self) -> Option<&'static str> {
-        match self {
-            Gate::LocalNetworkAccess(block) => Some(block.chromium_name()),
-            _ => None,
-        }
-    }
-
-    /// Why the fetch failed, for `url`.
-    pub fn reason(&self, url: &str) -> String {
-        match self {
-            Gate::BadPort { port } => format!("port {port} is on the browsers' list of blocked ports, so {url} is never requested"),
-            Gate::MixedContent { page } => {
-                format!("the page {page} was loaded over https:, and {url} is not potentially trustworthy, so the browser never requests it")
-            }
-            Gate::LocalNetworkAccess(block) => {
-                let why = match block.denial {
-                    LnaDenial::InsecureContext => "the page is not a secure context".to_owned(),
-                    LnaDenial::PermissionDenied { prompted: true } => {
-                        "the page has no Local Network Access permission yet (the browser asks the user)".to_owned()
-                    }
-                    LnaDenial::PermissionDenied { prompted: false } => "the Local Network Access permission is denied".to_owned(),
-                };
-                format!("a page in the `{}` address space may reach {url} in the more private `{}` space only with permission: {why}", block.client, block.target)
-            }
-            Gate::CrossOriginResourcePolicy(block) => match block.imposed_by {
-                Some(coep) => format!(
-                    "the page's Cross-Origin-Embedder-Policy: {coep} requires a Cross-Origin-Resource-Policy on {url}, and it has none that allows the page"
-                ),
-                None => format!("{url} answered with Cross-Origin-Resource-Policy: {}, which refuses this page", block.policy),
-            },
-            Gate::Scheme(error) => format!("{url}: {error}"),
-        }
-    }
-
-    /// What to change: never a CORS header.
-    pub fn fix(&self) -> String {
-        match self {
-            Gate::BadPort { port } => format!(
-                "Serve the API on a port browsers allow (443, 8443, 8080, 3000, …): {port} is blocked for every page and no header changes that."
-            ),
-            Gate::MixedContent { .. } => "Serve the API over https: (a page loaded over https: may not fetch http: URLs; CORS headers do not change that). For a device on the local network, Chromium also accepts the fetch option targetAddressSpace: 'local' once the user grants Local Network Access.".to_owned(),
-            Gate::LocalNetworkAccess(block) => match block.denial {
-                LnaDenial::InsecureContext => "Serve the page over https: (Local Network Access needs a secure context), then have the user allow local network access. Access-Control-Allow-Private-Network is no longer read.".to_owned(),
-                LnaDenial::PermissionDenied { .. } => format!(
-                    "Have the user allow local network access for the page's site (Chromium prompts once; a denial stays in the site settings), or grant the permission in automation (local-network-access). Pass targetAddressSpace: '{}' to fetch() to ask up front. Access-Control-Allow-Private-Network is no longer read.",
-                    block.target
-                ),
-            },
-            Gate::CrossOriginResourcePolicy(block) => match block.imposed_by {
-                Some(coep) => format!(
-                    "Send Cross-Origin-Resource-Policy: cross-origin on the response (the page's Cross-Origin-Embedder-Policy: {coep} requires one), or drop that embedder policy."
-                ),
-                None => format!(
-                    "Send Cross-Origin-Resource-Policy: cross-origin instead of {} (same-site only helps when the page is same site with the response; Chromium never counts IP-address hosts as same site).",
-                    block.policy
-                ),
-            },
-            Gate::Scheme(SchemeError::InvalidDataUrl { .. }) => "Fix the data: URL: a comma before the data, and valid base64 after ;base64.".to_owned(),
-            Gate::Scheme(SchemeError::BlobUnavailable) => "Fetch a blob: URL the page created (URL.createObjectURL) and has not revoked, with GET.".to_owned(),
-            Gate::Scheme(SchemeError::Unsupported { .. }) => "fetch() loads http:, https:, data: and blob: URLs; serve the resource over http(s).".to_owned(),
-        }
-    }
-}
-
-impl fmt::Display for Gate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "not CORS: {}", self.title())
     }
 }
 
@@ -278,69 +159,6 @@ pub(crate) fn explain_check(
         },
     };
     (value, detail)
-}
-
-/// Chromium's console lines for a fetch a gate refused.
-///
-/// - bad port: `Failed to load resource: net::ERR_UNSAFE_PORT` (the error
-///   name observed; the line's shape is that of the recorded
-///   `net::ERR_TOO_MANY_REDIRECTS` lines, unverified for this error).
-/// - mixed content: observed word for word.
-/// - Local Network Access: the CORS line observed word for word; the
-///   `net::ERR_FAILED` line that follows every recorded CORS error is
-///   unverified for it.
-/// - CORP: nothing (observed with `--enable-logging`: DevTools shows
-///   `net::ERR_BLOCKED_BY_RESPONSE.NotSameOrigin` in the Network panel only).
-/// - scheme: nothing (as for other non-HTTP URLs).
-pub fn chromium_console(origin: &Origin, failure: &Failure, gate: &Gate) -> Vec<String> {
-    let url = failure.url.as_str();
-    match gate {
-        Gate::BadPort { .. } => vec!["Failed to load resource: net::ERR_UNSAFE_PORT".to_owned()],
-        // Chromium blocks only https: pages; the standard's profile, which
-        // also restricts loopback http: pages, has no text of its own for them.
-        Gate::MixedContent { page } if !page.starts_with("https:") => Vec::new(),
-        Gate::MixedContent { page } => vec![format!(
-            "Mixed Content: The page at '{page}' was loaded over HTTPS, but requested an insecure resource '{url}'. This request has been blocked; the content must be served over HTTPS."
-        )],
-        Gate::LocalNetworkAccess(block) => {
-            // The prefix of Chromium's CORS lines (console.rs words it for
-            // the CORS errors proper).
-            let redirected = match &failure.redirected_from {
-                Some(first) => format!("(redirected from '{first}') "),
-                None => String::new(),
-            };
-            vec![
-                format!(
-                    "Access to fetch at '{url}' {redirected}from origin '{origin}' has been blocked by CORS policy: {}",
-                    block.chromium_text()
-                ),
-                "Failed to load resource: net::ERR_FAILED".to_owned(),
-            ]
-        }
-        Gate::CrossOriginResourcePolicy(_) | Gate::Scheme(_) => Vec::new(),
-    }
-}
-
-/// Firefox's console lines: its mixed content line, as public user reports
-/// quote it (unverified here); nothing for the others (unverified).
-pub fn firefox_console(failure: &Failure, gate: &Gate) -> Vec<String> {
-    match gate {
-        Gate::MixedContent { .. } => vec![format!("Blocked loading mixed active content “{}”", failure.url)],
-        _ => Vec::new(),
-    }
-}
-
-/// WebKit's console lines: its mixed content line, as
-/// `MixedContentChecker.cpp` builds it (source, and public user reports;
-/// unverified here); nothing for the others (unverified).
-pub fn webkit_console(failure: &Failure, gate: &Gate) -> Vec<String> {
-    match gate {
-        Gate::MixedContent { page } => vec![format!(
-            "[blocked] The page at {page} requested insecure content from {}. This content was blocked and must be served over HTTPS.\n",
-            failure.url
-        )],
-        _ => Vec::new(),
-    }
 }
 
 /// The checks a browser runs before it sends a request to `url` (for the
@@ -412,29 +230,3 @@ pub(crate) fn corp_on_opaque_response(
     Ok(embedder_policy != EmbedderPolicy::UnsafeNone || response.headers.contains("cross-origin-resource-policy"))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn no_fix_is_a_cors_header() {
-        use crate::cross_origin_resource_policy::ResourcePolicy;
-        use crate::local_network_access::AddressSpace;
-        let gates = [
-            Gate::BadPort { port: 6000 },
-            Gate::MixedContent { page: "https://app.example/".into() },
-            Gate::LocalNetworkAccess(LnaBlock { denial: LnaDenial::InsecureContext, client: AddressSpace::Public, target: AddressSpace::Local }),
-            Gate::LocalNetworkAccess(LnaBlock { denial: LnaDenial::PermissionDenied { prompted: true }, client: AddressSpace::Public, target: AddressSpace::Loopback }),
-            Gate::CrossOriginResourcePolicy(CorpBlock { policy: ResourcePolicy::SameOrigin, imposed_by: None }),
-            Gate::CrossOriginResourcePolicy(CorpBlock { policy: ResourcePolicy::SameOrigin, imposed_by: Some(EmbedderPolicy::RequireCorp) }),
-            Gate::Scheme(SchemeError::Unsupported { scheme: "ftp".into() }),
-        ];
-        for gate in gates {
-            let fix = gate.fix();
-            for header in ["Access-Control-Allow-Origin", "Access-Control-Allow-Headers", "Access-Control-Allow-Methods", "Access-Control-Allow-Credentials"] {
-                assert!(!fix.contains(header), "{gate:?}: {fix}");
-            }
-            assert!(gate.to_string().starts_with("not CORS: "));
-        }
-    }
-}

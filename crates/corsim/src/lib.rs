@@ -32,6 +32,7 @@
 
 #[cfg(feature = "audit")]
 pub mod audit;
+pub mod blocked;
 pub mod console;
 pub mod cors_check;
 pub mod cross_origin_resource_policy;

@@ -12,60 +12,12 @@
 //! (Firefox's rollout state in ESR 153 is unverified; WebKit has it behind a
 //! flag).
 
-use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use url::Host;
 
-/// An IP address space, most private first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
-#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
-pub enum AddressSpace {
-    /// This machine (`127.0.0.0/8`, `::1`).
-    Loopback,
-    /// The local network (private, link-local, carrier-grade NAT and
-    /// unique-local ranges); PNA called it `private`.
-    Local,
-    /// Everything else.
-    Public,
-}
+pub use crate::blocked::{AddressSpace, LnaBlock, LnaDenial};
 
-impl AddressSpace {
-    /// Every space, most private first.
-    pub const ALL: [AddressSpace; 3] = [AddressSpace::Loopback, AddressSpace::Local, AddressSpace::Public];
-
-    /// The name Chromium prints (`loopback`, `local`, `public`).
-    pub fn name(self) -> &'static str {
-        match self {
-            AddressSpace::Loopback => "loopback",
-            AddressSpace::Local => "local",
-            AddressSpace::Public => "public",
-        }
-    }
-
-    /// Parse a name; `private` is accepted as the old name of `local`.
-    pub fn from_name(name: &str) -> Option<AddressSpace> {
-        match name {
-            "loopback" => Some(AddressSpace::Loopback),
-            "local" | "private" => Some(AddressSpace::Local),
-            "public" => Some(AddressSpace::Public),
-            _ => None,
-        }
-    }
-
-    /// "Is more private than" (lower in the order loopback < local < public).
-    pub fn is_more_private_than(self, other: AddressSpace) -> bool {
-        self < other
-    }
-}
-
-impl fmt::Display for AddressSpace {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
 
 /// The address space of an IP address (LNA § "IP address space"; the ranges
 /// of Chromium's `ip_address_space_util.cc`): loopback for `127.0.0.0/8`
@@ -142,59 +94,6 @@ pub enum Permission {
     Prompt,
 }
 
-/// Why Local Network Access refused a request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
-#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
-pub enum LnaDenial {
-    /// The page is not a secure context (Chromium `InsecureLocalNetwork`).
-    InsecureContext,
-    /// The permission is denied (Chromium
-    /// `LocalNetworkAccessPermissionDenied`); `prompted` when the user was
-    /// (to be) asked rather than having refused before.
-    PermissionDenied {
-        /// Whether the permission was in the prompt state.
-        prompted: bool,
-    },
-}
-
-/// A refused request: why, and the two address spaces.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
-pub struct LnaBlock {
-    /// Why.
-    pub denial: LnaDenial,
-    /// The page's address space.
-    pub client: AddressSpace,
-    /// The target's address space.
-    pub target: AddressSpace,
-}
-
-impl LnaBlock {
-    /// Chromium's `CorsError` name for it.
-    pub fn chromium_name(&self) -> &'static str {
-        match self.denial {
-            LnaDenial::InsecureContext => "InsecureLocalNetwork",
-            LnaDenial::PermissionDenied { .. } => "LocalNetworkAccessPermissionDenied",
-        }
-    }
-
-    /// Chromium's text for it (`cors_error_string.cc`; both observed in
-    /// Chromium 156 for a `loopback` target).
-    pub fn chromium_text(&self) -> String {
-        match self.denial {
-            LnaDenial::InsecureContext => format!(
-                "The request client is not a secure context and the resource is in more-private address space `{}`.",
-                self.target
-            ),
-            LnaDenial::PermissionDenied { .. } => {
-                format!("Permission was denied for this request to access the `{}` address space.", self.target)
-            }
-        }
-    }
-}
 
 /// The page side of the check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -294,16 +193,5 @@ mod tests {
             let got = local_network_access_check(&client, target).err().map(|b| b.chromium_name());
             assert_eq!(got, want, "{space} secure={secure_context} {permission:?} → {target}");
         }
-    }
-
-    #[test]
-    fn observed_texts() {
-        let block = LnaBlock { denial: LnaDenial::PermissionDenied { prompted: false }, client: AddressSpace::Public, target: AddressSpace::Loopback };
-        assert_eq!(block.chromium_text(), "Permission was denied for this request to access the `loopback` address space.");
-        let block = LnaBlock { denial: LnaDenial::InsecureContext, ..block };
-        assert_eq!(
-            block.chromium_text(),
-            "The request client is not a secure context and the resource is in more-private address space `loopback`."
-        );
     }
 }

@@ -190,8 +190,8 @@ pub struct HintStyle {
 /// What a browser's HTTP stack refuses before CORS looks at a response.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NetworkRules {
-    /// A NUL byte in a header line fails the response (Chromium, Firefox;
-    /// recorded from the web-platform-tests' header-byte cases).
+    /// A NUL byte in a header line fails the response (Chromium, Firefox,
+    /// WebKit; recorded from the web-platform-tests' header-byte cases).
     pub nul_in_header_refused: bool,
     /// A 407 from the server itself fails the response (Chromium; Firefox
     /// judges it as any other status).
@@ -221,8 +221,37 @@ pub struct RedirectRules {
     /// not HTTP) even though other `about:` URLs fail as unsafe (Firefox).
     pub about_blank_opens: bool,
     /// A redirected request of a fetch that needed a preflight is preflighted
-    /// again even when it is now simple (Firefox).
+    /// again even when it is now simple (Firefox; WebKit, whose load checker
+    /// stops treating the fetch as simple once it needed a preflight).
     pub preflight_after_redirect: bool,
+    /// `Location` bytes are read as UTF-8 (Chromium, Firefox) rather than one
+    /// character per byte (WebKit: `t\xC3\xA9rget` is requested as
+    /// `t%C3%83%C2%A9rget`).
+    pub location_utf8: bool,
+    /// Several `Location` lines are joined with `, ` into one value, as any
+    /// other repeated header (WebKit requests `target,%20http://…/other`),
+    /// rather than the first one being read.
+    pub location_lines_joined: bool,
+    /// A request sent with `Origin` keeps it on every request a redirect
+    /// makes of it, a POST rewritten to GET included (WebKit keeps the
+    /// header it set), rather than `Origin` being decided afresh for each.
+    pub origin_kept_after_redirect: bool,
+    /// Schemes the HTTP stack has turned off: a redirect to one fails before
+    /// anything else looks at the redirect, in every mode (WebKit: `ftp`,
+    /// "FTP URLs are disabled").
+    pub disabled_schemes: &'static [&'static str],
+    /// Schemes of local resources a page may not load: a redirect to one
+    /// fails as such, unless the CORS check of a request already under CORS
+    /// refused it first (WebKit: `file` and `blob`, "Not allowed to load
+    /// local resource").
+    pub local_schemes: &'static [&'static str],
+    /// A redirect to a URL that is not HTTP(S) (or not a URL) is judged by
+    /// the request's mode before fetch's own scheme rule, at the redirecting
+    /// URL: under CORS it fails the CORS check of the redirect (an
+    /// unparsable `Location` too, when the request is cross-origin), in
+    /// `same-origin` mode it is a cross-origin redirect; only `no-cors`
+    /// reaches the scheme rule (WebKit).
+    pub scheme_judged_by_mode: bool,
 }
 
 /// The request header names WebKit knows by name (its `HTTPHeaderNames.in`,
@@ -385,6 +414,12 @@ impl Profile {
             unsafe_redirect_schemes: Some(&["about", "blob", "data", "file", "filesystem"]),
             about_blank_opens: false,
             preflight_after_redirect: false,
+            location_utf8: true,
+            location_lines_joined: false,
+            origin_kept_after_redirect: false,
+            disabled_schemes: &[],
+            local_schemes: &[],
+            scheme_judged_by_mode: false,
         },
     };
 
@@ -441,6 +476,12 @@ impl Profile {
             unsafe_redirect_schemes: None,
             about_blank_opens: false,
             preflight_after_redirect: false,
+            location_utf8: true,
+            location_lines_joined: false,
+            origin_kept_after_redirect: false,
+            disabled_schemes: &[],
+            local_schemes: &[],
+            scheme_judged_by_mode: false,
         },
     };
 
@@ -497,6 +538,12 @@ impl Profile {
             unsafe_redirect_schemes: Some(&["about", "blob", "data", "file", "javascript", "ws", "wss"]),
             about_blank_opens: true,
             preflight_after_redirect: true,
+            location_utf8: true,
+            location_lines_joined: false,
+            origin_kept_after_redirect: false,
+            disabled_schemes: &[],
+            local_schemes: &[],
+            scheme_judged_by_mode: false,
         },
     };
 
@@ -549,7 +596,7 @@ impl Profile {
         hints: HintStyle { whole_invalid_list: true, header_name_as_sent: true, known_header_names: WEBKIT_HEADER_NAMES },
         gates: Gates::WEBKIT,
         network: NetworkRules {
-            nul_in_header_refused: false,
+            nul_in_header_refused: true,
             proxy_auth_refused: false,
             multiple_locations_refused: false,
         },
@@ -558,7 +605,13 @@ impl Profile {
             permanent_redirects_cached: false,
             unsafe_redirect_schemes: None,
             about_blank_opens: false,
-            preflight_after_redirect: false,
+            preflight_after_redirect: true,
+            location_utf8: false,
+            location_lines_joined: true,
+            origin_kept_after_redirect: true,
+            disabled_schemes: &["ftp"],
+            local_schemes: &["blob", "file"],
+            scheme_judged_by_mode: true,
         },
     };
 }

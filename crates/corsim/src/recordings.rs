@@ -50,6 +50,9 @@ pub fn disagreements(corpora: &[(&str, String)]) -> Result<Vec<Disagreement>, In
                 .ok_or_else(|| InputError::new(format!("{label} line {}", n + 1), "id: missing"))?;
             let key = id.split_once('-').map(|(_, k)| k).unwrap_or(id).to_owned();
             let slot = by_key.entry(key).or_insert_with(|| vec![None; corpora.len()]);
+            if slot[i].is_some() {
+                return Err(InputError::new(format!("{label} line {}", n + 1), format!("id: {id} appears twice")));
+            }
             slot[i] = Some(value);
         }
     }
@@ -122,6 +125,36 @@ fn request(scenario: &Value, step: usize) -> String {
         out.push_str(&format!(" (step {}, at {} ms)", step + 1, scenario["steps"][step]["at_ms"]));
     }
     out
+}
+
+/// The `FILE PROFILE` lines of a corpus MANIFEST (`tests/corpus/MANIFEST`),
+/// in order; blank lines and `#` comments are skipped.
+///
+/// ```
+/// use corsim::{recordings::manifest_entries, Browser};
+/// let m = manifest_entries("# corpora\nchromium.jsonl  chromium\nwk.jsonl webkit\n").unwrap();
+/// assert_eq!(m, vec![("chromium.jsonl".to_owned(), Browser::Chromium), ("wk.jsonl".to_owned(), Browser::WebKit)]);
+/// assert!(manifest_entries("a.jsonl netscape").unwrap_err().to_string().contains("line 1"));
+/// ```
+pub fn manifest_entries(text: &str) -> Result<Vec<(String, crate::Browser)>, InputError> {
+    let mut entries = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut parts = line.split_whitespace();
+        let file = parts.next().unwrap_or_default();
+        let profile = parts.next().unwrap_or_default();
+        let browser = crate::Browser::from_name(profile).filter(|_| parts.next().is_none()).ok_or_else(|| {
+            InputError::new(
+                format!("line {}", n + 1),
+                format!("'{line}' is not FILE PROFILE (chromium, firefox, webkit or spec)"),
+            )
+        })?;
+        entries.push((file.to_owned(), browser));
+    }
+    Ok(entries)
 }
 
 /// Render the rows as a Markdown table, one column per browser.

@@ -7,45 +7,12 @@
 //! `data:` URLs (observed in Chromium 156) and refuses every `about:` URL
 //! (`FetchManager`'s scheme fetch has no `about:` branch; read from source).
 
-use std::fmt;
-
 use data_url::DataUrl;
 use url::Url;
 
+pub use crate::blocked::SchemeError;
 use crate::response::HttpResponse;
 
-/// Why a scheme fetch ended in a network error.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
-#[cfg_attr(feature = "serde", serde(tag = "why", rename_all = "kebab-case"))]
-pub enum SchemeError {
-    /// The `data:` URL processor returned failure (no comma, bad base64).
-    InvalidDataUrl {
-        /// What is wrong.
-        detail: String,
-    },
-    /// A `blob:` URL with no blob URL entry, or a method other than `GET`.
-    /// corsim keeps no blob URL store, so every `blob:` fetch ends here.
-    BlobUnavailable,
-    /// A scheme `fetch()` does not load (`about:` other than `about:blank`,
-    /// `file:`, `ftp:`, `chrome:`, …), or `about:blank` in a browser that
-    /// does not load it either.
-    Unsupported {
-        /// The scheme.
-        scheme: String,
-    },
-}
-
-impl fmt::Display for SchemeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SchemeError::InvalidDataUrl { detail } => write!(f, "the data: URL is not valid ({detail})"),
-            SchemeError::BlobUnavailable => f.write_str("the blob: URL has no blob (corsim keeps no blob URL store)"),
-            SchemeError::Unsupported { scheme } => write!(f, "fetch() does not load {scheme}: URLs"),
-        }
-    }
-}
 
 /// Whether main fetch hands `url` to a scheme fetch whatever the request's
 /// mode and origin (Fetch § "Main fetch": "request's current URL's scheme is

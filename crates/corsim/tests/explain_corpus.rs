@@ -10,7 +10,7 @@ use std::path::Path;
 
 use corsim::explain::explain_with;
 use corsim::scenario::Scenario;
-use corsim::{fetch::run, Browser, CredentialsMode, FailureKind, PreflightCache, Timestamp};
+use corsim::{fetch::run, Browser, CorsError, CredentialsMode, FailureKind, PreflightCache, Timestamp};
 
 fn corpus(file: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus").join(file);
@@ -76,6 +76,8 @@ fn every_failing_recorded_step_gets_a_fix_that_passes() {
                         FailureKind::InvalidRedirectLocation(_) => "invalid-redirect-location",
                         FailureKind::RedirectToNonHttpScheme(_) => "redirect-to-non-http-scheme",
                         FailureKind::EmptyRedirectLocation => "empty-redirect-location",
+                        // WebKit refuses a redirect to a URL that is not HTTP(S) in its CORS check.
+                        FailureKind::Cors(s) if s.error == CorsError::CorsDisabledScheme => "redirect to a scheme CORS does not support",
                         FailureKind::Cors(_)
                             if scenario.origin.is_opaque() && step.request.credentials == CredentialsMode::Include =>
                         {

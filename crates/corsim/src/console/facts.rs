@@ -5,7 +5,8 @@
 //! unknown.
 
 use super::parse::{Message, MessageKind, Reading};
-use super::templates::{FirefoxKey, WebKitMessage};
+use super::templates::{self as t, FirefoxKey, GateMessage, WebKitMessage};
+use crate::blocked::{AddressSpace, Gate, LnaBlock, LnaDenial};
 use crate::error::CorsError;
 use crate::profile::Browser;
 
@@ -71,6 +72,14 @@ pub enum Check {
     /// Firefox's "CORS request did not succeed" alone: a network error, or a
     /// CORS failure Firefox does not name.
     DidNotSucceed,
+    /// Not CORS: a check around CORS refused the fetch. Values the message
+    /// does not give are the least the refusal needs (a bad port is `0`
+    /// until the URL names it; the page's address space for Local Network
+    /// Access is `public`; the page's URL for Firefox's mixed content line
+    /// is empty).
+    Blocked(Gate),
+    /// Not CORS: the request got no HTTP answer (Chromium's network error name).
+    NetworkError(String),
 }
 
 impl Check {
@@ -91,6 +100,41 @@ impl Check {
             _ => 0,
         }
     }
+
+    /// When the check is not CORS: "not CORS: …" and the fix, which is
+    /// never a CORS header.
+    ///
+    /// ```
+    /// use corsim::console::parse::parse;
+    /// let f = parse("GET http://api.example:6000/x net::ERR_UNSAFE_PORT").facts();
+    /// let (what, fix) = f.check.unwrap().not_cors().unwrap();
+    /// assert_eq!(what, "not CORS: a blocked port");
+    /// assert!(fix.contains("6000"), "{fix}");
+    /// ```
+    pub fn not_cors(&self) -> Option<(String, String)> {
+        match self {
+            Check::Blocked(gate) => Some((gate.to_string(), gate.fix())),
+            Check::NetworkError(name) => {
+                if let Some(e) = name.strip_prefix("net::").and_then(crate::error::NetError::from_chromium_name) {
+                    return Some((
+                        format!("not CORS: the browser refused the response ({name}: {})", e.reason()),
+                        format!("On the server: {}.", e.fix()),
+                    ));
+                }
+                let meaning = network_error_meaning(name);
+                Some((
+                    format!("not CORS: a network error ({name}{})", meaning.map_or(String::new(), |m| format!(": {m}"))),
+                    "The browser got no HTTP answer, so there are no headers to fix: make sure the server runs and answers at that URL (scheme, host, port, a certificate the browser trusts) from the browser's machine, and that no extension blocks the request.".to_owned(),
+                ))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// What a Chromium network error name means, when the template table knows it.
+fn network_error_meaning(name: &str) -> Option<&'static str> {
+    t::CHROMIUM_UNREACHABLE.iter().find(|(n, _)| *n == name).map(|(_, m)| *m)
 }
 
 /// What the messages say, together.
@@ -133,6 +177,9 @@ pub struct Facts {
     pub header: Option<String>,
     /// Script could read the response (Chromium logged only its error status).
     pub readable: bool,
+    /// The request's mode (`no-cors`, …), when the messages imply it
+    /// beyond what [`Facts::check`] says.
+    pub mode: Option<String>,
 }
 
 impl Reading {
@@ -176,7 +223,16 @@ impl Reading {
             }
             match m.kind {
                 MessageKind::Firefox(FirefoxKey::DidNotSucceed) if f.check.is_some() => {
-                    firefox_follow_up = true
+                    firefox_follow_up = true;
+                    // Firefox names a failure by the first key it logged: a
+                    // security error before it has none.
+                    if f.reason.is_none() {
+                        f.reason = Some(Reason::Firefox(FirefoxKey::DidNotSucceed));
+                    }
+                    // After "CORS request not http", the URL that redirected there.
+                    if matches!(f.check, Some(Check::SchemeNotSupported)) && f.first_url.is_none() && v.url != f.url {
+                        f.first_url = v.url.clone();
+                    }
                 }
                 MessageKind::ChromiumFailedStatus if f.check.is_none() => f.readable = true,
                 _ if f.check.is_none() => read_reason(&mut f, m),
@@ -185,6 +241,20 @@ impl Reading {
         }
         if f.check.is_some() {
             f.readable = false;
+        }
+        // A line that names only where a redirect pointed (WebKit's "Not
+        // allowed to load local resource: …") is followed by one naming the
+        // URL that redirected: that is the URL that failed.
+        if f.url.is_some() && f.url == f.redirected_to && f.first_url.is_none() {
+            if let Some(other) = self.messages.iter().filter_map(|m| m.values.url.as_ref()).find(|u| Some(*u) != f.url.as_ref()) {
+                f.url = Some(other.clone());
+            }
+        }
+        // A bad port: the URL names it.
+        if let Some(Check::Blocked(Gate::BadPort { port })) = &mut f.check {
+            if let Some(p) = f.url.as_deref().and_then(|u| url::Url::parse(u).ok()).and_then(|u| u.port()) {
+                *port = p;
+            }
         }
         // Firefox logs "CORS request did not succeed" after another reason
         // exactly when the preflight failed or a followed redirect was refused.
@@ -203,6 +273,10 @@ impl Reading {
     /// Firefox's key, WebKit's first message with its URLs and the page's
     /// origin replaced by `<url>` and `<origin>`.
     fn reason_name(&self, f: &Facts) -> Option<String> {
+        // Chromium words a Local Network Access refusal as a CORS error.
+        if let (Some(Check::Blocked(gate)), Some(Browser::Chromium)) = (&f.check, f.browser) {
+            return gate.chromium_cors_error_name().map(str::to_owned);
+        }
         match f.reason? {
             Reason::Chromium(e) => Some(e.name().to_owned()),
             Reason::Firefox(k) => Some(k.name().to_owned()),
@@ -305,16 +379,32 @@ fn read_reason(f: &mut Facts, m: &Message) {
                 NoCorsRedirectModeNotFollow => Check::NoCorsRedirect,
             });
         }
-        MessageKind::ChromiumFailedToLoad => {
-            f.check = match v.net_error.as_deref() {
-                Some(super::templates::CHROMIUM_NET_TOO_MANY_REDIRECTS) => {
-                    Some(Check::TooManyRedirects)
+        MessageKind::ChromiumFailedToLoad | MessageKind::ChromiumNetworkLine => {
+            f.check = v.net_error.as_deref().and_then(net_error_check);
+            if matches!(f.check, Some(Check::Blocked(Gate::CrossOriginResourcePolicy(_)))) {
+                f.at_preflight = Some(false);
+            }
+        }
+        MessageKind::Gate(message) => {
+            let target = v.address_space.as_deref().and_then(AddressSpace::from_name).unwrap_or(AddressSpace::Loopback);
+            let lna = |denial| Gate::LocalNetworkAccess(LnaBlock { denial, client: AddressSpace::Public, target });
+            let gate = match message {
+                GateMessage::ChromiumLnaInsecureContext => lna(LnaDenial::InsecureContext),
+                GateMessage::ChromiumLnaPermissionDenied => lna(LnaDenial::PermissionDenied { prompted: false }),
+                GateMessage::ChromiumMixedContent | GateMessage::FirefoxMixedContent | GateMessage::WebKitMixedContent => {
+                    Gate::MixedContent { page: v.page.clone().unwrap_or_default() }
                 }
-                Some(super::templates::CHROMIUM_NET_INVALID_REDIRECT) => {
-                    Some(Check::InvalidRedirect)
-                }
-                _ => None,
             };
+            f.origin = v.origin.clone().or_else(|| {
+                let page = url::Url::parse(v.page.as_deref()?).ok()?;
+                Some(crate::origin::Origin::of_url(&page).serialize().to_owned())
+            });
+            f.check = Some(Check::Blocked(gate));
+        }
+        MessageKind::FirefoxRedirectSecurityError => {
+            f.redirected_to = v.location.clone();
+            f.at_preflight = Some(false);
+            f.check = Some(Check::RedirectScheme(v.location.clone()));
         }
         MessageKind::ChromiumUnsafeAttempt => {
             f.origin = v.origin.clone();
@@ -328,7 +418,10 @@ fn read_reason(f: &mut Facts, m: &Message) {
             let preflight = Some(true);
             f.check = Some(match key {
                 FirefoxKey::DidNotSucceed => Check::DidNotSucceed,
-                FirefoxKey::RequestNotHttp => Check::SchemeNotSupported,
+                FirefoxKey::RequestNotHttp => {
+                    f.at_preflight = Some(false);
+                    Check::SchemeNotSupported
+                }
                 FirefoxKey::MissingAllowOrigin => Check::AllowOriginAbsent,
                 FirefoxKey::MultipleAllowOriginNotAllowed => Check::AllowOriginMultiple(None),
                 FirefoxKey::AllowOriginNotMatchingOrigin => Check::AllowOriginValue(hint),
@@ -360,6 +453,17 @@ fn read_reason(f: &mut Facts, m: &Message) {
                     Check::HeaderNotAllowed(hint)
                 }
             });
+        }
+        // A redirect to `blob:` or `file:` reads as the same-origin mode's
+        // text when the redirecting URL is a bare origin: the target's
+        // scheme tells them apart.
+        MessageKind::FirefoxSecurityError
+            if v.url.as_deref().is_some_and(|u| !u.starts_with("http:") && !u.starts_with("https:")) =>
+        {
+            f.url = v.origin.as_ref().map(|o| format!("{o}/"));
+            f.redirected_to = v.url.clone();
+            f.at_preflight = Some(false);
+            f.check = Some(Check::RedirectScheme(v.url.clone()));
         }
         MessageKind::FirefoxSecurityError => {
             f.origin = v.origin.clone();
@@ -426,11 +530,19 @@ fn read_reason(f: &mut Facts, m: &Message) {
                     f.redirected_to = v.url.clone();
                     Check::SameOriginMode
                 }
+                WebKitMessage::FtpDisabled | WebKitMessage::RedirectSchemeNotHttp => Check::RedirectScheme(None),
+                WebKitMessage::LocalResource => {
+                    f.redirected_to = v.url.clone();
+                    Check::RedirectScheme(v.url.clone())
+                }
+                WebKitMessage::UnparsableResponse => {
+                    f.at_preflight = Some(true);
+                    Check::DidNotSucceed
+                }
             });
         }
         MessageKind::WebKitCannotLoad => f.check = Some(Check::SameOriginMode),
         MessageKind::ChromiumFailedStatus
-        | MessageKind::ChromiumNetworkLine
         | MessageKind::Rejection
         | MessageKind::WebKitAccessControlChecks => {}
     }
@@ -440,6 +552,22 @@ fn read_reason(f: &mut Facts, m: &Message) {
     ) {
         f.credentials_included = true;
     }
+}
+
+/// What a Chromium network error name says failed, when it says more than
+/// "a CORS error follows" (`net::ERR_FAILED`).
+fn net_error_check(name: &str) -> Option<Check> {
+    Some(match name {
+        t::CHROMIUM_NET_FAILED => return None,
+        t::CHROMIUM_NET_TOO_MANY_REDIRECTS => Check::TooManyRedirects,
+        t::CHROMIUM_NET_INVALID_REDIRECT => Check::InvalidRedirect,
+        t::CHROMIUM_NET_UNSAFE_REDIRECT => Check::RedirectScheme(None),
+        t::CHROMIUM_NET_UNSAFE_PORT => Check::Blocked(Gate::BadPort { port: 0 }),
+        other => match t::corp_block_of_net_error(other) {
+            Some(block) => Check::Blocked(Gate::CrossOriginResourcePolicy(block)),
+            None => Check::NetworkError(other.to_owned()),
+        },
+    })
 }
 
 /// A fact the message does not give, and the value the implied scenario
@@ -452,6 +580,31 @@ pub struct Unknown {
     pub fact: String,
     /// What the scenario assumes.
     pub assumed: String,
+}
+
+/// The implied scenario, run: what the browser reports this time.
+#[cfg(feature = "serde")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rerun {
+    /// The reason, as the recordings name it.
+    pub reason_name: Option<String>,
+    /// The check around CORS that refused the fetch, if one did.
+    pub blocked: Option<Gate>,
+    /// The console lines.
+    pub console: Vec<String>,
+}
+
+#[cfg(feature = "serde")]
+impl Facts {
+    /// Whether a run of the implied scenario fails as the message says: the
+    /// same reason name, and the same check around CORS (or none).
+    pub fn reproduced_by(&self, rerun: &Rerun) -> bool {
+        let same_gate = match &self.check {
+            Some(Check::Blocked(gate)) => rerun.blocked.as_ref().is_some_and(|b| b.name() == gate.name()),
+            _ => rerun.blocked.is_none(),
+        };
+        rerun.reason_name == self.reason_name && same_gate
+    }
 }
 
 /// The scenario a message implies: one step, the server's answers built so
@@ -472,7 +625,8 @@ mod implied {
     use serde_json::{json, Value};
     use url::Url;
 
-    use super::{Check, Facts, Implied, Unknown};
+    use super::{Check, Facts, FirefoxKey, Implied, Unknown, WebKitMessage};
+    use crate::blocked::{Gate, LnaDenial};
     use crate::method;
     use crate::initiator::Initiator;
     use crate::origin::Origin;
@@ -508,7 +662,94 @@ mod implied {
         }
     }
 
+    impl Implied {
+        /// Run the scenario's fetch in `profile` (by default the browser
+        /// the scenario names), from its page.
+        ///
+        /// ```
+        /// use corsim::console::parse::parse;
+        /// let facts = parse("Mixed Content: The page at 'https://app.example/' was loaded over HTTPS, but \
+        ///     requested an insecure resource 'http://api.example/x'. This request has been blocked; the \
+        ///     content must be served over HTTPS.").facts();
+        /// let rerun = facts.scenario().unwrap().rerun(None).unwrap();
+        /// assert_eq!(rerun.blocked.unwrap().name(), "mixed-content");
+        /// assert!(facts.reproduced_by(&facts.scenario().unwrap().rerun(None).unwrap()));
+        /// ```
+        pub fn rerun(&self, profile: Option<&crate::Profile>) -> Result<super::Rerun, crate::InputError> {
+            use crate::scenario::{step_verdict, Scenario};
+            let scenario = Scenario::from_value(&self.line)?;
+            let profile = scenario.profile(profile);
+            let step = scenario.steps.first().ok_or_else(|| crate::InputError::new("steps", "no step"))?;
+            let verdict = crate::fetch::run_quiet_in(
+                profile,
+                scenario.origin.clone(),
+                &scenario.page,
+                &step.request,
+                &mut crate::PreflightCache::new(),
+                crate::Timestamp::from_millis(step.at_ms),
+                |r| scenario.answer(r),
+            );
+            let blocked = verdict.outcome.as_ref().err().and_then(|f| f.kind.gate().cloned());
+            let step = step_verdict(profile, &scenario.origin, &verdict);
+            Ok(super::Rerun { reason_name: step.cors_error, blocked, console: step.console })
+        }
+    }
+
+    /// The scenario's `page` object a refusal needs (FORMAT.md § page).
+    fn page_context(
+        gate: &Gate,
+        target: &Url,
+        assume: &mut dyn FnMut(&str, String),
+    ) -> serde_json::Map<String, Value> {
+        let mut page = serde_json::Map::new();
+        match gate {
+            Gate::MixedContent { page: url } => {
+                let url = if url.is_empty() { "https://page.example/" } else { url.as_str() };
+                page.insert("url".to_owned(), json!(url));
+            }
+            Gate::LocalNetworkAccess(block) => {
+                assume("the page's address space", block.client.name().to_owned());
+                page.insert("address_space".to_owned(), json!(block.client.name()));
+                let secure = block.denial != LnaDenial::InsecureContext;
+                page.insert("secure_context".to_owned(), json!(secure));
+                if secure {
+                    assume(
+                        "the Local Network Access permission",
+                        "denied (the user refused, or was never asked: headless Chromium denies at once)".to_owned(),
+                    );
+                    page.insert("local_network_access".to_owned(), json!("denied"));
+                }
+                if let Some(host) = target.host_str() {
+                    page.insert("address_spaces".to_owned(), json!({ host: block.target.name() }));
+                }
+            }
+            Gate::CrossOriginResourcePolicy(block) => {
+                if let Some(coep) = block.imposed_by {
+                    page.insert("coep".to_owned(), json!(coep.to_string()));
+                }
+            }
+            Gate::BadPort { .. } | Gate::Scheme(_) => {}
+        }
+        page
+    }
+
     impl Facts {
+        /// A redirect to another scheme refused without a CORS message:
+        /// it came from a URL of the page's origin. Firefox logs "CORS
+        /// request did not succeed" after it only under CORS (and its "CORS
+        /// request not http" alone is no CORS failure); WebKit's CORS refusal
+        /// is "Cross-origin redirection … denied", any other line is its
+        /// loader's, which refuses such redirects before CORS.
+        fn refused_before_cors(&self) -> bool {
+            matches!(self.check, Some(Check::RedirectScheme(_) | Check::SchemeNotSupported))
+                && match (self.browser, self.reason) {
+                    (Some(Browser::Firefox), None) => true,
+                    (Some(Browser::Firefox), Some(super::Reason::Firefox(FirefoxKey::RequestNotHttp))) => self.first_url.is_none(),
+                    (Some(Browser::WebKit), Some(super::Reason::WebKit(m))) => m != WebKitMessage::NonCorsScheme,
+                    _ => false,
+                }
+        }
+
         /// The scenario these facts imply, or why there is none (no URL).
         ///
         /// ```
@@ -523,6 +764,45 @@ mod implied {
         /// assert_eq!(verdict.steps[0].cors_error.as_deref(), Some("WildcardOriginNotAllowed"));
         /// ```
         pub fn scenario(&self) -> Result<Implied, String> {
+            // "Not http" (and a loader line naming a URL that is not
+            // HTTP(S)) names the URL a redirect led to: the scenario is the
+            // redirect there, from the URL the messages name (or one assumed).
+            if let (Some(Check::SchemeNotSupported | Check::RedirectScheme(_)), Some(target)) = (&self.check, &self.url) {
+                let scheme = target.split(':').next().unwrap_or_default();
+                let http = matches!(scheme, "http" | "https");
+                let page_opened_from_file = scheme == "file" && self.first_url.is_none() && matches!(self.check, Some(Check::SchemeNotSupported));
+                if !http && !page_opened_from_file {
+                    let before_cors = self.refused_before_cors();
+                    let redirector = match (&self.first_url, &self.origin) {
+                        (Some(first), _) => first.clone(),
+                        (None, Some(o)) if before_cors => format!("{o}/redirect"),
+                        (None, None) if before_cors => "https://page.example/redirect".to_owned(),
+                        (None, _) => "https://redirector.example/".to_owned(),
+                    };
+                    let mut redirected = self.clone();
+                    redirected.check = Some(Check::RedirectScheme(Some(target.clone())));
+                    redirected.redirected_to = Some(target.clone());
+                    redirected.url = Some(redirector.clone());
+                    redirected.first_url = None;
+                    if before_cors && self.browser == Some(Browser::Firefox) {
+                        redirected.reason = None;
+                    }
+                    // WebKit's loader names the target it refused itself
+                    // ("Fetch API cannot load data:…") only for a no-cors
+                    // fetch (recorded: the WPT redirect-to-data cases).
+                    if before_cors && self.browser == Some(Browser::WebKit) && redirected.mode.is_none() {
+                        redirected.mode = Some("no-cors".to_owned());
+                    }
+                    let mut implied = redirected.scenario()?;
+                    if redirected.mode != self.mode {
+                        implied.unknown.insert(0, Unknown { fact: "the request's mode".to_owned(), assumed: "'no-cors'".to_owned() });
+                    }
+                    if self.first_url.is_none() {
+                        implied.unknown.insert(0, Unknown { fact: format!("the URL that redirected to {target}"), assumed: redirector });
+                    }
+                    return Ok(implied);
+                }
+            }
             let mut unknown = Vec::new();
             let mut assume = |fact: &str, assumed: String| {
                 unknown.push(Unknown {
@@ -536,9 +816,24 @@ mod implied {
                 .ok_or("the message names no URL; paste the whole message")?;
             let failing = Url::parse(&failing_url)
                 .map_err(|e| format!("'{failing_url}' is not a URL ({e})"))?;
-            let origin = match &self.origin {
-                Some(o) => o.clone(),
-                None => {
+            let gate = match &self.check {
+                Some(Check::Blocked(gate)) => Some(gate),
+                _ => None,
+            };
+            let same_origin_redirect = self.refused_before_cors();
+            let origin = match (&self.origin, gate) {
+                (Some(o), _) => o.clone(),
+                (None, _) if same_origin_redirect => {
+                    let o = Origin::of_url(&failing).serialize().to_owned();
+                    assume("the page's origin (the browser logged no CORS failure, so the redirecting URL was the page's own)", o.clone());
+                    o
+                }
+                // Mixed content: an https: page.
+                (None, Some(Gate::MixedContent { .. })) => {
+                    assume("the page's URL", "https://page.example/".to_owned());
+                    "https://page.example".to_owned()
+                }
+                (None, _) => {
                     let page = if Origin::of_url(&failing).serialize() == some_page(&failing) {
                         "https://other-page.example"
                     } else {
@@ -611,6 +906,7 @@ mod implied {
                 headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
             }
             if self.at_preflight.is_none()
+                && gate.is_none()
                 && !matches!(
                     self.check,
                     Some(
@@ -629,8 +925,12 @@ mod implied {
             if self.method.is_none() && !matches!(self.check, Some(Check::MethodNotAllowed(None))) {
                 assume("the method", method_name.clone());
             }
-            let mut mode = "cors";
+            let mut mode = self.mode.as_deref().unwrap_or("cors");
             let mut redirect = "follow";
+            if let Some(Gate::CrossOriginResourcePolicy(_)) = gate {
+                assume("the request's mode", "'no-cors' (the only mode whose responses the Cross-Origin-Resource-Policy check judges)".to_owned());
+                mode = "no-cors";
+            }
             match self.check {
                 Some(Check::SameOriginMode) => mode = "same-origin",
                 Some(Check::NoCorsRedirect) => {
@@ -725,6 +1025,23 @@ mod implied {
                 None => {}
             }
             match &self.check {
+                Some(Check::NetworkError(name)) => {
+                    return Err(format!(
+                        "{name} is not CORS, and the message does not say what the server sent, if anything (corsim's scripted servers always answer)"
+                    ))
+                }
+                Some(Check::Blocked(Gate::Scheme(_))) => {
+                    return Err("fetch() answers that URL itself; there is no server to script".to_owned())
+                }
+                Some(Check::Blocked(Gate::CrossOriginResourcePolicy(block))) => {
+                    if block.imposed_by.is_none() {
+                        failed.set("Cross-Origin-Resource-Policy", Some(&block.policy.to_string()));
+                    } else {
+                        assume("the response's Cross-Origin-Resource-Policy", "none".to_owned());
+                    }
+                }
+                // Refused before anything was sent: the answers do not matter.
+                Some(Check::Blocked(_)) => {}
                 None | Some(Check::DidNotSucceed) => {
                     return Err("the message names no reason corsim can reproduce".to_owned())
                 }
@@ -822,8 +1139,13 @@ mod implied {
                 }
                 Some(Check::RedirectCredentials(to)) => {
                     let to = if to.is_empty() {
-                        // Chromium leaves the value out of its message.
+                        // Chromium leaves the value out of its message. The
+                        // target is of another origin than the page's (a
+                        // same-origin one is no CORS error).
                         let mut with = failing.clone();
+                        if Origin::of_url(&failing).serialize() == origin {
+                            let _ = with.set_host(Some("elsewhere.example"));
+                        }
                         let _ = with.set_username("user");
                         let _ = with.set_password(Some("password"));
                         assume(
@@ -838,12 +1160,16 @@ mod implied {
                     failed.set("Location", Some(&to));
                 }
                 Some(Check::RedirectScheme(to)) => {
+                    // WebKit's loader names every refused target but an ftp:
+                    // one ("FTP URLs are disabled").
+                    let unnamed = if same_origin_redirect && self.browser == Some(Browser::WebKit) {
+                        "ftp://files.example/x"
+                    } else {
+                        "data:text/plain,hi"
+                    };
                     let to = to.clone().unwrap_or_else(|| {
-                        assume(
-                            "where the redirect pointed",
-                            "data:text/plain,hi".to_owned(),
-                        );
-                        "data:text/plain,hi".to_owned()
+                        assume("where the redirect pointed", unnamed.to_owned());
+                        unnamed.to_owned()
                     });
                     failed.status = status_given.unwrap_or(302);
                     failed.set("Location", Some(&to));
@@ -903,7 +1229,9 @@ mod implied {
                 assume("where the redirect pointed", to.clone());
                 failed.set("Location", Some(&to));
             }
+            let sent = !matches!(gate, Some(g) if !matches!(g, Gate::CrossOriginResourcePolicy(_)));
             if status_given.is_none()
+                && sent
                 && !matches!(self.check, Some(Check::PreflightStatus))
                 && failed.status < 300
             {
@@ -957,7 +1285,8 @@ mod implied {
                     "redirect": redirect,
                 }),
             };
-            let line = json!({
+            let page = gate.map(|g| page_context(g, &failing, &mut assume)).unwrap_or_default();
+            let mut line = json!({
                 "id": "from-message",
                 "browser": browser,
                 "origin": origin,
@@ -968,6 +1297,9 @@ mod implied {
                 "server": server,
                 "unknown": unknown,
             });
+            if !page.is_empty() {
+                line["page"] = Value::Object(page);
+            }
             Ok(Implied { line, unknown })
         }
     }
@@ -1088,6 +1420,11 @@ impl Facts {
                 "The URL is not http: or https: (a page or a URL opened from a file, say); browsers make cross-origin requests over http(s) only. Serve the page and the API over http://localhost."
                     .to_owned(),
             ),
+            Some(Check::Blocked(gate)) => {
+                let url = self.url.as_deref().unwrap_or("the URL");
+                Some(format!("{gate}: {}.", gate.reason(url)))
+            }
+            Some(c @ Check::NetworkError(_)) => c.not_cors().map(|(what, _)| format!("{what}. No CORS check ran.")),
             Some(Check::DidNotSucceed) => Some(
                 "Firefox names no CORS check: the request did not complete. Most often the server could not be reached (connection refused, DNS or TLS failure), or a redirect was refused."
                     .to_owned(),
@@ -1139,6 +1476,20 @@ pub struct MessageReport {
     pub unknown: Vec<Unknown>,
     /// Why there is no scenario, when there is none.
     pub why_no_scenario: Option<String>,
+    /// When the message is about no CORS check: which check refused the
+    /// fetch, and its fix (never a CORS header).
+    pub not_cors: Option<NotCors>,
+}
+
+/// A refusal that is not CORS, in words.
+#[cfg(feature = "serde")]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
+pub struct NotCors {
+    /// "not CORS: mixed content", …
+    pub check: String,
+    /// What to change.
+    pub fix: String,
 }
 
 #[cfg(feature = "serde")]
@@ -1157,6 +1508,7 @@ impl MessageReport {
             Ok(implied) => (Some(implied.line), implied.unknown, None),
             Err(why) => (None, Vec::new(), Some(why)),
         };
+        let not_cors = facts.check.as_ref().and_then(Check::not_cors).map(|(check, fix)| NotCors { check, fix });
         MessageReport {
             messages: reading.messages.clone(),
             unrecognized: reading.unrecognized.clone(),
@@ -1165,6 +1517,115 @@ impl MessageReport {
             scenario,
             unknown,
             why_no_scenario,
+            not_cors,
+        }
+    }
+}
+
+#[cfg(all(test, feature = "serde"))]
+mod tests {
+    use super::*;
+    use crate::console::parse::Parser;
+    use crate::console::templates::{fill, Slot, CHROMIUM_NETWORK_LINE};
+    use crate::scenario::Scenario;
+
+    /// Each check around CORS, in each browser that writes a line for it:
+    /// the engine's lines read back as "not CORS" with the check, and the
+    /// scenario they imply, run, is refused by the same check with the same
+    /// lines again.
+    #[test]
+    fn every_refusal_the_engine_writes_reads_back_and_reruns() {
+        let parser = Parser::new();
+        // (browser, origin, page, URL, check)
+        let cases: &[(&str, &str, &str, &str, &str)] = &[
+            ("Chromium", "https://app.example", "{}", "http://api.example/x", "mixed-content"),
+            ("Firefox", "https://app.example", "{}", "http://api.example/x", "mixed-content"),
+            ("WebKit", "https://app.example", "{}", "http://127.0.0.1:8102/x", "mixed-content"),
+            ("Chromium", "https://app.example", r#"{"url": "https://app.example/admin/"}"#, "http://api.example/x", "mixed-content"),
+            (
+                "Chromium",
+                "http://127.0.0.1:8101",
+                r#"{"address_space": "public", "local_network_access": "denied"}"#,
+                "http://127.0.0.1:8102/x",
+                "local-network-access",
+            ),
+            ("Chromium", "http://pub.test:8101", r#"{"address_space": "public"}"#, "http://127.0.0.1:8102/x", "local-network-access"),
+            (
+                "Chromium",
+                "https://app.example",
+                r#"{"address_space": "public", "local_network_access": "prompt", "address_spaces": {"printer.lan": "local"}}"#,
+                "https://printer.lan/status",
+                "local-network-access",
+            ),
+        ];
+        for &(browser, origin, page, url, check) in cases {
+            let line = format!(
+                r#"{{"browser": "{browser}", "origin": "{origin}", "page": {page}, "steps": [{{"request": {{"url": "{url}"}}}}], "server": {{}}}}"#
+            );
+            let scenario = Scenario::parse(&line).unwrap();
+            let recorded = scenario.simulate(None).steps.remove(0);
+            assert!(!recorded.console.is_empty(), "{line}");
+            let facts = parser.read(&recorded.console.join("\n")).facts();
+            let Some(Check::Blocked(gate)) = &facts.check else { panic!("{line}: {facts:?}") };
+            assert_eq!(gate.name(), check, "{line}");
+            assert_eq!(facts.reason_name, recorded.cors_error, "{line}");
+            assert!(facts.check.as_ref().and_then(Check::not_cors).is_some());
+            let implied = facts.scenario().unwrap_or_else(|e| panic!("{line}: {e}"));
+            let rerun = implied.rerun(None).unwrap();
+            assert!(facts.reproduced_by(&rerun), "{line}\n{}\n{rerun:?}", implied.line);
+            assert_eq!(rerun.console, recorded.console, "{line}\n{}", implied.line);
+        }
+    }
+
+    /// The refusals Chromium shows only as a network error name (a bad
+    /// port, `Cross-Origin-Resource-Policy`), pasted as DevTools' network
+    /// line: the URL, the check, and a scenario the same check refuses.
+    #[test]
+    fn network_lines_of_refusals_read_back() {
+        let parser = Parser::new();
+        for (url, net_error, check) in [
+            ("http://api.example:6000/x", "net::ERR_UNSAFE_PORT", "bad-port"),
+            ("https://cdn.example/a.png", "net::ERR_BLOCKED_BY_RESPONSE.NotSameOrigin", "cross-origin-resource-policy"),
+            ("https://cdn.example/a.png", "net::ERR_BLOCKED_BY_RESPONSE.NotSameSite", "cross-origin-resource-policy"),
+            (
+                "https://cdn.example/a.png",
+                "net::ERR_BLOCKED_BY_RESPONSE.NotSameOriginAfterDefaultedToSameOriginByCoep",
+                "cross-origin-resource-policy",
+            ),
+        ] {
+            let text = fill(CHROMIUM_NETWORK_LINE, &[(Slot::Method, "GET"), (Slot::Url, url), (Slot::NetError, net_error)]);
+            let facts = parser.read(&format!("{text}\nUncaught (in promise) TypeError: Failed to fetch")).facts();
+            assert_eq!(facts.url.as_deref(), Some(url));
+            let Some(Check::Blocked(gate)) = &facts.check else { panic!("{text}: {facts:?}") };
+            assert_eq!(gate.name(), check);
+            let implied = facts.scenario().unwrap();
+            let rerun = implied.rerun(None).unwrap();
+            assert!(facts.reproduced_by(&rerun), "{text}\n{}\n{rerun:?}", implied.line);
+            if let Gate::BadPort { port } = gate {
+                assert_eq!(*port, 6000);
+                assert_eq!(rerun.blocked, Some(gate.clone()));
+            }
+        }
+    }
+
+    /// A network error names no check: not CORS, no scenario, and the fix
+    /// is never a header.
+    #[test]
+    fn network_errors_are_not_cors() {
+        for text in [
+            "Failed to load resource: net::ERR_CONNECTION_REFUSED",
+            "GET http://localhost:8080/api net::ERR_CONNECTION_REFUSED",
+            "Failed to load resource: net::ERR_BLOCKED_BY_CLIENT",
+            "Failed to load resource: net::ERR_INVALID_HTTP_RESPONSE",
+        ] {
+            let reading = crate::console::parse(text);
+            let facts = reading.facts();
+            assert!(matches!(facts.check, Some(Check::NetworkError(_))), "{text}: {facts:?}");
+            let report = MessageReport::new(&reading, facts);
+            let not_cors = report.not_cors.unwrap();
+            assert!(not_cors.check.starts_with("not CORS: "), "{}", not_cors.check);
+            assert!(!not_cors.fix.contains("Access-Control-"), "{}", not_cors.fix);
+            assert!(report.scenario.is_none());
         }
     }
 }

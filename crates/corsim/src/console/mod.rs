@@ -9,7 +9,8 @@
 //!   templates; [`facts`]: what they say together, what the browser did in
 //!   plain words, and the scenario that reproduces them.
 
-use crate::error::{CorsError, FailureKind};
+use crate::blocked::Gate;
+use crate::error::{CorsError, FailureKind, NetError};
 use crate::initiator::Initiator;
 use crate::verdict::Failure;
 use crate::origin::Origin;
@@ -222,7 +223,7 @@ fn firefox(origin: &Origin, failure: &Failure) -> Vec<String> {
         }
     }
     let first = match &failure.kind {
-        FailureKind::Blocked(gate) => return crate::gate::firefox_console(failure, gate),
+        FailureKind::Blocked(gate) => return firefox_gate(failure, gate),
         FailureKind::SameOriginModeRedirectedCrossOrigin(to) => return vec![security_error(to)],
         FailureKind::Cors(s) if s.error == CorsError::DisallowedByMode => {
             return vec![security_error(url)]
@@ -319,9 +320,6 @@ fn webkit_message(failure: &Failure) -> Option<WebKitMessage> {
             }
             CorsError::DisallowedByMode | CorsError::NoCorsRedirectModeNotFollow => return None,
         },
-        FailureKind::RedirectToNonHttpScheme(_) | FailureKind::InvalidRedirectLocation(_) => {
-            WebKitMessage::NonCorsScheme
-        }
         _ => return None,
     })
 }
@@ -359,14 +357,33 @@ fn webkit(origin: &Origin, initiator: Initiator, failure: &Failure) -> Vec<Strin
         FailureKind::TooManyRedirects => {
             return vec![alone(WebKitMessage::TooManyRedirects), access_checks(url)]
         }
+        FailureKind::RedirectToDisabledScheme(_) => {
+            return vec![alone(WebKitMessage::FtpDisabled), access_checks(url)]
+        }
+        FailureKind::RedirectToLocalResource(to) => {
+            let local = fill(WebKitMessage::LocalResource.text(), &[(Slot::Url, to)]);
+            return vec![local, access_checks(url)];
+        }
+        // fetch()'s loader fails the load of the URL the redirect led to.
+        FailureKind::RedirectToNonHttpScheme(to) => {
+            return vec![alone(WebKitMessage::RedirectSchemeNotHttp), access_checks(to)]
+        }
+        // An answer the HTTP stack could not parse: only a preflight's
+        // becomes an access-control error, which is logged.
+        FailureKind::Net(NetError::InvalidHttpResponse) if failure.preflight => {
+            return vec![alone(WebKitMessage::UnparsableResponse), access_checks(url)]
+        }
+        // At the URL that failed: the other origin's (the network process
+        // refused it), or the redirecting one for a redirect to a URL that
+        // is not HTTP(S) (the loader refused it).
         FailureKind::SameOriginModeRedirectedCrossOrigin(to) => {
             let unsafe_attempt = fill(
                 WebKitMessage::UnsafeAttempt.text(),
                 &[(Slot::Url, to), (Slot::Origin, origin.serialize())],
             );
-            return vec![unsafe_attempt, access_checks(to)];
+            return vec![unsafe_attempt, access_checks(url)];
         }
-        FailureKind::Blocked(gate) => return crate::gate::webkit_console(failure, gate),
+        FailureKind::Blocked(gate) => return webkit_gate(failure, gate),
         _ => {}
     }
     let Some(message) = webkit_message(failure) else {
@@ -519,7 +536,9 @@ fn chromium(origin: &Origin, initiator: Initiator, outcome: &Result<FilteredResp
             ],
         },
         FailureKind::RedirectModeError => vec![failed_to_load(CHROMIUM_NET_FAILED)],
-        FailureKind::RedirectToNonHttpScheme(_) => vec![failed_to_load(CHROMIUM_NET_UNSAFE_REDIRECT)],
+        FailureKind::RedirectToNonHttpScheme(_)
+        | FailureKind::RedirectToDisabledScheme(_)
+        | FailureKind::RedirectToLocalResource(_) => vec![failed_to_load(CHROMIUM_NET_UNSAFE_REDIRECT)],
         FailureKind::InvalidRedirectLocation(_) => {
             vec![failed_to_load(CHROMIUM_NET_INVALID_REDIRECT)]
         }
@@ -533,7 +552,7 @@ fn chromium(origin: &Origin, initiator: Initiator, outcome: &Result<FilteredResp
         FailureKind::RedirectWithCredentials(_)
         | FailureKind::SchemeNotHttp(_)
         | FailureKind::EmptyRedirectLocation => Vec::new(),
-        FailureKind::Blocked(gate) => crate::gate::chromium_console(page, failure, gate),
+        FailureKind::Blocked(gate) => chromium_gate(page, failure, gate),
         FailureKind::Net(refused) => vec![failed_to_load(&format!("net::{}", refused.chromium_name()))],
     }
 }
@@ -574,9 +593,6 @@ pub fn chromium_blocked(
     error: CorsError,
     failed_parameter: &str,
 ) -> String {
-    let redirected = redirected_from
-        .map(|first| fill(CHROMIUM_REDIRECTED_FROM, &[(Slot::FirstUrl, first)]))
-        .unwrap_or_default();
     let preflight = if error.is_preflight_access_check() {
         CHROMIUM_PREFLIGHT_CHECK
     } else {
@@ -596,6 +612,21 @@ pub fn chromium_blocked(
             (Slot::Suffix, chromium_suffix(error, initiator)),
         ],
     );
+    chromium_envelope(initiator, url, redirected_from, origin, preflight, &reason)
+}
+
+/// [`CHROMIUM_BLOCKED`] around a reason.
+fn chromium_envelope(
+    initiator: &str,
+    url: &str,
+    redirected_from: Option<&str>,
+    origin: &str,
+    preflight: &str,
+    reason: &str,
+) -> String {
+    let redirected = redirected_from
+        .map(|first| fill(CHROMIUM_REDIRECTED_FROM, &[(Slot::FirstUrl, first)]))
+        .unwrap_or_default();
     fill(
         CHROMIUM_BLOCKED,
         &[
@@ -604,9 +635,76 @@ pub fn chromium_blocked(
             (Slot::Redirected, &redirected),
             (Slot::Origin, origin),
             (Slot::Preflight, preflight),
-            (Slot::Reason, &reason),
+            (Slot::Reason, reason),
         ],
     )
+}
+
+/// Chromium's console lines for a fetch a check around CORS refused.
+///
+/// - bad port: [`CHROMIUM_FAILED_TO_LOAD`] with [`CHROMIUM_NET_UNSAFE_PORT`]
+///   (the error name observed; the line's shape is that of the recorded
+///   `net::ERR_TOO_MANY_REDIRECTS` lines, unverified for this error).
+/// - mixed content: observed word for word.
+/// - Local Network Access: the CORS line observed word for word; the
+///   `net::ERR_FAILED` line that follows every recorded CORS error is
+///   unverified for it.
+/// - CORP: nothing (observed with `--enable-logging`: DevTools shows
+///   [`chromium_corp_net_error`] in the Network panel only).
+/// - scheme: nothing (as for other non-HTTP URLs).
+fn chromium_gate(origin: &Origin, failure: &Failure, gate: &Gate) -> Vec<String> {
+    let url = failure.url.as_str();
+    let failed_to_load = |net_error: &str| fill(CHROMIUM_FAILED_TO_LOAD, &[(Slot::NetError, net_error)]);
+    match gate {
+        Gate::BadPort { .. } => vec![failed_to_load(CHROMIUM_NET_UNSAFE_PORT)],
+        // Chromium blocks only https: pages; the standard's profile, which
+        // also restricts loopback http: pages, has no text of its own for them.
+        Gate::MixedContent { page } if !page.starts_with("https:") => Vec::new(),
+        Gate::MixedContent { page } => {
+            vec![fill(GateMessage::ChromiumMixedContent.text(), &[(Slot::Page, page), (Slot::Url, url)])]
+        }
+        Gate::LocalNetworkAccess(block) => {
+            let reason = fill(
+                GateMessage::chromium_lna(block.denial).text(),
+                &[(Slot::AddressSpace, block.target.name())],
+            );
+            vec![
+                chromium_envelope(
+                    "fetch",
+                    url,
+                    failure.redirected_from.as_ref().map(Url::as_str),
+                    origin.serialize(),
+                    "",
+                    &reason,
+                ),
+                failed_to_load(CHROMIUM_NET_FAILED),
+            ]
+        }
+        Gate::CrossOriginResourcePolicy(_) | Gate::Scheme(_) => Vec::new(),
+    }
+}
+
+/// Firefox's console lines for a fetch a check around CORS refused: its
+/// mixed content line; nothing for the others (unverified).
+fn firefox_gate(failure: &Failure, gate: &Gate) -> Vec<String> {
+    match gate {
+        Gate::MixedContent { .. } => {
+            vec![fill(GateMessage::FirefoxMixedContent.text(), &[(Slot::Url, failure.url.as_str())])]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// WebKit's console lines for a fetch a check around CORS refused: its
+/// mixed content line; nothing for the others (unverified).
+fn webkit_gate(failure: &Failure, gate: &Gate) -> Vec<String> {
+    match gate {
+        Gate::MixedContent { page } => vec![fill(
+            GateMessage::WebKitMixedContent.text(),
+            &[(Slot::Page, page), (Slot::Url, failure.url.as_str())],
+        )],
+        _ => Vec::new(),
+    }
 }
 
 /// Chromium's `EncodeHint`: characters outside printable ASCII become `\uXXXX`.

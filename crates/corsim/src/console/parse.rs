@@ -47,6 +47,10 @@ pub enum MessageKind {
     Firefox(FirefoxKey),
     /// Firefox's "Security Error: Content at … may not load data from …".
     FirefoxSecurityError,
+    /// Firefox's "Security Error: Content at … may not load data from …" (or
+    /// "… may not load or link to …") for a redirect to a `blob:` (or
+    /// `file:`) URL.
+    FirefoxRedirectSecurityError,
     /// A WebKit security message; `redirect` when it came inside
     /// "Cross-origin redirection to … denied by Cross-Origin Resource Sharing policy:".
     WebKit {
@@ -59,6 +63,8 @@ pub enum MessageKind {
     WebKitAccessControlChecks,
     /// WebKit's "Fetch API cannot load …." (mode `same-origin`).
     WebKitCannotLoad,
+    /// A message about a check around CORS: not a CORS error.
+    Gate(GateMessage),
 }
 
 /// One recognized console message and the values in its slots.
@@ -88,6 +94,10 @@ pub struct Values {
     pub net_error: Option<String>,
     /// The request's method.
     pub method: Option<String>,
+    /// The page's URL.
+    pub page: Option<String>,
+    /// An IP address space.
+    pub address_space: Option<String>,
 }
 
 /// One console message, recognized.
@@ -169,7 +179,11 @@ fn value_pattern(slot: Slot) -> &'static str {
         Slot::Hint => r".*?",
         Slot::Status => r"(?:\d+|\(null\))?",
         Slot::StatusText => r"[^()]*",
-        Slot::NetError => r"net::ERR_[A-Z0-9_]+",
+        Slot::Page => r"[A-Za-z][A-Za-z0-9+.\-]*:\S*",
+        Slot::AddressSpace => r"[a-z]+",
+        // Chromium's name, and the detail DevTools puts after a dot
+        // (`net::ERR_BLOCKED_BY_RESPONSE.NotSameOrigin`).
+        Slot::NetError => r"net::ERR_[A-Z0-9_]+(?:\.[A-Za-z]+)?",
         Slot::Method => r"[A-Z][A-Z\-]*",
         // Nested templates and initiators are given by each form.
         _ => r".*?",
@@ -226,6 +240,16 @@ fn pattern(text: &str, nested: &dyn Fn(Slot) -> Option<String>) -> String {
     out
 }
 
+/// The pattern of a nested slot of [`CHROMIUM_BLOCKED`] other than its reason.
+fn chromium_envelope_slot(slot: Slot) -> Option<String> {
+    match slot {
+        Slot::Initiator => Some(format!("(?P<initiator>{})", one_of(&CHROMIUM_INITIATORS))),
+        Slot::Redirected => Some(format!("(?:{})?", pattern(CHROMIUM_REDIRECTED_FROM, &|_| None))),
+        Slot::Preflight => Some(format!("(?P<preflight>{})?", literal(CHROMIUM_PREFLIGHT_CHECK))),
+        _ => None,
+    }
+}
+
 impl Parser {
     /// Compile every template of every browser.
     pub fn new() -> Parser {
@@ -262,14 +286,6 @@ impl Parser {
             }
             seen.push(reason);
             let nested = |slot: Slot| match slot {
-                Slot::Initiator => Some(format!("(?P<initiator>{})", one_of(&CHROMIUM_INITIATORS))),
-                Slot::Redirected => {
-                    Some(format!("(?:{})?", pattern(CHROMIUM_REDIRECTED_FROM, &none)))
-                }
-                Slot::Preflight => Some(format!(
-                    "(?P<preflight>{})?",
-                    literal(CHROMIUM_PREFLIGHT_CHECK)
-                )),
                 Slot::Reason => Some(pattern(reason, &|slot| match slot {
                     Slot::Suffix => Some(format!(
                         "{}?",
@@ -282,7 +298,7 @@ impl Parser {
                     )),
                     _ => None,
                 })),
-                _ => None,
+                other => chromium_envelope_slot(other),
             };
             add(
                 Browser::Chromium,
@@ -366,6 +382,25 @@ impl Parser {
             None,
             &none,
         );
+        for text in [FIREFOX_REDIRECT_SECURITY_ERROR, FIREFOX_REDIRECT_LINK_ERROR] {
+            add(Browser::Firefox, MessageKind::FirefoxRedirectSecurityError, text, None, &none);
+        }
+
+        // The checks around CORS: Chromium words Local Network Access in its
+        // CORS envelope; the others are lines of their own.
+        for message in GateMessage::ALL {
+            let kind = MessageKind::Gate(message);
+            match message {
+                GateMessage::ChromiumLnaInsecureContext | GateMessage::ChromiumLnaPermissionDenied => {
+                    let nested = |slot: Slot| match slot {
+                        Slot::Reason => Some(pattern(message.text(), &none)),
+                        other => chromium_envelope_slot(other),
+                    };
+                    add(message.browser(), kind, CHROMIUM_BLOCKED, Some(message.text()), &nested);
+                }
+                _ => add(message.browser(), kind, message.text(), None, &none),
+            }
+        }
 
         // WebKit: each message alone, and inside the redirection envelope where it can be.
         for message in WebKitMessage::ALL {
@@ -518,6 +553,8 @@ fn values(caps: &Captures<'_>) -> Values {
         redirect_url: get(Slot::RedirectUrl),
         net_error: get(Slot::NetError),
         method: get(Slot::Method),
+        page: get(Slot::Page),
+        address_space: get(Slot::AddressSpace),
     }
 }
 

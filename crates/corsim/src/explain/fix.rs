@@ -769,6 +769,12 @@ fn next(
         FailureKind::RedirectToNonHttpScheme(to) => Err(format!(
             "The server redirects to {to}; fetch() follows redirects only to http: and https: URLs. Redirect to an http(s) URL, or have the page open that URL another way."
         )),
+        FailureKind::RedirectToDisabledScheme(to) => Err(format!(
+            "The server redirects to {to}, a scheme this browser has turned off; no header helps. Redirect to an http(s) URL."
+        )),
+        FailureKind::RedirectToLocalResource(to) => Err(format!(
+            "The server redirects to {to}, a local resource a web page may not load; no header helps. Redirect to an http(s) URL."
+        )),
         FailureKind::Blocked(gate) => {
             // Not CORS: the fix is the gate's own, never an Access-Control-* header.
             let why = format!("{gate}: {}", gate.reason(&url));
@@ -1130,9 +1136,11 @@ fn cors_fix(cur: &Cur<'_>, fix: &mut Fix, flags: &mut Flags, error: CorsError, f
             fix.change_request(|c| c.mode = Some(Mode::Cors), why);
             Ok(())
         }
-        CorsDisabledScheme => Err(format!(
-            "{url} uses a scheme CORS does not support; request an http: or https: URL."
-        )),
+        CorsDisabledScheme => Err(match location(cur) {
+            // WebKit reports a redirect to such a scheme at the redirecting URL.
+            Some(to) => format!("The server redirects to {to}, a scheme CORS does not support (or no URL at all); no header helps. Redirect to an http(s) URL."),
+            None => format!("{url} uses a scheme CORS does not support; request an http: or https: URL."),
+        }),
         InvalidResponse => Err("The browser could not read the server's response at all (InvalidResponse); this is no header problem: check the server's HTTP framing.".to_owned()),
     }
 }

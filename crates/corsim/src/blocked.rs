@@ -1,0 +1,345 @@
+//! Why a check around CORS blocked a fetch ([`Gate`], carried by
+//! [`crate::FailureKind::Blocked`]), and the small values each refusal
+//! holds: the address spaces of Local Network Access, the
+//! `Cross-Origin-Resource-Policy` and embedder policy values, why a scheme
+//! fetch failed. Each value also has a home in the module of its check
+//! ([`crate::local_network_access`], [`crate::cross_origin_resource_policy`],
+//! [`crate::scheme_fetch`]), which re-exports it.
+//!
+//! This module uses no other module of the crate, so [`crate::error`] can
+//! name a refusal without importing the checks (which import it back);
+//! what a browser does around CORS, and how a refusal is written to its
+//! console, live in [`crate::gate`] and [`crate::console`].
+
+use std::fmt;
+
+/// Which check around CORS refused a fetch, and with what.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "serde", serde(tag = "gate", rename_all = "kebab-case"))]
+pub enum Gate {
+    /// The URL's port is a bad port (Fetch § "Port blocking").
+    BadPort {
+        /// The port.
+        port: u16,
+    },
+    /// An `https:` page's fetch of a URL that is not potentially trustworthy
+    /// (MIX § 4.3).
+    MixedContent {
+        /// The page's URL.
+        page: String,
+    },
+    /// Local Network Access refused it.
+    LocalNetworkAccess(LnaBlock),
+    /// The `Cross-Origin-Resource-Policy` check refused a `no-cors` response.
+    CrossOriginResourcePolicy(CorpBlock),
+    /// `fetch()` answers the URL itself, and that failed.
+    Scheme(SchemeError),
+}
+
+impl Gate {
+    /// A short kebab-case name (`bad-port`, `mixed-content`,
+    /// `local-network-access`, `cross-origin-resource-policy`, `scheme`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Gate::BadPort { .. } => "bad-port",
+            Gate::MixedContent { .. } => "mixed-content",
+            Gate::LocalNetworkAccess(_) => "local-network-access",
+            Gate::CrossOriginResourcePolicy(_) => "cross-origin-resource-policy",
+            Gate::Scheme(_) => "scheme",
+        }
+    }
+
+    /// The check in words, for "not CORS: …".
+    pub fn title(&self) -> &'static str {
+        match self {
+            Gate::BadPort { .. } => "a blocked port",
+            Gate::MixedContent { .. } => "mixed content",
+            Gate::LocalNetworkAccess(_) => "Local Network Access",
+            Gate::CrossOriginResourcePolicy(_) => "Cross-Origin-Resource-Policy",
+            Gate::Scheme(_) => "a URL fetch() loads itself",
+        }
+    }
+
+    /// Chromium's `CorsError` name, for the refusals Chromium reports as CORS
+    /// errors (Local Network Access only).
+    pub fn chromium_cors_error_name(&self) -> Option<&'static str> {
+        match self {
+            Gate::LocalNetworkAccess(block) => Some(block.chromium_name()),
+            _ => None,
+        }
+    }
+
+    /// Why the fetch failed, for `url`.
+    pub fn reason(&self, url: &str) -> String {
+        match self {
+            Gate::BadPort { port } => format!("port {port} is on the browsers' list of blocked ports, so {url} is never requested"),
+            Gate::MixedContent { page } => {
+                let page = if page.is_empty() { String::new() } else { format!(" {page}") };
+                format!("the page{page} was loaded over https:, and {url} is not potentially trustworthy, so the browser never requests it")
+            }
+            Gate::LocalNetworkAccess(block) => {
+                let why = match block.denial {
+                    LnaDenial::InsecureContext => "the page is not a secure context".to_owned(),
+                    LnaDenial::PermissionDenied { prompted: true } => {
+                        "the page has no Local Network Access permission yet (the browser asks the user)".to_owned()
+                    }
+                    LnaDenial::PermissionDenied { prompted: false } => "the Local Network Access permission is denied".to_owned(),
+                };
+                format!("a page in the `{}` address space may reach {url} in the more private `{}` space only with permission: {why}", block.client, block.target)
+            }
+            Gate::CrossOriginResourcePolicy(block) => match block.imposed_by {
+                Some(coep) => format!(
+                    "the page's Cross-Origin-Embedder-Policy: {coep} requires a Cross-Origin-Resource-Policy on {url}, and it has none that allows the page"
+                ),
+                None => format!("{url} answered with Cross-Origin-Resource-Policy: {}, which refuses this page", block.policy),
+            },
+            Gate::Scheme(error) => format!("{url}: {error}"),
+        }
+    }
+
+    /// What to change: never a CORS header.
+    pub fn fix(&self) -> String {
+        match self {
+            Gate::BadPort { port } => format!(
+                "Serve the API on a port browsers allow (443, 8443, 8080, 3000, …): {port} is blocked for every page and no header changes that."
+            ),
+            Gate::MixedContent { .. } => "Serve the API over https: (a page loaded over https: may not fetch http: URLs; CORS headers do not change that). For a device on the local network, Chromium also accepts the fetch option targetAddressSpace: 'local' once the user grants Local Network Access.".to_owned(),
+            Gate::LocalNetworkAccess(block) => match block.denial {
+                LnaDenial::InsecureContext => "Serve the page over https: (Local Network Access needs a secure context), then have the user allow local network access. Access-Control-Allow-Private-Network is no longer read.".to_owned(),
+                LnaDenial::PermissionDenied { .. } => format!(
+                    "Have the user allow local network access for the page's site (Chromium prompts once; a denial stays in the site settings), or grant the permission in automation (local-network-access). Pass targetAddressSpace: '{}' to fetch() to ask up front. Access-Control-Allow-Private-Network is no longer read.",
+                    block.target
+                ),
+            },
+            Gate::CrossOriginResourcePolicy(block) => match block.imposed_by {
+                Some(coep) => format!(
+                    "Send Cross-Origin-Resource-Policy: cross-origin on the response (the page's Cross-Origin-Embedder-Policy: {coep} requires one), or drop that embedder policy."
+                ),
+                None => format!(
+                    "Send Cross-Origin-Resource-Policy: cross-origin instead of {} (same-site only helps when the page is same site with the response; Chromium never counts IP-address hosts as same site).",
+                    block.policy
+                ),
+            },
+            Gate::Scheme(SchemeError::InvalidDataUrl { .. }) => "Fix the data: URL: a comma before the data, and valid base64 after ;base64.".to_owned(),
+            Gate::Scheme(SchemeError::BlobUnavailable) => "Fetch a blob: URL the page created (URL.createObjectURL) and has not revoked, with GET.".to_owned(),
+            Gate::Scheme(SchemeError::Unsupported { .. }) => "fetch() loads http:, https:, data: and blob: URLs; serve the resource over http(s).".to_owned(),
+        }
+    }
+}
+
+impl fmt::Display for Gate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "not CORS: {}", self.title())
+    }
+}
+
+/// An IP address space, most private first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+pub enum AddressSpace {
+    /// This machine (`127.0.0.0/8`, `::1`).
+    Loopback,
+    /// The local network (private, link-local, carrier-grade NAT and
+    /// unique-local ranges); PNA called it `private`.
+    Local,
+    /// Everything else.
+    Public,
+}
+
+impl AddressSpace {
+    /// Every space, most private first.
+    pub const ALL: [AddressSpace; 3] = [AddressSpace::Loopback, AddressSpace::Local, AddressSpace::Public];
+
+    /// The name Chromium prints (`loopback`, `local`, `public`).
+    pub fn name(self) -> &'static str {
+        match self {
+            AddressSpace::Loopback => "loopback",
+            AddressSpace::Local => "local",
+            AddressSpace::Public => "public",
+        }
+    }
+
+    /// Parse a name; `private` is accepted as the old name of `local`.
+    pub fn from_name(name: &str) -> Option<AddressSpace> {
+        match name {
+            "loopback" => Some(AddressSpace::Loopback),
+            "local" | "private" => Some(AddressSpace::Local),
+            "public" => Some(AddressSpace::Public),
+            _ => None,
+        }
+    }
+
+    /// "Is more private than" (lower in the order loopback < local < public).
+    pub fn is_more_private_than(self, other: AddressSpace) -> bool {
+        self < other
+    }
+}
+
+impl fmt::Display for AddressSpace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why Local Network Access refused a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+pub enum LnaDenial {
+    /// The page is not a secure context (Chromium `InsecureLocalNetwork`).
+    InsecureContext,
+    /// The permission is denied (Chromium
+    /// `LocalNetworkAccessPermissionDenied`); `prompted` when the user was
+    /// (to be) asked rather than having refused before.
+    PermissionDenied {
+        /// Whether the permission was in the prompt state.
+        prompted: bool,
+    },
+}
+
+/// A refused request: why, and the two address spaces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
+pub struct LnaBlock {
+    /// Why.
+    pub denial: LnaDenial,
+    /// The page's address space.
+    pub client: AddressSpace,
+    /// The target's address space.
+    pub target: AddressSpace,
+}
+
+impl LnaBlock {
+    /// Chromium's `CorsError` name for it.
+    pub fn chromium_name(&self) -> &'static str {
+        match self.denial {
+            LnaDenial::InsecureContext => "InsecureLocalNetwork",
+            LnaDenial::PermissionDenied { .. } => "LocalNetworkAccessPermissionDenied",
+        }
+    }
+}
+
+/// A page's embedder policy value (HTML § "Cross-origin embedder policies").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+pub enum EmbedderPolicy {
+    /// No `Cross-Origin-Embedder-Policy` (the default).
+    #[default]
+    UnsafeNone,
+    /// `require-corp`: every cross-origin `no-cors` response needs CORP.
+    RequireCorp,
+    /// `credentialless`: cross-origin `no-cors` requests go without
+    /// credentials, and only a response to a credentialed one needs CORP.
+    Credentialless,
+}
+
+impl fmt::Display for EmbedderPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            EmbedderPolicy::UnsafeNone => "unsafe-none",
+            EmbedderPolicy::RequireCorp => "require-corp",
+            EmbedderPolicy::Credentialless => "credentialless",
+        })
+    }
+}
+
+/// A `Cross-Origin-Resource-Policy` value that restricts (`cross-origin`
+/// restricts nothing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+pub enum ResourcePolicy {
+    /// `same-origin`.
+    SameOrigin,
+    /// `same-site`.
+    SameSite,
+}
+
+impl fmt::Display for ResourcePolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ResourcePolicy::SameOrigin => "same-origin",
+            ResourcePolicy::SameSite => "same-site",
+        })
+    }
+}
+
+/// Why the check blocked a response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
+pub struct CorpBlock {
+    /// The policy that blocked it.
+    pub policy: ResourcePolicy,
+    /// Whether the response had no usable CORP header and the page's
+    /// embedder policy imposed `same-origin` (Chromium:
+    /// `NotSameOriginAfterDefaultedToSameOriginByCoep`).
+    pub imposed_by: Option<EmbedderPolicy>,
+}
+
+/// Why a scheme fetch ended in a network error.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "serde", serde(tag = "why", rename_all = "kebab-case"))]
+pub enum SchemeError {
+    /// The `data:` URL processor returned failure (no comma, bad base64).
+    InvalidDataUrl {
+        /// What is wrong.
+        detail: String,
+    },
+    /// A `blob:` URL with no blob URL entry, or a method other than `GET`.
+    /// corsim keeps no blob URL store, so every `blob:` fetch ends here.
+    BlobUnavailable,
+    /// A scheme `fetch()` does not load (`about:` other than `about:blank`,
+    /// `file:`, `ftp:`, `chrome:`, …), or `about:blank` in a browser that
+    /// does not load it either.
+    Unsupported {
+        /// The scheme.
+        scheme: String,
+    },
+}
+
+impl fmt::Display for SchemeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SchemeError::InvalidDataUrl { detail } => write!(f, "the data: URL is not valid ({detail})"),
+            SchemeError::BlobUnavailable => f.write_str("the blob: URL has no blob (corsim keeps no blob URL store)"),
+            SchemeError::Unsupported { scheme } => write!(f, "fetch() does not load {scheme}: URLs"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_fix_is_a_cors_header() {
+        let gates = [
+            Gate::BadPort { port: 6000 },
+            Gate::MixedContent { page: "https://app.example/".into() },
+            Gate::LocalNetworkAccess(LnaBlock { denial: LnaDenial::InsecureContext, client: AddressSpace::Public, target: AddressSpace::Local }),
+            Gate::LocalNetworkAccess(LnaBlock { denial: LnaDenial::PermissionDenied { prompted: true }, client: AddressSpace::Public, target: AddressSpace::Loopback }),
+            Gate::CrossOriginResourcePolicy(CorpBlock { policy: ResourcePolicy::SameOrigin, imposed_by: None }),
+            Gate::CrossOriginResourcePolicy(CorpBlock { policy: ResourcePolicy::SameOrigin, imposed_by: Some(EmbedderPolicy::RequireCorp) }),
+            Gate::Scheme(SchemeError::Unsupported { scheme: "ftp".into() }),
+        ];
+        for gate in gates {
+            let fix = gate.fix();
+            for header in ["Access-Control-Allow-Origin", "Access-Control-Allow-Headers", "Access-Control-Allow-Methods", "Access-Control-Allow-Credentials"] {
+                assert!(!fix.contains(header), "{gate:?}: {fix}");
+            }
+            assert!(gate.to_string().starts_with("not CORS: "));
+        }
+    }
+}
