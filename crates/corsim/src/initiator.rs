@@ -1020,6 +1020,21 @@ mod tests {
         assert_eq!(run(&Profile::CHROMIUM, &xhr, no_cors_headers).event, PageEvent::NetworkError);
     }
 
+    /// Found by the fetch fuzz target: an element given a method and headers
+    /// (the API allows it; a scenario does not) still GETs with none.
+    #[test]
+    fn an_element_ignores_a_method_and_headers_a_beacon_keeps_only_its_type() {
+        let img = RequestInit::get("https://cdn.example/a").method("PUT").header("X-Trace", "1").initiated_by(Initiator::Img);
+        let image = run(&Profile::CHROMIUM, &img.crossorigin(Some(CrossOrigin::Anonymous)), HttpResponse::new(200));
+        assert_eq!(image.verdict.requests.len(), 1);
+        assert_eq!(image.verdict.requests[0].method, "GET");
+        assert!(image.verdict.requests[0].headers.iter().all(|h| h.is("origin")));
+        let beacon = RequestInit::get("https://api.example/b").header("X-Trace", "1").header("Content-Type", "text/plain").initiated_by(Initiator::Beacon);
+        let sent = run(&Profile::CHROMIUM, &beacon, HttpResponse::new(204));
+        assert_eq!(sent.verdict.requests[0].method, "POST");
+        assert!(!sent.verdict.requests[0].headers.contains("x-trace"));
+    }
+
     #[test]
     fn a_failing_keepalive_fetch_is_silent_in_firefox_only() {
         let init = RequestInit { keepalive: true, ..RequestInit::get("https://api.example/k") };

@@ -229,7 +229,19 @@ impl Request {
             return Err(TypeErrorKind::UrlHasCredentials(init.url.clone()));
         }
         // The method: a token, not forbidden, then normalized.
-        let raw_method = if init.method.is_empty() { "GET" } else { init.method.as_str() };
+        // An element always GETs and sets no header; a beacon always POSTs,
+        // with at most its data's Content-Type.
+        let raw_method = match init.initiator {
+            i if i.is_element() => "GET",
+            Initiator::Beacon => "POST",
+            _ if init.method.is_empty() => "GET",
+            _ => init.method.as_str(),
+        };
+        let given_headers = init.headers.iter().filter(|(name, _)| match init.initiator {
+            i if i.is_element() => false,
+            Initiator::Beacon => name.eq_ignore_ascii_case("content-type"),
+            _ => true,
+        });
         if !method::is_method(raw_method) {
             return Err(TypeErrorKind::InvalidMethod(raw_method.to_owned()));
         }
@@ -250,7 +262,7 @@ impl Request {
         let mut dropped = Vec::new();
         // `no-cors`: each name's value so far, combined, as the guard sees it.
         let mut no_cors_values: std::collections::HashMap<Vec<u8>, Vec<u8>> = std::collections::HashMap::new();
-        for (name, value) in &init.headers {
+        for (name, value) in given_headers {
             let name_bytes =
                 crate::header_list::isomorphic_encode(name).ok_or_else(|| TypeErrorKind::InvalidHeaderName(name.clone()))?;
             if !is_token(&name_bytes) {
