@@ -60,6 +60,7 @@ fn request() -> impl Strategy<Value = RequestInit> {
             mode,
             credentials,
             redirect,
+            ..RequestInit::default()
         })
 }
 

@@ -39,6 +39,8 @@ function writeStepEditors() {
   $('mode').value = r.mode;
   $('credentials').value = r.credentials;
   $('redirect').value = r.redirect;
+  $('initiator').value = r.initiator;
+  $('crossorigin').value = r.crossorigin;
   $('at').value = String(currentStep().at);
   $('at').disabled = state.steps.length === 1 && state.sel === 0;
   renderStepTabs();
@@ -143,7 +145,7 @@ function onStepInput(ev) {
   const before = st.request.url;
   if (id === 'at') st.at = Number(ev.target.value) || 0;
   else if (id === 'req-headers') st.request.headers = ev.target.value;
-  else if (['method', 'url', 'mode', 'credentials', 'redirect'].includes(id)) st.request[id] = ev.target.value;
+  else if (['method', 'url', 'mode', 'credentials', 'redirect', 'initiator', 'crossorigin'].includes(id)) st.request[id] = ev.target.value;
   else return;
   if (id === 'url' && state.sel === 0) syncMainUrl(before, st.request.url);
   if (id === 'at') renderStepTabs();
@@ -175,7 +177,7 @@ function onPaste() {
   const report = parseMessage(text);
   if (report && report.messages.length) { onPastedMessage(text, report); return; }
   if (!detect(text)) {
-    status.textContent = 'Paste a fetch(…) call, a curl command or a console error.';
+    status.textContent = 'Paste a fetch(…) call, an axios call, XMLHttpRequest code, a curl command or a console error.';
     status.className = 'status warn';
     return;
   }
@@ -197,10 +199,11 @@ function onPaste() {
     mode: got.request.mode || 'cors',
     credentials: got.request.credentials || (got.kind === 'fetch' ? 'same-origin' : st.request.credentials === 'include' ? 'include' : 'same-origin'),
     redirect: got.request.redirect || 'follow',
+    initiator: got.request.initiator || 'fetch',
   };
   if (got.origin) state.origin = got.origin;
   if (state.sel === 0) syncMainUrl(before, st.request.url);
-  const parts = [`Read ${got.kind === 'fetch' ? 'fetch()' : 'curl'}: ${st.request.method} ${st.request.url}, ${got.request.headers.length} header${got.request.headers.length === 1 ? '' : 's'}`];
+  const parts = [`Read ${{ fetch: 'fetch()', curl: 'curl', axios: 'axios', xhr: 'XMLHttpRequest' }[got.kind]}: ${st.request.method} ${st.request.url}, ${got.request.headers.length} header${got.request.headers.length === 1 ? '' : 's'}`];
   if (got.origin) parts.push(`page origin ${got.origin}`);
   if (got.dropped.length) parts.push(`left out what the browser sets itself: ${got.dropped.join(', ')}`);
   parts.push(...got.notes);
@@ -399,7 +402,9 @@ function renderClassification(c) {
   return `<div class="classification"><span class="kind kind-${esc(c.kind)}">${esc(label)}</span>${body}</div>`;
 }
 
-function renderScript(r) {
+function renderScript(r, e) {
+  // Not fetch(): the engine says what the page observes (an event, a return value).
+  if (e && e.page_event && e.page_event.event !== 'response') return `<p class="${r.readable ? 'good' : 'bad'}">${esc(r.summary)}.</p>`;
   if (r.response) {
     const rows = [`<li><code>response.type</code>: <code>'${esc(r.response.type)}'</code>, <code>response.status</code>: <code>${r.response.status}</code></li>`];
     if (r.readable) {
@@ -490,6 +495,13 @@ function renderCompare(res) {
 function headline(view) {
   const r = view.e.result;
   const who = PROFILE_LABEL[view.profile];
+  // Not fetch(): what the page observes (the engine's summary says what and why).
+  const ev = view.e.page_event && view.e.page_event.event;
+  const corsFailure = r.failure && r.failure.kind === 'cors';
+  const corsHeadline = { cls: 'bad', icon: '✗', text: 'Blocked by CORS policy', sub: `${who}: ${r.summary}` };
+  if (ev === 'load') return { cls: 'good', icon: '✓', text: 'The element loads it', sub: `${who}: ${r.summary}` };
+  if (ev === 'error') return corsFailure ? corsHeadline : { cls: 'bad', icon: '✗', text: 'The element fires error', sub: `${who}: ${r.summary}` };
+  if (ev === 'queued') return corsFailure ? corsHeadline : { cls: 'good', icon: '✓', text: 'sendBeacon() queued it', sub: `${who}: ${r.summary}` };
   if (r.readable) return { cls: 'good', icon: '✓', text: 'Script can read the response', sub: `${who}: response.type '${r.response.type}', status ${r.response.status}` };
   if (r.response) return { cls: 'warn', icon: '◐', text: `fetch() resolves, but the response is ${r.response.type}`, sub: `${who}: ${r.summary}` };
   const f = r.failure;
@@ -524,7 +536,7 @@ function renderVerdict(res) {
       ${renderClassification(v.e.classification)}
       <ol class="timeline">${items.map((it) => renderItem(it, v, atMs)).join('')}</ol>
     </section>
-    <section class="block" aria-labelledby="script-h"><h3 id="script-h">What script gets</h3>${renderScript(v.e.result)}</section>
+    <section class="block" aria-labelledby="script-h"><h3 id="script-h">What script gets</h3>${renderScript(v.e.result, v.e)}</section>
     ${res.scenario.steps.length > 1 ? renderCache(v, atMs) : ''}`;
   $('verdict-live').textContent = `${h.text}. ${h.sub}`;
   const mini = $('mini-verdict');
@@ -627,7 +639,7 @@ function renderGallery() {
 
 function wire() {
   $('preset').innerHTML = `<option value="custom">Your own answers (custom)</option>${PRESETS.map((p) => `<option value="${p.id}">${esc(p.label)}</option>`).join('')}`;
-  for (const id of ['method', 'url', 'req-headers', 'mode', 'credentials', 'redirect', 'at']) $(id).addEventListener('input', onStepInput);
+  for (const id of ['method', 'url', 'req-headers', 'mode', 'credentials', 'redirect', 'initiator', 'crossorigin', 'at']) $(id).addEventListener('input', onStepInput);
   $('origin').addEventListener('input', (e) => {
     state.origin = e.target.value;
     if (applyPreset()) renderServerEntries();

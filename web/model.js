@@ -5,7 +5,7 @@ export const PROFILES = ['chromium', 'firefox', 'webkit'];
 export const PROFILE_LABEL = { chromium: 'Chromium', firefox: 'Firefox', webkit: 'WebKit (Safari)' };
 
 export function defaultRequest() {
-  return { url: 'https://api.example/items', method: 'GET', headers: '', mode: 'cors', credentials: 'same-origin', redirect: 'follow' };
+  return { url: 'https://api.example/items', method: 'GET', headers: '', mode: 'cors', credentials: 'same-origin', redirect: 'follow', initiator: 'fetch', crossorigin: '' };
 }
 
 export function defaultState() {
@@ -28,7 +28,29 @@ export function defaultState() {
   };
 }
 
-const ONE_OF = { mode: ['cors', 'no-cors', 'same-origin'], credentials: ['same-origin', 'include', 'omit'], redirect: ['follow', 'error', 'manual'] };
+const ONE_OF = {
+  mode: ['cors', 'no-cors', 'same-origin'], credentials: ['same-origin', 'include', 'omit'], redirect: ['follow', 'error', 'manual'],
+  initiator: ['fetch', 'xhr', 'img', 'script', 'module-script', 'stylesheet', 'font', 'beacon'], crossorigin: ['', 'anonymous', 'use-credentials'],
+};
+
+/** The request fields of tests/corpus/FORMAT.md for the step's initiator
+ * (each initiator has its own; the engine derives mode and credentials). */
+function requestFields(r, pairs) {
+  const url = r.url.trim();
+  const method = r.method.trim() || 'GET';
+  switch (r.initiator) {
+    case 'xhr':
+      return { initiator: 'xhr', url, method, headers: pairs, credentials: r.credentials === 'include' ? 'include' : 'same-origin' };
+    case 'beacon':
+      return { initiator: 'beacon', url, method: 'POST', headers: pairs.filter(([n]) => n.toLowerCase() === 'content-type').slice(0, 1) };
+    case 'font':
+      return { initiator: 'font', url };
+    case 'img': case 'script': case 'module-script': case 'stylesheet':
+      return r.crossorigin ? { initiator: r.initiator, url, crossorigin: r.crossorigin } : { initiator: r.initiator, url };
+    default:
+      return { url, method, headers: pairs, mode: r.mode, credentials: r.credentials, redirect: r.redirect };
+  }
+}
 
 function normalRequest(r) {
   const d = defaultRequest();
@@ -143,7 +165,7 @@ export function toScenario(state, { id } = {}) {
     const r = st.request;
     const { pairs, errors } = parseHeaderText(r.headers);
     errors.forEach((e) => problems.push({ field: `steps[${i}].request.headers`, message: `step ${i + 1} request headers: ${e.message}` }));
-    const request = { url: r.url.trim(), method: r.method.trim() || 'GET', headers: pairs, mode: r.mode, credentials: r.credentials, redirect: r.redirect };
+    const request = requestFields(r, pairs);
     return { at_ms: Math.max(0, Math.round(Number(st.at) * 1000) || 0), request };
   });
   const server = {};
@@ -190,6 +212,8 @@ export function fromScenario(sc) {
         mode: r.mode || 'cors',
         credentials: r.credentials || 'same-origin',
         redirect: r.redirect || 'follow',
+        initiator: r.initiator || 'fetch',
+        crossorigin: r.crossorigin || '',
       },
     };
   });

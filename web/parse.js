@@ -12,11 +12,15 @@ function browserSet(name, value, fromCurl, isForbidden) {
   return isForbidden(name, String(value)) || (fromCurl && CURL_COPIES.has(name.toLowerCase()));
 }
 
-/** What the paste box holds: 'fetch', 'curl' or null. */
+const AXIOS_CALL = /^(?:(?:const|let|var)\s+[\w${}\s,]+=\s*)?(await\s+)?axios(?:\.(get|delete|head|options|post|put|patch|request))?\s*\(/;
+
+/** What the paste box holds: 'fetch', 'curl', 'axios', 'xhr' or null. */
 export function detect(text) {
   const t = text.trim();
   if (/^(await\s+)?(window\.)?fetch\s*\(/.test(t)) return 'fetch';
   if (/^curl(\.exe)?\s/.test(t)) return 'curl';
+  if (AXIOS_CALL.test(t)) return 'axios';
+  if (/XMLHttpRequest/.test(t) && /\.open\s*\(/.test(t)) return 'xhr';
   return null;
 }
 
@@ -29,7 +33,9 @@ export function parseRequest(text, isForbidden = () => false) {
   const kind = detect(text);
   if (kind === 'fetch') return parseFetch(text, isForbidden);
   if (kind === 'curl') return parseCurl(text, isForbidden);
-  throw new Error('paste a fetch(…) call or a curl command');
+  if (kind === 'axios') return parseAxios(text, isForbidden);
+  if (kind === 'xhr') return parseXhr(text, isForbidden);
+  throw new Error('paste a fetch(…) call, an axios call, XMLHttpRequest code or a curl command');
 }
 
 // ------------------------------------------------------------------ fetch(…)
@@ -160,6 +166,88 @@ function parseFetch(text, isForbidden) {
     }
   } else if (init && init.expr) {
     out.notes.push(`the options (${init.expr}) are a variable: fill in method and headers by hand`);
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ axios, XMLHttpRequest
+
+/** An axios call: axios(config), axios.request(config), axios.get(url, config),
+ * axios.post(url, data, config). In the browser axios sends with
+ * XMLHttpRequest; its own defaults (Accept, a JSON or form Content-Type for
+ * the data) are added as axios adds them. */
+function parseAxios(text, isForbidden) {
+  const r = new Reader(text.trim());
+  const m = AXIOS_CALL.exec(r.s);
+  r.i = m[0].length;
+  const verb = m[2];
+  const out = { kind: 'axios', request: { initiator: 'xhr', url: '', method: 'GET', headers: [] }, dropped: [], notes: [] };
+  let config = null;
+  let data;
+  if (!verb || verb === 'request') {
+    config = r.value();
+  } else {
+    const url = r.value();
+    if (typeof url !== 'string') throw new Error(`the first argument of axios.${verb}() must be a string literal (the URL)`);
+    out.request.url = url;
+    out.request.method = verb.toUpperCase();
+    if (r.eat(',') && r.peek() !== ')') {
+      if (['post', 'put', 'patch'].includes(verb)) {
+        data = r.value();
+        if (r.eat(',') && r.peek() !== ')') config = r.value();
+      } else {
+        config = r.value();
+      }
+    }
+  }
+  const headers = [['Accept', 'application/json, text/plain, */*']];
+  let given = null;
+  if (config && config.entries) {
+    for (const [k, v] of config.entries) {
+      if (k === 'url' && typeof v === 'string') out.request.url = v;
+      else if (k === 'method' && typeof v === 'string') out.request.method = v.toUpperCase();
+      else if (k === 'data') data = v;
+      else if (k === 'withCredentials' && v === true) out.request.credentials = 'include';
+      else if (k === 'headers') given = v;
+      else if (k === 'onUploadProgress') out.request.upload_listener = true;
+    }
+  } else if (config && config.expr) {
+    out.notes.push(`the config (${config.expr}) is a variable: fill in headers and withCredentials by hand`);
+  }
+  if (!out.request.url) throw new Error('no URL: give axios a string literal url');
+  if (data !== undefined && data !== null && !['GET', 'HEAD'].includes(out.request.method)) {
+    // axios's transformRequest: an object is sent as JSON, a string as a form.
+    headers.push(['Content-Type', typeof data === 'string' ? 'application/x-www-form-urlencoded' : 'application/json']);
+    out.request.body = typeof data === 'string' ? data : '{}';
+  }
+  const sub = { request: { headers: [] }, notes: out.notes, dropped: out.dropped };
+  if (given) readHeaders(given, sub, false, isForbidden);
+  for (const [n, v] of sub.request.headers) {
+    const at = headers.findIndex(([h]) => h.toLowerCase() === n.toLowerCase());
+    if (at >= 0) headers[at] = [n, v]; else headers.push([n, v]);
+  }
+  out.request.headers = headers;
+  out.notes.push('axios sends with XMLHttpRequest in the browser');
+  if (out.request.upload_listener) out.notes.push('onUploadProgress adds an upload listener, which can force a preflight: the editor has no body, so check it with corsim explain --initiator xhr --upload-listener --body …');
+  return out;
+}
+
+/** XMLHttpRequest code: open(method, url), setRequestHeader(name, value)
+ * calls, withCredentials = true, a listener on xhr.upload. */
+function parseXhr(text, isForbidden) {
+  const out = { kind: 'xhr', request: { initiator: 'xhr', url: '', method: 'GET', headers: [] }, dropped: [], notes: [] };
+  const open = /\.open\s*\(\s*(['"`])([^'"`]*)\1\s*,\s*(['"`])([^'"`]*)\3/.exec(text);
+  if (!open) throw new Error("no xhr.open('METHOD', 'URL') with string literals");
+  out.request.method = open[2];
+  out.request.url = open[4];
+  for (const h of text.matchAll(/\.setRequestHeader\s*\(\s*(['"`])([^'"`]*)\1\s*,\s*(['"`])([^'"`]*)\3/g)) {
+    if (isForbidden(h[2], h[4])) { out.dropped.push(h[2].toLowerCase()); continue; }
+    out.request.headers.push([h[2], h[4]]);
+  }
+  if (/\.withCredentials\s*=\s*true/.test(text)) out.request.credentials = 'include';
+  if (/\.upload\s*\.\s*(on\w+\s*=|addEventListener\s*\()/.test(text)) {
+    out.request.upload_listener = true;
+    out.notes.push('an upload listener can force a preflight: the editor has no body, so check it with corsim explain --initiator xhr --upload-listener --body …');
   }
   return out;
 }

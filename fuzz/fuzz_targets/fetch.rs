@@ -14,7 +14,7 @@
 use arbitrary::Arbitrary;
 use corsim::harness::to_http_request;
 use corsim::{
-    Action, Browser, CredentialsMode, Fetch, HttpResponse, Mode, Origin, PreflightCache, RedirectMode, RequestInit,
+    Action, Browser, CredentialsMode, CrossOrigin, Fetch, HttpResponse, Initiator, Mode, Origin, PreflightCache, RedirectMode, RequestInit,
     ResponseType, Timestamp, Verdict,
 };
 use libfuzzer_sys::fuzz_target;
@@ -30,6 +30,9 @@ struct Input {
     mode: u8,
     credentials: u8,
     redirect: u8,
+    initiator: u8,
+    crossorigin: u8,
+    upload_listener: bool,
     responses: Vec<Response>,
     later_ms: u32,
 }
@@ -103,12 +106,20 @@ fuzz_target!(|input: Input| {
         mode: [Mode::Cors, Mode::NoCors, Mode::SameOrigin][usize::from(input.mode) % 3],
         credentials: [CredentialsMode::Omit, CredentialsMode::SameOrigin, CredentialsMode::Include][usize::from(input.credentials) % 3],
         redirect: [RedirectMode::Follow, RedirectMode::Error, RedirectMode::Manual][usize::from(input.redirect) % 3],
+        initiator: Initiator::ALL[usize::from(input.initiator) % Initiator::ALL.len()],
+        crossorigin: [None, Some(CrossOrigin::Anonymous), Some(CrossOrigin::UseCredentials)][usize::from(input.crossorigin) % 3],
+        upload_listener: input.upload_listener,
+        ..RequestInit::default()
     };
     // A preflight and a request per URL, for the first URL and each redirect.
     let limit = 2 * (profile.redirect_limit as usize + 1);
     let mut cache = PreflightCache::new();
     let mut fetch = Fetch::new(profile, origin.clone(), &init);
     let (verdict, sent) = drive(&input, &mut fetch, &mut cache, Timestamp::ZERO, limit);
+    // An element never asks for a preflight, whatever the answers.
+    if init.initiator.is_element() {
+        assert!(verdict.requests.iter().all(|r| !r.is_preflight), "an element sent a preflight");
+    }
     match fetch.poll(&mut cache, Timestamp::ZERO) {
         Action::Done(again) => assert_eq!(again, verdict, "poll repeats the verdict once done"),
         Action::Send(_) => panic!("a finished fetch asked to send"),

@@ -3,13 +3,15 @@
 use corsim::server_model::Library;
 use std::io::{self, Read, Write};
 
+use clap::builder::TypedValueParser as _;
+
 use crate::ui::{color, BadInput};
 use std::process::ExitCode;
 
 use corsim::explain::{Explanation, TextStyle};
 use corsim::header_list::{is_token, isomorphic_encode};
 use corsim::scenario::Scenario;
-use corsim::{HeaderList, HttpRequest, HttpResponse, Origin, PreflightCache, Profile, RequestInit, Timestamp};
+use corsim::{CrossOrigin, HeaderList, HttpRequest, HttpResponse, Initiator, Origin, PreflightCache, Profile, RequestInit, Timestamp};
 use serde_json::Value;
 use url::Url;
 
@@ -96,6 +98,24 @@ pub(crate) struct Args {
     page: Option<String>,
     #[command(flatten)]
     fetch: FetchOptions,
+    /// What makes the request (default fetch): xhr (XMLHttpRequest; --credentials include is
+    /// withCredentials), img, script, module-script, stylesheet, font, or beacon (sendBeacon).
+    #[arg(long, value_name = "INITIATOR", value_parser = initiator_parser())]
+    initiator: Option<Initiator>,
+    /// An element's crossorigin attribute (img, script, module-script, stylesheet).
+    #[arg(long, value_name = "VALUE", value_parser = clap::builder::PossibleValuesParser::new(["anonymous", "use-credentials"])
+        .map(|v| CrossOrigin::from_name(&v).expect("a listed value")))]
+    crossorigin: Option<CrossOrigin>,
+    /// XHR: a listener on xhr.upload before send() (it forces a preflight).
+    #[arg(long)]
+    upload_listener: bool,
+    /// The request body, as a string (fetch, xhr, beacon); without -H 'Content-Type: …' it is
+    /// sent as text/plain;charset=UTF-8.
+    #[arg(long, value_name = "TEXT")]
+    body: Option<String>,
+    /// fetch(url, {keepalive: true}).
+    #[arg(long)]
+    keepalive: bool,
     /// The status of the answer to a preflight (default 200).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(100..=999))]
     preflight_status: Option<u16>,
@@ -111,6 +131,7 @@ pub(crate) struct Args {
     /// Explain a step of a recorded scenario (FORMAT.md JSON Lines; `-` for standard input) instead.
     #[arg(long, value_name = "FILE", conflicts_with_all = [
         "url", "origin", "page", "method", "headers", "credentials", "mode", "redirect",
+        "initiator", "crossorigin", "upload_listener", "body", "keepalive",
         "preflight_status", "preflight_headers", "status", "response_headers",
     ])]
     scenario: Option<String>,
@@ -241,7 +262,7 @@ fn build(args: &Args) -> Result<Explanation, BadInput> {
     if !is_token(method.as_bytes()) {
         return Err(BadInput(format!("-X '{method}': not a valid HTTP method (a token: letters, digits and !#$%&'*+-.^_`|~)")));
     }
-    let init = args.fetch.init(url)?;
+    let init = initiated(args, args.fetch.init(url)?)?;
     let preflight = answer(args.preflight_status, &args.preflight_headers, "--preflight-header")?;
     let actual = answer(args.status, &args.response_headers, "--response-header")?;
     let mut target = parsed;
@@ -266,6 +287,46 @@ fn build(args: &Args) -> Result<Explanation, BadInput> {
         }
     };
     Ok(corsim::explain::explain_in(profile, page, &context, &init, &mut PreflightCache::new(), Timestamp::ZERO, server))
+}
+
+/// The `--initiator` values: the format's initiator names.
+fn initiator_parser() -> impl clap::builder::TypedValueParser<Value = Initiator> {
+    clap::builder::PossibleValuesParser::new(Initiator::ALL.map(Initiator::name))
+        .map(|name| Initiator::from_name(&name).expect("a listed initiator"))
+}
+
+/// The request as `--initiator` and its options make it; an option the
+/// initiator does not take is named.
+fn initiated(args: &Args, init: RequestInit) -> Result<RequestInit, BadInput> {
+    let initiator = args.initiator.unwrap_or_default();
+    if args.crossorigin.is_some() && !initiator.takes_crossorigin() {
+        return Err(BadInput(format!("--crossorigin: {} has no crossorigin attribute", initiator.in_words())));
+    }
+    if args.upload_listener && initiator != Initiator::Xhr {
+        return Err(BadInput("--upload-listener: only an XMLHttpRequest has xhr.upload".to_owned()));
+    }
+    if args.keepalive && initiator != Initiator::Fetch {
+        return Err(BadInput("--keepalive: an option of fetch() (a beacon is always keepalive)".to_owned()));
+    }
+    let mut init = init.initiated_by(initiator).crossorigin(args.crossorigin);
+    if initiator == Initiator::Beacon {
+        init.method = "POST".to_owned();
+    }
+    init.upload_listener = args.upload_listener;
+    init.keepalive = args.keepalive;
+    if let Some(body) = &args.body {
+        let bodyless = init.method.eq_ignore_ascii_case("GET") || init.method.eq_ignore_ascii_case("HEAD");
+        if bodyless && initiator == Initiator::Fetch {
+            return Err(BadInput(format!("--body: a {} request cannot have a body (fetch() throws a TypeError)", init.method)));
+        }
+        if !bodyless {
+            init.body = Some(body.clone());
+            if !init.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("content-type")) {
+                init.headers.push(("Content-Type".to_owned(), "text/plain;charset=UTF-8".to_owned()));
+            }
+        }
+    }
+    Ok(init)
 }
 
 /// A scripted answer from a status and `Name: value` arguments.
@@ -384,6 +445,8 @@ fn all_browsers(args: Args) -> ExitCode {
         .to_owned()
     };
     let verdict = |e: &Explanation| match (&e.result.response, &e.result.failure) {
+        // Not fetch(): what the page observes, in the engine's words.
+        _ if e.page_event.is_some() => e.result.summary.clone(),
         (Some(r), _) if e.result.readable => format!("script reads it: {} {} [{}]", r.kind, r.status, r.headers.join(", ")),
         (Some(r), _) => format!("no: {} response, status {}", r.kind, r.status),
         (None, _) => format!("blocked: {}", e.console.first().map(String::as_str).unwrap_or("network error")),

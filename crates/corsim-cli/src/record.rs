@@ -60,7 +60,9 @@ pub enum RecordBrowser {
 pub const AFTER_HELP: &str = "\
 Each scenario's servers are served byte for byte on its loopback ports (as corsim
 serve does); its page origin's `/` is a blank page, opened in a fresh browser
-context, on which each step's fetch() runs at its at_ms. The recorded scenarios go
+context, on which each step's request runs at its at_ms, made by its initiator (fetch(),
+XMLHttpRequest, an <img>, <script>, module script, stylesheet or @font-face, sendBeacon).
+The recorded scenarios go
 to standard output in input order; a scenario that could not be recorded is named
 on standard error and left out. Needs node (Chromium, Firefox), Debian's python3
 with python3-gi and gir1.2-webkit2-4.1 (WebKit; xvfb-run when there is no display).
@@ -68,12 +70,92 @@ with python3-gi and gir1.2-webkit2-4.1 (WebKit; xvfb-run when there is no displa
 Example:
   corsim record --browser chromium tests/corpus/wpt.jsonl > wpt-chromium.jsonl";
 
-/// The page at `/` of every recording port: it runs one step's `fetch()` when
-/// the driver calls `corsimStep(request, sandboxed)` and resolves to what
-/// script got. A sandboxed page (origin `null`) runs its fetches in a frame
-/// with `sandbox="allow-scripts"`, whose origin is opaque.
+/// The page at `/` of every recording port: it runs one step's request with
+/// its initiator (FORMAT.md, "Extension: initiators other than fetch()")
+/// when the driver calls `corsimStep(request, sandboxed)` and resolves to
+/// what script saw: `fetch()`'s response, XHR's `load` or `error`, an
+/// element's `load` or `error` event, `sendBeacon`'s return value. A
+/// sandboxed page (origin `null`) runs its steps in a frame with
+/// `sandbox="allow-scripts"`, whose origin is opaque.
 pub const HARNESS_PAGE: &str = r#"<!doctype html><meta charset="utf-8"><title>corsim record</title><script>
-const RUN = `async function corsimFetch(r) {
+const RUN = `function corsimStep1(r) {
+  switch (r.initiator ?? "fetch") {
+    case "fetch": return corsimFetch(r);
+    case "xhr": return corsimXhr(r);
+    case "beacon": return corsimBeacon(r);
+    case "font": return corsimFont(r);
+    default: return corsimElement(r);
+  }
+}
+function corsimSameOrigin(url) {
+  try { return new URL(url, location.href).origin === self.origin; } catch (e) { return false; }
+}
+function corsimXhr(r) {
+  return new Promise(resolve => {
+    try {
+      const x = new XMLHttpRequest();
+      x.open(r.method ?? "GET", r.url, true);
+      for (const [n, v] of r.headers ?? []) { try { x.setRequestHeader(n, v); } catch (e) {} }
+      if (r.credentials === "include") x.withCredentials = true;
+      if (r.upload_listener) x.upload.addEventListener("progress", () => {});
+      x.onload = () => {
+        const names = new Set(x.getAllResponseHeaders().split("\\r\\n").filter(l => l.includes(":"))
+          .map(l => l.slice(0, l.indexOf(":")).trim().toLowerCase()));
+        const type = corsimSameOrigin(r.url) && corsimSameOrigin(x.responseURL) ? "basic" : "cors";
+        resolve({type, status: x.status, headers: [...names].sort()});
+      };
+      x.onerror = () => resolve({type: "error"});
+      x.send(r.body ?? null);
+    } catch (e) {
+      resolve({type: "error", message: String(e)});
+    }
+  });
+}
+function corsimBytes(s) {
+  return Uint8Array.from(s, c => c.charCodeAt(0));
+}
+async function corsimBeacon(r) {
+  let queued;
+  try {
+    const type = (r.headers ?? []).find(([n]) => n.toLowerCase() === "content-type");
+    const data = type ? new Blob([corsimBytes(r.body ?? "")], {type: type[1]}) : r.body;
+    queued = navigator.sendBeacon(r.url, data);
+  } catch (e) {
+    return {type: "error", message: String(e)};
+  }
+  await new Promise(ok => setTimeout(ok, 500));
+  return {type: queued ? "queued" : "refused"};
+}
+let corsimFaces = 0;
+async function corsimFont(r) {
+  const family = "corsim-font-" + (++corsimFaces);
+  const style = document.createElement("style");
+  style.textContent = "@font-face { font-family: " + family + "; src: url(" + JSON.stringify(r.url) + "); }";
+  document.head.appendChild(style);
+  try { await document.fonts.load("16px " + family); } catch (e) {}
+  const face = [...document.fonts].find(f => f.family.replace(/["']/g, "") === family);
+  return {type: face && face.status === "loaded" ? "loaded" : "error"};
+}
+function corsimElement(r) {
+  return new Promise(resolve => {
+    let el;
+    if (r.initiator === "img") {
+      el = document.createElement("img");
+    } else if (r.initiator === "stylesheet") {
+      el = document.createElement("link");
+      el.rel = "stylesheet";
+    } else {
+      el = document.createElement("script");
+      if (r.initiator === "module-script") el.type = "module";
+    }
+    if (r.crossorigin !== undefined) el.setAttribute("crossorigin", r.crossorigin);
+    el.onload = () => resolve({type: "loaded"});
+    el.onerror = () => resolve({type: "error"});
+    if (r.initiator === "stylesheet") el.href = r.url; else el.src = r.url;
+    if (r.initiator !== "img") document.head.appendChild(el);
+  });
+}
+async function corsimFetch(r) {
   const init = {method: r.method ?? "GET", headers: r.headers ?? [], mode: r.mode ?? "cors",
                 credentials: r.credentials ?? "same-origin", redirect: r.redirect ?? "follow"};
   if (r.body !== undefined) init.body = r.body;
@@ -93,7 +175,7 @@ function sandboxFrame() {
     const f = document.createElement("iframe");
     f.setAttribute("sandbox", "allow-scripts");
     f.srcdoc = "<!doctype html><meta charset=utf-8><script>" + RUN +
-      "\nonmessage = async ev => parent.postMessage({n: ev.data.n, result: await corsimFetch(ev.data.r)}, '*');<\/script>";
+      "\nonmessage = async ev => parent.postMessage({n: ev.data.n, result: await corsimStep1(ev.data.r)}, '*');<\/script>";
     f.onload = () => resolve(f);
     document.body.appendChild(f);
   });
@@ -101,7 +183,7 @@ function sandboxFrame() {
 }
 let sent = 0;
 async function corsimStep(r, sandboxed) {
-  if (!sandboxed) return corsimFetch(r);
+  if (!sandboxed) return corsimStep1(r);
   const f = await sandboxFrame();
   const n = ++sent;
   return new Promise(resolve => {
@@ -131,7 +213,8 @@ struct Saw {
     headers: Vec<(String, String)>,
 }
 
-/// What `fetch()` gave script, in the corpora's shape.
+/// What script saw (`fetch()`'s response, an XHR's, an element's event, a
+/// beacon's return), in the corpora's shape.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 struct ScriptGot {
     #[serde(rename = "type")]
@@ -305,7 +388,7 @@ fn read_inputs(text: &str, file: &str, ids: &[String]) -> Vec<Input> {
 /// The job a driver reads: the browser, what the browser must be told
 /// before it starts (see [`BrowserSetup`]), and per scenario the page to
 /// open, the Local Network Access permission to set, and the steps'
-/// `fetch()` arguments as written.
+/// requests as written (each made by its initiator).
 fn job(inputs: &[Input], args: &Args) -> Result<Value, String> {
     let setup = BrowserSetup::of(inputs.iter().map(|i| &i.scenario))?;
     let scenarios: Vec<Value> = inputs

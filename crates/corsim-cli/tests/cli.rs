@@ -82,6 +82,22 @@ fn classic() -> Vec<(&'static str, Vec<&'static str>, &'static str)> {
     vec![
         ("no-allow-origin", vec!["https://api.example/items", "--origin", PAGE], "MissingAllowOriginHeader"),
         (
+            // axios.post(url, data, { withCredentials: true }) against a wildcard.
+            "xhr-axios-with-credentials",
+            vec![
+                "https://api.example/items", "--origin", PAGE, "--initiator", "xhr", "-X", "POST",
+                "-H", "Content-Type: application/json", "--credentials", "include", "--body", "{}",
+                "--preflight-status", "204", "--preflight-header", "Access-Control-Allow-Origin: *",
+                "--preflight-header", "Access-Control-Allow-Headers: content-type",
+            ],
+            "PreflightWildcardOriginNotAllowed",
+        ),
+        (
+            "font-without-cors",
+            vec!["https://cdn.example/f.woff2", "--origin", PAGE, "--initiator", "font"],
+            "MissingAllowOriginHeader",
+        ),
+        (
             "wildcard-with-credentials",
             vec!["https://api.example/me", "--origin", PAGE, "--credentials", "include", "--response-header", "Access-Control-Allow-Origin: *"],
             "WildcardOriginNotAllowed",
@@ -203,6 +219,31 @@ fn explain_json_snapshots() {
         let pretty = serde_json::to_string_pretty(&serde_json::from_str::<serde_json::Value>(&out.stdout).unwrap()).unwrap();
         snapshot(&format!("{name}.json"), &(pretty + "\n"));
     }
+}
+
+#[test]
+fn an_element_refusing_its_resource_is_explained_with_its_own_fix() {
+    let out = corsim(&[
+        "explain", "https://cdn.example/app.js", "--origin", PAGE, "--initiator", "module-script", "--json",
+        "--response-header", "Access-Control-Allow-Origin: *", "--response-header", "Content-Type: text/plain",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("one JSON object");
+    assert_eq!(json["page_event"]["event"], "error");
+    assert_eq!(json["page_event"]["refusal"]["refusal"], "module-mime");
+    assert_eq!(json["fix"]["steps"][0]["failure"], "module-mime");
+    assert_eq!(json["fix"]["verified"], true, "{}", json["fix"]);
+    // The same script served as JavaScript loads, so the command exits 0.
+    let out = corsim(&[
+        "explain", "https://cdn.example/app.js", "--origin", PAGE, "--initiator", "module-script",
+        "--response-header", "Access-Control-Allow-Origin: *", "--response-header", "Content-Type: text/javascript",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(out.stdout.contains("<script type=module> fires 'load'"), "{}", out.stdout);
+    // An option the initiator does not take is named.
+    let out = corsim(&["explain", "https://cdn.example/f.woff2", "--origin", PAGE, "--initiator", "font", "--crossorigin", "anonymous"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("--crossorigin: @font-face has no crossorigin attribute"), "{}", out.stderr);
 }
 
 #[test]

@@ -45,6 +45,7 @@ use url::{Position, Url};
 use crate::error::{CorsError, FailureKind, TypeErrorKind};
 use crate::fetch::{Action, Event, Failure, Fetch, Route, Verdict};
 use crate::header_list::{isomorphic_decode, parse_token_list, HeaderList};
+use crate::initiator::{CrossOrigin, Initiator, PageEvent};
 use crate::method;
 use crate::origin::Origin;
 use crate::page::PageContext;
@@ -101,6 +102,9 @@ pub struct Explanation {
     pub console: Vec<String>,
     /// How to make script able to read the response; `None` when it already can.
     pub fix: Option<Fix>,
+    /// What the page observes, for a request not made by `fetch()` (XHR's
+    /// events, an element's `load` or `error`, a beacon).
+    pub page_event: Option<PageEvent>,
 }
 
 /// The `fetch(url, init)` call being explained.
@@ -127,6 +131,15 @@ pub struct RequestSummary {
     pub credentials: CredentialsMode,
     /// The redirect mode.
     pub redirect: RedirectMode,
+    /// What makes the request (`fetch` unless said otherwise); for other
+    /// initiators `mode` and `credentials` are those the initiator gives.
+    pub initiator: Initiator,
+    /// An element's `crossorigin` attribute.
+    pub crossorigin: Option<CrossOrigin>,
+    /// XHR: an upload listener was added.
+    pub upload_listener: bool,
+    /// `keepalive` (a beacon's always).
+    pub keepalive: bool,
 }
 
 impl RequestSummary {
@@ -137,13 +150,24 @@ impl RequestSummary {
     /// assert_eq!(RequestSummary::of(&RequestInit::get("https://a.example/").method("")).method, "GET");
     /// ```
     pub fn of(init: &RequestInit) -> RequestSummary {
+        RequestSummary::of_in(&Profile::CHROMIUM, init)
+    }
+
+    /// [`RequestSummary::of`] in a browser (the mode and credentials an
+    /// initiator gives can differ between browsers: WebKit's fonts).
+    pub fn of_in(profile: &Profile, init: &RequestInit) -> RequestSummary {
+        let (mode, credentials) = init.effective_modes_in(profile);
         RequestSummary {
             url: init.url.clone(),
             method: if init.method.is_empty() { "GET".to_owned() } else { init.method.clone() },
             headers: init.headers.clone(),
-            mode: init.mode,
-            credentials: init.credentials,
-            redirect: init.redirect,
+            mode,
+            credentials,
+            redirect: if init.initiator == Initiator::Fetch { init.redirect } else { RedirectMode::Follow },
+            initiator: init.initiator,
+            crossorigin: init.crossorigin,
+            upload_listener: init.upload_listener,
+            keepalive: init.keepalive || init.initiator == Initiator::Beacon,
         }
     }
 }
@@ -698,6 +722,30 @@ pub fn explain_in(
     let before = cache.clone();
     let (verdict, responses) = drive(profile, origin.clone(), page, init, cache, now, &mut server);
     let mut explanation = Explanation::from_verdict(profile, &origin, init, &verdict, &responses);
+    // An element's refusal of its resource is no CORS failure: its fix is
+    // verified by running the request again with it.
+    if let Some(PageEvent::Error { refusal: Some(refusal) }) = &explanation.page_event {
+        let target = verdict.requests.last().map(|r| r.url.clone());
+        let mut cache = before.clone();
+        let (again, responses) = drive(profile, origin.clone(), page, init, &mut cache, now, &mut |request: &HttpRequest| {
+            let mut response = server(request);
+            if !request.is_preflight && Some(&request.url) == target.as_ref() {
+                refusal.fix_response(init.initiator, &mut response);
+            }
+            response
+        });
+        let observed = crate::initiator::observe(profile, &origin, init, again, responses.last());
+        if let Some(fix) = explanation.fix.as_mut() {
+            let loads = observed.event == PageEvent::Load;
+            fix.verified = Some(loads);
+            fix.verification = if loads {
+                format!("corsim ran the request again with this change: {} loads it", init.initiator.in_words())
+            } else {
+                format!("not verified: with this change, {} still does not load it", init.initiator.in_words())
+            };
+        }
+        return explanation;
+    }
     if !explanation.result.readable {
         let mut rerun = |init: &RequestInit, fix: &Fix| {
             let mut cache = before.clone();
@@ -779,17 +827,80 @@ impl Explanation {
         let mut explanation = Explanation {
             browser: profile.browser,
             page_origin: origin.serialize().to_owned(),
-            request: RequestSummary::of(init),
+            request: RequestSummary::of_in(profile, init),
             classification,
             timeline,
             result,
             console: verdict.console.clone(),
             fix: None,
+            page_event: None,
         };
-        if !explanation.result.readable {
+        if init.initiator != Initiator::Fetch {
+            explanation.observe_initiator(profile, origin, init, verdict, responses);
+        }
+        if !explanation.result.readable && explanation.fix.is_none() {
             explanation.fix = Some(fix::derive(profile, origin, init, verdict, responses, None));
         }
         explanation
+    }
+
+    /// What the page sees of a request not made by `fetch()`: the result in
+    /// the initiator's words, and, for an element that refused what its
+    /// fetch delivered, that refusal and its fix instead of a CORS one.
+    fn observe_initiator(&mut self, profile: &Profile, origin: &Origin, init: &RequestInit, verdict: &Verdict, responses: &[HttpResponse]) {
+        let observed = crate::initiator::observe(profile, origin, init, verdict.clone(), responses.last());
+        self.console = observed.verdict.console;
+        let who = init.initiator.in_words();
+        match &observed.event {
+            PageEvent::Response => {
+                if let Some(r) = &self.result.response {
+                    self.result.summary = format!(
+                        "{who} fires 'load': xhr.status {}, getAllResponseHeaders() lists {}",
+                        r.status,
+                        if r.headers.is_empty() { "(none)".to_owned() } else { r.headers.join(", ") }
+                    );
+                }
+            }
+            PageEvent::NetworkError => {
+                self.result.summary =
+                    format!("{who} fires 'error': script sees status 0, no headers and no body (only the console says why)");
+            }
+            PageEvent::Load => {
+                self.result.readable = true;
+                let opaque = self.result.response.as_ref().is_some_and(|r| r.kind == ResponseType::Opaque);
+                self.result.summary = if opaque && init.initiator == Initiator::Img {
+                    format!("{who} fires 'load' and uses the resource; fetched without CORS, so script cannot read it (a canvas it is drawn on is tainted)")
+                } else if opaque {
+                    format!("{who} fires 'load' and uses the resource, fetched without CORS")
+                } else {
+                    format!("{who} fires 'load' and uses the resource")
+                };
+            }
+            PageEvent::Error { refusal: None } => {
+                self.result.summary = format!("{who} fires 'error': the page learns nothing more (only the console says why)");
+            }
+            PageEvent::Error { refusal: Some(refusal) } => {
+                self.result.readable = false;
+                self.result.summary = format!("{who} fires 'error': the fetch succeeded, but the element refused the resource");
+                let url = verdict.requests.last().map(|r| r.url.as_str().to_owned()).unwrap_or_else(|| init.url.clone());
+                let why = refusal.explain();
+                let (why, change) = why.split_once("; fix: ").map(|(w, c)| (w.to_owned(), c.to_owned())).unwrap_or((why.clone(), String::new()));
+                self.fix = Some(Fix {
+                    summary: format!("Not a CORS failure: {why}. {change}."),
+                    steps: vec![FixStep { failure: refusal.name().to_owned(), failed_value: None, url, why, change }],
+                    verified: None,
+                    verification: "not verified: corsim takes a body as a valid resource of the type its Content-Type names".to_owned(),
+                    ..Fix::default()
+                });
+            }
+            PageEvent::Queued => {
+                self.result.summary = match &self.result.failure {
+                    Some(_) => format!("{who} returns true (queued); the request then failed, which the page never learns (only the console says why)"),
+                    None => format!("{who} returns true (queued); the server got the request, and the page never learns its answer"),
+                };
+            }
+        }
+        self.page_event = Some(observed.event);
     }
 
     /// The readable timeline, plain or with ANSI colours.

@@ -172,7 +172,7 @@ impl Fetch {
                     cors: false,
                 };
                 let outcome = Err(failure);
-                let console = console::messages(profile, &origin, &outcome);
+                let console = console::messages_for(profile, &origin, init.initiator, &outcome);
                 Stage::Over(Box::new(Verdict { requests: Vec::new(), outcome, events: Vec::new(), console }))
             }
         };
@@ -486,7 +486,8 @@ impl Machine {
         let method_unsafe = !method::is_cors_safelisted(&self.request.method);
         // Firefox preflights every redirected request of a fetch that needed a preflight.
         let preflight_again = self.preflighted && self.redirect_count > 0 && self.profile.redirects.preflight_after_redirect;
-        if !method_unsafe && unsafe_names.is_empty() && !preflight_again {
+        let forced = self.request.use_cors_preflight;
+        if !method_unsafe && unsafe_names.is_empty() && !preflight_again && !forced {
             self.record(|m| Event::Routed { url: m.current_url().as_str().to_owned(), route: Route::Simple });
             return self.send_actual();
         }
@@ -583,6 +584,13 @@ impl Machine {
     fn origin_header(&self) -> Option<&str> {
         let serialized = self.serialized_origin();
         if self.tainting == Tainting::Cors {
+            return Some(serialized);
+        }
+        // Some browsers' elements send it under CORS mode to any origin.
+        if self.request.mode == Mode::Cors
+            && self.request.initiator.is_element()
+            && crate::initiator::rules(&self.profile).element_origin_same_origin
+        {
             return Some(serialized);
         }
         let kept = self.origin_sent && self.profile.redirects.origin_kept_after_redirect;
@@ -938,7 +946,8 @@ impl Machine {
 
     /// The verdict: the fetch is over, so the requests and events move into it.
     fn verdict(&mut self, outcome: Result<FilteredResponse, Failure>) -> Verdict {
-        let console = console::messages(&self.profile, &self.origin, &outcome);
+        let mut console = console::dropped_header_messages(&self.profile, &self.request);
+        console.extend(console::messages_for(&self.profile, &self.origin, self.request.initiator, &outcome));
         Verdict {
             requests: std::mem::take(&mut self.requests),
             outcome,

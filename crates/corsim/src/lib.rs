@@ -43,6 +43,7 @@ pub mod gate;
 #[cfg(feature = "harness")]
 pub mod harness;
 pub mod header_list;
+pub mod initiator;
 pub mod local_network_access;
 #[cfg(any(feature = "audit", feature = "proptest"))]
 mod lookalike;
@@ -74,6 +75,7 @@ pub use error::{CorsError, CorsErrorStatus, FailureKind, InputError, NetError, T
 pub use fetch::{Action, Fetch};
 pub use verdict::{CheckName, CheckState, Event, Failure, Route, Verdict};
 pub use header_list::{Header, HeaderList};
+pub use initiator::{CrossOrigin, Initiator};
 pub use origin::Origin;
 pub use preflight::HttpRequest;
 pub use preflight_cache::PreflightCache;

@@ -5,6 +5,7 @@ use std::fmt;
 use url::Url;
 
 use crate::error::TypeErrorKind;
+use crate::initiator::{CrossOrigin, Initiator};
 use crate::header_list::{is_header_value, is_token, isomorphic_decode, normalize_value, HeaderList};
 use crate::method;
 use crate::profile::Profile;
@@ -104,6 +105,21 @@ pub struct RequestInit {
     pub credentials: CredentialsMode,
     /// The redirect mode.
     pub redirect: RedirectMode,
+    /// What makes the request ([`Initiator::Fetch`] by default). For other
+    /// initiators `mode` and `redirect` are not read, and `credentials` only
+    /// by XHR (`include` is `withCredentials = true`); see
+    /// [`RequestInit::effective_modes`].
+    pub initiator: Initiator,
+    /// An element's `crossorigin` attribute (`None`: no attribute).
+    pub crossorigin: Option<CrossOrigin>,
+    /// `fetch(url, {keepalive: true})` (a beacon is always keepalive).
+    pub keepalive: bool,
+    /// XHR: a listener on `xhr.upload` before `send()`.
+    pub upload_listener: bool,
+    /// The body, one character per byte (`fetch`, `xhr`, `beacon`).
+    pub body: Option<String>,
+    /// A font's `@font-face` `font-family` (Firefox names it in its console).
+    pub font_family: Option<String>,
 }
 
 impl RequestInit {
@@ -184,6 +200,13 @@ pub struct Request {
     pub redirect: RedirectMode,
     /// Headers `fetch()` dropped, and why.
     pub dropped: Vec<DroppedHeader>,
+    /// What made the request.
+    pub initiator: Initiator,
+    /// The use-CORS-preflight flag: a preflight even for a simple request
+    /// (set by XHR for a request with upload listeners, XHR § `send()`).
+    pub use_cors_preflight: bool,
+    /// The keepalive flag.
+    pub keepalive: bool,
 }
 
 impl Request {
@@ -206,7 +229,19 @@ impl Request {
             return Err(TypeErrorKind::UrlHasCredentials(init.url.clone()));
         }
         // The method: a token, not forbidden, then normalized.
-        let raw_method = if init.method.is_empty() { "GET" } else { init.method.as_str() };
+        // An element always GETs and sets no header; a beacon always POSTs,
+        // with at most its data's Content-Type.
+        let raw_method = match init.initiator {
+            i if i.is_element() => "GET",
+            Initiator::Beacon => "POST",
+            _ if init.method.is_empty() => "GET",
+            _ => init.method.as_str(),
+        };
+        let given_headers = init.headers.iter().filter(|(name, _)| match init.initiator {
+            i if i.is_element() => false,
+            Initiator::Beacon => name.eq_ignore_ascii_case("content-type"),
+            _ => true,
+        });
         if !method::is_method(raw_method) {
             return Err(TypeErrorKind::InvalidMethod(raw_method.to_owned()));
         }
@@ -214,7 +249,11 @@ impl Request {
             return Err(TypeErrorKind::ForbiddenMethod(raw_method.to_owned()));
         }
         let method = method::normalize(raw_method);
-        if init.mode == Mode::NoCors && !method::is_cors_safelisted(&method) {
+        // The initiator fixes the mode, the credentials mode and the
+        // redirect mode of every request but fetch()'s.
+        let (mode, credentials) = init.effective_modes_in(profile);
+        let redirect = if init.initiator == Initiator::Fetch { init.redirect } else { RedirectMode::Follow };
+        if mode == Mode::NoCors && !method::is_cors_safelisted(&method) {
             return Err(TypeErrorKind::NoCorsMethod(raw_method.to_owned()));
         }
         // The headers, through a Headers object with guard "request" (or
@@ -223,7 +262,7 @@ impl Request {
         let mut dropped = Vec::new();
         // `no-cors`: each name's value so far, combined, as the guard sees it.
         let mut no_cors_values: std::collections::HashMap<Vec<u8>, Vec<u8>> = std::collections::HashMap::new();
-        for (name, value) in &init.headers {
+        for (name, value) in given_headers {
             let name_bytes =
                 crate::header_list::isomorphic_encode(name).ok_or_else(|| TypeErrorKind::InvalidHeaderName(name.clone()))?;
             if !is_token(&name_bytes) {
@@ -242,7 +281,7 @@ impl Request {
                 dropped.push(DroppedHeader { name: name.clone(), because: DroppedBecause::Forbidden });
                 continue;
             }
-            if init.mode == Mode::NoCors {
+            if mode == Mode::NoCors {
                 // The guard checks the value the header would have once combined.
                 let so_far = no_cors_values.get(&name_bytes.to_ascii_lowercase());
                 let combined = match so_far {
@@ -262,14 +301,23 @@ impl Request {
             }
             list.append(name_bytes, value_bytes);
         }
+        let has_body = init.body.is_some() && method != "GET" && method != "HEAD";
         Ok(Request {
             url,
             method,
             headers: if profile.combine_request_headers && list.has_duplicate_names() { list.combined() } else { list },
-            mode: init.mode,
-            credentials: init.credentials,
-            redirect: init.redirect,
+            mode,
+            credentials,
+            redirect,
             dropped,
+            initiator: init.initiator,
+            // XHR § send(): "use-CORS-preflight flag is set if this's upload
+            // listener flag is set".
+            use_cors_preflight: init.initiator == Initiator::Xhr
+                && init.upload_listener
+                && (!crate::initiator::rules(profile).upload_listener_needs_body
+                    || has_body),
+            keepalive: init.keepalive || init.initiator == Initiator::Beacon,
         })
     }
 

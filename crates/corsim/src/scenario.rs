@@ -20,8 +20,10 @@ use url::Url;
 
 use crate::console::reason_name;
 use crate::error::InputError;
-use crate::fetch::{run_quiet_in, Verdict};
+use crate::fetch::Verdict;
+use crate::initiator::{Initiated, PageEvent};
 use crate::header_list::{isomorphic_decode, isomorphic_encode, HeaderList};
+use crate::initiator::{CrossOrigin, Initiator};
 use crate::origin::Origin;
 use crate::page::PageContext;
 use crate::preflight::HttpRequest;
@@ -291,13 +293,25 @@ impl Scenario {
     pub fn simulate(&self, profile: Option<&Profile>) -> ScenarioVerdict {
         let profile = self.profile(profile);
         let mut cache = PreflightCache::new();
+        let mut fonts = 0;
         let steps = self
             .steps
             .iter()
             .map(|step| {
+                // The recorder's @font-face rules are named in order (FORMAT.md).
+                let named;
+                let request = if step.request.initiator == Initiator::Font && step.request.font_family.is_none() {
+                    fonts += 1;
+                    named = RequestInit { font_family: Some(format!("corsim-font-{fonts}")), ..step.request.clone() };
+                    &named
+                } else {
+                    &step.request
+                };
                 let now = Timestamp::from_millis(step.at_ms);
-                let verdict = run_quiet_in(profile, self.origin.clone(), &self.page, &step.request, &mut cache, now, |r| self.answer(r));
-                step_verdict(profile, &self.origin, &verdict)
+                let run = crate::initiator::run_quiet_in(profile, self.origin.clone(), &self.page, request, &mut cache, now, |r| {
+                    self.answer(r)
+                });
+                initiated_step_verdict(profile, &self.origin, request, &run)
             })
             .collect();
         ScenarioVerdict { id: self.id.clone(), steps }
@@ -327,6 +341,33 @@ pub fn step_verdict(profile: &Profile, origin: &Origin, verdict: &Verdict) -> St
         Err(f) => (StepResult { kind: "error".into(), status: None, headers: None }, reason_name(profile, origin, f)),
     };
     StepVerdict { server_saw, result, cors_error, console: verdict.console.clone() }
+}
+
+/// The FORMAT.md verdict of one request made by any initiator: the
+/// requests and the console as for `fetch()`, and `result` in the
+/// initiator's shape (XHR's `basic` or `cors` by the URLs, as its page
+/// sees them; an element's `loaded` or `error`; a beacon's `queued`).
+pub fn initiated_step_verdict(profile: &Profile, origin: &Origin, init: &RequestInit, run: &Initiated) -> StepVerdict {
+    let mut verdict = step_verdict(profile, origin, &run.verdict);
+    verdict.cors_error.clone_from(&run.reason);
+    let kind = |k: &str| StepResult { kind: k.to_owned(), status: None, headers: None };
+    match (init.initiator, &run.event) {
+        (Initiator::Fetch, _) => {}
+        (Initiator::Xhr, PageEvent::Response) => {
+            // XHR does not expose tainting: the page tells basic from cors by
+            // its URL and responseURL.
+            let final_url = run.verdict.requests.last().map(|r| &r.url);
+            let same = |u: Option<&Url>| u.is_some_and(|u| origin.same_origin_with_url(u));
+            let first = Url::parse(&init.url).ok();
+            let basic = same(first.as_ref()) && same(final_url);
+            verdict.result.kind = if basic { "basic" } else { "cors" }.to_owned();
+        }
+        (_, PageEvent::Load) => verdict.result = kind("loaded"),
+        (_, PageEvent::Queued) => verdict.result = kind("queued"),
+        (_, PageEvent::Error { .. } | PageEvent::NetworkError) => verdict.result = kind("error"),
+        (_, PageEvent::Response) => {}
+    }
+    verdict
 }
 
 /// A scenario line as typed fields: what [`Scenario::parse`] reads first.
@@ -401,6 +442,22 @@ struct RawRequest {
     /// Default `"follow"`.
     #[cfg_attr(feature = "tsify", tsify(optional))]
     redirect: Option<RedirectMode>,
+    /// What makes the request (default `"fetch"`); FORMAT.md says which
+    /// fields each initiator has.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    initiator: Option<Initiator>,
+    /// An element's `crossorigin` attribute (absent: no attribute).
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    crossorigin: Option<CrossOrigin>,
+    /// The body, one character per byte (`fetch`, `xhr`, `beacon`).
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    body: Option<String>,
+    /// `fetch(url, {keepalive: true})`.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    keepalive: Option<bool>,
+    /// XHR: a `progress` listener on `xhr.upload` before `send()`.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    upload_listener: Option<bool>,
 }
 
 /// What the scripted server answers for one URL.
@@ -424,7 +481,7 @@ struct RawUrl {
     model: Option<Value>,
 }
 
-/// A response: status (100 to 999) and headers, no body.
+/// A response: status (100 to 999), headers and an optional body.
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null, rename = "ResponseInit"))]
@@ -434,6 +491,9 @@ struct RawResponse {
     /// `[name, value]` pairs, byte for byte (characters at most U+00FF), in order, duplicates kept.
     #[cfg_attr(feature = "tsify", tsify(optional))]
     headers: Option<Vec<(String, String)>>,
+    /// The body, one character per byte, after the headers.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    body: Option<String>,
 }
 
 /// A JSON object, and only an object: serde's derived structs also take an
@@ -484,6 +544,10 @@ impl RawScenario {
             .into_iter()
             .map(|Obj(step)| {
                 let Obj(r) = step.request;
+                // The extension's fields are judged by the generic reader.
+                if r.initiator.is_some() || r.crossorigin.is_some() || r.body.is_some() || r.keepalive.is_some() || r.upload_listener.is_some() {
+                    return None;
+                }
                 let headers = r.headers.unwrap_or_default();
                 if headers.iter().any(|(n, v)| !is_isomorphic(n) || !is_isomorphic(v)) {
                     return None;
@@ -500,6 +564,7 @@ impl RawScenario {
                         mode: r.mode.unwrap_or_default(),
                         credentials: r.credentials.unwrap_or_default(),
                         redirect: r.redirect.unwrap_or_default(),
+                        ..RequestInit::default()
                     },
                 })
             })
@@ -518,7 +583,11 @@ impl RawScenario {
                 for (n, v) in r.headers.unwrap_or_default() {
                     headers.append(isomorphic_encode(&n)?, isomorphic_encode(&v)?);
                 }
-                Some(Some(ScriptedResponse { status: r.status as u16, headers, body: Vec::new() }))
+                let body = match r.body {
+                    Some(b) => isomorphic_encode(&b)?,
+                    None => Vec::new(),
+                };
+                Some(Some(ScriptedResponse { status: r.status as u16, headers, body }))
             };
             let scripted = ScriptedUrl { preflight: response(spec.preflight)?, actual: response(spec.actual)?, model: None };
             // Two keys naming one URL: the generic reader names the error.
@@ -768,40 +837,51 @@ pub fn parse_request(v: &Value) -> Result<RequestInit, InputError> {
         Some(Value::String(s)) => Some(s),
         Some(other) => return Err(InputError::new("body", format!("must be a string, not {}", kind(other)))),
     };
-    enum_field(obj, "crossorigin", &["anonymous", "use-credentials"])?;
-    match obj.get("upload_listener") {
-        None | Some(Value::Null) | Some(Value::Bool(_)) => {}
+    let crossorigin = enum_field(obj, "crossorigin", &["anonymous", "use-credentials"])?.and_then(CrossOrigin::from_name);
+    let upload_listener = match obj.get("upload_listener") {
+        None | Some(Value::Null) | Some(Value::Bool(false)) => false,
+        Some(Value::Bool(true)) => true,
         Some(other) => {
             return Err(InputError::new("upload_listener", format!("must be true or false, not {}", kind(other))))
         }
+    };
+    let initiator = Initiator::from_name(initiator).unwrap_or_default();
+    let bodyless = matches!(method.to_ascii_uppercase().as_str(), "GET" | "HEAD");
+    if initiator == Initiator::Beacon {
+        if !method.eq_ignore_ascii_case("POST") {
+            return Err(InputError::new("method", format!("{method:?}: a beacon is always a POST")));
+        }
+        if headers.len() > 1 || headers.iter().any(|(n, _)| !n.eq_ignore_ascii_case("content-type")) {
+            return Err(InputError::new(
+                "headers",
+                "a beacon has no headers but its data's Content-Type: give none, or one Content-Type (the type of a Blob holding body)",
+            ));
+        }
     }
-    // The fields are well formed; what the engine cannot simulate yet is named.
-    if initiator != "fetch" {
-        return Err(InputError::new(
-            "initiator",
-            format!("{initiator:?}: corsim simulates requests made by fetch() only, not yet those of XMLHttpRequest, elements or sendBeacon; this scenario cannot be simulated"),
-        ));
-    }
-    if keepalive {
-        return Err(InputError::new(
-            "keepalive",
-            "true: corsim does not yet simulate fetch(…, {keepalive: true}) (its own limits and rules); this scenario cannot be simulated",
-        ));
-    }
+    // What corsim cannot simulate yet is named.
     if let Some(_body) = body {
-        if matches!(method.to_ascii_uppercase().as_str(), "GET" | "HEAD") {
+        if bodyless && initiator == Initiator::Fetch {
             return Err(InputError::new(
                 "body",
                 format!("a {method} request cannot have a body (fetch() throws a TypeError before sending anything); corsim does not simulate that throw"),
             ));
         }
+    }
+    // XHR's send() drops the body of a GET or HEAD (XHR § send(), step 4).
+    let body = match body {
+        Some(_) if bodyless && initiator == Initiator::Xhr => None,
+        other => other.cloned(),
+    };
+    if body.is_some() {
         // A string body gives the request `Content-Type: text/plain;charset=UTF-8`
-        // unless a Content-Type is given (Fetch § "extract a body").
+        // unless a Content-Type is given (Fetch § "extract a body"; XHR and
+        // sendBeacon extract it the same way).
         if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("content-type")) {
             headers.push(("Content-Type".to_owned(), "text/plain;charset=UTF-8".to_owned()));
         }
     }
-    Ok(RequestInit { url, method, headers, mode, credentials, redirect })
+    let keepalive = keepalive || initiator == Initiator::Beacon;
+    Ok(RequestInit { url, method, headers, mode, credentials, redirect, initiator, crossorigin, keepalive, upload_listener, body, font_family: None })
 }
 
 fn enum_field<'a>(

@@ -701,6 +701,7 @@ mod implied {
     use super::{Check, Facts, FirefoxKey, Implied, Unknown, WebKitMessage};
     use crate::blocked::{Gate, LnaDenial};
     use crate::method;
+    use crate::initiator::Initiator;
     use crate::origin::Origin;
     use crate::profile::Browser;
 
@@ -927,22 +928,33 @@ mod implied {
                     page.to_owned()
                 }
             };
+            // The initiator the message names, when corsim simulates it.
+            let initiator = self.initiator.as_deref().and_then(crate::console::templates::initiator_named);
+            let element = initiator.filter(|i| i.is_element() && self.at_preflight != Some(true));
+            let initiator = match initiator {
+                Some(Initiator::Xhr) => Some(Initiator::Xhr),
+                _ => element,
+            };
             let include = self.credentials_included;
             if !include {
-                assume(
-                    "whether the request sends credentials",
-                    "no: credentials 'same-origin', fetch()'s default".to_owned(),
-                );
+                let default = match initiator {
+                    Some(Initiator::Xhr) => "no: withCredentials false, XMLHttpRequest's default",
+                    Some(Initiator::Font) => "no: credentials 'same-origin', as for every font",
+                    Some(_) => "no: crossorigin=\"anonymous\" (credentials 'same-origin')",
+                    None => "no: credentials 'same-origin', fetch()'s default",
+                };
+                assume("whether the request sends credentials", default.to_owned());
             }
-            if let Some(i) = self
-                .initiator
-                .as_deref()
-                .filter(|i| !matches!(*i, "fetch" | "Fetch API"))
-            {
-                assume(
+            match (self.initiator.as_deref(), initiator) {
+                (Some(i), None) if !matches!(i, "fetch" | "Fetch API") => assume(
                     &format!("what the {i} request does that fetch() does not"),
                     "nothing: simulated as fetch() with the same mode and credentials".to_owned(),
-                );
+                ),
+                (_, Some(Initiator::Script)) => assume(
+                    "whether the script is a module (<script type=module>) or a classic one with a crossorigin attribute",
+                    "a classic <script crossorigin> (a module script gives the same message)".to_owned(),
+                ),
+                _ => {}
             }
 
             // The request.
@@ -1364,6 +1376,31 @@ mod implied {
                 Some(Browser::WebKit) => "WebKit",
                 _ => "Chromium",
             };
+            let credentials = if include { "include" } else { "same-origin" };
+            let request = match initiator {
+                Some(Initiator::Xhr) => json!({
+                    "initiator": "xhr",
+                    "url": request_url,
+                    "method": method_name,
+                    "headers": headers,
+                    "credentials": credentials,
+                }),
+                Some(Initiator::Font) => json!({ "initiator": "font", "url": request_url }),
+                // A CORS failure of an element: it had a crossorigin attribute.
+                Some(element) => json!({
+                    "initiator": element.name(),
+                    "url": request_url,
+                    "crossorigin": if include { "use-credentials" } else { "anonymous" },
+                }),
+                None => json!({
+                    "url": request_url,
+                    "method": method_name,
+                    "headers": headers,
+                    "mode": mode,
+                    "credentials": credentials,
+                    "redirect": redirect,
+                }),
+            };
             let page = gate.map(|g| page_context(g, &failing, &mut assume)).unwrap_or_default();
             let mut line = json!({
                 "id": "from-message",
@@ -1371,14 +1408,7 @@ mod implied {
                 "origin": origin,
                 "steps": [{
                     "at_ms": 0,
-                    "request": {
-                        "url": request_url,
-                        "method": method_name,
-                        "headers": headers,
-                        "mode": mode,
-                        "credentials": if include { "include" } else { "same-origin" },
-                        "redirect": redirect,
-                    }
+                    "request": request,
                 }],
                 "server": server,
                 "unknown": unknown,

@@ -11,10 +11,11 @@
 
 use crate::blocked::Gate;
 use crate::error::{CorsError, FailureKind, NetError};
+use crate::initiator::Initiator;
 use crate::verdict::Failure;
 use crate::origin::Origin;
 use crate::profile::{Browser, Profile};
-use crate::response::{FilteredResponse, ResponseType};
+use crate::response::FilteredResponse;
 
 pub mod facts;
 pub mod parse;
@@ -47,7 +48,7 @@ pub fn reason_name(profile: &Profile, origin: &Origin, failure: &Failure) -> Opt
             }
             // The first line that is not the closing "Fetch API cannot load …".
             let closing = WEBKIT_CANNOT_LOAD.split('{').next().unwrap_or_default();
-            let first = webkit(origin, failure).into_iter().find(|m| !m.starts_with(closing))?;
+            let first = webkit(origin, Initiator::Fetch, failure).into_iter().find(|m| !m.starts_with(closing))?;
             Some(webkit_anonymize(&first, origin, failure))
         }
     }
@@ -59,12 +60,38 @@ pub fn messages(
     origin: &Origin,
     outcome: &Result<FilteredResponse, Failure>,
 ) -> Vec<String> {
+    messages_for(profile, origin, Initiator::Fetch, outcome)
+}
+
+/// The console messages for the outcome of a request made by `initiator`
+/// (the fetch's part: what the resource checks of an element add comes
+/// from [`crate::initiator`]).
+pub fn messages_for(
+    profile: &Profile,
+    origin: &Origin,
+    initiator: Initiator,
+    outcome: &Result<FilteredResponse, Failure>,
+) -> Vec<String> {
     match (profile.browser, outcome) {
-        (Browser::Chromium | Browser::Spec, _) => chromium(origin, outcome),
+        (Browser::Chromium | Browser::Spec, _) => chromium(origin, initiator, outcome),
         (Browser::Firefox | Browser::WebKit, Ok(_)) => Vec::new(),
         (Browser::Firefox, Err(f)) => firefox(origin, f),
-        (Browser::WebKit, Err(f)) => webkit(origin, f),
+        (Browser::WebKit, Err(f)) => webkit(origin, initiator, f),
     }
+}
+
+/// The lines XHR's `setRequestHeader()` logs for the forbidden headers it
+/// ignored (Chromium and WebKit; Firefox ignores them silently).
+pub fn dropped_header_messages(profile: &Profile, request: &crate::request::Request) -> Vec<String> {
+    if request.initiator != Initiator::Xhr || profile.browser == Browser::Firefox {
+        return Vec::new();
+    }
+    request
+        .dropped
+        .iter()
+        .filter(|d| d.because == crate::request::DroppedBecause::Forbidden)
+        .map(|d| fill(REFUSED_UNSAFE_HEADER, &[(Slot::Hint, &d.name)]))
+        .collect()
 }
 
 /// What `fetch()` rejects with, word for word: the browser's own text for a
@@ -302,12 +329,12 @@ fn webkit_message(failure: &Failure) -> Option<WebKitMessage> {
 }
 
 /// WebKit's messages for a failure.
-fn webkit(origin: &Origin, failure: &Failure) -> Vec<String> {
+fn webkit(origin: &Origin, initiator: Initiator, failure: &Failure) -> Vec<String> {
     let url = failure.url.as_str();
     let access_checks = |url: &str| {
         fill(
             WEBKIT_ACCESS_CONTROL_CHECKS,
-            &[(Slot::Initiator, "Fetch API"), (Slot::Url, url)],
+            &[(Slot::Initiator, webkit_initiator(initiator)), (Slot::Url, url)],
         )
     };
     let alone = |m: WebKitMessage| m.text().to_owned();
@@ -401,7 +428,15 @@ fn webkit(origin: &Origin, failure: &Failure) -> Vec<String> {
         ),
         _ => inner,
     };
-    vec![first, access_checks(url)]
+    let closing = match initiator {
+        Initiator::Fetch | Initiator::Xhr => Some(access_checks(url)),
+        // The URL the element asked for, before any redirect.
+        Initiator::Img => Some(fill(WEBKIT_IMAGE_ACCESS_CONTROL_CHECKS, &[(Slot::Url, failure.url_list[0].as_str())])),
+        Initiator::Script => Some(WEBKIT_SCRIPT_DENIED.to_owned()),
+        Initiator::Beacon => Some(fill(WEBKIT_BEACON_CANNOT_LOAD, &[(Slot::Url, url), (Slot::Reason, &first)])),
+        Initiator::ModuleScript | Initiator::Stylesheet | Initiator::Font => None,
+    };
+    std::iter::once(first).chain(closing).collect()
 }
 
 /// The redirect target as WebKit prints it: resolved when it parses, as sent
@@ -451,7 +486,7 @@ fn webkit_anonymize(message: &str, origin: &Origin, failure: &Failure) -> String
 
 /// A WebKit message as its recordings name the failure: `urls` (longest
 /// first) replaced by `<url>`, then `origin` by `<origin>`.
-pub(crate) fn anonymize(message: &str, urls: &[String], origin: Option<&str>) -> String {
+pub fn anonymize(message: &str, urls: &[String], origin: Option<&str>) -> String {
     let mut urls: Vec<&String> = urls.iter().filter(|u| !u.is_empty()).collect();
     urls.sort_by_key(|u| std::cmp::Reverse(u.len()));
     let mut out = message.to_owned();
@@ -465,26 +500,14 @@ pub(crate) fn anonymize(message: &str, urls: &[String], origin: Option<&str>) ->
 }
 
 /// Chromium's messages for a fetch's outcome.
-fn chromium(origin: &Origin, outcome: &Result<FilteredResponse, Failure>) -> Vec<String> {
+fn chromium(origin: &Origin, initiator: Initiator, outcome: &Result<FilteredResponse, Failure>) -> Vec<String> {
     let failed_to_load =
         |net_error: &str| fill(CHROMIUM_FAILED_TO_LOAD, &[(Slot::NetError, net_error)]);
     let failure = match outcome {
         Ok(response) => {
-            if response.kind != ResponseType::Opaque
-                && response.kind != ResponseType::OpaqueRedirect
-                && response.status >= 400
-            {
-                let reason = http::StatusCode::from_u16(response.status)
-                    .ok()
-                    .and_then(|s| s.canonical_reason())
-                    .unwrap_or("");
-                let status = response.status.to_string();
-                return vec![fill(
-                    CHROMIUM_FAILED_STATUS,
-                    &[(Slot::Status, &status), (Slot::StatusText, reason)],
-                )];
-            }
-            return Vec::new();
+            // An opaque response's status is 0: fetch() logs nothing for it
+            // (an element's loader does; see crate::initiator).
+            return chromium_error_status(response.status).into_iter().collect();
         }
         Err(f) => f,
     };
@@ -510,7 +533,7 @@ fn chromium(origin: &Origin, outcome: &Result<FilteredResponse, Failure>) -> Vec
             }
             error => vec![
                 chromium_blocked(
-                    "fetch",
+                    chromium_initiator(initiator),
                     url,
                     failure.redirected_from.as_ref().map(Url::as_str),
                     origin,
@@ -540,6 +563,22 @@ fn chromium(origin: &Origin, outcome: &Result<FilteredResponse, Failure>) -> Vec
         FailureKind::Blocked(gate) => chromium_gate(page, failure, gate),
         FailureKind::Net(refused) => vec![failed_to_load(&format!("net::{}", refused.chromium_name()))],
     }
+}
+
+/// The line Chromium's loader logs for a response with an error status
+/// (400 or more), `None` for any other status.
+///
+/// ```
+/// assert_eq!(corsim::console::chromium_error_status(404).unwrap(),
+///     "Failed to load resource: the server responded with a status of 404 (Not Found)");
+/// ```
+pub fn chromium_error_status(status: u16) -> Option<String> {
+    if status < 400 {
+        return None;
+    }
+    let reason = http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("");
+    let status = status.to_string();
+    Some(fill(CHROMIUM_FAILED_STATUS, &[(Slot::Status, &status), (Slot::StatusText, reason)]))
 }
 
 /// Chromium's "Access to … has been blocked by CORS policy" message for a

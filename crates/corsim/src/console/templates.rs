@@ -14,6 +14,7 @@
 
 use crate::blocked::{CorpBlock, EmbedderPolicy, LnaDenial, ResourcePolicy};
 use crate::error::CorsError;
+use crate::initiator::Initiator;
 
 /// A named place in a template, written `{name}` in its text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -208,14 +209,16 @@ pub const CHROMIUM_LEGACY_OPAQUE_SUFFIX: &str =
 pub const CHROMIUM_LEGACY_VALUE_SUFFIX: &str = " Have the server send the header with a valid value, or, if an opaque response serves your needs, set the request's mode to 'no-cors' to fetch the resource with CORS disabled.";
 
 /// What Chromium calls each initiator in [`CHROMIUM_BLOCKED`]
-/// (`Resource::ResourceTypeToString`, lower-cased when its second letter is).
-pub const CHROMIUM_INITIATORS: [&str; 14] = [
+/// (`Resource::ResourceTypeToString`, lower-cased when its second letter is;
+/// `resource` for a request with no resource type, such as a beacon's).
+pub const CHROMIUM_INITIATORS: [&str; 15] = [
     "fetch",
     "XMLHttpRequest",
     "script",
     "font",
     "image",
     "CSS stylesheet",
+    "resource",
     "audio",
     "video",
     "manifest",
@@ -225,6 +228,81 @@ pub const CHROMIUM_INITIATORS: [&str; 14] = [
     "link prefetch resource",
     "other resource",
 ];
+
+/// What Chromium calls `initiator` in [`CHROMIUM_BLOCKED`] (one of
+/// [`CHROMIUM_INITIATORS`]): a module script is a `script`, a beacon a
+/// `resource`.
+///
+/// ```
+/// use corsim::{console::templates::chromium_initiator, Initiator};
+/// assert_eq!(chromium_initiator(Initiator::Stylesheet), "CSS stylesheet");
+/// ```
+pub fn chromium_initiator(initiator: Initiator) -> &'static str {
+    match initiator {
+        Initiator::Fetch => "fetch",
+        Initiator::Xhr => "XMLHttpRequest",
+        Initiator::Img => "image",
+        Initiator::Script | Initiator::ModuleScript => "script",
+        Initiator::Stylesheet => "CSS stylesheet",
+        Initiator::Font => "font",
+        Initiator::Beacon => "resource",
+    }
+}
+
+/// The initiator a console message names (Chromium's names in
+/// [`CHROMIUM_INITIATORS`], WebKit's `XMLHttpRequest`), when corsim
+/// simulates it; a `script` is taken as a classic one.
+///
+/// ```
+/// use corsim::{console::templates::initiator_named, Initiator};
+/// assert_eq!(initiator_named("XMLHttpRequest"), Some(Initiator::Xhr));
+/// assert_eq!(initiator_named("manifest"), None);
+/// ```
+pub fn initiator_named(name: &str) -> Option<Initiator> {
+    Some(match name {
+        "fetch" | "Fetch API" => Initiator::Fetch,
+        "XMLHttpRequest" => Initiator::Xhr,
+        "image" => Initiator::Img,
+        "script" => Initiator::Script,
+        "CSS stylesheet" => Initiator::Stylesheet,
+        "font" => Initiator::Font,
+        _ => return None,
+    })
+}
+
+/// XHR's `setRequestHeader()` ignoring a forbidden header (Chromium, WebKit).
+pub const REFUSED_UNSAFE_HEADER: &str = "Refused to set unsafe header \"{hint}\"";
+/// A classic script whose MIME type is never executed (`image/*`,
+/// `audio/*`, `video/*`, `text/csv`); `{hint}` is the MIME type.
+pub const CHROMIUM_SCRIPT_NOT_EXECUTABLE: &str =
+    "Refused to execute script from '{url}' because its MIME type ('{hint}') is not executable.";
+/// A classic script sent with `X-Content-Type-Options: nosniff` and a MIME
+/// type that is not JavaScript.
+pub const CHROMIUM_SCRIPT_STRICT_MIME: &str =
+    "Refused to execute script from '{url}' because its MIME type ('{hint}') is not executable, and strict MIME type checking is enabled.";
+/// A stylesheet sent with `nosniff` and a MIME type that is not `text/css`.
+pub const CHROMIUM_STYLESHEET_STRICT_MIME: &str = "Refused to apply style from '{url}' because its MIME type ('{hint}') is not a supported stylesheet MIME type, and strict MIME checking is enabled.";
+/// A module script whose MIME type is not JavaScript (or Wasm).
+pub const CHROMIUM_MODULE_STRICT_MIME: &str = "Failed to load module script: Expected a JavaScript-or-Wasm module script but the server responded with a MIME type of \"{hint}\". Strict MIME type checking is enforced for module scripts per HTML spec.";
+
+/// Firefox: a classic script sent with `nosniff` and a MIME type that is not
+/// JavaScript (`dom.properties`, `MimeTypeMismatch2`).
+pub const FIREFOX_NOSNIFF_MISMATCH: &str =
+    "The resource from “{url}” was blocked due to MIME type (“{hint}”) mismatch (X-Content-Type-Options: nosniff).";
+/// Firefox: a classic script of a MIME type never executed (`BlockScriptWithWrongMimeType2`).
+pub const FIREFOX_SCRIPT_WRONG_MIME: &str = "Script from “{url}” was blocked because of a disallowed MIME type (“{hint}”).";
+/// Firefox: a module script whose MIME type is not JavaScript (`BlockModuleWithWrongMimeType`).
+pub const FIREFOX_MODULE_WRONG_MIME: &str =
+    "Loading module from “{url}” was blocked because of a disallowed MIME type (“{hint}”).";
+/// Firefox: a stylesheet whose MIME type is not `text/css` (`css.properties`, `MimeNotCss`).
+pub const FIREFOX_STYLESHEET_NOT_CSS: &str =
+    "The stylesheet {url} was not loaded because its MIME type, “{hint}”, is not “text/css”.";
+/// Firefox: an `@font-face` source answered with an error status (the
+/// code is `NS_ERROR_NOT_AVAILABLE`'s); `{hint}` is the rule's `font-family`.
+pub const FIREFOX_FONT_STATUS_FAILED: &str = "downloadable font: download failed (font-family: \"{hint}\" style:normal weight:400 stretch:100 src index:0): status=2147746065 source: {url}";
+/// Firefox: an `@font-face` source that failed its CORS check; `{hint}` is
+/// the rule's `font-family`.
+pub const FIREFOX_FONT_DOWNLOAD_FAILED: &str = "downloadable font: download failed (font-family: \"{hint}\" style:normal weight:400 stretch:100 src index:0): bad URI or cross-site access not allowed source: {url}";
 
 /// The reason Chromium gives for `error` (its `cors_error_string.cc`), with
 /// `{hint}` for the failed value and `{suffix}` where a sentence follows for
@@ -466,6 +544,31 @@ impl FirefoxKey {
 /// for `fetch()`, `XMLHttpRequest` for XHR.
 pub const WEBKIT_ACCESS_CONTROL_CHECKS: &str =
     "{initiator} cannot load {url} due to access control checks.";
+/// What WebKit calls `initiator` in [`WEBKIT_ACCESS_CONTROL_CHECKS`].
+pub fn webkit_initiator(initiator: Initiator) -> &'static str {
+    match initiator {
+        Initiator::Xhr => "XMLHttpRequest",
+        _ => "Fetch API",
+    }
+}
+/// WebKit's loader line after an `<img>`'s CORS failure, naming the URL
+/// the element asked for.
+pub const WEBKIT_IMAGE_ACCESS_CONTROL_CHECKS: &str = "Cannot load image {url} due to access control checks.";
+/// WebKit's line after a classic script's CORS failure.
+pub const WEBKIT_SCRIPT_DENIED: &str = "Cross-origin script load denied by Cross-Origin Resource Sharing policy.";
+/// WebKit's line after a beacon's CORS failure: the reason again.
+pub const WEBKIT_BEACON_CANNOT_LOAD: &str = "Beacon API cannot load {url}. {reason}";
+/// WebKit: a classic script sent with `nosniff` and a MIME type that is not JavaScript.
+pub const WEBKIT_SCRIPT_NOSNIFF: &str = "Refused to execute {url} as script because \"X-Content-Type-Options: nosniff\" was given and its Content-Type is not a script MIME type.";
+/// WebKit: a classic script of a MIME type never executed.
+pub const WEBKIT_SCRIPT_WRONG_MIME: &str = "Refused to execute {url} as script because {hint} is not a script MIME type.";
+/// WebKit: a module script whose MIME type is not JavaScript (the error
+/// its module loader reports).
+pub const WEBKIT_MODULE_WRONG_MIME: &str = "TypeError: '{hint}' is not a valid JavaScript MIME type.";
+/// WebKit: a stylesheet whose MIME type is not `text/css`, in a page in
+/// no-quirks mode.
+pub const WEBKIT_STYLESHEET_NOT_CSS: &str =
+    "Did not parse stylesheet at '{url}' because non CSS MIME types are not allowed in strict mode.";
 /// WebKit's loader line when `fetch()` itself refuses the URL (mode `same-origin`).
 pub const WEBKIT_CANNOT_LOAD: &str = "Fetch API cannot load {url}.";
 /// WebKit's envelope for a reason found while following a redirect.

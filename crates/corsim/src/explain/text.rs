@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use super::{CheckState, Explanation, RequestKind, Step};
+use crate::initiator::Initiator;
 
 /// How [`Explanation::to_text`] styles its output.
 ///
@@ -78,11 +79,35 @@ pub(crate) fn render(e: &Explanation, style: TextStyle) -> String {
     let title = o.paint(Paint::Bold, &format!("corsim explain ({})", e.browser.name()));
     o.line(&title);
     o.line(&format!("page    {}", e.page_origin));
-    o.line(&format!("fetch   {} {}", e.request.method, e.request.url));
-    o.line(&format!(
-        "        mode {}, credentials {}, redirect {}",
-        e.request.mode, e.request.credentials, e.request.redirect
-    ));
+    let r = &e.request;
+    match r.initiator {
+        Initiator::Fetch => {
+            o.line(&format!("fetch   {} {}", r.method, r.url));
+            let keepalive = if r.keepalive { ", keepalive" } else { "" };
+            o.line(&format!("        mode {}, credentials {}, redirect {}{keepalive}", r.mode, r.credentials, r.redirect));
+        }
+        Initiator::Xhr => {
+            o.line(&format!("xhr     {} {} (XMLHttpRequest)", r.method, r.url));
+            let with = r.credentials == crate::request::CredentialsMode::Include;
+            let upload = if r.upload_listener { ", an upload listener" } else { "" };
+            o.line(&format!("        withCredentials {with} (credentials {}), mode cors{upload}", r.credentials));
+        }
+        Initiator::Beacon => {
+            o.line(&format!("beacon  POST {} (navigator.sendBeacon)", r.url));
+            o.line(&format!("        mode {} (from the data's type), credentials include, keepalive", r.mode));
+        }
+        element => {
+            o.line(&format!("{:<7} {} ({})", element.name(), r.url, element.in_words()));
+            let attribute = match (element, r.crossorigin) {
+                (Initiator::Font, _) if r.mode == crate::request::Mode::Cors => "fonts are fetched with CORS".to_owned(),
+                (Initiator::Font, _) => "this browser fetches fonts without CORS".to_owned(),
+                (Initiator::ModuleScript, None) => "no crossorigin attribute: module scripts are always fetched with CORS".to_owned(),
+                (_, None) => "no crossorigin attribute".to_owned(),
+                (_, Some(c)) => format!("crossorigin=\"{}\"", c.name()),
+            };
+            o.line(&format!("        {attribute}: mode {}, credentials {}", r.mode, r.credentials));
+        }
+    }
     for (n, v) in &e.request.headers {
         o.line(&format!("        {n}: {v}"));
     }
@@ -111,7 +136,8 @@ pub(crate) fn render(e: &Explanation, style: TextStyle) -> String {
                     crate::request::DroppedBecause::Forbidden => "a forbidden request header",
                     crate::request::DroppedBecause::NoCors => "not allowed in mode 'no-cors'",
                 };
-                o.line(&format!("  · fetch() drops header {name}: {why}"));
+                let who = if e.request.initiator == Initiator::Xhr { "setRequestHeader() ignores" } else { "fetch() drops" };
+                o.line(&format!("  · {who} header {name}: {why}"));
             }
             Step::Routed { url, kind, summary } => {
                 if first_route {
