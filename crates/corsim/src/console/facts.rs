@@ -615,7 +615,8 @@ fn read_reason(f: &mut Facts, m: &Message) {
         MessageKind::WebKitCannotLoad => f.check = Some(Check::SameOriginMode),
         MessageKind::ChromiumFailedStatus
         | MessageKind::Rejection
-        | MessageKind::WebKitAccessControlChecks => {}
+        | MessageKind::WebKitAccessControlChecks
+        | MessageKind::Refused => {}
     }
     if matches!(
         f.check,

@@ -65,6 +65,11 @@ pub enum MessageKind {
     WebKitCannotLoad,
     /// A message about a check around CORS: not a CORS error.
     Gate(GateMessage),
+    /// A line about what an element or `XMLHttpRequest` refused for a
+    /// reason other than CORS: a script's or stylesheet's MIME type,
+    /// Firefox's font loader's error status, a header `setRequestHeader()`
+    /// will not set. Not a CORS error; it names no check the reader rebuilds.
+    Refused,
 }
 
 /// One recognized console message and the values in its slots.
@@ -462,6 +467,27 @@ impl Parser {
 
         for browser in [Browser::Chromium, Browser::Firefox, Browser::WebKit] {
             add(browser, MessageKind::Rejection, rejection(browser), None, &none);
+        }
+
+        // What an element or XMLHttpRequest refused, other than by CORS.
+        let refusals: [(Browser, &str); 14] = [
+            (Browser::Chromium, REFUSED_UNSAFE_HEADER),
+            (Browser::WebKit, REFUSED_UNSAFE_HEADER),
+            (Browser::Chromium, CHROMIUM_SCRIPT_NOT_EXECUTABLE),
+            (Browser::Chromium, CHROMIUM_SCRIPT_STRICT_MIME),
+            (Browser::Chromium, CHROMIUM_STYLESHEET_STRICT_MIME),
+            (Browser::Chromium, CHROMIUM_MODULE_STRICT_MIME),
+            (Browser::Firefox, FIREFOX_NOSNIFF_MISMATCH),
+            (Browser::Firefox, FIREFOX_SCRIPT_WRONG_MIME),
+            (Browser::Firefox, FIREFOX_MODULE_WRONG_MIME),
+            (Browser::Firefox, FIREFOX_STYLESHEET_NOT_CSS),
+            (Browser::Firefox, FIREFOX_FONT_STATUS_FAILED),
+            (Browser::WebKit, WEBKIT_SCRIPT_NOSNIFF),
+            (Browser::WebKit, WEBKIT_SCRIPT_WRONG_MIME),
+            (Browser::WebKit, WEBKIT_STYLESHEET_NOT_CSS),
+        ];
+        for (browser, text) in refusals {
+            add(browser, MessageKind::Refused, text, None, &none);
         }
         Parser { forms }
     }
