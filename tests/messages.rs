@@ -69,10 +69,6 @@ fn scenario_urls(raw: &Value, step: usize) -> Vec<String> {
 /// Corpora whose console lines the reader does not take whole yet
 /// (half-built; the engine writes all of these lines, tests/corpus.rs checks
 /// them word for word):
-/// - Firefox's initiators: 71/75 lines read; its font loader's CORS line
-///   ("downloadable font: download failed (…): bad URI or cross-site access
-///   not allowed source: …") has no reader form, so the font steps name no
-///   reason; the MIME-type lines read as refusals, not as the recorded reason.
 /// - WebKit's initiators: 70/89 lines read; "Cannot load image … due to
 ///   access control checks.", "Cross-origin script load denied by
 ///   Cross-Origin Resource Sharing policy." and "TypeError: '…' is not a valid
@@ -81,7 +77,7 @@ fn scenario_urls(raw: &Value, step: usize) -> Vec<String> {
 ///   the reader does not give yet; "Refused to set unsafe header" alone reads
 ///   as Chromium's (the text is shared) and a redirected element's
 ///   "Origin null" is anonymized as `<origin>`.
-const NOT_READ_BACK_YET: &[&str] = &["initiators-firefox-153.jsonl", "initiators-webkit-2.50.6.jsonl"];
+const NOT_READ_BACK_YET: &[&str] = &["initiators-webkit-2.50.6.jsonl"];
 
 #[test]
 fn every_recorded_console_message_reads_back() {

@@ -224,6 +224,11 @@ impl Reading {
             if let Some(method) = &v.method {
                 f.method = Some(method.clone());
             }
+            // Firefox names no initiator in its CORS line; its font loader's
+            // follow-up says the request was a font's.
+            if m.kind == MessageKind::FirefoxFontFailed && f.initiator.is_none() {
+                f.initiator = Some(t::chromium_initiator(crate::initiator::Initiator::Font).to_owned());
+            }
             match m.kind {
                 MessageKind::Firefox(FirefoxKey::DidNotSucceed) if f.check.is_some() => {
                     firefox_follow_up = true;
@@ -616,7 +621,8 @@ fn read_reason(f: &mut Facts, m: &Message) {
         MessageKind::ChromiumFailedStatus
         | MessageKind::Rejection
         | MessageKind::WebKitAccessControlChecks
-        | MessageKind::Refused => {}
+        | MessageKind::Refused
+        | MessageKind::FirefoxFontFailed => {}
     }
     if matches!(
         f.check,

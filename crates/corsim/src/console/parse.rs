@@ -70,6 +70,9 @@ pub enum MessageKind {
     /// Firefox's font loader's error status, a header `setRequestHeader()`
     /// will not set. Not a CORS error; it names no check the reader rebuilds.
     Refused,
+    /// Firefox's font loader's line after a font's CORS failure ("bad URI
+    /// or cross-site access not allowed"): it names the initiator, a font.
+    FirefoxFontFailed,
 }
 
 /// One recognized console message and the values in its slots.
@@ -489,6 +492,7 @@ impl Parser {
         for (browser, text) in refusals {
             add(browser, MessageKind::Refused, text, None, &none);
         }
+        add(Browser::Firefox, MessageKind::FirefoxFontFailed, FIREFOX_FONT_DOWNLOAD_FAILED, None, &none);
         Parser { forms }
     }
 
