@@ -69,14 +69,20 @@ fn scenario_urls(raw: &Value, step: usize) -> Vec<String> {
 /// Corpora whose console lines the reader does not take whole yet
 /// (half-built; the engine writes all of these lines, tests/corpus.rs checks
 /// them word for word):
-/// - WebKit's initiators: 70/89 lines read; "Cannot load image … due to
-///   access control checks.", "Cross-origin script load denied by
-///   Cross-Origin Resource Sharing policy." and "TypeError: '…' is not a valid
-///   JavaScript MIME type." have no reader form; WebKit names a failure by its
-///   first line, so its MIME and stylesheet refusals are recorded as reasons
-///   the reader does not give yet; "Refused to set unsafe header" alone reads
-///   as Chromium's (the text is shared) and a redirected element's
-///   "Origin null" is anonymized as `<origin>`.
+/// - WebKit's initiators: every line reads (87/89 whole, the other 2 are
+///   "Refused to set unsafe header …", shared word for word with Chromium)
+///   and the CORS steps give their reason and imply scenarios that reproduce
+///   it, but 21 of 58 steps are not read back yet (15 MIME, 2 unsafe header, 4 redirected):
+///   - WebKit names a failure by its first line, so its MIME-type refusals
+///     ("Refused to execute … as script because …", "TypeError: '…' is not a
+///     valid JavaScript MIME type.", "Did not parse stylesheet at …") are
+///     recorded as reasons; the reader reads them as refusals with no reason,
+///     and implies no scenario (it has no check for a MIME refusal to rebuild);
+///   - XMLHttpRequest's "Refused to set unsafe header" alone in a step names
+///     no browser (the text is Chromium's too) and reads as Chromium's;
+///   - an image, script, stylesheet or XHR redirected cross-origin fails with
+///     "Origin null is not allowed …" (the tainted origin) without WebKit's
+///     redirection envelope: the reader takes `null` as the page's origin.
 const NOT_READ_BACK_YET: &[&str] = &["initiators-webkit-2.50.6.jsonl"];
 
 #[test]

@@ -73,6 +73,15 @@ pub enum MessageKind {
     /// Firefox's font loader's line after a font's CORS failure ("bad URI
     /// or cross-site access not allowed"): it names the initiator, a font.
     FirefoxFontFailed,
+    /// WebKit's line after an image's CORS failure, "Cannot load image …
+    /// due to access control checks.": it names the initiator, an image.
+    WebKitImageDenied,
+    /// WebKit's line after a classic script's CORS failure: it names the
+    /// initiator, a script, and no URL.
+    WebKitScriptDenied,
+    /// WebKit's line after a beacon's CORS failure, "Beacon API cannot load
+    /// …. " and the reason again: it names the initiator, a beacon.
+    WebKitBeaconDenied,
 }
 
 /// One recognized console message and the values in its slots.
@@ -473,7 +482,7 @@ impl Parser {
         }
 
         // What an element or XMLHttpRequest refused, other than by CORS.
-        let refusals: [(Browser, &str); 14] = [
+        let refusals: [(Browser, &str); 15] = [
             (Browser::Chromium, REFUSED_UNSAFE_HEADER),
             (Browser::WebKit, REFUSED_UNSAFE_HEADER),
             (Browser::Chromium, CHROMIUM_SCRIPT_NOT_EXECUTABLE),
@@ -488,11 +497,18 @@ impl Parser {
             (Browser::WebKit, WEBKIT_SCRIPT_NOSNIFF),
             (Browser::WebKit, WEBKIT_SCRIPT_WRONG_MIME),
             (Browser::WebKit, WEBKIT_STYLESHEET_NOT_CSS),
+            (Browser::WebKit, WEBKIT_MODULE_WRONG_MIME),
         ];
         for (browser, text) in refusals {
             add(browser, MessageKind::Refused, text, None, &none);
         }
         add(Browser::Firefox, MessageKind::FirefoxFontFailed, FIREFOX_FONT_DOWNLOAD_FAILED, None, &none);
+        add(Browser::WebKit, MessageKind::WebKitImageDenied, WEBKIT_IMAGE_ACCESS_CONTROL_CHECKS, None, &none);
+        add(Browser::WebKit, MessageKind::WebKitScriptDenied, WEBKIT_SCRIPT_DENIED, None, &none);
+        for message in WebKitMessage::ALL {
+            let nested = |slot: Slot| (slot == Slot::Reason).then(|| pattern(message.text(), &none));
+            add(Browser::WebKit, MessageKind::WebKitBeaconDenied, WEBKIT_BEACON_CANNOT_LOAD, Some(message.text()), &nested);
+        }
         Parser { forms }
     }
 
