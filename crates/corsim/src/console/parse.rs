@@ -727,6 +727,39 @@ mod tests {
         assert_eq!(r.messages[1].values.url.as_deref(), Some("https://api.example/x"));
     }
 
+    /// The element and XHR lines around CORS read whole, each as its
+    /// browser's, and the follow-ups that name an initiator say which.
+    #[test]
+    fn element_lines_read_back() {
+        let url = "https://api.example/a?b='1'";
+        let fill_url = |text: &str, hint: &str| fill(text, &[(Slot::Url, url), (Slot::Hint, hint)]);
+        let beacon = fill(
+            WEBKIT_BEACON_CANNOT_LOAD,
+            &[(Slot::Url, url), (Slot::Reason, "Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true.")],
+        );
+        let cases: Vec<(Browser, String, MessageKind, Option<&str>)> = vec![
+            (Browser::Chromium, fill_url(CHROMIUM_SCRIPT_NOT_EXECUTABLE, "audio/mpeg"), MessageKind::Refused, Some(url)),
+            (Browser::Chromium, fill_url(CHROMIUM_SCRIPT_STRICT_MIME, "text/plain"), MessageKind::Refused, Some(url)),
+            (Browser::Chromium, fill_url(CHROMIUM_STYLESHEET_STRICT_MIME, "text/plain"), MessageKind::Refused, Some(url)),
+            (Browser::Chromium, fill_url(CHROMIUM_MODULE_STRICT_MIME, "text/plain"), MessageKind::Refused, None),
+            (Browser::Firefox, fill_url(FIREFOX_FONT_DOWNLOAD_FAILED, "f"), MessageKind::FirefoxFontFailed, Some(url)),
+            (Browser::Firefox, fill_url(FIREFOX_FONT_STATUS_FAILED, "f"), MessageKind::Refused, Some(url)),
+            (Browser::Firefox, fill_url(FIREFOX_STYLESHEET_NOT_CSS, "text/plain"), MessageKind::Refused, Some(url)),
+            (Browser::WebKit, fill_url(WEBKIT_IMAGE_ACCESS_CONTROL_CHECKS, ""), MessageKind::WebKitImageDenied, Some(url)),
+            (Browser::WebKit, WEBKIT_SCRIPT_DENIED.to_owned(), MessageKind::WebKitScriptDenied, None),
+            (Browser::WebKit, beacon, MessageKind::WebKitBeaconDenied, Some(url)),
+            (Browser::WebKit, fill_url(WEBKIT_MODULE_WRONG_MIME, "text/plain"), MessageKind::Refused, None),
+        ];
+        let parser = Parser::new();
+        for (browser, text, kind, want_url) in cases {
+            let r = parser.read(&text);
+            assert!(r.unrecognized.is_empty(), "{text}: {:?}", r.unrecognized);
+            assert_eq!(r.messages.len(), 1, "{text}");
+            assert_eq!((r.messages[0].browser, r.messages[0].kind), (browser, kind), "{text}");
+            assert_eq!(r.messages[0].values.url.as_deref(), want_url, "{text}");
+        }
+    }
+
     #[test]
     fn text_that_is_no_message_is_left_over() {
         let r = parse("Mixed Content: The page at 'https://a.example/' was loaded over HTTPS");
