@@ -224,6 +224,19 @@ impl Reading {
             if let Some(method) = &v.method {
                 f.method = Some(method.clone());
             }
+            // Firefox names no initiator in its CORS line; its font loader's
+            // follow-up says the request was a font's.
+            // WebKit's closing lines for an image and a classic script say whose request it was.
+            let named = match m.kind {
+                MessageKind::FirefoxFontFailed => Some(crate::initiator::Initiator::Font),
+                MessageKind::WebKitImageDenied => Some(crate::initiator::Initiator::Img),
+                MessageKind::WebKitScriptDenied => Some(crate::initiator::Initiator::Script),
+                MessageKind::WebKitBeaconDenied => Some(crate::initiator::Initiator::Beacon),
+                _ => None,
+            };
+            if let (Some(initiator), None) = (named, &f.initiator) {
+                f.initiator = Some(t::chromium_initiator(initiator).to_owned());
+            }
             match m.kind {
                 MessageKind::Firefox(FirefoxKey::DidNotSucceed) if f.check.is_some() => {
                     firefox_follow_up = true;
@@ -310,7 +323,14 @@ impl Reading {
         let webkit_name = || {
             // Not its closing lines ("Fetch API cannot load …"), as
             // [`super::reason_name`] words it.
-            let closing = [MessageKind::Rejection, MessageKind::WebKitCannotLoad, MessageKind::WebKitAccessControlChecks];
+            let closing = [
+                MessageKind::Rejection,
+                MessageKind::WebKitCannotLoad,
+                MessageKind::WebKitAccessControlChecks,
+                MessageKind::WebKitImageDenied,
+                MessageKind::WebKitScriptDenied,
+                MessageKind::WebKitBeaconDenied,
+            ];
             let first = self.messages.iter().find(|m| m.browser == Browser::WebKit && !closing.contains(&m.kind))?;
             let mut urls = Vec::new();
             for m in &self.messages {
@@ -615,7 +635,12 @@ fn read_reason(f: &mut Facts, m: &Message) {
         MessageKind::WebKitCannotLoad => f.check = Some(Check::SameOriginMode),
         MessageKind::ChromiumFailedStatus
         | MessageKind::Rejection
-        | MessageKind::WebKitAccessControlChecks => {}
+        | MessageKind::WebKitAccessControlChecks
+        | MessageKind::Refused
+        | MessageKind::FirefoxFontFailed
+        | MessageKind::WebKitImageDenied
+        | MessageKind::WebKitScriptDenied
+        | MessageKind::WebKitBeaconDenied => {}
     }
     if matches!(
         f.check,

@@ -65,6 +65,23 @@ pub enum MessageKind {
     WebKitCannotLoad,
     /// A message about a check around CORS: not a CORS error.
     Gate(GateMessage),
+    /// A line about what an element or `XMLHttpRequest` refused for a
+    /// reason other than CORS: a script's or stylesheet's MIME type,
+    /// Firefox's font loader's error status, a header `setRequestHeader()`
+    /// will not set. Not a CORS error; it names no check the reader rebuilds.
+    Refused,
+    /// Firefox's font loader's line after a font's CORS failure ("bad URI
+    /// or cross-site access not allowed"): it names the initiator, a font.
+    FirefoxFontFailed,
+    /// WebKit's line after an image's CORS failure, "Cannot load image …
+    /// due to access control checks.": it names the initiator, an image.
+    WebKitImageDenied,
+    /// WebKit's line after a classic script's CORS failure: it names the
+    /// initiator, a script, and no URL.
+    WebKitScriptDenied,
+    /// WebKit's line after a beacon's CORS failure, "Beacon API cannot load
+    /// …. " and the reason again: it names the initiator, a beacon.
+    WebKitBeaconDenied,
 }
 
 /// One recognized console message and the values in its slots.
@@ -463,6 +480,35 @@ impl Parser {
         for browser in [Browser::Chromium, Browser::Firefox, Browser::WebKit] {
             add(browser, MessageKind::Rejection, rejection(browser), None, &none);
         }
+
+        // What an element or XMLHttpRequest refused, other than by CORS.
+        let refusals: [(Browser, &str); 15] = [
+            (Browser::Chromium, REFUSED_UNSAFE_HEADER),
+            (Browser::WebKit, REFUSED_UNSAFE_HEADER),
+            (Browser::Chromium, CHROMIUM_SCRIPT_NOT_EXECUTABLE),
+            (Browser::Chromium, CHROMIUM_SCRIPT_STRICT_MIME),
+            (Browser::Chromium, CHROMIUM_STYLESHEET_STRICT_MIME),
+            (Browser::Chromium, CHROMIUM_MODULE_STRICT_MIME),
+            (Browser::Firefox, FIREFOX_NOSNIFF_MISMATCH),
+            (Browser::Firefox, FIREFOX_SCRIPT_WRONG_MIME),
+            (Browser::Firefox, FIREFOX_MODULE_WRONG_MIME),
+            (Browser::Firefox, FIREFOX_STYLESHEET_NOT_CSS),
+            (Browser::Firefox, FIREFOX_FONT_STATUS_FAILED),
+            (Browser::WebKit, WEBKIT_SCRIPT_NOSNIFF),
+            (Browser::WebKit, WEBKIT_SCRIPT_WRONG_MIME),
+            (Browser::WebKit, WEBKIT_STYLESHEET_NOT_CSS),
+            (Browser::WebKit, WEBKIT_MODULE_WRONG_MIME),
+        ];
+        for (browser, text) in refusals {
+            add(browser, MessageKind::Refused, text, None, &none);
+        }
+        add(Browser::Firefox, MessageKind::FirefoxFontFailed, FIREFOX_FONT_DOWNLOAD_FAILED, None, &none);
+        add(Browser::WebKit, MessageKind::WebKitImageDenied, WEBKIT_IMAGE_ACCESS_CONTROL_CHECKS, None, &none);
+        add(Browser::WebKit, MessageKind::WebKitScriptDenied, WEBKIT_SCRIPT_DENIED, None, &none);
+        for message in WebKitMessage::ALL {
+            let nested = |slot: Slot| (slot == Slot::Reason).then(|| pattern(message.text(), &none));
+            add(Browser::WebKit, MessageKind::WebKitBeaconDenied, WEBKIT_BEACON_CANNOT_LOAD, Some(message.text()), &nested);
+        }
         Parser { forms }
     }
 
@@ -679,6 +725,39 @@ mod tests {
         );
         assert_eq!(r.messages[0].values.hint.as_deref(), Some("GET PATCH"));
         assert_eq!(r.messages[1].values.url.as_deref(), Some("https://api.example/x"));
+    }
+
+    /// The element and XHR lines around CORS read whole, each as its
+    /// browser's, and the follow-ups that name an initiator say which.
+    #[test]
+    fn element_lines_read_back() {
+        let url = "https://api.example/a?b='1'";
+        let fill_url = |text: &str, hint: &str| fill(text, &[(Slot::Url, url), (Slot::Hint, hint)]);
+        let beacon = fill(
+            WEBKIT_BEACON_CANNOT_LOAD,
+            &[(Slot::Url, url), (Slot::Reason, "Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true.")],
+        );
+        let cases: Vec<(Browser, String, MessageKind, Option<&str>)> = vec![
+            (Browser::Chromium, fill_url(CHROMIUM_SCRIPT_NOT_EXECUTABLE, "audio/mpeg"), MessageKind::Refused, Some(url)),
+            (Browser::Chromium, fill_url(CHROMIUM_SCRIPT_STRICT_MIME, "text/plain"), MessageKind::Refused, Some(url)),
+            (Browser::Chromium, fill_url(CHROMIUM_STYLESHEET_STRICT_MIME, "text/plain"), MessageKind::Refused, Some(url)),
+            (Browser::Chromium, fill_url(CHROMIUM_MODULE_STRICT_MIME, "text/plain"), MessageKind::Refused, None),
+            (Browser::Firefox, fill_url(FIREFOX_FONT_DOWNLOAD_FAILED, "f"), MessageKind::FirefoxFontFailed, Some(url)),
+            (Browser::Firefox, fill_url(FIREFOX_FONT_STATUS_FAILED, "f"), MessageKind::Refused, Some(url)),
+            (Browser::Firefox, fill_url(FIREFOX_STYLESHEET_NOT_CSS, "text/plain"), MessageKind::Refused, Some(url)),
+            (Browser::WebKit, fill_url(WEBKIT_IMAGE_ACCESS_CONTROL_CHECKS, ""), MessageKind::WebKitImageDenied, Some(url)),
+            (Browser::WebKit, WEBKIT_SCRIPT_DENIED.to_owned(), MessageKind::WebKitScriptDenied, None),
+            (Browser::WebKit, beacon, MessageKind::WebKitBeaconDenied, Some(url)),
+            (Browser::WebKit, fill_url(WEBKIT_MODULE_WRONG_MIME, "text/plain"), MessageKind::Refused, None),
+        ];
+        let parser = Parser::new();
+        for (browser, text, kind, want_url) in cases {
+            let r = parser.read(&text);
+            assert!(r.unrecognized.is_empty(), "{text}: {:?}", r.unrecognized);
+            assert_eq!(r.messages.len(), 1, "{text}");
+            assert_eq!((r.messages[0].browser, r.messages[0].kind), (browser, kind), "{text}");
+            assert_eq!(r.messages[0].values.url.as_deref(), want_url, "{text}");
+        }
     }
 
     #[test]
