@@ -112,7 +112,7 @@ describe('loading', () => {
     // (benches/README.md). The CORS libraries' models (the presets' answers
     // and explain's verified configurations) then added about 90 KB. The
     // ceiling sits just above the page's measured size, so that growth shows.
-    assert.ok(gz < 460_000, `page is ${gz} bytes gzipped`);
+    assert.ok(gz < 470_000, `page is ${gz} bytes gzipped`);
   });
 });
 

@@ -18,7 +18,7 @@ const ROOT = join(WEB_ROOT, '..');
 const CORSIM = join(ROOT, 'target', 'debug', 'corsim');
 const PER_CATEGORY = 2;
 
-const freePort = () => new Promise((resolve) => {
+const anyFreePort = () => new Promise((resolve) => {
   const s = createServer();
   s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
 });
@@ -34,6 +34,15 @@ after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 /// Two scenarios of each category of a corpus (none that waits seconds), on
 /// free ports: the whole line, recording included, is rewritten.
 async function sample(corpus) {
+  // Distinct ports: a port closed by freePort may be handed out again, and
+  // two of the corpus's ports sharing one would share its address space.
+  const taken = new Set();
+  const freePort = async () => {
+    for (;;) {
+      const port = await anyFreePort();
+      if (!taken.has(port)) { taken.add(port); return port; }
+    }
+  };
   const ports = [await freePort(), await freePort(), await freePort()];
   // The check corpora use ports 8300-8399: each gets a free port of its own
   // (its address space, when it has one, follows it).
