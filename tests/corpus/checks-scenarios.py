@@ -14,7 +14,11 @@ through around CORS (FORMAT.md, `page`), each on ports of its own:
   target, a redirect, with a bad port, data:);
 - Local Network Access from a page counted public (to loopback and to a
   port counted local) in each permission state, from a page counted local,
-  through a redirect, and from a page that is not a secure context.
+  through a redirect, and from a page that is not a secure context;
+- opaque-response blocking of no-cors responses to fetch(), <img> and
+  <script>: the safelisted and never-sniffed types, nosniff, 206 and error
+  statuses, responses without a type, and bodies that sniff as JSON, HTML,
+  XML, JavaScript or an image.
 
 Usage: python3 tests/corpus/checks-scenarios.py > tests/corpus/checks.jsonl
 Then: corsim record --browser B tests/corpus/checks.jsonl > tests/corpus/checks-B-VERSION.jsonl
@@ -140,5 +144,41 @@ for perm in ["granted", "denied"]:
 P="https://127.0.0.1:8358"
 r=f"{P}/gate/mixed-same-origin-redirect"; t="http://127.0.0.1:8359/gate/mixed-same-origin-redirect-target"
 sc("gate-mixed-content-same-origin-redirect-to-loopback", P, [req(r), req(r, mode="no-cors")], {r: redirect(t), t: ok()})
+
+# Opaque-response blocking (ORB): page 8361; the other origin 8362 answers
+# no-cors requests from fetch(), <img> and <script> with a type, a body, a
+# status and nosniff chosen to reach each step of the algorithm (the type's
+# lists, nosniff, 206, the status, and the sniffing of the body).
+P="http://127.0.0.1:8361"; O="http://127.0.0.1:8362"
+GIF="GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+BODY={"json":'{"a":1}',"array":"[1]","html":"<!DOCTYPE html><html><body>x</body></html>","xml":'<?xml version="1.0"?><a/>',
+      "js":"void 0;","breaker":")]}'\n{\"a\":1}","gif":GIF,"empty":""}
+def orb(group, cases, initiator="fetch"):
+    steps=[]; server={}
+    for i,(ctype, body, nosniff, status) in enumerate(cases):
+        u=f"{O}/gate/orb-{group}-{i}"
+        headers=([["Content-Type",ctype]] if ctype else [])+([["X-Content-Type-Options","nosniff"]] if nosniff else [])
+        server[u]={"actual":{"status":status,"headers":headers,"body":BODY[body]}}
+        steps.append(req(u, mode="no-cors") if initiator=="fetch" else {"initiator":initiator,"url":u})
+    sc(f"gate-orb-{group}", P, steps, server)
+orb("fetch-types", [("application/json","json",0,200), ("text/html","html",0,200), ("application/xml","xml",0,200),
+    ("text/plain","json",0,200), ("text/plain","js",0,200), ("text/html","js",0,200), ("application/json","js",0,200),
+    ("application/json","array",0,200), ("text/plain","breaker",0,200), ("application/json","empty",0,200)])
+orb("fetch-lists", [("text/csv","js",0,200), ("application/pdf","js",0,200), ("application/zip","js",0,200),
+    ("text/javascript","json",0,200), ("text/css","html",0,200), ("image/svg+xml","html",0,200),
+    ("image/png","html",0,200), ("image/png","gif",0,200), ("audio/mpeg","js",0,200), ("video/mp4","js",0,200)])
+orb("fetch-untyped", [(None,"json",0,200), (None,"js",0,200), (None,"html",0,200), ("application/octet-stream","json",0,200),
+    ("application/octet-stream","js",0,200), (None,"gif",0,200)])
+orb("fetch-nosniff", [("text/plain","js",1,200), ("application/json","js",1,200), ("text/html","gif",1,200),
+    ("text/javascript","js",1,200), ("image/png","gif",1,200), ("application/octet-stream","js",1,200), (None,"gif",1,200)])
+orb("fetch-status", [("text/plain","js",0,206), ("application/json","json",0,206), ("text/html","js",0,206),
+    ("text/html","html",0,404), (None,"js",0,404), ("text/javascript","js",0,404), ("application/json","json",0,500), ("image/gif","gif",0,404)])
+orb("img", [("image/gif","gif",0,200), ("application/json","json",0,200), ("text/html","html",0,200), ("text/csv","gif",0,200),
+    ("application/pdf","gif",0,200), ("text/plain","gif",0,200), (None,"gif",0,200), ("image/png","html",0,200)], "img")
+orb("script", [("application/pdf","js",0,200), ("application/json","array",0,200), ("text/plain","js",0,200),
+    ("text/html","js",0,200), ("application/octet-stream","js",0,200), (None,"js",0,200), ("text/plain","js",0,206),
+    ("application/zip","js",0,200)], "script")
+u=f"{P}/gate/orb-same-origin"
+sc("gate-orb-same-origin", P, [req(u, mode="no-cors")], {u: {"actual":{"status":200,"headers":[["Content-Type","application/json"]],"body":BODY["json"]}}})
 
 for d in out: print(json.dumps(d, separators=(",",":"), ensure_ascii=False))

@@ -162,6 +162,7 @@ impl Gate {
             Gate::LocalNetworkAccess(_) => CheckName::LocalNetworkAccess,
             Gate::CrossOriginResourcePolicy(_) => CheckName::CrossOriginResourcePolicy,
             Gate::Scheme(_) => CheckName::Scheme,
+            Gate::OpaqueResponseBlocking(_) => CheckName::OpaqueResponseBlocking,
         }
     }
 }
@@ -180,6 +181,7 @@ pub(crate) fn explain_check(
         (CheckState::NotReached, _) => "not reached".to_owned(),
         _ => match check {
             CheckName::CrossOriginResourcePolicy => "the response's Cross-Origin-Resource-Policy allows this page".to_owned(),
+            CheckName::OpaqueResponseBlocking => "opaque-response blocking: the response may be embedded".to_owned(),
             other => format!("{other}: passed"),
         },
     };

@@ -44,6 +44,7 @@ use crate::preflight::HttpRequest;
 use crate::preflight_cache::PreflightCache;
 use crate::profile::Profile;
 use crate::request::{CredentialsMode, Mode, RequestInit};
+use crate::opaque_response_blocking::OrbRules;
 use crate::response::HttpResponse;
 use crate::time::Timestamp;
 
@@ -295,14 +296,12 @@ pub struct InitiatorRules {
     /// When a stylesheet whose MIME type is not `text/css` fires `error`
     /// (HTML § "fetch and process the linked resource": always).
     pub stylesheet_mime_check: StylesheetMimeCheck,
-    /// Opaque-response blocking (ORB, Fetch § "opaque-response-safelisted
-    /// check"): a `no-cors` response of a type ORB never lets through
-    /// (`text/csv`, archives, office documents, …), or sent with
-    /// `X-Content-Type-Options: nosniff` and a MIME type no `no-cors`
-    /// request may read (HTML, XML, JSON, `text/plain`), is a network
-    /// error, logged nowhere. (The JSON and HTML body sniffing of ORB is not
-    /// modelled: a body is taken as what its `Content-Type` says.)
-    pub opaque_response_blocking: bool,
+    /// Opaque-response blocking (Fetch § "opaque-response-safelisted
+    /// check", [`crate::opaque_response_blocking`]) of `no-cors` responses
+    /// from another origin: whether the browser has it, what stands in for
+    /// its JavaScript parse, and what `fetch()` and the elements get for a
+    /// blocked response.
+    pub opaque_response_blocking: OrbRules,
     /// A classic script's or a stylesheet's own MIME-type checks run before
     /// opaque-response blocking, and log their messages (Firefox).
     pub element_checks_before_orb: bool,
@@ -317,6 +316,9 @@ pub struct InitiatorRules {
     /// requirements"); otherwise `no-cors`, as an `<img>` without the
     /// attribute (WebKit).
     pub fonts_use_cors: bool,
+    /// An `<img>` served as `application/pdf` is decoded as a PDF document
+    /// (WebKit; recorded: a GIF body served so fails).
+    pub pdf_images: bool,
 }
 
 /// When a stylesheet must be `text/css`.
@@ -335,11 +337,12 @@ pub const SPEC_RULES: InitiatorRules = InitiatorRules {
     element_origin_same_origin: false,
     image_ignores_error_status: true,
     stylesheet_mime_check: StylesheetMimeCheck::Always,
-    opaque_response_blocking: true,
+    opaque_response_blocking: OrbRules::SPEC,
     element_checks_before_orb: false,
     keepalive_failures_logged: true,
     script_refusal_fails_cors: false,
     fonts_use_cors: true,
+    pdf_images: false,
 };
 
 /// Chromium (recorded: `tests/corpus/initiators-chromium-*.jsonl`).
@@ -348,11 +351,41 @@ pub const CHROMIUM_RULES: InitiatorRules = InitiatorRules {
     element_origin_same_origin: true,
     image_ignores_error_status: true,
     stylesheet_mime_check: StylesheetMimeCheck::WithNosniff,
-    opaque_response_blocking: true,
+    opaque_response_blocking: CHROMIUM_ORB,
     element_checks_before_orb: false,
     keepalive_failures_logged: true,
     script_refusal_fails_cors: false,
     fonts_use_cors: true,
+    pdf_images: false,
+};
+
+/// Chromium's opaque-response blocking ("ORB v0.1"; recorded in
+/// `tests/corpus/checks-chromium-*.jsonl`, `gate-orb-*`): CORB's sniffers
+/// for HTML, XML, JSON objects and parser breakers stand in for the
+/// JavaScript parse (a `<script>` of `application/json` `[1]` runs), any
+/// 206 passes, an `image/`, `audio/` or `video/` type whose body is none
+/// of these goes on to the sniffers (a `<script>` of `image/png` reaches
+/// the script's own type check, which logs it: `initiators-chromium-*`), `fetch()` gets a blocked response as an opaque one and an
+/// element fires `error`; nothing is logged.
+pub const CHROMIUM_ORB: OrbRules = OrbRules {
+    enabled: true,
+    first_partial_checked: false,
+    media_type_mismatch_blocked: false,
+    last_step: crate::opaque_response_blocking::LastStep::SniffData,
+    fetch_gets: crate::opaque_response_blocking::Blocked::EmptyBody,
+};
+
+/// Firefox's opaque-response blocking (recorded, `gate-orb-*`): the
+/// standard's steps, a `<script>` of `application/json` `[1]` refused (the
+/// body is validated as JavaScript that is not JSON), a 206 without
+/// `Content-Range: bytes 0-…` refused; `fetch()` gets a blocked response
+/// as an opaque one; nothing is logged.
+pub const FIREFOX_ORB: OrbRules = OrbRules {
+    enabled: true,
+    first_partial_checked: true,
+    media_type_mismatch_blocked: true,
+    last_step: crate::opaque_response_blocking::LastStep::ParseJavaScript,
+    fetch_gets: crate::opaque_response_blocking::Blocked::EmptyBody,
 };
 
 /// The initiator rules of `profile`'s browser.
@@ -407,6 +440,17 @@ pub enum ResourceRefusal {
     OpaqueResponseBlocked {
         /// The response's MIME type essence.
         mime: String,
+        /// The step of the algorithm that blocked it.
+        step: crate::blocked::OrbStep,
+    },
+    /// An `<img>` whose body is no image: it neither starts with an image
+    /// format's signature (GIF, PNG, JPEG, WebP, BMP, ICO) nor is
+    /// `image/svg+xml`, nor, where the browser decodes PDF images, a PDF
+    /// served as `application/pdf`. (An empty body is taken as a valid
+    /// image: scenarios without bodies predate this check.)
+    UndecodableImage {
+        /// The MIME type essence.
+        mime: String,
     },
     /// A classic script whose MIME type is never executed (`image/*`,
     /// `audio/*`, `video/*`, `text/csv`).
@@ -444,6 +488,7 @@ impl ResourceRefusal {
         match self {
             ResourceRefusal::ErrorStatus { .. } => "error-status",
             ResourceRefusal::OpaqueResponseBlocked { .. } => "opaque-response-blocked",
+            ResourceRefusal::UndecodableImage { .. } => "undecodable-image",
             ResourceRefusal::ScriptNotExecutable { .. } => "script-not-executable",
             ResourceRefusal::ScriptStrictMime { .. } => "script-strict-mime",
             ResourceRefusal::ModuleMime { .. } => "module-mime",
@@ -458,6 +503,11 @@ impl ResourceRefusal {
     pub fn fix_response(&self, initiator: Initiator, response: &mut HttpResponse) {
         match self {
             ResourceRefusal::ErrorStatus { .. } => response.status = 200,
+            ResourceRefusal::UndecodableImage { .. } | ResourceRefusal::OpaqueResponseBlocked { .. } if initiator == Initiator::Img => {
+                response.headers.remove("content-type");
+                response.headers.append("Content-Type", "image/gif");
+                response.body = ONE_PIXEL_GIF.to_vec();
+            }
             _ => {
                 let wanted = if initiator == Initiator::Stylesheet { "text/css" } else { "text/javascript" };
                 response.headers.remove("content-type");
@@ -472,8 +522,12 @@ impl ResourceRefusal {
             ResourceRefusal::ErrorStatus { status } => {
                 format!("the response's status {status} is not an ok status (200-299), so the element does not use it; fix: serve the resource with 200")
             }
-            ResourceRefusal::OpaqueResponseBlocked { mime } => format!(
-                "opaque-response blocking: a no-cors response of type '{mime}' with X-Content-Type-Options: nosniff is one no element may read; fix: serve it with its real type (text/javascript for a script)"
+            ResourceRefusal::OpaqueResponseBlocked { mime, step } => {
+                let gate = crate::blocked::Gate::OpaqueResponseBlocking(crate::blocked::OrbBlock { mime: mime.clone(), step: *step });
+                format!("{gate}: {step}; fix: {}", gate.fix())
+            }
+            ResourceRefusal::UndecodableImage { mime } => format!(
+                "the body (type '{mime}') is no image the browser can decode; fix: serve the image's own bytes with its image type"
             ),
             ResourceRefusal::ScriptNotExecutable { mime } => {
                 format!("a script of type '{mime}' is never executed; fix: send Content-Type: text/javascript")
@@ -539,50 +593,26 @@ pub fn is_never_executed_mime(essence: &str) -> bool {
     essence.starts_with("image/") || essence.starts_with("audio/") || essence.starts_with("video/") || essence == "text/csv"
 }
 
-/// The MIME types opaque-response blocking takes from a `no-cors` response
-/// sent with `nosniff`: HTML, XML, JSON and `text/plain`.
-fn is_opaque_blocked_mime(essence: &str) -> bool {
-    essence == "text/html"
-        || essence == "text/plain"
-        || essence == "application/json"
-        || essence == "text/json"
-        || essence.ends_with("+json")
-        || essence == "text/xml"
-        || essence == "application/xml"
-        || essence.ends_with("+xml")
-}
+/// A 1x1 GIF: what an image's fix serves.
+const ONE_PIXEL_GIF: &[u8] = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;";
 
-/// ORB's "opaque-blocklisted-never-sniffed MIME type": a `no-cors`
-/// response of one of these types is blocked whatever its body and headers.
-fn is_opaque_blocklisted_never_sniffed(essence: &str) -> bool {
-    matches!(
-        essence,
-        "application/gzip"
-            | "application/x-gzip"
-            | "application/zip"
-            | "application/pdf"
-            | "application/msword"
-            | "application/vnd.ms-excel"
-            | "application/vnd.ms-powerpoint"
-            | "application/x-protobuf"
-            | "audio/mpegurl"
-            | "multipart/byteranges"
-            | "multipart/signed"
-            | "text/csv"
-            | "text/event-stream"
-            | "text/vtt"
-    ) || essence.starts_with("application/vnd.openxmlformats-officedocument.")
+/// Whether an `<img>` can decode `response`'s body (see
+/// [`ResourceRefusal::UndecodableImage`]).
+fn decodes_as_image(rules: &InitiatorRules, mime: &str, body: &[u8]) -> bool {
+    use crate::opaque_response_blocking::is_image_pattern;
+    if body.is_empty() || mime == "image/svg+xml" {
+        return true;
+    }
+    if rules.pdf_images && mime == "application/pdf" {
+        return body.starts_with(b"%PDF-");
+    }
+    is_image_pattern(body)
 }
 
 /// The essence of a response's `Content-Type` (empty when it has none or it
 /// does not parse).
 fn mime_of(response: &HttpResponse) -> String {
-    response
-        .headers
-        .get("content-type")
-        .and_then(|v| crate::request_header::mime_essence(&v))
-        .map(|e| crate::header_list::isomorphic_decode(&e))
-        .unwrap_or_default()
+    response.mime_essence().unwrap_or_default()
 }
 
 /// What an element does with the response its fetch delivered: use it
@@ -598,31 +628,31 @@ pub fn process_element_response(
 ) -> Result<(), ResourceRefusal> {
     let rules = rules(profile);
     let mime = mime_of(response);
-    let nosniff = response
-        .headers
-        .get("x-content-type-options")
-        .is_some_and(|v| v.split(|&b| b == b',').next().is_some_and(|first| first.trim_ascii().eq_ignore_ascii_case(b"nosniff")));
-    let blocked = is_opaque_blocklisted_never_sniffed(&mime) || (nosniff && is_opaque_blocked_mime(&mime));
-    let orb = opaque && rules.opaque_response_blocking && blocked;
+    let nosniff = crate::response::determine_nosniff(&response.headers);
+    let orb = match opaque {
+        true => response.opaque_response_blocking(&rules.opaque_response_blocking).err(),
+        false => None,
+    };
     let own_checks_first = rules.element_checks_before_orb && matches!(initiator, Initiator::Script | Initiator::Stylesheet);
-    if orb && !own_checks_first {
-        return Err(ResourceRefusal::OpaqueResponseBlocked { mime });
+    if let (Some(block), false) = (&orb, own_checks_first) {
+        return Err(ResourceRefusal::OpaqueResponseBlocked { mime, step: block.step });
     }
-    match element_checks(rules, initiator, response.status, mime.clone(), nosniff) {
-        Ok(()) if orb => Err(ResourceRefusal::OpaqueResponseBlocked { mime }),
+    match element_checks(rules, initiator, response, mime.clone(), nosniff) {
+        Ok(()) if orb.is_some() => Err(ResourceRefusal::OpaqueResponseBlocked { mime, step: orb.map(|b| b.step).unwrap_or(crate::blocked::OrbStep::NeverSniffed) }),
         other => other,
     }
 }
 
 /// An element's own checks of its resource: the status, and the MIME type
 /// each element needs.
-fn element_checks(rules: &InitiatorRules, initiator: Initiator, status: u16, mime: String, nosniff: bool) -> Result<(), ResourceRefusal> {
-    let ok_status = crate::response::is_ok_status(status);
-    let response_status = status;
+fn element_checks(rules: &InitiatorRules, initiator: Initiator, response: &HttpResponse, mime: String, nosniff: bool) -> Result<(), ResourceRefusal> {
+    let ok_status = crate::response::is_ok_status(response.status);
+    let response_status = response.status;
     match initiator {
         Initiator::Img if !ok_status && !rules.image_ignores_error_status => {
             Err(ResourceRefusal::ErrorStatus { status: response_status })
         }
+        Initiator::Img if !decodes_as_image(rules, &mime, &response.body) => Err(ResourceRefusal::UndecodableImage { mime }),
         Initiator::Img => Ok(()),
         _ if !ok_status => Err(ResourceRefusal::ErrorStatus { status: response_status }),
         Initiator::Script if is_never_executed_mime(&mime) => Err(ResourceRefusal::ScriptNotExecutable { mime }),
@@ -756,6 +786,17 @@ pub fn observe(profile: &Profile, origin: &Origin, init: &RequestInit, mut verdi
             verdict.console.push(fill(template, &[(Slot::Hint, family), (Slot::Url, &init.url)]));
         }
     }
+    // Chromium's loader logs an error status even when the response is
+    // opaque to script (recorded for the elements and for a no-cors
+    // fetch()).
+    if let Ok(filtered) = &verdict.outcome {
+        let opaque = filtered.kind == crate::response::ResponseType::Opaque;
+        if opaque && matches!(profile.browser, crate::profile::Browser::Chromium | crate::profile::Browser::Spec) {
+            if let Some(line) = last.and_then(|r| crate::console::chromium_error_status(r.status)) {
+                verdict.console.push(line);
+            }
+        }
+    }
     let event = match (init.initiator, &verdict.outcome) {
         (Initiator::Fetch | Initiator::Xhr, Ok(_)) => PageEvent::Response,
         (Initiator::Fetch | Initiator::Xhr, Err(_)) => PageEvent::NetworkError,
@@ -763,13 +804,6 @@ pub fn observe(profile: &Profile, origin: &Origin, init: &RequestInit, mut verdi
         (_, Err(_)) => PageEvent::Error { refusal: None },
         (element, Ok(filtered)) => {
             let opaque = filtered.kind == crate::response::ResponseType::Opaque;
-            // An element's loader logs an error status even when the
-            // response is opaque to script.
-            if opaque && matches!(profile.browser, crate::profile::Browser::Chromium | crate::profile::Browser::Spec) {
-                if let Some(line) = last.and_then(|r| crate::console::chromium_error_status(r.status)) {
-                    verdict.console.push(line);
-                }
-            }
             let refused = match last {
                 Some(response) => process_element_response(profile, element, response, opaque).err(),
                 // Answered without the server (a data: URL): taken as valid.
@@ -823,11 +857,12 @@ pub const FIREFOX_RULES: InitiatorRules = InitiatorRules {
     element_origin_same_origin: false,
     image_ignores_error_status: true,
     stylesheet_mime_check: StylesheetMimeCheck::Always,
-    opaque_response_blocking: true,
+    opaque_response_blocking: FIREFOX_ORB,
     element_checks_before_orb: true,
     keepalive_failures_logged: false,
     script_refusal_fails_cors: true,
     fonts_use_cors: true,
+    pdf_images: false,
 };
 
 /// WebKit (recorded: `tests/corpus/initiators-webkit-*.jsonl`).
@@ -836,11 +871,12 @@ pub const WEBKIT_RULES: InitiatorRules = InitiatorRules {
     element_origin_same_origin: true,
     image_ignores_error_status: true,
     stylesheet_mime_check: StylesheetMimeCheck::Always,
-    opaque_response_blocking: false,
+    opaque_response_blocking: OrbRules::NONE,
     element_checks_before_orb: false,
     keepalive_failures_logged: true,
     script_refusal_fails_cors: false,
     fonts_use_cors: false,
+    pdf_images: true,
 };
 
 /// The refusal lines of Firefox and WebKit.

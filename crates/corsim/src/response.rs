@@ -8,19 +8,23 @@ use crate::error::NetError;
 use crate::profile::Profile;
 use crate::request::CredentialsMode;
 
-/// A response as the network gave it: status and headers, no body.
+/// A response as the network gave it: status, headers and body.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HttpResponse {
     /// The status code.
     pub status: u16,
     /// The headers, byte for byte, in order, duplicates kept.
     pub headers: HeaderList,
+    /// The body (empty unless the server gave one). corsim reads it only
+    /// where a browser does before the page gets the response:
+    /// opaque-response blocking's sniffing.
+    pub body: Vec<u8>,
 }
 
 impl HttpResponse {
     /// A response with a status and no headers.
     pub fn new(status: u16) -> Self {
-        HttpResponse { status, headers: HeaderList::new() }
+        HttpResponse { status, headers: HeaderList::new(), body: Vec::new() }
     }
 
     /// This response with one more header.
@@ -29,10 +33,48 @@ impl HttpResponse {
         self
     }
 
+    /// This response with `body`.
+    pub fn body(mut self, body: &[u8]) -> Self {
+        self.body = body.to_vec();
+        self
+    }
+
+    /// The opaque-response-safelisted check of this response under a
+    /// browser's `rules` ([`crate::opaque_response_blocking`]).
+    pub fn opaque_response_blocking(&self, rules: &crate::opaque_response_blocking::OrbRules) -> Result<(), crate::blocked::OrbBlock> {
+        let essence = self.mime_essence();
+        let content_range = self.headers.get("content-range");
+        let input = crate::opaque_response_blocking::OrbInput {
+            essence: essence.as_deref(),
+            nosniff: determine_nosniff(&self.headers),
+            status: self.status,
+            content_range: content_range.as_deref(),
+            body: &self.body,
+        };
+        crate::opaque_response_blocking::opaque_response_blocking(rules, &input)
+    }
+
+    /// The essence of the MIME type its `Content-Type` gives (lower case),
+    /// `None` when it has none or it does not parse.
+    pub fn mime_essence(&self) -> Option<String> {
+        self.headers
+            .get("content-type")
+            .and_then(|v| crate::request_header::mime_essence(&v))
+            .map(|e| crate::header_list::isomorphic_decode(&e))
+    }
+
     /// A response from an `http::Response`; the body is ignored.
     pub fn from_http<B>(response: &http::Response<B>) -> Self {
-        HttpResponse { status: response.status().as_u16(), headers: HeaderList::from(response.headers()) }
+        HttpResponse { status: response.status().as_u16(), headers: HeaderList::from(response.headers()), body: Vec::new() }
     }
+}
+
+/// "Determine nosniff" (Fetch § "`X-Content-Type-Options` header"): the
+/// first of the header's comma-separated values is `nosniff`, in any case.
+pub fn determine_nosniff(headers: &HeaderList) -> bool {
+    headers
+        .get("x-content-type-options")
+        .is_some_and(|v| v.split(|&b| b == b',').next().is_some_and(|first| first.trim_ascii().eq_ignore_ascii_case(b"nosniff")))
 }
 
 /// "Ok status" (Fetch § "Statuses"): 200 to 299.

@@ -262,7 +262,7 @@ impl Scenario {
         let chosen = self.scripted(request);
         let model = self.server.get(server_key(request.url.as_str()).as_str()).and_then(|u| u.model.as_ref());
         let (mut response, body_length) = match (chosen, model) {
-            (Some(r), _) => (HttpResponse { status: r.status, headers: r.headers.clone() }, r.body.len()),
+            (Some(r), _) => (HttpResponse { status: r.status, headers: r.headers.clone(), body: r.body.clone() }, r.body.len()),
             (None, Some(model)) => (model.answer(request), 0),
             (None, None) => (HttpResponse::new(404), 0),
         };

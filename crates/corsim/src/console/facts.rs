@@ -826,7 +826,7 @@ mod implied {
                     page.insert("coep".to_owned(), json!(coep.to_string()));
                 }
             }
-            Gate::BadPort { .. } | Gate::Scheme(_) => {}
+            Gate::BadPort { .. } | Gate::Scheme(_) | Gate::OpaqueResponseBlocking(_) => {}
         }
         page
     }

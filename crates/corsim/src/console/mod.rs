@@ -505,8 +505,8 @@ fn chromium(origin: &Origin, initiator: Initiator, outcome: &Result<FilteredResp
         |net_error: &str| fill(CHROMIUM_FAILED_TO_LOAD, &[(Slot::NetError, net_error)]);
     let failure = match outcome {
         Ok(response) => {
-            // An opaque response's status is 0: fetch() logs nothing for it
-            // (an element's loader does; see crate::initiator).
+            // An opaque response's status is 0; its real status, which the
+            // loader logs too, is added by crate::initiator::observe.
             return chromium_error_status(response.status).into_iter().collect();
         }
         Err(f) => f,
@@ -655,6 +655,7 @@ fn chromium_envelope(
 /// - mixed content: Chromium's own line.
 /// - Local Network Access: the CORS line, then `net::ERR_FAILED`.
 /// - CORP: [`chromium_corp_net_error`] in [`CHROMIUM_FAILED_TO_LOAD`].
+/// - opaque-response blocking: nothing.
 /// - scheme: the loader's net error ([`CHROMIUM_NET_INVALID_URL`] for a
 ///   `data:` URL that does not decode, [`CHROMIUM_NET_FILE_NOT_FOUND`] for a
 ///   `blob:` URL with no blob), its [`LOCAL_RESOURCE`] line for `file:`, and
@@ -689,6 +690,9 @@ fn chromium_gate(origin: &Origin, failure: &Failure, gate: &Gate) -> Vec<String>
             ]
         }
         Gate::CrossOriginResourcePolicy(block) => vec![failed_to_load(chromium_corp_net_error(*block))],
+        // Recorded: Chromium logs nothing when ORB takes a response away
+        // (fetch() gets it emptied, an element a silent network error).
+        Gate::OpaqueResponseBlocking(_) => Vec::new(),
         Gate::Scheme(SchemeError::InvalidDataUrl { .. }) => vec![failed_to_load(CHROMIUM_NET_INVALID_URL)],
         Gate::Scheme(SchemeError::BlobUnavailable) => vec![failed_to_load(CHROMIUM_NET_FILE_NOT_FOUND)],
         Gate::Scheme(SchemeError::LocalResource) => {
@@ -787,7 +791,7 @@ fn webkit_gate(failure: &Failure, gate: &Gate) -> Vec<String> {
         Gate::Scheme(SchemeError::Unsupported { scheme }) if scheme == "ftp" => {
             vec![WebKitMessage::FtpDisabled.text().to_owned(), closing(url)]
         }
-        Gate::Scheme(_) | Gate::LocalNetworkAccess(_) => Vec::new(),
+        Gate::Scheme(_) | Gate::LocalNetworkAccess(_) | Gate::OpaqueResponseBlocking(_) => Vec::new(),
     }
 }
 
