@@ -18,7 +18,9 @@ through around CORS (FORMAT.md, `page`), each on ports of its own:
 - opaque-response blocking of no-cors responses to fetch(), <img> and
   <script>: the safelisted and never-sniffed types, nosniff, 206 and error
   statuses, responses without a type, and bodies that sniff as JSON, HTML,
-  XML, JavaScript or an image.
+  XML, JavaScript or an image;
+- pages with Cross-Origin-Embedder-Policy credentialless and require-corp
+  fetching from another site, by fetch() and <img>, with and without CORP.
 
 Usage: python3 tests/corpus/checks-scenarios.py > tests/corpus/checks.jsonl
 Then: corsim record --browser B tests/corpus/checks.jsonl > tests/corpus/checks-B-VERSION.jsonl
@@ -180,5 +182,24 @@ orb("script", [("application/pdf","js",0,200), ("application/json","array",0,200
     ("application/zip","js",0,200)], "script")
 u=f"{P}/gate/orb-same-origin"
 sc("gate-orb-same-origin", P, [req(u, mode="no-cors")], {u: {"actual":{"status":200,"headers":[["Content-Type","application/json"]],"body":BODY["json"]}}})
+
+# COEP credentialless across sites: page 8371 (127.0.0.1), targets on
+# localhost:8372 (another site) and 127.0.0.1:8372, fetch() and <img>, with
+# and without CORP, credentials asked for; the same from a require-corp page
+# on 8373 for contrast.
+for coep, port in [("credentialless", 8371), ("require-corp", 8373)]:
+    P=f"http://127.0.0.1:{port}"
+    page={"url": f"{P}/gate/coep-{coep}-sites", "coep": coep}
+    t=lambda host, name: f"http://{host}:{port+1}/gate/coep-{coep}-sites-{name}"
+    bare=t("localhost","none"); so=t("localhost","same-origin"); ss=t("localhost","same-site"); ss_ip=t("127.0.0.1","same-site")
+    img=t("localhost","img"); img_corp=t("localhost","img-corp")
+    gif={"status":200,"headers":[["Content-Type","image/gif"]],"body":GIF}
+    sc(f"gate-coep-{coep}-sites", P,
+       [req(bare, mode="no-cors", credentials="include"), req(bare, mode="no-cors", credentials="omit"),
+        req(so, mode="no-cors", credentials="include"), req(ss, mode="no-cors", credentials="include"), req(ss_ip, mode="no-cors"),
+        {"initiator":"img","url":img}, {"initiator":"img","url":img_corp}],
+       {bare: ok(), so: ok(["Cross-Origin-Resource-Policy","same-origin"]), ss: ok(["Cross-Origin-Resource-Policy","same-site"]),
+        ss_ip: ok(["Cross-Origin-Resource-Policy","same-site"]),
+        img: {"actual": gif}, img_corp: {"actual": {**gif, "headers": gif["headers"]+[["Cross-Origin-Resource-Policy","cross-origin"]]}}}, page)
 
 for d in out: print(json.dumps(d, separators=(",",":"), ensure_ascii=False))

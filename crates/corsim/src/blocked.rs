@@ -119,10 +119,18 @@ impl Gate {
             Gate::MixedContent { .. } => "Serve the API over https: (a page loaded over https: may not fetch http: URLs; CORS headers do not change that). For a device on the local network, Chromium also accepts the fetch option targetAddressSpace: 'local' once the user grants Local Network Access.".to_owned(),
             Gate::LocalNetworkAccess(block) => match block.denial {
                 LnaDenial::InsecureContext => "Serve the page over https: (Local Network Access needs a secure context), then have the user allow local network access. Access-Control-Allow-Private-Network is no longer read.".to_owned(),
-                LnaDenial::PermissionDenied { .. } => format!(
-                    "Have the user allow local network access for the page's site (Chromium prompts once; a denial stays in the site settings), or grant the permission in automation (local-network-access). Pass targetAddressSpace: '{}' to fetch() to ask up front. Access-Control-Allow-Private-Network is no longer read.",
-                    block.target
-                ),
+                LnaDenial::PermissionDenied { .. } => match block.asked_as {
+                    Some(LnaPermissionUi::Chromium) => format!(
+                        "Have the user allow local network access for the page's site (Chromium prompts once; a denial stays in the site settings), or grant the permission in automation (local-network-access). Pass targetAddressSpace: '{}' to fetch() to ask up front. Access-Control-Allow-Private-Network is no longer read.",
+                        block.target
+                    ),
+                    Some(LnaPermissionUi::Firefox) => format!(
+                        "Have the user allow the page's site to reach {} (Firefox asks once and keeps the answer in the site's permissions: {}), or set that permission in automation. Access-Control-Allow-Private-Network is not read.",
+                        if block.target == AddressSpace::Loopback { "apps and services on this device" } else { "devices on the local network" },
+                        if block.target == AddressSpace::Loopback { "loopback-network" } else { "local-network" }
+                    ),
+                    None => "Have the user grant the page's site the Local Network Access permission. Access-Control-Allow-Private-Network is no longer read.".to_owned(),
+                },
             },
             Gate::CrossOriginResourcePolicy(block) => match block.imposed_by {
                 Some(coep) => format!(
@@ -314,6 +322,26 @@ pub struct LnaBlock {
     pub client: AddressSpace,
     /// The target's address space.
     pub target: AddressSpace,
+    /// How the browser that refused asks for the permission (`None`: the
+    /// draft's permission, no browser's words).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub asked_as: Option<LnaPermissionUi>,
+}
+
+/// How a browser asks for the Local Network Access permission, which the
+/// fix names (profile data: [`crate::local_network_access::LnaRules`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+pub enum LnaPermissionUi {
+    /// Chromium: one prompt per site (`local-network-access` in
+    /// automation), and the `targetAddressSpace` option of `fetch()` to ask
+    /// up front.
+    Chromium,
+    /// Firefox: the site permissions `local-network` and, for this device,
+    /// `loopback-network`; no fetch option.
+    Firefox,
 }
 
 impl LnaBlock {
@@ -429,12 +457,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn lna_fix_names_the_browsers_own_permission() {
+        let block = |asked_as| Gate::LocalNetworkAccess(LnaBlock {
+            denial: LnaDenial::PermissionDenied { prompted: false },
+            client: AddressSpace::Public,
+            target: AddressSpace::Loopback,
+            asked_as,
+        });
+        let chromium = block(Some(LnaPermissionUi::Chromium)).fix();
+        assert!(chromium.contains("targetAddressSpace: 'loopback'") && chromium.contains("Chromium"), "{chromium}");
+        let firefox = block(Some(LnaPermissionUi::Firefox)).fix();
+        assert!(firefox.contains("loopback-network") && !firefox.contains("Chromium") && !firefox.contains("targetAddressSpace"), "{firefox}");
+        let draft = block(None).fix();
+        assert!(!draft.contains("Chromium") && !draft.contains("Firefox"), "{draft}");
+    }
+
+    #[test]
     fn no_fix_is_a_cors_header() {
         let gates = [
             Gate::BadPort { port: 6000 },
             Gate::MixedContent { page: "https://app.example/".into() },
-            Gate::LocalNetworkAccess(LnaBlock { denial: LnaDenial::InsecureContext, client: AddressSpace::Public, target: AddressSpace::Local }),
-            Gate::LocalNetworkAccess(LnaBlock { denial: LnaDenial::PermissionDenied { prompted: true }, client: AddressSpace::Public, target: AddressSpace::Loopback }),
+            Gate::LocalNetworkAccess(LnaBlock { denial: LnaDenial::InsecureContext, client: AddressSpace::Public, target: AddressSpace::Local, asked_as: Some(LnaPermissionUi::Chromium) }),
+            Gate::LocalNetworkAccess(LnaBlock { denial: LnaDenial::PermissionDenied { prompted: true }, client: AddressSpace::Public, target: AddressSpace::Loopback, asked_as: Some(LnaPermissionUi::Chromium) }),
+            Gate::LocalNetworkAccess(LnaBlock { denial: LnaDenial::PermissionDenied { prompted: false }, client: AddressSpace::Public, target: AddressSpace::Local, asked_as: Some(LnaPermissionUi::Firefox) }),
+            Gate::LocalNetworkAccess(LnaBlock { denial: LnaDenial::PermissionDenied { prompted: false }, client: AddressSpace::Public, target: AddressSpace::Local, asked_as: None }),
             Gate::CrossOriginResourcePolicy(CorpBlock { policy: ResourcePolicy::SameOrigin, imposed_by: None }),
             Gate::CrossOriginResourcePolicy(CorpBlock { policy: ResourcePolicy::SameOrigin, imposed_by: Some(EmbedderPolicy::RequireCorp) }),
             Gate::Scheme(SchemeError::Unsupported { scheme: "ftp".into() }),

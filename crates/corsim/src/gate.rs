@@ -23,7 +23,7 @@ use crate::cross_origin_resource_policy::{EmbedderPolicy, SameSiteRule};
 use crate::header_list::isomorphic_decode;
 use crate::response::HttpResponse;
 use crate::verdict::CheckState;
-use crate::local_network_access::{LnaBlock, LnaRules};
+use crate::local_network_access::{LnaBlock, LnaPermissionUi, LnaRules};
 use crate::mixed_content::{MixedContentPages, MixedContentRules};
 use crate::origin::Origin;
 use crate::port_blocking::BadPorts;
@@ -76,7 +76,13 @@ impl Gates {
         mixed_content: MixedContentRules { pages: MixedContentPages::HttpsUrl, loopback_exempt: true },
         corp_same_site: SameSiteRule::NeverForIpHosts,
         coep_credentialless: true,
-        local_network_access: LnaRules { enforced: true, public_clients_only: true, insecure_context_refused: true, at_connect: false },
+        local_network_access: LnaRules {
+            enforced: true,
+            public_clients_only: true,
+            insecure_context_refused: true,
+            at_connect: false,
+            asks_as: Some(LnaPermissionUi::Chromium),
+        },
         schemes: SchemeRules { about_blank: false, unsupported_refused_first: true, file_refused_first: true, file_local_resource: true, ..SchemeRules::SPEC },
     };
 
@@ -115,7 +121,13 @@ impl Gates {
         mixed_content: MixedContentRules { pages: MixedContentPages::HttpsUrl, loopback_exempt: true },
         corp_same_site: SameSiteRule::SchemelesslySameSite,
         coep_credentialless: true,
-        local_network_access: LnaRules { enforced: true, public_clients_only: true, insecure_context_refused: false, at_connect: true },
+        local_network_access: LnaRules {
+            enforced: true,
+            public_clients_only: true,
+            insecure_context_refused: false,
+            at_connect: true,
+            asks_as: Some(LnaPermissionUi::Firefox),
+        },
         schemes: SchemeRules { file_refused_first: true, file_local_resource: true, cors_mode_cors_error: true, data_content_length: true, ..SchemeRules::SPEC },
     };
 
@@ -245,7 +257,7 @@ pub(crate) fn local_network_access(
     // A browser that does not refuse insecure pages asks them like any other.
     let secure_context = page.is_secure_context(origin) || !rules.insecure_context_refused;
     let client = LnaClient { space, secure_context, permission: page.local_network_access };
-    Some(local_network_access_check(&client, target))
+    Some(local_network_access_check(&client, target).map_err(|block| LnaBlock { asked_as: rules.asks_as, ..block }))
 }
 
 /// The `Cross-Origin-Resource-Policy` check on the response to a `no-cors`

@@ -435,7 +435,10 @@ fn read_reason(f: &mut Facts, m: &Message) {
         }
         MessageKind::Gate(message) => {
             let target = v.address_space.as_deref().and_then(AddressSpace::from_name).unwrap_or(AddressSpace::Loopback);
-            let lna = |denial| Gate::LocalNetworkAccess(LnaBlock { denial, client: AddressSpace::Public, target });
+            // Only Chromium logs these messages.
+            let lna = |denial| {
+                Gate::LocalNetworkAccess(LnaBlock { denial, client: AddressSpace::Public, target, asked_as: Some(crate::blocked::LnaPermissionUi::Chromium) })
+            };
             let gate = match message {
                 GateMessage::ChromiumLnaInsecureContext => lna(LnaDenial::InsecureContext),
                 GateMessage::ChromiumLnaPermissionDenied => lna(LnaDenial::PermissionDenied { prompted: false }),

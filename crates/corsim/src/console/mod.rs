@@ -387,7 +387,7 @@ fn webkit(origin: &Origin, initiator: Initiator, failure: &Failure) -> Vec<Strin
             );
             return vec![unsafe_attempt, access_checks(url)];
         }
-        FailureKind::Blocked(gate) => return webkit_gate(failure, gate),
+        FailureKind::Blocked(gate) => return webkit_gate(initiator, failure, gate),
         // A `cors` fetch of a URL that is not HTTP(S), before any redirect.
         FailureKind::Cors(s) if s.error == CorsError::CorsDisabledScheme && !matches!(failure.url.scheme(), "http" | "https") => {
             return vec![alone(WebKitMessage::OnlyHttp), access_checks(url)]
@@ -750,11 +750,16 @@ fn firefox_gate(origin: &Origin, failure: &Failure, gate: &Gate) -> Vec<String> 
 
 /// WebKit's console lines for a fetch a check around CORS refused (recorded
 /// in WebKitGTK 2.50.6): each check's own line, then, for most, "Not allowed
-/// to request resource" and the closing [`WEBKIT_ACCESS_CONTROL_CHECKS`].
-fn webkit_gate(failure: &Failure, gate: &Gate) -> Vec<String> {
+/// to request resource" and the closing [`WEBKIT_ACCESS_CONTROL_CHECKS`]
+/// (an `<img>`'s own [`WEBKIT_IMAGE_ACCESS_CONTROL_CHECKS`], naming the
+/// URL it asked for: recorded for CORP).
+fn webkit_gate(initiator: Initiator, failure: &Failure, gate: &Gate) -> Vec<String> {
     use crate::blocked::SchemeError;
     let url = failure.url.as_str();
-    let closing = |at: &str| fill(WEBKIT_ACCESS_CONTROL_CHECKS, &[(Slot::Initiator, "Fetch API"), (Slot::Url, at)]);
+    let closing = |at: &str| match initiator {
+        Initiator::Img => fill(WEBKIT_IMAGE_ACCESS_CONTROL_CHECKS, &[(Slot::Url, failure.url_list[0].as_str())]),
+        _ => fill(WEBKIT_ACCESS_CONTROL_CHECKS, &[(Slot::Initiator, webkit_initiator(initiator)), (Slot::Url, at)]),
+    };
     let refused = WebKitMessage::NotAllowedToRequest.text().to_owned();
     let first = failure.url_list.first().map(Url::as_str).unwrap_or(url);
     match gate {
