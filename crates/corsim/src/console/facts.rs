@@ -968,6 +968,9 @@ mod implied {
                 let default = match initiator {
                     Some(Initiator::Xhr) => "no: withCredentials false, XMLHttpRequest's default",
                     Some(Initiator::Font) => "no: credentials 'same-origin', as for every font",
+                    Some(_) if matches!(gate, Some(Gate::CrossOriginResourcePolicy(_))) => {
+                        "yes: no crossorigin attribute (a no-cors request, credentials included)"
+                    }
                     Some(_) => "no: crossorigin=\"anonymous\" (credentials 'same-origin')",
                     None => "no: credentials 'same-origin', fetch()'s default",
                 };
@@ -1414,6 +1417,12 @@ mod implied {
                     "credentials": credentials,
                 }),
                 Some(Initiator::Font) => json!({ "initiator": "font", "url": request_url }),
+                // A no-cors response refused by its CORP: the element had
+                // no crossorigin attribute.
+                Some(element) if matches!(gate, Some(Gate::CrossOriginResourcePolicy(_))) => json!({
+                    "initiator": element.name(),
+                    "url": request_url,
+                }),
                 // A CORS failure of an element: it had a crossorigin attribute.
                 Some(element) => json!({
                     "initiator": element.name(),
