@@ -13,10 +13,13 @@
 //! counted, not hidden.
 //!
 //! A line whose text two browsers share word for word ("Not allowed to load
-//! local resource: …", Chromium's and WebKit's) names no browser alone: it
-//! must read whole as the recorded browser's once told which, and is counted
-//! as shared; pasted with the step's other lines, it must read as the
-//! recorded browser's untold.
+//! local resource: …", "Refused to set unsafe header …", Chromium's and
+//! WebKit's) names no browser alone: it must read whole as the recorded
+//! browser's once told which, and is counted as shared; pasted with the
+//! step's other lines, it must read as the recorded browser's untold. A step
+//! whose lines are all shared must read as undecided, naming the recorded
+//! browser among those it could be, and then as the recorded browser's once
+//! told.
 
 use corsim::console::facts::Check;
 use corsim::console::parse::Parser;
@@ -33,6 +36,7 @@ struct Counts {
     lines_read: usize,
     shared: usize,
     steps: usize,
+    shared_steps: usize,
     with_origin: usize,
     reproduced: usize,
     no_scenario: usize,
@@ -66,31 +70,12 @@ fn scenario_urls(raw: &Value, step: usize) -> Vec<String> {
     urls
 }
 
-/// Corpora whose console lines the reader does not take whole yet
-/// (half-built; the engine writes all of these lines, tests/corpus.rs checks
-/// them word for word):
-/// - WebKit's initiators: every line reads (87/89 whole, the other 2 are
-///   "Refused to set unsafe header …", shared word for word with Chromium)
-///   and the CORS steps give their reason and imply scenarios that reproduce
-///   it, but 21 of 58 steps are not read back yet (15 MIME, 2 unsafe header, 4 redirected):
-///   - WebKit names a failure by its first line, so its MIME-type refusals
-///     ("Refused to execute … as script because …", "TypeError: '…' is not a
-///     valid JavaScript MIME type.", "Did not parse stylesheet at …") are
-///     recorded as reasons; the reader reads them as refusals with no reason,
-///     and implies no scenario (it has no check for a MIME refusal to rebuild);
-///   - XMLHttpRequest's "Refused to set unsafe header" alone in a step names
-///     no browser (the text is Chromium's too) and reads as Chromium's;
-///   - an image, script, stylesheet or XHR redirected cross-origin fails with
-///     "Origin null is not allowed …" (the tainted origin) without WebKit's
-///     redirection envelope: the reader takes `null` as the page's origin.
-const NOT_READ_BACK_YET: &[&str] = &["initiators-webkit-2.50.6.jsonl"];
-
 #[test]
 fn every_recorded_console_message_reads_back() {
     let parser = Parser::new();
     let mut problems = Vec::new();
     let mut report = Vec::new();
-    for (file, browser) in manifest().into_iter().filter(|(file, _)| !NOT_READ_BACK_YET.contains(&file.as_str())) {
+    for (file, browser) in manifest() {
         let text = std::fs::read_to_string(corpus_dir().join(&file)).unwrap_or_else(|e| panic!("{file}: {e}"));
         let mut c = Counts::default();
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
@@ -118,10 +103,25 @@ fn every_recorded_console_message_reads_back() {
                         problems.push(format!("{at}: not read whole: {m:?} -> {:?} / {:?}", r.messages.iter().map(|x| x.kind).collect::<Vec<_>>(), r.unrecognized));
                     }
                 }
-                // The step's lines pasted together.
+                // The step's lines pasted together; when they are all
+                // shared word for word, told which browser (as `--profile`
+                // tells `corsim explain --message`), after saying which
+                // browsers they could be.
                 c.steps += 1;
-                let reading = parser.read(&console.join("\n"));
-                let facts = reading.facts();
+                let pasted = console.join("\n");
+                let mut reading = parser.read(&pasted);
+                let mut facts = reading.facts();
+                if !facts.could_be.is_empty() {
+                    if !facts.could_be.contains(&browser) || facts.could_be.len() < 2 {
+                        problems.push(format!("{at}: could be {:?}, recorded {browser:?}", facts.could_be));
+                    }
+                    c.shared_steps += 1;
+                    reading = parser.read_from(&pasted, Some(browser));
+                    facts = reading.facts();
+                    if !facts.could_be.is_empty() {
+                        problems.push(format!("{at}: still undecided once told {browser:?}"));
+                    }
+                }
                 if facts.browser != Some(browser) {
                     problems.push(format!("{at}: browser {:?}", facts.browser));
                 }
@@ -170,9 +170,9 @@ fn every_recorded_console_message_reads_back() {
             }
         }
         report.push(format!(
-            "{file}: {}/{} console lines read back whole ({} more shared word for word with another browser, read whole once told which); {} steps: browser, reason and URL of each, origin named in {}; \
+            "{file}: {}/{} console lines read back whole ({} more shared word for word with another browser, read whole once told which); {} steps ({} of lines all shared: undecided, then told): browser, reason and URL of each, origin named in {}; \
              {} implied scenarios give the recorded reason again; no scenario: {} name no cause, {} no URL, {} no failure",
-            c.lines_read, c.lines, c.shared, c.steps, c.with_origin, c.reproduced, c.unnamed, c.no_url, c.no_scenario
+            c.lines_read, c.lines, c.shared, c.steps, c.shared_steps, c.with_origin, c.reproduced, c.unnamed, c.no_url, c.no_scenario
         ));
     }
     eprintln!("{}", report.join("\n"));

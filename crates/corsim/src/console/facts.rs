@@ -4,10 +4,11 @@
 //! scenario that reproduces it, with what the message does not say marked as
 //! unknown.
 
-use super::parse::{Message, MessageKind, Reading};
+use super::parse::{Message, MessageKind, Reading, Refusal};
 use super::templates::{self as t, FirefoxKey, GateMessage, WebKitMessage};
 use crate::blocked::{AddressSpace, CorpBlock, Gate, LnaBlock, LnaDenial, ResourcePolicy, SchemeError};
 use crate::error::CorsError;
+use crate::initiator::{Initiator, ResourceRefusal};
 use crate::profile::Browser;
 
 /// The browser's reason, as it names it.
@@ -83,6 +84,13 @@ pub enum Check {
     /// The HTTP stack could not parse the answer (a NUL byte in a header
     /// line), before any CORS check.
     UnparsableResponse,
+    /// Not CORS: the element refused the response the fetch delivered (a
+    /// script's or stylesheet's MIME type; a MIME type the line does not
+    /// name is `text/plain`).
+    Refused(Initiator, ResourceRefusal),
+    /// Not a failure: `XMLHttpRequest`'s `setRequestHeader()` ignored this
+    /// forbidden header, and the request went without it.
+    UnsafeHeader(String),
 }
 
 impl Check {
@@ -117,6 +125,18 @@ impl Check {
     pub fn not_cors(&self) -> Option<(String, String)> {
         match self {
             Check::Blocked(gate) => Some((gate.to_string(), gate.fix())),
+            Check::Refused(initiator, refusal) => {
+                let why = refusal.explain();
+                let (what, fix) = why.split_once("; fix: ").unwrap_or((why.as_str(), ""));
+                Some((
+                    format!("not CORS: {} refused the response: {what}", initiator.in_words()),
+                    format!("On the server: {fix}."),
+                ))
+            }
+            Check::UnsafeHeader(name) => Some((
+                format!("not CORS: {name} is a forbidden request header, which XMLHttpRequest's setRequestHeader() ignores"),
+                format!("Stop setting {name} from script: the browser sends it itself (cookies with withCredentials = true), and no server header changes that."),
+            )),
             Check::NetworkError(name) => {
                 if let Some(e) = name.strip_prefix("net::").and_then(crate::error::NetError::from_chromium_name) {
                     return Some((
@@ -183,6 +203,15 @@ pub struct Facts {
     /// The request's mode (`no-cors`, …), when the messages imply it
     /// beyond what [`Facts::check`] says.
     pub mode: Option<String>,
+    /// A forbidden header `setRequestHeader()` ignored (the request went without it).
+    pub unsafe_header: Option<String>,
+    /// The response's MIME type, when a refusal names it.
+    pub content_type: Option<String>,
+    /// When the paste does not say which browser wrote it (its text is
+    /// several browsers' word for word): every browser it could be,
+    /// [`Facts::browser`] first, which is assumed. Empty when the paste
+    /// says, or the reader was told.
+    pub could_be: Vec<Browser>,
 }
 
 impl Reading {
@@ -228,10 +257,10 @@ impl Reading {
             // follow-up says the request was a font's.
             // WebKit's closing lines for an image and a classic script say whose request it was.
             let named = match m.kind {
-                MessageKind::FirefoxFontFailed => Some(crate::initiator::Initiator::Font),
-                MessageKind::WebKitImageDenied => Some(crate::initiator::Initiator::Img),
-                MessageKind::WebKitScriptDenied => Some(crate::initiator::Initiator::Script),
-                MessageKind::WebKitBeaconDenied => Some(crate::initiator::Initiator::Beacon),
+                MessageKind::FirefoxFontFailed => Some(Initiator::Font),
+                MessageKind::WebKitImageDenied => Some(Initiator::Img),
+                MessageKind::WebKitScriptDenied => Some(Initiator::Script),
+                MessageKind::WebKitBeaconDenied => Some(Initiator::Beacon),
                 _ => None,
             };
             if let (Some(initiator), None) = (named, &f.initiator) {
@@ -259,12 +288,45 @@ impl Reading {
                     }
                 }
                 MessageKind::ChromiumFailedStatus if f.check.is_none() => f.readable = true,
+                // Not a failure: the request went without the header.
+                MessageKind::Refused(Refusal::UnsafeHeader) => {
+                    if f.unsafe_header.is_none() {
+                        f.unsafe_header = v.hint.clone();
+                    }
+                    if f.initiator.is_none() {
+                        f.initiator = Some(t::chromium_initiator(Initiator::Xhr).to_owned());
+                    }
+                }
                 _ if f.check.is_none() => read_reason(&mut f, m),
                 _ => {}
             }
         }
         if f.check.is_some() {
             f.readable = false;
+        }
+        if let (None, Some(name)) = (&f.check, &f.unsafe_header) {
+            f.check = Some(Check::UnsafeHeader(name.clone()));
+        }
+        // WebKit's fetch() reports a refusal after a redirect inside its
+        // redirection envelope; an element's or XMLHttpRequest's loader
+        // does not. Their bare "Origin null" is the origin a redirect from
+        // another origin tainted, not the page's (a sandboxed page's fetch()
+        // is followed by "Fetch API cannot load …").
+        let fetch_loader = self.messages.iter().any(|m| {
+            m.kind == MessageKind::WebKitAccessControlChecks && m.values.initiator.as_deref() == Some(t::webkit_initiator(Initiator::Fetch))
+        });
+        if f.browser == Some(Browser::WebKit)
+            && f.origin.as_deref() == Some("null")
+            && f.reason == Some(Reason::WebKit(WebKitMessage::OriginNotAllowed))
+            && !fetch_loader
+        {
+            f.origin = None;
+            f.origin_null = true;
+            f.redirected = true;
+        }
+        // A text several browsers write word for word, and nothing else.
+        if let Some(first) = self.messages.first().filter(|_| self.messages.iter().all(|m| !m.also.is_empty())) {
+            f.could_be = std::iter::once(first.browser).chain(first.also.iter().copied()).collect();
         }
         // A line that names only where a redirect pointed (WebKit's "Not
         // allowed to load local resource: …") is followed by one naming the
@@ -303,7 +365,8 @@ impl Reading {
         // A redirect's status says which: its answer was judged, not a preflight's.
         if f.browser == Some(Browser::Firefox) && f.at_preflight.is_none() {
             let redirect = f.status.is_some_and(|s| (300..400).contains(&s));
-            f.at_preflight = Some(firefox_follow_up && !redirect);
+            let refused = matches!(f.check, Some(Check::Refused(..)));
+            f.at_preflight = Some(firefox_follow_up && !redirect && !refused);
             f.redirected |= firefox_follow_up && redirect;
         }
         f.redirected |= f.first_url.is_some() || f.redirected_to.is_some();
@@ -343,7 +406,13 @@ impl Reading {
             Some(Reason::Chromium(e)) => Some(e.name().to_owned()),
             Some(Reason::Firefox(k)) => Some(k.name().to_owned()),
             Some(Reason::WebKit(_)) => webkit_name(),
-            None if matches!((&f.check, f.browser), (Some(Check::Blocked(_)), Some(Browser::WebKit))) => webkit_name(),
+            None if matches!(
+                (&f.check, f.browser),
+                (Some(Check::Blocked(_) | Check::Refused(..) | Check::UnsafeHeader(_)), Some(Browser::WebKit))
+            ) =>
+            {
+                webkit_name()
+            }
             None => None,
         }
     }
@@ -633,10 +702,28 @@ fn read_reason(f: &mut Facts, m: &Message) {
             f.check = Some(Check::Blocked(Gate::Scheme(SchemeError::InvalidDataUrl { detail: String::new() })))
         }
         MessageKind::WebKitCannotLoad => f.check = Some(Check::SameOriginMode),
+        MessageKind::Refused(refusal) => {
+            let mime = hint.filter(|h| !h.is_empty());
+            f.content_type = mime.clone();
+            let mime = mime.unwrap_or_else(|| "text/plain".to_owned());
+            let (initiator, refusal) = match refusal {
+                Refusal::UnsafeHeader | Refusal::FontStatus => return,
+                Refusal::ScriptNotExecutable => (Initiator::Script, ResourceRefusal::ScriptNotExecutable { mime }),
+                // Firefox says it of a stylesheet too.
+                Refusal::ScriptStrictMime | Refusal::StrictMime => (Initiator::Script, ResourceRefusal::ScriptStrictMime { mime }),
+                Refusal::ModuleMime => (Initiator::ModuleScript, ResourceRefusal::ModuleMime { mime }),
+                Refusal::StylesheetMime => (Initiator::Stylesheet, ResourceRefusal::StylesheetMime { mime }),
+                Refusal::StylesheetStrictMime => (Initiator::Stylesheet, ResourceRefusal::StylesheetStrictMime { mime }),
+            };
+            if f.initiator.is_none() {
+                f.initiator = Some(t::chromium_initiator(initiator).to_owned());
+            }
+            f.at_preflight = Some(false);
+            f.check = Some(Check::Refused(initiator, refusal));
+        }
         MessageKind::ChromiumFailedStatus
         | MessageKind::Rejection
         | MessageKind::WebKitAccessControlChecks
-        | MessageKind::Refused
         | MessageKind::FirefoxFontFailed
         | MessageKind::WebKitImageDenied
         | MessageKind::WebKitScriptDenied
@@ -774,11 +861,13 @@ mod implied {
         /// assert!(facts.reproduced_by(&facts.scenario().unwrap().rerun(None).unwrap()));
         /// ```
         pub fn rerun(&self, profile: Option<&crate::Profile>) -> Result<super::Rerun, crate::InputError> {
-            use crate::scenario::{step_verdict, Scenario};
+            use crate::scenario::{initiated_step_verdict, Scenario};
             let scenario = Scenario::from_value(&self.line)?;
             let profile = scenario.profile(profile);
             let step = scenario.steps.first().ok_or_else(|| crate::InputError::new("steps", "no step"))?;
-            let verdict = crate::fetch::run_quiet_in(
+            // As `Scenario::simulate` runs it: the element's own checks, and
+            // its lines, included.
+            let run = crate::initiator::run_quiet_in(
                 profile,
                 scenario.origin.clone(),
                 &scenario.page,
@@ -787,8 +876,8 @@ mod implied {
                 crate::Timestamp::from_millis(step.at_ms),
                 |r| scenario.answer(r),
             );
-            let blocked = verdict.outcome.as_ref().err().and_then(|f| f.kind.gate().cloned());
-            let step = step_verdict(profile, &scenario.origin, &verdict);
+            let blocked = run.verdict.outcome.as_ref().err().and_then(|f| f.kind.gate().cloned());
+            let step = initiated_step_verdict(profile, &scenario.origin, &step.request, &run);
             Ok(super::Rerun { reason_name: step.cors_error, blocked, console: step.console })
         }
     }
@@ -912,10 +1001,21 @@ mod implied {
                     assumed,
                 })
             };
-            let failing_url = self
-                .url
-                .clone()
-                .ok_or("the message names no URL; paste the whole message")?;
+            // Messages that name no URL (WebKit's lines about an answer's
+            // headers, its module script line, "Refused to set unsafe header
+            // …", Chromium's "Failed to load resource: net::…") say the same
+            // of any: one is assumed. Not when the check is the URL's own (a
+            // bad port, a `data:` or `blob:` URL).
+            let any_url = !matches!(self.check, Some(Check::Blocked(_)));
+            let failing_url = match &self.url {
+                Some(url) => url.clone(),
+                None if any_url => {
+                    let url = "https://resource.example/r".to_owned();
+                    assume("the URL (the message names none)", url.clone());
+                    url
+                }
+                None => return Err("the message names no URL; paste the whole message".to_owned()),
+            };
             let failing = Url::parse(&failing_url)
                 .map_err(|e| format!("'{failing_url}' is not a URL ({e})"))?;
             let gate = match &self.check {
@@ -926,8 +1026,21 @@ mod implied {
             // WebKit calls a redirect target a local resource only for a
             // request not under CORS: one of the page's own origin.
             let own_origin = matches!(self.reason, Some(super::Reason::WebKit(super::WebKitMessage::LocalResource)));
+            // An element's own refusal is said of a response from the page's
+            // origin too (Firefox's "CORS request did not succeed" after it
+            // says the response was a CORS one, from another origin).
+            let refused_same_origin = match &self.check {
+                Some(Check::Refused(..)) => self.reason != Some(super::Reason::Firefox(FirefoxKey::DidNotSucceed)),
+                Some(Check::UnsafeHeader(_)) => true,
+                _ => false,
+            };
             let origin = match (&self.origin, gate) {
                 (Some(o), _) => o.clone(),
+                (None, _) if refused_same_origin => {
+                    let o = Origin::of_url(&failing).serialize().to_owned();
+                    assume("the page's origin", format!("{o} (the URL's own: the refusal is no CORS one)"));
+                    o
+                }
                 (None, _) if same_origin_redirect || own_origin => {
                     let o = Origin::of_url(&failing).serialize().to_owned();
                     assume("the page's origin (the browser logged no CORS failure, so the redirecting URL was the page's own)", o.clone());
@@ -954,7 +1067,10 @@ mod implied {
                 }
             };
             // The initiator the message names, when corsim simulates it.
-            let initiator = self.initiator.as_deref().and_then(crate::console::templates::initiator_named);
+            let initiator = match &self.check {
+                Some(Check::Refused(element, _)) => Some(*element),
+                _ => self.initiator.as_deref().and_then(crate::console::templates::initiator_named),
+            };
             let element = initiator.filter(|i| i.is_element() && self.at_preflight != Some(true));
             let initiator = match initiator {
                 Some(Initiator::Xhr) => Some(Initiator::Xhr),
@@ -975,7 +1091,7 @@ mod implied {
                     &format!("what the {i} request does that fetch() does not"),
                     "nothing: simulated as fetch() with the same mode and credentials".to_owned(),
                 ),
-                (_, Some(Initiator::Script)) => assume(
+                (_, Some(Initiator::Script)) if !matches!(self.check, Some(Check::Refused(..))) => assume(
                     "whether the script is a module (<script type=module>) or a classic one with a crossorigin attribute",
                     "a classic <script crossorigin> (a module script gives the same message)".to_owned(),
                 ),
@@ -1001,6 +1117,10 @@ mod implied {
                     value.to_owned(),
                 );
                 headers.push((h.clone(), value.to_owned()));
+            }
+            // XMLHttpRequest dropped it, and said so.
+            if let (Some(h), Some(Initiator::Xhr)) = (&self.unsafe_header, initiator) {
+                headers.push((h.clone(), "1".to_owned()));
             }
             let needs_preflight = self.at_preflight == Some(true);
             if needs_preflight && headers.is_empty() && method::is_cors_safelisted(&method_name) {
@@ -1041,16 +1161,6 @@ mod implied {
             if let (Some(Gate::Scheme(_)), Some(Browser::WebKit)) = (gate, self.browser) {
                 assume("the request's mode", "'no-cors' (WebKit says this of a no-cors fetch only)".to_owned());
                 mode = "no-cors";
-            }
-            // WebKit's fetch() loader names the redirect's target as the URL it
-            // cannot load, and only a no-cors fetch reaches that check.
-            // (When the scenario is built from the redirecting URL instead, as
-            // above for a named non-HTTP target, the redirect is scripted below.)
-            let target_failed = matches!(self.reason, Some(super::Reason::WebKit(super::WebKitMessage::RedirectSchemeNotHttp)))
-                && !matches!(failing.scheme(), "http" | "https");
-            if target_failed && self.mode.is_none() {
-                mode = "no-cors";
-                assume("the request's mode", "'no-cors' (WebKit says this of a no-cors fetch only)".to_owned());
             }
             match self.check {
                 Some(Check::SameOriginMode) => mode = "same-origin",
@@ -1103,15 +1213,19 @@ mod implied {
                     }
                     server.insert(from.to_owned(), entry);
                 };
-            if target_failed {
-                let first = format!("{origin}/redirect");
-                assume("the URL that redirected", first.clone());
-                request_url = first.clone();
-                redirect_to(&first, &failing_url, &mut server);
-            } else if let Some(first) = &self.first_url {
+            // Where the answer that failed came from.
+            let mut answered_url = failing_url.clone();
+            if let Some(first) = &self.first_url {
                 request_url = first.clone();
                 assume("the status of the redirect", "302".to_owned());
                 redirect_to(first, &failing_url, &mut server);
+            } else if self.origin_null && self.origin.is_none() && initiator == Some(Initiator::Img) {
+                // WebKit's image line names the URL the element asked for: it
+                // redirected to a third origin, which made the request's origin `null`.
+                let to = if failing.host_str() == Some("redirected.example") { "https://redirected2.example/" } else { "https://redirected.example/" };
+                assume("where the image's URL redirected (another origin, which made the request's origin 'null')", to.to_owned());
+                redirect_to(&failing_url, to, &mut server);
+                answered_url = to.to_owned();
             } else if self.origin_null && self.origin.is_none() {
                 // The request's origin became `null`: an earlier redirect came from a
                 // third origin.
@@ -1219,6 +1333,24 @@ mod implied {
                     );
                 }
                 Some(Check::PreflightStatus) => {}
+                Some(Check::Refused(_, refusal)) => {
+                    use crate::initiator::ResourceRefusal as R;
+                    let (mime, nosniff) = match refusal {
+                        R::ScriptStrictMime { mime } | R::StylesheetStrictMime { mime } => (mime, true),
+                        R::ScriptNotExecutable { mime } | R::ModuleMime { mime } | R::StylesheetMime { mime } | R::OpaqueResponseBlocked { mime } => (mime, false),
+                        R::ErrorStatus { .. } => (&String::new(), false),
+                    };
+                    if !mime.is_empty() {
+                        if self.content_type.is_none() {
+                            assume("the response's Content-Type", mime.clone());
+                        }
+                        failed.set("Content-Type", Some(mime));
+                    }
+                    if nosniff {
+                        failed.set("X-Content-Type-Options", Some("nosniff"));
+                    }
+                }
+                Some(Check::UnsafeHeader(_)) => {}
                 Some(Check::UnparsableResponse) => {
                     assume("what the HTTP parser refused", "a NUL byte in a header: X-Odd: a\\0b".to_owned());
                     failed.set("X-Odd", Some("a\u{0}b"));
@@ -1290,8 +1422,6 @@ mod implied {
                     failed.status = status_given.unwrap_or(302);
                     failed.set("Location", Some(&to));
                 }
-                // The redirect to the failing URL is already scripted.
-                Some(Check::RedirectScheme(_)) if target_failed => {}
                 Some(Check::RedirectScheme(to)) => {
                     // WebKit's loader names every refused target but an ftp:
                     // one ("FTP URLs are disabled").
@@ -1370,7 +1500,6 @@ mod implied {
                 && sent
                 && !matches!(self.check, Some(Check::PreflightStatus))
                 && failed.status < 300
-                && !target_failed
             {
                 assume("the status of the answer that failed", failed.status.to_string());
             }
@@ -1379,7 +1508,7 @@ mod implied {
             let entry = if scheme_fetched {
                 &mut no_entry
             } else {
-                server.entry(failing_url.clone()).or_insert_with(|| json!({}))
+                server.entry(answered_url.clone()).or_insert_with(|| json!({}))
             };
             if needs_preflight {
                 entry["preflight"] = failed.to_json();
@@ -1566,6 +1695,8 @@ impl Facts {
                 Some(format!("{gate}: {}.", gate.reason(url)))
             }
             Some(c @ Check::NetworkError(_)) => c.not_cors().map(|(what, _)| format!("{what}. No CORS check ran.")),
+            Some(c @ Check::Refused(..)) => c.not_cors().map(|(what, _)| format!("{what}. The fetch itself succeeded.")),
+            Some(c @ Check::UnsafeHeader(_)) => c.not_cors().map(|(what, _)| format!("{what}: the request was sent without it.")),
             Some(Check::UnparsableResponse) => Some(
                 "The browser's HTTP stack could not parse the answer (a NUL byte in a header line, say), so it failed before any CORS check; no CORS header helps."
                     .to_owned(),
@@ -1588,7 +1719,9 @@ impl Facts {
             }
             out.push(line);
         }
-        if self.readable {
+        if matches!(self.check, Some(Check::UnsafeHeader(_))) {
+            // Not a failure: the story so far says so.
+        } else if self.readable {
             out.push("No CORS check failed: script read the response; the message only reports its error status.".to_owned());
         } else if self.check.is_some() && what == "fetch()" {
             let rejects = super::templates::rejection(self.browser.unwrap_or(Browser::Chromium));
@@ -1720,6 +1853,115 @@ mod tests {
             assert!(facts.reproduced_by(&rerun), "{line}\n{}\n{rerun:?}", implied.line);
             assert_eq!(rerun.console, recorded.console, "{line}\n{}", implied.line);
         }
+    }
+
+    /// The engine's lines for the whole step of `line`, read back: its facts,
+    /// the recorded reason, and whether the implied scenario reproduces it.
+    fn read_step(parser: &Parser, line: &str, told: Option<Browser>) -> (Facts, Option<String>, Result<Implied, String>) {
+        let scenario = Scenario::parse(line).unwrap();
+        let recorded = scenario.simulate(None).steps.remove(0);
+        assert!(!recorded.console.is_empty(), "{line}");
+        let facts = parser.read_from(&recorded.console.join("\n"), told).facts();
+        let implied = facts.scenario();
+        (facts, recorded.cors_error, implied)
+    }
+
+    /// A script's, module script's or stylesheet's MIME type refusal, in
+    /// each browser: read back as the element's own refusal (not CORS),
+    /// with its MIME type where the line names it, and a scenario whose run
+    /// gives the same reason (WebKit names the step by the line itself).
+    #[test]
+    fn mime_refusals_read_back_and_rerun() {
+        let parser = Parser::new();
+        let cases: &[(&str, &str, bool, ResourceRefusal)] = &[
+            ("script", "image/png", false, ResourceRefusal::ScriptNotExecutable { mime: "image/png".into() }),
+            ("script", "text/plain", true, ResourceRefusal::ScriptStrictMime { mime: "text/plain".into() }),
+            ("module-script", "application/json", false, ResourceRefusal::ModuleMime { mime: "application/json".into() }),
+            ("stylesheet", "text/plain", true, ResourceRefusal::StylesheetStrictMime { mime: "text/plain".into() }),
+        ];
+        for browser in ["Chromium", "Firefox", "WebKit"] {
+            for (initiator, mime, nosniff, refusal) in cases {
+                let nosniff = if *nosniff { r#", ["X-Content-Type-Options", "nosniff"]"# } else { "" };
+                let line = format!(
+                    r#"{{"browser": "{browser}", "origin": "https://app.example", "steps": [{{"request": {{"initiator": "{initiator}", "url": "https://app.example/r"}}}}],
+                        "server": {{"https://app.example/r": {{"actual": {{"status": 200, "headers": [["Content-Type", "{mime}"]{nosniff}]}}}}}}}}"#
+                );
+                let (facts, recorded, implied) = read_step(&parser, &line, None);
+                let Some(Check::Refused(element, read)) = &facts.check else { panic!("{line}: {facts:?}") };
+                // Firefox's nosniff line is a script's and a stylesheet's alike.
+                if !(browser == "Firefox" && *initiator == "stylesheet") {
+                    assert_eq!(element.name(), *initiator, "{line}: {facts:?}");
+                }
+                // A line that names the MIME type gives it back; the refusal is the one
+                // the engine made, but for lines two refusals share.
+                if let Some(named) = &facts.content_type {
+                    assert_eq!(named, mime, "{line}");
+                }
+                if browser == "WebKit" && *initiator != "stylesheet" {
+                    assert_eq!(read, refusal, "{line}");
+                }
+                assert_eq!(facts.reason_name, recorded, "{line}");
+                assert!(facts.check.as_ref().and_then(Check::not_cors).is_some_and(|(what, _)| what.starts_with("not CORS")));
+                let implied = implied.unwrap_or_else(|e| panic!("{line}: {e}"));
+                let rerun = implied.rerun(None).unwrap();
+                assert!(facts.reproduced_by(&rerun), "{line}\n{}\n{rerun:?}", implied.line);
+            }
+        }
+    }
+
+    /// "Refused to set unsafe header …" alone is Chromium's and WebKit's
+    /// word for word: the reading says it could be either, and takes the
+    /// browser it is told; with another WebKit line it is WebKit's untold.
+    #[test]
+    fn unsafe_header_names_its_browsers() {
+        let parser = Parser::new();
+        let text = fill(super::t::REFUSED_UNSAFE_HEADER, &[(Slot::Hint, "Cookie")]);
+        let facts = parser.read(&text).facts();
+        assert_eq!(facts.could_be, [Browser::Chromium, Browser::WebKit]);
+        assert_eq!(facts.check, Some(Check::UnsafeHeader("Cookie".into())));
+        for browser in [Browser::Chromium, Browser::WebKit] {
+            let facts = parser.read_from(&text, Some(browser)).facts();
+            assert!(facts.could_be.is_empty());
+            assert_eq!(facts.browser, Some(browser));
+            let want = (browser == Browser::WebKit).then(|| text.clone());
+            assert_eq!(facts.reason_name, want);
+            let implied = facts.scenario().unwrap();
+            let rerun = implied.rerun(None).unwrap();
+            assert!(facts.reproduced_by(&rerun), "{}\n{rerun:?}", implied.line);
+            assert_eq!(rerun.console, [text.clone()], "{}", implied.line);
+        }
+        let with = format!("{text}\nXMLHttpRequest cannot load https://api.example/ due to access control checks.");
+        let facts = parser.read(&with).facts();
+        assert!(facts.could_be.is_empty());
+        assert_eq!(facts.browser, Some(Browser::WebKit));
+    }
+
+    /// WebKit's element and XHR loaders say a redirect's refusal without
+    /// fetch()'s redirection envelope: their bare "Origin null …" is the
+    /// origin the redirect tainted, and the implied scenario redirects; a
+    /// sandboxed page's fetch() says the same line and is read as one.
+    #[test]
+    fn webkit_bare_origin_null_after_a_redirect() {
+        let parser = Parser::new();
+        for (initiator, crossorigin) in [("img", r#", "crossorigin": "anonymous""#), ("script", r#", "crossorigin": "anonymous""#), ("stylesheet", r#", "crossorigin": "anonymous""#), ("xhr", "")] {
+            let line = format!(
+                r#"{{"browser": "WebKit", "origin": "https://app.example", "steps": [{{"request": {{"initiator": "{initiator}", "url": "https://a.example/r"{crossorigin}}}}}],
+                    "server": {{"https://a.example/r": {{"actual": {{"status": 302, "headers": [["Location", "https://b.example/r"], ["Access-Control-Allow-Origin", "*"]]}}}},
+                                "https://b.example/r": {{"actual": {{"status": 200, "headers": [["Access-Control-Allow-Origin", "https://app.example"]]}}}}}}}}"#
+            );
+            let (facts, recorded, implied) = read_step(&parser, &line, None);
+            assert!(facts.origin_null && facts.origin.is_none() && facts.redirected, "{line}: {facts:?}");
+            assert_eq!(facts.reason_name, recorded, "{line}");
+            let implied = implied.unwrap_or_else(|e| panic!("{line}: {e}"));
+            assert!(implied.line["server"].as_object().unwrap().values().any(|e| e["actual"]["status"] == 302), "{}", implied.line);
+            let rerun = implied.rerun(None).unwrap();
+            assert!(facts.reproduced_by(&rerun), "{line}\n{}\n{rerun:?}", implied.line);
+        }
+        let sandboxed = r#"{"browser": "WebKit", "origin": "null", "steps": [{"request": {"url": "https://a.example/r"}}],
+            "server": {"https://a.example/r": {"actual": {"status": 200, "headers": []}}}}"#;
+        let (facts, _, _) = read_step(&parser, sandboxed, None);
+        assert_eq!(facts.origin.as_deref(), Some("null"));
+        assert!(!facts.origin_null);
     }
 
     /// The refusals Chromium shows only as a network error name (a bad
