@@ -8,9 +8,11 @@
 //! The only steps without an implied scenario are those whose messages name
 //! no cause (Firefox's "CORS request did not succeed" alone: a network
 //! error, a refused redirect, an unreadable response, Firefox does not say
-//! which; Chromium's network errors), or no URL (Chromium's "Failed to load
-//! resource: net::ERR_TOO_MANY_REDIRECTS" alone), or no failure. They are
-//! counted, not hidden.
+//! which; Chromium's network errors), or no URL where the check is the
+//! URL's own (Chromium's "Failed to load resource: net::ERR_UNSAFE_PORT",
+//! `ERR_INVALID_URL`, `ERR_FILE_NOT_FOUND` alone), or no failure. They are
+//! counted, not hidden. (Messages that name no URL otherwise say the same of
+//! any URL, and the implied scenario assumes one.)
 //!
 //! A line whose text two browsers share word for word ("Not allowed to load
 //! local resource: …", "Refused to set unsafe header …", Chromium's and
@@ -161,9 +163,9 @@ fn every_recorded_console_message_reads_back() {
                     // cause, nor does a bare network error; the reading says so.
                     Err(_) if matches!(facts.check, Some(Check::DidNotSucceed | Check::NetworkError(_))) => c.unnamed += 1,
                     Err(_) if recorded.is_none() && facts.check.is_none() => c.no_scenario += 1,
-                    // Chromium's "Failed to load resource: net::…" names the
-                    // check (too many redirects, an invalid or unsafe redirect)
-                    // but no URL to rebuild the fetch from.
+                    // Chromium's "Failed to load resource: net::…" names a
+                    // check that is the URL's own (a bad port, a `data:` or
+                    // `blob:` URL) but not the URL to rebuild the fetch from.
                     Err(_) if facts.url.is_none() && !says_url && facts.check.is_some() => c.no_url += 1,
                     Err(e) => problems.push(format!("{at}: no scenario ({e}) for reason {recorded:?}")),
                 }

@@ -365,8 +365,7 @@ impl Reading {
         // A redirect's status says which: its answer was judged, not a preflight's.
         if f.browser == Some(Browser::Firefox) && f.at_preflight.is_none() {
             let redirect = f.status.is_some_and(|s| (300..400).contains(&s));
-            let refused = matches!(f.check, Some(Check::Refused(..)));
-            f.at_preflight = Some(firefox_follow_up && !redirect && !refused);
+            f.at_preflight = Some(firefox_follow_up && !redirect);
             f.redirected |= firefox_follow_up && redirect;
         }
         f.redirected |= f.first_url.is_some() || f.redirected_to.is_some();
