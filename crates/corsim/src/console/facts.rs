@@ -1931,6 +1931,8 @@ mod tests {
             assert!(facts.reproduced_by(&rerun), "{}\n{rerun:?}", implied.line);
             assert_eq!(rerun.console, [text.clone()], "{}", implied.line);
         }
+        // Told a browser that does not write it: still undecided.
+        assert_eq!(parser.read_from(&text, Some(Browser::Firefox)).facts().could_be, [Browser::Chromium, Browser::WebKit]);
         let with = format!("{text}\nXMLHttpRequest cannot load https://api.example/ due to access control checks.");
         let facts = parser.read(&with).facts();
         assert!(facts.could_be.is_empty());

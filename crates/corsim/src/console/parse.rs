@@ -600,12 +600,10 @@ impl Parser {
                 continue;
             }
             let others = chosen.iter().enumerate().filter(|&(m, _)| m != n && alike[m].is_empty()).map(|(_, c)| browser_of(c.2));
-            match others.clone().next().filter(|b| others.clone().all(|o| o == *b)).or(browser) {
-                Some(context) => {
-                    if let Some(&i) = alike[n].iter().find(|&&i| browser_of(i) == context && browser_of(chosen[n].2) != context) {
-                        chosen[n].2 = i;
-                    }
-                }
+            let context = others.clone().next().filter(|b| others.clone().all(|o| o == *b)).or(browser);
+            match context.and_then(|c| std::iter::once(chosen[n].2).chain(alike[n].iter().copied()).find(|&i| browser_of(i) == c)) {
+                Some(i) => chosen[n].2 = i,
+                // No browser, or one that does not write this text.
                 None => {
                     let first = browser_of(chosen[n].2);
                     for &i in &alike[n] {
