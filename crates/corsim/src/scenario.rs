@@ -71,6 +71,20 @@ pub struct ScriptedUrl {
     pub model: Option<crate::server_model::ServerModel>,
 }
 
+impl ScriptedUrl {
+    /// The scripted answer to `request`: the preflight answer for an
+    /// `OPTIONS` carrying `Access-Control-Request-Method`, the actual
+    /// answer otherwise.
+    pub fn for_request(&self, request: &HttpRequest) -> Option<&ScriptedResponse> {
+        let is_preflight = request.method == "OPTIONS" && request.headers.contains("access-control-request-method");
+        if is_preflight {
+            self.preflight.as_ref()
+        } else {
+            self.actual.as_ref()
+        }
+    }
+}
+
 /// One fetch of a scenario.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScenarioStep {
@@ -260,8 +274,9 @@ impl Scenario {
     /// otherwise, 404 for unlisted URLs; then the recording server's
     /// `Content-Length` (the body's length, 0 without a `body`).
     pub fn answer(&self, request: &HttpRequest) -> HttpResponse {
-        let chosen = self.scripted(request);
-        let model = self.server.get(server_key(request.url.as_str()).as_str()).and_then(|u| u.model.as_ref());
+        let server = self.server.get(without_fragment(&request.url));
+        let chosen = server.and_then(|s| s.for_request(request));
+        let model = server.and_then(|s| s.model.as_ref());
         let (mut response, body_length) = match (chosen, model) {
             (Some(r), _) => (HttpResponse { status: r.status, headers: r.headers.clone() }, r.body.len()),
             (None, Some(model)) => (model.answer(request), 0),
@@ -278,15 +293,7 @@ impl Scenario {
     /// preflight answer for an `OPTIONS` carrying
     /// `Access-Control-Request-Method`, the actual answer otherwise.
     pub fn scripted(&self, request: &HttpRequest) -> Option<&ScriptedResponse> {
-        let mut url = request.url.clone();
-        url.set_fragment(None);
-        let scripted = self.server.get(url.as_str())?;
-        let is_preflight = request.method == "OPTIONS" && request.headers.contains("access-control-request-method");
-        if is_preflight {
-            scripted.preflight.as_ref()
-        } else {
-            scripted.actual.as_ref()
-        }
+        self.server.get(without_fragment(&request.url))?.for_request(request)
     }
 
     /// Run every step against the scripted server, one preflight cache
@@ -659,6 +666,13 @@ pub fn parse_server(v: &Value) -> Result<HashMap<String, ScriptedUrl>, InputErro
         server.insert(key, scripted);
     }
     Ok(server)
+}
+
+/// `url` serialized without its fragment, borrowed (a serialized URL's
+/// first `#` starts its fragment: the URL parser percent-encodes any other).
+fn without_fragment(url: &Url) -> &str {
+    let text = url.as_str();
+    text.split_once('#').map_or(text, |(before, _)| before)
 }
 
 fn server_key(url: &str) -> String {
