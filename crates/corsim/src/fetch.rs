@@ -589,7 +589,7 @@ impl Machine {
         // Some browsers' elements send it under CORS mode to any origin.
         if self.request.mode == Mode::Cors
             && self.request.initiator.is_element()
-            && crate::initiator::rules(&self.profile).element_origin_same_origin
+            && self.profile.initiators.element_origin_same_origin
         {
             return Some(serialized);
         }
@@ -913,8 +913,8 @@ impl Machine {
     /// browser that gives `fetch()` the blocked response with its body
     /// taken away resolves it as usual: script never reads an opaque body.
     fn finish_opaque_checked(&mut self, cache: &mut PreflightCache, response: HttpResponse) -> Next {
-        if self.tainting == Tainting::Opaque && self.request.initiator == crate::initiator::Initiator::Fetch {
-            let rules = &crate::initiator::rules(&self.profile).opaque_response_blocking;
+        if self.tainting == Tainting::Opaque && self.request.initiator == crate::request::Initiator::Fetch {
+            let rules = &self.profile.initiators.opaque_response_blocking;
             if rules.enabled {
                 let outcome = response.opaque_response_blocking(rules);
                 let fails = outcome.is_err() && rules.fetch_gets == crate::opaque_response_blocking::Blocked::NetworkError;

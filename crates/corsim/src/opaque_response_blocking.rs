@@ -68,8 +68,33 @@ impl OrbRules {
         last_step: LastStep::ParseJavaScript,
         fetch_gets: Blocked::NetworkError,
     };
-    /// No opaque-response blocking.
+    /// No opaque-response blocking (WebKit, recorded: a `<script>` of
+    /// `application/pdf` runs, an `<img>` of `text/csv` with a GIF body
+    /// loads).
     pub const NONE: OrbRules = OrbRules { enabled: false, ..OrbRules::SPEC };
+
+    /// Chromium's ("ORB v0.1"; recorded in `tests/corpus/checks-chromium-*.jsonl`,
+    /// `gate-orb-*`): CORB's sniffers for HTML, XML, JSON objects and parser
+    /// breakers stand in for the JavaScript parse (a `<script>` of
+    /// `application/json` `[1]` runs), any 206 passes, an `image/`,
+    /// `audio/` or `video/` type whose body is none of these goes on to the
+    /// sniffers (a `<script>` of `image/png` reaches the script's own type
+    /// check, which logs it: `initiators-chromium-*`), and `fetch()` gets a
+    /// blocked response as an opaque one; nothing is logged.
+    pub const CHROMIUM: OrbRules = OrbRules {
+        enabled: true,
+        first_partial_checked: false,
+        media_type_mismatch_blocked: false,
+        last_step: LastStep::SniffData,
+        fetch_gets: Blocked::EmptyBody,
+    };
+
+    /// Firefox's (recorded, `gate-orb-*`): the standard's steps, a
+    /// `<script>` of `application/json` `[1]` refused (the body is
+    /// validated as JavaScript that is not JSON), a 206 without
+    /// `Content-Range: bytes 0-…` refused; `fetch()` gets a blocked
+    /// response as an opaque one; nothing is logged.
+    pub const FIREFOX: OrbRules = OrbRules { fetch_gets: Blocked::EmptyBody, ..OrbRules::SPEC };
 }
 
 /// What ORB looks at in a response.
