@@ -916,11 +916,16 @@ impl Machine {
         if self.tainting == Tainting::Opaque && self.request.initiator == crate::request::Initiator::Fetch {
             let rules = &self.profile.initiators.opaque_response_blocking;
             if rules.enabled {
-                let outcome = response.opaque_response_blocking(rules);
-                let fails = outcome.is_err() && rules.fetch_gets == crate::opaque_response_blocking::Blocked::NetworkError;
-                self.record_checks(&[CheckName::OpaqueResponseBlocking], fails.then_some(CheckName::OpaqueResponseBlocking));
-                if let (Err(block), true) = (outcome, fails) {
-                    return self.fail(cache, FailureKind::Blocked(Gate::OpaqueResponseBlocking(block)));
+                match response.opaque_response_blocking(rules) {
+                    Ok(()) => self.record_checks(&[CheckName::OpaqueResponseBlocking], None),
+                    Err(block) if rules.fetch_gets == crate::opaque_response_blocking::Blocked::NetworkError => {
+                        self.record_checks(&[CheckName::OpaqueResponseBlocking], Some(CheckName::OpaqueResponseBlocking));
+                        return self.fail(cache, FailureKind::Blocked(Gate::OpaqueResponseBlocking(block)));
+                    }
+                    // Emptied, not refused: the page sees the opaque
+                    // response it would have had anyway, so the trace shows
+                    // no check that passed or failed.
+                    Err(_) => {}
                 }
             }
         }
