@@ -541,7 +541,7 @@ impl<'a, E: fmt::Display, S: FnMut(&HttpRequest) -> Result<HttpResponse, E>> Run
             let key: WireKey = (
                 req.method.clone(),
                 req.url.as_str().to_owned(),
-                req.headers.iter().map(|h| (h.name.to_ascii_lowercase(), h.value.clone())).collect(),
+                req.headers.iter().map(|h| (h.name.to_ascii_lowercase(), h.value.to_vec())).collect(),
             );
             if let Some(answer) = seen.get(&key) {
                 return answer.clone();
