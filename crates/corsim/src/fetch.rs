@@ -381,7 +381,16 @@ impl Machine {
     fn record(&mut self, make: impl FnOnce(&Self) -> Event) {
         if self.record_events {
             let event = make(self);
+            self.reserve_events();
             self.events.push(event);
+        }
+    }
+
+    /// Room for the events of a whole preflighted step (about a dozen) at
+    /// the first, instead of growing the list four times.
+    fn reserve_events(&mut self) {
+        if self.events.capacity() == 0 {
+            self.events.reserve(16);
         }
     }
 
@@ -391,6 +400,7 @@ impl Machine {
         if !self.record_events {
             return;
         }
+        self.reserve_events();
         let mut state = CheckState::Passed;
         for &check in order {
             let this = if state == CheckState::Passed && Some(check) == failed {
