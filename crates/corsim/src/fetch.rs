@@ -130,7 +130,12 @@ struct Machine {
     pending: Option<HttpResponse>,
     last_status: Option<u16>,
     record_events: bool,
-    last_allow_origin: Option<String>,
+    /// The last response's `Access-Control-Allow-Origin` as sent (all its
+    /// lines joined), when it had one: a buffer reused from response to
+    /// response, decoded only when the fetch fails.
+    last_allow_origin: Vec<u8>,
+    /// Whether the last response had an `Access-Control-Allow-Origin`.
+    had_allow_origin: bool,
     failing_location: Option<String>,
     /// The page beyond its origin, for the checks around CORS.
     page: PageContext,
@@ -254,7 +259,8 @@ impl Machine {
             pending: None,
             last_status: None,
             record_events: true,
-            last_allow_origin: None,
+            last_allow_origin: Vec::new(),
+            had_allow_origin: false,
             failing_location: None,
             page,
             cached_redirects: Vec::new(),
@@ -264,7 +270,10 @@ impl Machine {
 
     fn receive(&mut self, mut response: HttpResponse) {
         response.headers.trim_values();
-        self.last_allow_origin = response.headers.get_cow("access-control-allow-origin").map(|v| isomorphic_decode(&v));
+        let allow_origin = response.headers.get_cow("access-control-allow-origin");
+        self.had_allow_origin = allow_origin.is_some();
+        self.last_allow_origin.clear();
+        self.last_allow_origin.extend_from_slice(allow_origin.as_deref().unwrap_or_default());
         self.pending = Some(response);
     }
 
@@ -948,7 +957,7 @@ impl Machine {
             url_list: self.url_list.clone(),
             redirect: self.request.redirect,
             tainted: self.redirect_tainted,
-            allow_origin: self.last_allow_origin.take(),
+            allow_origin: std::mem::take(&mut self.had_allow_origin).then(|| isomorphic_decode(&self.last_allow_origin)),
             cors: self.tainting == Tainting::Cors,
         };
         Next::Over(self.verdict(Err(failure)))

@@ -367,10 +367,12 @@ pub fn isomorphic_decode(bytes: &[u8]) -> String {
 /// A header name lower-cased and decoded, in one allocation.
 pub fn lower_name(name: &[u8]) -> String {
     // ASCII lower-cased stays ASCII, valid UTF-8: one copy.
-    match String::from_utf8(name.to_ascii_lowercase()) {
-        Ok(s) if s.is_ascii() => s,
-        _ => isomorphic_decode(&name.to_ascii_lowercase()),
+    if name.is_ascii() {
+        if let Ok(s) = std::str::from_utf8(name) {
+            return s.to_ascii_lowercase();
+        }
     }
+    isomorphic_decode(&name.to_ascii_lowercase())
 }
 
 /// Lower-case a short name into `buf` without allocating; `None` when it is
