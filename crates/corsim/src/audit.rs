@@ -890,7 +890,7 @@ fn evidence(outcome: &Outcome) -> String {
                 let n = h.name.to_ascii_lowercase();
                 n.starts_with(b"access-control-allow-") || n == b"vary"
             })
-            .map(|h| format!("{}: {}", isomorphic_decode(&h.name.to_ascii_lowercase()), isomorphic_decode(&h.value)))
+            .map(|h| format!("{}: {}", isomorphic_decode(&h.name.to_ascii_lowercase()), isomorphic_decode(h.value)))
             .collect();
         if cors.is_empty() {
             out.push_str(" with no CORS headers");

@@ -430,8 +430,8 @@ impl Machine {
             .headers
             .iter()
             .filter_map(|h| {
-                let why = why_cors_unsafe(&self.profile, &h.name, &h.value, over_total)?;
-                Some(UnsafeHeader { name: lower_name(&h.name), value: isomorphic_decode(&h.value), why })
+                let why = why_cors_unsafe(&self.profile, h.name, h.value, over_total)?;
+                Some(UnsafeHeader { name: lower_name(h.name), value: isomorphic_decode(h.value), why })
             })
             .collect();
         unsafe_headers.sort_by(|a, b| a.name.cmp(&b.name));
@@ -1153,6 +1153,6 @@ fn drive(
 pub fn cors_request_headers(list: &HeaderList) -> Vec<(String, String)> {
     list.iter()
         .filter(|h| h.is("origin") || h.name.to_ascii_lowercase().starts_with(b"access-control-request-"))
-        .map(|h| (lower_name(&h.name), isomorphic_decode(&h.value)))
+        .map(|h| (lower_name(h.name), isomorphic_decode(h.value)))
         .collect()
 }

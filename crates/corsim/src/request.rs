@@ -275,7 +275,7 @@ impl Request {
             if !is_header_value(value_bytes) {
                 return Err(TypeErrorKind::InvalidHeaderValue(value.clone()));
             }
-            if request_header::is_forbidden(profile, &name_bytes, &value_bytes) {
+            if request_header::is_forbidden(profile, &name_bytes, value_bytes) {
                 dropped.push(DroppedHeader { name: name.clone(), because: DroppedBecause::Forbidden });
                 continue;
             }
@@ -321,7 +321,7 @@ impl Request {
 
     /// The header names as given, for messages.
     pub fn header_names(&self) -> Vec<String> {
-        self.headers.iter().map(|h| isomorphic_decode(&h.name)).collect()
+        self.headers.iter().map(|h| isomorphic_decode(h.name)).collect()
     }
 }
 

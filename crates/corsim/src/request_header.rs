@@ -330,7 +330,7 @@ pub fn why_cors_unsafe(profile: &Profile, name: &[u8], value: &[u8], over_total:
 pub fn safelisted_values_over_total(profile: &Profile, headers: &HeaderList) -> bool {
     let Some(limit) = profile.safelist_total_limit else { return false };
     let total: usize =
-        headers.iter().filter(|h| is_cors_safelisted(profile, &h.name, &h.value)).map(|h| h.value.len()).sum();
+        headers.iter().filter(|h| is_cors_safelisted(profile, h.name, h.value)).map(|h| h.value.len()).sum();
     total > limit
 }
 

@@ -183,8 +183,8 @@ pub fn readable_header_names(
         ResponseType::Opaque | ResponseType::OpaqueRedirect => Vec::new(),
         ResponseType::Basic => headers
             .iter()
-            .filter(|h| !is_forbidden_response_header_name(&h.name))
-            .map(|h| lower_name(&h.name))
+            .filter(|h| !is_forbidden_response_header_name(h.name))
+            .map(|h| lower_name(h.name))
             .collect(),
         ResponseType::Cors => {
             let value = headers.get_cow("access-control-expose-headers");
@@ -210,14 +210,14 @@ pub fn readable_header_names(
             let mut buf = [0u8; 48];
             headers
                 .iter()
-                .filter(|h| !is_forbidden_response_header_name(&h.name))
+                .filter(|h| !is_forbidden_response_header_name(h.name))
                 // Decided on the name lower-cased on the stack; only the
                 // names kept are allocated.
-                .filter(|h| match lower_into(&h.name, &mut buf) {
+                .filter(|h| match lower_into(h.name, &mut buf) {
                     Some(lower) => readable(lower),
                     None => readable(&h.name.to_ascii_lowercase()),
                 })
-                .map(|h| lower_name(&h.name))
+                .map(|h| lower_name(h.name))
                 .collect()
         }
     };

@@ -574,10 +574,10 @@ pub(crate) fn set(headers: &mut HeaderList, name: &str, value: &str) {
 /// replaces the library's.
 pub(crate) fn overlay(headers: &mut HeaderList, route: &HeaderList) {
     for h in route.iter() {
-        headers.remove(&isomorphic_decode(&h.name));
+        headers.remove(&isomorphic_decode(h.name));
     }
     for h in route.iter() {
-        headers.push(h.clone());
+        headers.push(h);
     }
 }
 

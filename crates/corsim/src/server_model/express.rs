@@ -144,7 +144,7 @@ fn set_in_place(headers: &mut HeaderList, name: &str, value: &str) {
                     done = true;
                 }
             } else {
-                out.push(h.clone());
+                out.push(h);
             }
         }
         *headers = out;

@@ -112,7 +112,7 @@ fn set_in_place(headers: &mut HeaderList, name: &str, value: &str) {
                 done = true;
             }
         } else {
-            out.push(h.clone());
+            out.push(h);
         }
     }
     if !done {
@@ -150,7 +150,7 @@ pub fn respond(options: &Options, request: &HttpRequest, route: &mut dyn FnMut(&
     vary.push("Accept-Encoding".to_owned());
     headers.append("Vary", vary.join(", ").as_bytes());
     for h in answer.headers.iter() {
-        headers.push(h.clone());
+        headers.push(h);
     }
     HttpResponse { status: answer.status, headers }
 }
