@@ -196,11 +196,21 @@ pub enum Exposed {
 /// ```
 pub fn exposed_header_names(profile: &Profile, headers: &HeaderList, credentials: CredentialsMode) -> Option<Exposed> {
     let value = headers.get_cow("access-control-expose-headers")?;
-    let names = parse_token_list(&value, profile.list_trim).ok()?;
+    Some(match exposed_list(profile, &value, credentials)? {
+        None => Exposed::All,
+        Some(names) => Exposed::Names(names.iter().map(|n| lower_name(n)).collect()),
+    })
+}
+
+/// [`exposed_header_names`] from the header's value, borrowed: `None` when
+/// the list does not parse, `Some(None)` for every name, `Some(Some(names))`
+/// for the names as listed (case kept).
+fn exposed_list<'v>(profile: &Profile, value: &'v [u8], credentials: CredentialsMode) -> Option<Option<Vec<&'v [u8]>>> {
+    let names = parse_token_list(value, profile.list_trim).ok()?;
     if credentials != CredentialsMode::Include && names.iter().any(|n| *n == b"*") {
-        return Some(Exposed::All);
+        return Some(None);
     }
-    Some(Exposed::Names(names.iter().map(|n| lower_name(n)).collect()))
+    Some(Some(names))
 }
 
 /// The lower-case, sorted, unique header names script can read from a
@@ -215,33 +225,41 @@ pub fn readable_header_names(
         ResponseType::Opaque | ResponseType::OpaqueRedirect => Vec::new(),
         ResponseType::Basic => headers
             .iter()
-            .filter(|h| !is_forbidden_response_header_name(&h.name))
-            .map(|h| lower_name(&h.name))
+            .filter(|h| !is_forbidden_response_header_name(h.name))
+            .map(|h| lower_name(h.name))
             .collect(),
         ResponseType::Cors => {
-            let exposed = exposed_header_names(profile, headers, credentials);
+            let value = headers.get_cow("access-control-expose-headers");
+            let exposed = value.as_deref().and_then(|v| exposed_list(profile, v, credentials));
+            // A short list is searched in place; a long one through a set,
+            // so the cost stays linear.
             let exposed_set: Option<NameSet> = match &exposed {
-                Some(Exposed::Names(list)) => Some(list.iter().map(|n| n.as_bytes()).collect()),
+                Some(Some(list)) if list.len() > 12 => Some(list.iter().copied().collect()),
                 _ => None,
+            };
+            let listed = |lower: &[u8]| match (&exposed, &exposed_set) {
+                (Some(None), _) => true,
+                (_, Some(set)) => set.contains(lower),
+                (Some(Some(list)), None) => list.iter().any(|n| n.eq_ignore_ascii_case(lower)),
+                (None, None) => false,
             };
             let readable = |lower: &[u8]| {
                 let as_str = std::str::from_utf8(lower).unwrap_or_default();
                 SAFELISTED_RESPONSE.contains(&as_str)
                     || profile.extra_safelisted_response_headers.contains(&as_str)
-                    || matches!(exposed, Some(Exposed::All))
-                    || exposed_set.as_ref().is_some_and(|set| set.contains(lower))
+                    || listed(lower)
             };
             let mut buf = [0u8; 48];
             headers
                 .iter()
-                .filter(|h| !is_forbidden_response_header_name(&h.name))
+                .filter(|h| !is_forbidden_response_header_name(h.name))
                 // Decided on the name lower-cased on the stack; only the
                 // names kept are allocated.
-                .filter(|h| match lower_into(&h.name, &mut buf) {
+                .filter(|h| match lower_into(h.name, &mut buf) {
                     Some(lower) => readable(lower),
                     None => readable(&h.name.to_ascii_lowercase()),
                 })
-                .map(|h| lower_name(&h.name))
+                .map(|h| lower_name(h.name))
                 .collect()
         }
     };

@@ -977,7 +977,7 @@ fn isomorphic_bytes(field: &str, s: &str) -> Result<Vec<u8>, InputError> {
 /// assert_eq!(parse_header_list(&serde_json::json!([["X", "\u{263A}"]])).unwrap_err().field, "headers[0][1]");
 /// ```
 pub fn parse_header_list(v: &Value) -> Result<HeaderList, InputError> {
-    Ok(parse_header_pairs(v)?.into_iter().map(|(n, v)| crate::Header::new(n, v)).collect())
+    Ok(parse_header_pairs(v)?.into_iter().collect())
 }
 
 /// `[["Name", "value"], …]`, each string isomorphic (characters ≤ U+00FF).

@@ -240,7 +240,7 @@ pub fn respond(options: &Options, request: &HttpRequest, route: &mut dyn FnMut(&
     let expose = match &inner.expose {
         Some(e) => joined(e),
         None => {
-            let names: BTreeSet<String> = response.headers.iter().map(|h| isomorphic_decode(&h.name).to_ascii_lowercase()).collect();
+            let names: BTreeSet<String> = response.headers.iter().map(|h| isomorphic_decode(h.name).to_ascii_lowercase()).collect();
             joined(&names)
         }
     };

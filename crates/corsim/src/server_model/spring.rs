@@ -210,7 +210,7 @@ pub fn respond(options: &Options, request: &HttpRequest, route: &mut dyn FnMut(&
     }
     let answer = route(request);
     for h in answer.headers.iter() {
-        headers.push(h.clone());
+        headers.push(h);
     }
     HttpResponse { status: answer.status, headers, body: Vec::new() }
 }
