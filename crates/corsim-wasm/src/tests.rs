@@ -102,7 +102,7 @@ fn fetch_arguments_and_responses() {
 #[test]
 fn cache_entries_expire() {
     let origin = Origin::parse("https://app.example").unwrap();
-    let mut page = Page { browser: Browser::Chromium, origin: origin.clone(), cache: PreflightCache::new() };
+    let mut page = Page { browser: Browser::Chromium, origin: origin.clone(), context: PageContext::default(), cache: PreflightCache::new() };
     let request = json!({"url": "https://api.example/x", "method": "PUT"});
     let server = json!({"https://api.example/x": {
         "preflight": {"status": 204, "headers": [["Access-Control-Allow-Origin", "https://app.example"],
