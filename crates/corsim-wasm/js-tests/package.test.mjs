@@ -169,6 +169,9 @@ test("the README's page-context example: a check around CORS is not CORS", () =>
   const plain = new corsim.Page("https://app.example").fetch({ url: "http://127.0.0.1:8080/status" }, () => ({ status: 200 }), 0);
   assert.equal(plain.requests.length, 1);
   assert.throws(() => new corsim.Page("https://app.example", { page: { coep: "require_corp" } }), (e) => e.field === "options.page.coep");
+  // A scenario carries its own page: simulate takes no page option.
+  assert.throws(() => corsim.simulate({ origin: "https://app.example", steps: [{ request: { url: "https://api.example/" } }] }, { page: {} }),
+    (e) => e.field === "options.page");
 });
 
 test("the individual decisions through the package", () => {

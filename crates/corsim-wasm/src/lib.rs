@@ -64,7 +64,7 @@ pub fn parse_profile_option(options: &Value, field: &str) -> Result<Option<Brows
         _ => return Err(InputError::new(field, "must be an object")),
     };
     for key in obj.keys() {
-        if key != "profile" && !(field == "options" && (key == "seed" || key == "page")) {
+        if key != "profile" && !(field == "options" && key == "seed") {
             return Err(InputError::new(format!("{field}.{key}"), "unknown option"));
         }
     }
@@ -388,7 +388,12 @@ impl Page {
             Some(o) => js_to_json(&o.js_value(), "options").map_err(|e| js_error(&e))?,
             None => Value::Null,
         };
-        let browser = parse_profile_option(&options, "options").map_err(|e| js_error(&e))?.unwrap_or(Browser::Chromium);
+        // `page` is the Page's own option (simulate's scenario carries its page).
+        let mut others = options.clone();
+        if let Value::Object(o) = &mut others {
+            o.remove("page");
+        }
+        let browser = parse_profile_option(&others, "options").map_err(|e| js_error(&e))?.unwrap_or(Browser::Chromium);
         let cache = match options.get("seed") {
             None | Some(Value::Null) => PreflightCache::new(),
             Some(seed) => {

@@ -158,7 +158,8 @@ fn fetch_verdict_is_the_core_verdict() {
 #[test]
 fn page_option_is_the_scenario_page_object() {
     let options = json!({"profile": "chromium", "page": {"address_space": "public", "local_network_access": "denied"}});
-    assert_eq!(parse_profile_option(&options, "options").unwrap(), Some(Browser::Chromium));
+    // Only a Page takes it: simulate's and explain's options name it unknown.
+    assert_eq!(parse_profile_option(&options, "options").unwrap_err().field, "options.page");
     let context = parse_page_option(&options).unwrap();
     assert_eq!(context, PageContext::from_json(&options["page"]).unwrap());
     assert_eq!(parse_page_option(&json!({"profile": "firefox"})).unwrap(), PageContext::default());
