@@ -58,13 +58,18 @@ use shapes::{CacheEntry, FetchVerdict, PageOptions, SimulateOptions, WireRequest
 
 /// The profile named by `options.profile` (`field` is the name used in errors).
 pub fn parse_profile_option(options: &Value, field: &str) -> Result<Option<Browser>, InputError> {
+    profile_option(options, field, false)
+}
+
+/// [`parse_profile_option`], `page` allowed too (a `Page`'s options).
+fn profile_option(options: &Value, field: &str, page_allowed: bool) -> Result<Option<Browser>, InputError> {
     let obj = match options {
         Value::Null => return Ok(None),
         Value::Object(obj) => obj,
         _ => return Err(InputError::new(field, "must be an object")),
     };
     for key in obj.keys() {
-        if key != "profile" && !(field == "options" && key == "seed") {
+        if key != "profile" && !(field == "options" && (key == "seed" || (page_allowed && key == "page"))) {
             return Err(InputError::new(format!("{field}.{key}"), "unknown option"));
         }
     }
@@ -389,11 +394,7 @@ impl Page {
             None => Value::Null,
         };
         // `page` is the Page's own option (simulate's scenario carries its page).
-        let mut others = options.clone();
-        if let Value::Object(o) = &mut others {
-            o.remove("page");
-        }
-        let browser = parse_profile_option(&others, "options").map_err(|e| js_error(&e))?.unwrap_or(Browser::Chromium);
+        let browser = profile_option(&options, "options", true).map_err(|e| js_error(&e))?.unwrap_or(Browser::Chromium);
         let cache = match options.get("seed") {
             None | Some(Value::Null) => PreflightCache::new(),
             Some(seed) => {
