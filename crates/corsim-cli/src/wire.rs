@@ -169,7 +169,7 @@ fn parse_head(head: &[u8]) -> Result<Option<HttpResponse>, HeadError> {
     for h in response.headers.iter() {
         headers.append(h.name.as_bytes(), h.value);
     }
-    Ok(Some(HttpResponse { status, headers }))
+    Ok(Some(HttpResponse { status, headers, body: Vec::new() }))
 }
 
 #[cfg(test)]

@@ -776,7 +776,7 @@ impl Machine {
                 let outcome = Ok(FilteredResponse { kind: ResponseType::OpaqueRedirect, status: 0, headers: Vec::new() });
                 return Next::Over(self.verdict(outcome));
             }
-            _ => return self.finish(response),
+            _ => return self.finish_opaque_checked(cache, response),
         };
         if redirect == RedirectMode::Follow {
             self.keep_permanent_redirect(&response);
@@ -907,6 +907,31 @@ impl Machine {
     }
 
     /// The fetch succeeded: the response, filtered for script.
+    /// The final response, after opaque-response blocking where it applies:
+    /// a `no-cors` response from another origin to `fetch()` (an element's
+    /// own processing runs it for the elements, [`crate::initiator`]). A
+    /// browser that gives `fetch()` the blocked response with its body
+    /// taken away resolves it as usual: script never reads an opaque body.
+    fn finish_opaque_checked(&mut self, cache: &mut PreflightCache, response: HttpResponse) -> Next {
+        if self.tainting == Tainting::Opaque && self.request.initiator == crate::request::Initiator::Fetch {
+            let rules = &self.profile.initiators.opaque_response_blocking;
+            if rules.enabled {
+                match response.opaque_response_blocking(rules) {
+                    Ok(()) => self.record_checks(&[CheckName::OpaqueResponseBlocking], None),
+                    Err(block) if rules.fetch_gets == crate::opaque_response_blocking::Blocked::NetworkError => {
+                        self.record_checks(&[CheckName::OpaqueResponseBlocking], Some(CheckName::OpaqueResponseBlocking));
+                        return self.fail(cache, FailureKind::Blocked(Gate::OpaqueResponseBlocking(block)));
+                    }
+                    // Emptied, not refused: the page sees the opaque
+                    // response it would have had anyway, so the trace shows
+                    // no check that passed or failed.
+                    Err(_) => {}
+                }
+            }
+        }
+        self.finish(response)
+    }
+
     fn finish(&mut self, response: HttpResponse) -> Next {
         let kind = match self.tainting {
             Tainting::Basic => ResponseType::Basic,

@@ -278,7 +278,7 @@ impl Scenario {
         let chosen = server.and_then(|s| s.for_request(request));
         let model = server.and_then(|s| s.model.as_ref());
         let (mut response, body_length) = match (chosen, model) {
-            (Some(r), _) => (HttpResponse { status: r.status, headers: r.headers.clone() }, r.body.len()),
+            (Some(r), _) => (HttpResponse { status: r.status, headers: r.headers.clone(), body: r.body.clone() }, r.body.len()),
             (None, Some(model)) => (model.answer(request), 0),
             (None, None) => (HttpResponse::new(404), 0),
         };

@@ -219,7 +219,7 @@ pub fn respond(options: &Options, request: &HttpRequest, route: &mut dyn FnMut(&
             headers.append("access-control-max-age", n.to_string().as_bytes());
         }
         add_vary(&mut headers);
-        return HttpResponse { status: 200, headers };
+        return HttpResponse { status: 200, headers, body: Vec::new() };
     }
     let allowed = match (origin.as_deref(), validate_origin(options, &inner, origin.as_deref())) {
         (None, _) | (_, Ok(false)) => None,

@@ -581,5 +581,5 @@ pub fn respond(options: &Options, request: &HttpRequest, route: &mut dyn FnMut(&
         }
     }
     fixup_vary(&mut headers, &rewrite_vary);
-    HttpResponse { status, headers }
+    HttpResponse { status, headers, body: Vec::new() }
 }
