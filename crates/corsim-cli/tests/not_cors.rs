@@ -195,7 +195,11 @@ fn cors_headers_offered(text: &str) -> Vec<String> {
     lower
         .match_indices("access-control-")
         .map(|(at, _)| lower[at..].chars().take(70).collect::<String>())
-        .filter(|s| !s.starts_with("access-control-allow-private-network is no longer read"))
+        .filter(|s| {
+            !["access-control-allow-private-network is no longer read", "access-control-allow-private-network is not read"]
+                .iter()
+                .any(|said| s.starts_with(said))
+        })
         .collect()
 }
 
