@@ -34,10 +34,16 @@ export function parseMessage(text) {
   return typeof corsim.parseMessage === 'function' ? corsim.parseMessage(text) : null;
 }
 
+/** The options of the engine's Page: the profile, and the scenario's page
+ * context (FORMAT.md `page`) when it has one. */
+function pageOptions(scenario, profile) {
+  return scenario.page ? { profile, page: scenario.page } : { profile };
+}
+
 export function runScenario(scenario, profile) {
   let page;
   try {
-    page = new corsim.Page(scenario.origin, { profile });
+    page = new corsim.Page(scenario.origin, pageOptions(scenario, profile));
   } catch (e) {
     return { steps: [], error: engineError(e, 'origin') };
   }
@@ -69,7 +75,7 @@ export function runScenario(scenario, profile) {
 export function explainStep(scenario, index, profile) {
   let page = null;
   try {
-    page = new corsim.Page(scenario.origin, { profile });
+    page = new corsim.Page(scenario.origin, pageOptions(scenario, profile));
     for (let i = 0; i < index; i++) page.fetch(scenario.steps[i].request, scenario.server, scenario.steps[i].at_ms);
     const step = scenario.steps[index];
     return page.explain(step.request, scenario.server, step.at_ms);

@@ -159,6 +159,21 @@ test("the README's explain example", () => {
   assert.ok(e.fix.configs.length > 0);
 });
 
+test("the README's page-context example: a check around CORS is not CORS", () => {
+  const lan = new corsim.Page("https://app.example", { page: { address_space: "public", local_network_access: "denied" } });
+  const e = lan.explain({ url: "http://127.0.0.1:8080/status" }, {}, 0);
+  assert.equal(e.result.failure.not_cors.check, "not CORS: Local Network Access");
+  assert.match(e.result.failure.not_cors.fix, /allow local network access/);
+  assert.equal(lan.fetch({ url: "http://127.0.0.1:8080/status" }, () => { throw new Error("nothing is sent"); }, 0).ok, false);
+  // Without the page context the origin implies no address space: the fetch is sent.
+  const plain = new corsim.Page("https://app.example").fetch({ url: "http://127.0.0.1:8080/status" }, () => ({ status: 200 }), 0);
+  assert.equal(plain.requests.length, 1);
+  assert.throws(() => new corsim.Page("https://app.example", { page: { coep: "require_corp" } }), (e) => e.field === "options.page.coep");
+  // A scenario carries its own page: simulate takes no page option.
+  assert.throws(() => corsim.simulate({ origin: "https://app.example", steps: [{ request: { url: "https://api.example/" } }] }, { page: {} }),
+    (e) => e.field === "options.page");
+});
+
 test("the individual decisions through the package", () => {
   const req = { url: "https://api.example/x", method: "PATCH", headers: [["X-Trace", "1"]] };
   const c = corsim.classify("https://app.example", req);

@@ -40,6 +40,7 @@
 
 use corsim::error::InputError;
 use corsim::explain::Explanation;
+use corsim::page::PageContext;
 use corsim::scenario::{ErrorLine, Scenario as CoreScenario, ScenarioVerdict};
 use corsim::{Browser, HttpResponse, Origin, PreflightCache, RequestInit, Timestamp};
 use serde::Serialize;
@@ -57,13 +58,18 @@ use shapes::{CacheEntry, FetchVerdict, PageOptions, SimulateOptions, WireRequest
 
 /// The profile named by `options.profile` (`field` is the name used in errors).
 pub fn parse_profile_option(options: &Value, field: &str) -> Result<Option<Browser>, InputError> {
+    profile_option(options, field, false)
+}
+
+/// [`parse_profile_option`], `page` allowed too (a `Page`'s options).
+fn profile_option(options: &Value, field: &str, page_allowed: bool) -> Result<Option<Browser>, InputError> {
     let obj = match options {
         Value::Null => return Ok(None),
         Value::Object(obj) => obj,
         _ => return Err(InputError::new(field, "must be an object")),
     };
     for key in obj.keys() {
-        if key != "profile" && !(field == "options" && key == "seed") {
+        if key != "profile" && !(field == "options" && (key == "seed" || (page_allowed && key == "page"))) {
             return Err(InputError::new(format!("{field}.{key}"), "unknown option"));
         }
     }
@@ -75,6 +81,15 @@ pub fn parse_profile_option(options: &Value, field: &str) -> Result<Option<Brows
             .map(Some)
             .ok_or_else(|| InputError::new(format!("{field}.profile"), format!("{s:?} is not one of chromium, firefox, webkit, spec"))),
         Some(_) => Err(InputError::new(format!("{field}.profile"), "must be a string: chromium, firefox, webkit or spec")),
+    }
+}
+
+/// `options.page` of `new Page(origin, options)`: a scenario's `page`
+/// object, read by the core's parser (errors named `options.page…`).
+pub fn parse_page_option(options: &Value) -> Result<PageContext, InputError> {
+    match options.get("page") {
+        None | Some(Value::Null) => Ok(PageContext::default()),
+        Some(page) => PageContext::from_json(page).map_err(|e| e.within("options.page")),
     }
 }
 
@@ -356,6 +371,7 @@ fn read_profile(options: Option<Ts<SimulateOptions>>) -> Result<Option<Browser>,
 pub struct Page {
     browser: Browser,
     origin: Origin,
+    context: PageContext,
     cache: PreflightCache,
 }
 
@@ -363,7 +379,10 @@ pub struct Page {
 impl Page {
     /// A page of `origin` (a serialized origin, or `"null"` for a sandboxed
     /// page). `options.profile` picks the browser (default Chromium);
-    /// `options.seed` seeds the cache's eviction randomness.
+    /// `options.seed` seeds the cache's eviction randomness; `options.page`
+    /// describes the page beyond its origin (a scenario's `page` object:
+    /// its URL, secure context, address spaces, Local Network Access
+    /// permission, `Cross-Origin-Embedder-Policy`).
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "string")] origin: JsValue,
@@ -374,7 +393,8 @@ impl Page {
             Some(o) => js_to_json(&o.js_value(), "options").map_err(|e| js_error(&e))?,
             None => Value::Null,
         };
-        let browser = parse_profile_option(&options, "options").map_err(|e| js_error(&e))?.unwrap_or(Browser::Chromium);
+        // `page` is the Page's own option (simulate's scenario carries its page).
+        let browser = profile_option(&options, "options", true).map_err(|e| js_error(&e))?.unwrap_or(Browser::Chromium);
         let cache = match options.get("seed") {
             None | Some(Value::Null) => PreflightCache::new(),
             Some(seed) => {
@@ -385,7 +405,8 @@ impl Page {
                 PreflightCache::with_seed(seed)
             }
         };
-        Ok(Page { browser, origin, cache })
+        let context = parse_page_option(&options).map_err(|e| js_error(&e))?;
+        Ok(Page { browser, origin, context, cache })
     }
 
     /// The page's serialized origin.
@@ -420,7 +441,9 @@ impl Page {
         // On a thrown error the page keeps the cache it had.
         let mut cache = self.cache.clone();
         let verdict =
-            corsim::fetch::try_run(profile, self.origin.clone(), &init, &mut cache, now, |req| responder.answer(req))?;
+            corsim::fetch::try_run_in(profile, self.origin.clone(), &self.context, &init, &mut cache, now, |req| {
+                responder.answer(req)
+            })?;
         self.cache = cache;
         Ok(Ts::new_unchecked(to_js(&FetchVerdict::new(profile, &self.origin, verdict))?))
     }
@@ -438,9 +461,10 @@ impl Page {
         let now = Timestamp::from_millis(parse_millis(now_ms.as_f64(), "nowMs").map_err(|e| js_error(&e))?);
         let (init, mut responder) = read_call(&self.origin, &request, &server)?;
         let mut cache = self.cache.clone();
-        let explanation = corsim::explain::explain_with(
+        let explanation = corsim::explain::explain_in(
             self.browser.profile(),
             self.origin.clone(),
+            &self.context,
             &init,
             &mut cache,
             now,

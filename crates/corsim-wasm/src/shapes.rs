@@ -33,6 +33,12 @@ pub struct PageOptions {
     /// core's fixed seed), a whole number from 0 to 2^53 - 1.
     #[tsify(optional)]
     pub seed: Option<u64>,
+    /// The page beyond its origin, as a scenario's `page` object
+    /// (tests/corpus/FORMAT.md: `url`, `secure_context`, `address_space`,
+    /// `address_spaces`, `local_network_access`, `coep`), for the checks
+    /// around CORS; by default what the origin implies.
+    #[tsify(optional, type = "Record<string, unknown>")]
+    pub page: Option<serde_json::Value>,
 }
 
 /// A request as it goes on the wire: what the server sees.

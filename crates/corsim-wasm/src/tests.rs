@@ -102,7 +102,7 @@ fn fetch_arguments_and_responses() {
 #[test]
 fn cache_entries_expire() {
     let origin = Origin::parse("https://app.example").unwrap();
-    let mut page = Page { browser: Browser::Chromium, origin: origin.clone(), cache: PreflightCache::new() };
+    let mut page = Page { browser: Browser::Chromium, origin: origin.clone(), context: PageContext::default(), cache: PreflightCache::new() };
     let request = json!({"url": "https://api.example/x", "method": "PUT"});
     let server = json!({"https://api.example/x": {
         "preflight": {"status": 204, "headers": [["Access-Control-Allow-Origin", "https://app.example"],
@@ -150,4 +150,38 @@ fn fetch_verdict_is_the_core_verdict() {
         "why": {"because": "mime-essence", "essence": "application/json"}}));
     assert_eq!(events[routed + 1], json!({"event": "cache-lookup", "url": "https://api.example/x", "miss": {"reason": "no-entry"}}));
     assert_eq!(js["requests"][0]["isPreflight"], true);
+}
+
+/// `new Page(origin, {page})`: the scenario's `page` object, read by the
+/// core's parser; absent, what the origin implies; a bad value names its
+/// field under `options.page`.
+#[test]
+fn page_option_is_the_scenario_page_object() {
+    let options = json!({"profile": "chromium", "page": {"address_space": "public", "local_network_access": "denied"}});
+    // Only a Page takes it: simulate's and explain's options name it unknown.
+    assert_eq!(parse_profile_option(&options, "options").unwrap_err().field, "options.page");
+    let context = parse_page_option(&options).unwrap();
+    assert_eq!(context, PageContext::from_json(&options["page"]).unwrap());
+    assert_eq!(parse_page_option(&json!({"profile": "firefox"})).unwrap(), PageContext::default());
+    let e = parse_page_option(&json!({"page": {"address_spaces": {"api.test": "lan"}}})).unwrap_err();
+    assert_eq!(e.field, "options.page.address_spaces[\"api.test\"]");
+    let e = parse_page_option(&json!({"page": "public"})).unwrap_err();
+    assert_eq!(e.field, "options.page");
+    // The same page object in a scenario and on a Page give one verdict.
+    let scenario = json!({"origin": "https://app.example", "page": options["page"],
+        "steps": [{"request": {"url": "http://127.0.0.1:8080/status"}}]});
+    let verdict = simulate_value(&scenario, None).unwrap();
+    let init = corsim::RequestInit::get("http://127.0.0.1:8080/status");
+    let page = corsim::fetch::try_run_in(
+        Browser::Chromium.profile(),
+        Origin::parse("https://app.example").unwrap(),
+        &context,
+        &init,
+        &mut PreflightCache::new(),
+        Timestamp::ZERO,
+        |_| Ok::<_, ()>(HttpResponse::new(200)),
+    )
+    .unwrap();
+    assert!(page.requests.is_empty() && verdict.steps[0].server_saw.is_empty(), "Local Network Access refuses before sending");
+    assert_eq!(page.console, verdict.steps[0].console);
 }

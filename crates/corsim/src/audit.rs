@@ -559,6 +559,17 @@ impl<'a, E: fmt::Display, S: FnMut(&HttpRequest) -> Result<HttpResponse, E>> Run
         });
         match result {
             Ok(outcome) => {
+                // A check around CORS kept the browser from sending it (a bad
+                // port, mixed content, Local Network Access): nothing was
+                // tested, so the audit is not complete.
+                if let Err(failure) = &outcome.verdict.outcome {
+                    if let Some(gate) = failure.kind.gate().filter(|g| !matches!(g, crate::blocked::Gate::CrossOriginResourcePolicy(_))) {
+                        let msg = format!("{} {} from {}: not sent, {gate}: {}", init.method, failure.url, origin.serialize(), gate.reason(failure.url.as_str()));
+                        if !self.errors.contains(&msg) {
+                            self.errors.push(msg);
+                        }
+                    }
+                }
                 let last = outcome.exchanges.last();
                 self.probes.push(Probe {
                     purpose: purpose.to_owned(),

@@ -635,6 +635,10 @@ pub struct FailureSummary {
     pub rejects_with: String,
     /// Why, in words.
     pub reason: String,
+    /// When no CORS check refused it (a check around CORS, or a response
+    /// the browser refused first): which check, "not CORS: …", and its fix,
+    /// never a CORS header.
+    pub not_cors: Option<crate::console::facts::NotCors>,
 }
 
 /// Explain `fetch(init.url, init)` from a page of origin `origin` against
@@ -1326,6 +1330,7 @@ fn failure_summary(profile: &Profile, failure: &Failure) -> FailureSummary {
         redirected_from: failure.redirected_from.as_ref().map(without_fragment),
         rejects_with,
         reason,
+        not_cors: crate::console::facts::NotCors::of(failure),
     }
 }
 

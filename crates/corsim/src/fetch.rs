@@ -1110,9 +1110,22 @@ pub fn try_run<E>(
     init: &RequestInit,
     cache: &mut PreflightCache,
     now: Timestamp,
+    server: impl FnMut(&HttpRequest) -> Result<HttpResponse, E>,
+) -> Result<Verdict, E> {
+    try_run_in(profile, origin, &PageContext::default(), init, cache, now, server)
+}
+
+/// [`try_run`] from a page described beyond its origin (see [`PageContext`]).
+pub fn try_run_in<E>(
+    profile: &Profile,
+    origin: Origin,
+    page: &PageContext,
+    init: &RequestInit,
+    cache: &mut PreflightCache,
+    now: Timestamp,
     mut server: impl FnMut(&HttpRequest) -> Result<HttpResponse, E>,
 ) -> Result<Verdict, E> {
-    let mut fetch = Fetch::new(profile, origin, init);
+    let mut fetch = Fetch::in_page(profile, origin, page, init);
     loop {
         match fetch.poll(cache, now) {
             Action::Send(request) => fetch.receive(server(&request)?),

@@ -337,6 +337,34 @@ impl Failure {
     pub fn cors_error(&self) -> Option<&CorsErrorStatus> {
         self.kind.cors_error()
     }
+
+    /// The check around CORS that refused the fetch: the gate of a
+    /// [`FailureKind::Blocked`], or the scheme check for `CorsDisabledScheme`,
+    /// which Firefox and WebKit report as a CORS error (a `cors`-mode fetch
+    /// of a URL that is not HTTP(S), or a redirect to one) although no CORS
+    /// header changes it.
+    ///
+    /// ```
+    /// use corsim::{fetch::run, HttpResponse, Origin, PreflightCache, Profile, RequestInit, Timestamp};
+    /// let v = run(&Profile::FIREFOX, Origin::parse("http://app.example").unwrap(),
+    ///     &RequestInit::get("about:blank"), &mut PreflightCache::new(), Timestamp::ZERO, |_| HttpResponse::new(200));
+    /// let failure = v.outcome.unwrap_err();
+    /// assert!(failure.kind.is_cors(), "Firefox: CORSRequestNotHttp");
+    /// assert_eq!(failure.refusing_gate().unwrap().to_string(), "not CORS: a URL fetch() loads itself");
+    /// ```
+    pub fn refusing_gate(&self) -> Option<crate::blocked::Gate> {
+        use crate::blocked::{Gate, SchemeError};
+        match &self.kind {
+            FailureKind::Blocked(gate) => Some(gate.clone()),
+            FailureKind::Cors(s) if s.error == CorsError::CorsDisabledScheme => {
+                // The URL that is not HTTP(S): the one fetched, or the redirect's target.
+                let target = self.redirect_location.as_deref().and_then(|l| self.url.join(l).ok());
+                let url = [Some(&self.url), target.as_ref()].into_iter().flatten().find(|u| !matches!(u.scheme(), "http" | "https"))?;
+                Some(Gate::Scheme(SchemeError::Unsupported { scheme: url.scheme().to_owned() }))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// How a fetch ended.

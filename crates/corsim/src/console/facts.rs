@@ -1740,14 +1740,41 @@ pub struct MessageReport {
 }
 
 /// A refusal that is not CORS, in words.
-#[cfg(feature = "serde")]
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct NotCors {
     /// "not CORS: mixed content", …
     pub check: String,
     /// What to change.
     pub fix: String,
+}
+
+impl NotCors {
+    /// The check that refused a fetch that failed with `failure`, when it
+    /// is not CORS (a check around CORS, [`Failure::refusing_gate`], or a
+    /// response the browser refused before any CORS check), in the words a
+    /// pasted message gets ([`Check::not_cors`]).
+    ///
+    /// [`Failure::refusing_gate`]: crate::verdict::Failure::refusing_gate
+    ///
+    /// ```
+    /// use corsim::console::facts::NotCors;
+    /// use corsim::{fetch::run, HttpResponse, Origin, PreflightCache, Profile, RequestInit, Timestamp};
+    /// let v = run(&Profile::CHROMIUM, Origin::parse("http://app.example").unwrap(),
+    ///     &RequestInit::get("http://api.example:6000/"), &mut PreflightCache::new(), Timestamp::ZERO,
+    ///     |_| HttpResponse::new(200));
+    /// let not_cors = NotCors::of(&v.outcome.unwrap_err()).unwrap();
+    /// assert_eq!(not_cors.check, "not CORS: a blocked port");
+    /// ```
+    pub fn of(failure: &crate::verdict::Failure) -> Option<NotCors> {
+        let check = match (&failure.kind, failure.refusing_gate()) {
+            (_, Some(gate)) => Check::Blocked(gate),
+            (crate::error::FailureKind::Net(refused), None) => Check::NetworkError(format!("net::{}", refused.chromium_name())),
+            _ => return None,
+        };
+        check.not_cors().map(|(check, fix)| NotCors { check, fix })
+    }
 }
 
 #[cfg(feature = "serde")]
