@@ -9,8 +9,10 @@
 #          tests), wasm-bindgen-cli at exactly Cargo.lock's wasm-bindgen version
 #          (`cargo install`), wasm-opt from npm's binaryen (Debian's 108 breaks the output),
 #          TypeScript from npm (the tests type-check the generated .d.ts).
-#   build  cargo build (wasm32, release) -> wasm-bindgen (web + nodejs) -> wasm-opt -Os
-#          -> crates/corsim-wasm/pkg/ (package.json, README.md, web/, node/).
+#   build  two modules, each cargo build (wasm32, release) -> wasm-bindgen (web + nodejs)
+#          -> wasm-opt -Os -> crates/corsim-wasm/pkg/ (package.json, README.md, web/, node/):
+#          corsim_wasm (the package's core entry `corsim`: no default features) and
+#          corsim_explain (`corsim/explain`: the `explain` feature, everything).
 #   test   wasm-bindgen-test tests under node and in headless Chromium, then the Node
 #          tests in js-tests/ against pkg/node (corpus identical to `corsim run`, bad input,
 #          the PreflightCache class). Each suite ends with a `test result:` line.
@@ -22,7 +24,8 @@
 # WASM_NPM_PREFIX (npm prefix for binaryen, default ~/.local/share/wasm-tools),
 # BINARYEN_VERSION (default 132.0.0), WASM_TARGET_DIR (default <workspace>/target/wasm),
 # WASM_BROWSER_TESTS (1 = also run the wasm-bindgen tests in headless Chromium; default 1),
-# WASM_JOBS (cargo -j for the wasm builds, default 2).
+# WASM_JOBS (cargo -j for the wasm builds, default 2), WASM_CORE_OPT_LEVEL and
+# WASM_EXPLAIN_OPT_LEVEL (each module's opt-level, default z; see benches/README.md).
 #
 # The wasm-only environment (RUSTC_BOOTSTRAP, CARGO_UNSTABLE_BUILD_STD, the wasm32 linker
 # and runner, the size-tuned release profile: opt-level z, LTO, one codegen unit, std built

@@ -15,7 +15,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { corsim, corsimBin } from "./common.mjs";
+import { createRequire } from "node:module";
+import { corsimBin, pkgDir } from "./common.mjs";
+
+// The module measured: the core (`corsim`) unless CORSIM_BENCH_MODULE names
+// another build in pkg/node (corsim_explain).
+const moduleName = process.env.CORSIM_BENCH_MODULE ?? "corsim_wasm";
+const corsim = createRequire(import.meta.url)(path.join(pkgDir, "node", `${moduleName}.js`));
 
 const files = process.argv.slice(2);
 const base = files.flatMap((f) => fs.readFileSync(f, "utf8").split("\n").filter((l) => l.trim()));
@@ -62,6 +68,7 @@ const objectPer = best(t.object) / lines.length;
 fs.rmSync(dir, { recursive: true, force: true });
 
 const us = (ms) => `${(ms * 1000).toFixed(1)} µs`;
+console.log(`module: pkg/node/${moduleName}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
 console.log(`scenarios: ${lines.length} (${base.length} × ${repeat}), best of ${runs} interleaved rounds; checksum ${sink}`);
 console.log(`native corsim run:        ${us(nativePer)} per scenario (process start ${startup.toFixed(1)} ms excluded)`);
 console.log(`wasm simulateLine (text): ${us(linePer)} per scenario  ratio wasm/native ${(linePer / nativePer).toFixed(2)}`);
