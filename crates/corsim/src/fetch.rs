@@ -589,7 +589,7 @@ impl Machine {
         // Some browsers' elements send it under CORS mode to any origin.
         if self.request.mode == Mode::Cors
             && self.request.initiator.is_element()
-            && crate::initiator::rules(&self.profile).element_origin_same_origin
+            && self.profile.initiators.element_origin_same_origin
         {
             return Some(serialized);
         }

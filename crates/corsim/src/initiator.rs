@@ -34,337 +34,16 @@
 //! assert_eq!(run.verdict.console[1], "Cannot load image https://cdn.example/photo.jpg due to access control checks.");
 //! ```
 
-use std::fmt;
-
 use crate::fetch::Verdict;
-use crate::header_list::isomorphic_encode;
 use crate::origin::Origin;
 use crate::page::PageContext;
 use crate::preflight::HttpRequest;
 use crate::preflight_cache::PreflightCache;
-use crate::profile::Profile;
-use crate::request::{CredentialsMode, Mode, RequestInit};
+use crate::profile::{InitiatorRules, Profile, StylesheetMimeCheck};
+use crate::request::RequestInit;
+pub use crate::request::{beacon_mode, create_potential_cors_request, CrossOrigin, Initiator, KEEPALIVE_BODY_LIMIT};
 use crate::response::HttpResponse;
 use crate::time::Timestamp;
-
-/// What makes a request (FORMAT.md, `initiator`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
-#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
-pub enum Initiator {
-    /// `fetch()`.
-    #[default]
-    Fetch,
-    /// `XMLHttpRequest` (always async).
-    Xhr,
-    /// `<img src>`.
-    Img,
-    /// A classic `<script src>`.
-    Script,
-    /// `<script type=module src>`.
-    ModuleScript,
-    /// `<link rel=stylesheet href>`.
-    Stylesheet,
-    /// An `@font-face` rule's `src`, loaded with `document.fonts.load`.
-    Font,
-    /// `navigator.sendBeacon(url, data)`.
-    Beacon,
-}
-
-impl Initiator {
-    /// Every initiator.
-    pub const ALL: [Initiator; 8] = [
-        Initiator::Fetch,
-        Initiator::Xhr,
-        Initiator::Img,
-        Initiator::Script,
-        Initiator::ModuleScript,
-        Initiator::Stylesheet,
-        Initiator::Font,
-        Initiator::Beacon,
-    ];
-
-    /// The name FORMAT.md gives it (`"module-script"`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Initiator::Fetch => "fetch",
-            Initiator::Xhr => "xhr",
-            Initiator::Img => "img",
-            Initiator::Script => "script",
-            Initiator::ModuleScript => "module-script",
-            Initiator::Stylesheet => "stylesheet",
-            Initiator::Font => "font",
-            Initiator::Beacon => "beacon",
-        }
-    }
-
-    /// The initiator FORMAT.md names `name`.
-    ///
-    /// ```
-    /// use corsim::initiator::Initiator;
-    /// assert_eq!(Initiator::from_name("module-script"), Some(Initiator::ModuleScript));
-    /// assert_eq!(Initiator::from_name("iframe"), None);
-    /// ```
-    pub fn from_name(name: &str) -> Option<Initiator> {
-        Initiator::ALL.into_iter().find(|i| i.name() == name)
-    }
-
-    /// Whether an element makes the request (the page sees only its `load`
-    /// or `error` event).
-    pub fn is_element(self) -> bool {
-        matches!(
-            self,
-            Initiator::Img | Initiator::Script | Initiator::ModuleScript | Initiator::Stylesheet | Initiator::Font
-        )
-    }
-
-    /// Whether the element takes a `crossorigin` attribute (a font has none:
-    /// it is always fetched with CORS).
-    pub fn takes_crossorigin(self) -> bool {
-        matches!(self, Initiator::Img | Initiator::Script | Initiator::ModuleScript | Initiator::Stylesheet)
-    }
-
-    /// How script writes it, for explanations: `fetch()`, `XMLHttpRequest`,
-    /// `<img>`, …
-    pub fn in_words(self) -> &'static str {
-        match self {
-            Initiator::Fetch => "fetch()",
-            Initiator::Xhr => "XMLHttpRequest",
-            Initiator::Img => "<img>",
-            Initiator::Script => "<script>",
-            Initiator::ModuleScript => "<script type=module>",
-            Initiator::Stylesheet => "<link rel=stylesheet>",
-            Initiator::Font => "@font-face",
-            Initiator::Beacon => "navigator.sendBeacon()",
-        }
-    }
-}
-
-impl fmt::Display for Initiator {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// A CORS settings attribute's state (HTML § "CORS settings attributes"):
-/// the `crossorigin` attribute's value; no attribute is `None`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
-#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
-pub enum CrossOrigin {
-    /// `crossorigin` or `crossorigin="anonymous"`: CORS, credentials for
-    /// same-origin URLs only.
-    Anonymous,
-    /// `crossorigin="use-credentials"`: CORS, credentials always.
-    UseCredentials,
-}
-
-impl CrossOrigin {
-    /// The attribute's value.
-    pub fn name(self) -> &'static str {
-        match self {
-            CrossOrigin::Anonymous => "anonymous",
-            CrossOrigin::UseCredentials => "use-credentials",
-        }
-    }
-
-    /// The state `value` names.
-    pub fn from_name(value: &str) -> Option<CrossOrigin> {
-        [CrossOrigin::Anonymous, CrossOrigin::UseCredentials].into_iter().find(|c| c.name() == value)
-    }
-}
-
-/// HTML § "create a potential-CORS request": the mode and credentials mode
-/// a CORS settings attribute's state gives, `no-cors` (with credentials)
-/// for no attribute unless the caller's default is `cors` (module scripts).
-///
-/// ```
-/// use corsim::initiator::{create_potential_cors_request, CrossOrigin};
-/// use corsim::{CredentialsMode, Mode};
-/// assert_eq!(create_potential_cors_request(None, false), (Mode::NoCors, CredentialsMode::Include));
-/// assert_eq!(create_potential_cors_request(None, true), (Mode::Cors, CredentialsMode::SameOrigin));
-/// assert_eq!(create_potential_cors_request(Some(CrossOrigin::UseCredentials), false), (Mode::Cors, CredentialsMode::Include));
-/// ```
-pub fn create_potential_cors_request(cors_attribute: Option<CrossOrigin>, same_origin_fallback: bool) -> (Mode, CredentialsMode) {
-    let mode = match (cors_attribute, same_origin_fallback) {
-        (None, false) => Mode::NoCors,
-        _ => Mode::Cors,
-    };
-    let credentials = match cors_attribute {
-        Some(CrossOrigin::Anonymous) => CredentialsMode::SameOrigin,
-        Some(CrossOrigin::UseCredentials) => CredentialsMode::Include,
-        None if same_origin_fallback => CredentialsMode::SameOrigin,
-        None => CredentialsMode::Include,
-    };
-    (mode, credentials)
-}
-
-/// Beacon § `sendBeacon()`: the mode of a beacon whose data has
-/// `content_type` (a `Blob`'s type, or `text/plain;charset=UTF-8` for a
-/// string): `no-cors`, unless the type is not a CORS-safelisted
-/// `Content-Type`, which makes the request a CORS one (with a preflight).
-pub fn beacon_mode(profile: &Profile, content_type: Option<&str>) -> Mode {
-    let safelisted = match content_type.and_then(isomorphic_encode) {
-        None => true,
-        Some(value) => crate::request_header::is_cors_safelisted(profile, b"content-type", &value),
-    };
-    if safelisted {
-        Mode::NoCors
-    } else {
-        Mode::Cors
-    }
-}
-
-/// The most a `keepalive` request's body may hold, in bytes, counting the
-/// bodies of the page's other keepalive requests in flight (Fetch § "fetch",
-/// step "If request's keepalive is true … 64 kibibytes").
-pub const KEEPALIVE_BODY_LIMIT: usize = 64 * 1024;
-
-impl RequestInit {
-    /// This request made by another initiator.
-    pub fn initiated_by(mut self, initiator: Initiator) -> Self {
-        self.initiator = initiator;
-        self
-    }
-
-    /// This element request with another `crossorigin` attribute.
-    pub fn crossorigin(mut self, crossorigin: Option<CrossOrigin>) -> Self {
-        self.crossorigin = crossorigin;
-        self
-    }
-
-    /// The mode and credentials mode the request is made with: `fetch()`'s
-    /// own; for XHR `cors`, with `include` when `withCredentials` is set
-    /// (`credentials: include`) and `same-origin` otherwise; for elements
-    /// those of [`create_potential_cors_request`] (a module script or a
-    /// font falls back to `cors`, a font has no attribute); for a beacon,
-    /// credentials always and the mode of [`beacon_mode`].
-    pub fn effective_modes(&self) -> (Mode, CredentialsMode) {
-        self.effective_modes_in(&Profile::CHROMIUM)
-    }
-
-    /// [`RequestInit::effective_modes`] for a profile (a beacon's mode reads
-    /// the profile's CORS-safelisted `Content-Type`s).
-    pub fn effective_modes_in(&self, profile: &Profile) -> (Mode, CredentialsMode) {
-        match self.initiator {
-            Initiator::Fetch => (self.mode, self.credentials),
-            Initiator::Xhr => {
-                let credentials = if self.credentials == CredentialsMode::Include {
-                    CredentialsMode::Include
-                } else {
-                    CredentialsMode::SameOrigin
-                };
-                (Mode::Cors, credentials)
-            }
-            Initiator::Img | Initiator::Script | Initiator::Stylesheet => {
-                create_potential_cors_request(self.crossorigin, false)
-            }
-            Initiator::ModuleScript => create_potential_cors_request(self.crossorigin, true),
-            Initiator::Font => create_potential_cors_request(None, rules(profile).fonts_use_cors),
-            Initiator::Beacon => {
-                let content_type = self
-                    .headers
-                    .iter()
-                    .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
-                    .map(|(_, v)| v.as_str());
-                (beacon_mode(profile, content_type), CredentialsMode::Include)
-            }
-        }
-    }
-}
-
-// ------------------------------------------------------------ per browser
-
-/// How a browser departs, per initiator, from what the standards say (the
-/// initiators' counterpart of [`Profile`]'s fields; one value per browser,
-/// [`rules`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct InitiatorRules {
-    /// XHR: an upload listener forces a preflight only for a request with a
-    /// body (the XHR standard forces it whenever there is a listener).
-    pub upload_listener_needs_body: bool,
-    /// A CORS-mode request made by an element carries `Origin` even to the
-    /// page's own origin (the Fetch standard appends it only under CORS
-    /// tainting or for a method other than GET and HEAD).
-    pub element_origin_same_origin: bool,
-    /// An `<img>` whose response has an error status still loads when its
-    /// body decodes.
-    pub image_ignores_error_status: bool,
-    /// When a stylesheet whose MIME type is not `text/css` fires `error`
-    /// (HTML § "fetch and process the linked resource": always).
-    pub stylesheet_mime_check: StylesheetMimeCheck,
-    /// Opaque-response blocking (ORB, Fetch § "opaque-response-safelisted
-    /// check"): a `no-cors` response of a type ORB never lets through
-    /// (`text/csv`, archives, office documents, …), or sent with
-    /// `X-Content-Type-Options: nosniff` and a MIME type no `no-cors`
-    /// request may read (HTML, XML, JSON, `text/plain`), is a network
-    /// error, logged nowhere. (The JSON and HTML body sniffing of ORB is not
-    /// modelled: a body is taken as what its `Content-Type` says.)
-    pub opaque_response_blocking: bool,
-    /// A classic script's or a stylesheet's own MIME-type checks run before
-    /// opaque-response blocking, and log their messages (Firefox).
-    pub element_checks_before_orb: bool,
-    /// A `fetch(…, {keepalive: true})` that fails logs its CORS failure
-    /// (Firefox logs nothing for it, so its recordings name no reason).
-    pub keepalive_failures_logged: bool,
-    /// A script's or module script's MIME-type refusal cancels a CORS
-    /// request, whose failure is then logged as a CORS request that "did
-    /// not succeed" (Firefox).
-    pub script_refusal_fails_cors: bool,
-    /// An `@font-face` source is fetched with CORS (CSS Fonts § "font fetching
-    /// requirements"); otherwise `no-cors`, as an `<img>` without the
-    /// attribute (WebKit).
-    pub fonts_use_cors: bool,
-}
-
-/// When a stylesheet must be `text/css`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StylesheetMimeCheck {
-    /// Always (a page in no-quirks mode, as the recorder's is).
-    Always,
-    /// Only when the response says `X-Content-Type-Options: nosniff`;
-    /// otherwise the `load` event fires (Chromium).
-    WithNosniff,
-}
-
-/// The Fetch, HTML and XHR standards as written.
-pub const SPEC_RULES: InitiatorRules = InitiatorRules {
-    upload_listener_needs_body: false,
-    element_origin_same_origin: false,
-    image_ignores_error_status: true,
-    stylesheet_mime_check: StylesheetMimeCheck::Always,
-    opaque_response_blocking: true,
-    element_checks_before_orb: false,
-    keepalive_failures_logged: true,
-    script_refusal_fails_cors: false,
-    fonts_use_cors: true,
-};
-
-/// Chromium (recorded: `tests/corpus/initiators-chromium-*.jsonl`).
-pub const CHROMIUM_RULES: InitiatorRules = InitiatorRules {
-    upload_listener_needs_body: true,
-    element_origin_same_origin: true,
-    image_ignores_error_status: true,
-    stylesheet_mime_check: StylesheetMimeCheck::WithNosniff,
-    opaque_response_blocking: true,
-    element_checks_before_orb: false,
-    keepalive_failures_logged: true,
-    script_refusal_fails_cors: false,
-    fonts_use_cors: true,
-};
-
-/// The initiator rules of `profile`'s browser.
-pub fn rules(profile: &Profile) -> &'static InitiatorRules {
-    use crate::profile::Browser;
-    match profile.browser {
-        Browser::Chromium => &CHROMIUM_RULES,
-        Browser::Firefox => &FIREFOX_RULES,
-        Browser::WebKit => &WEBKIT_RULES,
-        Browser::Spec => &SPEC_RULES,
-    }
-}
 
 // ------------------------------------------------------------ what the page sees
 
@@ -596,7 +275,7 @@ pub fn process_element_response(
     response: &HttpResponse,
     opaque: bool,
 ) -> Result<(), ResourceRefusal> {
-    let rules = rules(profile);
+    let rules = &profile.initiators;
     let mime = mime_of(response);
     let nosniff = response
         .headers
@@ -733,7 +412,7 @@ fn run_with(
 /// fetch (an element's refusal of its resource, Firefox's font loader),
 /// and names the failure as the browser's recordings do.
 pub fn observe(profile: &Profile, origin: &Origin, init: &RequestInit, mut verdict: Verdict, last: Option<&HttpResponse>) -> Initiated {
-    let rules = rules(profile);
+    let rules = &profile.initiators;
     let mut reason = match &verdict.outcome {
         Err(failure) => crate::console::reason_name(profile, origin, failure),
         Ok(_) => None,
@@ -815,34 +494,6 @@ pub fn observe(profile: &Profile, origin: &Origin, init: &RequestInit, mut verdi
     Initiated { verdict, event, reason }
 }
 
-/// Firefox (recorded: `tests/corpus/initiators-firefox-*.jsonl`). A
-/// script's or stylesheet's own `nosniff` check comes before its
-/// opaque-response blocking, with its own message.
-pub const FIREFOX_RULES: InitiatorRules = InitiatorRules {
-    upload_listener_needs_body: false,
-    element_origin_same_origin: false,
-    image_ignores_error_status: true,
-    stylesheet_mime_check: StylesheetMimeCheck::Always,
-    opaque_response_blocking: true,
-    element_checks_before_orb: true,
-    keepalive_failures_logged: false,
-    script_refusal_fails_cors: true,
-    fonts_use_cors: true,
-};
-
-/// WebKit (recorded: `tests/corpus/initiators-webkit-*.jsonl`).
-pub const WEBKIT_RULES: InitiatorRules = InitiatorRules {
-    upload_listener_needs_body: false,
-    element_origin_same_origin: true,
-    image_ignores_error_status: true,
-    stylesheet_mime_check: StylesheetMimeCheck::Always,
-    opaque_response_blocking: false,
-    element_checks_before_orb: false,
-    keepalive_failures_logged: true,
-    script_refusal_fails_cors: false,
-    fonts_use_cors: false,
-};
-
 /// The refusal lines of Firefox and WebKit.
 fn other_refusal_messages(profile: &Profile, url: &str, refusal: &ResourceRefusal, opaque: bool) -> Vec<String> {
     use crate::console::templates::*;
@@ -880,6 +531,7 @@ fn origin_text(origin: &Origin) -> Option<&str> {
 mod tests {
     use super::*;
     use crate::profile::Browser;
+    use crate::request::{CredentialsMode, Mode};
     use proptest::prelude::*;
 
     const PROFILES: [&Profile; 4] = [&Profile::CHROMIUM, &Profile::FIREFOX, &Profile::WEBKIT, &Profile::SPEC];
@@ -998,7 +650,7 @@ mod tests {
             let ok = HttpResponse::new(200).header("Access-Control-Allow-Origin", "*");
             assert!(run(profile, &post, ok.clone()).verdict.requests[0].is_preflight, "{:?}", profile.browser);
             let get_preflighted = run(profile, &get, ok).verdict.requests[0].is_preflight;
-            assert_eq!(get_preflighted, !rules(profile).upload_listener_needs_body, "{:?}", profile.browser);
+            assert_eq!(get_preflighted, !profile.initiators.upload_listener_needs_body, "{:?}", profile.browser);
         }
     }
 

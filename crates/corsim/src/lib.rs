@@ -77,7 +77,7 @@ pub use error::{CorsError, CorsErrorStatus, FailureKind, InputError, NetError, T
 pub use fetch::{Action, Fetch};
 pub use verdict::{CheckName, CheckState, Event, Failure, Route, Verdict};
 pub use header_list::{Header, HeaderList};
-pub use initiator::{CrossOrigin, Initiator};
+pub use request::{CrossOrigin, Initiator};
 pub use origin::Origin;
 pub use preflight::HttpRequest;
 pub use preflight_cache::PreflightCache;

@@ -2,8 +2,12 @@
 //! data. The engine reads these fields at the few places where browsers
 //! disagree, so a new browser is a new value, not new branches.
 
-use crate::gate::Gates;
 use crate::header_list::ListTrim;
+
+mod gates;
+mod initiators;
+pub use gates::{Gates, SchemeRules};
+pub use initiators::{InitiatorRules, StylesheetMimeCheck};
 
 /// Which engine a profile imitates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -349,6 +353,9 @@ pub struct Profile {
     /// Access, `Cross-Origin-Resource-Policy` (each value's evidence is on
     /// its constant in [`Gates`]).
     pub gates: Gates,
+    /// What it does per initiator beyond `fetch()` (XHR, elements, beacons;
+    /// its constant in [`InitiatorRules`]).
+    pub initiators: InitiatorRules,
     /// What the HTTP stack refuses before CORS.
     pub network: NetworkRules,
     /// How redirects are read.
@@ -403,6 +410,7 @@ impl Profile {
         preflight_header_order: PreflightHeaderOrder::AcceptRequestPairOrigin,
         hints: HintStyle { whole_invalid_list: true, header_name_as_sent: false, known_header_names: &[] },
         gates: Gates::CHROMIUM,
+        initiators: InitiatorRules::CHROMIUM,
         network: NetworkRules {
             nul_in_header_refused: true,
             proxy_auth_refused: true,
@@ -465,6 +473,7 @@ impl Profile {
         preflight_header_order: PreflightHeaderOrder::AcceptRequestPairOrigin,
         hints: HintStyle { whole_invalid_list: true, header_name_as_sent: false, known_header_names: &[] },
         gates: Gates::SPEC,
+        initiators: InitiatorRules::SPEC,
         network: NetworkRules {
             nul_in_header_refused: false,
             proxy_auth_refused: false,
@@ -527,6 +536,7 @@ impl Profile {
         preflight_header_order: PreflightHeaderOrder::AcceptRequestPairOrigin,
         hints: HintStyle { whole_invalid_list: false, header_name_as_sent: false, known_header_names: &[] },
         gates: Gates::FIREFOX,
+        initiators: InitiatorRules::FIREFOX,
         network: NetworkRules {
             nul_in_header_refused: true,
             proxy_auth_refused: false,
@@ -595,6 +605,7 @@ impl Profile {
         preflight_header_order: PreflightHeaderOrder::OriginRequestPair,
         hints: HintStyle { whole_invalid_list: true, header_name_as_sent: true, known_header_names: WEBKIT_HEADER_NAMES },
         gates: Gates::WEBKIT,
+        initiators: InitiatorRules::WEBKIT,
         network: NetworkRules {
             nul_in_header_refused: true,
             proxy_auth_refused: false,

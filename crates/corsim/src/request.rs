@@ -5,8 +5,7 @@ use std::fmt;
 use url::Url;
 
 use crate::error::TypeErrorKind;
-use crate::initiator::{CrossOrigin, Initiator};
-use crate::header_list::{is_header_value, is_token, isomorphic_decode, normalize_value, HeaderList};
+use crate::header_list::{is_header_value, is_token, isomorphic_decode, isomorphic_encode, normalize_value, HeaderList};
 use crate::method;
 use crate::profile::Profile;
 use crate::request_header;
@@ -315,7 +314,7 @@ impl Request {
             // listener flag is set".
             use_cors_preflight: init.initiator == Initiator::Xhr
                 && init.upload_listener
-                && (!crate::initiator::rules(profile).upload_listener_needs_body
+                && (!profile.initiators.upload_listener_needs_body
                     || has_body),
             keepalive: init.keepalive || init.initiator == Initiator::Beacon,
         })
@@ -339,4 +338,234 @@ pub struct HttpRequest {
     pub headers: HeaderList,
     /// Whether this is a CORS preflight.
     pub is_preflight: bool,
+}
+
+// ------------------------------------------------------------ initiators
+
+/// What makes a request (FORMAT.md, `initiator`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+pub enum Initiator {
+    /// `fetch()`.
+    #[default]
+    Fetch,
+    /// `XMLHttpRequest` (always async).
+    Xhr,
+    /// `<img src>`.
+    Img,
+    /// A classic `<script src>`.
+    Script,
+    /// `<script type=module src>`.
+    ModuleScript,
+    /// `<link rel=stylesheet href>`.
+    Stylesheet,
+    /// An `@font-face` rule's `src`, loaded with `document.fonts.load`.
+    Font,
+    /// `navigator.sendBeacon(url, data)`.
+    Beacon,
+}
+
+impl Initiator {
+    /// Every initiator.
+    pub const ALL: [Initiator; 8] = [
+        Initiator::Fetch,
+        Initiator::Xhr,
+        Initiator::Img,
+        Initiator::Script,
+        Initiator::ModuleScript,
+        Initiator::Stylesheet,
+        Initiator::Font,
+        Initiator::Beacon,
+    ];
+
+    /// The name FORMAT.md gives it (`"module-script"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Initiator::Fetch => "fetch",
+            Initiator::Xhr => "xhr",
+            Initiator::Img => "img",
+            Initiator::Script => "script",
+            Initiator::ModuleScript => "module-script",
+            Initiator::Stylesheet => "stylesheet",
+            Initiator::Font => "font",
+            Initiator::Beacon => "beacon",
+        }
+    }
+
+    /// The initiator FORMAT.md names `name`.
+    ///
+    /// ```
+    /// use corsim::request::Initiator;
+    /// assert_eq!(Initiator::from_name("module-script"), Some(Initiator::ModuleScript));
+    /// assert_eq!(Initiator::from_name("iframe"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<Initiator> {
+        Initiator::ALL.into_iter().find(|i| i.name() == name)
+    }
+
+    /// Whether an element makes the request (the page sees only its `load`
+    /// or `error` event).
+    pub fn is_element(self) -> bool {
+        matches!(
+            self,
+            Initiator::Img | Initiator::Script | Initiator::ModuleScript | Initiator::Stylesheet | Initiator::Font
+        )
+    }
+
+    /// Whether the element takes a `crossorigin` attribute (a font has none:
+    /// it is always fetched with CORS).
+    pub fn takes_crossorigin(self) -> bool {
+        matches!(self, Initiator::Img | Initiator::Script | Initiator::ModuleScript | Initiator::Stylesheet)
+    }
+
+    /// How script writes it, for explanations: `fetch()`, `XMLHttpRequest`,
+    /// `<img>`, …
+    pub fn in_words(self) -> &'static str {
+        match self {
+            Initiator::Fetch => "fetch()",
+            Initiator::Xhr => "XMLHttpRequest",
+            Initiator::Img => "<img>",
+            Initiator::Script => "<script>",
+            Initiator::ModuleScript => "<script type=module>",
+            Initiator::Stylesheet => "<link rel=stylesheet>",
+            Initiator::Font => "@font-face",
+            Initiator::Beacon => "navigator.sendBeacon()",
+        }
+    }
+}
+
+impl fmt::Display for Initiator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A CORS settings attribute's state (HTML § "CORS settings attributes"):
+/// the `crossorigin` attribute's value; no attribute is `None`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+pub enum CrossOrigin {
+    /// `crossorigin` or `crossorigin="anonymous"`: CORS, credentials for
+    /// same-origin URLs only.
+    Anonymous,
+    /// `crossorigin="use-credentials"`: CORS, credentials always.
+    UseCredentials,
+}
+
+impl CrossOrigin {
+    /// The attribute's value.
+    pub fn name(self) -> &'static str {
+        match self {
+            CrossOrigin::Anonymous => "anonymous",
+            CrossOrigin::UseCredentials => "use-credentials",
+        }
+    }
+
+    /// The state `value` names.
+    pub fn from_name(value: &str) -> Option<CrossOrigin> {
+        [CrossOrigin::Anonymous, CrossOrigin::UseCredentials].into_iter().find(|c| c.name() == value)
+    }
+}
+
+/// HTML § "create a potential-CORS request": the mode and credentials mode
+/// a CORS settings attribute's state gives, `no-cors` (with credentials)
+/// for no attribute unless the caller's default is `cors` (module scripts).
+///
+/// ```
+/// use corsim::request::{create_potential_cors_request, CrossOrigin};
+/// use corsim::{CredentialsMode, Mode};
+/// assert_eq!(create_potential_cors_request(None, false), (Mode::NoCors, CredentialsMode::Include));
+/// assert_eq!(create_potential_cors_request(None, true), (Mode::Cors, CredentialsMode::SameOrigin));
+/// assert_eq!(create_potential_cors_request(Some(CrossOrigin::UseCredentials), false), (Mode::Cors, CredentialsMode::Include));
+/// ```
+pub fn create_potential_cors_request(cors_attribute: Option<CrossOrigin>, same_origin_fallback: bool) -> (Mode, CredentialsMode) {
+    let mode = match (cors_attribute, same_origin_fallback) {
+        (None, false) => Mode::NoCors,
+        _ => Mode::Cors,
+    };
+    let credentials = match cors_attribute {
+        Some(CrossOrigin::Anonymous) => CredentialsMode::SameOrigin,
+        Some(CrossOrigin::UseCredentials) => CredentialsMode::Include,
+        None if same_origin_fallback => CredentialsMode::SameOrigin,
+        None => CredentialsMode::Include,
+    };
+    (mode, credentials)
+}
+
+/// Beacon § `sendBeacon()`: the mode of a beacon whose data has
+/// `content_type` (a `Blob`'s type, or `text/plain;charset=UTF-8` for a
+/// string): `no-cors`, unless the type is not a CORS-safelisted
+/// `Content-Type`, which makes the request a CORS one (with a preflight).
+pub fn beacon_mode(profile: &Profile, content_type: Option<&str>) -> Mode {
+    let safelisted = match content_type.and_then(isomorphic_encode) {
+        None => true,
+        Some(value) => crate::request_header::is_cors_safelisted(profile, b"content-type", &value),
+    };
+    if safelisted {
+        Mode::NoCors
+    } else {
+        Mode::Cors
+    }
+}
+
+/// The most a `keepalive` request's body may hold, in bytes, counting the
+/// bodies of the page's other keepalive requests in flight (Fetch § "fetch",
+/// step "If request's keepalive is true … 64 kibibytes").
+pub const KEEPALIVE_BODY_LIMIT: usize = 64 * 1024;
+
+impl RequestInit {
+    /// This request made by another initiator.
+    pub fn initiated_by(mut self, initiator: Initiator) -> Self {
+        self.initiator = initiator;
+        self
+    }
+
+    /// This element request with another `crossorigin` attribute.
+    pub fn crossorigin(mut self, crossorigin: Option<CrossOrigin>) -> Self {
+        self.crossorigin = crossorigin;
+        self
+    }
+
+    /// The mode and credentials mode the request is made with: `fetch()`'s
+    /// own; for XHR `cors`, with `include` when `withCredentials` is set
+    /// (`credentials: include`) and `same-origin` otherwise; for elements
+    /// those of [`create_potential_cors_request`] (a module script or a
+    /// font falls back to `cors`, a font has no attribute); for a beacon,
+    /// credentials always and the mode of [`beacon_mode`].
+    pub fn effective_modes(&self) -> (Mode, CredentialsMode) {
+        self.effective_modes_in(&Profile::CHROMIUM)
+    }
+
+    /// [`RequestInit::effective_modes`] for a profile (a beacon's mode reads
+    /// the profile's CORS-safelisted `Content-Type`s).
+    pub fn effective_modes_in(&self, profile: &Profile) -> (Mode, CredentialsMode) {
+        match self.initiator {
+            Initiator::Fetch => (self.mode, self.credentials),
+            Initiator::Xhr => {
+                let credentials = if self.credentials == CredentialsMode::Include {
+                    CredentialsMode::Include
+                } else {
+                    CredentialsMode::SameOrigin
+                };
+                (Mode::Cors, credentials)
+            }
+            Initiator::Img | Initiator::Script | Initiator::Stylesheet => {
+                create_potential_cors_request(self.crossorigin, false)
+            }
+            Initiator::ModuleScript => create_potential_cors_request(self.crossorigin, true),
+            Initiator::Font => create_potential_cors_request(None, profile.initiators.fonts_use_cors),
+            Initiator::Beacon => {
+                let content_type = self
+                    .headers
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+                    .map(|(_, v)| v.as_str());
+                (beacon_mode(profile, content_type), CredentialsMode::Include)
+            }
+        }
+    }
 }

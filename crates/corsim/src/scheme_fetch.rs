@@ -11,47 +11,8 @@ use data_url::DataUrl;
 use url::Url;
 
 pub use crate::blocked::SchemeError;
+pub use crate::profile::SchemeRules;
 use crate::response::HttpResponse;
-
-/// What a browser's `fetch()` does with URLs that are not HTTP(S).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SchemeRules {
-    /// Whether `about:blank` is fetched (a `no-cors` fetch gets an opaque
-    /// response) rather than refused.
-    pub about_blank: bool,
-    /// Whether, in modes `cors` and `no-cors`, a scheme outside those
-    /// `fetch()` supports (`http`, `https`, `data`, `blob`, `file`) is
-    /// refused before anything else, as CORS error `CorsDisabledScheme`
-    /// ("URL scheme "…" is not supported"), `about:blank` included
-    /// (Chromium's `FetchManager`, observed).
-    pub unsupported_refused_first: bool,
-    /// Whether, in modes `cors` and `no-cors`, a `file:` URL is refused
-    /// before anything else, its loader refusing a web page any local file
-    /// (Chromium, Firefox; observed).
-    pub file_refused_first: bool,
-    /// Whether a `file:` URL that reaches a scheme fetch is refused as a
-    /// local resource (WebKit, in mode `no-cors`; observed) rather than as a
-    /// scheme `fetch()` does not load.
-    pub file_local_resource: bool,
-    /// Whether, in mode `cors`, a URL that is not HTTP(S) fails as CORS
-    /// error `CorsDisabledScheme` (Firefox's `CORSRequestNotHttp`, observed)
-    /// rather than as a network error (the standard).
-    pub cors_mode_cors_error: bool,
-    /// Whether a `data:` response has a `Content-Length` (Firefox, observed).
-    pub data_content_length: bool,
-}
-
-impl SchemeRules {
-    /// The Fetch standard.
-    pub const SPEC: SchemeRules = SchemeRules {
-        about_blank: true,
-        unsupported_refused_first: false,
-        file_refused_first: false,
-        file_local_resource: false,
-        cors_mode_cors_error: false,
-        data_content_length: false,
-    };
-}
 
 /// Whether `rules` refuse `url` before the request's mode is looked at
 /// (mode `same-origin` refuses first), and why.

@@ -569,6 +569,26 @@ pub(crate) fn set(headers: &mut HeaderList, name: &str, value: &str) {
     headers.append(name, value.as_bytes());
 }
 
+/// Node's `res.setHeader` (Express, Next.js): the value replaces every
+/// header of that name, at the place of the first, under the new name's
+/// spelling; a new name is appended.
+pub(crate) fn node_set_header(headers: &mut HeaderList, name: &str, value: &str) {
+    let mut out = HeaderList::new();
+    let mut done = false;
+    for h in headers.iter() {
+        if !h.is(name) {
+            out.push(h.clone());
+        } else if !done {
+            out.append(name, value.as_bytes());
+            done = true;
+        }
+    }
+    if !done {
+        out.append(name, value.as_bytes());
+    }
+    *headers = out;
+}
+
 /// The route's headers over the library's, as a shared response object
 /// does it (`res.setHeader` after the middleware's): a name the route sets
 /// replaces the library's.

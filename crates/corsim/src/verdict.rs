@@ -12,7 +12,7 @@ use crate::error::{CorsError, CorsErrorStatus, FailureKind};
 use crate::preflight_cache::CacheMiss;
 use crate::request::{DroppedHeader, HttpRequest, RedirectMode};
 use crate::request_header::UnsafeBecause;
-use crate::response::FilteredResponse;
+use crate::response::{FilteredResponse, ResponseType};
 
 /// How main fetch routed a request to one URL.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -349,8 +349,14 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    /// Whether script can read the response (it did not reject).
+    /// Whether the fetch did not reject (its response may still be opaque).
     pub fn is_ok(&self) -> bool {
         self.outcome.is_ok()
+    }
+
+    /// Whether script can read the response: the fetch did not reject and
+    /// the response is `basic` or `cors`, not opaque.
+    pub fn is_readable(&self) -> bool {
+        matches!(&self.outcome, Ok(r) if matches!(r.kind, ResponseType::Basic | ResponseType::Cors))
     }
 }

@@ -228,10 +228,10 @@ impl Reading {
             // follow-up says the request was a font's.
             // WebKit's closing lines for an image and a classic script say whose request it was.
             let named = match m.kind {
-                MessageKind::FirefoxFontFailed => Some(crate::initiator::Initiator::Font),
-                MessageKind::WebKitImageDenied => Some(crate::initiator::Initiator::Img),
-                MessageKind::WebKitScriptDenied => Some(crate::initiator::Initiator::Script),
-                MessageKind::WebKitBeaconDenied => Some(crate::initiator::Initiator::Beacon),
+                MessageKind::FirefoxFontFailed => Some(crate::request::Initiator::Font),
+                MessageKind::WebKitImageDenied => Some(crate::request::Initiator::Img),
+                MessageKind::WebKitScriptDenied => Some(crate::request::Initiator::Script),
+                MessageKind::WebKitBeaconDenied => Some(crate::request::Initiator::Beacon),
                 _ => None,
             };
             if let (Some(initiator), None) = (named, &f.initiator) {
@@ -726,7 +726,7 @@ mod implied {
     use super::{Check, Facts, FirefoxKey, Implied, Unknown, WebKitMessage};
     use crate::blocked::{Gate, LnaDenial};
     use crate::method;
-    use crate::initiator::Initiator;
+    use crate::request::Initiator;
     use crate::origin::Origin;
     use crate::profile::Browser;
 
@@ -757,39 +757,6 @@ mod implied {
 
         fn to_json(&self) -> Value {
             json!({ "status": self.status, "headers": self.headers })
-        }
-    }
-
-    impl Implied {
-        /// Run the scenario's fetch in `profile` (by default the browser
-        /// the scenario names), from its page.
-        ///
-        /// ```
-        /// use corsim::console::parse::parse;
-        /// let facts = parse("Mixed Content: The page at 'https://app.example/' was loaded over HTTPS, but \
-        ///     requested an insecure resource 'http://api.example/x'. This request has been blocked; the \
-        ///     content must be served over HTTPS.").facts();
-        /// let rerun = facts.scenario().unwrap().rerun(None).unwrap();
-        /// assert_eq!(rerun.blocked.unwrap().name(), "mixed-content");
-        /// assert!(facts.reproduced_by(&facts.scenario().unwrap().rerun(None).unwrap()));
-        /// ```
-        pub fn rerun(&self, profile: Option<&crate::Profile>) -> Result<super::Rerun, crate::InputError> {
-            use crate::scenario::{step_verdict, Scenario};
-            let scenario = Scenario::from_value(&self.line)?;
-            let profile = scenario.profile(profile);
-            let step = scenario.steps.first().ok_or_else(|| crate::InputError::new("steps", "no step"))?;
-            let verdict = crate::fetch::run_quiet_in(
-                profile,
-                scenario.origin.clone(),
-                &scenario.page,
-                &step.request,
-                &mut crate::PreflightCache::new(),
-                crate::Timestamp::from_millis(step.at_ms),
-                |r| scenario.answer(r),
-            );
-            let blocked = verdict.outcome.as_ref().err().and_then(|f| f.kind.gate().cloned());
-            let step = step_verdict(profile, &scenario.origin, &verdict);
-            Ok(super::Rerun { reason_name: step.cors_error, blocked, console: step.console })
         }
     }
 
@@ -1672,55 +1639,6 @@ mod tests {
     use super::*;
     use crate::console::parse::Parser;
     use crate::console::templates::{fill, Slot, CHROMIUM_NETWORK_LINE};
-    use crate::scenario::Scenario;
-
-    /// Each check around CORS, in each browser that writes a line for it:
-    /// the engine's lines read back as "not CORS" with the check, and the
-    /// scenario they imply, run, is refused by the same check with the same
-    /// lines again.
-    #[test]
-    fn every_refusal_the_engine_writes_reads_back_and_reruns() {
-        let parser = Parser::new();
-        // (browser, origin, page, URL, check)
-        let cases: &[(&str, &str, &str, &str, &str)] = &[
-            ("Chromium", "https://app.example", "{}", "http://api.example/x", "mixed-content"),
-            ("Firefox", "https://app.example", "{}", "http://api.example/x", "mixed-content"),
-            ("WebKit", "https://app.example", "{}", "http://127.0.0.1:8102/x", "mixed-content"),
-            ("Chromium", "https://app.example", r#"{"url": "https://app.example/admin/"}"#, "http://api.example/x", "mixed-content"),
-            (
-                "Chromium",
-                "http://127.0.0.1:8101",
-                r#"{"address_space": "public", "local_network_access": "denied"}"#,
-                "http://127.0.0.1:8102/x",
-                "local-network-access",
-            ),
-            ("Chromium", "http://pub.test:8101", r#"{"address_space": "public"}"#, "http://127.0.0.1:8102/x", "local-network-access"),
-            (
-                "Chromium",
-                "https://app.example",
-                r#"{"address_space": "public", "local_network_access": "prompt", "address_spaces": {"printer.lan": "local"}}"#,
-                "https://printer.lan/status",
-                "local-network-access",
-            ),
-        ];
-        for &(browser, origin, page, url, check) in cases {
-            let line = format!(
-                r#"{{"browser": "{browser}", "origin": "{origin}", "page": {page}, "steps": [{{"request": {{"url": "{url}"}}}}], "server": {{}}}}"#
-            );
-            let scenario = Scenario::parse(&line).unwrap();
-            let recorded = scenario.simulate(None).steps.remove(0);
-            assert!(!recorded.console.is_empty(), "{line}");
-            let facts = parser.read(&recorded.console.join("\n")).facts();
-            let Some(Check::Blocked(gate)) = &facts.check else { panic!("{line}: {facts:?}") };
-            assert_eq!(gate.name(), check, "{line}");
-            assert_eq!(facts.reason_name, recorded.cors_error, "{line}");
-            assert!(facts.check.as_ref().and_then(Check::not_cors).is_some());
-            let implied = facts.scenario().unwrap_or_else(|e| panic!("{line}: {e}"));
-            let rerun = implied.rerun(None).unwrap();
-            assert!(facts.reproduced_by(&rerun), "{line}\n{}\n{rerun:?}", implied.line);
-            assert_eq!(rerun.console, recorded.console, "{line}\n{}", implied.line);
-        }
-    }
 
     /// The refusals Chromium shows only as a network error name (a bad
     /// port, `Cross-Origin-Resource-Policy`), pasted as DevTools' network

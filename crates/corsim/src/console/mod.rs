@@ -11,7 +11,7 @@
 
 use crate::blocked::Gate;
 use crate::error::{CorsError, FailureKind, NetError};
-use crate::initiator::Initiator;
+use crate::request::Initiator;
 use crate::verdict::Failure;
 use crate::origin::Origin;
 use crate::profile::{Browser, Profile};

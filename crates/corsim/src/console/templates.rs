@@ -14,7 +14,7 @@
 
 use crate::blocked::{CorpBlock, EmbedderPolicy, LnaDenial, ResourcePolicy};
 use crate::error::CorsError;
-use crate::initiator::Initiator;
+use crate::request::Initiator;
 
 /// A named place in a template, written `{name}` in its text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -197,7 +197,7 @@ pub(crate) fn verify(configs: &mut [ServerConfig], profile: &Profile, init: &Req
             model.respond(request, &mut |_| route.clone())
         };
         let as_deployed = run(init, &|request, app| deployment(&config.before, request, app));
-        if super::fix::readable(&as_deployed) {
+        if as_deployed.is_readable() {
             config.verified = Some(true);
             config.verification = format!(
                 "corsim ran the fetch again with {source} in front of the server's routes: {browser} lets script read the response."
@@ -221,7 +221,7 @@ pub(crate) fn verify(configs: &mut [ServerConfig], profile: &Profile, init: &Req
         }
         let layers: Vec<Before> = config.before.iter().copied().filter(|b| *b != Before::Authentication).collect();
         let after = run(&changed, &|request, app| deployment(&layers, request, app));
-        let ok = super::fix::readable(&after);
+        let ok = after.is_readable();
         config.verified = Some(ok);
         config.verification = if ok {
             format!(

@@ -539,7 +539,7 @@ pub(crate) fn derive(
     // fetch resolves as the page asked (a no-cors fetch stays opaque): no
     // CORS change is offered on top.
     let gate_refused = verdict.outcome.as_ref().err().is_some_and(|f| f.kind.gate().is_some());
-    let done = |v: &Verdict| readable(v) || (gate_refused && v.outcome.is_ok());
+    let done = |v: &Verdict| v.is_readable() || (gate_refused && v.outcome.is_ok());
     // A method the browser sends as written, in lower case: no server
     // configuration allows it (servers route upper-case names, and Node,
     // nginx and Starlette refuse it with 400), so the page sends it in upper
@@ -582,7 +582,7 @@ pub(crate) fn derive(
         let ok = done(&current.0);
         fix.verified = Some(ok);
         fix.verification = match &current.0.outcome {
-            Ok(r) if ok && !readable(&current.0) => format!(
+            Ok(r) if ok && !current.0.is_readable() => format!(
                 "corsim ran the fetch again with these changes: {browser} no longer refuses it (type {}, as mode '{}' gives).",
                 r.kind,
                 init.mode
@@ -656,10 +656,6 @@ pub(crate) fn upper_case_method(init: &RequestInit) -> Option<String> {
 
 fn is_cors_header(name: &str) -> bool {
     name.to_ascii_lowercase().starts_with("access-control-")
-}
-
-pub(crate) fn readable(verdict: &Verdict) -> bool {
-    matches!(&verdict.outcome, Ok(r) if matches!(r.kind, ResponseType::Basic | ResponseType::Cors))
 }
 
 fn summary(fix: &Fix) -> String {

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::{CheckState, Explanation, RequestKind, Step};
-use crate::initiator::Initiator;
+use crate::request::Initiator;
 
 /// How [`Explanation::to_text`] styles its output.
 ///

@@ -19,7 +19,7 @@ use crate::header_list::HeaderList;
 use crate::preflight::HttpRequest;
 use crate::response::HttpResponse;
 
-use super::{overlay, request_header, OptionsError};
+use super::{node_set_header, overlay, request_header, OptionsError};
 
 /// The `origin` option.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -128,38 +128,16 @@ fn vary(headers: &mut HeaderList, field: &str) {
         Some(v) if v.is_empty() => field.to_owned(),
         Some(v) => format!("{v}, {field}"),
     };
-    set_in_place(headers, "Vary", &value);
-}
-
-/// `res.setHeader`: replace the value, keeping the header's place (Node
-/// keeps the first position of a name).
-fn set_in_place(headers: &mut HeaderList, name: &str, value: &str) {
-    if headers.contains(name) {
-        let mut out = HeaderList::new();
-        let mut done = false;
-        for h in headers.iter() {
-            if h.is(name) {
-                if !done {
-                    out.append(name, value.as_bytes());
-                    done = true;
-                }
-            } else {
-                out.push(h.clone());
-            }
-        }
-        *headers = out;
-    } else {
-        headers.append(name, value.as_bytes());
-    }
+    node_set_header(headers, "Vary", &value);
 }
 
 /// `configureOrigin`: `Access-Control-Allow-Origin` and `Vary`.
 fn configure_origin(options: &Options, request_origin: Option<&str>, headers: &mut HeaderList) {
     match &options.origin {
-        None => set_in_place(headers, "Access-Control-Allow-Origin", "*"),
-        Some(Origin::One(o)) if o == "*" => set_in_place(headers, "Access-Control-Allow-Origin", "*"),
+        None => node_set_header(headers, "Access-Control-Allow-Origin", "*"),
+        Some(Origin::One(o)) if o == "*" => node_set_header(headers, "Access-Control-Allow-Origin", "*"),
         Some(Origin::One(fixed)) => {
-            set_in_place(headers, "Access-Control-Allow-Origin", fixed);
+            node_set_header(headers, "Access-Control-Allow-Origin", fixed);
             vary(headers, "Origin");
         }
         Some(Origin::Bool(_)) | Some(Origin::List(_)) => {
@@ -169,7 +147,7 @@ fn configure_origin(options: &Options, request_origin: Option<&str>, headers: &m
             };
             // A refused origin, or none at all, leaves the header unset.
             if let (true, Some(o)) = (allowed, request_origin.filter(|o| !o.is_empty())) {
-                set_in_place(headers, "Access-Control-Allow-Origin", o);
+                node_set_header(headers, "Access-Control-Allow-Origin", o);
             }
             vary(headers, "Origin");
         }
@@ -191,12 +169,12 @@ pub fn respond(options: &Options, request: &HttpRequest, route: &mut dyn FnMut(&
     let mut headers = HeaderList::new();
     configure_origin(options, request_origin.as_deref(), &mut headers);
     if options.credentials {
-        set_in_place(&mut headers, "Access-Control-Allow-Credentials", "true");
+        node_set_header(&mut headers, "Access-Control-Allow-Credentials", "true");
     }
     if request.method == "OPTIONS" {
         let methods = options.methods.as_ref().map_or_else(|| DEFAULT_METHODS.to_owned(), StringOrList::value);
         if !methods.is_empty() {
-            set_in_place(&mut headers, "Access-Control-Allow-Methods", &methods);
+            node_set_header(&mut headers, "Access-Control-Allow-Methods", &methods);
         }
         let allowed_headers = match &options.allowed_headers {
             None => None,
@@ -211,7 +189,7 @@ pub fn respond(options: &Options, request: &HttpRequest, route: &mut dyn FnMut(&
             }
         };
         if let Some(v) = allowed_headers.filter(|v| !v.is_empty()) {
-            set_in_place(&mut headers, "Access-Control-Allow-Headers", &v);
+            node_set_header(&mut headers, "Access-Control-Allow-Headers", &v);
         }
         let max_age = match &options.max_age {
             Some(MaxAge::Seconds(n)) => Some(n.to_string()),
@@ -219,11 +197,11 @@ pub fn respond(options: &Options, request: &HttpRequest, route: &mut dyn FnMut(&
             None => None,
         };
         if let Some(v) = max_age.filter(|v| !v.is_empty()) {
-            set_in_place(&mut headers, "Access-Control-Max-Age", &v);
+            node_set_header(&mut headers, "Access-Control-Max-Age", &v);
         }
         exposed(options, &mut headers);
         if !options.preflight_continue {
-            set_in_place(&mut headers, "Content-Length", "0");
+            node_set_header(&mut headers, "Content-Length", "0");
             return HttpResponse { status: options.options_success_status.unwrap_or(204), headers };
         }
     } else {
@@ -236,6 +214,6 @@ pub fn respond(options: &Options, request: &HttpRequest, route: &mut dyn FnMut(&
 
 fn exposed(options: &Options, headers: &mut HeaderList) {
     if let Some(v) = options.exposed_headers.as_ref().map(StringOrList::value).filter(|v| !v.is_empty()) {
-        set_in_place(headers, "Access-Control-Expose-Headers", &v);
+        node_set_header(headers, "Access-Control-Expose-Headers", &v);
     }
 }

@@ -23,7 +23,7 @@ use crate::preflight::HttpRequest;
 use crate::response::HttpResponse;
 
 use super::express::NODE_METHODS;
-use super::OptionsError;
+use super::{node_set_header, OptionsError};
 
 /// One header of an entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -101,26 +101,6 @@ fn matches_from(pattern: &[&str], segments: &[&str]) -> bool {
     segments.first() == Some(first) && matches_from(rest, &segments[1..])
 }
 
-/// Node's `res.setHeader`: replace in place, with the new name.
-fn set_in_place(headers: &mut HeaderList, name: &str, value: &str) {
-    let mut out = HeaderList::new();
-    let mut done = false;
-    for h in headers.iter() {
-        if h.is(name) {
-            if !done {
-                out.append(name, value.as_bytes());
-                done = true;
-            }
-        } else {
-            out.push(h.clone());
-        }
-    }
-    if !done {
-        out.append(name, value.as_bytes());
-    }
-    *headers = out;
-}
-
 /// The framework's answer; `route` is the route handler.
 pub fn respond(options: &Options, request: &HttpRequest, route: &mut dyn FnMut(&HttpRequest) -> HttpResponse) -> HttpResponse {
     if !NODE_METHODS.contains(&request.method.as_str()) {
@@ -130,7 +110,7 @@ pub fn respond(options: &Options, request: &HttpRequest, route: &mut dyn FnMut(&
     let mut headers = HeaderList::new();
     for entry in options.headers.iter().filter(|e| source_matches(&e.source, path)) {
         for h in &entry.headers {
-            set_in_place(&mut headers, &h.key, &h.value);
+            node_set_header(&mut headers, &h.key, &h.value);
         }
     }
     let configured_vary: Vec<String> = headers.get_all("vary").map(isomorphic_decode).collect();
