@@ -18,6 +18,7 @@ use serde::Serialize;
 use serde_json::Value;
 use url::Url;
 
+#[cfg(feature = "messages")]
 use crate::console::facts::{Implied, Rerun};
 use crate::console::reason_name;
 use crate::error::InputError;
@@ -1012,6 +1013,7 @@ fn parse_header_pairs(v: &Value) -> Result<Vec<BytePair>, InputError> {
 /// A message's implied scenario, run (for `explain --message` and the
 /// read-back test): the scenario reader and the engine live above the
 /// console module, so the run is stated here.
+#[cfg(feature = "messages")]
 impl Implied {
     /// Run the scenario's fetch in `profile` (by default the browser
     /// the scenario names), from its page.
@@ -1044,7 +1046,7 @@ impl Implied {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "messages"))]
 mod read_back_tests {
     use super::*;
     use crate::console::facts::Check;
