@@ -8,15 +8,20 @@
 //! The only steps without an implied scenario are those whose messages name
 //! no cause (Firefox's "CORS request did not succeed" alone: a network
 //! error, a refused redirect, an unreadable response, Firefox does not say
-//! which; Chromium's network errors), or no URL (Chromium's "Failed to load
-//! resource: net::ERR_TOO_MANY_REDIRECTS" alone), or no failure. They are
-//! counted, not hidden.
+//! which; Chromium's network errors), or no URL where the check is the
+//! URL's own (Chromium's "Failed to load resource: net::ERR_UNSAFE_PORT",
+//! `ERR_INVALID_URL`, `ERR_FILE_NOT_FOUND` alone), or no failure. They are
+//! counted, not hidden. (Messages that name no URL otherwise say the same of
+//! any URL, and the implied scenario assumes one.)
 //!
 //! A line whose text two browsers share word for word ("Not allowed to load
-//! local resource: …", Chromium's and WebKit's) names no browser alone: it
-//! must read whole as the recorded browser's once told which, and is counted
-//! as shared; pasted with the step's other lines, it must read as the
-//! recorded browser's untold.
+//! local resource: …", "Refused to set unsafe header …", Chromium's and
+//! WebKit's) names no browser alone: it must read whole as the recorded
+//! browser's once told which, and is counted as shared; pasted with the
+//! step's other lines, it must read as the recorded browser's untold. A step
+//! whose lines are all shared must read as undecided, naming the recorded
+//! browser among those it could be, and then as the recorded browser's once
+//! told.
 
 use corsim::console::facts::Check;
 use corsim::console::parse::Parser;
@@ -33,6 +38,7 @@ struct Counts {
     lines_read: usize,
     shared: usize,
     steps: usize,
+    shared_steps: usize,
     with_origin: usize,
     reproduced: usize,
     no_scenario: usize,
@@ -66,31 +72,12 @@ fn scenario_urls(raw: &Value, step: usize) -> Vec<String> {
     urls
 }
 
-/// Corpora whose console lines the reader does not take whole yet
-/// (half-built; the engine writes all of these lines, tests/corpus.rs checks
-/// them word for word):
-/// - WebKit's initiators: every line reads (87/89 whole, the other 2 are
-///   "Refused to set unsafe header …", shared word for word with Chromium)
-///   and the CORS steps give their reason and imply scenarios that reproduce
-///   it, but 21 of 58 steps are not read back yet (15 MIME, 2 unsafe header, 4 redirected):
-///   - WebKit names a failure by its first line, so its MIME-type refusals
-///     ("Refused to execute … as script because …", "TypeError: '…' is not a
-///     valid JavaScript MIME type.", "Did not parse stylesheet at …") are
-///     recorded as reasons; the reader reads them as refusals with no reason,
-///     and implies no scenario (it has no check for a MIME refusal to rebuild);
-///   - XMLHttpRequest's "Refused to set unsafe header" alone in a step names
-///     no browser (the text is Chromium's too) and reads as Chromium's;
-///   - an image, script, stylesheet or XHR redirected cross-origin fails with
-///     "Origin null is not allowed …" (the tainted origin) without WebKit's
-///     redirection envelope: the reader takes `null` as the page's origin.
-const NOT_READ_BACK_YET: &[&str] = &["initiators-webkit-2.50.6.jsonl"];
-
 #[test]
 fn every_recorded_console_message_reads_back() {
     let parser = Parser::new();
     let mut problems = Vec::new();
     let mut report = Vec::new();
-    for (file, browser) in manifest().into_iter().filter(|(file, _)| !NOT_READ_BACK_YET.contains(&file.as_str())) {
+    for (file, browser) in manifest() {
         let text = std::fs::read_to_string(corpus_dir().join(&file)).unwrap_or_else(|e| panic!("{file}: {e}"));
         let mut c = Counts::default();
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
@@ -118,10 +105,25 @@ fn every_recorded_console_message_reads_back() {
                         problems.push(format!("{at}: not read whole: {m:?} -> {:?} / {:?}", r.messages.iter().map(|x| x.kind).collect::<Vec<_>>(), r.unrecognized));
                     }
                 }
-                // The step's lines pasted together.
+                // The step's lines pasted together; when they are all
+                // shared word for word, told which browser (as `--profile`
+                // tells `corsim explain --message`), after saying which
+                // browsers they could be.
                 c.steps += 1;
-                let reading = parser.read(&console.join("\n"));
-                let facts = reading.facts();
+                let pasted = console.join("\n");
+                let mut reading = parser.read(&pasted);
+                let mut facts = reading.facts();
+                if !facts.could_be.is_empty() {
+                    if !facts.could_be.contains(&browser) || facts.could_be.len() < 2 {
+                        problems.push(format!("{at}: could be {:?}, recorded {browser:?}", facts.could_be));
+                    }
+                    c.shared_steps += 1;
+                    reading = parser.read_from(&pasted, Some(browser));
+                    facts = reading.facts();
+                    if !facts.could_be.is_empty() {
+                        problems.push(format!("{at}: still undecided once told {browser:?}"));
+                    }
+                }
                 if facts.browser != Some(browser) {
                     problems.push(format!("{at}: browser {:?}", facts.browser));
                 }
@@ -161,18 +163,18 @@ fn every_recorded_console_message_reads_back() {
                     // cause, nor does a bare network error; the reading says so.
                     Err(_) if matches!(facts.check, Some(Check::DidNotSucceed | Check::NetworkError(_))) => c.unnamed += 1,
                     Err(_) if recorded.is_none() && facts.check.is_none() => c.no_scenario += 1,
-                    // Chromium's "Failed to load resource: net::…" names the
-                    // check (too many redirects, an invalid or unsafe redirect)
-                    // but no URL to rebuild the fetch from.
+                    // Chromium's "Failed to load resource: net::…" names a
+                    // check that is the URL's own (a bad port, a `data:` or
+                    // `blob:` URL) but not the URL to rebuild the fetch from.
                     Err(_) if facts.url.is_none() && !says_url && facts.check.is_some() => c.no_url += 1,
                     Err(e) => problems.push(format!("{at}: no scenario ({e}) for reason {recorded:?}")),
                 }
             }
         }
         report.push(format!(
-            "{file}: {}/{} console lines read back whole ({} more shared word for word with another browser, read whole once told which); {} steps: browser, reason and URL of each, origin named in {}; \
+            "{file}: {}/{} console lines read back whole ({} more shared word for word with another browser, read whole once told which); {} steps ({} of lines all shared: undecided, then told): browser, reason and URL of each, origin named in {}; \
              {} implied scenarios give the recorded reason again; no scenario: {} name no cause, {} no URL, {} no failure",
-            c.lines_read, c.lines, c.shared, c.steps, c.with_origin, c.reproduced, c.unnamed, c.no_url, c.no_scenario
+            c.lines_read, c.lines, c.shared, c.steps, c.shared_steps, c.with_origin, c.reproduced, c.unnamed, c.no_url, c.no_scenario
         ));
     }
     eprintln!("{}", report.join("\n"));

@@ -221,7 +221,11 @@ function onPaste() {
 function onPastedMessage(text, report) {
   const status = $('paste-status');
   const f = report.facts;
-  const said = `Read a ${PROFILE_LABEL[f.browser] || f.browser} console error${f.reason_name ? ` (${f.reason_name})` : ''}`;
+  // A text several browsers write word for word: the engine says which.
+  const who = f.could_be && f.could_be.length
+    ? `${f.could_be.map((b) => PROFILE_LABEL[b] || b).join(' or ')} (the same text word for word; read as ${PROFILE_LABEL[f.browser] || f.browser}'s)`
+    : PROFILE_LABEL[f.browser] || f.browser;
+  const said = `Read a ${who} console error${f.reason_name ? ` (${f.reason_name})` : ''}`;
   // Not CORS (mixed content, Local Network Access, a blocked port, CORP, a
   // network error): the check and its fix come first.
   const notCors = report.not_cors ? ` ${report.not_cors.check}. Fix: ${report.not_cors.fix}` : '';

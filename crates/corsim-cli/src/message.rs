@@ -192,7 +192,9 @@ pub(crate) fn explain_message(o: Options) -> ExitCode {
 
 fn explain_message_inner(o: Options) -> Result<ExitCode, BadInput> {
     let text = read_message(&o.message)?;
-    let reading = Parser::new().read(&text);
+    // A text several browsers write word for word is `--profile`'s.
+    let told = o.profile.map(|p| p.browser).filter(|b| *b != Browser::Spec);
+    let reading = Parser::new().read_from(&text, told);
     if reading.messages.is_empty() {
         let shown: String = text.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(80).collect();
         return Err(BadInput(format!(
@@ -243,8 +245,25 @@ fn explain_message_inner(o: Options) -> Result<ExitCode, BadInput> {
     let bold = |s: &str| if style == TextStyle::Ansi { format!("\x1b[1m{s}\x1b[0m") } else { s.to_owned() };
     out.push_str(&bold(&format!("corsim explain --message ({})", browser.name())));
     out.push('\n');
-    out.push_str(&format!("\n{}\n", bold(&format!("Read from {} {}", browser_name(browser), if reading.messages.len() == 1 { "message" } else { "messages" }))));
+    let writer = if facts.could_be.is_empty() {
+        browser_name(browser).to_owned()
+    } else {
+        facts.could_be.iter().map(|b| browser_name(*b)).collect::<Vec<_>>().join(" or ")
+    };
+    out.push_str(&format!("\n{}\n", bold(&format!("Read from {writer} {}", if reading.messages.len() == 1 { "message" } else { "messages" }))));
     let row = |out: &mut String, k: &str, v: &str| out.push_str(&format!("  {k:<10}{v}\n"));
+    if !facts.could_be.is_empty() {
+        let names: Vec<&str> = facts.could_be.iter().map(|b| browser_name(*b)).collect();
+        row(
+            &mut out,
+            "browser",
+            &format!(
+                "{} (the text is the same word for word; read as {}'s: pass --profile to say which)",
+                names.join(" or "),
+                browser_name(browser)
+            ),
+        );
+    }
     if let Some(i) = &facts.initiator {
         row(&mut out, "initiator", i);
     }

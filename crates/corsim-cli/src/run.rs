@@ -151,9 +151,8 @@ fn simulate_line(raw: &[u8], profile: Option<&Profile>, summary: bool) -> Option
         }
         Err((id, e)) => (serde_json::to_string(&ErrorLine { id, error: e.to_string() }), None, false),
     };
-    let text = String::from_utf8_lossy(raw);
     let json = json.unwrap_or_else(|e| format!("{{\"id\":null,\"error\":\"cannot serialize verdict: {e}\"}}"));
-    let tally = summary.then(|| LineTally::new(&text, steps));
+    let tally = summary.then(|| LineTally::new(&String::from_utf8_lossy(raw), steps));
     Some((json, tally, readable))
 }
 

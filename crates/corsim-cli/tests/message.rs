@@ -172,3 +172,29 @@ fn a_message_corsim_does_not_know_exits_2() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("--origin 'not an origin'"), "{}", out.stderr);
 }
+
+/// A line Chromium and WebKit write word for word: untold, the output says
+/// it could be either; `--profile` says which, and WebKit names the step by
+/// the line itself.
+#[test]
+fn a_shared_line_names_its_browsers_until_told() {
+    let line = "Refused to set unsafe header \"Cookie\"";
+    let out = corsim(&["explain", "--message", line], None);
+    assert!(out.stdout.contains("Read from Chromium or WebKit message"), "{}", out.stdout);
+    assert!(out.stdout.contains("pass --profile to say which"), "{}", out.stdout);
+    let out = corsim(&["explain", "--profile", "webkit", "--message", line], None);
+    assert!(out.stdout.contains("Read from WebKit message"), "{}", out.stdout);
+    assert!(!out.stdout.contains("Chromium or WebKit"), "{}", out.stdout);
+    assert!(out.stdout.contains("reason    Refused to set unsafe header \"Cookie\" (not CORS"), "{}", out.stdout);
+    assert!(out.stdout.contains("WebKit reports \"Refused to set unsafe header \"Cookie\"\" again"), "{}", out.stdout);
+}
+
+/// WebKit's MIME refusal of a module script names no URL: read back as the
+/// element's own refusal, with a scenario serving that type.
+#[test]
+fn a_mime_refusal_is_the_elements_own() {
+    let out = corsim(&["explain", "--message", "TypeError: 'application/json' is not a valid JavaScript MIME type."], None);
+    assert!(out.stdout.contains("not CORS: <script type=module> refused the response"), "{}", out.stdout);
+    assert!(out.stdout.contains(r#"["Content-Type","application/json"]"#), "{}", out.stdout);
+    assert!(out.stdout.contains("WebKit reports \"TypeError: 'application/json' is not a valid JavaScript MIME type.\" again"), "{}", out.stdout);
+}

@@ -6,7 +6,7 @@ use std::fmt;
 use crate::header_list::{lower_into, lower_name, parse_token_list, HeaderList, NameSet};
 use crate::error::NetError;
 use crate::profile::Profile;
-use crate::request::CredentialsMode;
+use crate::request::{CredentialsMode, Initiator};
 
 /// A response as the network gave it: status and headers, no body.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -206,6 +206,109 @@ pub fn readable_header_names(
     names.sort();
     names.dedup();
     names
+}
+
+/// Why an element refused a resource the fetch delivered (HTML § "fetch a
+/// classic script", § "fetch a single module script", § "the link element").
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "serde", serde(tag = "refusal", rename_all = "kebab-case"))]
+pub enum ResourceRefusal {
+    /// The response's status is not ok (200 to 299).
+    ErrorStatus {
+        /// The status.
+        status: u16,
+    },
+    /// Opaque-response blocking took the `no-cors` response away.
+    OpaqueResponseBlocked {
+        /// The response's MIME type essence.
+        mime: String,
+    },
+    /// A classic script whose MIME type is never executed (`image/*`,
+    /// `audio/*`, `video/*`, `text/csv`).
+    ScriptNotExecutable {
+        /// The MIME type essence.
+        mime: String,
+    },
+    /// A classic script with `X-Content-Type-Options: nosniff` and a MIME
+    /// type that is not JavaScript.
+    ScriptStrictMime {
+        /// The MIME type essence.
+        mime: String,
+    },
+    /// A module script whose MIME type is not JavaScript.
+    ModuleMime {
+        /// The MIME type essence.
+        mime: String,
+    },
+    /// A stylesheet whose MIME type is not `text/css`.
+    StylesheetMime {
+        /// The MIME type essence.
+        mime: String,
+    },
+    /// A stylesheet sent with `X-Content-Type-Options: nosniff` and a MIME
+    /// type that is not `text/css`.
+    StylesheetStrictMime {
+        /// The MIME type essence.
+        mime: String,
+    },
+}
+
+impl ResourceRefusal {
+    /// Its name, as explanations give it (`module-mime`, …).
+    pub fn name(&self) -> &'static str {
+        match self {
+            ResourceRefusal::ErrorStatus { .. } => "error-status",
+            ResourceRefusal::OpaqueResponseBlocked { .. } => "opaque-response-blocked",
+            ResourceRefusal::ScriptNotExecutable { .. } => "script-not-executable",
+            ResourceRefusal::ScriptStrictMime { .. } => "script-strict-mime",
+            ResourceRefusal::ModuleMime { .. } => "module-mime",
+            ResourceRefusal::StylesheetMime { .. } => "stylesheet-mime",
+            ResourceRefusal::StylesheetStrictMime { .. } => "stylesheet-strict-mime",
+        }
+    }
+
+    /// The response with this refusal's fix applied: a 200 status, or the
+    /// type the element needs (`text/javascript`, `text/css`) without
+    /// `nosniff` trouble.
+    pub fn fix_response(&self, initiator: Initiator, response: &mut HttpResponse) {
+        match self {
+            ResourceRefusal::ErrorStatus { .. } => response.status = 200,
+            _ => {
+                let wanted = if initiator == Initiator::Stylesheet { "text/css" } else { "text/javascript" };
+                response.headers.remove("content-type");
+                response.headers.append("Content-Type", wanted);
+            }
+        }
+    }
+
+    /// Why, in words, with the fix.
+    pub fn explain(&self) -> String {
+        match self {
+            ResourceRefusal::ErrorStatus { status } => {
+                format!("the response's status {status} is not an ok status (200-299), so the element does not use it; fix: serve the resource with 200")
+            }
+            ResourceRefusal::OpaqueResponseBlocked { mime } => format!(
+                "opaque-response blocking: a no-cors response of type '{mime}' with X-Content-Type-Options: nosniff is one no element may read; fix: serve it with its real type (text/javascript for a script)"
+            ),
+            ResourceRefusal::ScriptNotExecutable { mime } => {
+                format!("a script of type '{mime}' is never executed; fix: send Content-Type: text/javascript")
+            }
+            ResourceRefusal::ScriptStrictMime { mime } => format!(
+                "X-Content-Type-Options: nosniff and the type '{mime}', which is not a JavaScript MIME type; fix: send Content-Type: text/javascript"
+            ),
+            ResourceRefusal::ModuleMime { mime } => format!(
+                "a module script must be served with a JavaScript MIME type, not '{mime}'; fix: send Content-Type: text/javascript"
+            ),
+            ResourceRefusal::StylesheetMime { mime } => {
+                format!("a stylesheet must be served as text/css, not '{mime}'; fix: send Content-Type: text/css")
+            }
+            ResourceRefusal::StylesheetStrictMime { mime } => format!(
+                "X-Content-Type-Options: nosniff and the type '{mime}', which is not text/css; fix: send Content-Type: text/css"
+            ),
+        }
+    }
 }
 
 #[cfg(test)]

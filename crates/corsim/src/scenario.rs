@@ -81,6 +81,20 @@ pub type Model = crate::server_model::ServerModel;
 #[cfg(not(feature = "server-models"))]
 pub type Model = std::convert::Infallible;
 
+impl ScriptedUrl {
+    /// The scripted answer to `request`: the preflight answer for an
+    /// `OPTIONS` carrying `Access-Control-Request-Method`, the actual
+    /// answer otherwise.
+    pub fn for_request(&self, request: &HttpRequest) -> Option<&ScriptedResponse> {
+        let is_preflight = request.method == "OPTIONS" && request.headers.contains("access-control-request-method");
+        if is_preflight {
+            self.preflight.as_ref()
+        } else {
+            self.actual.as_ref()
+        }
+    }
+}
+
 /// One fetch of a scenario.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScenarioStep {
@@ -270,8 +284,9 @@ impl Scenario {
     /// otherwise, 404 for unlisted URLs; then the recording server's
     /// `Content-Length` (the body's length, 0 without a `body`).
     pub fn answer(&self, request: &HttpRequest) -> HttpResponse {
-        let chosen = self.scripted(request);
-        let model = self.server.get(server_key(request.url.as_str()).as_str()).and_then(|u| u.model.as_ref());
+        let server = self.server.get(without_fragment(&request.url));
+        let chosen = server.and_then(|s| s.for_request(request));
+        let model = server.and_then(|s| s.model.as_ref());
         let (mut response, body_length) = match (chosen, model) {
             (Some(r), _) => (HttpResponse { status: r.status, headers: r.headers.clone() }, r.body.len()),
             #[cfg(feature = "server-models")]
@@ -291,15 +306,7 @@ impl Scenario {
     /// preflight answer for an `OPTIONS` carrying
     /// `Access-Control-Request-Method`, the actual answer otherwise.
     pub fn scripted(&self, request: &HttpRequest) -> Option<&ScriptedResponse> {
-        let mut url = request.url.clone();
-        url.set_fragment(None);
-        let scripted = self.server.get(url.as_str())?;
-        let is_preflight = request.method == "OPTIONS" && request.headers.contains("access-control-request-method");
-        if is_preflight {
-            scripted.preflight.as_ref()
-        } else {
-            scripted.actual.as_ref()
-        }
+        self.server.get(without_fragment(&request.url))?.for_request(request)
     }
 
     /// Run every step against the scripted server, one preflight cache
@@ -671,6 +678,13 @@ pub fn parse_server(v: &Value) -> Result<HashMap<String, ScriptedUrl>, InputErro
     Ok(server)
 }
 
+/// `url` serialized without its fragment, borrowed (a serialized URL's
+/// first `#` starts its fragment: the URL parser percent-encodes any other).
+fn without_fragment(url: &Url) -> &str {
+    let text = url.as_str();
+    text.split_once('#').map_or(text, |(before, _)| before)
+}
+
 fn server_key(url: &str) -> String {
     match Url::parse(url) {
         Ok(mut u) => {
@@ -1031,7 +1045,9 @@ impl Implied {
         let scenario = Scenario::from_value(&self.line)?;
         let profile = scenario.profile(profile);
         let step = scenario.steps.first().ok_or_else(|| InputError::new("steps", "no step"))?;
-        let verdict = crate::fetch::run_quiet_in(
+        // As `Scenario::simulate` runs it: the element's own checks, and
+        // its lines, included.
+        let run = crate::initiator::run_quiet_in(
             profile,
             scenario.origin.clone(),
             &scenario.page,
@@ -1040,8 +1056,8 @@ impl Implied {
             Timestamp::from_millis(step.at_ms),
             |r| scenario.answer(r),
         );
-        let blocked = verdict.outcome.as_ref().err().and_then(|f| f.kind.gate().cloned());
-        let step = step_verdict(profile, &scenario.origin, &verdict);
+        let blocked = run.verdict.outcome.as_ref().err().and_then(|f| f.kind.gate().cloned());
+        let step = initiated_step_verdict(profile, &scenario.origin, &step.request, &run);
         Ok(Rerun { reason_name: step.cors_error, blocked, console: step.console })
     }
 }
@@ -1049,8 +1065,10 @@ impl Implied {
 #[cfg(all(test, feature = "messages"))]
 mod read_back_tests {
     use super::*;
-    use crate::console::facts::Check;
+    use crate::console::facts::{Check, Facts};
     use crate::console::parse::Parser;
+    use crate::console::templates::{fill, Slot};
+    use crate::response::ResourceRefusal;
 
     /// Each check around CORS, in each browser that writes a line for it:
     /// the engine's lines read back as "not CORS" with the check, and the
@@ -1098,5 +1116,116 @@ mod read_back_tests {
             assert!(facts.reproduced_by(&rerun), "{line}\n{}\n{rerun:?}", implied.line);
             assert_eq!(rerun.console, recorded.console, "{line}\n{}", implied.line);
         }
+    }
+
+    /// The engine's lines for the whole step of `line`, read back: its facts,
+    /// the recorded reason, and whether the implied scenario reproduces it.
+    fn read_step(parser: &Parser, line: &str, told: Option<Browser>) -> (Facts, Option<String>, Result<Implied, String>) {
+        let scenario = Scenario::parse(line).unwrap();
+        let recorded = scenario.simulate(None).steps.remove(0);
+        assert!(!recorded.console.is_empty(), "{line}");
+        let facts = parser.read_from(&recorded.console.join("\n"), told).facts();
+        let implied = facts.scenario();
+        (facts, recorded.cors_error, implied)
+    }
+
+    /// A script's, module script's or stylesheet's MIME type refusal, in
+    /// each browser: read back as the element's own refusal (not CORS),
+    /// with its MIME type where the line names it, and a scenario whose run
+    /// gives the same reason (WebKit names the step by the line itself).
+    #[test]
+    fn mime_refusals_read_back_and_rerun() {
+        let parser = Parser::new();
+        let cases: &[(&str, &str, bool, ResourceRefusal)] = &[
+            ("script", "image/png", false, ResourceRefusal::ScriptNotExecutable { mime: "image/png".into() }),
+            ("script", "text/plain", true, ResourceRefusal::ScriptStrictMime { mime: "text/plain".into() }),
+            ("module-script", "application/json", false, ResourceRefusal::ModuleMime { mime: "application/json".into() }),
+            ("stylesheet", "text/plain", true, ResourceRefusal::StylesheetStrictMime { mime: "text/plain".into() }),
+        ];
+        for browser in ["Chromium", "Firefox", "WebKit"] {
+            for (initiator, mime, nosniff, refusal) in cases {
+                let nosniff = if *nosniff { r#", ["X-Content-Type-Options", "nosniff"]"# } else { "" };
+                let line = format!(
+                    r#"{{"browser": "{browser}", "origin": "https://app.example", "steps": [{{"request": {{"initiator": "{initiator}", "url": "https://app.example/r"}}}}],
+                        "server": {{"https://app.example/r": {{"actual": {{"status": 200, "headers": [["Content-Type", "{mime}"]{nosniff}]}}}}}}}}"#
+                );
+                let (facts, recorded, implied) = read_step(&parser, &line, None);
+                let Some(Check::Refused(element, read)) = &facts.check else { panic!("{line}: {facts:?}") };
+                // Firefox's nosniff line is a script's and a stylesheet's alike.
+                if !(browser == "Firefox" && *initiator == "stylesheet") {
+                    assert_eq!(element.name(), *initiator, "{line}: {facts:?}");
+                }
+                // A line that names the MIME type gives it back; the refusal is the one
+                // the engine made, but for lines two refusals share.
+                if let Some(named) = &facts.content_type {
+                    assert_eq!(named, mime, "{line}");
+                }
+                if browser == "WebKit" && *initiator != "stylesheet" {
+                    assert_eq!(read, refusal, "{line}");
+                }
+                assert_eq!(facts.reason_name, recorded, "{line}");
+                assert!(facts.check.as_ref().and_then(Check::not_cors).is_some_and(|(what, _)| what.starts_with("not CORS")));
+                let implied = implied.unwrap_or_else(|e| panic!("{line}: {e}"));
+                let rerun = implied.rerun(None).unwrap();
+                assert!(facts.reproduced_by(&rerun), "{line}\n{}\n{rerun:?}", implied.line);
+            }
+        }
+    }
+
+    /// "Refused to set unsafe header …" alone is Chromium's and WebKit's
+    /// word for word: the reading says it could be either, and takes the
+    /// browser it is told; with another WebKit line it is WebKit's untold.
+    #[test]
+    fn unsafe_header_names_its_browsers() {
+        let parser = Parser::new();
+        let text = fill(crate::console::templates::REFUSED_UNSAFE_HEADER, &[(Slot::Hint, "Cookie")]);
+        let facts = parser.read(&text).facts();
+        assert_eq!(facts.could_be, [Browser::Chromium, Browser::WebKit]);
+        assert_eq!(facts.check, Some(Check::UnsafeHeader("Cookie".into())));
+        for browser in [Browser::Chromium, Browser::WebKit] {
+            let facts = parser.read_from(&text, Some(browser)).facts();
+            assert!(facts.could_be.is_empty());
+            assert_eq!(facts.browser, Some(browser));
+            let want = (browser == Browser::WebKit).then(|| text.clone());
+            assert_eq!(facts.reason_name, want);
+            let implied = facts.scenario().unwrap();
+            let rerun = implied.rerun(None).unwrap();
+            assert!(facts.reproduced_by(&rerun), "{}\n{rerun:?}", implied.line);
+            assert_eq!(rerun.console, [text.clone()], "{}", implied.line);
+        }
+        // Told a browser that does not write it: still undecided.
+        assert_eq!(parser.read_from(&text, Some(Browser::Firefox)).facts().could_be, [Browser::Chromium, Browser::WebKit]);
+        let with = format!("{text}\nXMLHttpRequest cannot load https://api.example/ due to access control checks.");
+        let facts = parser.read(&with).facts();
+        assert!(facts.could_be.is_empty());
+        assert_eq!(facts.browser, Some(Browser::WebKit));
+    }
+
+    /// WebKit's element and XHR loaders say a redirect's refusal without
+    /// fetch()'s redirection envelope: their bare "Origin null …" is the
+    /// origin the redirect tainted, and the implied scenario redirects; a
+    /// sandboxed page's fetch() says the same line and is read as one.
+    #[test]
+    fn webkit_bare_origin_null_after_a_redirect() {
+        let parser = Parser::new();
+        for (initiator, crossorigin) in [("img", r#", "crossorigin": "anonymous""#), ("script", r#", "crossorigin": "anonymous""#), ("stylesheet", r#", "crossorigin": "anonymous""#), ("xhr", "")] {
+            let line = format!(
+                r#"{{"browser": "WebKit", "origin": "https://app.example", "steps": [{{"request": {{"initiator": "{initiator}", "url": "https://a.example/r"{crossorigin}}}}}],
+                    "server": {{"https://a.example/r": {{"actual": {{"status": 302, "headers": [["Location", "https://b.example/r"], ["Access-Control-Allow-Origin", "*"]]}}}},
+                                "https://b.example/r": {{"actual": {{"status": 200, "headers": [["Access-Control-Allow-Origin", "https://app.example"]]}}}}}}}}"#
+            );
+            let (facts, recorded, implied) = read_step(&parser, &line, None);
+            assert!(facts.origin_null && facts.origin.is_none() && facts.redirected, "{line}: {facts:?}");
+            assert_eq!(facts.reason_name, recorded, "{line}");
+            let implied = implied.unwrap_or_else(|e| panic!("{line}: {e}"));
+            assert!(implied.line["server"].as_object().unwrap().values().any(|e| e["actual"]["status"] == 302), "{}", implied.line);
+            let rerun = implied.rerun(None).unwrap();
+            assert!(facts.reproduced_by(&rerun), "{line}\n{}\n{rerun:?}", implied.line);
+        }
+        let sandboxed = r#"{"browser": "WebKit", "origin": "null", "steps": [{"request": {"url": "https://a.example/r"}}],
+            "server": {"https://a.example/r": {"actual": {"status": 200, "headers": []}}}}"#;
+        let (facts, _, _) = read_step(&parser, sandboxed, None);
+        assert_eq!(facts.origin.as_deref(), Some("null"));
+        assert!(!facts.origin_null);
     }
 }

@@ -4,10 +4,12 @@
 //! scenario that reproduces it, with what the message does not say marked as
 //! unknown.
 
-use super::parse::{Message, MessageKind, Reading};
+use super::parse::{Message, MessageKind, Reading, Refusal};
 use super::templates::{self as t, FirefoxKey, GateMessage, WebKitMessage};
 use crate::blocked::{AddressSpace, CorpBlock, Gate, LnaBlock, LnaDenial, ResourcePolicy, SchemeError};
 use crate::error::CorsError;
+use crate::request::Initiator;
+use crate::response::ResourceRefusal;
 use crate::profile::Browser;
 
 /// The browser's reason, as it names it.
@@ -83,6 +85,13 @@ pub enum Check {
     /// The HTTP stack could not parse the answer (a NUL byte in a header
     /// line), before any CORS check.
     UnparsableResponse,
+    /// Not CORS: the element refused the response the fetch delivered (a
+    /// script's or stylesheet's MIME type; a MIME type the line does not
+    /// name is `text/plain`).
+    Refused(Initiator, ResourceRefusal),
+    /// Not a failure: `XMLHttpRequest`'s `setRequestHeader()` ignored this
+    /// forbidden header, and the request went without it.
+    UnsafeHeader(String),
 }
 
 impl Check {
@@ -117,6 +126,18 @@ impl Check {
     pub fn not_cors(&self) -> Option<(String, String)> {
         match self {
             Check::Blocked(gate) => Some((gate.to_string(), gate.fix())),
+            Check::Refused(initiator, refusal) => {
+                let why = refusal.explain();
+                let (what, fix) = why.split_once("; fix: ").unwrap_or((why.as_str(), ""));
+                Some((
+                    format!("not CORS: {} refused the response: {what}", initiator.in_words()),
+                    format!("On the server: {fix}."),
+                ))
+            }
+            Check::UnsafeHeader(name) => Some((
+                format!("not CORS: {name} is a forbidden request header, which XMLHttpRequest's setRequestHeader() ignores"),
+                format!("Stop setting {name} from script: the browser sends it itself (cookies with withCredentials = true), and no server header changes that."),
+            )),
             Check::NetworkError(name) => {
                 if let Some(e) = name.strip_prefix("net::").and_then(crate::error::NetError::from_chromium_name) {
                     return Some((
@@ -183,6 +204,15 @@ pub struct Facts {
     /// The request's mode (`no-cors`, …), when the messages imply it
     /// beyond what [`Facts::check`] says.
     pub mode: Option<String>,
+    /// A forbidden header `setRequestHeader()` ignored (the request went without it).
+    pub unsafe_header: Option<String>,
+    /// The response's MIME type, when a refusal names it.
+    pub content_type: Option<String>,
+    /// When the paste does not say which browser wrote it (its text is
+    /// several browsers' word for word): every browser it could be,
+    /// [`Facts::browser`] first, which is assumed. Empty when the paste
+    /// says, or the reader was told.
+    pub could_be: Vec<Browser>,
 }
 
 impl Reading {
@@ -228,10 +258,10 @@ impl Reading {
             // follow-up says the request was a font's.
             // WebKit's closing lines for an image and a classic script say whose request it was.
             let named = match m.kind {
-                MessageKind::FirefoxFontFailed => Some(crate::request::Initiator::Font),
-                MessageKind::WebKitImageDenied => Some(crate::request::Initiator::Img),
-                MessageKind::WebKitScriptDenied => Some(crate::request::Initiator::Script),
-                MessageKind::WebKitBeaconDenied => Some(crate::request::Initiator::Beacon),
+                MessageKind::FirefoxFontFailed => Some(Initiator::Font),
+                MessageKind::WebKitImageDenied => Some(Initiator::Img),
+                MessageKind::WebKitScriptDenied => Some(Initiator::Script),
+                MessageKind::WebKitBeaconDenied => Some(Initiator::Beacon),
                 _ => None,
             };
             if let (Some(initiator), None) = (named, &f.initiator) {
@@ -259,12 +289,45 @@ impl Reading {
                     }
                 }
                 MessageKind::ChromiumFailedStatus if f.check.is_none() => f.readable = true,
+                // Not a failure: the request went without the header.
+                MessageKind::Refused(Refusal::UnsafeHeader) => {
+                    if f.unsafe_header.is_none() {
+                        f.unsafe_header = v.hint.clone();
+                    }
+                    if f.initiator.is_none() {
+                        f.initiator = Some(t::chromium_initiator(Initiator::Xhr).to_owned());
+                    }
+                }
                 _ if f.check.is_none() => read_reason(&mut f, m),
                 _ => {}
             }
         }
         if f.check.is_some() {
             f.readable = false;
+        }
+        if let (None, Some(name)) = (&f.check, &f.unsafe_header) {
+            f.check = Some(Check::UnsafeHeader(name.clone()));
+        }
+        // WebKit's fetch() reports a refusal after a redirect inside its
+        // redirection envelope; an element's or XMLHttpRequest's loader
+        // does not. Their bare "Origin null" is the origin a redirect from
+        // another origin tainted, not the page's (a sandboxed page's fetch()
+        // is followed by "Fetch API cannot load …").
+        let fetch_loader = self.messages.iter().any(|m| {
+            m.kind == MessageKind::WebKitAccessControlChecks && m.values.initiator.as_deref() == Some(t::webkit_initiator(Initiator::Fetch))
+        });
+        if f.browser == Some(Browser::WebKit)
+            && f.origin.as_deref() == Some("null")
+            && f.reason == Some(Reason::WebKit(WebKitMessage::OriginNotAllowed))
+            && !fetch_loader
+        {
+            f.origin = None;
+            f.origin_null = true;
+            f.redirected = true;
+        }
+        // A text several browsers write word for word, and nothing else.
+        if let Some(first) = self.messages.first().filter(|_| self.messages.iter().all(|m| !m.also.is_empty())) {
+            f.could_be = std::iter::once(first.browser).chain(first.also.iter().copied()).collect();
         }
         // A line that names only where a redirect pointed (WebKit's "Not
         // allowed to load local resource: …") is followed by one naming the
@@ -343,7 +406,13 @@ impl Reading {
             Some(Reason::Chromium(e)) => Some(e.name().to_owned()),
             Some(Reason::Firefox(k)) => Some(k.name().to_owned()),
             Some(Reason::WebKit(_)) => webkit_name(),
-            None if matches!((&f.check, f.browser), (Some(Check::Blocked(_)), Some(Browser::WebKit))) => webkit_name(),
+            None if matches!(
+                (&f.check, f.browser),
+                (Some(Check::Blocked(_) | Check::Refused(..) | Check::UnsafeHeader(_)), Some(Browser::WebKit))
+            ) =>
+            {
+                webkit_name()
+            }
             None => None,
         }
     }
@@ -633,10 +702,28 @@ fn read_reason(f: &mut Facts, m: &Message) {
             f.check = Some(Check::Blocked(Gate::Scheme(SchemeError::InvalidDataUrl { detail: String::new() })))
         }
         MessageKind::WebKitCannotLoad => f.check = Some(Check::SameOriginMode),
+        MessageKind::Refused(refusal) => {
+            let mime = hint.filter(|h| !h.is_empty());
+            f.content_type = mime.clone();
+            let mime = mime.unwrap_or_else(|| "text/plain".to_owned());
+            let (initiator, refusal) = match refusal {
+                Refusal::UnsafeHeader | Refusal::FontStatus => return,
+                Refusal::ScriptNotExecutable => (Initiator::Script, ResourceRefusal::ScriptNotExecutable { mime }),
+                // Firefox says it of a stylesheet too.
+                Refusal::ScriptStrictMime | Refusal::StrictMime => (Initiator::Script, ResourceRefusal::ScriptStrictMime { mime }),
+                Refusal::ModuleMime => (Initiator::ModuleScript, ResourceRefusal::ModuleMime { mime }),
+                Refusal::StylesheetMime => (Initiator::Stylesheet, ResourceRefusal::StylesheetMime { mime }),
+                Refusal::StylesheetStrictMime => (Initiator::Stylesheet, ResourceRefusal::StylesheetStrictMime { mime }),
+            };
+            if f.initiator.is_none() {
+                f.initiator = Some(t::chromium_initiator(initiator).to_owned());
+            }
+            f.at_preflight = Some(false);
+            f.check = Some(Check::Refused(initiator, refusal));
+        }
         MessageKind::ChromiumFailedStatus
         | MessageKind::Rejection
         | MessageKind::WebKitAccessControlChecks
-        | MessageKind::Refused
         | MessageKind::FirefoxFontFailed
         | MessageKind::WebKitImageDenied
         | MessageKind::WebKitScriptDenied
@@ -879,10 +966,21 @@ mod implied {
                     assumed,
                 })
             };
-            let failing_url = self
-                .url
-                .clone()
-                .ok_or("the message names no URL; paste the whole message")?;
+            // Messages that name no URL (WebKit's lines about an answer's
+            // headers, its module script line, "Refused to set unsafe header
+            // …", Chromium's "Failed to load resource: net::…") say the same
+            // of any: one is assumed. Not when the check is the URL's own (a
+            // bad port, a `data:` or `blob:` URL).
+            let any_url = !matches!(self.check, Some(Check::Blocked(_)));
+            let failing_url = match &self.url {
+                Some(url) => url.clone(),
+                None if any_url => {
+                    let url = "https://resource.example/r".to_owned();
+                    assume("the URL (the message names none)", url.clone());
+                    url
+                }
+                None => return Err("the message names no URL; paste the whole message".to_owned()),
+            };
             let failing = Url::parse(&failing_url)
                 .map_err(|e| format!("'{failing_url}' is not a URL ({e})"))?;
             let gate = match &self.check {
@@ -893,8 +991,21 @@ mod implied {
             // WebKit calls a redirect target a local resource only for a
             // request not under CORS: one of the page's own origin.
             let own_origin = matches!(self.reason, Some(super::Reason::WebKit(super::WebKitMessage::LocalResource)));
+            // An element's own refusal is said of a response from the page's
+            // origin too (Firefox's "CORS request did not succeed" after it
+            // says the response was a CORS one, from another origin).
+            let refused_same_origin = match &self.check {
+                Some(Check::Refused(..)) => self.reason != Some(super::Reason::Firefox(FirefoxKey::DidNotSucceed)),
+                Some(Check::UnsafeHeader(_)) => true,
+                _ => false,
+            };
             let origin = match (&self.origin, gate) {
                 (Some(o), _) => o.clone(),
+                (None, _) if refused_same_origin => {
+                    let o = Origin::of_url(&failing).serialize().to_owned();
+                    assume("the page's origin", format!("{o} (the URL's own: the refusal is no CORS one)"));
+                    o
+                }
                 (None, _) if same_origin_redirect || own_origin => {
                     let o = Origin::of_url(&failing).serialize().to_owned();
                     assume("the page's origin (the browser logged no CORS failure, so the redirecting URL was the page's own)", o.clone());
@@ -921,7 +1032,10 @@ mod implied {
                 }
             };
             // The initiator the message names, when corsim simulates it.
-            let initiator = self.initiator.as_deref().and_then(crate::console::templates::initiator_named);
+            let initiator = match &self.check {
+                Some(Check::Refused(element, _)) => Some(*element),
+                _ => self.initiator.as_deref().and_then(crate::console::templates::initiator_named),
+            };
             let element = initiator.filter(|i| i.is_element() && self.at_preflight != Some(true));
             let initiator = match initiator {
                 Some(Initiator::Xhr) => Some(Initiator::Xhr),
@@ -942,7 +1056,7 @@ mod implied {
                     &format!("what the {i} request does that fetch() does not"),
                     "nothing: simulated as fetch() with the same mode and credentials".to_owned(),
                 ),
-                (_, Some(Initiator::Script)) => assume(
+                (_, Some(Initiator::Script)) if !matches!(self.check, Some(Check::Refused(..))) => assume(
                     "whether the script is a module (<script type=module>) or a classic one with a crossorigin attribute",
                     "a classic <script crossorigin> (a module script gives the same message)".to_owned(),
                 ),
@@ -1009,16 +1123,6 @@ mod implied {
                 assume("the request's mode", "'no-cors' (WebKit says this of a no-cors fetch only)".to_owned());
                 mode = "no-cors";
             }
-            // WebKit's fetch() loader names the redirect's target as the URL it
-            // cannot load, and only a no-cors fetch reaches that check.
-            // (When the scenario is built from the redirecting URL instead, as
-            // above for a named non-HTTP target, the redirect is scripted below.)
-            let target_failed = matches!(self.reason, Some(super::Reason::WebKit(super::WebKitMessage::RedirectSchemeNotHttp)))
-                && !matches!(failing.scheme(), "http" | "https");
-            if target_failed && self.mode.is_none() {
-                mode = "no-cors";
-                assume("the request's mode", "'no-cors' (WebKit says this of a no-cors fetch only)".to_owned());
-            }
             match self.check {
                 Some(Check::SameOriginMode) => mode = "same-origin",
                 Some(Check::NoCorsRedirect) => {
@@ -1070,15 +1174,19 @@ mod implied {
                     }
                     server.insert(from.to_owned(), entry);
                 };
-            if target_failed {
-                let first = format!("{origin}/redirect");
-                assume("the URL that redirected", first.clone());
-                request_url = first.clone();
-                redirect_to(&first, &failing_url, &mut server);
-            } else if let Some(first) = &self.first_url {
+            // Where the answer that failed came from.
+            let mut answered_url = failing_url.clone();
+            if let Some(first) = &self.first_url {
                 request_url = first.clone();
                 assume("the status of the redirect", "302".to_owned());
                 redirect_to(first, &failing_url, &mut server);
+            } else if self.origin_null && self.origin.is_none() && initiator == Some(Initiator::Img) {
+                // WebKit's image line names the URL the element asked for: it
+                // redirected to a third origin, which made the request's origin `null`.
+                let to = if failing.host_str() == Some("redirected.example") { "https://redirected2.example/" } else { "https://redirected.example/" };
+                assume("where the image's URL redirected (another origin, which made the request's origin 'null')", to.to_owned());
+                redirect_to(&failing_url, to, &mut server);
+                answered_url = to.to_owned();
             } else if self.origin_null && self.origin.is_none() {
                 // The request's origin became `null`: an earlier redirect came from a
                 // third origin.
@@ -1186,6 +1294,24 @@ mod implied {
                     );
                 }
                 Some(Check::PreflightStatus) => {}
+                Some(Check::Refused(_, refusal)) => {
+                    use crate::response::ResourceRefusal as R;
+                    let (mime, nosniff) = match refusal {
+                        R::ScriptStrictMime { mime } | R::StylesheetStrictMime { mime } => (mime, true),
+                        R::ScriptNotExecutable { mime } | R::ModuleMime { mime } | R::StylesheetMime { mime } | R::OpaqueResponseBlocked { mime } => (mime, false),
+                        R::ErrorStatus { .. } => (&String::new(), false),
+                    };
+                    if !mime.is_empty() {
+                        if self.content_type.is_none() {
+                            assume("the response's Content-Type", mime.clone());
+                        }
+                        failed.set("Content-Type", Some(mime));
+                    }
+                    if nosniff {
+                        failed.set("X-Content-Type-Options", Some("nosniff"));
+                    }
+                }
+                Some(Check::UnsafeHeader(_)) => {}
                 Some(Check::UnparsableResponse) => {
                     assume("what the HTTP parser refused", "a NUL byte in a header: X-Odd: a\\0b".to_owned());
                     failed.set("X-Odd", Some("a\u{0}b"));
@@ -1257,8 +1383,6 @@ mod implied {
                     failed.status = status_given.unwrap_or(302);
                     failed.set("Location", Some(&to));
                 }
-                // The redirect to the failing URL is already scripted.
-                Some(Check::RedirectScheme(_)) if target_failed => {}
                 Some(Check::RedirectScheme(to)) => {
                     // WebKit's loader names every refused target but an ftp:
                     // one ("FTP URLs are disabled").
@@ -1337,7 +1461,7 @@ mod implied {
                 && sent
                 && !matches!(self.check, Some(Check::PreflightStatus))
                 && failed.status < 300
-                && !target_failed
+                && !matches!(self.check, Some(Check::UnsafeHeader(_)))
             {
                 assume("the status of the answer that failed", failed.status.to_string());
             }
@@ -1346,7 +1470,7 @@ mod implied {
             let entry = if scheme_fetched {
                 &mut no_entry
             } else {
-                server.entry(failing_url.clone()).or_insert_with(|| json!({}))
+                server.entry(answered_url.clone()).or_insert_with(|| json!({}))
             };
             if needs_preflight {
                 entry["preflight"] = failed.to_json();
@@ -1369,12 +1493,17 @@ mod implied {
                 _ => "Chromium",
             };
             let credentials = if include { "include" } else { "same-origin" };
+            // Script set it; XMLHttpRequest dropped it, and said so.
+            let mut set = headers.clone();
+            if let (Some(h), Some(Initiator::Xhr)) = (&self.unsafe_header, initiator) {
+                set.push((h.clone(), "1".to_owned()));
+            }
             let request = match initiator {
                 Some(Initiator::Xhr) => json!({
                     "initiator": "xhr",
                     "url": request_url,
                     "method": method_name,
-                    "headers": headers,
+                    "headers": set,
                     "credentials": credentials,
                 }),
                 Some(Initiator::Font) => json!({ "initiator": "font", "url": request_url }),
@@ -1533,6 +1662,8 @@ impl Facts {
                 Some(format!("{gate}: {}.", gate.reason(url)))
             }
             Some(c @ Check::NetworkError(_)) => c.not_cors().map(|(what, _)| format!("{what}. No CORS check ran.")),
+            Some(c @ Check::Refused(..)) => c.not_cors().map(|(what, _)| format!("{what}. The fetch itself succeeded.")),
+            Some(c @ Check::UnsafeHeader(_)) => c.not_cors().map(|(what, _)| format!("{what}: the request was sent without it.")),
             Some(Check::UnparsableResponse) => Some(
                 "The browser's HTTP stack could not parse the answer (a NUL byte in a header line, say), so it failed before any CORS check; no CORS header helps."
                     .to_owned(),
@@ -1555,7 +1686,9 @@ impl Facts {
             }
             out.push(line);
         }
-        if self.readable {
+        if matches!(self.check, Some(Check::UnsafeHeader(_))) {
+            // Not a failure: the story so far says so.
+        } else if self.readable {
             out.push("No CORS check failed: script read the response; the message only reports its error status.".to_owned());
         } else if self.check.is_some() && what == "fetch()" {
             let rejects = super::templates::rejection(self.browser.unwrap_or(Browser::Chromium));

@@ -66,10 +66,10 @@ pub enum MessageKind {
     /// A message about a check around CORS: not a CORS error.
     Gate(GateMessage),
     /// A line about what an element or `XMLHttpRequest` refused for a
-    /// reason other than CORS: a script's or stylesheet's MIME type,
+    /// reason other than CORS (a script's or stylesheet's MIME type,
     /// Firefox's font loader's error status, a header `setRequestHeader()`
-    /// will not set. Not a CORS error; it names no check the reader rebuilds.
-    Refused,
+    /// will not set). Not a CORS error.
+    Refused(Refusal),
     /// Firefox's font loader's line after a font's CORS failure ("bad URI
     /// or cross-site access not allowed"): it names the initiator, a font.
     FirefoxFontFailed,
@@ -82,6 +82,30 @@ pub enum MessageKind {
     /// WebKit's line after a beacon's CORS failure, "Beacon API cannot load
     /// …. " and the reason again: it names the initiator, a beacon.
     WebKitBeaconDenied,
+}
+
+/// What a [`MessageKind::Refused`] line says was refused, and by what.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
+pub enum Refusal {
+    /// `XMLHttpRequest`'s `setRequestHeader()` ignored a forbidden header (`{hint}`).
+    UnsafeHeader,
+    /// A classic script of a MIME type never executed (`{hint}`).
+    ScriptNotExecutable,
+    /// A classic script sent with `nosniff` and a MIME type that is not
+    /// JavaScript (`{hint}`, when the line names it).
+    ScriptStrictMime,
+    /// Firefox's `nosniff` line, said of a script or a stylesheet alike.
+    StrictMime,
+    /// A module script whose MIME type is not JavaScript (`{hint}`).
+    ModuleMime,
+    /// A stylesheet whose MIME type is not `text/css` (`{hint}`, when the line names it).
+    StylesheetMime,
+    /// A stylesheet sent with `nosniff` and a MIME type that is not `text/css`.
+    StylesheetStrictMime,
+    /// Firefox's font loader: the font's answer had an error status.
+    FontStatus,
 }
 
 /// One recognized console message and the values in its slots.
@@ -133,6 +157,11 @@ pub struct Message {
     /// Chromium: whether "Response to preflight request doesn't pass access
     /// control check:" was there.
     pub preflight_check: bool,
+    /// The other browsers that write this very text (Chromium's and WebKit's
+    /// "Refused to set unsafe header …"), when no other message of the
+    /// paste, nor the browser the reader was told, says whose it is: the
+    /// message is [`Message::browser`]'s only by the order of the templates.
+    pub also: Vec<Browser>,
 }
 
 impl Message {
@@ -482,25 +511,26 @@ impl Parser {
         }
 
         // What an element or XMLHttpRequest refused, other than by CORS.
-        let refusals: [(Browser, &str); 15] = [
-            (Browser::Chromium, REFUSED_UNSAFE_HEADER),
-            (Browser::WebKit, REFUSED_UNSAFE_HEADER),
-            (Browser::Chromium, CHROMIUM_SCRIPT_NOT_EXECUTABLE),
-            (Browser::Chromium, CHROMIUM_SCRIPT_STRICT_MIME),
-            (Browser::Chromium, CHROMIUM_STYLESHEET_STRICT_MIME),
-            (Browser::Chromium, CHROMIUM_MODULE_STRICT_MIME),
-            (Browser::Firefox, FIREFOX_NOSNIFF_MISMATCH),
-            (Browser::Firefox, FIREFOX_SCRIPT_WRONG_MIME),
-            (Browser::Firefox, FIREFOX_MODULE_WRONG_MIME),
-            (Browser::Firefox, FIREFOX_STYLESHEET_NOT_CSS),
-            (Browser::Firefox, FIREFOX_FONT_STATUS_FAILED),
-            (Browser::WebKit, WEBKIT_SCRIPT_NOSNIFF),
-            (Browser::WebKit, WEBKIT_SCRIPT_WRONG_MIME),
-            (Browser::WebKit, WEBKIT_STYLESHEET_NOT_CSS),
-            (Browser::WebKit, WEBKIT_MODULE_WRONG_MIME),
+        // (WebKit's stylesheet line is said with `nosniff` or without.)
+        let refusals: [(Browser, Refusal, &str); 15] = [
+            (Browser::Chromium, Refusal::UnsafeHeader, REFUSED_UNSAFE_HEADER),
+            (Browser::WebKit, Refusal::UnsafeHeader, REFUSED_UNSAFE_HEADER),
+            (Browser::Chromium, Refusal::ScriptNotExecutable, CHROMIUM_SCRIPT_NOT_EXECUTABLE),
+            (Browser::Chromium, Refusal::ScriptStrictMime, CHROMIUM_SCRIPT_STRICT_MIME),
+            (Browser::Chromium, Refusal::StylesheetStrictMime, CHROMIUM_STYLESHEET_STRICT_MIME),
+            (Browser::Chromium, Refusal::ModuleMime, CHROMIUM_MODULE_STRICT_MIME),
+            (Browser::Firefox, Refusal::StrictMime, FIREFOX_NOSNIFF_MISMATCH),
+            (Browser::Firefox, Refusal::ScriptNotExecutable, FIREFOX_SCRIPT_WRONG_MIME),
+            (Browser::Firefox, Refusal::ModuleMime, FIREFOX_MODULE_WRONG_MIME),
+            (Browser::Firefox, Refusal::StylesheetMime, FIREFOX_STYLESHEET_NOT_CSS),
+            (Browser::Firefox, Refusal::FontStatus, FIREFOX_FONT_STATUS_FAILED),
+            (Browser::WebKit, Refusal::ScriptStrictMime, WEBKIT_SCRIPT_NOSNIFF),
+            (Browser::WebKit, Refusal::ScriptNotExecutable, WEBKIT_SCRIPT_WRONG_MIME),
+            (Browser::WebKit, Refusal::StylesheetMime, WEBKIT_STYLESHEET_NOT_CSS),
+            (Browser::WebKit, Refusal::ModuleMime, WEBKIT_MODULE_WRONG_MIME),
         ];
-        for (browser, text) in refusals {
-            add(browser, MessageKind::Refused, text, None, &none);
+        for (browser, refusal, text) in refusals {
+            add(browser, MessageKind::Refused(refusal), text, None, &none);
         }
         add(Browser::Firefox, MessageKind::FirefoxFontFailed, FIREFOX_FONT_DOWNLOAD_FAILED, None, &none);
         add(Browser::WebKit, MessageKind::WebKitImageDenied, WEBKIT_IMAGE_ACCESS_CONTROL_CHECKS, None, &none);
@@ -560,16 +590,27 @@ impl Parser {
                 }
             }
         }
-        // A shared text is the browser's whose other messages surround it.
+        // A shared text is the browser's whose other messages surround it
+        // (or the browser the reader was told); failing both, it is
+        // undecided, and says which browsers it could be.
         let browser_of = |i: usize| self.forms[i].browser;
+        let mut undecided: Vec<Vec<Browser>> = vec![Vec::new(); chosen.len()];
         for n in 0..chosen.len() {
             if alike[n].is_empty() {
                 continue;
             }
             let others = chosen.iter().enumerate().filter(|&(m, _)| m != n && alike[m].is_empty()).map(|(_, c)| browser_of(c.2));
-            if let Some(context) = others.clone().next().filter(|b| others.clone().all(|o| o == *b)).or(browser) {
-                if let Some(&i) = alike[n].iter().find(|&&i| browser_of(i) == context && browser_of(chosen[n].2) != context) {
-                    chosen[n].2 = i;
+            let context = others.clone().next().filter(|b| others.clone().all(|o| o == *b)).or(browser);
+            match context.and_then(|c| std::iter::once(chosen[n].2).chain(alike[n].iter().copied()).find(|&i| browser_of(i) == c)) {
+                Some(i) => chosen[n].2 = i,
+                // No browser, or one that does not write this text.
+                None => {
+                    let first = browser_of(chosen[n].2);
+                    for &i in &alike[n] {
+                        if browser_of(i) != first && !undecided[n].contains(&browser_of(i)) {
+                            undecided[n].push(browser_of(i));
+                        }
+                    }
                 }
             }
         }
@@ -600,6 +641,7 @@ impl Parser {
                 text: piece.to_owned(),
                 values,
                 preflight_check: caps.name("preflight").is_some(),
+                also: std::mem::take(&mut undecided[n]),
             });
         }
         keep_unrecognized(&mut reading, &text[at..]);
@@ -738,17 +780,17 @@ mod tests {
             &[(Slot::Url, url), (Slot::Reason, "Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true.")],
         );
         let cases: Vec<(Browser, String, MessageKind, Option<&str>)> = vec![
-            (Browser::Chromium, fill_url(CHROMIUM_SCRIPT_NOT_EXECUTABLE, "audio/mpeg"), MessageKind::Refused, Some(url)),
-            (Browser::Chromium, fill_url(CHROMIUM_SCRIPT_STRICT_MIME, "text/plain"), MessageKind::Refused, Some(url)),
-            (Browser::Chromium, fill_url(CHROMIUM_STYLESHEET_STRICT_MIME, "text/plain"), MessageKind::Refused, Some(url)),
-            (Browser::Chromium, fill_url(CHROMIUM_MODULE_STRICT_MIME, "text/plain"), MessageKind::Refused, None),
+            (Browser::Chromium, fill_url(CHROMIUM_SCRIPT_NOT_EXECUTABLE, "audio/mpeg"), MessageKind::Refused(Refusal::ScriptNotExecutable), Some(url)),
+            (Browser::Chromium, fill_url(CHROMIUM_SCRIPT_STRICT_MIME, "text/plain"), MessageKind::Refused(Refusal::ScriptStrictMime), Some(url)),
+            (Browser::Chromium, fill_url(CHROMIUM_STYLESHEET_STRICT_MIME, "text/plain"), MessageKind::Refused(Refusal::StylesheetStrictMime), Some(url)),
+            (Browser::Chromium, fill_url(CHROMIUM_MODULE_STRICT_MIME, "text/plain"), MessageKind::Refused(Refusal::ModuleMime), None),
             (Browser::Firefox, fill_url(FIREFOX_FONT_DOWNLOAD_FAILED, "f"), MessageKind::FirefoxFontFailed, Some(url)),
-            (Browser::Firefox, fill_url(FIREFOX_FONT_STATUS_FAILED, "f"), MessageKind::Refused, Some(url)),
-            (Browser::Firefox, fill_url(FIREFOX_STYLESHEET_NOT_CSS, "text/plain"), MessageKind::Refused, Some(url)),
+            (Browser::Firefox, fill_url(FIREFOX_FONT_STATUS_FAILED, "f"), MessageKind::Refused(Refusal::FontStatus), Some(url)),
+            (Browser::Firefox, fill_url(FIREFOX_STYLESHEET_NOT_CSS, "text/plain"), MessageKind::Refused(Refusal::StylesheetMime), Some(url)),
             (Browser::WebKit, fill_url(WEBKIT_IMAGE_ACCESS_CONTROL_CHECKS, ""), MessageKind::WebKitImageDenied, Some(url)),
             (Browser::WebKit, WEBKIT_SCRIPT_DENIED.to_owned(), MessageKind::WebKitScriptDenied, None),
             (Browser::WebKit, beacon, MessageKind::WebKitBeaconDenied, Some(url)),
-            (Browser::WebKit, fill_url(WEBKIT_MODULE_WRONG_MIME, "text/plain"), MessageKind::Refused, None),
+            (Browser::WebKit, fill_url(WEBKIT_MODULE_WRONG_MIME, "text/plain"), MessageKind::Refused(Refusal::ModuleMime), None),
         ];
         let parser = Parser::new();
         for (browser, text, kind, want_url) in cases {
