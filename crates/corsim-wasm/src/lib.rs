@@ -128,7 +128,7 @@ pub fn parse_response_value(response: &Value, field: &str) -> Result<HttpRespons
         return Err(InputError::new(field, "must be a response object {status, headers}"));
     }
     corsim::scenario::parse_response(response)
-        .map(|r| HttpResponse { status: r.status, headers: r.headers })
+        .map(|r| HttpResponse { status: r.status, headers: r.headers, body: Vec::new() })
         .map_err(|e| e.within(field))
 }
 

@@ -541,7 +541,7 @@ impl<'a, E: fmt::Display, S: FnMut(&HttpRequest) -> Result<HttpResponse, E>> Run
             let key: WireKey = (
                 req.method.clone(),
                 req.url.as_str().to_owned(),
-                req.headers.iter().map(|h| (h.name.to_ascii_lowercase(), h.value.clone())).collect(),
+                req.headers.iter().map(|h| (h.name.to_ascii_lowercase(), h.value.to_vec())).collect(),
             );
             if let Some(answer) = seen.get(&key) {
                 return answer.clone();
@@ -890,7 +890,7 @@ fn evidence(outcome: &Outcome) -> String {
                 let n = h.name.to_ascii_lowercase();
                 n.starts_with(b"access-control-allow-") || n == b"vary"
             })
-            .map(|h| format!("{}: {}", isomorphic_decode(&h.name.to_ascii_lowercase()), isomorphic_decode(&h.value)))
+            .map(|h| format!("{}: {}", isomorphic_decode(&h.name.to_ascii_lowercase()), isomorphic_decode(h.value)))
             .collect();
         if cors.is_empty() {
             out.push_str(" with no CORS headers");

@@ -1116,7 +1116,7 @@ impl Ctx<'_> {
                             let mut names: Vec<String> = r
                                 .headers
                                 .iter()
-                                .filter(|h| !is_forbidden_response_header_name(&h.name))
+                                .filter(|h| !is_forbidden_response_header_name(h.name))
                                 .map(|h| isomorphic_decode(&h.name.to_ascii_lowercase()))
                                 .filter(|n| !n.starts_with("access-control-") && !response.headers.contains(n))
                                 .collect();
@@ -1372,7 +1372,7 @@ fn cache_miss_text(miss: &CacheMiss) -> String {
 
 /// A header list as (name, value) strings, each byte one character.
 fn pairs(headers: &HeaderList) -> Vec<(String, String)> {
-    headers.iter().map(|h| (isomorphic_decode(&h.name), isomorphic_decode(&h.value))).collect()
+    headers.iter().map(|h| (isomorphic_decode(h.name), isomorphic_decode(h.value))).collect()
 }
 
 /// The combined value of `name`, decoded.

@@ -50,6 +50,7 @@ pub mod local_network_access;
 mod lookalike;
 pub mod method;
 pub mod mixed_content;
+pub mod opaque_response_blocking;
 pub mod origin;
 pub mod page;
 pub mod port_blocking;

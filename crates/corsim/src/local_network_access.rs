@@ -17,7 +17,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use url::Host;
 
-pub use crate::blocked::{AddressSpace, LnaBlock, LnaDenial};
+pub use crate::blocked::{AddressSpace, LnaBlock, LnaDenial, LnaPermissionUi};
 
 
 /// The address space of an IP address (LNA § "IP address space"; the ranges
@@ -115,11 +115,13 @@ pub struct LnaRules {
     /// its preflight, after CORS chose it) rather than before the fetch is
     /// routed (Chromium, observed: nothing is sent, preflight or not).
     pub at_connect: bool,
+    /// How it asks for the permission, which the fix of a refusal names.
+    pub asks_as: Option<LnaPermissionUi>,
 }
 
 impl LnaRules {
     /// Not enforced.
-    pub const OFF: LnaRules = LnaRules { enforced: false, public_clients_only: true, insecure_context_refused: true, at_connect: false };
+    pub const OFF: LnaRules = LnaRules { enforced: false, public_clients_only: true, insecure_context_refused: true, at_connect: false, asks_as: None };
 
     /// Whether a request from a page in `client` to `target` is checked.
     pub fn applies(self, client: AddressSpace, target: AddressSpace) -> bool {
@@ -163,7 +165,7 @@ pub fn local_network_access_check(client: &LnaClient, target: AddressSpace) -> R
             Permission::Prompt => LnaDenial::PermissionDenied { prompted: true },
         }
     };
-    Err(LnaBlock { denial, client: client.space, target })
+    Err(LnaBlock { denial, client: client.space, target, asked_as: None })
 }
 
 #[cfg(test)]
@@ -230,7 +232,7 @@ mod tests {
     #[test]
     fn which_requests_are_checked() {
         use AddressSpace::*;
-        let chromium = LnaRules { enforced: true, public_clients_only: true, insecure_context_refused: true, at_connect: false };
+        let chromium = LnaRules { enforced: true, public_clients_only: true, insecure_context_refused: true, at_connect: false, asks_as: None };
         let draft = LnaRules { public_clients_only: false, ..chromium };
         // (page, target, checked by Chromium's rules, by the draft's)
         let cases: &[(AddressSpace, AddressSpace, bool, bool)] = &[

@@ -288,7 +288,7 @@ impl Scenario {
         let chosen = server.and_then(|s| s.for_request(request));
         let model = server.and_then(|s| s.model.as_ref());
         let (mut response, body_length) = match (chosen, model) {
-            (Some(r), _) => (HttpResponse { status: r.status, headers: r.headers.clone() }, r.body.len()),
+            (Some(r), _) => (HttpResponse { status: r.status, headers: r.headers.clone(), body: r.body.clone() }, r.body.len()),
             #[cfg(feature = "server-models")]
             (None, Some(model)) => (model.answer(request), 0),
             #[cfg(not(feature = "server-models"))]
@@ -1002,7 +1002,7 @@ fn isomorphic_bytes(field: &str, s: &str) -> Result<Vec<u8>, InputError> {
 /// assert_eq!(parse_header_list(&serde_json::json!([["X", "\u{263A}"]])).unwrap_err().field, "headers[0][1]");
 /// ```
 pub fn parse_header_list(v: &Value) -> Result<HeaderList, InputError> {
-    Ok(parse_header_pairs(v)?.into_iter().map(|(n, v)| crate::Header::new(n, v)).collect())
+    Ok(parse_header_pairs(v)?.into_iter().collect())
 }
 
 /// `[["Name", "value"], …]`, each string isomorphic (characters ≤ U+00FF).

@@ -196,6 +196,9 @@ pub enum CheckName {
     /// Not CORS: a `no-cors` response's `Cross-Origin-Resource-Policy` (and
     /// the page's `Cross-Origin-Embedder-Policy`) must allow the page.
     CrossOriginResourcePolicy,
+    /// Not CORS: a `no-cors` response from another origin must be one that
+    /// may be embedded (opaque-response blocking).
+    OpaqueResponseBlocking,
 }
 
 impl CheckName {
@@ -247,6 +250,7 @@ impl CheckName {
             CheckName::AllowMethods => Some("access-control-allow-methods"),
             CheckName::AllowHeaders => Some("access-control-allow-headers"),
             CheckName::CrossOriginResourcePolicy => Some("cross-origin-resource-policy"),
+            CheckName::OpaqueResponseBlocking => Some("content-type"),
             CheckName::BadPort | CheckName::Scheme | CheckName::MixedContent | CheckName::LocalNetworkAccess => None,
         }
     }
@@ -270,6 +274,7 @@ impl std::fmt::Display for CheckName {
             CheckName::MixedContent => "mixed content",
             CheckName::LocalNetworkAccess => "Local Network Access",
             CheckName::CrossOriginResourcePolicy => "Cross-Origin-Resource-Policy",
+            CheckName::OpaqueResponseBlocking => "opaque-response blocking",
         })
     }
 }

@@ -504,7 +504,10 @@ fn read_reason(f: &mut Facts, m: &Message) {
         }
         MessageKind::Gate(message) => {
             let target = v.address_space.as_deref().and_then(AddressSpace::from_name).unwrap_or(AddressSpace::Loopback);
-            let lna = |denial| Gate::LocalNetworkAccess(LnaBlock { denial, client: AddressSpace::Public, target });
+            // Only Chromium logs these messages.
+            let lna = |denial| {
+                Gate::LocalNetworkAccess(LnaBlock { denial, client: AddressSpace::Public, target, asked_as: Some(crate::blocked::LnaPermissionUi::Chromium) })
+            };
             let gate = match message {
                 GateMessage::ChromiumLnaInsecureContext => lna(LnaDenial::InsecureContext),
                 GateMessage::ChromiumLnaPermissionDenied => lna(LnaDenial::PermissionDenied { prompted: false }),
@@ -880,7 +883,7 @@ mod implied {
                     page.insert("coep".to_owned(), json!(coep.to_string()));
                 }
             }
-            Gate::BadPort { .. } | Gate::Scheme(_) => {}
+            Gate::BadPort { .. } | Gate::Scheme(_) | Gate::OpaqueResponseBlocking(_) => {}
         }
         page
     }
@@ -1046,6 +1049,9 @@ mod implied {
                 let default = match initiator {
                     Some(Initiator::Xhr) => "no: withCredentials false, XMLHttpRequest's default",
                     Some(Initiator::Font) => "no: credentials 'same-origin', as for every font",
+                    Some(_) if matches!(gate, Some(Gate::CrossOriginResourcePolicy(_))) => {
+                        "yes: no crossorigin attribute (a no-cors request, credentials included)"
+                    }
                     Some(_) => "no: crossorigin=\"anonymous\" (credentials 'same-origin')",
                     None => "no: credentials 'same-origin', fetch()'s default",
                 };
@@ -1298,7 +1304,8 @@ mod implied {
                     use crate::response::ResourceRefusal as R;
                     let (mime, nosniff) = match refusal {
                         R::ScriptStrictMime { mime } | R::StylesheetStrictMime { mime } => (mime, true),
-                        R::ScriptNotExecutable { mime } | R::ModuleMime { mime } | R::StylesheetMime { mime } | R::OpaqueResponseBlocked { mime } => (mime, false),
+                        R::ScriptNotExecutable { mime } | R::ModuleMime { mime } | R::StylesheetMime { mime } | R::UndecodableImage { mime } => (mime, false),
+                        R::OpaqueResponseBlocked { mime, .. } => (mime, false),
                         R::ErrorStatus { .. } => (&String::new(), false),
                     };
                     if !mime.is_empty() {
@@ -1507,6 +1514,12 @@ mod implied {
                     "credentials": credentials,
                 }),
                 Some(Initiator::Font) => json!({ "initiator": "font", "url": request_url }),
+                // A no-cors response refused by its CORP: the element had
+                // no crossorigin attribute.
+                Some(element) if matches!(gate, Some(Gate::CrossOriginResourcePolicy(_))) => json!({
+                    "initiator": element.name(),
+                    "url": request_url,
+                }),
                 // A CORS failure of an element: it had a crossorigin attribute.
                 Some(element) => json!({
                     "initiator": element.name(),
