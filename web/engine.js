@@ -1,16 +1,18 @@
-// The engine in the page: corsim compiled to WebAssembly (pkg/, copied from
-// crates/corsim-wasm/pkg/web by build.sh). Every decision, reason, check,
+// The engine in the page: corsim compiled to WebAssembly (pkg/, the npm
+// package's `corsim/explain` module, copied from crates/corsim-wasm/pkg/web
+// by build.sh: every view shows an explanation, so the page loads the module
+// that has one rather than the core and then this). Every decision, reason, check,
 // console line, rejection text and fix the playground shows comes from it;
 // this module only runs it (`page.fetch` for each step and profile, the
 // core's `explain` for the step on screen) and hands back what it says.
 
-import init, * as corsim from './pkg/corsim_wasm.js';
+import init, * as corsim from './pkg/corsim_explain.js';
 
 let ready = null;
 
 /** Load the wasm module once. */
 export function loadEngine() {
-  ready ??= init({ module_or_path: new URL('./pkg/corsim_wasm_bg.wasm', import.meta.url) }).then(() => ({
+  ready ??= init({ module_or_path: new URL('./pkg/corsim_explain_bg.wasm', import.meta.url) }).then(() => ({
     version: corsim.version(),
   }));
   return ready;

@@ -39,6 +39,7 @@
 //! module stays usable after an error.
 
 use corsim::error::InputError;
+#[cfg(feature = "explain")]
 use corsim::explain::Explanation;
 use corsim::page::PageContext;
 use corsim::scenario::{ErrorLine, Scenario as CoreScenario, ScenarioVerdict};
@@ -49,6 +50,7 @@ use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
 pub mod decisions;
+#[cfg(feature = "explain")]
 pub mod models;
 pub mod shapes;
 
@@ -93,9 +95,11 @@ pub fn parse_page_option(options: &Value) -> Result<PageContext, InputError> {
     }
 }
 
-/// `simulate` on a JSON value: the core's parser, the core's simulation and verdict.
-pub fn simulate_value(value: &Value, profile: Option<Browser>) -> Result<ScenarioVerdict, InputError> {
-    let scenario = CoreScenario::from_value(value).map_err(|e| rename_field(e, "line", "scenario"))?;
+/// `simulate` on JSON text: the reader `corsim run` uses (typed fields read
+/// straight from the text; the generic reader only to name a bad field),
+/// errors named `scenario…`.
+pub fn simulate_text(text: &str, profile: Option<Browser>) -> Result<ScenarioVerdict, InputError> {
+    let scenario = CoreScenario::parse(text).map_err(|(_, e)| rename_field(e, "line", "scenario"))?;
     Ok(scenario.simulate(profile.map(Browser::profile)))
 }
 
@@ -169,12 +173,17 @@ fn js_to_json(value: &JsValue, field: &str) -> Result<Value, InputError> {
     if value.is_undefined() || value.is_null() {
         return Ok(Value::Null);
     }
+    let text = js_to_text(value, field)?;
+    serde_json::from_str(&text).map_err(|e| InputError::new(field, format!("cannot be read as JSON: {e}")))
+}
+
+/// A JavaScript value's JSON text (`JSON.stringify`; see [`js_to_json`]).
+fn js_to_text(value: &JsValue, field: &str) -> Result<String, InputError> {
     let text = js_sys::JSON::stringify(value).map_err(|e| {
         let why = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_default();
         InputError::new(field, format!("cannot be read as JSON: {why}"))
     })?;
-    let text = text.as_string().ok_or_else(|| InputError::new(field, "cannot be read as JSON"))?;
-    serde_json::from_str(&text).map_err(|e| InputError::new(field, format!("cannot be read as JSON: {e}")))
+    text.as_string().ok_or_else(|| InputError::new(field, "cannot be read as JSON"))
 }
 
 /// A Rust value as a plain JavaScript object (`null` for `None`, objects for
@@ -204,15 +213,16 @@ pub fn simulate(
     options: Option<Ts<SimulateOptions>>,
 ) -> Result<Ts<ScenarioVerdict>, JsValue> {
     let profile = read_profile(options)?;
-    let value = match scenario.as_string() {
-        Some(text) => serde_json::from_str(&text)
-            .map_err(|e| js_error(&InputError::new("scenario", format!("not valid JSON: {e}"))))?,
+    // An object goes through its JSON text too: the typed reader on text is
+    // faster than building a `serde_json::Value` and reading that.
+    let text = match scenario.as_string() {
+        Some(text) => text,
         None if scenario.is_undefined() || scenario.is_null() => {
             return Err(js_error(&InputError::new("scenario", "missing")))
         }
-        None => js_to_json(&scenario, "scenario").map_err(|e| js_error(&e))?,
+        None => js_to_text(&scenario, "scenario").map_err(|e| js_error(&e))?,
     };
-    let verdict = simulate_value(&value, profile).map_err(|e| js_error(&e))?;
+    let verdict = simulate_text(&text, profile).map_err(|e| js_error(&e))?;
     Ok(Ts::new_unchecked(to_js(&verdict)?))
 }
 
@@ -234,6 +244,7 @@ pub fn simulate_line_js(
 /// makes it pass, verified by running the engine again. The same structure as
 /// `corsim explain --json`. `server` is a FORMAT.md `server` map or a function
 /// from request to response, as for `Page.fetch`; the cache starts empty.
+#[cfg(feature = "explain")]
 #[wasm_bindgen]
 pub fn explain(
     #[wasm_bindgen(unchecked_param_type = "string")] origin: JsValue,
@@ -256,6 +267,7 @@ pub fn explain(
 /// reproduces it (for `simulate` or `explain`), each fact the message leaves
 /// out listed with the value assumed. Text with no known message gives no
 /// messages; this never throws for text.
+#[cfg(feature = "explain")]
 #[wasm_bindgen(js_name = parseMessage)]
 pub fn parse_message(text: &str) -> Result<Ts<corsim::console::facts::MessageReport>, JsValue> {
     let reading = corsim::console::parse::parse(text);
@@ -310,6 +322,8 @@ enum ServerKind {
 struct Responder {
     server: ServerKind,
     sent: usize,
+    /// `explain`'s first server error (see `answer_or_remember`).
+    #[cfg_attr(not(feature = "explain"), allow(dead_code))]
     error: Option<JsValue>,
 }
 
@@ -337,6 +351,7 @@ impl Responder {
     /// For `explain`, whose server closure cannot fail (it also runs the
     /// server again to verify the fix): the first error is kept (and thrown
     /// by [`Responder::rethrow`]); later requests get no answer at all.
+    #[cfg(feature = "explain")]
     fn answer_or_remember(&mut self, req: &corsim::HttpRequest) -> HttpResponse {
         if self.error.is_some() {
             return HttpResponse::new(599);
@@ -350,6 +365,7 @@ impl Responder {
         }
     }
 
+    #[cfg(feature = "explain")]
     fn rethrow(&mut self) -> Result<(), JsValue> {
         match self.error.take() {
             Some(e) => Err(e),
@@ -448,6 +464,27 @@ impl Page {
         Ok(Ts::new_unchecked(to_js(&FetchVerdict::new(profile, &self.origin, verdict))?))
     }
 
+    /// What the preflight cache holds at `nowMs`: the entries not yet
+    /// expired, in key order, with what each allows and when it expires.
+    #[wasm_bindgen(js_name = cacheEntries)]
+    pub fn cache_entries(
+        &self,
+        #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
+    ) -> Result<Vec<Ts<CacheEntry>>, JsValue> {
+        let now = parse_millis(now_ms.as_f64(), "nowMs").map_err(|e| js_error(&e))?;
+        self.cache_entries_at(now).iter().map(|e| Ok(Ts::new_unchecked(to_js(e)?))).collect()
+    }
+
+    /// Empty the preflight cache.
+    #[wasm_bindgen(js_name = clearCache)]
+    pub fn clear_cache(&mut self) {
+        self.cache.clear();
+    }
+}
+
+#[cfg(feature = "explain")]
+#[wasm_bindgen]
+impl Page {
     /// `fetch` explained (`corsim::explain`): the classification and why,
     /// every exchange with its checks, what script can read, the console
     /// messages and the verified fix, as `corsim explain --json` gives it.
@@ -473,23 +510,6 @@ impl Page {
         responder.rethrow()?;
         self.cache = cache;
         Ok(Ts::new_unchecked(to_js(&explanation)?))
-    }
-
-    /// What the preflight cache holds at `nowMs`: the entries not yet
-    /// expired, in key order, with what each allows and when it expires.
-    #[wasm_bindgen(js_name = cacheEntries)]
-    pub fn cache_entries(
-        &self,
-        #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
-    ) -> Result<Vec<Ts<CacheEntry>>, JsValue> {
-        let now = parse_millis(now_ms.as_f64(), "nowMs").map_err(|e| js_error(&e))?;
-        self.cache_entries_at(now).iter().map(|e| Ok(Ts::new_unchecked(to_js(e)?))).collect()
-    }
-
-    /// Empty the preflight cache.
-    #[wasm_bindgen(js_name = clearCache)]
-    pub fn clear_cache(&mut self) {
-        self.cache.clear();
     }
 }
 

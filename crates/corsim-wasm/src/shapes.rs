@@ -183,6 +183,7 @@ pub struct CorsCheck {
 }
 
 /// One request a CORS library's model was sent, and its answer.
+#[cfg(feature = "explain")]
 #[derive(Clone, Debug, PartialEq, Serialize, Tsify)]
 #[tsify(missing_as_null)]
 #[serde(rename_all = "camelCase")]
@@ -195,6 +196,7 @@ pub struct ModelAnswer {
     pub headers: Vec<(String, String)>,
 }
 
+#[cfg(feature = "explain")]
 impl ModelAnswer {
     /// The pair the core gives.
     pub fn new((request, response): &(HttpRequest, corsim::HttpResponse)) -> Self {
@@ -208,6 +210,7 @@ impl ModelAnswer {
 
 /// `serverModelAnswers()`: the library's answers to the preflight and to
 /// the request itself.
+#[cfg(feature = "explain")]
 #[derive(Clone, Debug, PartialEq, Serialize, Tsify)]
 #[tsify(missing_as_null)]
 pub struct ModelAnswers {

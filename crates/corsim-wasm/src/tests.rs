@@ -33,7 +33,7 @@ fn simulate_is_the_core_verdict() {
     for (at, line) in corpus_lines() {
         let value: Value = serde_json::from_str(&line).unwrap();
         let core = corsim::scenario::Scenario::from_value(&value).unwrap().simulate(None);
-        assert_eq!(simulate_value(&value, None).unwrap(), core, "{at}");
+        assert_eq!(simulate_text(&line, None).unwrap(), core, "{at}");
     }
 }
 
@@ -53,7 +53,8 @@ fn scenario(request: Value) -> Value {
 
 #[test]
 fn bad_input_names_the_field() {
-    let err = |v: Value| simulate_value(&v, None).unwrap_err();
+    let err = |v: Value| simulate_text(&v.to_string(), None).unwrap_err();
+    assert_eq!(simulate_text("{", None).unwrap_err().field, "scenario");
     assert_eq!(err(json!(5)).field, "scenario");
     assert_eq!(err(json!({"steps": []})).field, "origin");
     assert_eq!(err(scenario(json!({"method": "GET"}))).field, "steps[0].request.url");
@@ -63,7 +64,7 @@ fn bad_input_names_the_field() {
     assert!(e.to_string().contains("U+00FF"), "{e}");
     assert_eq!(err(scenario(json!({"url": "https://api.example/x", "mode": "nope"}))).field, "steps[0].request.mode");
     // And a good one right after.
-    let ok = simulate_value(&scenario(json!({"url": "https://api.example/x"})), None).unwrap();
+    let ok = simulate_text(&scenario(json!({"url": "https://api.example/x"})).to_string(), None).unwrap();
     assert_eq!(ok.steps[0].result.kind, "cors");
 }
 
@@ -170,7 +171,7 @@ fn page_option_is_the_scenario_page_object() {
     // The same page object in a scenario and on a Page give one verdict.
     let scenario = json!({"origin": "https://app.example", "page": options["page"],
         "steps": [{"request": {"url": "http://127.0.0.1:8080/status"}}]});
-    let verdict = simulate_value(&scenario, None).unwrap();
+    let verdict = simulate_text(&scenario.to_string(), None).unwrap();
     let init = corsim::RequestInit::get("http://127.0.0.1:8080/status");
     let page = corsim::fetch::try_run_in(
         Browser::Chromium.profile(),

@@ -37,6 +37,7 @@ impl Gate {
 
 /// A gate check on a response, for `explain`: the header it read and what
 /// it found.
+#[cfg_attr(not(feature = "explain"), allow(dead_code))]
 pub(crate) fn explain_check(
     check: CheckName,
     state: CheckState,

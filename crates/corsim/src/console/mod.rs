@@ -17,10 +17,13 @@ use crate::origin::Origin;
 use crate::profile::{Browser, Profile};
 use crate::response::FilteredResponse;
 
+#[cfg(feature = "messages")]
 pub mod facts;
+#[cfg(feature = "messages")]
 pub mod parse;
 pub mod templates;
 
+#[cfg(feature = "messages")]
 pub use parse::parse;
 
 use templates::*;
