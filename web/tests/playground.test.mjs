@@ -110,9 +110,12 @@ describe('loading', () => {
     // The engine grew to 563 KB gzipped (the psl crate's compiled Public
     // Suffix List alone was 0.9 MB raw); profiled and cut to 309 KB
     // (benches/README.md). The CORS libraries' models (the presets' answers
-    // and explain's verified configurations) then added about 90 KB. The
-    // ceiling sits just above the page's measured size, so that growth shows.
-    assert.ok(gz < 470_000, `page is ${gz} bytes gzipped`);
+    // and explain's verified configurations) then added about 90 KB, and
+    // opaque-response blocking, the page-context editor and the message
+    // reader's element lines another 10 KB (472-473 KB measured, two builds).
+    // The ceiling sits just above the page's measured size, so that growth
+    // shows.
+    assert.ok(gz < 480_000, `page is ${gz} bytes gzipped`);
   });
 });
 
