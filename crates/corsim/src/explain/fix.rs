@@ -813,7 +813,13 @@ fn next(
         FailureKind::Blocked(gate) => {
             // Not CORS: the fix is the gate's own, never an Access-Control-* header.
             let why = format!("{gate}: {}", gate.reason(&url));
-            step(fix, gate.name(), None, &url, &why, &gate.fix());
+            // A check that refused a redirect's target (a URL other than the
+            // last one sent) is fixed in the redirect, or at the target.
+            let change = match cur.request.filter(|r| r.url.as_str() != url) {
+                Some(from) => format!("Redirect {} to a URL the browser will fetch, or fix the target: {}", from.url, gate.fix()),
+                None => gate.fix(),
+            };
+            step(fix, gate.name(), None, &url, &why, &change);
             match (gate, cur.request, cur.response.as_ref()) {
                 (crate::gate::Gate::CrossOriginResourcePolicy(_), Some(request), Some(response)) => {
                     fix.set(request, response, "Cross-Origin-Resource-Policy", Some("cross-origin".to_owned()), why);
