@@ -14,7 +14,10 @@ through around CORS (FORMAT.md, `page`), each on ports of its own:
   target, a redirect, with a bad port, data:);
 - Local Network Access from a page counted public (to loopback and to a
   port counted local) in each permission state, from a page counted local,
-  through a redirect, and from a page that is not a secure context.
+  through a redirect, and from a page that is not a secure context;
+- fetch()'s targetAddressSpace option from an https: page to http: on a
+  port counted local (each permission), declared wrong (mismatch), to a
+  public target, from a page that is not a secure context, and to https:.
 
 Usage: python3 tests/corpus/checks-scenarios.py > tests/corpus/checks.jsonl
 Then: corsim record --browser B tests/corpus/checks.jsonl > tests/corpus/checks-B-VERSION.jsonl
@@ -140,5 +143,47 @@ for perm in ["granted", "denied"]:
 P="https://127.0.0.1:8358"
 r=f"{P}/gate/mixed-same-origin-redirect"; t="http://127.0.0.1:8359/gate/mixed-same-origin-redirect-target"
 sc("gate-mixed-content-same-origin-redirect-to-loopback", P, [req(r), req(r, mode="no-cors")], {r: redirect(t), t: ok()})
+
+# fetch()'s targetAddressSpace option: an https: page counted public
+# (8361) fetching http: from a host name (so mixed content applies) on a
+# port counted local (8362) or loopback (8363, not overridden), or counted
+# public (8365); the option given from a page that is not a secure context
+# (8364), and to an https: target.
+P="https://127.0.0.1:8361"
+for perm in ["granted", "denied"]:
+    lan=f"http://lan.test:8362/gate/tas-local-{perm}"
+    sc(f"gate-lna-target-address-space-local-{perm}", P,
+       [req(lan), {**req(lan), "target_address_space": "local"}, {**req(lan, mode="no-cors"), "target_address_space": "local"},
+        {**req(lan, method="PUT"), "target_address_space": "local"}],
+       {lan: {"preflight": {"status": 204, "headers": [["Access-Control-Allow-Origin", "*"], ["Access-Control-Allow-Methods", "PUT"]]}, **ok()}},
+       {"address_space": "public", "local_network_access": perm, "address_spaces": {"lan.test:8362": "local"}})
+lo="http://lo.test:8363/gate/tas-mismatch-loopback"; lan="http://lan.test:8362/gate/tas-mismatch-local"
+sc("gate-lna-target-address-space-mismatch", P,
+   [{**req(lo), "target_address_space": "local"}, {**req(lo, mode="no-cors"), "target_address_space": "local"},
+    {**req(lo), "target_address_space": "loopback"}, {**req(lan), "target_address_space": "loopback"}],
+   {lo: ok(), lan: ok()},
+   {"address_space": "public", "local_network_access": "granted", "address_spaces": {"lan.test:8362": "local", "lo.test:8363": "loopback"}})
+pub="http://pub.test:8365/gate/tas-public"
+sc("gate-lna-target-address-space-public-target", P,
+   [{**req(pub), "target_address_space": "public"}, {**req(pub), "target_address_space": "local"}],
+   {pub: ok()},
+   {"address_space": "public", "local_network_access": "granted", "address_spaces": {"pub.test:8365": "public"}})
+lan="http://lan.test:8362/gate/tas-insecure-page"
+lo="http://lo.test:8363/gate/tas-insecure-page"
+sc("gate-lna-target-address-space-insecure-page", "http://pub.test:8364",
+   [{**req(lan), "target_address_space": "local"}, req(lan), {**req(lan), "target_address_space": "loopback"},
+    {**req(lo), "target_address_space": "loopback"}],
+   {lan: ok(), lo: ok()},
+   {"address_space": "public", "address_spaces": {"lan.test:8362": "local", "lo.test:8363": "loopback"}})
+sec="https://lan.test:8362/gate/tas-https-target"
+sc("gate-lna-target-address-space-https-target", P,
+   [{**req(sec), "target_address_space": "local"}, {**req(sec), "target_address_space": "loopback"}, req(sec)],
+   {sec: ok()},
+   {"address_space": "public", "local_network_access": "granted", "address_spaces": {"lan.test:8362": "local"}})
+lan="http://lan.test:8362/gate/tas-local-page"; lo="http://lo.test:8363/gate/tas-local-page"
+sc("gate-lna-target-address-space-local-page", "https://127.0.0.1:8366",
+   [{**req(lan), "target_address_space": "local"}, {**req(lo), "target_address_space": "loopback"}],
+   {lan: ok(), lo: ok()},
+   {"address_space": "local", "local_network_access": "granted", "address_spaces": {"lan.test:8362": "local", "lo.test:8363": "loopback"}})
 
 for d in out: print(json.dumps(d, separators=(",",":"), ensure_ascii=False))

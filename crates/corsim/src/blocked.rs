@@ -83,11 +83,17 @@ impl Gate {
             }
             Gate::LocalNetworkAccess(block) => {
                 let why = match block.denial {
-                    LnaDenial::InsecureContext => "the page is not a secure context".to_owned(),
+                    LnaDenial::InsecureContext => "the page is not a secure context",
                     LnaDenial::PermissionDenied { prompted: true } => {
-                        "the page has no Local Network Access permission yet (the browser asks the user)".to_owned()
+                        "the page has no Local Network Access permission yet (the browser asks the user)"
                     }
-                    LnaDenial::PermissionDenied { prompted: false } => "the Local Network Access permission is denied".to_owned(),
+                    LnaDenial::PermissionDenied { prompted: false } => "the Local Network Access permission is denied",
+                    LnaDenial::AddressSpaceMismatch { declared } => {
+                        return format!(
+                            "fetch() declared targetAddressSpace: '{declared}', but {url} is in the `{}` address space, so the browser drops the connection",
+                            block.target
+                        )
+                    }
                 };
                 format!("a page in the `{}` address space may reach {url} in the more private `{}` space only with permission: {why}", block.client, block.target)
             }
@@ -112,6 +118,10 @@ impl Gate {
                 LnaDenial::InsecureContext => "Serve the page over https: (Local Network Access needs a secure context), then have the user allow local network access. Access-Control-Allow-Private-Network is no longer read.".to_owned(),
                 LnaDenial::PermissionDenied { .. } => format!(
                     "Have the user allow local network access for the page's site (Chromium prompts once; a denial stays in the site settings), or grant the permission in automation (local-network-access). Pass targetAddressSpace: '{}' to fetch() to ask up front. Access-Control-Allow-Private-Network is no longer read.",
+                    block.target
+                ),
+                LnaDenial::AddressSpaceMismatch { .. } => format!(
+                    "Declare the space the target is in (targetAddressSpace: '{}'), or leave the option out for an https: URL. A wrong declaration fails the fetch even where Local Network Access would allow it.",
                     block.target
                 ),
             },
@@ -202,6 +212,13 @@ pub enum LnaDenial {
         /// Whether the permission was in the prompt state.
         prompted: bool,
     },
+    /// `fetch()`'s `targetAddressSpace` option declared another space than
+    /// the one the target is in (Chromium `InvalidLocalNetworkAccess`,
+    /// checked before the others).
+    AddressSpaceMismatch {
+        /// The space the option declared.
+        declared: AddressSpace,
+    },
 }
 
 /// A refused request: why, and the two address spaces.
@@ -223,6 +240,7 @@ impl LnaBlock {
         match self.denial {
             LnaDenial::InsecureContext => "InsecureLocalNetwork",
             LnaDenial::PermissionDenied { .. } => "LocalNetworkAccessPermissionDenied",
+            LnaDenial::AddressSpaceMismatch { .. } => "InvalidLocalNetworkAccess",
         }
     }
 }
