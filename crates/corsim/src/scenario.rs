@@ -467,7 +467,7 @@ struct RawRequest {
     #[cfg_attr(feature = "tsify", tsify(optional))]
     upload_listener: Option<bool>,
     /// `fetch(url, {targetAddressSpace})`: `"loopback"`, `"local"` or `"public"`.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
+    #[cfg_attr(feature = "tsify", tsify(optional, type = "\"loopback\" | \"local\" | \"public\""))]
     target_address_space: Option<String>,
 }
 
