@@ -175,11 +175,12 @@ sc("gate-lna-target-address-space-insecure-page", "http://pub.test:8364",
     {**req(lo), "target_address_space": "loopback"}],
    {lan: ok(), lo: ok()},
    {"address_space": "public", "address_spaces": {"lan.test:8362": "local", "lo.test:8363": "loopback"}})
-sec="https://lan.test:8362/gate/tas-https-target"
+# (On 127.0.0.1, a port counted local: WebKitGTK resolves no other name.)
+sec="https://127.0.0.1:8367/gate/tas-https-target"
 sc("gate-lna-target-address-space-https-target", P,
    [{**req(sec), "target_address_space": "local"}, {**req(sec), "target_address_space": "loopback"}, req(sec)],
    {sec: ok()},
-   {"address_space": "public", "local_network_access": "granted", "address_spaces": {"lan.test:8362": "local"}})
+   {"address_space": "public", "local_network_access": "granted", "address_spaces": {"127.0.0.1:8367": "local"}})
 lan="http://lan.test:8362/gate/tas-local-page"; lo="http://lo.test:8363/gate/tas-local-page"
 sc("gate-lna-target-address-space-local-page", "https://127.0.0.1:8366",
    [{**req(lan), "target_address_space": "local"}, {**req(lo), "target_address_space": "loopback"}],

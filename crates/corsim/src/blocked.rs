@@ -354,6 +354,11 @@ mod tests {
             Gate::MixedContent { page: "https://app.example/".into() },
             Gate::LocalNetworkAccess(LnaBlock { denial: LnaDenial::InsecureContext, client: AddressSpace::Public, target: AddressSpace::Local }),
             Gate::LocalNetworkAccess(LnaBlock { denial: LnaDenial::PermissionDenied { prompted: true }, client: AddressSpace::Public, target: AddressSpace::Loopback }),
+            Gate::LocalNetworkAccess(LnaBlock {
+                denial: LnaDenial::AddressSpaceMismatch { declared: AddressSpace::Local },
+                client: AddressSpace::Public,
+                target: AddressSpace::Loopback,
+            }),
             Gate::CrossOriginResourcePolicy(CorpBlock { policy: ResourcePolicy::SameOrigin, imposed_by: None }),
             Gate::CrossOriginResourcePolicy(CorpBlock { policy: ResourcePolicy::SameOrigin, imposed_by: Some(EmbedderPolicy::RequireCorp) }),
             Gate::Scheme(SchemeError::Unsupported { scheme: "ftp".into() }),

@@ -1541,11 +1541,15 @@ mod implied {
                     "redirect": redirect,
                 }),
             };
-            // The space fetch() declared: the one a mismatch names, or, when
-            // mixed content let an http: URL through, the target's own.
+            // The space fetch() declared: the one a mismatch names, or the
+            // target's own when mixed content let the URL through (Chromium
+            // warned so, or an https: page reached an insecure URL at all:
+            // only that option gets it past mixed content).
+            let insecure_from_https = origin.starts_with("https:")
+                && !crate::secure_context::is_url_potentially_trustworthy(&failing);
             let declared = match gate {
                 Some(Gate::LocalNetworkAccess(LnaBlock { denial: LnaDenial::AddressSpaceMismatch { declared }, .. })) => Some(*declared),
-                Some(Gate::LocalNetworkAccess(block)) if self.let_through_by.is_some() => Some(block.target),
+                Some(Gate::LocalNetworkAccess(block)) if self.let_through_by.is_some() || insecure_from_https => Some(block.target),
                 _ => None,
             };
             if let (Some(space), Some(request)) = (declared, request.as_object_mut()) {
