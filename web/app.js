@@ -1,7 +1,7 @@
 // The playground page: editors in, verdict out, live.
 
 import { loadEngine, runScenario, simulate, explainStep, outcomeLine, isForbiddenHeader, parseMessage, modelAnswers, renderModel } from './engine.js';
-import { PROFILES, PROFILE_LABEL, defaultRequest, normalize, toScenario, fromScenario, readScenarioText, encodeHash, decodeHash, parseHeaderText, headerText, absolute } from './model.js';
+import { PROFILES, PROFILE_LABEL, defaultRequest, defaultPage, urlHost, normalize, toScenario, fromScenario, readScenarioText, encodeHash, decodeHash, parseHeaderText, headerText, absolute } from './model.js';
 import { PRESETS, PRESET_BY_ID } from './presets.js';
 import { GALLERY } from './gallery.js';
 import { parseRequest, detect } from './parse.js';
@@ -21,14 +21,31 @@ function currentStep() {
   return state.steps[state.sel];
 }
 
+// The page context's editors, by the state.page field each holds.
+const PAGE_FIELDS = { url: 'page-url', secure: 'page-secure', coep: 'page-coep', space: 'page-space', target: 'page-target', lna: 'page-lna' };
+
 function writeEditors() {
   $('origin').value = state.origin;
+  writePageEditors();
   writeStepEditors();
   $('preset').value = state.preset;
   $('preset-origins').value = state.presetOrigins;
   $('preset-creds').checked = !!state.presetCreds;
   renderPresetInfo();
   renderServerEntries();
+}
+
+function writePageEditors() {
+  for (const [k, id] of Object.entries(PAGE_FIELDS)) $(id).value = state.page[k];
+  // Opened whenever it holds more than the origin implies.
+  if (JSON.stringify(state.page) !== JSON.stringify(defaultPage())) $('page-context').open = true;
+  renderTargetHost();
+}
+
+/** Which hosts the target's address space is given for (each step's URL's). */
+function renderTargetHost() {
+  const hosts = [...new Set(state.steps.map((st) => urlHost(st.request.url)).filter(Boolean))];
+  $('page-target-host').textContent = hosts.length ? hosts.join(', ') : '';
 }
 
 function writeStepEditors() {
@@ -148,6 +165,7 @@ function onStepInput(ev) {
   else if (['method', 'url', 'mode', 'credentials', 'redirect', 'initiator', 'crossorigin'].includes(id)) st.request[id] = ev.target.value;
   else return;
   if (id === 'url' && state.sel === 0) syncMainUrl(before, st.request.url);
+  if (id === 'url') renderTargetHost();
   if (id === 'at') renderStepTabs();
   if (state.sel === 0 && applyPreset()) renderServerEntries();
   update();
@@ -237,9 +255,7 @@ function onPastedMessage(text, report) {
   loadState(fromScenario(report.scenario));
   $('paste').value = text;
   const assumed = report.unknown.map((u) => `${u.fact}: ${u.assumed}`);
-  // The playground has no editor for the page beyond its origin yet.
-  const page = report.scenario.page ? ` The page context the message implies (${JSON.stringify(report.scenario.page)}) is not kept here yet: run the scenario with corsim run.` : '';
-  status.textContent = `${said}; filled in as far as the message says.${notCors}` + (assumed.length ? ` Not in the message (assumed): ${assumed.join('; ')}.` : '') + page;
+  status.textContent = `${said}; filled in as far as the message says.${notCors}` + (assumed.length ? ` Not in the message (assumed): ${assumed.join('; ')}.` : '');
   status.className = 'status ok';
 }
 
@@ -306,7 +322,8 @@ function markInvalid(res) {
   for (const f of fields) {
     let el = null;
     let m;
-    if (f.startsWith('origin')) el = $('origin');
+    if ((m = /^options\.page\.?(\w*)/.exec(f))) el = $({ url: 'page-url', secure_context: 'page-secure', coep: 'page-coep', address_space: 'page-space', address_spaces: 'page-target', local_network_access: 'page-lna' }[m[1]] || 'page-url');
+    else if (f.startsWith('origin')) el = $('origin');
     else if ((m = /^steps\[(\d+)\]\.request\.?(\w*)/.exec(f)) && Number(m[1]) === state.sel) {
       el = { url: $('url'), method: $('method'), headers: $('req-headers'), mode: $('mode'), credentials: $('credentials'), redirect: $('redirect') }[m[2]] || $('url');
     } else if ((m = /^server\[(\d+)\]\.(\w+)\.(\w+)/.exec(f))) el = $(`s${m[1]}-${m[2]}-${m[3]}`);
@@ -435,6 +452,12 @@ function chosenConfig(configs) {
   return configs.find((c) => c.server === state.fixFor) || byName(preset?.family) || configs[0];
 }
 
+/** A check around CORS refused the fetch: which one, and its fix (the engine's, never a CORS header). */
+function renderNotCors(f) {
+  if (!f?.not_cors) return '';
+  return `<section class="block not-cors" aria-labelledby="notcors-h"><h3 id="notcors-h">${esc(f.not_cors.check)}</h3><p id="not-cors-fix"><strong>Fix:</strong> ${esc(f.not_cors.fix)}</p></section>`;
+}
+
 function renderFix(fix) {
   if (!fix) return '';
   const parts = [];
@@ -501,6 +524,8 @@ function headline(view) {
   const who = PROFILE_LABEL[view.profile];
   // Not fetch(): what the page observes (the engine's summary says what and why).
   const ev = view.e.page_event && view.e.page_event.event;
+  // Not CORS (a check around it refused the fetch): the engine names the check.
+  if (r.failure?.not_cors) return { cls: 'bad', icon: '✗', text: r.failure.not_cors.check, sub: `${who}: ${r.failure.reason}` };
   const corsFailure = r.failure && r.failure.kind === 'cors';
   const corsHeadline = { cls: 'bad', icon: '✗', text: 'Blocked by CORS policy', sub: `${who}: ${r.summary}` };
   if (ev === 'load') return { cls: 'good', icon: '✓', text: 'The element loads it', sub: `${who}: ${r.summary}` };
@@ -535,6 +560,7 @@ function renderVerdict(res) {
     ${problems ? `<ul class="problems">${problems}</ul>` : ''}
     ${renderCompare(res)}
     <section class="block" aria-labelledby="console-h"><h3 id="console-h">Console <span class="sub">${esc(PROFILE_LABEL[v.profile])}, word for word</span></h3>${renderConsole(v.e.console, v.profile)}</section>
+    ${renderNotCors(v.e.result.failure)}
     ${renderFix(res.fix)}
     <section class="block" aria-labelledby="tl-h"><h3 id="tl-h">What happens${stepTitle}</h3>
       ${renderClassification(v.e.classification)}
@@ -594,7 +620,7 @@ function applyFix() {
 
 function exportScenario() {
   const { scenario } = toScenario(state);
-  const out = { id: scenario.id, browser: state.profile, origin: scenario.origin, steps: scenario.steps, server: scenario.server };
+  const out = { id: scenario.id, browser: state.profile, origin: scenario.origin, ...(scenario.page ? { page: scenario.page } : {}), steps: scenario.steps, server: scenario.server };
   if ($('export-expect').checked) {
     try {
       out.expect = simulate(scenario, state.profile).steps;
@@ -649,6 +675,12 @@ function wire() {
     if (applyPreset()) renderServerEntries();
     update();
   });
+  for (const [k, id] of Object.entries(PAGE_FIELDS)) {
+    $(id).addEventListener('input', (e) => {
+      state.page[k] = e.target.value;
+      update();
+    });
+  }
   $('paste').addEventListener('input', onPaste);
   $('server-entries').addEventListener('input', onServerInput);
   $('server-entries').addEventListener('click', (e) => {

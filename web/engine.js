@@ -1,16 +1,18 @@
-// The engine in the page: corsim compiled to WebAssembly (pkg/, copied from
-// crates/corsim-wasm/pkg/web by build.sh). Every decision, reason, check,
+// The engine in the page: corsim compiled to WebAssembly (pkg/, the npm
+// package's `corsim/explain` module, copied from crates/corsim-wasm/pkg/web
+// by build.sh: every view shows an explanation, so the page loads the module
+// that has one rather than the core and then this). Every decision, reason, check,
 // console line, rejection text and fix the playground shows comes from it;
 // this module only runs it (`page.fetch` for each step and profile, the
 // core's `explain` for the step on screen) and hands back what it says.
 
-import init, * as corsim from './pkg/corsim_wasm.js';
+import init, * as corsim from './pkg/corsim_explain.js';
 
 let ready = null;
 
 /** Load the wasm module once. */
 export function loadEngine() {
-  ready ??= init({ module_or_path: new URL('./pkg/corsim_wasm_bg.wasm', import.meta.url) }).then(() => ({
+  ready ??= init({ module_or_path: new URL('./pkg/corsim_explain_bg.wasm', import.meta.url) }).then(() => ({
     version: corsim.version(),
   }));
   return ready;
@@ -34,10 +36,16 @@ export function parseMessage(text) {
   return typeof corsim.parseMessage === 'function' ? corsim.parseMessage(text) : null;
 }
 
+/** The options of the engine's Page: the profile, and the scenario's page
+ * context (FORMAT.md `page`) when it has one. */
+function pageOptions(scenario, profile) {
+  return scenario.page ? { profile, page: scenario.page } : { profile };
+}
+
 export function runScenario(scenario, profile) {
   let page;
   try {
-    page = new corsim.Page(scenario.origin, { profile });
+    page = new corsim.Page(scenario.origin, pageOptions(scenario, profile));
   } catch (e) {
     return { steps: [], error: engineError(e, 'origin') };
   }
@@ -69,7 +77,7 @@ export function runScenario(scenario, profile) {
 export function explainStep(scenario, index, profile) {
   let page = null;
   try {
-    page = new corsim.Page(scenario.origin, { profile });
+    page = new corsim.Page(scenario.origin, pageOptions(scenario, profile));
     for (let i = 0; i < index; i++) page.fetch(scenario.steps[i].request, scenario.server, scenario.steps[i].at_ms);
     const step = scenario.steps[index];
     return page.explain(step.request, scenario.server, step.at_ms);

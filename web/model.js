@@ -8,10 +8,72 @@ export function defaultRequest() {
   return { url: 'https://api.example/items', method: 'GET', headers: '', mode: 'cors', credentials: 'same-origin', redirect: 'follow', initiator: 'fetch', crossorigin: '' };
 }
 
+/** The page beyond its origin (FORMAT.md's `page` object), as its editors
+ * hold it: '' leaves a field to what the origin implies. */
+export function defaultPage() {
+  return { url: '', secure: '', coep: 'unsafe-none', space: '', target: '', lna: 'prompt' };
+}
+
+const PAGE_ONE_OF = {
+  secure: ['', 'true', 'false'], coep: ['unsafe-none', 'require-corp', 'credentialless'],
+  space: ['', 'loopback', 'local', 'public'], target: ['', 'loopback', 'local', 'public'], lna: ['prompt', 'granted', 'denied'],
+};
+
+function normalPage(p) {
+  const d = defaultPage();
+  const src = p && typeof p === 'object' ? p : {};
+  const out = {};
+  for (const k of Object.keys(d)) out[k] = src[k] === undefined || src[k] === null ? d[k] : String(src[k]);
+  for (const [k, allowed] of Object.entries(PAGE_ONE_OF)) if (!allowed.includes(out[k])) out[k] = d[k];
+  return out;
+}
+
+/** The host (`host` or `host:port`, as the URL writes it) of a request URL, or ''. */
+export function urlHost(url) {
+  try {
+    return new URL(String(url).trim()).host;
+  } catch {
+    return '';
+  }
+}
+
+/** The scenario's `page` object for the editors' page context (null when
+ * every field is left to the origin). The target's address space is given
+ * for the host of each step's URL. */
+function pageObject(state) {
+  const p = state.page;
+  const out = {};
+  if (p.url.trim()) out.url = p.url.trim();
+  if (p.secure) out.secure_context = p.secure === 'true';
+  if (p.space) out.address_space = p.space;
+  if (p.target) {
+    const hosts = [...new Set(state.steps.map((st) => urlHost(st.request.url)).filter(Boolean))];
+    if (hosts.length) out.address_spaces = Object.fromEntries(hosts.map((h) => [h, p.target]));
+  }
+  if (p.lna !== 'prompt') out.local_network_access = p.lna;
+  if (p.coep !== 'unsafe-none') out.coep = p.coep;
+  return Object.keys(out).length ? out : null;
+}
+
+/** A scenario's `page` object into the editors' page context. */
+function pageFromObject(page, steps) {
+  if (!page || typeof page !== 'object') return defaultPage();
+  const hosts = steps.map((st) => urlHost(st.request.url));
+  const spaces = page.address_spaces && typeof page.address_spaces === 'object' ? page.address_spaces : {};
+  const target = Object.entries(spaces).find(([h]) => hosts.includes(h))?.[1] ?? Object.values(spaces)[0];
+  return normalPage({
+    url: page.url ?? '',
+    secure: page.secure_context === undefined || page.secure_context === null ? '' : String(page.secure_context),
+    coep: page.coep, space: page.address_space === 'private' ? 'local' : page.address_space,
+    target: target === 'private' ? 'local' : target, lna: page.local_network_access,
+  });
+}
+
 export function defaultState() {
   return {
     title: '',
     origin: 'https://app.example',
+    page: defaultPage(),
     steps: [{ at: 0, request: defaultRequest() }],
     sel: 0,
     server: [{
@@ -71,6 +133,7 @@ export function normalize(s) {
     request: normalRequest(st && st.request),
   }));
   for (const k of ['title', 'origin', 'preset', 'presetOrigins', 'fixFor']) out[k] = String(out[k] ?? '');
+  out.page = normalPage(s.page);
   out.linked = out.linked === true;
   out.presetCreds = out.presetCreds === true;
   out.server = (Array.isArray(s.server) ? s.server : d.server).filter((e) => e && typeof e === 'object').map((e) => ({
@@ -124,8 +187,8 @@ function b64urlDecode(s) {
 
 /** The state as a URL hash: `#s=<base64url JSON>`. */
 export function encodeHash(state) {
-  const { title, origin, steps, sel, server, preset, linked, presetOrigins, presetCreds, profile, fixFor } = state;
-  return '#s=' + b64urlEncode(JSON.stringify({ v: 1, title, origin, steps, sel, server, preset, linked, presetOrigins, presetCreds, profile, fixFor }));
+  const { title, origin, page, steps, sel, server, preset, linked, presetOrigins, presetCreds, profile, fixFor } = state;
+  return '#s=' + b64urlEncode(JSON.stringify({ v: 1, title, origin, page, steps, sel, server, preset, linked, presetOrigins, presetCreds, profile, fixFor }));
 }
 
 /** The state from a URL hash, or null (with a reason) when there is none or it is unreadable. */
@@ -188,6 +251,8 @@ export function toScenario(state, { id } = {}) {
     server[url] = server[url] ? { ...server[url], ...entry } : entry;
   });
   const scenario = { id: id || slug(state.title) || 'playground', origin: state.origin.trim(), steps, server };
+  const page = pageObject(state);
+  if (page) scenario.page = page;
   return { scenario, problems };
 }
 
@@ -226,7 +291,7 @@ export function fromScenario(sc) {
   const first = absolute(steps[0].request.url);
   server.sort((a, b) => (absolute(b.url) === first) - (absolute(a.url) === first));
   const profile = /^firefox|^gecko/i.test(sc.browser || '') ? 'firefox' : /^webkit|^safari/i.test(sc.browser || '') ? 'webkit' : 'chromium';
-  return normalize({ title: sc.id || '', origin: sc.origin, steps, server, sel: 0, preset: 'custom', linked: false, profile });
+  return normalize({ title: sc.id || '', origin: sc.origin, page: pageFromObject(sc.page, steps), steps, server, sel: 0, preset: 'custom', linked: false, profile });
 }
 
 /** Read an imported file or pasted text: one JSON object, or JSON Lines (the first scenario is taken). */

@@ -1,9 +1,9 @@
 // Offline: the page, its modules and the engine are cached on first load and
 // served from the cache afterwards (refreshed in the background when online).
-const CACHE = 'corsim-playground-v2';
+const CACHE = 'corsim-playground-v3';
 const FILES = [
   './', 'index.html', 'style.css', 'app.js', 'engine.js', 'model.js', 'presets.js', 'gallery.js', 'parse.js',
-  'pkg/corsim_wasm.js', 'pkg/corsim_wasm_bg.wasm',
+  'pkg/corsim_explain.js', 'pkg/corsim_explain_bg.wasm',
 ];
 
 self.addEventListener('install', (event) => {

@@ -9,8 +9,10 @@
 #          tests), wasm-bindgen-cli at exactly Cargo.lock's wasm-bindgen version
 #          (`cargo install`), wasm-opt from npm's binaryen (Debian's 108 breaks the output),
 #          TypeScript from npm (the tests type-check the generated .d.ts).
-#   build  cargo build (wasm32, release) -> wasm-bindgen (web + nodejs) -> wasm-opt -Os
-#          -> crates/corsim-wasm/pkg/ (package.json, README.md, web/, node/).
+#   build  two modules, each cargo build (wasm32, release) -> wasm-bindgen (web + nodejs)
+#          -> wasm-opt -Os -> crates/corsim-wasm/pkg/ (package.json, README.md, web/, node/):
+#          corsim_wasm (the package's core entry `corsim`: no default features) and
+#          corsim_explain (`corsim/explain`: the `explain` feature, everything).
 #   test   wasm-bindgen-test tests under node and in headless Chromium, then the Node
 #          tests in js-tests/ against pkg/node (corpus identical to `corsim run`, bad input,
 #          the PreflightCache class). Each suite ends with a `test result:` line.
@@ -22,11 +24,13 @@
 # WASM_NPM_PREFIX (npm prefix for binaryen, default ~/.local/share/wasm-tools),
 # BINARYEN_VERSION (default 132.0.0), WASM_TARGET_DIR (default <workspace>/target/wasm),
 # WASM_BROWSER_TESTS (1 = also run the wasm-bindgen tests in headless Chromium; default 1),
-# WASM_JOBS (cargo -j for the wasm builds, default 2).
+# WASM_JOBS (cargo -j for the wasm builds, default 2), WASM_CORE_OPT_LEVEL (default 2:
+# 2.6x as fast as z on the corpus for 21% more gzipped bytes) and WASM_EXPLAIN_OPT_LEVEL
+# (default z: the playground's module, where size counts) (benches/README.md).
 #
 # The wasm-only environment (RUSTC_BOOTSTRAP, CARGO_UNSTABLE_BUILD_STD, the wasm32 linker
-# and runner, the size-tuned release profile: opt-level z, LTO, one codegen unit, std built
-# with optimize_for_size; 12% smaller than opt-level s and no slower on the corpus; panics
+# and runner, the release profile: opt-level per module (above), LTO, one codegen unit, std
+# built with optimize_for_size; panics
 # abort at once, without formatting a message nobody would see: wasm32-unknown-unknown
 # has no stderr) is passed to the wasm32 cargo commands only
 # (`wasm_cargo` below) and never exported, so native builds keep rustup's stable toolchain.
@@ -36,6 +40,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 CRATE=corsim-wasm
 LIB=corsim_wasm
+EXPLAIN=corsim_explain
 PKG="$HERE/pkg"
 WASM_TOOLCHAIN="${WASM_TOOLCHAIN:-debian-web}"
 WASM_TOOLS_ROOT="${WASM_TOOLS_ROOT:-${CARGO_HOME:-$HOME/.cargo}}"
@@ -45,6 +50,8 @@ TYPESCRIPT_VERSION="${TYPESCRIPT_VERSION:-5.9.3}"
 WASM_TARGET_DIR="${WASM_TARGET_DIR:-$ROOT/target/wasm}"
 WASM_BROWSER_TESTS="${WASM_BROWSER_TESTS:-1}"
 WASM_JOBS="${WASM_JOBS:-2}"
+WASM_CORE_OPT_LEVEL="${WASM_CORE_OPT_LEVEL:-2}"
+WASM_EXPLAIN_OPT_LEVEL="${WASM_EXPLAIN_OPT_LEVEL:-z}"
 NATIVE_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 
 log() { printf '[build-wasm %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
@@ -130,7 +137,7 @@ wasm_cargo() {   # cargo for wasm32 only, with the wasm-only environment
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER="wasm-ld-$major" \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
     CARGO_TARGET_DIR="$WASM_TARGET_DIR" \
-    CARGO_PROFILE_RELEASE_OPT_LEVEL=z \
+    CARGO_PROFILE_RELEASE_OPT_LEVEL="${CARGO_PROFILE_RELEASE_OPT_LEVEL:-z}" \
     CARGO_PROFILE_RELEASE_LTO=true \
     CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
     CARGO_UNSTABLE_PANIC_IMMEDIATE_ABORT=true \
@@ -139,20 +146,36 @@ wasm_cargo() {   # cargo for wasm32 only, with the wasm-only environment
     cargo +"$WASM_TOOLCHAIN" "$@"
 }
 
-build() {
-  cd "$ROOT"
-  log "cargo build --release --target wasm32-unknown-unknown -p $CRATE"
-  wasm_cargo build -j "$WASM_JOBS" -p "$CRATE" --release --target wasm32-unknown-unknown
+build_module() {   # build_module NAME OPT_LEVEL CARGO_ARGS...: one module, web + node, into $PKG
+  local name="$1" level="$2"; shift 2
+  log "cargo build --release --target wasm32-unknown-unknown -p $CRATE $* (opt-level $level) -> $name"
+  CARGO_PROFILE_RELEASE_OPT_LEVEL="$level" \
+    wasm_cargo build -j "$WASM_JOBS" -p "$CRATE" --release --target wasm32-unknown-unknown "$@"
   local raw="$WASM_TARGET_DIR/wasm32-unknown-unknown/release/$LIB.wasm"
   local bindgen="$WASM_TOOLS_ROOT/bin/wasm-bindgen" opt="$WASM_NPM_PREFIX/node_modules/.bin/wasm-opt"
-  rm -rf "$PKG"
-  mkdir -p "$PKG"
-  "$bindgen" --target web --out-dir "$PKG/web" "$raw"
-  "$bindgen" --target nodejs --out-dir "$PKG/node" "$raw"
+  "$bindgen" --target web --out-dir "$PKG/web" --out-name "$name" "$raw"
+  "$bindgen" --target nodejs --out-dir "$PKG/node" --out-name "$name" "$raw"
   for d in web node; do
     # -Os: -Oz saves 0.2% raw but gzips 0.1% larger (benches/README.md).
-    "$opt" -Os "$PKG/$d/${LIB}_bg.wasm" -o "$PKG/$d/${LIB}_bg.wasm"
+    "$opt" -Os "$PKG/$d/${name}_bg.wasm" -o "$PKG/$d/${name}_bg.wasm"
   done
+  local size gz
+  size=$(stat -c %s "$PKG/web/${name}_bg.wasm")
+  gz=$(gzip -9 -c "$PKG/web/${name}_bg.wasm" | wc -c)
+  log "pkg/web/${name}_bg.wasm: $size bytes raw, $gz bytes gzip -9"
+  echo "wasm size ($name): $size bytes raw, $gz bytes gzipped"
+}
+
+build() {
+  cd "$ROOT"
+  rm -rf "$PKG"
+  mkdir -p "$PKG"
+  # Two modules (benches/README.md): the core (`corsim`: simulate, simulateLine,
+  # Page, the single decisions), small and the one most callers load; and
+  # `corsim/explain`, the same with explain, classify, the server models and
+  # reading console messages back.
+  build_module "$LIB" "$WASM_CORE_OPT_LEVEL" --no-default-features
+  build_module "$EXPLAIN" "$WASM_EXPLAIN_OPT_LEVEL" --features explain
   # The web build is ES modules, the node build CommonJS: each folder says which.
   printf '{ "type": "module" }\n' > "$PKG/web/package.json"
   printf '{ "type": "commonjs" }\n' > "$PKG/node/package.json"
@@ -160,11 +183,6 @@ build() {
   version="$(sed -n 's/^version = "\(.*\)"$/\1/p' "$ROOT/Cargo.toml" | head -n 1)"
   sed "s/@VERSION@/$version/" "$HERE/npm/package.json" > "$PKG/package.json"
   cp "$HERE/npm/README.md" "$PKG/README.md"
-  local size gz
-  size=$(stat -c %s "$PKG/web/${LIB}_bg.wasm")
-  gz=$(gzip -9 -c "$PKG/web/${LIB}_bg.wasm" | wc -c)
-  log "pkg/web/${LIB}_bg.wasm: $size bytes raw, $gz bytes gzip -9"
-  echo "wasm size: $size bytes raw, $gz bytes gzipped"
 }
 
 # ----------------------------------------------------------------------------------- test

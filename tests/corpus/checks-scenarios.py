@@ -15,6 +15,12 @@ through around CORS (FORMAT.md, `page`), each on ports of its own:
 - Local Network Access from a page counted public (to loopback and to a
   port counted local) in each permission state, from a page counted local,
   through a redirect, and from a page that is not a secure context;
+- opaque-response blocking of no-cors responses to fetch(), <img> and
+  <script>: the safelisted and never-sniffed types, nosniff, 206 and error
+  statuses, responses without a type, and bodies that sniff as JSON, HTML,
+  XML, JavaScript or an image;
+- pages with Cross-Origin-Embedder-Policy credentialless and require-corp
+  fetching from another site, by fetch() and <img>, with and without CORP;
 - fetch()'s targetAddressSpace option from an https: page to http: on a
   port counted local (each permission), declared wrong (mismatch), to a
   public target, from a page that is not a secure context, and to https:.
@@ -144,47 +150,102 @@ P="https://127.0.0.1:8358"
 r=f"{P}/gate/mixed-same-origin-redirect"; t="http://127.0.0.1:8359/gate/mixed-same-origin-redirect-target"
 sc("gate-mixed-content-same-origin-redirect-to-loopback", P, [req(r), req(r, mode="no-cors")], {r: redirect(t), t: ok()})
 
+# Opaque-response blocking (ORB): page 8361; the other origin 8362 answers
+# no-cors requests from fetch(), <img> and <script> with a type, a body, a
+# status and nosniff chosen to reach each step of the algorithm (the type's
+# lists, nosniff, 206, the status, and the sniffing of the body).
+P="http://127.0.0.1:8361"; O="http://127.0.0.1:8362"
+GIF="GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+BODY={"json":'{"a":1}',"array":"[1]","html":"<!DOCTYPE html><html><body>x</body></html>","xml":'<?xml version="1.0"?><a/>',
+      "js":"void 0;","breaker":")]}'\n{\"a\":1}","gif":GIF,"empty":""}
+def orb(group, cases, initiator="fetch"):
+    steps=[]; server={}
+    for i,(ctype, body, nosniff, status) in enumerate(cases):
+        u=f"{O}/gate/orb-{group}-{i}"
+        headers=([["Content-Type",ctype]] if ctype else [])+([["X-Content-Type-Options","nosniff"]] if nosniff else [])
+        server[u]={"actual":{"status":status,"headers":headers,"body":BODY[body]}}
+        steps.append(req(u, mode="no-cors") if initiator=="fetch" else {"initiator":initiator,"url":u})
+    sc(f"gate-orb-{group}", P, steps, server)
+orb("fetch-types", [("application/json","json",0,200), ("text/html","html",0,200), ("application/xml","xml",0,200),
+    ("text/plain","json",0,200), ("text/plain","js",0,200), ("text/html","js",0,200), ("application/json","js",0,200),
+    ("application/json","array",0,200), ("text/plain","breaker",0,200), ("application/json","empty",0,200)])
+orb("fetch-lists", [("text/csv","js",0,200), ("application/pdf","js",0,200), ("application/zip","js",0,200),
+    ("text/javascript","json",0,200), ("text/css","html",0,200), ("image/svg+xml","html",0,200),
+    ("image/png","html",0,200), ("image/png","gif",0,200), ("audio/mpeg","js",0,200), ("video/mp4","js",0,200)])
+orb("fetch-untyped", [(None,"json",0,200), (None,"js",0,200), (None,"html",0,200), ("application/octet-stream","json",0,200),
+    ("application/octet-stream","js",0,200), (None,"gif",0,200)])
+orb("fetch-nosniff", [("text/plain","js",1,200), ("application/json","js",1,200), ("text/html","gif",1,200),
+    ("text/javascript","js",1,200), ("image/png","gif",1,200), ("application/octet-stream","js",1,200), (None,"gif",1,200)])
+orb("fetch-status", [("text/plain","js",0,206), ("application/json","json",0,206), ("text/html","js",0,206),
+    ("text/html","html",0,404), (None,"js",0,404), ("text/javascript","js",0,404), ("application/json","json",0,500), ("image/gif","gif",0,404)])
+orb("img", [("image/gif","gif",0,200), ("application/json","json",0,200), ("text/html","html",0,200), ("text/csv","gif",0,200),
+    ("application/pdf","gif",0,200), ("text/plain","gif",0,200), (None,"gif",0,200), ("image/png","html",0,200)], "img")
+orb("script", [("application/pdf","js",0,200), ("application/json","array",0,200), ("text/plain","js",0,200),
+    ("text/html","js",0,200), ("application/octet-stream","js",0,200), (None,"js",0,200), ("text/plain","js",0,206),
+    ("application/zip","js",0,200)], "script")
+u=f"{P}/gate/orb-same-origin"
+sc("gate-orb-same-origin", P, [req(u, mode="no-cors")], {u: {"actual":{"status":200,"headers":[["Content-Type","application/json"]],"body":BODY["json"]}}})
+
+# COEP credentialless across sites: page 8371 (127.0.0.1), targets on
+# localhost:8372 (another site) and 127.0.0.1:8372, fetch() and <img>, with
+# and without CORP, credentials asked for; the same from a require-corp page
+# on 8373 for contrast.
+for coep, port in [("credentialless", 8371), ("require-corp", 8373)]:
+    P=f"http://127.0.0.1:{port}"
+    page={"url": f"{P}/gate/coep-{coep}-sites", "coep": coep}
+    t=lambda host, name: f"http://{host}:{port+1}/gate/coep-{coep}-sites-{name}"
+    bare=t("localhost","none"); so=t("localhost","same-origin"); ss=t("localhost","same-site"); ss_ip=t("127.0.0.1","same-site")
+    img=t("localhost","img"); img_corp=t("localhost","img-corp")
+    gif={"status":200,"headers":[["Content-Type","image/gif"]],"body":GIF}
+    sc(f"gate-coep-{coep}-sites", P,
+       [req(bare, mode="no-cors", credentials="include"), req(bare, mode="no-cors", credentials="omit"),
+        req(so, mode="no-cors", credentials="include"), req(ss, mode="no-cors", credentials="include"), req(ss_ip, mode="no-cors"),
+        {"initiator":"img","url":img}, {"initiator":"img","url":img_corp}],
+       {bare: ok(), so: ok(["Cross-Origin-Resource-Policy","same-origin"]), ss: ok(["Cross-Origin-Resource-Policy","same-site"]),
+        ss_ip: ok(["Cross-Origin-Resource-Policy","same-site"]),
+        img: {"actual": gif}, img_corp: {"actual": {**gif, "headers": gif["headers"]+[["Cross-Origin-Resource-Policy","cross-origin"]]}}}, page)
+
 # fetch()'s targetAddressSpace option: an https: page counted public
-# (8361) fetching http: from a host name (so mixed content applies) on a
-# port counted local (8362) or loopback (8363, not overridden), or counted
-# public (8365); the option given from a page that is not a secure context
-# (8364), and to an https: target.
-P="https://127.0.0.1:8361"
+# (8381) fetching http: from a host name (so mixed content applies) on a
+# port counted local (8382) or loopback (8383, not overridden), or counted
+# public (8385); the option given from a page that is not a secure context
+# (8384), and to an https: target.
+P="https://127.0.0.1:8381"
 for perm in ["granted", "denied"]:
-    lan=f"http://lan.test:8362/gate/tas-local-{perm}"
+    lan=f"http://lan.test:8382/gate/tas-local-{perm}"
     sc(f"gate-lna-target-address-space-local-{perm}", P,
        [req(lan), {**req(lan), "target_address_space": "local"}, {**req(lan, mode="no-cors"), "target_address_space": "local"},
         {**req(lan, method="PUT"), "target_address_space": "local"}],
        {lan: {"preflight": {"status": 204, "headers": [["Access-Control-Allow-Origin", "*"], ["Access-Control-Allow-Methods", "PUT"]]}, **ok()}},
-       {"address_space": "public", "local_network_access": perm, "address_spaces": {"lan.test:8362": "local"}})
-lo="http://lo.test:8363/gate/tas-mismatch-loopback"; lan="http://lan.test:8362/gate/tas-mismatch-local"
+       {"address_space": "public", "local_network_access": perm, "address_spaces": {"lan.test:8382": "local"}})
+lo="http://lo.test:8383/gate/tas-mismatch-loopback"; lan="http://lan.test:8382/gate/tas-mismatch-local"
 sc("gate-lna-target-address-space-mismatch", P,
    [{**req(lo), "target_address_space": "local"}, {**req(lo, mode="no-cors"), "target_address_space": "local"},
     {**req(lo), "target_address_space": "loopback"}, {**req(lan), "target_address_space": "loopback"}],
    {lo: ok(), lan: ok()},
-   {"address_space": "public", "local_network_access": "granted", "address_spaces": {"lan.test:8362": "local", "lo.test:8363": "loopback"}})
-pub="http://pub.test:8365/gate/tas-public"
+   {"address_space": "public", "local_network_access": "granted", "address_spaces": {"lan.test:8382": "local", "lo.test:8383": "loopback"}})
+pub="http://pub.test:8385/gate/tas-public"
 sc("gate-lna-target-address-space-public-target", P,
    [{**req(pub), "target_address_space": "public"}, {**req(pub), "target_address_space": "local"}],
    {pub: ok()},
-   {"address_space": "public", "local_network_access": "granted", "address_spaces": {"pub.test:8365": "public"}})
-lan="http://lan.test:8362/gate/tas-insecure-page"
-lo="http://lo.test:8363/gate/tas-insecure-page"
-sc("gate-lna-target-address-space-insecure-page", "http://pub.test:8364",
+   {"address_space": "public", "local_network_access": "granted", "address_spaces": {"pub.test:8385": "public"}})
+lan="http://lan.test:8382/gate/tas-insecure-page"
+lo="http://lo.test:8383/gate/tas-insecure-page"
+sc("gate-lna-target-address-space-insecure-page", "http://pub.test:8384",
    [{**req(lan), "target_address_space": "local"}, req(lan), {**req(lan), "target_address_space": "loopback"},
     {**req(lo), "target_address_space": "loopback"}],
    {lan: ok(), lo: ok()},
-   {"address_space": "public", "address_spaces": {"lan.test:8362": "local", "lo.test:8363": "loopback"}})
+   {"address_space": "public", "address_spaces": {"lan.test:8382": "local", "lo.test:8383": "loopback"}})
 # (On 127.0.0.1, a port counted local: WebKitGTK resolves no other name.)
-sec="https://127.0.0.1:8367/gate/tas-https-target"
+sec="https://127.0.0.1:8387/gate/tas-https-target"
 sc("gate-lna-target-address-space-https-target", P,
    [{**req(sec), "target_address_space": "local"}, {**req(sec), "target_address_space": "loopback"}, req(sec)],
    {sec: ok()},
-   {"address_space": "public", "local_network_access": "granted", "address_spaces": {"127.0.0.1:8367": "local"}})
-lan="http://lan.test:8362/gate/tas-local-page"; lo="http://lo.test:8363/gate/tas-local-page"
-sc("gate-lna-target-address-space-local-page", "https://127.0.0.1:8366",
+   {"address_space": "public", "local_network_access": "granted", "address_spaces": {"127.0.0.1:8387": "local"}})
+lan="http://lan.test:8382/gate/tas-local-page"; lo="http://lo.test:8383/gate/tas-local-page"
+sc("gate-lna-target-address-space-local-page", "https://127.0.0.1:8386",
    [{**req(lan), "target_address_space": "local"}, {**req(lo), "target_address_space": "loopback"}],
    {lan: ok(), lo: ok()},
-   {"address_space": "local", "local_network_access": "granted", "address_spaces": {"lan.test:8362": "local", "lo.test:8363": "loopback"}})
+   {"address_space": "local", "local_network_access": "granted", "address_spaces": {"lan.test:8382": "local", "lo.test:8383": "loopback"}})
 
 for d in out: print(json.dumps(d, separators=(",",":"), ensure_ascii=False))

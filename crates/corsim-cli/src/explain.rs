@@ -345,7 +345,7 @@ fn answer(status: Option<u16>, headers: &[String], flag: &str) -> Result<HttpRes
         let (name, value) = header_arg(flag, h)?;
         list.append(name.into_bytes(), isomorphic_encode(&value).unwrap_or_default());
     }
-    Ok(HttpResponse { status: status.unwrap_or(200), headers: list })
+    Ok(HttpResponse { status: status.unwrap_or(200), headers: list, body: Vec::new() })
 }
 
 /// Read `Name: value`: the name a token, the value trimmed of spaces and

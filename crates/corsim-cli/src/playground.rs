@@ -43,7 +43,7 @@ pub(crate) fn run(args: &Args) -> ExitCode {
         eprintln!("corsim playground: no index.html in {}; give the playground's folder with --dir", dir.display());
         return Status::BadInput.into();
     }
-    if !dir.join("pkg/corsim_wasm_bg.wasm").is_file() {
+    if !dir.join("pkg/corsim_explain_bg.wasm").is_file() {
         eprintln!("corsim playground: the engine is not built in {}/pkg; run `bash web/build.sh` first", dir.display());
         return Status::BadInput.into();
     }

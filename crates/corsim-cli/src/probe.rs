@@ -205,9 +205,9 @@ impl Client {
         };
         let mut head = format!("{} {target} HTTP/1.1\r\nHost: {host_header}\r\n", request.method).into_bytes();
         for h in request.headers.iter() {
-            head.extend_from_slice(&h.name);
+            head.extend_from_slice(h.name);
             head.extend_from_slice(b": ");
-            head.extend_from_slice(&h.value);
+            head.extend_from_slice(h.value);
             head.extend_from_slice(b"\r\n");
         }
         // A browser sends `Content-Length: 0` for a POST, PUT or PATCH without a body.

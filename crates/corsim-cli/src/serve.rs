@@ -347,9 +347,9 @@ fn respond(state: &State, scheme: &str, method: &str, host: &str, path: &str, he
     // kept, the recording server's Content-Length: 0 already added.
     let mut out = format!("HTTP/1.1 {} {}\r\n", answer.status, reason(answer.status)).into_bytes();
     for h in answer.headers.iter() {
-        out.extend_from_slice(&h.name);
+        out.extend_from_slice(h.name);
         out.extend_from_slice(b": ");
-        out.extend_from_slice(&h.value);
+        out.extend_from_slice(h.value);
         out.extend_from_slice(b"\r\n");
     }
     out.extend_from_slice(b"\r\n");

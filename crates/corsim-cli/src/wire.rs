@@ -169,7 +169,7 @@ fn parse_head(head: &[u8]) -> Result<Option<HttpResponse>, HeadError> {
     for h in response.headers.iter() {
         headers.append(h.name.as_bytes(), h.value);
     }
-    Ok(Some(HttpResponse { status, headers }))
+    Ok(Some(HttpResponse { status, headers, body: Vec::new() }))
 }
 
 #[cfg(test)]
@@ -191,7 +191,7 @@ mod tests {
         let raw = b"HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 204 No Content\r\nA: 1\r\na: 2\r\nX-Raw: \xe9t\xe9 \r\n\r\n";
         let whole = read_in_pieces(raw, raw.len()).unwrap().unwrap();
         assert_eq!(whole.status, 204);
-        let lines: Vec<(Vec<u8>, Vec<u8>)> = whole.headers.iter().map(|h| (h.name.clone(), h.value.clone())).collect();
+        let lines: Vec<(Vec<u8>, Vec<u8>)> = whole.headers.iter().map(|h| (h.name.to_vec(), h.value.to_vec())).collect();
         assert_eq!(
             lines,
             [(b"A".to_vec(), b"1".to_vec()), (b"a".to_vec(), b"2".to_vec()), (b"X-Raw".to_vec(), b"\xe9t\xe9".to_vec())]

@@ -51,6 +51,46 @@ fn probe_never_connects_where_the_browser_would_not() {
     }
 }
 
+/// What a listener got while `probe` ran: a connection, or none.
+fn connections_during(listener: &std::net::TcpListener, args: &[&str]) -> (Option<i32>, String, usize) {
+    listener.set_nonblocking(true).expect("nonblocking");
+    let (code, out, _) = corsim(args);
+    let mut accepted = 0;
+    while listener.accept().is_ok() {
+        accepted += 1;
+    }
+    (code, out, accepted)
+}
+
+#[test]
+fn probe_opens_no_connection_the_browser_would_not_open() {
+    // A listener on a bad port (the first of these that is free here): the
+    // browser never connects to it, and neither does probe, in any profile.
+    let bad_ports = [6000u16, 6665, 6666, 6667, 6668, 6669, 10080, 87, 95];
+    let Some((listener, port)) =
+        bad_ports.iter().find_map(|&p| std::net::TcpListener::bind(("127.0.0.1", p)).ok().map(|l| (l, p)))
+    else {
+        panic!("none of the bad ports {bad_ports:?} is free on 127.0.0.1");
+    };
+    let url = format!("http://127.0.0.1:{port}/");
+    for profile in ["chromium", "firefox", "webkit"] {
+        let (code, out, accepted) =
+            connections_during(&listener, &["probe", &url, "--origin", "http://127.0.0.1:8001", "--profile", profile, "--timeout", "2"]);
+        assert_eq!(accepted, 0, "{profile}: probe connected to bad port {port}: {out}");
+        assert_eq!(code, Some(1), "{profile}: {out}");
+        assert!(out.contains("not CORS: a blocked port"), "{profile}: {out}");
+    }
+    // Mixed content on loopback: WebKit blocks an https: page's fetch of
+    // http://127.0.0.1 (Chromium and Firefox exempt loopback, and do connect).
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("a free port");
+    let url = format!("http://127.0.0.1:{}/", listener.local_addr().unwrap().port());
+    let (code, out, accepted) =
+        connections_during(&listener, &["probe", &url, "--origin", "https://app.example", "--profile", "webkit", "--timeout", "2"]);
+    assert_eq!(accepted, 0, "webkit: probe connected despite mixed content: {out}");
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("not CORS: mixed content"), "{out}");
+}
+
 #[test]
 fn disagreements_table_from_the_recordings() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpus/");

@@ -429,7 +429,7 @@ fn a_port_that_cannot_be_bound_is_named() {
     let web = dir.join("web");
     std::fs::create_dir_all(web.join("pkg")).unwrap();
     std::fs::write(web.join("index.html"), "page").unwrap();
-    std::fs::write(web.join("pkg/corsim_wasm_bg.wasm"), "wasm").unwrap();
+    std::fs::write(web.join("pkg/corsim_explain_bg.wasm"), "wasm").unwrap();
     let run = corsim(&["playground", "--port", &port.to_string(), "--dir", web.to_str().unwrap()]);
     assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
     assert!(run.stderr.contains(&format!("cannot listen on port {port}")), "{}", run.stderr);

@@ -3,7 +3,7 @@
 // a leaked borrow would make every later call on a Page fail).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { corsim } from "./common.mjs";
+import { corsim, explainer } from "./common.mjs";
 
 const { simulate, simulateLine, Page } = corsim;
 const ORIGIN = "https://app.example";
@@ -184,14 +184,14 @@ test("2000 mangled scenarios: a verdict or a named Error each, never a trap", ()
 });
 
 for (const [name, fn, field] of [
-  ["explain: bad origin", () => corsim.explain("not an origin", { url: URL }, serverMap()), "origin"],
-  ["explain: header value above U+00FF", () => corsim.explain(ORIGIN, { url: URL, headers: [["A", "\u{1F600}"]] }, serverMap()), "request.headers[0][1]"],
-  ["explain: bad profile", () => corsim.explain(ORIGIN, { url: URL }, serverMap(), { profile: "lynx" }), "options.profile"],
-  ["explain: responder returns a bad status", () => corsim.explain(ORIGIN, { url: URL }, () => ({ status: -1 })), "server(requests[0]).status"],
+  ["explain: bad origin", () => explainer.explain("not an origin", { url: URL }, serverMap()), "origin"],
+  ["explain: header value above U+00FF", () => explainer.explain(ORIGIN, { url: URL, headers: [["A", "\u{1F600}"]] }, serverMap()), "request.headers[0][1]"],
+  ["explain: bad profile", () => explainer.explain(ORIGIN, { url: URL }, serverMap(), { profile: "lynx" }), "options.profile"],
+  ["explain: responder returns a bad status", () => explainer.explain(ORIGIN, { url: URL }, () => ({ status: -1 })), "server(requests[0]).status"],
 ]) {
   test(`${name} → Error naming ${field}, then the module still works`, () => {
     throwsNamed(fn, field);
     stillWorks();
-    assert.equal(corsim.explain(ORIGIN, { url: URL }, serverMap()).result.readable, true);
+    assert.equal(explainer.explain(ORIGIN, { url: URL }, serverMap()).result.readable, true);
   });
 }

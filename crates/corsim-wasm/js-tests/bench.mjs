@@ -15,7 +15,15 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { corsim, corsimBin } from "./common.mjs";
+import { createRequire } from "node:module";
+import { corsimBin, pkgDir } from "./common.mjs";
+
+// The modules measured: the core (`corsim`) unless CORSIM_BENCH_MODULE names
+// other builds in pkg/node, comma-separated (corsim_wasm,corsim_explain), all
+// in the same interleaved rounds.
+const moduleNames = (process.env.CORSIM_BENCH_MODULE ?? "corsim_wasm").split(",");
+const load = createRequire(import.meta.url);
+const modules = moduleNames.map((name) => ({ name, m: load(path.join(pkgDir, "node", `${name}.js`)) }));
 
 const files = process.argv.slice(2);
 const base = files.flatMap((f) => fs.readFileSync(f, "utf8").split("\n").filter((l) => l.trim()));
@@ -45,24 +53,30 @@ const runs = 7;
 timeProcess(input); // warm the page cache
 const objects = lines.map((l) => JSON.parse(l));
 let sink = 0;
-const viaLine = () => { for (const l of lines) sink += corsim.simulateLine(l).length; };
-const viaObject = () => { for (const o of objects) sink += corsim.simulate(o).steps.length; };
-viaLine(); viaObject(); // warm-up: JIT, wasm tier-up
-const t = { startup: [], native: [], line: [], object: [] };
+const viaLine = (corsim) => () => { for (const l of lines) sink += corsim.simulateLine(l).length; };
+const viaObject = (corsim) => () => { for (const o of objects) sink += corsim.simulate(o).steps.length; };
+for (const { m } of modules) { viaLine(m)(); viaObject(m)(); } // warm-up: JIT, wasm tier-up
+const t = { startup: [], native: [], line: modules.map(() => []), object: modules.map(() => []) };
 for (let i = 0; i < runs; i++) {
   t.startup.push(timeProcess(empty));
   t.native.push(timeProcess(input));
-  t.line.push(timeLoop(viaLine));
-  t.object.push(timeLoop(viaObject));
+  modules.forEach(({ m }, k) => {
+    t.line[k].push(timeLoop(viaLine(m)));
+    t.object[k].push(timeLoop(viaObject(m)));
+  });
 }
 const startup = best(t.startup);
 const nativePer = (best(t.native) - startup) / lines.length;
-const linePer = best(t.line) / lines.length;
-const objectPer = best(t.object) / lines.length;
 fs.rmSync(dir, { recursive: true, force: true });
 
 const us = (ms) => `${(ms * 1000).toFixed(1)} µs`;
+console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
 console.log(`scenarios: ${lines.length} (${base.length} × ${repeat}), best of ${runs} interleaved rounds; checksum ${sink}`);
 console.log(`native corsim run:        ${us(nativePer)} per scenario (process start ${startup.toFixed(1)} ms excluded)`);
-console.log(`wasm simulateLine (text): ${us(linePer)} per scenario  ratio wasm/native ${(linePer / nativePer).toFixed(2)}`);
-console.log(`wasm simulate (objects):  ${us(objectPer)} per scenario  ratio wasm/native ${(objectPer / nativePer).toFixed(2)}`);
+modules.forEach(({ name }, k) => {
+  const linePer = best(t.line[k]) / lines.length;
+  const objectPer = best(t.object[k]) / lines.length;
+  console.log(`${name}:`);
+  console.log(`  wasm simulateLine (text): ${us(linePer)} per scenario  ratio wasm/native ${(linePer / nativePer).toFixed(2)}`);
+  console.log(`  wasm simulate (objects):  ${us(objectPer)} per scenario  ratio wasm/native ${(objectPer / nativePer).toFixed(2)}`);
+});

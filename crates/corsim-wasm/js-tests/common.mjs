@@ -10,8 +10,10 @@ export const corpusDir = process.env.CORSIM_CORPUS_DIR ?? path.join(here, "..", 
 export const corsimBin = process.env.CORSIM_BIN ?? path.join(here, "..", "..", "..", "target", "debug", "corsim");
 
 const require = createRequire(import.meta.url);
-/** The Node (CommonJS) build. */
+/** The Node (CommonJS) build of the core module (`corsim`). */
 export const corsim = require(path.join(pkgDir, "node", "corsim_wasm.js"));
+/** The Node build of the explain module (`corsim/explain`): the core's functions and explain's. */
+export const explainer = require(path.join(pkgDir, "node", "corsim_explain.js"));
 
 /** JSON with object keys sorted, recursively: equal values give equal text. */
 export function canonical(value) {

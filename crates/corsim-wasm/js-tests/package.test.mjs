@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
-import { corsim, pkgDir } from "./common.mjs";
+import { corsim, explainer, pkgDir } from "./common.mjs";
 
 // A throwaway project with the package installed as node_modules/corsim.
 const project = fs.mkdtempSync(path.join(os.tmpdir(), "corsim-pkg-"));
@@ -48,6 +48,33 @@ test("import('corsim/web') + initSync: the ES module build gives the same verdic
   assert.equal(web.simulateLine(line), corsim.simulateLine(line));
   assert.deepEqual(web.simulate(JSON.parse(line)), corsim.simulate(JSON.parse(line)));
   assert.equal(web.simulate(JSON.parse(line)).steps[0].cors_error, "WildcardOriginNotAllowed");
+});
+
+test("two modules: `corsim` (the core) and `corsim/explain` (the core and explain, classify, the server models, parseMessage)", async () => {
+  const core = requireFromProject("corsim");
+  const full = requireFromProject("corsim/explain");
+  const extra = ["explain", "classify", "serverModelAnswers", "renderServerModel", "parseMessage"];
+  for (const name of extra) {
+    assert.equal(core[name], undefined, `the core module has no ${name}`);
+    assert.equal(typeof full[name], "function", `corsim/explain has ${name}`);
+  }
+  for (const name of ["simulate", "simulateLine", "Page", "preflightRequest", "corsCheck", "readableHeaderNames", "isForbiddenRequestHeader", "version"]) {
+    assert.equal(typeof core[name], "function", `the core module has ${name}`);
+    assert.equal(typeof full[name], "function", `corsim/explain has ${name}`);
+  }
+  assert.equal(full.version(), core.version());
+  // A scenario answered by a CORS library's model: the explain module runs it;
+  // the core module, which has no server models, says where they are.
+  const line = '{"id":"m","origin":"https://app.example","steps":[{"request":{"url":"https://api.example/items","method":"PUT"}}],' +
+    '"server":{"https://api.example/items":{"model":{"library":"express-cors","options":{"origin":["https://app.example"]}}}}}';
+  assert.equal(JSON.parse(full.simulateLine(line)).steps[0].server_saw.length, 2);
+  const refused = JSON.parse(core.simulateLine(line));
+  assert.match(refused.error, /server\["https:\/\/api\.example\/items"\]\.model: .*corsim\/explain/);
+  // The ES module build of the explain module.
+  const web = await import(pathToFileURL(requireFromProject.resolve("corsim/explain/web")).href);
+  web.initSync({ module: fs.readFileSync(path.join(pkgDir, "web", "corsim_explain_bg.wasm")) });
+  assert.equal(web.simulateLine(line), full.simulateLine(line));
+  assert.equal(web.classify("https://app.example", { url: "https://api.example/x", method: "PATCH" }).kind, "preflight");
 });
 
 test("the README's simulate example", () => {
@@ -124,7 +151,7 @@ test("explain: classification, checks and a verified fix; a page's explain keeps
   const URL = "https://api.example/items";
   const server = { [URL]: { preflight: { status: 204, headers: [["Access-Control-Allow-Origin", "https://app.example"]] },
                             actual: { status: 200, headers: [["Access-Control-Allow-Origin", "https://app.example"]] } } };
-  const e = corsim.explain("https://app.example", { url: URL, method: "DELETE" }, server, { profile: "chromium" });
+  const e = explainer.explain("https://app.example", { url: URL, method: "DELETE" }, server, { profile: "chromium" });
   assert.equal(e.classification.kind, "preflight");
   assert.equal(e.result.readable, false);
   assert.equal(e.result.failure.cors_error, "MethodDisallowedByPreflightResponse");
@@ -135,7 +162,7 @@ test("explain: classification, checks and a verified fix; a page's explain keeps
   assert.ok(e.fix.patches[0].headers.some((h) => h.name === "Access-Control-Allow-Methods" && /DELETE/.test(h.to)));
   assert.ok(e.fix.configs.length > 0);
 
-  const page = new corsim.Page("https://app.example");
+  const page = new explainer.Page("https://app.example");
   const ok = { [URL]: { preflight: { status: 204, headers: [["Access-Control-Allow-Origin", "https://app.example"],
                                                             ["Access-Control-Allow-Methods", "DELETE"], ["Access-Control-Max-Age", "60"]] },
                         actual: server[URL].actual } };
@@ -148,7 +175,7 @@ test("explain: classification, checks and a verified fix; a page's explain keeps
 });
 
 test("the README's explain example", () => {
-  const { explain } = requireFromProject("corsim");
+  const { explain } = requireFromProject("corsim/explain");
   const e = explain("https://app.example", { url: "https://api.example/items", method: "DELETE" }, {
     "https://api.example/items": { preflight: { status: 204, headers: [["Access-Control-Allow-Origin", "https://app.example"]] } },
   });
@@ -159,9 +186,24 @@ test("the README's explain example", () => {
   assert.ok(e.fix.configs.length > 0);
 });
 
+test("the README's page-context example: a check around CORS is not CORS", () => {
+  const lan = new corsim.Page("https://app.example", { page: { address_space: "public", local_network_access: "denied" } });
+  const e = lan.explain({ url: "http://127.0.0.1:8080/status" }, {}, 0);
+  assert.equal(e.result.failure.not_cors.check, "not CORS: Local Network Access");
+  assert.match(e.result.failure.not_cors.fix, /allow local network access/);
+  assert.equal(lan.fetch({ url: "http://127.0.0.1:8080/status" }, () => { throw new Error("nothing is sent"); }, 0).ok, false);
+  // Without the page context the origin implies no address space: the fetch is sent.
+  const plain = new corsim.Page("https://app.example").fetch({ url: "http://127.0.0.1:8080/status" }, () => ({ status: 200 }), 0);
+  assert.equal(plain.requests.length, 1);
+  assert.throws(() => new corsim.Page("https://app.example", { page: { coep: "require_corp" } }), (e) => e.field === "options.page.coep");
+  // A scenario carries its own page: simulate takes no page option.
+  assert.throws(() => corsim.simulate({ origin: "https://app.example", steps: [{ request: { url: "https://api.example/" } }] }, { page: {} }),
+    (e) => e.field === "options.page");
+});
+
 test("the individual decisions through the package", () => {
   const req = { url: "https://api.example/x", method: "PATCH", headers: [["X-Trace", "1"]] };
-  const c = corsim.classify("https://app.example", req);
+  const c = explainer.classify("https://app.example", req);
   assert.equal(c.kind, "preflight");
   assert.deepEqual(c.headers.map((h) => h.name), ["x-trace"]);
   assert.equal(c.headers[0].why, "not a CORS-safelisted request-header name");
@@ -183,22 +225,23 @@ test("the individual decisions through the package", () => {
 test("the CORS libraries' models: their answers and their options in their own syntax", () => {
   const model = { library: "express-cors", options: { origin: ["https://app.example"], credentials: true } };
   const req = { url: "https://api.example/items", method: "PUT", headers: [["X-Trace", "1"]], credentials: "include" };
-  const a = corsim.serverModelAnswers(model, "https://app.example", req);
+  const a = explainer.serverModelAnswers(model, "https://app.example", req);
   assert.equal(a.preflight.request.isPreflight, true);
   assert.equal(a.preflight.status, 204);
   assert.deepEqual(a.preflight.headers.find((h) => h[0] === "Access-Control-Allow-Headers"), ["Access-Control-Allow-Headers", "x-trace"]);
   assert.deepEqual(a.actual.headers.find((h) => h[0] === "Access-Control-Allow-Origin"), ["Access-Control-Allow-Origin", "https://app.example"]);
   // Another origin gets no Access-Control-Allow-Origin.
-  const other = corsim.serverModelAnswers(model, "https://evil.example", req);
+  const other = explainer.serverModelAnswers(model, "https://evil.example", req);
   assert.equal(other.actual.headers.find((h) => h[0] === "Access-Control-Allow-Origin"), undefined);
-  assert.match(corsim.renderServerModel(model), /app\.use\(cors\(\{\n  origin: \['https:\/\/app\.example'\],\n  credentials: true,/);
+  assert.match(explainer.renderServerModel(model), /app\.use\(cors\(\{\n  origin: \['https:\/\/app\.example'\],\n  credentials: true,/);
   // Options the library refuses, and unknown ones, are errors naming the model.
-  assert.throws(() => corsim.renderServerModel({ library: "tower-http", options: { allow_origin: "*", allow_credentials: true } }), (e) => e.field === "model");
-  assert.throws(() => corsim.serverModelAnswers({ library: "nope", options: {} }, "https://app.example", req), (e) => e.field === "model");
+  assert.throws(() => explainer.renderServerModel({ library: "tower-http", options: { allow_origin: "*", allow_credentials: true } }), (e) => e.field === "model");
+  assert.throws(() => explainer.serverModelAnswers({ library: "nope", options: {} }, "https://app.example", req), (e) => e.field === "model");
 });
 
 test("the README's one-decision-at-a-time example", () => {
-  const { classify, preflightRequest, corsCheck, readableHeaderNames } = requireFromProject("corsim");
+  const { preflightRequest, corsCheck, readableHeaderNames } = requireFromProject("corsim");
+  const { classify } = requireFromProject("corsim/explain");
   assert.equal(classify("https://app.example", { url: "https://api.example/x", method: "PATCH" }).kind, "preflight");
   const p = preflightRequest("https://app.example", { url: "https://api.example/x", method: "PATCH" });
   assert.equal(p.method, "OPTIONS");

@@ -5,6 +5,7 @@
 //! read.
 
 use corsim::error::InputError;
+#[cfg(feature = "explain")]
 use corsim::explain::Classification;
 use corsim::{Action, Browser, CredentialsMode, Fetch, PreflightCache, ResponseType, Timestamp};
 use tsify::Ts;
@@ -43,6 +44,7 @@ fn read_enum<T: serde::de::DeserializeOwned>(value: &JsValue, field: &str, allow
 /// simple, preflighted or not sent, and why (the method or the header names
 /// that force a preflight, each with its reason). The classification of
 /// `explain`.
+#[cfg(feature = "explain")]
 #[wasm_bindgen]
 pub fn classify(
     #[wasm_bindgen(unchecked_param_type = "string")] origin: JsValue,

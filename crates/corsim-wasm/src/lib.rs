@@ -39,7 +39,9 @@
 //! module stays usable after an error.
 
 use corsim::error::InputError;
+#[cfg(feature = "explain")]
 use corsim::explain::Explanation;
+use corsim::page::PageContext;
 use corsim::scenario::{ErrorLine, Scenario as CoreScenario, ScenarioVerdict};
 use corsim::{Browser, HttpResponse, Origin, PreflightCache, RequestInit, Timestamp};
 use serde::Serialize;
@@ -48,6 +50,7 @@ use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
 pub mod decisions;
+#[cfg(feature = "explain")]
 pub mod models;
 pub mod shapes;
 
@@ -57,13 +60,18 @@ use shapes::{CacheEntry, FetchVerdict, PageOptions, SimulateOptions, WireRequest
 
 /// The profile named by `options.profile` (`field` is the name used in errors).
 pub fn parse_profile_option(options: &Value, field: &str) -> Result<Option<Browser>, InputError> {
+    profile_option(options, field, false)
+}
+
+/// [`parse_profile_option`], `page` allowed too (a `Page`'s options).
+fn profile_option(options: &Value, field: &str, page_allowed: bool) -> Result<Option<Browser>, InputError> {
     let obj = match options {
         Value::Null => return Ok(None),
         Value::Object(obj) => obj,
         _ => return Err(InputError::new(field, "must be an object")),
     };
     for key in obj.keys() {
-        if key != "profile" && !(field == "options" && key == "seed") {
+        if key != "profile" && !(field == "options" && (key == "seed" || (page_allowed && key == "page"))) {
             return Err(InputError::new(format!("{field}.{key}"), "unknown option"));
         }
     }
@@ -78,9 +86,20 @@ pub fn parse_profile_option(options: &Value, field: &str) -> Result<Option<Brows
     }
 }
 
-/// `simulate` on a JSON value: the core's parser, the core's simulation and verdict.
-pub fn simulate_value(value: &Value, profile: Option<Browser>) -> Result<ScenarioVerdict, InputError> {
-    let scenario = CoreScenario::from_value(value).map_err(|e| rename_field(e, "line", "scenario"))?;
+/// `options.page` of `new Page(origin, options)`: a scenario's `page`
+/// object, read by the core's parser (errors named `options.page…`).
+pub fn parse_page_option(options: &Value) -> Result<PageContext, InputError> {
+    match options.get("page") {
+        None | Some(Value::Null) => Ok(PageContext::default()),
+        Some(page) => PageContext::from_json(page).map_err(|e| e.within("options.page")),
+    }
+}
+
+/// `simulate` on JSON text: the reader `corsim run` uses (typed fields read
+/// straight from the text; the generic reader only to name a bad field),
+/// errors named `scenario…`.
+pub fn simulate_text(text: &str, profile: Option<Browser>) -> Result<ScenarioVerdict, InputError> {
+    let scenario = CoreScenario::parse(text).map_err(|(_, e)| rename_field(e, "line", "scenario"))?;
     Ok(scenario.simulate(profile.map(Browser::profile)))
 }
 
@@ -124,7 +143,7 @@ pub fn parse_response_value(response: &Value, field: &str) -> Result<HttpRespons
         return Err(InputError::new(field, "must be a response object {status, headers}"));
     }
     corsim::scenario::parse_response(response)
-        .map(|r| HttpResponse { status: r.status, headers: r.headers })
+        .map(|r| HttpResponse { status: r.status, headers: r.headers, body: Vec::new() })
         .map_err(|e| e.within(field))
 }
 
@@ -154,12 +173,17 @@ fn js_to_json(value: &JsValue, field: &str) -> Result<Value, InputError> {
     if value.is_undefined() || value.is_null() {
         return Ok(Value::Null);
     }
+    let text = js_to_text(value, field)?;
+    serde_json::from_str(&text).map_err(|e| InputError::new(field, format!("cannot be read as JSON: {e}")))
+}
+
+/// A JavaScript value's JSON text (`JSON.stringify`; see [`js_to_json`]).
+fn js_to_text(value: &JsValue, field: &str) -> Result<String, InputError> {
     let text = js_sys::JSON::stringify(value).map_err(|e| {
         let why = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_default();
         InputError::new(field, format!("cannot be read as JSON: {why}"))
     })?;
-    let text = text.as_string().ok_or_else(|| InputError::new(field, "cannot be read as JSON"))?;
-    serde_json::from_str(&text).map_err(|e| InputError::new(field, format!("cannot be read as JSON: {e}")))
+    text.as_string().ok_or_else(|| InputError::new(field, "cannot be read as JSON"))
 }
 
 /// A Rust value as a plain JavaScript object (`null` for `None`, objects for
@@ -189,15 +213,16 @@ pub fn simulate(
     options: Option<Ts<SimulateOptions>>,
 ) -> Result<Ts<ScenarioVerdict>, JsValue> {
     let profile = read_profile(options)?;
-    let value = match scenario.as_string() {
-        Some(text) => serde_json::from_str(&text)
-            .map_err(|e| js_error(&InputError::new("scenario", format!("not valid JSON: {e}"))))?,
+    // An object goes through its JSON text too: the typed reader on text is
+    // faster than building a `serde_json::Value` and reading that.
+    let text = match scenario.as_string() {
+        Some(text) => text,
         None if scenario.is_undefined() || scenario.is_null() => {
             return Err(js_error(&InputError::new("scenario", "missing")))
         }
-        None => js_to_json(&scenario, "scenario").map_err(|e| js_error(&e))?,
+        None => js_to_text(&scenario, "scenario").map_err(|e| js_error(&e))?,
     };
-    let verdict = simulate_value(&value, profile).map_err(|e| js_error(&e))?;
+    let verdict = simulate_text(&text, profile).map_err(|e| js_error(&e))?;
     Ok(Ts::new_unchecked(to_js(&verdict)?))
 }
 
@@ -219,6 +244,7 @@ pub fn simulate_line_js(
 /// makes it pass, verified by running the engine again. The same structure as
 /// `corsim explain --json`. `server` is a FORMAT.md `server` map or a function
 /// from request to response, as for `Page.fetch`; the cache starts empty.
+#[cfg(feature = "explain")]
 #[wasm_bindgen]
 pub fn explain(
     #[wasm_bindgen(unchecked_param_type = "string")] origin: JsValue,
@@ -241,6 +267,7 @@ pub fn explain(
 /// reproduces it (for `simulate` or `explain`), each fact the message leaves
 /// out listed with the value assumed. Text with no known message gives no
 /// messages; this never throws for text.
+#[cfg(feature = "explain")]
 #[wasm_bindgen(js_name = parseMessage)]
 pub fn parse_message(text: &str) -> Result<Ts<corsim::console::facts::MessageReport>, JsValue> {
     let reading = corsim::console::parse::parse(text);
@@ -295,6 +322,8 @@ enum ServerKind {
 struct Responder {
     server: ServerKind,
     sent: usize,
+    /// `explain`'s first server error (see `answer_or_remember`).
+    #[cfg_attr(not(feature = "explain"), allow(dead_code))]
     error: Option<JsValue>,
 }
 
@@ -322,6 +351,7 @@ impl Responder {
     /// For `explain`, whose server closure cannot fail (it also runs the
     /// server again to verify the fix): the first error is kept (and thrown
     /// by [`Responder::rethrow`]); later requests get no answer at all.
+    #[cfg(feature = "explain")]
     fn answer_or_remember(&mut self, req: &corsim::HttpRequest) -> HttpResponse {
         if self.error.is_some() {
             return HttpResponse::new(599);
@@ -335,6 +365,7 @@ impl Responder {
         }
     }
 
+    #[cfg(feature = "explain")]
     fn rethrow(&mut self) -> Result<(), JsValue> {
         match self.error.take() {
             Some(e) => Err(e),
@@ -356,6 +387,7 @@ fn read_profile(options: Option<Ts<SimulateOptions>>) -> Result<Option<Browser>,
 pub struct Page {
     browser: Browser,
     origin: Origin,
+    context: PageContext,
     cache: PreflightCache,
 }
 
@@ -363,7 +395,10 @@ pub struct Page {
 impl Page {
     /// A page of `origin` (a serialized origin, or `"null"` for a sandboxed
     /// page). `options.profile` picks the browser (default Chromium);
-    /// `options.seed` seeds the cache's eviction randomness.
+    /// `options.seed` seeds the cache's eviction randomness; `options.page`
+    /// describes the page beyond its origin (a scenario's `page` object:
+    /// its URL, secure context, address spaces, Local Network Access
+    /// permission, `Cross-Origin-Embedder-Policy`).
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "string")] origin: JsValue,
@@ -374,7 +409,8 @@ impl Page {
             Some(o) => js_to_json(&o.js_value(), "options").map_err(|e| js_error(&e))?,
             None => Value::Null,
         };
-        let browser = parse_profile_option(&options, "options").map_err(|e| js_error(&e))?.unwrap_or(Browser::Chromium);
+        // `page` is the Page's own option (simulate's scenario carries its page).
+        let browser = profile_option(&options, "options", true).map_err(|e| js_error(&e))?.unwrap_or(Browser::Chromium);
         let cache = match options.get("seed") {
             None | Some(Value::Null) => PreflightCache::new(),
             Some(seed) => {
@@ -385,7 +421,8 @@ impl Page {
                 PreflightCache::with_seed(seed)
             }
         };
-        Ok(Page { browser, origin, cache })
+        let context = parse_page_option(&options).map_err(|e| js_error(&e))?;
+        Ok(Page { browser, origin, context, cache })
     }
 
     /// The page's serialized origin.
@@ -420,35 +457,11 @@ impl Page {
         // On a thrown error the page keeps the cache it had.
         let mut cache = self.cache.clone();
         let verdict =
-            corsim::fetch::try_run(profile, self.origin.clone(), &init, &mut cache, now, |req| responder.answer(req))?;
+            corsim::fetch::try_run_in(profile, self.origin.clone(), &self.context, &init, &mut cache, now, |req| {
+                responder.answer(req)
+            })?;
         self.cache = cache;
         Ok(Ts::new_unchecked(to_js(&FetchVerdict::new(profile, &self.origin, verdict))?))
-    }
-
-    /// `fetch` explained (`corsim::explain`): the classification and why,
-    /// every exchange with its checks, what script can read, the console
-    /// messages and the verified fix, as `corsim explain --json` gives it.
-    /// Uses and updates this page's preflight cache, like `fetch`.
-    pub fn explain(
-        &mut self,
-        #[wasm_bindgen(unchecked_param_type = "RequestInit")] request: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Server")] server: JsValue,
-        #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
-    ) -> Result<Ts<Explanation>, JsValue> {
-        let now = Timestamp::from_millis(parse_millis(now_ms.as_f64(), "nowMs").map_err(|e| js_error(&e))?);
-        let (init, mut responder) = read_call(&self.origin, &request, &server)?;
-        let mut cache = self.cache.clone();
-        let explanation = corsim::explain::explain_with(
-            self.browser.profile(),
-            self.origin.clone(),
-            &init,
-            &mut cache,
-            now,
-            |req| responder.answer_or_remember(req),
-        );
-        responder.rethrow()?;
-        self.cache = cache;
-        Ok(Ts::new_unchecked(to_js(&explanation)?))
     }
 
     /// What the preflight cache holds at `nowMs`: the entries not yet
@@ -466,6 +479,37 @@ impl Page {
     #[wasm_bindgen(js_name = clearCache)]
     pub fn clear_cache(&mut self) {
         self.cache.clear();
+    }
+}
+
+#[cfg(feature = "explain")]
+#[wasm_bindgen]
+impl Page {
+    /// `fetch` explained (`corsim::explain`): the classification and why,
+    /// every exchange with its checks, what script can read, the console
+    /// messages and the verified fix, as `corsim explain --json` gives it.
+    /// Uses and updates this page's preflight cache, like `fetch`.
+    pub fn explain(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "RequestInit")] request: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Server")] server: JsValue,
+        #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
+    ) -> Result<Ts<Explanation>, JsValue> {
+        let now = Timestamp::from_millis(parse_millis(now_ms.as_f64(), "nowMs").map_err(|e| js_error(&e))?);
+        let (init, mut responder) = read_call(&self.origin, &request, &server)?;
+        let mut cache = self.cache.clone();
+        let explanation = corsim::explain::explain_in(
+            self.browser.profile(),
+            self.origin.clone(),
+            &self.context,
+            &init,
+            &mut cache,
+            now,
+            |req| responder.answer_or_remember(req),
+        );
+        responder.rethrow()?;
+        self.cache = cache;
+        Ok(Ts::new_unchecked(to_js(&explanation)?))
     }
 }
 

@@ -33,6 +33,12 @@ pub struct PageOptions {
     /// core's fixed seed), a whole number from 0 to 2^53 - 1.
     #[tsify(optional)]
     pub seed: Option<u64>,
+    /// The page beyond its origin, as a scenario's `page` object
+    /// (tests/corpus/FORMAT.md: `url`, `secure_context`, `address_space`,
+    /// `address_spaces`, `local_network_access`, `coep`), for the checks
+    /// around CORS; by default what the origin implies.
+    #[tsify(optional, type = "Record<string, unknown>")]
+    pub page: Option<serde_json::Value>,
 }
 
 /// A request as it goes on the wire: what the server sees.
@@ -177,6 +183,7 @@ pub struct CorsCheck {
 }
 
 /// One request a CORS library's model was sent, and its answer.
+#[cfg(feature = "explain")]
 #[derive(Clone, Debug, PartialEq, Serialize, Tsify)]
 #[tsify(missing_as_null)]
 #[serde(rename_all = "camelCase")]
@@ -189,6 +196,7 @@ pub struct ModelAnswer {
     pub headers: Vec<(String, String)>,
 }
 
+#[cfg(feature = "explain")]
 impl ModelAnswer {
     /// The pair the core gives.
     pub fn new((request, response): &(HttpRequest, corsim::HttpResponse)) -> Self {
@@ -202,6 +210,7 @@ impl ModelAnswer {
 
 /// `serverModelAnswers()`: the library's answers to the preflight and to
 /// the request itself.
+#[cfg(feature = "explain")]
 #[derive(Clone, Debug, PartialEq, Serialize, Tsify)]
 #[tsify(missing_as_null)]
 pub struct ModelAnswers {

@@ -33,7 +33,7 @@ fn simulate_is_the_core_verdict() {
     for (at, line) in corpus_lines() {
         let value: Value = serde_json::from_str(&line).unwrap();
         let core = corsim::scenario::Scenario::from_value(&value).unwrap().simulate(None);
-        assert_eq!(simulate_value(&value, None).unwrap(), core, "{at}");
+        assert_eq!(simulate_text(&line, None).unwrap(), core, "{at}");
     }
 }
 
@@ -53,7 +53,8 @@ fn scenario(request: Value) -> Value {
 
 #[test]
 fn bad_input_names_the_field() {
-    let err = |v: Value| simulate_value(&v, None).unwrap_err();
+    let err = |v: Value| simulate_text(&v.to_string(), None).unwrap_err();
+    assert_eq!(simulate_text("{", None).unwrap_err().field, "scenario");
     assert_eq!(err(json!(5)).field, "scenario");
     assert_eq!(err(json!({"steps": []})).field, "origin");
     assert_eq!(err(scenario(json!({"method": "GET"}))).field, "steps[0].request.url");
@@ -63,7 +64,7 @@ fn bad_input_names_the_field() {
     assert!(e.to_string().contains("U+00FF"), "{e}");
     assert_eq!(err(scenario(json!({"url": "https://api.example/x", "mode": "nope"}))).field, "steps[0].request.mode");
     // And a good one right after.
-    let ok = simulate_value(&scenario(json!({"url": "https://api.example/x"})), None).unwrap();
+    let ok = simulate_text(&scenario(json!({"url": "https://api.example/x"})).to_string(), None).unwrap();
     assert_eq!(ok.steps[0].result.kind, "cors");
 }
 
@@ -102,7 +103,7 @@ fn fetch_arguments_and_responses() {
 #[test]
 fn cache_entries_expire() {
     let origin = Origin::parse("https://app.example").unwrap();
-    let mut page = Page { browser: Browser::Chromium, origin: origin.clone(), cache: PreflightCache::new() };
+    let mut page = Page { browser: Browser::Chromium, origin: origin.clone(), context: PageContext::default(), cache: PreflightCache::new() };
     let request = json!({"url": "https://api.example/x", "method": "PUT"});
     let server = json!({"https://api.example/x": {
         "preflight": {"status": 204, "headers": [["Access-Control-Allow-Origin", "https://app.example"],
@@ -150,4 +151,38 @@ fn fetch_verdict_is_the_core_verdict() {
         "why": {"because": "mime-essence", "essence": "application/json"}}));
     assert_eq!(events[routed + 1], json!({"event": "cache-lookup", "url": "https://api.example/x", "miss": {"reason": "no-entry"}}));
     assert_eq!(js["requests"][0]["isPreflight"], true);
+}
+
+/// `new Page(origin, {page})`: the scenario's `page` object, read by the
+/// core's parser; absent, what the origin implies; a bad value names its
+/// field under `options.page`.
+#[test]
+fn page_option_is_the_scenario_page_object() {
+    let options = json!({"profile": "chromium", "page": {"address_space": "public", "local_network_access": "denied"}});
+    // Only a Page takes it: simulate's and explain's options name it unknown.
+    assert_eq!(parse_profile_option(&options, "options").unwrap_err().field, "options.page");
+    let context = parse_page_option(&options).unwrap();
+    assert_eq!(context, PageContext::from_json(&options["page"]).unwrap());
+    assert_eq!(parse_page_option(&json!({"profile": "firefox"})).unwrap(), PageContext::default());
+    let e = parse_page_option(&json!({"page": {"address_spaces": {"api.test": "lan"}}})).unwrap_err();
+    assert_eq!(e.field, "options.page.address_spaces[\"api.test\"]");
+    let e = parse_page_option(&json!({"page": "public"})).unwrap_err();
+    assert_eq!(e.field, "options.page");
+    // The same page object in a scenario and on a Page give one verdict.
+    let scenario = json!({"origin": "https://app.example", "page": options["page"],
+        "steps": [{"request": {"url": "http://127.0.0.1:8080/status"}}]});
+    let verdict = simulate_text(&scenario.to_string(), None).unwrap();
+    let init = corsim::RequestInit::get("http://127.0.0.1:8080/status");
+    let page = corsim::fetch::try_run_in(
+        Browser::Chromium.profile(),
+        Origin::parse("https://app.example").unwrap(),
+        &context,
+        &init,
+        &mut PreflightCache::new(),
+        Timestamp::ZERO,
+        |_| Ok::<_, ()>(HttpResponse::new(200)),
+    )
+    .unwrap();
+    assert!(page.requests.is_empty() && verdict.steps[0].server_saw.is_empty(), "Local Network Access refuses before sending");
+    assert_eq!(page.console, verdict.steps[0].console);
 }

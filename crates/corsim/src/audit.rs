@@ -541,7 +541,7 @@ impl<'a, E: fmt::Display, S: FnMut(&HttpRequest) -> Result<HttpResponse, E>> Run
             let key: WireKey = (
                 req.method.clone(),
                 req.url.as_str().to_owned(),
-                req.headers.iter().map(|h| (h.name.to_ascii_lowercase(), h.value.clone())).collect(),
+                req.headers.iter().map(|h| (h.name.to_ascii_lowercase(), h.value.to_vec())).collect(),
             );
             if let Some(answer) = seen.get(&key) {
                 return answer.clone();
@@ -559,6 +559,17 @@ impl<'a, E: fmt::Display, S: FnMut(&HttpRequest) -> Result<HttpResponse, E>> Run
         });
         match result {
             Ok(outcome) => {
+                // A check around CORS kept the browser from sending it (a bad
+                // port, mixed content, Local Network Access): nothing was
+                // tested, so the audit is not complete.
+                if let Err(failure) = &outcome.verdict.outcome {
+                    if let Some(gate) = failure.kind.gate().filter(|g| !matches!(g, crate::blocked::Gate::CrossOriginResourcePolicy(_))) {
+                        let msg = format!("{} {} from {}: not sent, {gate}: {}", init.method, failure.url, origin.serialize(), gate.reason(failure.url.as_str()));
+                        if !self.errors.contains(&msg) {
+                            self.errors.push(msg);
+                        }
+                    }
+                }
                 let last = outcome.exchanges.last();
                 self.probes.push(Probe {
                     purpose: purpose.to_owned(),
@@ -890,7 +901,7 @@ fn evidence(outcome: &Outcome) -> String {
                 let n = h.name.to_ascii_lowercase();
                 n.starts_with(b"access-control-allow-") || n == b"vary"
             })
-            .map(|h| format!("{}: {}", isomorphic_decode(&h.name.to_ascii_lowercase()), isomorphic_decode(&h.value)))
+            .map(|h| format!("{}: {}", isomorphic_decode(&h.name.to_ascii_lowercase()), isomorphic_decode(h.value)))
             .collect();
         if cors.is_empty() {
             out.push_str(" with no CORS headers");

@@ -36,6 +36,8 @@ pub enum Gate {
     CrossOriginResourcePolicy(CorpBlock),
     /// `fetch()` answers the URL itself, and that failed.
     Scheme(SchemeError),
+    /// Opaque-response blocking took a `no-cors` response away.
+    OpaqueResponseBlocking(OrbBlock),
 }
 
 impl Gate {
@@ -48,6 +50,7 @@ impl Gate {
             Gate::LocalNetworkAccess(_) => "local-network-access",
             Gate::CrossOriginResourcePolicy(_) => "cross-origin-resource-policy",
             Gate::Scheme(_) => "scheme",
+            Gate::OpaqueResponseBlocking(_) => "opaque-response-blocking",
         }
     }
 
@@ -59,6 +62,7 @@ impl Gate {
             Gate::LocalNetworkAccess(_) => "Local Network Access",
             Gate::CrossOriginResourcePolicy(_) => "Cross-Origin-Resource-Policy",
             Gate::Scheme(_) => "a URL fetch() loads itself",
+            Gate::OpaqueResponseBlocking(_) => "opaque-response blocking (ORB)",
         }
     }
 
@@ -104,6 +108,11 @@ impl Gate {
                 None => format!("{url} answered with Cross-Origin-Resource-Policy: {}, which refuses this page", block.policy),
             },
             Gate::Scheme(error) => format!("{url}: {error}"),
+            Gate::OpaqueResponseBlocking(block) => format!(
+                "{url} answered a no-cors request from another origin with {}, which no <script>, <img> or <style> may embed, so the browser keeps it from the page: {}",
+                block.type_text(),
+                block.step
+            ),
         }
     }
 
@@ -116,10 +125,18 @@ impl Gate {
             Gate::MixedContent { .. } => "Serve the API over https: (a page loaded over https: may not fetch http: URLs; CORS headers do not change that). For a device on the local network, Chromium also accepts the fetch option targetAddressSpace: 'local' once the user grants Local Network Access.".to_owned(),
             Gate::LocalNetworkAccess(block) => match block.denial {
                 LnaDenial::InsecureContext => "Serve the page over https: (Local Network Access needs a secure context), then have the user allow local network access. Access-Control-Allow-Private-Network is no longer read.".to_owned(),
-                LnaDenial::PermissionDenied { .. } => format!(
-                    "Have the user allow local network access for the page's site (Chromium prompts once; a denial stays in the site settings), or grant the permission in automation (local-network-access). Pass targetAddressSpace: '{}' to fetch() to ask up front. Access-Control-Allow-Private-Network is no longer read.",
-                    block.target
-                ),
+                LnaDenial::PermissionDenied { .. } => match block.asked_as {
+                    Some(LnaPermissionUi::Chromium) => format!(
+                        "Have the user allow local network access for the page's site (Chromium prompts once; a denial stays in the site settings), or grant the permission in automation (local-network-access). Pass targetAddressSpace: '{}' to fetch() to ask up front. Access-Control-Allow-Private-Network is no longer read.",
+                        block.target
+                    ),
+                    Some(LnaPermissionUi::Firefox) => format!(
+                        "Have the user allow the page's site to reach {} (Firefox asks once and keeps the answer in the site's permissions: {}), or set that permission in automation. Access-Control-Allow-Private-Network is not read.",
+                        if block.target == AddressSpace::Loopback { "apps and services on this device" } else { "devices on the local network" },
+                        if block.target == AddressSpace::Loopback { "loopback-network" } else { "local-network" }
+                    ),
+                    None => "Have the user grant the page's site the Local Network Access permission. Access-Control-Allow-Private-Network is no longer read.".to_owned(),
+                },
                 LnaDenial::AddressSpaceMismatch { .. } => format!(
                     "Declare the space the target is in (targetAddressSpace: '{}'), or leave the option out for an https: URL. A wrong declaration fails the fetch even where Local Network Access would allow it.",
                     block.target
@@ -137,6 +154,7 @@ impl Gate {
             Gate::Scheme(SchemeError::InvalidDataUrl { .. }) => "Fix the data: URL: a comma before the data, and valid base64 after ;base64.".to_owned(),
             Gate::Scheme(SchemeError::BlobUnavailable) => "Fetch a blob: URL the page created (URL.createObjectURL) and has not revoked, with GET.".to_owned(),
             Gate::Scheme(SchemeError::Unsupported { .. } | SchemeError::LocalResource) => "fetch() loads http:, https:, data: and blob: URLs; serve the resource over http(s).".to_owned(),
+            Gate::OpaqueResponseBlocking(_) => "Serve what may be embedded with the type of what it is (text/javascript, text/css, an image, audio or video type), and X-Content-Type-Options: nosniff only with such a type. Data (JSON, HTML, XML, CSV, PDF) never reaches a no-cors request, and no response header lifts that, Cross-Origin-Resource-Policy included; mode: 'no-cors' never gives script a body, so to read the response drop that mode.".to_owned(),
         }
     }
 }
@@ -144,6 +162,95 @@ impl Gate {
 impl fmt::Display for Gate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "not CORS: {}", self.title())
+    }
+}
+
+/// Why opaque-response blocking took a response away: its MIME type
+/// essence (empty when it has none) and the step of the algorithm.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
+pub struct OrbBlock {
+    /// The MIME type essence, empty when there is none.
+    pub mime: String,
+    /// The step that blocked it.
+    pub step: OrbStep,
+}
+
+impl OrbBlock {
+    /// The type in words.
+    pub fn type_text(&self) -> String {
+        if self.mime.is_empty() {
+            "no Content-Type".to_owned()
+        } else {
+            format!("Content-Type {}", self.mime)
+        }
+    }
+}
+
+/// The step of opaque-response blocking that blocked a response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "serde", serde(tag = "step", content = "sniffed", rename_all = "kebab-case"))]
+pub enum OrbStep {
+    /// An "opaque-blocklisted-never-sniffed" type (`text/csv`, PDF, ZIP, …).
+    NeverSniffed,
+    /// Status 206 with an HTML, JSON or XML type.
+    PartialBlocklisted,
+    /// `nosniff` with an HTML, JSON, XML or `text/plain` type.
+    NosniffBlocklisted,
+    /// Status 206 without `Content-Range: bytes 0-…`: not the first part.
+    PartialNotFirst,
+    /// `nosniff`, and the body is no image, audio or video.
+    Nosniff,
+    /// A status that is not ok, and the body is no image, audio or video.
+    ErrorStatus,
+    /// An `image/`, `audio/` or `video/` type whose body is none of these.
+    MediaTypeNotMedia,
+    /// The body is data, not JavaScript.
+    Sniffed(SniffedAs),
+}
+
+impl fmt::Display for OrbStep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OrbStep::NeverSniffed => f.write_str("the type is one ORB always blocks"),
+            OrbStep::PartialBlocklisted => f.write_str("a 206 partial response of HTML, JSON or XML"),
+            OrbStep::NosniffBlocklisted => f.write_str("X-Content-Type-Options: nosniff on HTML, JSON, XML or text/plain"),
+            OrbStep::PartialNotFirst => f.write_str("a 206 partial response that is not the start of its resource (no Content-Range: bytes 0-…)"),
+            OrbStep::Nosniff => f.write_str("X-Content-Type-Options: nosniff, and the body is no image, audio or video"),
+            OrbStep::ErrorStatus => f.write_str("an error status, and the body is no image, audio or video"),
+            OrbStep::MediaTypeNotMedia => f.write_str("an image, audio or video type, and the body is none of these"),
+            OrbStep::Sniffed(sniffed) => write!(f, "the body is {sniffed}, not JavaScript"),
+        }
+    }
+}
+
+/// What a body sniffed as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+pub enum SniffedAs {
+    /// HTML.
+    Html,
+    /// XML.
+    Xml,
+    /// JSON.
+    Json,
+    /// A JSON parser breaker (`)]}'`, `for(;;);`, …).
+    ParserBreaker,
+}
+
+impl fmt::Display for SniffedAs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SniffedAs::Html => "HTML",
+            SniffedAs::Xml => "XML",
+            SniffedAs::Json => "JSON",
+            SniffedAs::ParserBreaker => "JSON behind a parser breaker",
+        })
     }
 }
 
@@ -232,6 +339,26 @@ pub struct LnaBlock {
     pub client: AddressSpace,
     /// The target's address space.
     pub target: AddressSpace,
+    /// How the browser that refused asks for the permission (`None`: the
+    /// draft's permission, no browser's words).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub asked_as: Option<LnaPermissionUi>,
+}
+
+/// How a browser asks for the Local Network Access permission, which the
+/// fix names (profile data: [`crate::local_network_access::LnaRules`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+pub enum LnaPermissionUi {
+    /// Chromium: one prompt per site (`local-network-access` in
+    /// automation), and the `targetAddressSpace` option of `fetch()` to ask
+    /// up front.
+    Chromium,
+    /// Firefox: the site permissions `local-network` and, for this device,
+    /// `loopback-network`; no fetch option.
+    Firefox,
 }
 
 impl LnaBlock {
@@ -348,21 +475,41 @@ mod tests {
     use super::*;
 
     #[test]
+    fn lna_fix_names_the_browsers_own_permission() {
+        let block = |asked_as| Gate::LocalNetworkAccess(LnaBlock {
+            denial: LnaDenial::PermissionDenied { prompted: false },
+            client: AddressSpace::Public,
+            target: AddressSpace::Loopback,
+            asked_as,
+        });
+        let chromium = block(Some(LnaPermissionUi::Chromium)).fix();
+        assert!(chromium.contains("targetAddressSpace: 'loopback'") && chromium.contains("Chromium"), "{chromium}");
+        let firefox = block(Some(LnaPermissionUi::Firefox)).fix();
+        assert!(firefox.contains("loopback-network") && !firefox.contains("Chromium") && !firefox.contains("targetAddressSpace"), "{firefox}");
+        let draft = block(None).fix();
+        assert!(!draft.contains("Chromium") && !draft.contains("Firefox"), "{draft}");
+    }
+
+    #[test]
     fn no_fix_is_a_cors_header() {
         let gates = [
             Gate::BadPort { port: 6000 },
             Gate::MixedContent { page: "https://app.example/".into() },
-            Gate::LocalNetworkAccess(LnaBlock { denial: LnaDenial::InsecureContext, client: AddressSpace::Public, target: AddressSpace::Local }),
-            Gate::LocalNetworkAccess(LnaBlock { denial: LnaDenial::PermissionDenied { prompted: true }, client: AddressSpace::Public, target: AddressSpace::Loopback }),
+            Gate::LocalNetworkAccess(LnaBlock { denial: LnaDenial::InsecureContext, client: AddressSpace::Public, target: AddressSpace::Local, asked_as: Some(LnaPermissionUi::Chromium) }),
+            Gate::LocalNetworkAccess(LnaBlock { denial: LnaDenial::PermissionDenied { prompted: true }, client: AddressSpace::Public, target: AddressSpace::Loopback, asked_as: Some(LnaPermissionUi::Chromium) }),
+            Gate::LocalNetworkAccess(LnaBlock { denial: LnaDenial::PermissionDenied { prompted: false }, client: AddressSpace::Public, target: AddressSpace::Local, asked_as: Some(LnaPermissionUi::Firefox) }),
+            Gate::LocalNetworkAccess(LnaBlock { denial: LnaDenial::PermissionDenied { prompted: false }, client: AddressSpace::Public, target: AddressSpace::Local, asked_as: None }),
             Gate::LocalNetworkAccess(LnaBlock {
                 denial: LnaDenial::AddressSpaceMismatch { declared: AddressSpace::Local },
                 client: AddressSpace::Public,
                 target: AddressSpace::Loopback,
+                asked_as: Some(LnaPermissionUi::Chromium),
             }),
             Gate::CrossOriginResourcePolicy(CorpBlock { policy: ResourcePolicy::SameOrigin, imposed_by: None }),
             Gate::CrossOriginResourcePolicy(CorpBlock { policy: ResourcePolicy::SameOrigin, imposed_by: Some(EmbedderPolicy::RequireCorp) }),
             Gate::Scheme(SchemeError::Unsupported { scheme: "ftp".into() }),
             Gate::Scheme(SchemeError::LocalResource),
+            Gate::OpaqueResponseBlocking(OrbBlock { mime: "application/json".into(), step: OrbStep::Sniffed(SniffedAs::Json) }),
         ];
         for gate in gates {
             let fix = gate.fix();

@@ -640,6 +640,10 @@ pub struct FailureSummary {
     pub rejects_with: String,
     /// Why, in words.
     pub reason: String,
+    /// When no CORS check refused it (a check around CORS, or a response
+    /// the browser refused first): which check, "not CORS: …", and its fix,
+    /// never a CORS header.
+    pub not_cors: Option<crate::console::facts::NotCors>,
 }
 
 /// Explain `fetch(init.url, init)` from a page of origin `origin` against
@@ -1121,7 +1125,7 @@ impl Ctx<'_> {
                             let mut names: Vec<String> = r
                                 .headers
                                 .iter()
-                                .filter(|h| !is_forbidden_response_header_name(&h.name))
+                                .filter(|h| !is_forbidden_response_header_name(h.name))
                                 .map(|h| isomorphic_decode(&h.name.to_ascii_lowercase()))
                                 .filter(|n| !n.starts_with("access-control-") && !response.headers.contains(n))
                                 .collect();
@@ -1331,6 +1335,7 @@ fn failure_summary(profile: &Profile, failure: &Failure) -> FailureSummary {
         redirected_from: failure.redirected_from.as_ref().map(without_fragment),
         rejects_with,
         reason,
+        not_cors: crate::console::facts::NotCors::of(failure),
     }
 }
 
@@ -1377,7 +1382,7 @@ fn cache_miss_text(miss: &CacheMiss) -> String {
 
 /// A header list as (name, value) strings, each byte one character.
 fn pairs(headers: &HeaderList) -> Vec<(String, String)> {
-    headers.iter().map(|h| (isomorphic_decode(&h.name), isomorphic_decode(&h.value))).collect()
+    headers.iter().map(|h| (isomorphic_decode(h.name), isomorphic_decode(h.value))).collect()
 }
 
 /// The combined value of `name`, decoded.

@@ -130,7 +130,12 @@ struct Machine {
     pending: Option<HttpResponse>,
     last_status: Option<u16>,
     record_events: bool,
-    last_allow_origin: Option<String>,
+    /// The last response's `Access-Control-Allow-Origin` as sent (all its
+    /// lines joined), when it had one: a buffer reused from response to
+    /// response, decoded only when the fetch fails.
+    last_allow_origin: Vec<u8>,
+    /// Whether the last response had an `Access-Control-Allow-Origin`.
+    had_allow_origin: bool,
     failing_location: Option<String>,
     /// The console warnings of URLs mixed content let through because the
     /// fetch declared a local `targetAddressSpace`: (page URL, URL).
@@ -257,7 +262,8 @@ impl Machine {
             pending: None,
             last_status: None,
             record_events: true,
-            last_allow_origin: None,
+            last_allow_origin: Vec::new(),
+            had_allow_origin: false,
             failing_location: None,
             mixed_content_warnings: Vec::new(),
             page,
@@ -268,7 +274,10 @@ impl Machine {
 
     fn receive(&mut self, mut response: HttpResponse) {
         response.headers.trim_values();
-        self.last_allow_origin = response.headers.get_cow("access-control-allow-origin").map(|v| isomorphic_decode(&v));
+        let allow_origin = response.headers.get_cow("access-control-allow-origin");
+        self.had_allow_origin = allow_origin.is_some();
+        self.last_allow_origin.clear();
+        self.last_allow_origin.extend_from_slice(allow_origin.as_deref().unwrap_or_default());
         self.pending = Some(response);
     }
 
@@ -385,7 +394,16 @@ impl Machine {
     fn record(&mut self, make: impl FnOnce(&Self) -> Event) {
         if self.record_events {
             let event = make(self);
+            self.reserve_events();
             self.events.push(event);
+        }
+    }
+
+    /// Room for the events of a whole preflighted step (about a dozen) at
+    /// the first, instead of growing the list four times.
+    fn reserve_events(&mut self) {
+        if self.events.capacity() == 0 {
+            self.events.reserve(16);
         }
     }
 
@@ -395,6 +413,7 @@ impl Machine {
         if !self.record_events {
             return;
         }
+        self.reserve_events();
         let mut state = CheckState::Passed;
         for &check in order {
             let this = if state == CheckState::Passed && Some(check) == failed {
@@ -415,8 +434,8 @@ impl Machine {
             .headers
             .iter()
             .filter_map(|h| {
-                let why = why_cors_unsafe(&self.profile, &h.name, &h.value, over_total)?;
-                Some(UnsafeHeader { name: lower_name(&h.name), value: isomorphic_decode(&h.value), why })
+                let why = why_cors_unsafe(&self.profile, h.name, h.value, over_total)?;
+                Some(UnsafeHeader { name: lower_name(h.name), value: isomorphic_decode(h.value), why })
             })
             .collect();
         unsafe_headers.sort_by(|a, b| a.name.cmp(&b.name));
@@ -790,7 +809,7 @@ impl Machine {
                 let outcome = Ok(FilteredResponse { kind: ResponseType::OpaqueRedirect, status: 0, headers: Vec::new() });
                 return Next::Over(self.verdict(outcome));
             }
-            _ => return self.finish(response),
+            _ => return self.finish_opaque_checked(cache, response),
         };
         if redirect == RedirectMode::Follow {
             self.keep_permanent_redirect(&response);
@@ -921,6 +940,31 @@ impl Machine {
     }
 
     /// The fetch succeeded: the response, filtered for script.
+    /// The final response, after opaque-response blocking where it applies:
+    /// a `no-cors` response from another origin to `fetch()` (an element's
+    /// own processing runs it for the elements, [`crate::initiator`]). A
+    /// browser that gives `fetch()` the blocked response with its body
+    /// taken away resolves it as usual: script never reads an opaque body.
+    fn finish_opaque_checked(&mut self, cache: &mut PreflightCache, response: HttpResponse) -> Next {
+        if self.tainting == Tainting::Opaque && self.request.initiator == crate::request::Initiator::Fetch {
+            let rules = &self.profile.initiators.opaque_response_blocking;
+            if rules.enabled {
+                match response.opaque_response_blocking(rules) {
+                    Ok(()) => self.record_checks(&[CheckName::OpaqueResponseBlocking], None),
+                    Err(block) if rules.fetch_gets == crate::opaque_response_blocking::Blocked::NetworkError => {
+                        self.record_checks(&[CheckName::OpaqueResponseBlocking], Some(CheckName::OpaqueResponseBlocking));
+                        return self.fail(cache, FailureKind::Blocked(Gate::OpaqueResponseBlocking(block)));
+                    }
+                    // Emptied, not refused: the page sees the opaque
+                    // response it would have had anyway, so the trace shows
+                    // no check that passed or failed.
+                    Err(_) => {}
+                }
+            }
+        }
+        self.finish(response)
+    }
+
     fn finish(&mut self, response: HttpResponse) -> Next {
         let kind = match self.tainting {
             Tainting::Basic => ResponseType::Basic,
@@ -952,7 +996,7 @@ impl Machine {
             url_list: self.url_list.clone(),
             redirect: self.request.redirect,
             tainted: self.redirect_tainted,
-            allow_origin: self.last_allow_origin.take(),
+            allow_origin: std::mem::take(&mut self.had_allow_origin).then(|| isomorphic_decode(&self.last_allow_origin)),
             cors: self.tainting == Tainting::Cors,
         };
         Next::Over(self.verdict(Err(failure)))
@@ -1081,9 +1125,22 @@ pub fn try_run<E>(
     init: &RequestInit,
     cache: &mut PreflightCache,
     now: Timestamp,
+    server: impl FnMut(&HttpRequest) -> Result<HttpResponse, E>,
+) -> Result<Verdict, E> {
+    try_run_in(profile, origin, &PageContext::default(), init, cache, now, server)
+}
+
+/// [`try_run`] from a page described beyond its origin (see [`PageContext`]).
+pub fn try_run_in<E>(
+    profile: &Profile,
+    origin: Origin,
+    page: &PageContext,
+    init: &RequestInit,
+    cache: &mut PreflightCache,
+    now: Timestamp,
     mut server: impl FnMut(&HttpRequest) -> Result<HttpResponse, E>,
 ) -> Result<Verdict, E> {
-    let mut fetch = Fetch::new(profile, origin, init);
+    let mut fetch = Fetch::in_page(profile, origin, page, init);
     loop {
         match fetch.poll(cache, now) {
             Action::Send(request) => fetch.receive(server(&request)?),
@@ -1149,6 +1206,6 @@ fn drive(
 pub fn cors_request_headers(list: &HeaderList) -> Vec<(String, String)> {
     list.iter()
         .filter(|h| h.is("origin") || h.name.to_ascii_lowercase().starts_with(b"access-control-request-"))
-        .map(|h| (lower_name(&h.name), isomorphic_decode(&h.value)))
+        .map(|h| (lower_name(h.name), isomorphic_decode(h.value)))
         .collect()
 }

@@ -30,12 +30,14 @@ impl Gate {
             Gate::LocalNetworkAccess(_) => CheckName::LocalNetworkAccess,
             Gate::CrossOriginResourcePolicy(_) => CheckName::CrossOriginResourcePolicy,
             Gate::Scheme(_) => CheckName::Scheme,
+            Gate::OpaqueResponseBlocking(_) => CheckName::OpaqueResponseBlocking,
         }
     }
 }
 
 /// A gate check on a response, for `explain`: the header it read and what
 /// it found.
+#[cfg_attr(not(feature = "explain"), allow(dead_code))]
 pub(crate) fn explain_check(
     check: CheckName,
     state: CheckState,
@@ -48,6 +50,7 @@ pub(crate) fn explain_check(
         (CheckState::NotReached, _) => "not reached".to_owned(),
         _ => match check {
             CheckName::CrossOriginResourcePolicy => "the response's Cross-Origin-Resource-Policy allows this page".to_owned(),
+            CheckName::OpaqueResponseBlocking => "opaque-response blocking: the response may be embedded".to_owned(),
             other => format!("{other}: passed"),
         },
     };
@@ -143,7 +146,7 @@ pub(crate) fn local_network_access(
     // (Chromium: before the secure-context and permission checks, observed).
     if let Some(declared) = declared {
         if let Err(denial) = target_address_space_check(declared, target) {
-            return Some(Err(LnaBlock { denial, client: space, target }));
+            return Some(Err(LnaBlock { denial, client: space, target, asked_as: rules.asks_as }));
         }
     }
     if !rules.applies(space, target) {
@@ -152,7 +155,7 @@ pub(crate) fn local_network_access(
     // A browser that does not refuse insecure pages asks them like any other.
     let secure_context = page.is_secure_context(origin) || !rules.insecure_context_refused;
     let client = LnaClient { space, secure_context, permission: page.local_network_access };
-    Some(local_network_access_check(&client, target))
+    Some(local_network_access_check(&client, target).map_err(|block| LnaBlock { asked_as: rules.asks_as, ..block }))
 }
 
 /// The `Cross-Origin-Resource-Policy` check on the response to a `no-cors`

@@ -196,14 +196,14 @@ pub fn to_http_request<B: Default>(request: &HttpRequest) -> Result<http::Reques
         builder = builder.header(http::header::HOST, host);
     }
     for h in &request.headers {
-        let name = http::HeaderName::from_bytes(&h.name).map_err(|_| {
-            ConvertError(format!("the header name {:?} is not one the http crate accepts", isomorphic_decode(&h.name)))
+        let name = http::HeaderName::from_bytes(h.name).map_err(|_| {
+            ConvertError(format!("the header name {:?} is not one the http crate accepts", isomorphic_decode(h.name)))
         })?;
-        let value = http::HeaderValue::from_bytes(&h.value).map_err(|_| {
+        let value = http::HeaderValue::from_bytes(h.value).map_err(|_| {
             ConvertError(format!(
                 "the value {:?} of {:?} is not one the http crate accepts",
-                isomorphic_decode(&h.value),
-                isomorphic_decode(&h.name)
+                isomorphic_decode(h.value),
+                isomorphic_decode(h.name)
             ))
         })?;
         builder = builder.header(name, value);
@@ -953,7 +953,7 @@ fn describe_exchange(e: &Exchange) -> String {
             let n = h.name.to_ascii_lowercase();
             n.starts_with(b"access-control-") || n == b"vary" || n == b"location"
         })
-        .map(|h| format!("{}: {}", isomorphic_decode(&h.name.to_ascii_lowercase()), isomorphic_decode(&h.value)))
+        .map(|h| format!("{}: {}", isomorphic_decode(&h.name.to_ascii_lowercase()), isomorphic_decode(h.value)))
         .collect();
     if cors.is_empty() {
         out.push_str(" (no CORS headers)");

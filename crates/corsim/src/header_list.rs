@@ -4,22 +4,22 @@
 
 use std::fmt;
 
-/// One header: name and value as bytes.
+/// One header of a [`HeaderList`]: its name and value, borrowed from the list.
 ///
 /// Names are compared byte-case-insensitively; values are bytes, shown by
 /// corsim isomorphically decoded (each byte one character, U+0000–U+00FF).
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct Header {
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Header<'a> {
     /// The name, as given (case kept).
-    pub name: Vec<u8>,
+    pub name: &'a [u8],
     /// The value, as given.
-    pub value: Vec<u8>,
+    pub value: &'a [u8],
 }
 
-impl Header {
+impl<'a> Header<'a> {
     /// A header from a name and value.
-    pub fn new(name: impl Into<Vec<u8>>, value: impl Into<Vec<u8>>) -> Self {
-        Header { name: name.into(), value: value.into() }
+    pub fn new(name: &'a [u8], value: &'a [u8]) -> Self {
+        Header { name, value }
     }
 
     /// Whether the name is a byte-case-insensitive match for `name`.
@@ -28,13 +28,25 @@ impl Header {
     }
 }
 
-impl fmt::Debug for Header {
+impl fmt::Debug for Header<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}: {:?}", isomorphic_decode(&self.name), isomorphic_decode(&self.value))
+        write!(f, "{:?}: {:?}", isomorphic_decode(self.name), isomorphic_decode(self.value))
     }
 }
 
+/// Where one header's name and value lie in a [`HeaderList`]'s bytes.
+#[derive(Clone, Copy, Debug)]
+struct Span {
+    name: usize,
+    name_end: usize,
+    value: usize,
+    value_end: usize,
+}
+
 /// A header list: order and duplicates are kept.
+///
+/// Every name and value lives in one byte buffer, each header a span of it:
+/// a list costs two allocations however many headers it holds.
 ///
 /// ```
 /// use corsim::HeaderList;
@@ -44,50 +56,66 @@ impl fmt::Debug for Header {
 /// assert_eq!(h.get("ACCESS-CONTROL-ALLOW-ORIGIN").unwrap(), b"*, https://a.example");
 /// assert_eq!(h.get("Vary"), None);
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Default)]
 pub struct HeaderList {
-    entries: Vec<Header>,
+    bytes: Vec<u8>,
+    spans: Vec<Span>,
 }
 
 impl HeaderList {
     /// An empty list.
     pub fn new() -> Self {
-        HeaderList { entries: Vec::new() }
+        HeaderList { bytes: Vec::new(), spans: Vec::new() }
+    }
+
+    /// An empty list with room for `headers` headers of `bytes` bytes of
+    /// names and values in all.
+    pub fn with_capacity(headers: usize, bytes: usize) -> Self {
+        HeaderList { bytes: Vec::with_capacity(bytes), spans: Vec::with_capacity(headers) }
+    }
+
+    fn header(&self, span: &Span) -> Header<'_> {
+        Header { name: &self.bytes[span.name..span.name_end], value: &self.bytes[span.value..span.value_end] }
     }
 
     /// Append a header at the end.
-    pub fn append(&mut self, name: impl Into<Vec<u8>>, value: impl Into<Vec<u8>>) {
-        self.entries.push(Header::new(name, value));
+    pub fn append(&mut self, name: impl AsRef<[u8]>, value: impl AsRef<[u8]>) {
+        let (name, value) = (name.as_ref(), value.as_ref());
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(name);
+        self.bytes.extend_from_slice(value);
+        let name_end = start + name.len();
+        self.spans.push(Span { name: start, name_end, value: name_end, value_end: self.bytes.len() });
     }
 
     /// Append a header.
-    pub fn push(&mut self, header: Header) {
-        self.entries.push(header);
+    pub fn push(&mut self, header: Header<'_>) {
+        self.append(header.name, header.value);
     }
 
     /// The headers, in order.
-    pub fn iter(&self) -> std::slice::Iter<'_, Header> {
-        self.entries.iter()
+    pub fn iter(&self) -> Iter<'_> {
+        Iter { list: self, spans: self.spans.iter() }
     }
 
     /// Number of headers (duplicates counted).
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.spans.len()
     }
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.spans.is_empty()
     }
 
     /// Whether a header named `name` is present.
     pub fn contains(&self, name: &str) -> bool {
-        self.entries.iter().any(|h| h.is(name))
+        self.iter().any(|h| h.is(name))
     }
 
     /// Every value of headers named `name`, in order.
     pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
-        self.entries.iter().filter(move |h| h.is(name)).map(|h| h.value.as_slice())
+        self.iter().filter(move |h| h.is(name)).map(|h| h.value)
     }
 
     /// "Get" (Fetch § "Headers"): the values of every header named `name`
@@ -109,7 +137,7 @@ impl HeaderList {
     /// Like [`get`](HeaderList::get), but borrowed when there is a single
     /// header of that name (no allocation).
     pub fn get_cow<'a>(&'a self, name: &str) -> Option<std::borrow::Cow<'a, [u8]>> {
-        let mut all = self.entries.iter().filter(|h| h.is(name)).map(|h| h.value.as_slice());
+        let mut all = self.iter().filter(|h| h.is(name)).map(|h| h.value);
         let first = all.next()?;
         match all.next() {
             None => Some(std::borrow::Cow::Borrowed(first)),
@@ -119,37 +147,46 @@ impl HeaderList {
 
     /// Remove every header named `name`.
     pub fn remove(&mut self, name: &str) {
-        self.entries.retain(|h| !h.is(name));
+        let bytes = &self.bytes;
+        self.spans.retain(|s| !bytes[s.name..s.name_end].eq_ignore_ascii_case(name.as_bytes()));
     }
 
     /// Set `name` to `value`: replace the first header of that name and
     /// remove the others, or append.
-    pub fn set(&mut self, name: &str, value: impl Into<Vec<u8>>) {
-        let value = value.into();
-        if let Some(i) = self.entries.iter().position(|h| h.is(name)) {
-            self.entries[i].value = value;
-            let mut seen = false;
-            self.entries.retain(|h| {
-                if h.is(name) {
-                    let keep = !seen;
-                    seen = true;
-                    keep
-                } else {
-                    true
-                }
-            });
-        } else {
-            self.entries.push(Header::new(name.as_bytes(), value));
-        }
+    pub fn set(&mut self, name: &str, value: impl AsRef<[u8]>) {
+        let value = value.as_ref();
+        let Some(i) = self.iter().position(|h| h.is(name)) else {
+            self.append(name, value);
+            return;
+        };
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(value);
+        self.spans[i].value = start;
+        self.spans[i].value_end = self.bytes.len();
+        let bytes = &self.bytes;
+        let mut seen = false;
+        self.spans.retain(|s| {
+            if bytes[s.name..s.name_end].eq_ignore_ascii_case(name.as_bytes()) {
+                let keep = !seen;
+                seen = true;
+                keep
+            } else {
+                true
+            }
+        });
     }
 
     /// Strip leading and trailing spaces and tabs from every value, as an
     /// HTTP parser does with a field's optional whitespace.
     pub fn trim_values(&mut self) {
-        for h in &mut self.entries {
-            let trimmed = trim_bytes(&h.value, is_http_tab_or_space);
-            if trimmed.len() != h.value.len() {
-                h.value = trimmed.to_vec();
+        for s in &mut self.spans {
+            let value = &self.bytes[s.value..s.value_end];
+            let trimmed = trim_bytes(value, is_http_tab_or_space);
+            if trimmed.len() != value.len() {
+                // The trimmed value is a part of the value: narrow its span.
+                let lead = trimmed.as_ptr() as usize - value.as_ptr() as usize;
+                s.value += lead;
+                s.value_end = s.value + trimmed.len();
             }
         }
     }
@@ -162,57 +199,144 @@ impl HeaderList {
         if !self.has_duplicate_names() {
             return self.clone();
         }
-        let mut out: Vec<Header> = Vec::with_capacity(self.entries.len());
+        // Each header's group (the index of the first of its name), and for
+        // each header the next of its group: linear in the list's length.
+        let n = self.spans.len();
+        let mut next: Vec<Option<usize>> = vec![None; n];
+        let mut last_of_group: Vec<usize> = (0..n).collect();
         let mut first: hashbrown::HashMap<Vec<u8>, usize, FixedState> = hashbrown::HashMap::default();
-        for h in &self.entries {
+        let mut leaders = Vec::new();
+        for (i, h) in self.iter().enumerate() {
             match first.entry(h.name.to_ascii_lowercase()) {
                 hashbrown::hash_map::Entry::Occupied(at) => {
-                    let existing = &mut out[*at.get()];
-                    existing.value.extend_from_slice(b", ");
-                    existing.value.extend_from_slice(&h.value);
+                    let group = *at.get();
+                    next[last_of_group[group]] = Some(i);
+                    last_of_group[group] = i;
                 }
                 hashbrown::hash_map::Entry::Vacant(slot) => {
-                    slot.insert(out.len());
-                    out.push(h.clone());
+                    slot.insert(i);
+                    leaders.push(i);
                 }
             }
         }
-        HeaderList { entries: out }
+        let mut out = HeaderList::with_capacity(leaders.len(), self.bytes.len() + 2 * n);
+        for leader in leaders {
+            let h = self.header(&self.spans[leader]);
+            let start = out.bytes.len();
+            out.bytes.extend_from_slice(h.name);
+            let name_end = out.bytes.len();
+            out.bytes.extend_from_slice(h.value);
+            let mut at = next[leader];
+            while let Some(i) = at {
+                out.bytes.extend_from_slice(b", ");
+                out.bytes.extend_from_slice(self.header(&self.spans[i]).value);
+                at = next[i];
+            }
+            out.spans.push(Span { name: start, name_end, value: name_end, value_end: out.bytes.len() });
+        }
+        out
     }
 
     /// Whether two headers share a name (ASCII case-insensitively).
     pub fn has_duplicate_names(&self) -> bool {
         // A short list (the usual request) is compared pairwise, without
         // allocating; a long one through a set, in linear time.
-        if self.entries.len() <= 12 {
-            return self
-                .entries
-                .iter()
-                .enumerate()
-                .any(|(i, h)| self.entries[i + 1..].iter().any(|later| later.name.eq_ignore_ascii_case(&h.name)));
+        if self.spans.len() <= 12 {
+            return self.iter().enumerate().any(|(i, h)| self.iter().skip(i + 1).any(|later| later.name.eq_ignore_ascii_case(h.name)));
         }
-        let mut seen = NameSet::with_capacity(self.entries.len());
-        self.entries.iter().any(|h| !seen.insert(&h.name))
+        let mut seen = NameSet::with_capacity(self.spans.len());
+        self.iter().any(|h| !seen.insert(h.name))
     }
 }
 
-impl FromIterator<Header> for HeaderList {
-    fn from_iter<T: IntoIterator<Item = Header>>(iter: T) -> Self {
-        HeaderList { entries: iter.into_iter().collect() }
+impl PartialEq for HeaderList {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for HeaderList {}
+
+impl std::hash::Hash for HeaderList {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_usize(self.len());
+        for h in self {
+            h.hash(state);
+        }
+    }
+}
+
+impl fmt::Debug for HeaderList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Entries<'a>(&'a HeaderList);
+        impl fmt::Debug for Entries<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_list().entries(self.0.iter()).finish()
+            }
+        }
+        f.debug_struct("HeaderList").field("entries", &Entries(self)).finish()
+    }
+}
+
+/// The headers of a [`HeaderList`], in order.
+#[derive(Clone, Debug)]
+pub struct Iter<'a> {
+    list: &'a HeaderList,
+    spans: std::slice::Iter<'a, Span>,
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = Header<'a>;
+    fn next(&mut self) -> Option<Header<'a>> {
+        self.spans.next().map(|s| self.list.header(s))
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.spans.size_hint()
+    }
+    fn nth(&mut self, n: usize) -> Option<Header<'a>> {
+        self.spans.nth(n).map(|s| self.list.header(s))
+    }
+}
+
+impl DoubleEndedIterator for Iter<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.spans.next_back().map(|s| self.list.header(s))
+    }
+}
+
+impl ExactSizeIterator for Iter<'_> {}
+
+impl<'h> FromIterator<Header<'h>> for HeaderList {
+    fn from_iter<T: IntoIterator<Item = Header<'h>>>(iter: T) -> Self {
+        let mut list = HeaderList::new();
+        for h in iter {
+            list.push(h);
+        }
+        list
+    }
+}
+
+impl<N: AsRef<[u8]>, V: AsRef<[u8]>> FromIterator<(N, V)> for HeaderList {
+    fn from_iter<T: IntoIterator<Item = (N, V)>>(iter: T) -> Self {
+        let mut list = HeaderList::new();
+        for (name, value) in iter {
+            list.append(name, value);
+        }
+        list
     }
 }
 
 impl<'a> IntoIterator for &'a HeaderList {
-    type Item = &'a Header;
-    type IntoIter = std::slice::Iter<'a, Header>;
+    type Item = Header<'a>;
+    type IntoIter = Iter<'a>;
     fn into_iter(self) -> Self::IntoIter {
-        self.entries.iter()
+        self.iter()
     }
 }
 
 impl From<&http::HeaderMap> for HeaderList {
     fn from(map: &http::HeaderMap) -> Self {
-        map.iter().map(|(n, v)| Header::new(n.as_str().as_bytes(), v.as_bytes())).collect()
+        map.iter().map(|(n, v)| (n.as_str().as_bytes(), v.as_bytes())).collect()
     }
 }
 
@@ -243,10 +367,12 @@ pub fn isomorphic_decode(bytes: &[u8]) -> String {
 /// A header name lower-cased and decoded, in one allocation.
 pub fn lower_name(name: &[u8]) -> String {
     // ASCII lower-cased stays ASCII, valid UTF-8: one copy.
-    match String::from_utf8(name.to_ascii_lowercase()) {
-        Ok(s) if s.is_ascii() => s,
-        _ => isomorphic_decode(&name.to_ascii_lowercase()),
+    if name.is_ascii() {
+        if let Ok(s) = std::str::from_utf8(name) {
+            return s.to_ascii_lowercase();
+        }
     }
+    isomorphic_decode(&name.to_ascii_lowercase())
 }
 
 /// Lower-case a short name into `buf` without allocating; `None` when it is
@@ -262,10 +388,16 @@ pub fn lower_into<'a>(name: &[u8], buf: &'a mut [u8; 48]) -> Option<&'a [u8]> {
 /// Isomorphic encode: each character U+0000–U+00FF becomes one byte; `None`
 /// when a character is above U+00FF.
 pub fn isomorphic_encode(s: &str) -> Option<Vec<u8>> {
+    isomorphic_encode_borrowed(s).map(std::borrow::Cow::into_owned)
+}
+
+/// [`isomorphic_encode`], borrowing the string's bytes when it is ASCII
+/// (the common case: no allocation).
+pub fn isomorphic_encode_borrowed(s: &str) -> Option<std::borrow::Cow<'_, [u8]>> {
     if s.is_ascii() {
-        return Some(s.as_bytes().to_vec());
+        return Some(std::borrow::Cow::Borrowed(s.as_bytes()));
     }
-    s.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect()
+    s.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect::<Option<Vec<u8>>>().map(std::borrow::Cow::Owned)
 }
 
 /// "HTTP tab or space byte" (Fetch § "HTTP"): 0x09 or 0x20.
@@ -437,7 +569,8 @@ mod tests {
         h.append("X-A", "1");
         h.append("x-b", "2");
         h.append("x-a", "3");
-        assert_eq!(h.combined().iter().map(|h| h.value.clone()).collect::<Vec<_>>(), vec![b"1, 3".to_vec(), b"2".to_vec()]);
+        assert_eq!(h.combined().iter().map(|h| h.value.to_vec()).collect::<Vec<_>>(), vec![b"1, 3".to_vec(), b"2".to_vec()]);
+        assert_eq!(h.combined().iter().map(|h| h.name.to_vec()).collect::<Vec<_>>(), vec![b"X-A".to_vec(), b"x-b".to_vec()]);
         h.set("X-A", "9");
         assert_eq!(h.len(), 2);
         assert_eq!(h.get("x-a").unwrap(), b"9");

@@ -116,50 +116,23 @@ pub fn is_never_executed_mime(essence: &str) -> bool {
     essence.starts_with("image/") || essence.starts_with("audio/") || essence.starts_with("video/") || essence == "text/csv"
 }
 
-/// The MIME types opaque-response blocking takes from a `no-cors` response
-/// sent with `nosniff`: HTML, XML, JSON and `text/plain`.
-fn is_opaque_blocked_mime(essence: &str) -> bool {
-    essence == "text/html"
-        || essence == "text/plain"
-        || essence == "application/json"
-        || essence == "text/json"
-        || essence.ends_with("+json")
-        || essence == "text/xml"
-        || essence == "application/xml"
-        || essence.ends_with("+xml")
-}
-
-/// ORB's "opaque-blocklisted-never-sniffed MIME type": a `no-cors`
-/// response of one of these types is blocked whatever its body and headers.
-fn is_opaque_blocklisted_never_sniffed(essence: &str) -> bool {
-    matches!(
-        essence,
-        "application/gzip"
-            | "application/x-gzip"
-            | "application/zip"
-            | "application/pdf"
-            | "application/msword"
-            | "application/vnd.ms-excel"
-            | "application/vnd.ms-powerpoint"
-            | "application/x-protobuf"
-            | "audio/mpegurl"
-            | "multipart/byteranges"
-            | "multipart/signed"
-            | "text/csv"
-            | "text/event-stream"
-            | "text/vtt"
-    ) || essence.starts_with("application/vnd.openxmlformats-officedocument.")
-}
-
 /// The essence of a response's `Content-Type` (empty when it has none or it
 /// does not parse).
 fn mime_of(response: &HttpResponse) -> String {
-    response
-        .headers
-        .get("content-type")
-        .and_then(|v| crate::request_header::mime_essence(&v))
-        .map(|e| crate::header_list::isomorphic_decode(&e))
-        .unwrap_or_default()
+    response.mime_essence().unwrap_or_default()
+}
+
+/// Whether an `<img>` can decode `response`'s body (see
+/// [`ResourceRefusal::UndecodableImage`]).
+fn decodes_as_image(rules: &InitiatorRules, mime: &str, body: &[u8]) -> bool {
+    use crate::opaque_response_blocking::is_image_pattern;
+    if body.is_empty() || mime == "image/svg+xml" {
+        return true;
+    }
+    if rules.pdf_images && mime == "application/pdf" {
+        return body.starts_with(b"%PDF-");
+    }
+    is_image_pattern(body)
 }
 
 /// What an element does with the response its fetch delivered: use it
@@ -175,31 +148,31 @@ pub fn process_element_response(
 ) -> Result<(), ResourceRefusal> {
     let rules = &profile.initiators;
     let mime = mime_of(response);
-    let nosniff = response
-        .headers
-        .get("x-content-type-options")
-        .is_some_and(|v| v.split(|&b| b == b',').next().is_some_and(|first| first.trim_ascii().eq_ignore_ascii_case(b"nosniff")));
-    let blocked = is_opaque_blocklisted_never_sniffed(&mime) || (nosniff && is_opaque_blocked_mime(&mime));
-    let orb = opaque && rules.opaque_response_blocking && blocked;
+    let nosniff = crate::response::determine_nosniff(&response.headers);
+    let orb = match opaque {
+        true => response.opaque_response_blocking(&rules.opaque_response_blocking).err(),
+        false => None,
+    };
     let own_checks_first = rules.element_checks_before_orb && matches!(initiator, Initiator::Script | Initiator::Stylesheet);
-    if orb && !own_checks_first {
-        return Err(ResourceRefusal::OpaqueResponseBlocked { mime });
-    }
-    match element_checks(rules, initiator, response.status, mime.clone(), nosniff) {
-        Ok(()) if orb => Err(ResourceRefusal::OpaqueResponseBlocked { mime }),
-        other => other,
+    match (orb, own_checks_first) {
+        (Some(block), false) => Err(ResourceRefusal::OpaqueResponseBlocked { mime, step: block.step }),
+        (orb, _) => match element_checks(rules, initiator, response, mime.clone(), nosniff) {
+            Ok(()) => orb.map_or(Ok(()), |block| Err(ResourceRefusal::OpaqueResponseBlocked { mime, step: block.step })),
+            other => other,
+        },
     }
 }
 
 /// An element's own checks of its resource: the status, and the MIME type
 /// each element needs.
-fn element_checks(rules: &InitiatorRules, initiator: Initiator, status: u16, mime: String, nosniff: bool) -> Result<(), ResourceRefusal> {
-    let ok_status = crate::response::is_ok_status(status);
-    let response_status = status;
+fn element_checks(rules: &InitiatorRules, initiator: Initiator, response: &HttpResponse, mime: String, nosniff: bool) -> Result<(), ResourceRefusal> {
+    let ok_status = crate::response::is_ok_status(response.status);
+    let response_status = response.status;
     match initiator {
         Initiator::Img if !ok_status && !rules.image_ignores_error_status => {
             Err(ResourceRefusal::ErrorStatus { status: response_status })
         }
+        Initiator::Img if !decodes_as_image(rules, &mime, &response.body) => Err(ResourceRefusal::UndecodableImage { mime }),
         Initiator::Img => Ok(()),
         _ if !ok_status => Err(ResourceRefusal::ErrorStatus { status: response_status }),
         Initiator::Script if is_never_executed_mime(&mime) => Err(ResourceRefusal::ScriptNotExecutable { mime }),
@@ -333,6 +306,17 @@ pub fn observe(profile: &Profile, origin: &Origin, init: &RequestInit, mut verdi
             verdict.console.push(fill(template, &[(Slot::Hint, family), (Slot::Url, &init.url)]));
         }
     }
+    // Chromium's loader logs an error status even when the response is
+    // opaque to script (recorded for the elements and for a no-cors
+    // fetch()).
+    if let Ok(filtered) = &verdict.outcome {
+        let opaque = filtered.kind == crate::response::ResponseType::Opaque;
+        if opaque && matches!(profile.browser, crate::profile::Browser::Chromium | crate::profile::Browser::Spec) {
+            if let Some(line) = last.and_then(|r| crate::console::chromium_error_status(r.status)) {
+                verdict.console.push(line);
+            }
+        }
+    }
     let event = match (init.initiator, &verdict.outcome) {
         (Initiator::Fetch | Initiator::Xhr, Ok(_)) => PageEvent::Response,
         (Initiator::Fetch | Initiator::Xhr, Err(_)) => PageEvent::NetworkError,
@@ -340,13 +324,6 @@ pub fn observe(profile: &Profile, origin: &Origin, init: &RequestInit, mut verdi
         (_, Err(_)) => PageEvent::Error { refusal: None },
         (element, Ok(filtered)) => {
             let opaque = filtered.kind == crate::response::ResponseType::Opaque;
-            // An element's loader logs an error status even when the
-            // response is opaque to script.
-            if opaque && matches!(profile.browser, crate::profile::Browser::Chromium | crate::profile::Browser::Spec) {
-                if let Some(line) = last.and_then(|r| crate::console::chromium_error_status(r.status)) {
-                    verdict.console.push(line);
-                }
-            }
             let refused = match last {
                 Some(response) => process_element_response(profile, element, response, opaque).err(),
                 // Answered without the server (a data: URL): taken as valid.

@@ -37,6 +37,7 @@ pub mod console;
 pub mod cors_check;
 pub mod cross_origin_resource_policy;
 pub mod error;
+#[cfg(feature = "explain")]
 pub mod explain;
 pub mod fetch;
 pub mod gate;
@@ -49,6 +50,7 @@ pub mod local_network_access;
 mod lookalike;
 pub mod method;
 pub mod mixed_content;
+pub mod opaque_response_blocking;
 pub mod origin;
 pub mod page;
 pub mod port_blocking;
@@ -64,6 +66,7 @@ pub mod response;
 pub mod scenario;
 pub mod scheme_fetch;
 pub mod secure_context;
+#[cfg(feature = "server-models")]
 pub mod server_model;
 pub mod site;
 #[cfg(feature = "proptest")]

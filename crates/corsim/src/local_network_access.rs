@@ -17,7 +17,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use url::Host;
 
-pub use crate::blocked::{AddressSpace, LnaBlock, LnaDenial};
+pub use crate::blocked::{AddressSpace, LnaBlock, LnaDenial, LnaPermissionUi};
 
 
 /// The address space of an IP address (LNA § "IP address space"; the ranges
@@ -121,11 +121,13 @@ pub struct LnaRules {
     /// fails the fetch (`InvalidLocalNetworkAccess`). A browser that does
     /// not read it ignores it, as any unknown `RequestInit` member.
     pub target_address_space_option: bool,
+    /// How it asks for the permission, which the fix of a refusal names.
+    pub asks_as: Option<LnaPermissionUi>,
 }
 
 impl LnaRules {
     /// Not enforced.
-    pub const OFF: LnaRules = LnaRules { enforced: false, public_clients_only: true, insecure_context_refused: true, at_connect: false, target_address_space_option: false };
+    pub const OFF: LnaRules = LnaRules { enforced: false, public_clients_only: true, insecure_context_refused: true, at_connect: false, asks_as: None, target_address_space_option: false };
 
     /// Whether a request from a page in `client` to `target` is checked.
     pub fn applies(self, client: AddressSpace, target: AddressSpace) -> bool {
@@ -169,7 +171,7 @@ pub fn local_network_access_check(client: &LnaClient, target: AddressSpace) -> R
             Permission::Prompt => LnaDenial::PermissionDenied { prompted: true },
         }
     };
-    Err(LnaBlock { denial, client: client.space, target })
+    Err(LnaBlock { denial, client: client.space, target, asked_as: None })
 }
 
 /// The check of `fetch()`'s `targetAddressSpace` option (LNA § "Integration
@@ -254,7 +256,7 @@ mod tests {
     #[test]
     fn which_requests_are_checked() {
         use AddressSpace::*;
-        let chromium = LnaRules { enforced: true, public_clients_only: true, insecure_context_refused: true, at_connect: false, target_address_space_option: false };
+        let chromium = LnaRules { enforced: true, public_clients_only: true, insecure_context_refused: true, at_connect: false, asks_as: None, target_address_space_option: false };
         let draft = LnaRules { public_clients_only: false, ..chromium };
         // (page, target, checked by Chromium's rules, by the draft's)
         let cases: &[(AddressSpace, AddressSpace, bool, bool)] = &[

@@ -570,6 +570,16 @@ impl PreflightCache {
 /// Merge a new preflight's tokens (Fetch § "CORS-preflight fetch", steps
 /// 7.12–7.15): known ones are refreshed, new ones added.
 fn merge_tokens<'a>(into: &mut Vec<(&'a str, Timestamp)>, new: &'a [String], expires: Timestamp) {
+    // Short lists (the usual ones) are merged in place, without a map.
+    if into.len() + new.len() <= FEW_HEADERS {
+        for t in new {
+            match into.iter_mut().find(|(known, _)| *known == t.as_str()) {
+                Some(known) => known.1 = expires,
+                None => into.push((t.as_str(), expires)),
+            }
+        }
+        return;
+    }
     // Where each known token is, so that long lists merge in linear time.
     let mut at: hashbrown::HashMap<&'a str, usize, FixedState> =
         into.iter().enumerate().map(|(i, (t, _))| (*t, i)).collect();

@@ -266,26 +266,24 @@ impl Request {
         }
         // The headers, through a Headers object with guard "request" (or
         // "request-no-cors").
-        let mut list = HeaderList::new();
+        let given_bytes = init.headers.iter().map(|(n, v)| n.len() + v.len()).sum();
+        let mut list = HeaderList::with_capacity(init.headers.len(), given_bytes);
         let mut dropped = Vec::new();
         // `no-cors`: each name's value so far, combined, as the guard sees it.
         let mut no_cors_values: std::collections::HashMap<Vec<u8>, Vec<u8>> = std::collections::HashMap::new();
         for (name, value) in given_headers {
-            let name_bytes =
-                crate::header_list::isomorphic_encode(name).ok_or_else(|| TypeErrorKind::InvalidHeaderName(name.clone()))?;
+            let name_bytes = crate::header_list::isomorphic_encode_borrowed(name)
+                .ok_or_else(|| TypeErrorKind::InvalidHeaderName(name.clone()))?;
             if !is_token(&name_bytes) {
                 return Err(TypeErrorKind::InvalidHeaderName(name.clone()));
             }
-            let mut value_bytes = crate::header_list::isomorphic_encode(value)
+            let encoded_value = crate::header_list::isomorphic_encode_borrowed(value)
                 .ok_or_else(|| TypeErrorKind::InvalidHeaderValue(value.clone()))?;
-            let normalized = normalize_value(&value_bytes);
-            if normalized.len() != value_bytes.len() {
-                value_bytes = normalized.to_vec();
-            }
-            if !is_header_value(&value_bytes) {
+            let value_bytes = normalize_value(&encoded_value);
+            if !is_header_value(value_bytes) {
                 return Err(TypeErrorKind::InvalidHeaderValue(value.clone()));
             }
-            if request_header::is_forbidden(profile, &name_bytes, &value_bytes) {
+            if request_header::is_forbidden(profile, &name_bytes, value_bytes) {
                 dropped.push(DroppedHeader { name: name.clone(), because: DroppedBecause::Forbidden });
                 continue;
             }
@@ -296,10 +294,10 @@ impl Request {
                     Some(existing) => {
                         let mut joined = existing.clone();
                         joined.extend_from_slice(b", ");
-                        joined.extend_from_slice(&value_bytes);
+                        joined.extend_from_slice(value_bytes);
                         joined
                     }
-                    None => value_bytes.clone(),
+                    None => value_bytes.to_vec(),
                 };
                 if !request_header::is_no_cors_safelisted(profile, &name_bytes, &combined) {
                     dropped.push(DroppedHeader { name: name.clone(), because: DroppedBecause::NoCors });
@@ -335,7 +333,7 @@ impl Request {
 
     /// The header names as given, for messages.
     pub fn header_names(&self) -> Vec<String> {
-        self.headers.iter().map(|h| isomorphic_decode(&h.name)).collect()
+        self.headers.iter().map(|h| isomorphic_decode(h.name)).collect()
     }
 }
 

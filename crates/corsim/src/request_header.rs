@@ -111,11 +111,11 @@ pub fn is_cors_safelisted(profile: &Profile, name: &[u8], value: &[u8]) -> bool 
             if value.iter().any(|&b| is_cors_unsafe_request_header_byte(b)) {
                 return false;
             }
-            match mime_essence(value) {
-                Some(essence) => matches!(
-                    essence.as_slice(),
-                    b"application/x-www-form-urlencoded" | b"multipart/form-data" | b"text/plain"
-                ),
+            match mime_type_and_subtype(value) {
+                Some((ty, subtype)) => {
+                    let is = |t: &[u8], s: &[u8]| ty.eq_ignore_ascii_case(t) && subtype.eq_ignore_ascii_case(s);
+                    is(b"application", b"x-www-form-urlencoded") || is(b"multipart", b"form-data") || is(b"text", b"plain")
+                }
                 None => false,
             }
         }
@@ -157,6 +157,16 @@ fn is_chromium_client_hint_name(lower_name: &[u8]) -> bool {
 /// The essence (`type/subtype`, lower-cased) of a MIME type, parsed as the
 /// WHATWG MIME Sniffing standard's "parse a MIME type" does; `None` on failure.
 pub fn mime_essence(value: &[u8]) -> Option<Vec<u8>> {
+    let (ty, subtype) = mime_type_and_subtype(value)?;
+    let mut essence = ty.to_ascii_lowercase();
+    essence.push(b'/');
+    essence.extend(subtype.to_ascii_lowercase());
+    Some(essence)
+}
+
+/// The type and subtype of a MIME type as written (case kept), parsed as
+/// [`mime_essence`] parses them; `None` on failure. Borrowed: no allocation.
+fn mime_type_and_subtype(value: &[u8]) -> Option<(&[u8], &[u8])> {
     // 1. Remove leading and trailing HTTP whitespace.
     let input = trim_bytes(value, is_http_whitespace);
     // 2–4. The type: code points up to "/", a non-empty token.
@@ -172,10 +182,7 @@ pub fn mime_essence(value: &[u8]) -> Option<Vec<u8>> {
     if subtype.is_empty() || !subtype.iter().all(|&b| is_tchar(b)) {
         return None;
     }
-    let mut essence = ty.to_ascii_lowercase();
-    essence.push(b'/');
-    essence.extend(subtype.to_ascii_lowercase());
-    Some(essence)
+    Some((ty, subtype))
 }
 
 /// "Parse a single range header value" (Fetch § "Headers") with
@@ -227,19 +234,18 @@ pub fn parse_single_range(value: &[u8], unit_case_sensitive: bool) -> Option<(Op
 /// ```
 pub fn cors_unsafe_request_header_names(profile: &Profile, headers: &HeaderList) -> Vec<String> {
     let mut unsafe_names: Vec<String> = Vec::new();
-    let mut potentially_unsafe: Vec<String> = Vec::new();
     let mut safelist_value_size = 0usize;
     for h in headers {
-        let lower = lower_name(&h.name);
-        if is_cors_safelisted(profile, &h.name, &h.value) {
-            potentially_unsafe.push(lower);
+        if is_cors_safelisted(profile, h.name, h.value) {
             safelist_value_size += h.value.len();
         } else {
-            unsafe_names.push(lower);
+            unsafe_names.push(lower_name(h.name));
         }
     }
+    // Past the total, the safelisted ones are unsafe too (lower-cased only then).
     if profile.safelist_total_limit.is_some_and(|limit| safelist_value_size > limit) {
-        unsafe_names.extend(potentially_unsafe);
+        unsafe_names
+            .extend(headers.iter().filter(|h| is_cors_safelisted(profile, h.name, h.value)).map(|h| lower_name(h.name)));
     }
     unsafe_names.sort();
     if profile.unique_preflight_header_names {
@@ -307,9 +313,9 @@ pub fn why_cors_unsafe(profile: &Profile, name: &[u8], value: &[u8], over_total:
     let mut buf = [0u8; 48];
     let lower: &[u8] = lower_into(name, &mut buf).unwrap_or_default();
     Some(match lower {
-        b"content-type" => match mime_essence(value) {
+        b"content-type" => match mime_type_and_subtype(value) {
             Some(_) if value.iter().any(|&b| is_cors_unsafe_request_header_byte(b)) => UnsafeBecause::UnsafeByte,
-            Some(essence) => UnsafeBecause::MimeEssence { essence: crate::header_list::isomorphic_decode(&essence) },
+            Some(_) => UnsafeBecause::MimeEssence { essence: crate::header_list::isomorphic_decode(&mime_essence(value).unwrap_or_default()) },
             None => UnsafeBecause::NotAMimeType,
         },
         b"accept" | b"accept-language" | b"content-language" | b"range" => UnsafeBecause::ValueNotSafelisted,
@@ -324,7 +330,7 @@ pub fn why_cors_unsafe(profile: &Profile, name: &[u8], value: &[u8], over_total:
 pub fn safelisted_values_over_total(profile: &Profile, headers: &HeaderList) -> bool {
     let Some(limit) = profile.safelist_total_limit else { return false };
     let total: usize =
-        headers.iter().filter(|h| is_cors_safelisted(profile, &h.name, &h.value)).map(|h| h.value.len()).sum();
+        headers.iter().filter(|h| is_cors_safelisted(profile, h.name, h.value)).map(|h| h.value.len()).sum();
     total > limit
 }
 

@@ -8,19 +8,23 @@ use crate::error::NetError;
 use crate::profile::Profile;
 use crate::request::{CredentialsMode, Initiator};
 
-/// A response as the network gave it: status and headers, no body.
+/// A response as the network gave it: status, headers and body.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HttpResponse {
     /// The status code.
     pub status: u16,
     /// The headers, byte for byte, in order, duplicates kept.
     pub headers: HeaderList,
+    /// The body (empty unless the server gave one). corsim reads it only
+    /// where a browser does before the page gets the response:
+    /// opaque-response blocking's sniffing.
+    pub body: Vec<u8>,
 }
 
 impl HttpResponse {
     /// A response with a status and no headers.
     pub fn new(status: u16) -> Self {
-        HttpResponse { status, headers: HeaderList::new() }
+        HttpResponse { status, headers: HeaderList::new(), body: Vec::new() }
     }
 
     /// This response with one more header.
@@ -29,10 +33,48 @@ impl HttpResponse {
         self
     }
 
+    /// This response with `body`.
+    pub fn body(mut self, body: &[u8]) -> Self {
+        self.body = body.to_vec();
+        self
+    }
+
+    /// The opaque-response-safelisted check of this response under a
+    /// browser's `rules` ([`crate::opaque_response_blocking`]).
+    pub fn opaque_response_blocking(&self, rules: &crate::opaque_response_blocking::OrbRules) -> Result<(), crate::blocked::OrbBlock> {
+        let essence = self.mime_essence();
+        let content_range = self.headers.get("content-range");
+        let input = crate::opaque_response_blocking::OrbInput {
+            essence: essence.as_deref(),
+            nosniff: determine_nosniff(&self.headers),
+            status: self.status,
+            content_range: content_range.as_deref(),
+            body: &self.body,
+        };
+        crate::opaque_response_blocking::opaque_response_blocking(rules, &input)
+    }
+
+    /// The essence of the MIME type its `Content-Type` gives (lower case),
+    /// `None` when it has none or it does not parse.
+    pub fn mime_essence(&self) -> Option<String> {
+        self.headers
+            .get("content-type")
+            .and_then(|v| crate::request_header::mime_essence(&v))
+            .map(|e| crate::header_list::isomorphic_decode(&e))
+    }
+
     /// A response from an `http::Response`; the body is ignored.
     pub fn from_http<B>(response: &http::Response<B>) -> Self {
-        HttpResponse { status: response.status().as_u16(), headers: HeaderList::from(response.headers()) }
+        HttpResponse { status: response.status().as_u16(), headers: HeaderList::from(response.headers()), body: Vec::new() }
     }
+}
+
+/// "Determine nosniff" (Fetch § "`X-Content-Type-Options` header"): the
+/// first of the header's comma-separated values is `nosniff`, in any case.
+pub fn determine_nosniff(headers: &HeaderList) -> bool {
+    headers
+        .get("x-content-type-options")
+        .is_some_and(|v| v.split(|&b| b == b',').next().is_some_and(|first| first.trim_ascii().eq_ignore_ascii_case(b"nosniff")))
 }
 
 /// "Ok status" (Fetch § "Statuses"): 200 to 299.
@@ -154,11 +196,21 @@ pub enum Exposed {
 /// ```
 pub fn exposed_header_names(profile: &Profile, headers: &HeaderList, credentials: CredentialsMode) -> Option<Exposed> {
     let value = headers.get_cow("access-control-expose-headers")?;
-    let names = parse_token_list(&value, profile.list_trim).ok()?;
+    Some(match exposed_list(profile, &value, credentials)? {
+        None => Exposed::All,
+        Some(names) => Exposed::Names(names.iter().map(|n| lower_name(n)).collect()),
+    })
+}
+
+/// [`exposed_header_names`] from the header's value, borrowed: `None` when
+/// the list does not parse, `Some(None)` for every name, `Some(Some(names))`
+/// for the names as listed (case kept).
+fn exposed_list<'v>(profile: &Profile, value: &'v [u8], credentials: CredentialsMode) -> Option<Option<Vec<&'v [u8]>>> {
+    let names = parse_token_list(value, profile.list_trim).ok()?;
     if credentials != CredentialsMode::Include && names.iter().any(|n| *n == b"*") {
-        return Some(Exposed::All);
+        return Some(None);
     }
-    Some(Exposed::Names(names.iter().map(|n| lower_name(n)).collect()))
+    Some(Some(names))
 }
 
 /// The lower-case, sorted, unique header names script can read from a
@@ -173,33 +225,41 @@ pub fn readable_header_names(
         ResponseType::Opaque | ResponseType::OpaqueRedirect => Vec::new(),
         ResponseType::Basic => headers
             .iter()
-            .filter(|h| !is_forbidden_response_header_name(&h.name))
-            .map(|h| lower_name(&h.name))
+            .filter(|h| !is_forbidden_response_header_name(h.name))
+            .map(|h| lower_name(h.name))
             .collect(),
         ResponseType::Cors => {
-            let exposed = exposed_header_names(profile, headers, credentials);
+            let value = headers.get_cow("access-control-expose-headers");
+            let exposed = value.as_deref().and_then(|v| exposed_list(profile, v, credentials));
+            // A short list is searched in place; a long one through a set,
+            // so the cost stays linear.
             let exposed_set: Option<NameSet> = match &exposed {
-                Some(Exposed::Names(list)) => Some(list.iter().map(|n| n.as_bytes()).collect()),
+                Some(Some(list)) if list.len() > 12 => Some(list.iter().copied().collect()),
                 _ => None,
+            };
+            let listed = |lower: &[u8]| match (&exposed, &exposed_set) {
+                (Some(None), _) => true,
+                (_, Some(set)) => set.contains(lower),
+                (Some(Some(list)), None) => list.iter().any(|n| n.eq_ignore_ascii_case(lower)),
+                (None, None) => false,
             };
             let readable = |lower: &[u8]| {
                 let as_str = std::str::from_utf8(lower).unwrap_or_default();
                 SAFELISTED_RESPONSE.contains(&as_str)
                     || profile.extra_safelisted_response_headers.contains(&as_str)
-                    || matches!(exposed, Some(Exposed::All))
-                    || exposed_set.as_ref().is_some_and(|set| set.contains(lower))
+                    || listed(lower)
             };
             let mut buf = [0u8; 48];
             headers
                 .iter()
-                .filter(|h| !is_forbidden_response_header_name(&h.name))
+                .filter(|h| !is_forbidden_response_header_name(h.name))
                 // Decided on the name lower-cased on the stack; only the
                 // names kept are allocated.
-                .filter(|h| match lower_into(&h.name, &mut buf) {
+                .filter(|h| match lower_into(h.name, &mut buf) {
                     Some(lower) => readable(lower),
                     None => readable(&h.name.to_ascii_lowercase()),
                 })
-                .map(|h| lower_name(&h.name))
+                .map(|h| lower_name(h.name))
                 .collect()
         }
     };
@@ -207,6 +267,9 @@ pub fn readable_header_names(
     names.dedup();
     names
 }
+
+/// A 1x1 GIF: what an image's fix serves.
+const ONE_PIXEL_GIF: &[u8] = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;";
 
 /// Why an element refused a resource the fetch delivered (HTML § "fetch a
 /// classic script", § "fetch a single module script", § "the link element").
@@ -223,6 +286,17 @@ pub enum ResourceRefusal {
     /// Opaque-response blocking took the `no-cors` response away.
     OpaqueResponseBlocked {
         /// The response's MIME type essence.
+        mime: String,
+        /// The step of the algorithm that blocked it.
+        step: crate::blocked::OrbStep,
+    },
+    /// An `<img>` whose body is no image: it neither starts with an image
+    /// format's signature (GIF, PNG, JPEG, WebP, BMP, ICO) nor is
+    /// `image/svg+xml`, nor, where the browser decodes PDF images, a PDF
+    /// served as `application/pdf`. (An empty body is taken as a valid
+    /// image: scenarios without bodies predate this check.)
+    UndecodableImage {
+        /// The MIME type essence.
         mime: String,
     },
     /// A classic script whose MIME type is never executed (`image/*`,
@@ -261,6 +335,7 @@ impl ResourceRefusal {
         match self {
             ResourceRefusal::ErrorStatus { .. } => "error-status",
             ResourceRefusal::OpaqueResponseBlocked { .. } => "opaque-response-blocked",
+            ResourceRefusal::UndecodableImage { .. } => "undecodable-image",
             ResourceRefusal::ScriptNotExecutable { .. } => "script-not-executable",
             ResourceRefusal::ScriptStrictMime { .. } => "script-strict-mime",
             ResourceRefusal::ModuleMime { .. } => "module-mime",
@@ -275,6 +350,11 @@ impl ResourceRefusal {
     pub fn fix_response(&self, initiator: Initiator, response: &mut HttpResponse) {
         match self {
             ResourceRefusal::ErrorStatus { .. } => response.status = 200,
+            ResourceRefusal::UndecodableImage { .. } | ResourceRefusal::OpaqueResponseBlocked { .. } if initiator == Initiator::Img => {
+                response.headers.remove("content-type");
+                response.headers.append("Content-Type", "image/gif");
+                response.body = ONE_PIXEL_GIF.to_vec();
+            }
             _ => {
                 let wanted = if initiator == Initiator::Stylesheet { "text/css" } else { "text/javascript" };
                 response.headers.remove("content-type");
@@ -289,8 +369,12 @@ impl ResourceRefusal {
             ResourceRefusal::ErrorStatus { status } => {
                 format!("the response's status {status} is not an ok status (200-299), so the element does not use it; fix: serve the resource with 200")
             }
-            ResourceRefusal::OpaqueResponseBlocked { mime } => format!(
-                "opaque-response blocking: a no-cors response of type '{mime}' with X-Content-Type-Options: nosniff is one no element may read; fix: serve it with its real type (text/javascript for a script)"
+            ResourceRefusal::OpaqueResponseBlocked { mime, step } => {
+                let gate = crate::blocked::Gate::OpaqueResponseBlocking(crate::blocked::OrbBlock { mime: mime.clone(), step: *step });
+                format!("{gate}: {step}; fix: {}", gate.fix())
+            }
+            ResourceRefusal::UndecodableImage { mime } => format!(
+                "the body (type '{mime}') is no image the browser can decode; fix: serve the image's own bytes with its image type"
             ),
             ResourceRefusal::ScriptNotExecutable { mime } => {
                 format!("a script of type '{mime}' is never executed; fix: send Content-Type: text/javascript")

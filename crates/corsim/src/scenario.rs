@@ -18,6 +18,7 @@ use serde::Serialize;
 use serde_json::Value;
 use url::Url;
 
+#[cfg(feature = "messages")]
 use crate::console::facts::{Implied, Rerun};
 use crate::console::reason_name;
 use crate::error::InputError;
@@ -68,8 +69,17 @@ pub struct ScriptedUrl {
     /// A CORS library's model answering every request to the URL instead
     /// (`"model": {"library": ..., "options": ...}`, as `corsim check` reads
     /// it), in front of a route that answers 200.
-    pub model: Option<crate::server_model::ServerModel>,
+    pub model: Option<Model>,
 }
+
+/// A `model` server's model: the library's (`corsim::server_model`).
+#[cfg(feature = "server-models")]
+pub type Model = crate::server_model::ServerModel;
+/// A `model` server's model: none in a build without the `server-models`
+/// feature, whose reader refuses `model` (the WebAssembly core module; the
+/// npm package's `corsim/explain` module has them).
+#[cfg(not(feature = "server-models"))]
+pub type Model = std::convert::Infallible;
 
 impl ScriptedUrl {
     /// The scripted answer to `request`: the preflight answer for an
@@ -278,8 +288,11 @@ impl Scenario {
         let chosen = server.and_then(|s| s.for_request(request));
         let model = server.and_then(|s| s.model.as_ref());
         let (mut response, body_length) = match (chosen, model) {
-            (Some(r), _) => (HttpResponse { status: r.status, headers: r.headers.clone() }, r.body.len()),
+            (Some(r), _) => (HttpResponse { status: r.status, headers: r.headers.clone(), body: r.body.clone() }, r.body.len()),
+            #[cfg(feature = "server-models")]
             (None, Some(model)) => (model.answer(request), 0),
+            #[cfg(not(feature = "server-models"))]
+            (None, Some(never)) => match *never {},
             (None, None) => (HttpResponse::new(404), 0),
         };
         let no_length = (100..200).contains(&response.status) || response.status == 204 || response.status == 304;
@@ -651,10 +664,7 @@ pub fn parse_server(v: &Value) -> Result<HashMap<String, ScriptedUrl>, InputErro
             if let Some(k) = spec.keys().find(|k| *k != "model") {
                 return Err(InputError::new(format!("{field}.{k}"), "a URL answered by a model has no scripted answers"));
             }
-            let model: crate::server_model::ServerModel = serde_json::from_value(model.clone())
-                .map_err(|e| InputError::new(format!("{field}.model"), e.to_string()))?;
-            model.validate().map_err(|e| InputError::new(format!("{field}.model"), e.to_string()))?;
-            scripted.model = Some(model);
+            scripted.model = Some(read_model(model).map_err(|e| InputError::new(format!("{field}.model"), e))?);
             server.insert(key, scripted);
             continue;
         }
@@ -707,6 +717,21 @@ const REQUEST_FIELDS: &[&str] = &[
     "upload_listener",
     "target_address_space",
 ];
+/// A `model` server's `{library, options}`, accepted only when the library
+/// itself would start with those options.
+#[cfg(feature = "server-models")]
+fn read_model(model: &Value) -> Result<Model, String> {
+    let model: Model = serde_json::from_value(model.clone()).map_err(|e| e.to_string())?;
+    model.validate().map_err(|e| e.to_string())?;
+    Ok(model)
+}
+
+/// Without the `server-models` feature, a `model` server is refused.
+#[cfg(not(feature = "server-models"))]
+fn read_model(_: &Value) -> Result<Model, String> {
+    Err("this build has no server models (corsim's `server-models` feature; in the npm package, `corsim/explain`)".to_owned())
+}
+
 const SERVER_URL_FIELDS: &[&str] = &["preflight", "actual", "model"];
 const RESPONSE_FIELDS: &[&str] = &["status", "headers", "body"];
 
@@ -985,7 +1010,7 @@ fn isomorphic_bytes(field: &str, s: &str) -> Result<Vec<u8>, InputError> {
 /// assert_eq!(parse_header_list(&serde_json::json!([["X", "\u{263A}"]])).unwrap_err().field, "headers[0][1]");
 /// ```
 pub fn parse_header_list(v: &Value) -> Result<HeaderList, InputError> {
-    Ok(parse_header_pairs(v)?.into_iter().map(|(n, v)| crate::Header::new(n, v)).collect())
+    Ok(parse_header_pairs(v)?.into_iter().collect())
 }
 
 /// `[["Name", "value"], …]`, each string isomorphic (characters ≤ U+00FF).
@@ -1010,6 +1035,7 @@ fn parse_header_pairs(v: &Value) -> Result<Vec<BytePair>, InputError> {
 /// A message's implied scenario, run (for `explain --message` and the
 /// read-back test): the scenario reader and the engine live above the
 /// console module, so the run is stated here.
+#[cfg(feature = "messages")]
 impl Implied {
     /// Run the scenario's fetch in `profile` (by default the browser
     /// the scenario names), from its page.
@@ -1044,7 +1070,7 @@ impl Implied {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "messages"))]
 mod read_back_tests {
     use super::*;
     use crate::console::facts::{Check, Facts};

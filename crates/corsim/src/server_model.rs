@@ -577,7 +577,7 @@ pub(crate) fn node_set_header(headers: &mut HeaderList, name: &str, value: &str)
     let mut done = false;
     for h in headers.iter() {
         if !h.is(name) {
-            out.push(h.clone());
+            out.push(h);
         } else if !done {
             out.append(name, value.as_bytes());
             done = true;
@@ -594,10 +594,10 @@ pub(crate) fn node_set_header(headers: &mut HeaderList, name: &str, value: &str)
 /// replaces the library's.
 pub(crate) fn overlay(headers: &mut HeaderList, route: &HeaderList) {
     for h in route.iter() {
-        headers.remove(&isomorphic_decode(&h.name));
+        headers.remove(&isomorphic_decode(h.name));
     }
     for h in route.iter() {
-        headers.push(h.clone());
+        headers.push(h);
     }
 }
 

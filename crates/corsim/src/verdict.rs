@@ -196,6 +196,9 @@ pub enum CheckName {
     /// Not CORS: a `no-cors` response's `Cross-Origin-Resource-Policy` (and
     /// the page's `Cross-Origin-Embedder-Policy`) must allow the page.
     CrossOriginResourcePolicy,
+    /// Not CORS: a `no-cors` response from another origin must be one that
+    /// may be embedded (opaque-response blocking).
+    OpaqueResponseBlocking,
 }
 
 impl CheckName {
@@ -247,6 +250,7 @@ impl CheckName {
             CheckName::AllowMethods => Some("access-control-allow-methods"),
             CheckName::AllowHeaders => Some("access-control-allow-headers"),
             CheckName::CrossOriginResourcePolicy => Some("cross-origin-resource-policy"),
+            CheckName::OpaqueResponseBlocking => Some("content-type"),
             CheckName::BadPort | CheckName::Scheme | CheckName::MixedContent | CheckName::LocalNetworkAccess => None,
         }
     }
@@ -270,6 +274,7 @@ impl std::fmt::Display for CheckName {
             CheckName::MixedContent => "mixed content",
             CheckName::LocalNetworkAccess => "Local Network Access",
             CheckName::CrossOriginResourcePolicy => "Cross-Origin-Resource-Policy",
+            CheckName::OpaqueResponseBlocking => "opaque-response blocking",
         })
     }
 }
@@ -331,6 +336,34 @@ impl Failure {
     /// The CORS error, when this is one.
     pub fn cors_error(&self) -> Option<&CorsErrorStatus> {
         self.kind.cors_error()
+    }
+
+    /// The check around CORS that refused the fetch: the gate of a
+    /// [`FailureKind::Blocked`], or the scheme check for `CorsDisabledScheme`,
+    /// which Firefox and WebKit report as a CORS error (a `cors`-mode fetch
+    /// of a URL that is not HTTP(S), or a redirect to one) although no CORS
+    /// header changes it.
+    ///
+    /// ```
+    /// use corsim::{fetch::run, HttpResponse, Origin, PreflightCache, Profile, RequestInit, Timestamp};
+    /// let v = run(&Profile::FIREFOX, Origin::parse("http://app.example").unwrap(),
+    ///     &RequestInit::get("about:blank"), &mut PreflightCache::new(), Timestamp::ZERO, |_| HttpResponse::new(200));
+    /// let failure = v.outcome.unwrap_err();
+    /// assert!(failure.kind.is_cors(), "Firefox: CORSRequestNotHttp");
+    /// assert_eq!(failure.refusing_gate().unwrap().to_string(), "not CORS: a URL fetch() loads itself");
+    /// ```
+    pub fn refusing_gate(&self) -> Option<crate::blocked::Gate> {
+        use crate::blocked::{Gate, SchemeError};
+        match &self.kind {
+            FailureKind::Blocked(gate) => Some(gate.clone()),
+            FailureKind::Cors(s) if s.error == CorsError::CorsDisabledScheme => {
+                // The URL that is not HTTP(S): the one fetched, or the redirect's target.
+                let target = self.redirect_location.as_deref().and_then(|l| self.url.join(l).ok());
+                let url = [Some(&self.url), target.as_ref()].into_iter().flatten().find(|u| !matches!(u.scheme(), "http" | "https"))?;
+                Some(Gate::Scheme(SchemeError::Unsupported { scheme: url.scheme().to_owned() }))
+            }
+            _ => None,
+        }
     }
 }
 

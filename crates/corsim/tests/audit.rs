@@ -342,3 +342,36 @@ fn an_audit_that_could_not_test_never_says_nothing_was_found() {
     assert!(text.contains("could not test everything"), "{text}");
     assert!(!text.contains("no misconfiguration found"), "{text}");
 }
+
+/// The audit sends only what a browser would send: nothing to a bad port
+/// (for any origin), nothing from an `https:` page to an `http:` URL that is
+/// not potentially trustworthy (mixed content; loopback too in WebKit), and
+/// an audit that could send nothing is not a clean bill of health.
+#[test]
+fn sends_nothing_the_browser_would_not_send() {
+    let seen = |url: &str, trust: &str, profile: &corsim::Profile| {
+        let mut sent: Vec<(String, Option<String>)> = Vec::new();
+        let report = Audit::new(url).unwrap().trust(trust).unwrap().profile(profile).run(|req: &HttpRequest| {
+            let origin = req.headers.get("origin").map(|v| String::from_utf8(v).unwrap());
+            sent.push((req.url.to_string(), origin));
+            Ok::<_, Infallible>(HttpResponse::new(200).header("Access-Control-Allow-Origin", "*"))
+        });
+        (report, sent)
+    };
+    for profile in [&corsim::Profile::CHROMIUM, &corsim::Profile::FIREFOX, &corsim::Profile::WEBKIT] {
+        let (report, sent) = seen("https://api.example:6000/items", APP, profile);
+        assert_eq!(sent, [], "a bad port, {}", profile.browser.name());
+        assert_eq!(report.requests_sent, 0);
+        assert!(!report.complete() && report.findings.is_empty(), "nothing sent, nothing concluded: {report}");
+        // An http: API: the https: pages never reach it (mixed content); only http: origins' probes do.
+        let (_, sent) = seen("http://api.example/items", APP, profile);
+        assert!(!sent.is_empty(), "the http: origins' probes are sent, {}", profile.browser.name());
+        let https: Vec<_> = sent.iter().filter(|(_, o)| o.as_deref().is_some_and(|o| o.starts_with("https:"))).collect();
+        assert_eq!(https, Vec::<&(String, Option<String>)>::new(), "mixed content sent, {}", profile.browser.name());
+    }
+    // WebKit does not exempt loopback from mixed content.
+    let (_, sent) = seen("http://127.0.0.1:8080/items", APP, &corsim::Profile::WEBKIT);
+    assert!(sent.iter().all(|(_, o)| !o.as_deref().is_some_and(|o| o.starts_with("https:"))), "{sent:?}");
+    let (_, sent) = seen("http://127.0.0.1:8080/items", APP, &corsim::Profile::CHROMIUM);
+    assert!(sent.iter().any(|(_, o)| o.as_deref() == Some(APP)), "loopback is exempt in Chromium: {sent:?}");
+}

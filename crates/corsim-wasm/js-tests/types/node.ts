@@ -1,4 +1,5 @@
-import { simulate, explain, Page, classify, preflightRequest, corsCheck, readableHeaderNames, type Scenario, type ScenarioVerdict, type FetchVerdict, type Explanation, type CacheEntry, type CorsError, type Event, type ProfileName, parseMessage, type MessageReport } from "corsim";
+import { simulate, Page, preflightRequest, corsCheck, readableHeaderNames, type Scenario, type ScenarioVerdict, type FetchVerdict, type CacheEntry, type CorsError, type Event, type ProfileName } from "corsim";
+import { explain, classify, type Explanation, parseMessage, type MessageReport } from "corsim/explain";
 const s: Scenario = { origin: "https://a.example", steps: [{ request: { url: "https://b.example/", method: "PUT", headers: [["X-A", "1"]], credentials: "include" } }],
   server: { "https://b.example/": { actual: { status: 200, headers: [["Access-Control-Allow-Origin", "*"]] } } } };
 const v: ScenarioVerdict = simulate(s, { profile: "firefox" });

@@ -517,7 +517,10 @@ fn read_reason(f: &mut Facts, m: &Message) {
         }
         MessageKind::Gate(message) => {
             let target = v.address_space.as_deref().and_then(AddressSpace::from_name).unwrap_or(AddressSpace::Loopback);
-            let lna = |denial| Gate::LocalNetworkAccess(LnaBlock { denial, client: AddressSpace::Public, target });
+            // Only Chromium logs these messages.
+            let lna = |denial| {
+                Gate::LocalNetworkAccess(LnaBlock { denial, client: AddressSpace::Public, target, asked_as: Some(crate::blocked::LnaPermissionUi::Chromium) })
+            };
             let gate = match message {
                 GateMessage::ChromiumLnaInsecureContext => lna(LnaDenial::InsecureContext),
                 GateMessage::ChromiumLnaPermissionDenied => lna(LnaDenial::PermissionDenied { prompted: false }),
@@ -899,7 +902,7 @@ mod implied {
                     page.insert("coep".to_owned(), json!(coep.to_string()));
                 }
             }
-            Gate::BadPort { .. } | Gate::Scheme(_) => {}
+            Gate::BadPort { .. } | Gate::Scheme(_) | Gate::OpaqueResponseBlocking(_) => {}
         }
         page
     }
@@ -1065,6 +1068,9 @@ mod implied {
                 let default = match initiator {
                     Some(Initiator::Xhr) => "no: withCredentials false, XMLHttpRequest's default",
                     Some(Initiator::Font) => "no: credentials 'same-origin', as for every font",
+                    Some(_) if matches!(gate, Some(Gate::CrossOriginResourcePolicy(_))) => {
+                        "yes: no crossorigin attribute (a no-cors request, credentials included)"
+                    }
                     Some(_) => "no: crossorigin=\"anonymous\" (credentials 'same-origin')",
                     None => "no: credentials 'same-origin', fetch()'s default",
                 };
@@ -1317,7 +1323,8 @@ mod implied {
                     use crate::response::ResourceRefusal as R;
                     let (mime, nosniff) = match refusal {
                         R::ScriptStrictMime { mime } | R::StylesheetStrictMime { mime } => (mime, true),
-                        R::ScriptNotExecutable { mime } | R::ModuleMime { mime } | R::StylesheetMime { mime } | R::OpaqueResponseBlocked { mime } => (mime, false),
+                        R::ScriptNotExecutable { mime } | R::ModuleMime { mime } | R::StylesheetMime { mime } | R::UndecodableImage { mime } => (mime, false),
+                        R::OpaqueResponseBlocked { mime, .. } => (mime, false),
                         R::ErrorStatus { .. } => (&String::new(), false),
                     };
                     if !mime.is_empty() {
@@ -1526,6 +1533,12 @@ mod implied {
                     "credentials": credentials,
                 }),
                 Some(Initiator::Font) => json!({ "initiator": "font", "url": request_url }),
+                // A no-cors response refused by its CORP: the element had
+                // no crossorigin attribute.
+                Some(element) if matches!(gate, Some(Gate::CrossOriginResourcePolicy(_))) => json!({
+                    "initiator": element.name(),
+                    "url": request_url,
+                }),
                 // A CORS failure of an element: it had a crossorigin attribute.
                 Some(element) => json!({
                     "initiator": element.name(),
@@ -1760,14 +1773,41 @@ pub struct MessageReport {
 }
 
 /// A refusal that is not CORS, in words.
-#[cfg(feature = "serde")]
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct NotCors {
     /// "not CORS: mixed content", …
     pub check: String,
     /// What to change.
     pub fix: String,
+}
+
+impl NotCors {
+    /// The check that refused a fetch that failed with `failure`, when it
+    /// is not CORS (a check around CORS, [`Failure::refusing_gate`], or a
+    /// response the browser refused before any CORS check), in the words a
+    /// pasted message gets ([`Check::not_cors`]).
+    ///
+    /// [`Failure::refusing_gate`]: crate::verdict::Failure::refusing_gate
+    ///
+    /// ```
+    /// use corsim::console::facts::NotCors;
+    /// use corsim::{fetch::run, HttpResponse, Origin, PreflightCache, Profile, RequestInit, Timestamp};
+    /// let v = run(&Profile::CHROMIUM, Origin::parse("http://app.example").unwrap(),
+    ///     &RequestInit::get("http://api.example:6000/"), &mut PreflightCache::new(), Timestamp::ZERO,
+    ///     |_| HttpResponse::new(200));
+    /// let not_cors = NotCors::of(&v.outcome.unwrap_err()).unwrap();
+    /// assert_eq!(not_cors.check, "not CORS: a blocked port");
+    /// ```
+    pub fn of(failure: &crate::verdict::Failure) -> Option<NotCors> {
+        let check = match (&failure.kind, failure.refusing_gate()) {
+            (_, Some(gate)) => Check::Blocked(gate),
+            (crate::error::FailureKind::Net(refused), None) => Check::NetworkError(format!("net::{}", refused.chromium_name())),
+            _ => return None,
+        };
+        check.not_cors().map(|(check, fix)| NotCors { check, fix })
+    }
 }
 
 #[cfg(feature = "serde")]

@@ -17,10 +17,13 @@ use crate::origin::Origin;
 use crate::profile::{Browser, Profile};
 use crate::response::FilteredResponse;
 
+#[cfg(feature = "messages")]
 pub mod facts;
+#[cfg(feature = "messages")]
 pub mod parse;
 pub mod templates;
 
+#[cfg(feature = "messages")]
 pub use parse::parse;
 
 use templates::*;
@@ -395,7 +398,7 @@ fn webkit(origin: &Origin, initiator: Initiator, failure: &Failure) -> Vec<Strin
             );
             return vec![unsafe_attempt, access_checks(url)];
         }
-        FailureKind::Blocked(gate) => return webkit_gate(failure, gate),
+        FailureKind::Blocked(gate) => return webkit_gate(initiator, failure, gate),
         // A `cors` fetch of a URL that is not HTTP(S), before any redirect.
         FailureKind::Cors(s) if s.error == CorsError::CorsDisabledScheme && !matches!(failure.url.scheme(), "http" | "https") => {
             return vec![alone(WebKitMessage::OnlyHttp), access_checks(url)]
@@ -513,8 +516,8 @@ fn chromium(origin: &Origin, initiator: Initiator, outcome: &Result<FilteredResp
         |net_error: &str| fill(CHROMIUM_FAILED_TO_LOAD, &[(Slot::NetError, net_error)]);
     let failure = match outcome {
         Ok(response) => {
-            // An opaque response's status is 0: fetch() logs nothing for it
-            // (an element's loader does; see crate::initiator).
+            // An opaque response's status is 0; its real status, which the
+            // loader logs too, is added by crate::initiator::observe.
             return chromium_error_status(response.status).into_iter().collect();
         }
         Err(f) => f,
@@ -663,6 +666,7 @@ fn chromium_envelope(
 /// - mixed content: Chromium's own line.
 /// - Local Network Access: the CORS line, then `net::ERR_FAILED`.
 /// - CORP: [`chromium_corp_net_error`] in [`CHROMIUM_FAILED_TO_LOAD`].
+/// - opaque-response blocking: nothing.
 /// - scheme: the loader's net error ([`CHROMIUM_NET_INVALID_URL`] for a
 ///   `data:` URL that does not decode, [`CHROMIUM_NET_FILE_NOT_FOUND`] for a
 ///   `blob:` URL with no blob), its [`LOCAL_RESOURCE`] line for `file:`, and
@@ -701,6 +705,9 @@ fn chromium_gate(origin: &Origin, failure: &Failure, gate: &Gate) -> Vec<String>
             ]
         }
         Gate::CrossOriginResourcePolicy(block) => vec![failed_to_load(chromium_corp_net_error(*block))],
+        // Recorded: Chromium logs nothing when ORB takes a response away
+        // (fetch() gets it emptied, an element a silent network error).
+        Gate::OpaqueResponseBlocking(_) => Vec::new(),
         Gate::Scheme(SchemeError::InvalidDataUrl { .. }) => vec![failed_to_load(CHROMIUM_NET_INVALID_URL)],
         Gate::Scheme(SchemeError::BlobUnavailable) => vec![failed_to_load(CHROMIUM_NET_FILE_NOT_FOUND)],
         Gate::Scheme(SchemeError::LocalResource) => {
@@ -758,11 +765,16 @@ fn firefox_gate(origin: &Origin, failure: &Failure, gate: &Gate) -> Vec<String> 
 
 /// WebKit's console lines for a fetch a check around CORS refused (recorded
 /// in WebKitGTK 2.50.6): each check's own line, then, for most, "Not allowed
-/// to request resource" and the closing [`WEBKIT_ACCESS_CONTROL_CHECKS`].
-fn webkit_gate(failure: &Failure, gate: &Gate) -> Vec<String> {
+/// to request resource" and the closing [`WEBKIT_ACCESS_CONTROL_CHECKS`]
+/// (an `<img>`'s own [`WEBKIT_IMAGE_ACCESS_CONTROL_CHECKS`], naming the
+/// URL it asked for: recorded for CORP).
+fn webkit_gate(initiator: Initiator, failure: &Failure, gate: &Gate) -> Vec<String> {
     use crate::blocked::SchemeError;
     let url = failure.url.as_str();
-    let closing = |at: &str| fill(WEBKIT_ACCESS_CONTROL_CHECKS, &[(Slot::Initiator, "Fetch API"), (Slot::Url, at)]);
+    let closing = |at: &str| match initiator {
+        Initiator::Img => fill(WEBKIT_IMAGE_ACCESS_CONTROL_CHECKS, &[(Slot::Url, failure.url_list[0].as_str())]),
+        _ => fill(WEBKIT_ACCESS_CONTROL_CHECKS, &[(Slot::Initiator, webkit_initiator(initiator)), (Slot::Url, at)]),
+    };
     let refused = WebKitMessage::NotAllowedToRequest.text().to_owned();
     let first = failure.url_list.first().map(Url::as_str).unwrap_or(url);
     match gate {
@@ -799,7 +811,7 @@ fn webkit_gate(failure: &Failure, gate: &Gate) -> Vec<String> {
         Gate::Scheme(SchemeError::Unsupported { scheme }) if scheme == "ftp" => {
             vec![WebKitMessage::FtpDisabled.text().to_owned(), closing(url)]
         }
-        Gate::Scheme(_) | Gate::LocalNetworkAccess(_) => Vec::new(),
+        Gate::Scheme(_) | Gate::LocalNetworkAccess(_) | Gate::OpaqueResponseBlocking(_) => Vec::new(),
     }
 }
 

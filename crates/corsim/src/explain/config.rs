@@ -165,7 +165,7 @@ fn application(request: &HttpRequest, mut answer: HttpResponse) -> HttpResponse 
     let names: Vec<String> = answer
         .headers
         .iter()
-        .map(|h| crate::header_list::isomorphic_decode(&h.name))
+        .map(|h| crate::header_list::isomorphic_decode(h.name))
         .filter(|n| n.to_ascii_lowercase().starts_with("access-control-"))
         .collect();
     for name in names {

@@ -743,7 +743,14 @@ fn next(
         Err(f) => f,
     };
     match &failure.kind {
-        FailureKind::Cors(status) => cors_fix(&cur, fix, flags, status.error, &status.failed_parameter, &url),
+        FailureKind::Cors(status) => {
+            if let Some(gate) = failure.refusing_gate() {
+                // Not CORS, although this browser reports it as a CORS error:
+                // the check's own fix, never an Access-Control-* header.
+                step(fix, gate.name(), None, &url, &format!("{gate}: {}", gate.reason(&url)), &gate.fix());
+            }
+            cors_fix(&cur, fix, flags, status.error, &status.failed_parameter, &url)
+        }
         FailureKind::Net(refused) => Err(format!(
             "not CORS: {} (net::{}), so the browser refuses the answer before any CORS check; no CORS header helps: {}.",
             refused.reason(),

@@ -215,6 +215,10 @@ pub(crate) fn render(e: &Explanation, style: TextStyle) -> String {
                 }
                 line.push_str(&format!(" at {}", f.url));
                 o.line(&line);
+                // Reported as a CORS error, decided by a check around CORS.
+                if let Some(not_cors) = &f.not_cors {
+                    o.line(&format!("  {}: the browser reports it as a CORS error, and no CORS header changes it", not_cors.check));
+                }
             }
         }
     }

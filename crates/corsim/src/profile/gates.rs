@@ -11,7 +11,7 @@
 //! claim.
 
 use crate::cross_origin_resource_policy::{EmbedderPolicy, SameSiteRule};
-use crate::local_network_access::LnaRules;
+use crate::local_network_access::{LnaPermissionUi, LnaRules};
 use crate::mixed_content::{MixedContentPages, MixedContentRules};
 use crate::port_blocking::BadPorts;
 
@@ -61,7 +61,14 @@ impl Gates {
         mixed_content: MixedContentRules { pages: MixedContentPages::HttpsUrl, loopback_exempt: true },
         corp_same_site: SameSiteRule::NeverForIpHosts,
         coep_credentialless: true,
-        local_network_access: LnaRules { enforced: true, public_clients_only: true, insecure_context_refused: true, at_connect: false, target_address_space_option: true },
+        local_network_access: LnaRules {
+            enforced: true,
+            public_clients_only: true,
+            insecure_context_refused: true,
+            at_connect: false,
+            target_address_space_option: true,
+            asks_as: Some(LnaPermissionUi::Chromium),
+        },
         schemes: SchemeRules { about_blank: false, unsupported_refused_first: true, file_refused_first: true, file_local_resource: true, ..SchemeRules::SPEC },
     };
 
@@ -100,7 +107,14 @@ impl Gates {
         mixed_content: MixedContentRules { pages: MixedContentPages::HttpsUrl, loopback_exempt: true },
         corp_same_site: SameSiteRule::SchemelesslySameSite,
         coep_credentialless: true,
-        local_network_access: LnaRules { enforced: true, public_clients_only: true, insecure_context_refused: false, at_connect: true, target_address_space_option: false },
+        local_network_access: LnaRules {
+            enforced: true,
+            public_clients_only: true,
+            insecure_context_refused: false,
+            at_connect: true,
+            target_address_space_option: false,
+            asks_as: Some(LnaPermissionUi::Firefox),
+        },
         schemes: SchemeRules { file_refused_first: true, file_local_resource: true, cors_mode_cors_error: true, data_content_length: true, ..SchemeRules::SPEC },
     };
 

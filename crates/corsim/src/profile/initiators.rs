@@ -4,6 +4,8 @@
 //! element requests, the MIME checks of scripts and stylesheets, opaque-response
 //! blocking, fonts' CORS. [`crate::initiator`] applies them.
 
+use crate::opaque_response_blocking::OrbRules;
+
 /// How a browser departs, per initiator, from what the standards say: one
 /// value per browser, the initiators' counterpart of the other
 /// [`Profile`](super::Profile) fields.
@@ -22,14 +24,11 @@ pub struct InitiatorRules {
     /// When a stylesheet whose MIME type is not `text/css` fires `error`
     /// (HTML § "fetch and process the linked resource": always).
     pub stylesheet_mime_check: StylesheetMimeCheck,
-    /// Opaque-response blocking (ORB, Fetch § "opaque-response-safelisted
-    /// check"): a `no-cors` response of a type ORB never lets through
-    /// (`text/csv`, archives, office documents, …), or sent with
-    /// `X-Content-Type-Options: nosniff` and a MIME type no `no-cors`
-    /// request may read (HTML, XML, JSON, `text/plain`), is a network
-    /// error, logged nowhere. (The JSON and HTML body sniffing of ORB is not
-    /// modelled: a body is taken as what its `Content-Type` says.)
-    pub opaque_response_blocking: bool,
+    /// Opaque-response blocking (Fetch § "opaque-response-safelisted
+    /// check", [`crate::opaque_response_blocking`]) of `no-cors` responses
+    /// from another origin: whether the browser has it, what stands in for
+    /// its JavaScript parse, and what `fetch()` gets for a blocked response.
+    pub opaque_response_blocking: OrbRules,
     /// A classic script's or a stylesheet's own MIME-type checks run before
     /// opaque-response blocking, and log their messages (Firefox).
     pub element_checks_before_orb: bool,
@@ -44,6 +43,9 @@ pub struct InitiatorRules {
     /// requirements"); otherwise `no-cors`, as an `<img>` without the
     /// attribute (WebKit).
     pub fonts_use_cors: bool,
+    /// An `<img>` served as `application/pdf` is decoded as a PDF document
+    /// (WebKit; recorded: a GIF body served so fails).
+    pub pdf_images: bool,
 }
 
 /// When a stylesheet must be `text/css`.
@@ -63,11 +65,12 @@ impl InitiatorRules {
         element_origin_same_origin: false,
         image_ignores_error_status: true,
         stylesheet_mime_check: StylesheetMimeCheck::Always,
-        opaque_response_blocking: true,
+        opaque_response_blocking: OrbRules::SPEC,
         element_checks_before_orb: false,
         keepalive_failures_logged: true,
         script_refusal_fails_cors: false,
         fonts_use_cors: true,
+        pdf_images: false,
     };
 
     /// Chromium (recorded: `tests/corpus/initiators-chromium-*.jsonl`).
@@ -76,11 +79,12 @@ impl InitiatorRules {
         element_origin_same_origin: true,
         image_ignores_error_status: true,
         stylesheet_mime_check: StylesheetMimeCheck::WithNosniff,
-        opaque_response_blocking: true,
+        opaque_response_blocking: OrbRules::CHROMIUM,
         element_checks_before_orb: false,
         keepalive_failures_logged: true,
         script_refusal_fails_cors: false,
         fonts_use_cors: true,
+        pdf_images: false,
     };
 
     /// Firefox (recorded: `tests/corpus/initiators-firefox-*.jsonl`). A
@@ -91,11 +95,12 @@ impl InitiatorRules {
         element_origin_same_origin: false,
         image_ignores_error_status: true,
         stylesheet_mime_check: StylesheetMimeCheck::Always,
-        opaque_response_blocking: true,
+        opaque_response_blocking: OrbRules::FIREFOX,
         element_checks_before_orb: true,
         keepalive_failures_logged: false,
         script_refusal_fails_cors: true,
         fonts_use_cors: true,
+        pdf_images: false,
     };
 
     /// WebKit (recorded: `tests/corpus/initiators-webkit-*.jsonl`).
@@ -104,10 +109,11 @@ impl InitiatorRules {
         element_origin_same_origin: true,
         image_ignores_error_status: true,
         stylesheet_mime_check: StylesheetMimeCheck::Always,
-        opaque_response_blocking: false,
+        opaque_response_blocking: OrbRules::NONE,
         element_checks_before_orb: false,
         keepalive_failures_logged: true,
         script_refusal_fails_cors: false,
         fonts_use_cors: false,
+        pdf_images: true,
     };
 }

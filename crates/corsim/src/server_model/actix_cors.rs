@@ -219,7 +219,7 @@ pub fn respond(options: &Options, request: &HttpRequest, route: &mut dyn FnMut(&
             headers.append("access-control-max-age", n.to_string().as_bytes());
         }
         add_vary(&mut headers);
-        return HttpResponse { status: 200, headers };
+        return HttpResponse { status: 200, headers, body: Vec::new() };
     }
     let allowed = match (origin.as_deref(), validate_origin(options, &inner, origin.as_deref())) {
         (None, _) | (_, Ok(false)) => None,
@@ -240,7 +240,7 @@ pub fn respond(options: &Options, request: &HttpRequest, route: &mut dyn FnMut(&
     let expose = match &inner.expose {
         Some(e) => joined(e),
         None => {
-            let names: BTreeSet<String> = response.headers.iter().map(|h| isomorphic_decode(&h.name).to_ascii_lowercase()).collect();
+            let names: BTreeSet<String> = response.headers.iter().map(|h| isomorphic_decode(h.name).to_ascii_lowercase()).collect();
             joined(&names)
         }
     };

@@ -577,9 +577,9 @@ pub fn respond(options: &Options, request: &HttpRequest, route: &mut dyn FnMut(&
     let mut headers = err_headers_out;
     if let Some(out) = headers_out {
         for h in out.iter() {
-            headers.push(h.clone());
+            headers.push(h);
         }
     }
     fixup_vary(&mut headers, &rewrite_vary);
-    HttpResponse { status, headers }
+    HttpResponse { status, headers, body: Vec::new() }
 }

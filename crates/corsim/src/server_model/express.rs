@@ -202,14 +202,14 @@ pub fn respond(options: &Options, request: &HttpRequest, route: &mut dyn FnMut(&
         exposed(options, &mut headers);
         if !options.preflight_continue {
             node_set_header(&mut headers, "Content-Length", "0");
-            return HttpResponse { status: options.options_success_status.unwrap_or(204), headers };
+            return HttpResponse { status: options.options_success_status.unwrap_or(204), headers, body: Vec::new() };
         }
     } else {
         exposed(options, &mut headers);
     }
     let answer = route(request);
     overlay(&mut headers, &answer.headers);
-    HttpResponse { status: answer.status, headers }
+    HttpResponse { status: answer.status, headers, body: Vec::new() }
 }
 
 fn exposed(options: &Options, headers: &mut HeaderList) {

@@ -187,7 +187,7 @@ pub fn respond(options: &Options, request: &HttpRequest, route: &mut dyn FnMut(&
             }
         }
         if !options.options_passthrough {
-            return HttpResponse { status: 200, headers };
+            return HttpResponse { status: 200, headers, body: Vec::new() };
         }
     } else {
         headers.append("Vary", "Origin");
@@ -205,7 +205,7 @@ pub fn respond(options: &Options, request: &HttpRequest, route: &mut dyn FnMut(&
     // The handler writes into the same header map.
     let answer = route(request);
     for h in answer.headers.iter() {
-        set(&mut headers, &isomorphic_decode(&h.name), &isomorphic_decode(&h.value));
+        set(&mut headers, &isomorphic_decode(h.name), &isomorphic_decode(h.value));
     }
-    HttpResponse { status: answer.status, headers }
+    HttpResponse { status: answer.status, headers, body: Vec::new() }
 }

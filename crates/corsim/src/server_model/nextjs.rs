@@ -122,7 +122,7 @@ pub fn respond(options: &Options, request: &HttpRequest, route: &mut dyn FnMut(&
         }
         headers.append("vary", NEXT_VARY);
         headers.append("allow", ALLOW);
-        return HttpResponse { status: 204, headers };
+        return HttpResponse { status: 204, headers, body: Vec::new() };
     }
     let answer = route(request);
     let mut vary = configured_vary;
@@ -132,5 +132,5 @@ pub fn respond(options: &Options, request: &HttpRequest, route: &mut dyn FnMut(&
     for h in answer.headers.iter() {
         headers.push(h.clone());
     }
-    HttpResponse { status: answer.status, headers }
+    HttpResponse { status: answer.status, headers, body: Vec::new() }
 }

@@ -495,7 +495,7 @@ pub fn respond(options: &Options, request: &HttpRequest, route: &mut dyn FnMut(&
     };
     // proxy_hide_header and add_header: the innermost level that has any.
     if let Some(hidden) = levels.iter().rev().map(|l| &l.hide_headers).find(|h| !h.is_empty()) {
-        let names: Vec<String> = response.headers.iter().map(|h| String::from_utf8_lossy(&h.name).to_ascii_lowercase()).collect();
+        let names: Vec<String> = response.headers.iter().map(|h| String::from_utf8_lossy(h.name).to_ascii_lowercase()).collect();
         for name in names.iter().filter(|n| hidden.contains(n)) {
             response.headers.remove(name);
         }
@@ -512,7 +512,7 @@ pub fn respond(options: &Options, request: &HttpRequest, route: &mut dyn FnMut(&
             }
         }
         for h in extra.iter() {
-            response.headers.push(h.clone());
+            response.headers.push(h);
         }
     }
     response

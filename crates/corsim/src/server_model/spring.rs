@@ -164,7 +164,7 @@ pub fn respond(options: &Options, request: &HttpRequest, route: &mut dyn FnMut(&
     let origin = request_header(request, "origin");
     let preflight = request.method == "OPTIONS" && origin.is_some() && request.headers.contains("access-control-request-method");
     let cors = origin.as_deref().is_some_and(|o| is_cors_request(request, o));
-    let refused = |headers: HeaderList| HttpResponse { status: 403, headers };
+    let refused = |headers: HeaderList| HttpResponse { status: 403, headers, body: Vec::new() };
     if cors {
         let origin = origin.unwrap_or_default();
         let Some(allow_origin) = options.check_origin(&origin) else { return refused(headers) };
@@ -206,11 +206,11 @@ pub fn respond(options: &Options, request: &HttpRequest, route: &mut dyn FnMut(&
         }
     }
     if preflight {
-        return HttpResponse { status: 200, headers };
+        return HttpResponse { status: 200, headers, body: Vec::new() };
     }
     let answer = route(request);
     for h in answer.headers.iter() {
-        headers.push(h.clone());
+        headers.push(h);
     }
-    HttpResponse { status: answer.status, headers }
+    HttpResponse { status: answer.status, headers, body: Vec::new() }
 }

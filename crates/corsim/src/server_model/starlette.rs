@@ -168,7 +168,7 @@ fn preflight_response(options: &Options, request: &HttpRequest, origin: &str) ->
         }
     }
     let status = if failures.is_empty() { 200 } else { 400 };
-    HttpResponse { status, headers }
+    HttpResponse { status, headers, body: Vec::new() }
 }
 
 fn simple_response_headers(options: &Options, origin: Option<&str>, headers: &mut HeaderList) {

@@ -165,7 +165,7 @@ pub fn respond(options: &Options, request: &HttpRequest, route: &mut dyn FnMut(&
         response.headers.append("vary", v.as_bytes());
     }
     for h in cors.iter() {
-        set(&mut response.headers, "access-control-allow-credentials", &crate::header_list::isomorphic_decode(&h.value));
+        set(&mut response.headers, "access-control-allow-credentials", &crate::header_list::isomorphic_decode(h.value));
     }
     if let Some(v) = expose {
         set(&mut response.headers, "access-control-expose-headers", &v);
