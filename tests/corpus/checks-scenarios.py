@@ -20,7 +20,10 @@ through around CORS (FORMAT.md, `page`), each on ports of its own:
   statuses, responses without a type, and bodies that sniff as JSON, HTML,
   XML, JavaScript or an image;
 - pages with Cross-Origin-Embedder-Policy credentialless and require-corp
-  fetching from another site, by fetch() and <img>, with and without CORP.
+  fetching from another site, by fetch() and <img>, with and without CORP;
+- fetch()'s targetAddressSpace option from an https: page to http: on a
+  port counted local (each permission), declared wrong (mismatch), to a
+  public target, from a page that is not a secure context, and to https:.
 
 Usage: python3 tests/corpus/checks-scenarios.py > tests/corpus/checks.jsonl
 Then: corsim record --browser B tests/corpus/checks.jsonl > tests/corpus/checks-B-VERSION.jsonl
@@ -201,5 +204,48 @@ for coep, port in [("credentialless", 8371), ("require-corp", 8373)]:
        {bare: ok(), so: ok(["Cross-Origin-Resource-Policy","same-origin"]), ss: ok(["Cross-Origin-Resource-Policy","same-site"]),
         ss_ip: ok(["Cross-Origin-Resource-Policy","same-site"]),
         img: {"actual": gif}, img_corp: {"actual": {**gif, "headers": gif["headers"]+[["Cross-Origin-Resource-Policy","cross-origin"]]}}}, page)
+
+# fetch()'s targetAddressSpace option: an https: page counted public
+# (8381) fetching http: from a host name (so mixed content applies) on a
+# port counted local (8382) or loopback (8383, not overridden), or counted
+# public (8385); the option given from a page that is not a secure context
+# (8384), and to an https: target.
+P="https://127.0.0.1:8381"
+for perm in ["granted", "denied"]:
+    lan=f"http://lan.test:8382/gate/tas-local-{perm}"
+    sc(f"gate-lna-target-address-space-local-{perm}", P,
+       [req(lan), {**req(lan), "target_address_space": "local"}, {**req(lan, mode="no-cors"), "target_address_space": "local"},
+        {**req(lan, method="PUT"), "target_address_space": "local"}],
+       {lan: {"preflight": {"status": 204, "headers": [["Access-Control-Allow-Origin", "*"], ["Access-Control-Allow-Methods", "PUT"]]}, **ok()}},
+       {"address_space": "public", "local_network_access": perm, "address_spaces": {"lan.test:8382": "local"}})
+lo="http://lo.test:8383/gate/tas-mismatch-loopback"; lan="http://lan.test:8382/gate/tas-mismatch-local"
+sc("gate-lna-target-address-space-mismatch", P,
+   [{**req(lo), "target_address_space": "local"}, {**req(lo, mode="no-cors"), "target_address_space": "local"},
+    {**req(lo), "target_address_space": "loopback"}, {**req(lan), "target_address_space": "loopback"}],
+   {lo: ok(), lan: ok()},
+   {"address_space": "public", "local_network_access": "granted", "address_spaces": {"lan.test:8382": "local", "lo.test:8383": "loopback"}})
+pub="http://pub.test:8385/gate/tas-public"
+sc("gate-lna-target-address-space-public-target", P,
+   [{**req(pub), "target_address_space": "public"}, {**req(pub), "target_address_space": "local"}],
+   {pub: ok()},
+   {"address_space": "public", "local_network_access": "granted", "address_spaces": {"pub.test:8385": "public"}})
+lan="http://lan.test:8382/gate/tas-insecure-page"
+lo="http://lo.test:8383/gate/tas-insecure-page"
+sc("gate-lna-target-address-space-insecure-page", "http://pub.test:8384",
+   [{**req(lan), "target_address_space": "local"}, req(lan), {**req(lan), "target_address_space": "loopback"},
+    {**req(lo), "target_address_space": "loopback"}],
+   {lan: ok(), lo: ok()},
+   {"address_space": "public", "address_spaces": {"lan.test:8382": "local", "lo.test:8383": "loopback"}})
+# (On 127.0.0.1, a port counted local: WebKitGTK resolves no other name.)
+sec="https://127.0.0.1:8387/gate/tas-https-target"
+sc("gate-lna-target-address-space-https-target", P,
+   [{**req(sec), "target_address_space": "local"}, {**req(sec), "target_address_space": "loopback"}, req(sec)],
+   {sec: ok()},
+   {"address_space": "public", "local_network_access": "granted", "address_spaces": {"127.0.0.1:8387": "local"}})
+lan="http://lan.test:8382/gate/tas-local-page"; lo="http://lo.test:8383/gate/tas-local-page"
+sc("gate-lna-target-address-space-local-page", "https://127.0.0.1:8386",
+   [{**req(lan), "target_address_space": "local"}, {**req(lo), "target_address_space": "loopback"}],
+   {lan: ok(), lo: ok()},
+   {"address_space": "local", "local_network_access": "granted", "address_spaces": {"lan.test:8382": "local", "lo.test:8383": "loopback"}})
 
 for d in out: print(json.dumps(d, separators=(",",":"), ensure_ascii=False))

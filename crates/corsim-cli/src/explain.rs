@@ -116,6 +116,11 @@ pub(crate) struct Args {
     /// fetch(url, {keepalive: true}).
     #[arg(long)]
     keepalive: bool,
+    /// fetch(url, {targetAddressSpace}): the address space the page declares the target is in
+    /// (Chromium: local or loopback lets an http: URL past mixed content; a target elsewhere fails).
+    #[arg(long, value_name = "SPACE", value_parser = clap::builder::PossibleValuesParser::new(["loopback", "local", "public"])
+        .map(|v| corsim::local_network_access::AddressSpace::from_name(&v).expect("a listed space")))]
+    target_address_space: Option<corsim::local_network_access::AddressSpace>,
     /// The status of the answer to a preflight (default 200).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(100..=999))]
     preflight_status: Option<u16>,
@@ -131,7 +136,7 @@ pub(crate) struct Args {
     /// Explain a step of a recorded scenario (FORMAT.md JSON Lines; `-` for standard input) instead.
     #[arg(long, value_name = "FILE", conflicts_with_all = [
         "url", "origin", "page", "method", "headers", "credentials", "mode", "redirect",
-        "initiator", "crossorigin", "upload_listener", "body", "keepalive",
+        "initiator", "crossorigin", "upload_listener", "body", "keepalive", "target_address_space",
         "preflight_status", "preflight_headers", "status", "response_headers",
     ])]
     scenario: Option<String>,
@@ -308,12 +313,16 @@ fn initiated(args: &Args, init: RequestInit) -> Result<RequestInit, BadInput> {
     if args.keepalive && initiator != Initiator::Fetch {
         return Err(BadInput("--keepalive: an option of fetch() (a beacon is always keepalive)".to_owned()));
     }
+    if args.target_address_space.is_some() && initiator != Initiator::Fetch {
+        return Err(BadInput("--target-address-space: an option of fetch() only".to_owned()));
+    }
     let mut init = init.initiated_by(initiator).crossorigin(args.crossorigin);
     if initiator == Initiator::Beacon {
         init.method = "POST".to_owned();
     }
     init.upload_listener = args.upload_listener;
     init.keepalive = args.keepalive;
+    init.target_address_space = args.target_address_space;
     if let Some(body) = &args.body {
         let bodyless = init.method.eq_ignore_ascii_case("GET") || init.method.eq_ignore_ascii_case("HEAD");
         if bodyless && initiator == Initiator::Fetch {

@@ -160,6 +160,7 @@ async function corsimFetch(r) {
                 credentials: r.credentials ?? "same-origin", redirect: r.redirect ?? "follow"};
   if (r.body !== undefined) init.body = r.body;
   if (r.keepalive) init.keepalive = true;
+  if (r.target_address_space !== undefined) init.targetAddressSpace = r.target_address_space;
   try {
     const res = await fetch(r.url, init);
     return {type: res.type, status: res.status, headers: [...res.headers.keys()].sort()};

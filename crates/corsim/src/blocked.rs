@@ -87,11 +87,17 @@ impl Gate {
             }
             Gate::LocalNetworkAccess(block) => {
                 let why = match block.denial {
-                    LnaDenial::InsecureContext => "the page is not a secure context".to_owned(),
+                    LnaDenial::InsecureContext => "the page is not a secure context",
                     LnaDenial::PermissionDenied { prompted: true } => {
-                        "the page has no Local Network Access permission yet (the browser asks the user)".to_owned()
+                        "the page has no Local Network Access permission yet (the browser asks the user)"
                     }
-                    LnaDenial::PermissionDenied { prompted: false } => "the Local Network Access permission is denied".to_owned(),
+                    LnaDenial::PermissionDenied { prompted: false } => "the Local Network Access permission is denied",
+                    LnaDenial::AddressSpaceMismatch { declared } => {
+                        return format!(
+                            "fetch() declared targetAddressSpace: '{declared}', but {url} is in the `{}` address space, so the browser drops the connection",
+                            block.target
+                        )
+                    }
                 };
                 format!("a page in the `{}` address space may reach {url} in the more private `{}` space only with permission: {why}", block.client, block.target)
             }
@@ -131,6 +137,10 @@ impl Gate {
                     ),
                     None => "Have the user grant the page's site the Local Network Access permission. Access-Control-Allow-Private-Network is no longer read.".to_owned(),
                 },
+                LnaDenial::AddressSpaceMismatch { .. } => format!(
+                    "Declare the space the target is in (targetAddressSpace: '{}'), or leave the option out for an https: URL. A wrong declaration fails the fetch even where Local Network Access would allow it.",
+                    block.target
+                ),
             },
             Gate::CrossOriginResourcePolicy(block) => match block.imposed_by {
                 Some(coep) => format!(
@@ -309,6 +319,13 @@ pub enum LnaDenial {
         /// Whether the permission was in the prompt state.
         prompted: bool,
     },
+    /// `fetch()`'s `targetAddressSpace` option declared another space than
+    /// the one the target is in (Chromium `InvalidLocalNetworkAccess`,
+    /// checked before the others).
+    AddressSpaceMismatch {
+        /// The space the option declared.
+        declared: AddressSpace,
+    },
 }
 
 /// A refused request: why, and the two address spaces.
@@ -350,6 +367,7 @@ impl LnaBlock {
         match self.denial {
             LnaDenial::InsecureContext => "InsecureLocalNetwork",
             LnaDenial::PermissionDenied { .. } => "LocalNetworkAccessPermissionDenied",
+            LnaDenial::AddressSpaceMismatch { .. } => "InvalidLocalNetworkAccess",
         }
     }
 }
@@ -481,6 +499,12 @@ mod tests {
             Gate::LocalNetworkAccess(LnaBlock { denial: LnaDenial::PermissionDenied { prompted: true }, client: AddressSpace::Public, target: AddressSpace::Loopback, asked_as: Some(LnaPermissionUi::Chromium) }),
             Gate::LocalNetworkAccess(LnaBlock { denial: LnaDenial::PermissionDenied { prompted: false }, client: AddressSpace::Public, target: AddressSpace::Local, asked_as: Some(LnaPermissionUi::Firefox) }),
             Gate::LocalNetworkAccess(LnaBlock { denial: LnaDenial::PermissionDenied { prompted: false }, client: AddressSpace::Public, target: AddressSpace::Local, asked_as: None }),
+            Gate::LocalNetworkAccess(LnaBlock {
+                denial: LnaDenial::AddressSpaceMismatch { declared: AddressSpace::Local },
+                client: AddressSpace::Public,
+                target: AddressSpace::Loopback,
+                asked_as: Some(LnaPermissionUi::Chromium),
+            }),
             Gate::CrossOriginResourcePolicy(CorpBlock { policy: ResourcePolicy::SameOrigin, imposed_by: None }),
             Gate::CrossOriginResourcePolicy(CorpBlock { policy: ResourcePolicy::SameOrigin, imposed_by: Some(EmbedderPolicy::RequireCorp) }),
             Gate::Scheme(SchemeError::Unsupported { scheme: "ftp".into() }),

@@ -141,6 +141,10 @@ pub struct RequestSummary {
     pub upload_listener: bool,
     /// `keepalive` (a beacon's always).
     pub keepalive: bool,
+    /// `fetch()`'s `targetAddressSpace` option, when given.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub target_address_space: Option<crate::local_network_access::AddressSpace>,
 }
 
 impl RequestSummary {
@@ -169,6 +173,7 @@ impl RequestSummary {
             crossorigin: init.crossorigin,
             upload_listener: init.upload_listener,
             keepalive: init.keepalive || init.initiator == Initiator::Beacon,
+            target_address_space: init.target_address_space.filter(|_| init.initiator == Initiator::Fetch),
         }
     }
 }

@@ -137,6 +137,9 @@ struct Machine {
     /// Whether the last response had an `Access-Control-Allow-Origin`.
     had_allow_origin: bool,
     failing_location: Option<String>,
+    /// The console warnings of URLs mixed content let through because the
+    /// fetch declared a local `targetAddressSpace`: (page URL, URL).
+    mixed_content_warnings: Vec<(String, Url)>,
     /// The page beyond its origin, for the checks around CORS.
     page: PageContext,
     /// Permanent redirects the HTTP cache keeps, by URL (profiles with
@@ -262,6 +265,7 @@ impl Machine {
             last_allow_origin: Vec::new(),
             had_allow_origin: false,
             failing_location: None,
+            mixed_content_warnings: Vec::new(),
             page,
             cached_redirects: Vec::new(),
             origin_sent: false,
@@ -306,7 +310,7 @@ impl Machine {
                     // Access): refused, it never reaches the server.
                     if self.profile.gates.local_network_access.at_connect {
                         let url = self.outgoing().url.clone();
-                        if let Some(Err(block)) = crate::gate::local_network_access(&self.profile, &self.origin, &self.page, &url) {
+                        if let Some(Err(block)) = crate::gate::local_network_access(&self.profile, &self.origin, &self.page, &url, self.request.target_address_space) {
                             self.requests.pop();
                             if matches!(self.events.last(), Some(Event::Sent { .. })) {
                                 self.events.pop();
@@ -444,7 +448,17 @@ impl Machine {
     /// Main fetch, for the current URL: route it, and send what it needs.
     fn main_fetch(&mut self, cache: &mut PreflightCache, now: Timestamp) -> Next {
         // The checks around CORS that refuse a request before it is sent.
-        let (ran, refused) = crate::gate::before_sending(&self.profile, &self.origin, &self.page, self.current_url());
+        let crate::gate::BeforeSending { ran, refused, mixed_content_let_through } = crate::gate::before_sending(
+            &self.profile,
+            &self.origin,
+            &self.page,
+            self.current_url(),
+            self.request.target_address_space,
+        );
+        if let Some(page_url) = mixed_content_let_through {
+            let url = self.current_url().clone();
+            self.mixed_content_warnings.push((page_url, url));
+        }
         for (check, state) in ran {
             self.record(|_| Event::Checked { check, state });
         }
@@ -991,6 +1005,7 @@ impl Machine {
     /// The verdict: the fetch is over, so the requests and events move into it.
     fn verdict(&mut self, outcome: Result<FilteredResponse, Failure>) -> Verdict {
         let mut console = console::dropped_header_messages(&self.profile, &self.request);
+        console.extend(self.mixed_content_warnings.iter().map(|(page, url)| console::mixed_content_warning(&self.profile, page, url)));
         console.extend(console::messages_for(&self.profile, &self.origin, self.request.initiator, &outcome));
         Verdict {
             requests: std::mem::take(&mut self.requests),

@@ -115,13 +115,19 @@ pub struct LnaRules {
     /// its preflight, after CORS chose it) rather than before the fetch is
     /// routed (Chromium, observed: nothing is sent, preflight or not).
     pub at_connect: bool,
+    /// Whether `fetch()` reads the `targetAddressSpace` option (Chromium,
+    /// observed): declaring `local` or `loopback` lets an `http:` URL pass
+    /// mixed content, and a target found in another space than declared
+    /// fails the fetch (`InvalidLocalNetworkAccess`). A browser that does
+    /// not read it ignores it, as any unknown `RequestInit` member.
+    pub target_address_space_option: bool,
     /// How it asks for the permission, which the fix of a refusal names.
     pub asks_as: Option<LnaPermissionUi>,
 }
 
 impl LnaRules {
     /// Not enforced.
-    pub const OFF: LnaRules = LnaRules { enforced: false, public_clients_only: true, insecure_context_refused: true, at_connect: false, asks_as: None };
+    pub const OFF: LnaRules = LnaRules { enforced: false, public_clients_only: true, insecure_context_refused: true, at_connect: false, asks_as: None, target_address_space_option: false };
 
     /// Whether a request from a page in `client` to `target` is checked.
     pub fn applies(self, client: AddressSpace, target: AddressSpace) -> bool {
@@ -166,6 +172,24 @@ pub fn local_network_access_check(client: &LnaClient, target: AddressSpace) -> R
         }
     };
     Err(LnaBlock { denial, client: client.space, target, asked_as: None })
+}
+
+/// The check of `fetch()`'s `targetAddressSpace` option (LNA § "Integration
+/// with Fetch": a request whose target IP address space is set fails when the
+/// connection's address space differs): `declared` must be the space the
+/// target is in.
+///
+/// ```
+/// use corsim::local_network_access::*;
+/// assert!(target_address_space_check(AddressSpace::Local, AddressSpace::Local).is_ok());
+/// let denial = target_address_space_check(AddressSpace::Local, AddressSpace::Loopback).unwrap_err();
+/// assert_eq!(denial, LnaDenial::AddressSpaceMismatch { declared: AddressSpace::Local });
+/// ```
+pub fn target_address_space_check(declared: AddressSpace, target: AddressSpace) -> Result<(), LnaDenial> {
+    match declared == target {
+        true => Ok(()),
+        false => Err(LnaDenial::AddressSpaceMismatch { declared }),
+    }
 }
 
 #[cfg(test)]
@@ -232,7 +256,7 @@ mod tests {
     #[test]
     fn which_requests_are_checked() {
         use AddressSpace::*;
-        let chromium = LnaRules { enforced: true, public_clients_only: true, insecure_context_refused: true, at_connect: false, asks_as: None };
+        let chromium = LnaRules { enforced: true, public_clients_only: true, insecure_context_refused: true, at_connect: false, asks_as: None, target_address_space_option: false };
         let draft = LnaRules { public_clients_only: false, ..chromium };
         // (page, target, checked by Chromium's rules, by the draft's)
         let cases: &[(AddressSpace, AddressSpace, bool, bool)] = &[

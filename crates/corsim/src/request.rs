@@ -119,6 +119,11 @@ pub struct RequestInit {
     pub body: Option<String>,
     /// A font's `@font-face` `font-family` (Firefox names it in its console).
     pub font_family: Option<String>,
+    /// `fetch(url, {targetAddressSpace})` (Local Network Access § "Integration
+    /// with Fetch"): the address space the page declares the target is in.
+    /// Where the browser reads it, `local` or `loopback` lets an `http:` URL
+    /// pass mixed content, and a target in another space fails the fetch.
+    pub target_address_space: Option<crate::local_network_access::AddressSpace>,
 }
 
 impl RequestInit {
@@ -206,6 +211,10 @@ pub struct Request {
     pub use_cors_preflight: bool,
     /// The keepalive flag.
     pub keepalive: bool,
+    /// The address space `fetch()`'s `targetAddressSpace` option declared,
+    /// when the browser reads that option (`None` otherwise: a browser
+    /// ignores a dictionary member it does not know).
+    pub target_address_space: Option<crate::local_network_access::AddressSpace>,
 }
 
 impl Request {
@@ -315,6 +324,10 @@ impl Request {
                 && (!profile.initiators.upload_listener_needs_body
                     || has_body),
             keepalive: init.keepalive || init.initiator == Initiator::Beacon,
+            target_address_space: match init.initiator {
+                Initiator::Fetch if profile.gates.local_network_access.target_address_space_option => init.target_address_space,
+                _ => None,
+            },
         })
     }
 

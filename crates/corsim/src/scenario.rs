@@ -479,6 +479,9 @@ struct RawRequest {
     /// XHR: a `progress` listener on `xhr.upload` before `send()`.
     #[cfg_attr(feature = "tsify", tsify(optional))]
     upload_listener: Option<bool>,
+    /// `fetch(url, {targetAddressSpace})`: `"loopback"`, `"local"` or `"public"`.
+    #[cfg_attr(feature = "tsify", tsify(optional, type = "\"loopback\" | \"local\" | \"public\""))]
+    target_address_space: Option<String>,
 }
 
 /// What the scripted server answers for one URL.
@@ -566,7 +569,7 @@ impl RawScenario {
             .map(|Obj(step)| {
                 let Obj(r) = step.request;
                 // The extension's fields are judged by the generic reader.
-                if r.initiator.is_some() || r.crossorigin.is_some() || r.body.is_some() || r.keepalive.is_some() || r.upload_listener.is_some() {
+                if r.initiator.is_some() || r.crossorigin.is_some() || r.body.is_some() || r.keepalive.is_some() || r.upload_listener.is_some() || r.target_address_space.is_some() {
                     return None;
                 }
                 let headers = r.headers.unwrap_or_default();
@@ -712,6 +715,7 @@ const REQUEST_FIELDS: &[&str] = &[
     "keepalive",
     "crossorigin",
     "upload_listener",
+    "target_address_space",
 ];
 /// A `model` server's `{library, options}`, accepted only when the library
 /// itself would start with those options.
@@ -752,7 +756,7 @@ fn known_fields(obj: &serde_json::Map<String, Value>, known: &[&str]) -> Result<
 /// What makes a request (FORMAT.md, "Extension: initiators other than
 /// fetch()"): the values of `initiator`, and the fields each may have.
 const INITIATORS: &[(&str, &[&str])] = &[
-    ("fetch", &["url", "method", "headers", "mode", "credentials", "redirect", "body", "keepalive"]),
+    ("fetch", &["url", "method", "headers", "mode", "credentials", "redirect", "body", "keepalive", "target_address_space"]),
     ("xhr", &["url", "method", "headers", "credentials", "body", "upload_listener"]),
     ("img", &["url", "crossorigin"]),
     ("script", &["url", "crossorigin"]),
@@ -872,6 +876,10 @@ pub fn parse_request(v: &Value) -> Result<RequestInit, InputError> {
         Some(Value::Bool(true)) => true,
         Some(other) => return Err(InputError::new("keepalive", format!("must be true or false, not {}", kind(other)))),
     };
+    let target_address_space = match enum_field(obj, "target_address_space", &["loopback", "local", "public"])? {
+        Some(name) => crate::local_network_access::AddressSpace::from_name(name),
+        None => None,
+    };
     let body = match obj.get("body") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(s),
@@ -921,7 +929,7 @@ pub fn parse_request(v: &Value) -> Result<RequestInit, InputError> {
         }
     }
     let keepalive = keepalive || initiator == Initiator::Beacon;
-    Ok(RequestInit { url, method, headers, mode, credentials, redirect, initiator, crossorigin, keepalive, upload_listener, body, font_family: None })
+    Ok(RequestInit { url, method, headers, mode, credentials, redirect, initiator, crossorigin, keepalive, upload_listener, body, font_family: None, target_address_space })
 }
 
 fn enum_field<'a>(

@@ -206,6 +206,9 @@ pub struct Facts {
     pub mode: Option<String>,
     /// A forbidden header `setRequestHeader()` ignored (the request went without it).
     pub unsafe_header: Option<String>,
+    /// Mixed content let the URL through because the fetch declared a local
+    /// `targetAddressSpace` (Chromium's warning): the page's URL.
+    pub let_through_by: Option<String>,
     /// The response's MIME type, when a refusal names it.
     pub content_type: Option<String>,
     /// When the paste does not say which browser wrote it (its text is
@@ -289,6 +292,16 @@ impl Reading {
                     }
                 }
                 MessageKind::ChromiumFailedStatus if f.check.is_none() => f.readable = true,
+                // Not a failure: the fetch went on to Local Network Access.
+                MessageKind::Gate(GateMessage::ChromiumMixedContentLetThrough) => {
+                    f.let_through_by = v.page.clone();
+                    if f.url.is_none() {
+                        f.url = v.url.clone();
+                    }
+                    if f.origin.is_none() {
+                        f.origin = v.page.as_deref().and_then(|p| url::Url::parse(p).ok()).map(|p| crate::origin::Origin::of_url(&p).serialize().to_owned());
+                    }
+                }
                 // Not a failure: the request went without the header.
                 MessageKind::Refused(Refusal::UnsafeHeader) => {
                     if f.unsafe_header.is_none() {
@@ -511,6 +524,12 @@ fn read_reason(f: &mut Facts, m: &Message) {
             let gate = match message {
                 GateMessage::ChromiumLnaInsecureContext => lna(LnaDenial::InsecureContext),
                 GateMessage::ChromiumLnaPermissionDenied => lna(LnaDenial::PermissionDenied { prompted: false }),
+                GateMessage::ChromiumLnaAddressSpaceMismatch => {
+                    let declared = v.declared_address_space.as_deref().and_then(AddressSpace::from_name).unwrap_or(AddressSpace::Local);
+                    lna(LnaDenial::AddressSpaceMismatch { declared })
+                }
+                // Read with the other lines (it refuses nothing).
+                GateMessage::ChromiumMixedContentLetThrough => return,
                 GateMessage::ChromiumMixedContent
                 | GateMessage::FirefoxMixedContent
                 | GateMessage::WebKitMixedContent
@@ -814,7 +833,7 @@ mod implied {
     use url::Url;
 
     use super::{Check, Facts, FirefoxKey, Implied, Unknown, WebKitMessage};
-    use crate::blocked::{Gate, LnaDenial};
+    use crate::blocked::{Gate, LnaBlock, LnaDenial};
     use crate::method;
     use crate::request::Initiator;
     use crate::origin::Origin;
@@ -1505,7 +1524,7 @@ mod implied {
             if let (Some(h), Some(Initiator::Xhr)) = (&self.unsafe_header, initiator) {
                 set.push((h.clone(), "1".to_owned()));
             }
-            let request = match initiator {
+            let mut request = match initiator {
                 Some(Initiator::Xhr) => json!({
                     "initiator": "xhr",
                     "url": request_url,
@@ -1535,6 +1554,20 @@ mod implied {
                     "redirect": redirect,
                 }),
             };
+            // The space fetch() declared: the one a mismatch names, or the
+            // target's own when mixed content let the URL through (Chromium
+            // warned so, or an https: page reached an insecure URL at all:
+            // only that option gets it past mixed content).
+            let insecure_from_https = origin.starts_with("https:")
+                && !crate::secure_context::is_url_potentially_trustworthy(&failing);
+            let declared = match gate {
+                Some(Gate::LocalNetworkAccess(LnaBlock { denial: LnaDenial::AddressSpaceMismatch { declared }, .. })) => Some(*declared),
+                Some(Gate::LocalNetworkAccess(block)) if self.let_through_by.is_some() || insecure_from_https => Some(block.target),
+                _ => None,
+            };
+            if let (Some(space), Some(request)) = (declared, request.as_object_mut()) {
+                request.insert("target_address_space".to_owned(), json!(space.name()));
+            }
             let page = gate.map(|g| page_context(g, &failing, &mut assume)).unwrap_or_default();
             let mut line = json!({
                 "id": "from-message",

@@ -97,6 +97,14 @@ pub fn dropped_header_messages(profile: &Profile, request: &crate::request::Requ
         .collect()
 }
 
+/// The warning a browser writes when mixed content let `url` through from the
+/// page at `page_url` because the fetch declared a local `targetAddressSpace`
+/// (only Chromium reads that option).
+pub fn mixed_content_warning(profile: &Profile, page_url: &str, url: &Url) -> String {
+    debug_assert!(profile.gates.local_network_access.target_address_space_option);
+    fill(GateMessage::ChromiumMixedContentLetThrough.text(), &[(Slot::Page, page_url), (Slot::Url, url.as_str())])
+}
+
 /// What `fetch()` rejects with, word for word: the browser's own text for a
 /// network error (Chromium "TypeError: Failed to fetch", Firefox "TypeError:
 /// NetworkError when attempting to fetch resource.", WebKit "TypeError: Load
@@ -676,9 +684,13 @@ fn chromium_gate(origin: &Origin, failure: &Failure, gate: &Gate) -> Vec<String>
             vec![fill(GateMessage::ChromiumMixedContent.text(), &[(Slot::Page, page), (Slot::Url, url)])]
         }
         Gate::LocalNetworkAccess(block) => {
+            let declared = match block.denial {
+                crate::blocked::LnaDenial::AddressSpaceMismatch { declared } => declared.name(),
+                _ => "",
+            };
             let reason = fill(
                 GateMessage::chromium_lna(block.denial).text(),
-                &[(Slot::AddressSpace, block.target.name())],
+                &[(Slot::AddressSpace, block.target.name()), (Slot::DeclaredAddressSpace, declared)],
             );
             vec![
                 chromium_envelope(

@@ -139,6 +139,8 @@ pub struct Values {
     pub page: Option<String>,
     /// An IP address space.
     pub address_space: Option<String>,
+    /// The address space `fetch()`'s `targetAddressSpace` declared.
+    pub declared_address_space: Option<String>,
 }
 
 /// One console message, recognized.
@@ -226,7 +228,7 @@ fn value_pattern(slot: Slot) -> &'static str {
         Slot::Status => r"(?:\d+|\(null\))?",
         Slot::StatusText => r"[^()]*",
         Slot::Page => r"[A-Za-z][A-Za-z0-9+.\-]*:\S*",
-        Slot::AddressSpace => r"[a-z]+",
+        Slot::AddressSpace | Slot::DeclaredAddressSpace => r"[a-z]+",
         Slot::Port => r"\d+",
         Slot::Scheme => r"[A-Za-z][A-Za-z0-9+.\-]*",
         // Chromium's name, and the detail DevTools puts after a dot
@@ -439,7 +441,9 @@ impl Parser {
         for message in GateMessage::ALL {
             let kind = MessageKind::Gate(message);
             match message {
-                GateMessage::ChromiumLnaInsecureContext | GateMessage::ChromiumLnaPermissionDenied => {
+                GateMessage::ChromiumLnaInsecureContext
+                | GateMessage::ChromiumLnaPermissionDenied
+                | GateMessage::ChromiumLnaAddressSpaceMismatch => {
                     let nested = |slot: Slot| match slot {
                         Slot::Reason => Some(pattern(message.text(), &none)),
                         other => chromium_envelope_slot(other),
@@ -678,6 +682,7 @@ fn values(caps: &Captures<'_>) -> Values {
         method: get(Slot::Method),
         page: get(Slot::Page),
         address_space: get(Slot::AddressSpace),
+        declared_address_space: get(Slot::DeclaredAddressSpace),
     }
 }
 

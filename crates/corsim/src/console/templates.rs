@@ -58,6 +58,8 @@ pub enum Slot {
     Page,
     /// An IP address space (`loopback`, `local`, `public`).
     AddressSpace,
+    /// The address space `fetch()`'s `targetAddressSpace` option declared.
+    DeclaredAddressSpace,
     /// A port number.
     Port,
     /// A URL's scheme, without its colon.
@@ -66,7 +68,7 @@ pub enum Slot {
 
 impl Slot {
     /// Every slot.
-    pub const ALL: [Slot; 21] = [
+    pub const ALL: [Slot; 22] = [
         Slot::Initiator,
         Slot::Url,
         Slot::FirstUrl,
@@ -86,6 +88,7 @@ impl Slot {
         Slot::Response,
         Slot::Page,
         Slot::AddressSpace,
+        Slot::DeclaredAddressSpace,
         Slot::Port,
         Slot::Scheme,
     ];
@@ -112,6 +115,7 @@ impl Slot {
             Slot::Response => "response",
             Slot::Page => "page",
             Slot::AddressSpace => "address_space",
+            Slot::DeclaredAddressSpace => "declared_address_space",
             Slot::Port => "port",
             Slot::Scheme => "scheme",
         }
@@ -716,6 +720,13 @@ pub enum GateMessage {
     ChromiumLnaInsecureContext,
     /// Chromium's `LocalNetworkAccessPermissionDenied` reason.
     ChromiumLnaPermissionDenied,
+    /// Chromium's `InvalidLocalNetworkAccess` reason: the target is not in
+    /// the address space `fetch()`'s `targetAddressSpace` declared.
+    ChromiumLnaAddressSpaceMismatch,
+    /// Chromium's warning when mixed content let an `http:` URL through
+    /// because `fetch()` declared a local `targetAddressSpace`: not a
+    /// refusal (the fetch goes on to Local Network Access).
+    ChromiumMixedContentLetThrough,
     /// Chromium's mixed content line.
     ChromiumMixedContent,
     /// Firefox's mixed content line.
@@ -740,9 +751,11 @@ pub enum GateMessage {
 
 impl GateMessage {
     /// Every message.
-    pub const ALL: [GateMessage; 11] = [
+    pub const ALL: [GateMessage; 13] = [
         GateMessage::ChromiumLnaInsecureContext,
         GateMessage::ChromiumLnaPermissionDenied,
+        GateMessage::ChromiumLnaAddressSpaceMismatch,
+        GateMessage::ChromiumMixedContentLetThrough,
         GateMessage::ChromiumMixedContent,
         GateMessage::FirefoxMixedContent,
         GateMessage::WebKitMixedContent,
@@ -759,7 +772,9 @@ impl GateMessage {
     ///
     /// All recorded word for word (`tests/corpus/checks-*.jsonl`: Chromium
     /// 156, Firefox 153 ESR, WebKitGTK 2.50.6):
-    /// - Local Network Access: `cors_error_string.cc`, both denials.
+    /// - Local Network Access: `cors_error_string.cc`, both denials, and the
+    ///   `targetAddressSpace` mismatch; the warning when that option lets an
+    ///   `http:` URL through mixed content.
     /// - Chromium's `file:` line is the same text as WebKit's
     ///   ([`WebKitMessage::LocalResource`]); Chromium names the URL asked for.
     /// - WebKit's mixed content line ends after "must" for a loopback
@@ -771,6 +786,12 @@ impl GateMessage {
             }
             GateMessage::ChromiumLnaPermissionDenied => {
                 "Permission was denied for this request to access the `{address_space}` address space."
+            }
+            GateMessage::ChromiumLnaAddressSpaceMismatch => {
+                "Request had a target IP address space of `{declared_address_space}` yet the resource is in address space `{address_space}`."
+            }
+            GateMessage::ChromiumMixedContentLetThrough => {
+                "Mixed Content: The page at '{page}' was loaded over HTTPS, but requested an insecure resource '{url}'. This content should also be served over HTTPS."
             }
             GateMessage::ChromiumMixedContent => {
                 "Mixed Content: The page at '{page}' was loaded over HTTPS, but requested an insecure resource '{url}'. This request has been blocked; the content must be served over HTTPS."
@@ -800,6 +821,8 @@ impl GateMessage {
         match self {
             GateMessage::ChromiumLnaInsecureContext
             | GateMessage::ChromiumLnaPermissionDenied
+            | GateMessage::ChromiumLnaAddressSpaceMismatch
+            | GateMessage::ChromiumMixedContentLetThrough
             | GateMessage::ChromiumMixedContent
             | GateMessage::ChromiumLocalResource
             | GateMessage::ChromiumSchemeNotSupported => Browser::Chromium,
@@ -816,6 +839,7 @@ impl GateMessage {
         match denial {
             LnaDenial::InsecureContext => GateMessage::ChromiumLnaInsecureContext,
             LnaDenial::PermissionDenied { .. } => GateMessage::ChromiumLnaPermissionDenied,
+            LnaDenial::AddressSpaceMismatch { .. } => GateMessage::ChromiumLnaAddressSpaceMismatch,
         }
     }
 }

@@ -84,7 +84,8 @@ pub(crate) fn render(e: &Explanation, style: TextStyle) -> String {
         Initiator::Fetch => {
             o.line(&format!("fetch   {} {}", r.method, r.url));
             let keepalive = if r.keepalive { ", keepalive" } else { "" };
-            o.line(&format!("        mode {}, credentials {}, redirect {}{keepalive}", r.mode, r.credentials, r.redirect));
+            let declared = r.target_address_space.map(|s| format!(", targetAddressSpace {s}")).unwrap_or_default();
+            o.line(&format!("        mode {}, credentials {}, redirect {}{keepalive}{declared}", r.mode, r.credentials, r.redirect));
         }
         Initiator::Xhr => {
             o.line(&format!("xhr     {} {} (XMLHttpRequest)", r.method, r.url));
