@@ -187,11 +187,14 @@ test("the README's explain example", () => {
 });
 
 test("the README's page-context example: a check around CORS is not CORS", () => {
-  const lan = new corsim.Page("https://app.example", { page: { address_space: "public", local_network_access: "denied" } });
+  // page.explain is in the explain module; the core's Page fetches the same.
+  const lan = new explainer.Page("https://app.example", { page: { address_space: "public", local_network_access: "denied" } });
   const e = lan.explain({ url: "http://127.0.0.1:8080/status" }, {}, 0);
   assert.equal(e.result.failure.not_cors.check, "not CORS: Local Network Access");
   assert.match(e.result.failure.not_cors.fix, /allow local network access/);
   assert.equal(lan.fetch({ url: "http://127.0.0.1:8080/status" }, () => { throw new Error("nothing is sent"); }, 0).ok, false);
+  const core = new corsim.Page("https://app.example", { page: { address_space: "public", local_network_access: "denied" } });
+  assert.equal(core.fetch({ url: "http://127.0.0.1:8080/status" }, () => { throw new Error("nothing is sent"); }, 0).ok, false);
   // Without the page context the origin implies no address space: the fetch is sent.
   const plain = new corsim.Page("https://app.example").fetch({ url: "http://127.0.0.1:8080/status" }, () => ({ status: 200 }), 0);
   assert.equal(plain.requests.length, 1);
