@@ -58,6 +58,7 @@ function writeStepEditors() {
   $('redirect').value = r.redirect;
   $('initiator').value = r.initiator;
   $('crossorigin').value = r.crossorigin;
+  $('target_address_space').value = r.target_address_space;
   $('at').value = String(currentStep().at);
   $('at').disabled = state.steps.length === 1 && state.sel === 0;
   renderStepTabs();
@@ -162,7 +163,7 @@ function onStepInput(ev) {
   const before = st.request.url;
   if (id === 'at') st.at = Number(ev.target.value) || 0;
   else if (id === 'req-headers') st.request.headers = ev.target.value;
-  else if (['method', 'url', 'mode', 'credentials', 'redirect', 'initiator', 'crossorigin'].includes(id)) st.request[id] = ev.target.value;
+  else if (['method', 'url', 'mode', 'credentials', 'redirect', 'initiator', 'crossorigin', 'target_address_space'].includes(id)) st.request[id] = ev.target.value;
   else return;
   if (id === 'url' && state.sel === 0) syncMainUrl(before, st.request.url);
   if (id === 'url') renderTargetHost();
@@ -669,7 +670,7 @@ function renderGallery() {
 
 function wire() {
   $('preset').innerHTML = `<option value="custom">Your own answers (custom)</option>${PRESETS.map((p) => `<option value="${p.id}">${esc(p.label)}</option>`).join('')}`;
-  for (const id of ['method', 'url', 'req-headers', 'mode', 'credentials', 'redirect', 'initiator', 'crossorigin', 'at']) $(id).addEventListener('input', onStepInput);
+  for (const id of ['method', 'url', 'req-headers', 'mode', 'credentials', 'redirect', 'initiator', 'crossorigin', 'target_address_space', 'at']) $(id).addEventListener('input', onStepInput);
   $('origin').addEventListener('input', (e) => {
     state.origin = e.target.value;
     if (applyPreset()) renderServerEntries();

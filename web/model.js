@@ -5,7 +5,7 @@ export const PROFILES = ['chromium', 'firefox', 'webkit'];
 export const PROFILE_LABEL = { chromium: 'Chromium', firefox: 'Firefox', webkit: 'WebKit (Safari)' };
 
 export function defaultRequest() {
-  return { url: 'https://api.example/items', method: 'GET', headers: '', mode: 'cors', credentials: 'same-origin', redirect: 'follow', initiator: 'fetch', crossorigin: '' };
+  return { url: 'https://api.example/items', method: 'GET', headers: '', mode: 'cors', credentials: 'same-origin', redirect: 'follow', initiator: 'fetch', crossorigin: '', target_address_space: '' };
 }
 
 /** The page beyond its origin (FORMAT.md's `page` object), as its editors
@@ -93,6 +93,7 @@ export function defaultState() {
 const ONE_OF = {
   mode: ['cors', 'no-cors', 'same-origin'], credentials: ['same-origin', 'include', 'omit'], redirect: ['follow', 'error', 'manual'],
   initiator: ['fetch', 'xhr', 'img', 'script', 'module-script', 'stylesheet', 'font', 'beacon'], crossorigin: ['', 'anonymous', 'use-credentials'],
+  target_address_space: ['', 'local', 'loopback', 'public'],
 };
 
 /** The request fields of tests/corpus/FORMAT.md for the step's initiator
@@ -109,8 +110,10 @@ function requestFields(r, pairs) {
       return { initiator: 'font', url };
     case 'img': case 'script': case 'module-script': case 'stylesheet':
       return r.crossorigin ? { initiator: r.initiator, url, crossorigin: r.crossorigin } : { initiator: r.initiator, url };
-    default:
-      return { url, method, headers: pairs, mode: r.mode, credentials: r.credentials, redirect: r.redirect };
+    default: {
+      const fetched = { url, method, headers: pairs, mode: r.mode, credentials: r.credentials, redirect: r.redirect };
+      return r.target_address_space ? { ...fetched, target_address_space: r.target_address_space } : fetched;
+    }
   }
 }
 
@@ -279,6 +282,7 @@ export function fromScenario(sc) {
         redirect: r.redirect || 'follow',
         initiator: r.initiator || 'fetch',
         crossorigin: r.crossorigin || '',
+        target_address_space: r.target_address_space || '',
       },
     };
   });

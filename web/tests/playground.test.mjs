@@ -615,6 +615,39 @@ describe('not CORS: the checks around it', () => {
     await shot(page, '08-not-cors-mixed-content', { verdictOnly: true });
   });
 
+  it("fetch()'s targetAddressSpace: an http: device reached from an https: page, as Chromium allows it", async () => {
+    await setUp({ origin: 'https://app.example', url: 'http://printer.test/status' });
+    await page.selectOption('#page-space', 'public');
+    await page.selectOption('#page-target', 'local');
+    await page.selectOption('#page-lna', 'granted');
+    await settle(page);
+    assert.match(await big(), /^not CORS: mixed content/);
+    // Declared local: Chromium lets the http: URL through mixed content (with a warning), then asks for the permission.
+    await page.selectOption('#target_address_space', 'local');
+    await settle(page);
+    assert.match(await headline(page), /Script can read the response/);
+    assert.match(await consoleText(page), /This content should also be served over HTTPS/);
+    // Firefox and WebKit ignore the option: mixed content still blocks there.
+    for (const p of ['firefox', 'webkit']) assert.match(await page.locator(`.cell[data-profile="${p}"]`).innerText(), /mixed-content/);
+    // The permission denied: Local Network Access refuses it, not CORS.
+    await page.selectOption('#page-lna', 'denied');
+    await settle(page);
+    assert.match(await big(), /^not CORS: Local Network Access/);
+    // Declared loopback for a local target: refused for the mismatch, nothing sent.
+    await page.selectOption('#page-lna', 'granted');
+    await page.selectOption('#target_address_space', 'loopback');
+    await settle(page);
+    assert.match(await big(), /^not CORS: Local Network Access/);
+    assert.match(await consoleText(page), /Request had a target IP address space of `loopback` yet the resource is in address space `local`/);
+    // It goes into the exported scenario.
+    await page.click('#open-io');
+    const json = JSON.parse(await page.inputValue('#scenario-json'));
+    assert.equal(json.steps[0].request.target_address_space, 'loopback');
+    await page.click('#open-io');
+    await page.selectOption('#target_address_space', '');
+    await settle(page);
+  });
+
   it('a public page fetching a loopback target with the permission denied: Local Network Access, not CORS', async () => {
     await setUp({ origin: 'https://app.example', url: 'http://127.0.0.1:8080/status' });
     // The origin says nothing of the page's address space: no check yet.
