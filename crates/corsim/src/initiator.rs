@@ -42,6 +42,7 @@ use crate::preflight_cache::PreflightCache;
 use crate::profile::{InitiatorRules, Profile, StylesheetMimeCheck};
 use crate::request::RequestInit;
 pub use crate::request::{beacon_mode, create_potential_cors_request, CrossOrigin, Initiator, KEEPALIVE_BODY_LIMIT};
+pub use crate::opaque_response_blocking::is_javascript_mime;
 pub use crate::response::ResourceRefusal;
 use crate::response::HttpResponse;
 use crate::time::Timestamp;
@@ -84,29 +85,6 @@ pub struct Initiated {
     /// failure the browser logs after refusing a resource); `None` when it
     /// logs none.
     pub reason: Option<String>,
-}
-
-/// HTML's JavaScript MIME type essence match (HTML § "JavaScript MIME type").
-pub fn is_javascript_mime(essence: &str) -> bool {
-    matches!(
-        essence,
-        "application/ecmascript"
-            | "application/javascript"
-            | "application/x-ecmascript"
-            | "application/x-javascript"
-            | "text/ecmascript"
-            | "text/javascript"
-            | "text/javascript1.0"
-            | "text/javascript1.1"
-            | "text/javascript1.2"
-            | "text/javascript1.3"
-            | "text/javascript1.4"
-            | "text/javascript1.5"
-            | "text/jscript"
-            | "text/livescript"
-            | "text/x-ecmascript"
-            | "text/x-javascript"
-    )
 }
 
 /// Fetch § "should response to request be blocked due to its MIME type?":
