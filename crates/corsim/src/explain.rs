@@ -43,7 +43,7 @@ mod text;
 use url::{Position, Url};
 
 use crate::error::{CorsError, FailureKind, TypeErrorKind};
-use crate::fetch::{Action, Event, Failure, Fetch, Route, Verdict};
+use crate::fetch::{Event, Failure, Route, Verdict};
 use crate::header_list::{isomorphic_decode, parse_token_list, HeaderList};
 use crate::initiator::PageEvent;
 use crate::request::{CrossOrigin, Initiator};
@@ -791,18 +791,13 @@ pub(crate) fn drive(
     now: Timestamp,
     server: &mut dyn FnMut(&HttpRequest) -> HttpResponse,
 ) -> (Verdict, Vec<HttpResponse>) {
-    let mut fetch = Fetch::in_page(profile, origin, page, init);
     let mut responses = Vec::new();
-    loop {
-        match fetch.poll(cache, now) {
-            Action::Send(request) => {
-                let response = server(&request);
-                responses.push(response.clone());
-                fetch.receive(response);
-            }
-            Action::Done(verdict) => return (verdict, responses),
-        }
-    }
+    let verdict = crate::fetch::run_in(profile, origin, page, init, cache, now, |request| {
+        let response = server(request);
+        responses.push(response.clone());
+        response
+    });
+    (verdict, responses)
 }
 
 impl Explanation {

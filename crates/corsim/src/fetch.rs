@@ -1074,7 +1074,7 @@ pub fn run_in(
     now: Timestamp,
     server: impl FnMut(&HttpRequest) -> HttpResponse,
 ) -> Verdict {
-    drive(Fetch::in_page(profile, origin, page, init), cache, now, server)
+    drive_infallible(Fetch::in_page(profile, origin, page, init), cache, now, server)
 }
 
 /// [`run_in`] without recording [`Verdict::events`].
@@ -1089,7 +1089,7 @@ pub fn run_quiet_in(
 ) -> Verdict {
     let mut fetch = Fetch::in_page(profile, origin, page, init);
     fetch.record_events(false);
-    drive(fetch, cache, now, server)
+    drive_infallible(fetch, cache, now, server)
 }
 
 /// [`run`] without recording [`Verdict::events`] (empty in the verdict):
@@ -1138,15 +1138,9 @@ pub fn try_run_in<E>(
     init: &RequestInit,
     cache: &mut PreflightCache,
     now: Timestamp,
-    mut server: impl FnMut(&HttpRequest) -> Result<HttpResponse, E>,
+    server: impl FnMut(&HttpRequest) -> Result<HttpResponse, E>,
 ) -> Result<Verdict, E> {
-    let mut fetch = Fetch::in_page(profile, origin, page, init);
-    loop {
-        match fetch.poll(cache, now) {
-            Action::Send(request) => fetch.receive(server(&request)?),
-            Action::Done(verdict) => return Ok(verdict),
-        }
-    }
+    drive(Fetch::in_page(profile, origin, page, init), cache, now, server)
 }
 
 /// How main fetch routes `fetch(init.url, init)` from a page of `origin`
@@ -1180,24 +1174,40 @@ pub fn classify(profile: &Profile, origin: Origin, init: &RequestInit) -> Result
     }
 }
 
-fn drive(
+/// Run `fetch` to its verdict, the server answering each request it sends
+/// (borrowed, not copied as [`Fetch::poll`] hands it out); the server's
+/// first error ends it.
+fn drive<E>(
+    fetch: Fetch,
+    cache: &mut PreflightCache,
+    now: Timestamp,
+    mut server: impl FnMut(&HttpRequest) -> Result<HttpResponse, E>,
+) -> Result<Verdict, E> {
+    let mut machine = match fetch.stage {
+        Stage::Over(verdict) => return Ok(*verdict),
+        Stage::Running(machine) => machine,
+    };
+    loop {
+        match machine.advance(cache, now) {
+            Some(verdict) => return Ok(verdict),
+            None => {
+                let response = server(machine.outgoing())?;
+                machine.receive(response);
+            }
+        }
+    }
+}
+
+/// [`drive`] against a server that always answers.
+fn drive_infallible(
     fetch: Fetch,
     cache: &mut PreflightCache,
     now: Timestamp,
     mut server: impl FnMut(&HttpRequest) -> HttpResponse,
 ) -> Verdict {
-    let mut machine = match fetch.stage {
-        Stage::Over(verdict) => return *verdict,
-        Stage::Running(machine) => machine,
-    };
-    loop {
-        match machine.advance(cache, now) {
-            Some(verdict) => return verdict,
-            None => {
-                let response = server(machine.outgoing());
-                machine.receive(response);
-            }
-        }
+    match drive(fetch, cache, now, |request| Ok::<_, std::convert::Infallible>(server(request))) {
+        Ok(verdict) => verdict,
+        Err(never) => match never {},
     }
 }
 

@@ -241,10 +241,13 @@ fn run_with(
     events: bool,
 ) -> Initiated {
     // The last response the server gave is the one the fetch ends with.
+    // What the page observes of it reads only its status, unless an element
+    // processes it: only then is the whole response kept.
+    let whole = init.initiator.is_element();
     let mut last: Option<HttpResponse> = None;
     let answer = |request: &HttpRequest| {
         let response = server(request);
-        last = Some(response.clone());
+        last = Some(if whole { response.clone() } else { HttpResponse::new(response.status) });
         response
     };
     let verdict = if events {
