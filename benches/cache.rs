@@ -41,8 +41,8 @@ fn key(i: usize) -> CacheKey {
 
 fn result() -> PreflightResult {
     PreflightResult {
-        methods: vec!["PUT".into(), "DELETE".into()],
-        headers: vec!["authorization".into(), "content-type".into()],
+        methods: ["PUT", "DELETE"].into_iter().collect(),
+        headers: ["authorization", "content-type"].into_iter().collect(),
         credentials: false,
         max_age_secs: Some(600),
     }
@@ -59,7 +59,7 @@ fn filled(p: &Profile, n: usize) -> PreflightCache {
 
 fn cache(c: &mut Criterion) {
     let p = profile();
-    let names = vec!["authorization".to_string(), "content-type".to_string()];
+    let names: corsim::TokenList = ["authorization", "content-type"].into_iter().collect();
     let query = CacheQuery { method: "PUT", unsafe_headers: &names, credentials: false };
     let mut g = c.benchmark_group("cache");
     for n in [10usize, 1_000, 1_000_000] {

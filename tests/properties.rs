@@ -171,9 +171,9 @@ proptest! {
         let secs = max_age(profile, Some(value.chars().map(|c| c as u8).collect::<Vec<u8>>().as_slice()));
         let mut cache = PreflightCache::new();
         let key = CacheKey { origin: "http://o".into(), url: "http://u/".into(), credentials: profile.cache.separate_credentials.then_some(false) };
-        let result = PreflightResult { methods: vec!["PUT".into()], headers: vec![], credentials: false, max_age_secs: secs };
+        let result = PreflightResult { methods: ["PUT"].into_iter().collect(), headers: corsim::TokenList::new(), credentials: false, max_age_secs: secs };
         cache.insert(profile, key.clone(), &result, Timestamp::ZERO);
-        let query = CacheQuery { method: "PUT", unsafe_headers: &[], credentials: false };
+        let query = CacheQuery { method: "PUT", unsafe_headers: &corsim::TokenList::new(), credentials: false };
         let hit = cache.lookup(profile, &key, &query, Timestamp::from_millis(after_ms)).is_ok();
         if hit {
             let secs = secs.unwrap_or(0);

@@ -37,7 +37,7 @@ use url::Url;
 use crate::console;
 use crate::cors_check::{cors_check, cors_check_order};
 use crate::error::{CorsError, CorsErrorStatus, FailureKind};
-use crate::header_list::{isomorphic_decode, lower_name, HeaderList};
+use crate::header_list::{isomorphic_decode, lower_name, HeaderList, TokenList};
 use crate::method;
 use crate::gate::Gate;
 use crate::origin::Origin;
@@ -107,7 +107,7 @@ enum Awaiting {
     /// Nothing: main fetch is to route the current URL.
     Route,
     /// The preflight's response, for a request with these CORS-unsafe names.
-    Preflight { unsafe_names: Vec<String> },
+    Preflight { unsafe_names: TokenList },
     /// The response to the request itself.
     Response,
 }
@@ -648,7 +648,7 @@ impl Machine {
         cache: &mut PreflightCache,
         now: Timestamp,
         response: HttpResponse,
-        unsafe_names: Vec<String>,
+        unsafe_names: TokenList,
     ) -> Next {
         self.record(|m| Event::Received { index: m.requests.len().saturating_sub(1), status: response.status });
         if let Some(refused) = refused_by_network(&self.profile, &response) {

@@ -169,9 +169,9 @@ impl std::error::Error for ConvertError {}
 /// sends) and then the request's own headers, in order.
 ///
 /// ```
-/// use corsim::{preflight::preflight_request, Profile};
+/// use corsim::{preflight::preflight_request, Profile, TokenList};
 /// let url = "https://api.example:8443/items?page=2".parse().unwrap();
-/// let preflight = preflight_request(&Profile::CHROMIUM, &url, "PUT", &[], "https://app.example");
+/// let preflight = preflight_request(&Profile::CHROMIUM, &url, "PUT", &TokenList::new(), "https://app.example");
 /// let req: http::Request<Vec<u8>> = corsim::harness::to_http_request(&preflight).unwrap();
 /// assert_eq!(req.method(), http::Method::OPTIONS);
 /// assert_eq!(req.uri().path_and_query().unwrap(), "/items?page=2");

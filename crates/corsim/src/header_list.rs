@@ -493,6 +493,239 @@ pub fn parse_token_list(value: &[u8], trim: ListTrim) -> Result<Vec<&[u8]>, &[u8
     Ok(out)
 }
 
+/// A list of tokens (the methods or header names a preflight allowed, a
+/// request's CORS-unsafe header names) held in one string, the items
+/// joined by `,`, with each item's end kept inline for the usual short
+/// list: one allocation for the whole list, whatever its length. For
+/// tokens (which never hold a comma) the joined text is the list's header
+/// value (`Access-Control-Request-Headers`).
+///
+/// ```
+/// use corsim::header_list::{ListTrim, TokenList};
+/// let list = TokenList::parse(b" PUT ,,X-Trace", ListTrim::TabOrSpace, false).unwrap();
+/// assert_eq!(list.iter().collect::<Vec<_>>(), ["PUT", "X-Trace"]);
+/// assert_eq!(list.joined(), "PUT,X-Trace");
+/// let lower = TokenList::parse(b"X-Trace", ListTrim::TabOrSpace, true).unwrap();
+/// assert_eq!(lower.iter().collect::<Vec<_>>(), ["x-trace"]);
+/// let collected: TokenList = ["GET", "PUT"].into_iter().collect();
+/// assert_eq!(collected.get(1), Some("PUT"));
+/// ```
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct TokenList {
+    /// The items joined by `,`; empty for no items.
+    joined: String,
+    /// Where each item ends in `joined`.
+    ends: smallvec::SmallVec<[usize; 6]>,
+}
+
+impl TokenList {
+    /// An empty list.
+    pub fn new() -> TokenList {
+        TokenList::default()
+    }
+
+    /// An empty list with room for `bytes` bytes of items.
+    pub fn with_capacity(bytes: usize) -> TokenList {
+        TokenList { joined: String::with_capacity(bytes), ends: smallvec::SmallVec::new() }
+    }
+
+    /// Parse a `#`-list of tokens as [`parse_token_list`] does, straight
+    /// into one string, ASCII-lower-cased when `lower` is set (header
+    /// names); the first element that is not a token is the error.
+    pub fn parse(value: &[u8], trim: ListTrim, lower: bool) -> Result<TokenList, &[u8]> {
+        let mut list = TokenList::with_capacity(value.len());
+        for element in value.split(|&b| b == b',') {
+            let element = match trim {
+                ListTrim::TabOrSpace => trim_bytes(element, is_http_tab_or_space),
+                ListTrim::HttpWhitespace => trim_bytes(element, is_http_whitespace),
+            };
+            if element.is_empty() {
+                continue;
+            }
+            if !is_token(element) {
+                return Err(element);
+            }
+            list.push_bytes(element, lower);
+        }
+        Ok(list)
+    }
+
+    /// Append an item.
+    pub fn push(&mut self, item: &str) {
+        self.start_item();
+        self.joined.push_str(item);
+        self.ends.push(self.joined.len());
+    }
+
+    /// Append a header name or token, each byte one character (isomorphic
+    /// decoding), ASCII-lower-cased when `lower` is set.
+    pub fn push_bytes(&mut self, item: &[u8], lower: bool) {
+        self.start_item();
+        let start = self.joined.len();
+        match std::str::from_utf8(item) {
+            Ok(text) if item.is_ascii() => self.joined.push_str(text),
+            _ => self.joined.extend(item.iter().map(|&b| b as char)),
+        }
+        if lower {
+            self.joined[start..].make_ascii_lowercase();
+        }
+        self.ends.push(self.joined.len());
+    }
+
+    fn start_item(&mut self) {
+        if !self.ends.is_empty() {
+            self.joined.push(',');
+        }
+    }
+
+    /// The item at `index`.
+    pub fn get(&self, index: usize) -> Option<&str> {
+        let end = *self.ends.get(index)?;
+        let start = if index == 0 { 0 } else { self.ends[index - 1] + 1 };
+        Some(&self.joined[start..end])
+    }
+
+    /// The items, in order.
+    pub fn iter(&self) -> Tokens<'_> {
+        Tokens { list: self, front: 0, back: self.ends.len() }
+    }
+
+    /// The items joined by `,` (for tokens, the list's header value).
+    pub fn joined(&self) -> &str {
+        &self.joined
+    }
+
+    /// How many items there are.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Whether `item` is in the list, byte for byte.
+    pub fn contains(&self, item: &str) -> bool {
+        self.iter().any(|t| t == item)
+    }
+
+    /// Sort the items by their bytes, and drop repeats when `dedup` is set,
+    /// in place of the list (one more string, the size of the list).
+    pub fn sort(&mut self, dedup: bool) {
+        let in_order = |a: &str, b: &str| if dedup { a < b } else { a <= b };
+        if self.iter().zip(self.iter().skip(1)).all(|(a, b)| in_order(a, b)) {
+            return;
+        }
+        let mut spans: smallvec::SmallVec<[(usize, usize); 8]> = (0..self.len())
+            .map(|i| (if i == 0 { 0 } else { self.ends[i - 1] + 1 }, self.ends[i]))
+            .collect();
+        let text = &self.joined;
+        spans.sort_by(|a, b| text.as_bytes()[a.0..a.1].cmp(&text.as_bytes()[b.0..b.1]));
+        if dedup {
+            spans.dedup_by(|a, b| text.as_bytes()[a.0..a.1] == text.as_bytes()[b.0..b.1]);
+        }
+        let mut sorted = TokenList::with_capacity(text.len());
+        for (start, end) in spans {
+            sorted.push(&text[start..end]);
+        }
+        *self = sorted;
+    }
+
+    /// Find `item` in a list sorted by [`sort`](TokenList::sort).
+    pub fn binary_search(&self, item: &[u8]) -> Result<usize, usize> {
+        let (mut low, mut high) = (0, self.len());
+        while low < high {
+            let mid = low + (high - low) / 2;
+            let probe = self.get(mid).unwrap_or_default().as_bytes();
+            match probe.cmp(item) {
+                std::cmp::Ordering::Less => low = mid + 1,
+                std::cmp::Ordering::Greater => high = mid,
+                std::cmp::Ordering::Equal => return Ok(mid),
+            }
+        }
+        Err(low)
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<S> for TokenList {
+    fn from_iter<T: IntoIterator<Item = S>>(iter: T) -> Self {
+        let mut list = TokenList::new();
+        for item in iter {
+            list.push(item.as_ref());
+        }
+        list
+    }
+}
+
+/// The items of a [`TokenList`], in order.
+#[derive(Clone, Debug)]
+pub struct Tokens<'a> {
+    list: &'a TokenList,
+    front: usize,
+    back: usize,
+}
+
+impl<'a> Iterator for Tokens<'a> {
+    type Item = &'a str;
+    fn next(&mut self) -> Option<&'a str> {
+        if self.front == self.back {
+            return None;
+        }
+        self.front += 1;
+        self.list.get(self.front - 1)
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.back - self.front, Some(self.back - self.front))
+    }
+}
+
+impl DoubleEndedIterator for Tokens<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        if self.front == self.back {
+            return None;
+        }
+        self.back -= 1;
+        self.list.get(self.back)
+    }
+}
+
+impl ExactSizeIterator for Tokens<'_> {}
+
+impl<'a> IntoIterator for &'a TokenList {
+    type Item = &'a str;
+    type IntoIter = Tokens<'a>;
+    fn into_iter(self) -> Tokens<'a> {
+        self.iter()
+    }
+}
+
+impl<const N: usize> PartialEq<[&str; N]> for TokenList {
+    fn eq(&self, other: &[&str; N]) -> bool {
+        self.len() == N && self.iter().zip(other).all(|(a, b)| a == *b)
+    }
+}
+
+impl fmt::Debug for TokenList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for TokenList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for TokenList {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Vec::<String>::deserialize(deserializer)?.into_iter().collect())
+    }
+}
+
 /// "Get, decode, and split" a value (Fetch § "Headers"): split on commas
 /// outside quoted strings, trimming tab and space; empty items are kept.
 pub fn get_decode_split(value: &[u8]) -> Vec<Vec<u8>> {

@@ -77,7 +77,7 @@ pub mod verdict;
 pub use error::{CorsError, CorsErrorStatus, FailureKind, InputError, NetError, TypeErrorKind};
 pub use fetch::{Action, Fetch};
 pub use verdict::{CheckName, CheckState, Event, Failure, Route, Verdict};
-pub use header_list::{Header, HeaderList};
+pub use header_list::{Header, HeaderList, TokenList};
 pub use request::{CrossOrigin, Initiator};
 pub use origin::Origin;
 pub use preflight::HttpRequest;

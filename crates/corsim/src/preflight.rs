@@ -7,7 +7,7 @@ pub use crate::request::HttpRequest;
 
 use crate::cors_check::{allow_credentials_check, allow_origin_check};
 use crate::error::{CorsError, CorsErrorStatus};
-use crate::header_list::{isomorphic_decode, lower_into, lower_name, parse_token_list, HeaderList, NameSet};
+use crate::header_list::{isomorphic_decode, lower_into, lower_name, HeaderList, NameSet, TokenList};
 use crate::method;
 use crate::preflight_cache::{max_age, PreflightResult};
 use crate::profile::{PreflightHeaderOrder, PreflightOrder, Profile};
@@ -23,7 +23,8 @@ use crate::verdict::CheckName;
 /// ```
 /// use corsim::{preflight::preflight_request, Profile};
 /// let url = "https://api.example/x".parse().unwrap();
-/// let req = preflight_request(&Profile::CHROMIUM, &url, "PUT", &["content-type".into(), "x-trace".into()], "https://app.example");
+/// let names = ["content-type", "x-trace"].into_iter().collect();
+/// let req = preflight_request(&Profile::CHROMIUM, &url, "PUT", &names, "https://app.example");
 /// assert_eq!(req.method, "OPTIONS");
 /// let names: Vec<_> = req.headers.iter().map(|h| String::from_utf8_lossy(&h.name).into_owned()).collect();
 /// assert_eq!(names, ["Accept", "Access-Control-Request-Method", "Access-Control-Request-Headers", "Origin"]);
@@ -33,16 +34,17 @@ pub fn preflight_request(
     profile: &Profile,
     url: &Url,
     method: &str,
-    unsafe_names: &[String],
+    unsafe_names: &TokenList,
     serialized_origin: &str,
 ) -> HttpRequest {
-    let acrh = (!unsafe_names.is_empty()).then(|| unsafe_names.join(","));
+    // The names are tokens: joined by `,`, they are the header's value.
+    let acrh = (!unsafe_names.is_empty()).then(|| unsafe_names.joined());
     // Room for the names and values below: one allocation for the bytes.
-    let room = 80 + method.len() + acrh.as_ref().map_or(0, String::len) + serialized_origin.len();
+    let room = 80 + method.len() + acrh.map_or(0, str::len) + serialized_origin.len();
     let mut headers = HeaderList::with_capacity(4, room);
     let push_acr = |headers: &mut HeaderList| {
         headers.append("Access-Control-Request-Method", method.as_bytes());
-        if let Some(v) = &acrh {
+        if let Some(v) = acrh {
             headers.append("Access-Control-Request-Headers", v.as_bytes());
         }
     };
@@ -69,7 +71,7 @@ pub struct PreflightFor<'a> {
     pub headers: &'a HeaderList,
     /// Its CORS-unsafe header names, lower-case, sorted (looked up by
     /// binary search).
-    pub unsafe_names: &'a [String],
+    pub unsafe_names: &'a TokenList,
     /// Its credentials mode (the preflight itself never carries credentials).
     pub credentials: CredentialsMode,
     /// The byte-serialized request origin.
@@ -156,9 +158,10 @@ pub fn judge_preflight_response(
             return PreflightJudgement::Refused(CorsErrorStatus::new(e.error.for_preflight(), e.failed_parameter));
         }
     }
-    // Extract Access-Control-Allow-Methods and -Allow-Headers.
+    // Extract Access-Control-Allow-Methods and -Allow-Headers, each parsed
+    // straight into the one string the result keeps.
     let acam = response.headers.get_cow("access-control-allow-methods").unwrap_or_default();
-    let methods = match parse_token_list(&acam, profile.list_trim) {
+    let methods = match TokenList::parse(&acam, profile.list_trim, false) {
         Ok(m) => m,
         Err(bad) => {
             let hint = invalid_hint(profile, &acam, bad);
@@ -166,7 +169,7 @@ pub fn judge_preflight_response(
         }
     };
     let acah = response.headers.get_cow("access-control-allow-headers").unwrap_or_default();
-    let header_names = match parse_token_list(&acah, profile.list_trim) {
+    let headers = match TokenList::parse(&acah, profile.list_trim, true) {
         Ok(h) => h,
         Err(bad) => {
             let hint = invalid_hint(profile, &acah, bad);
@@ -174,13 +177,8 @@ pub fn judge_preflight_response(
         }
     };
     let max_age_value = response.headers.get_cow("access-control-max-age");
-    let result = PreflightResult {
-        methods: methods.iter().map(|m| isomorphic_decode(m)).collect(),
-        headers: header_names.iter().map(|h| lower_name(h)).collect(),
-        credentials: include,
-        max_age_secs: max_age(profile, max_age_value.as_deref()),
-    };
-    match allows(profile, request, &methods, &header_names) {
+    let result = PreflightResult { methods, headers, credentials: include, max_age_secs: max_age(profile, max_age_value.as_deref()) };
+    match allows(profile, request, &result) {
         Ok(()) => PreflightJudgement::Allowed(result),
         Err(error) => PreflightJudgement::RefusedAfterLists { error, allowed: result },
     }
@@ -188,29 +186,22 @@ pub fn judge_preflight_response(
 
 /// Whether the parsed lists allow the request's method and headers (Fetch §
 /// "CORS-preflight fetch", steps 7.5–7.7).
-fn allows(
-    profile: &Profile,
-    request: &PreflightFor<'_>,
-    methods: &[&[u8]],
-    header_names: &[&[u8]],
-) -> Result<(), CorsErrorStatus> {
+fn allows(profile: &Profile, request: &PreflightFor<'_>, lists: &PreflightResult) -> Result<(), CorsErrorStatus> {
     let include = request.credentials == CredentialsMode::Include;
     // The method must be listed, safelisted, or covered by `*` without credentials.
-    let wildcard = |list: &[&[u8]]| !include && list.iter().any(|m| *m == b"*");
-    if !(method::is_cors_safelisted(request.method)
-        || methods.contains(&request.method.as_bytes())
-        || wildcard(methods))
-    {
+    let wildcard = |list: &TokenList| !include && list.contains("*");
+    if !(method::is_cors_safelisted(request.method) || lists.methods.contains(request.method) || wildcard(&lists.methods)) {
         return Err(CorsErrorStatus::new(CorsError::MethodDisallowedByPreflightResponse, request.method));
     }
-    // A short list (the usual one) is searched in place; a long one through
-    // a set, so that the check stays linear.
-    let set: Option<NameSet> = (header_names.len() > 8).then(|| header_names.iter().copied().collect());
+    // The header names are lower-case. A short list (the usual one) is
+    // searched in place; a long one through a set, so that the check stays
+    // linear.
+    let set: Option<NameSet> = (lists.headers.len() > 8).then(|| lists.headers.iter().map(str::as_bytes).collect());
     let listed = |name: &[u8]| match &set {
         Some(set) => set.contains(name),
-        None => header_names.iter().any(|listed| listed.eq_ignore_ascii_case(name)),
+        None => lists.headers.iter().any(|listed| listed.as_bytes().eq_ignore_ascii_case(name)),
     };
-    let headers_wildcard = wildcard(header_names);
+    let headers_wildcard = wildcard(&lists.headers);
     // `Authorization` must be listed by name unless the profile lets `*` cover it.
     let authorization_by_wildcard = profile.authorization_covered_by_wildcard && headers_wildcard;
     for h in request.headers {
@@ -221,12 +212,17 @@ fn allows(
             ));
         }
     }
-    // Every other CORS-unsafe header must be listed or covered by `*`.
+    // Every other CORS-unsafe header must be listed or covered by `*`: when
+    // each name is, no header fails; otherwise the first that does, in the
+    // request's order.
+    if headers_wildcard || request.unsafe_names.iter().all(|name| listed(name.as_bytes())) {
+        return Ok(());
+    }
     let mut buf = [0u8; 48];
     for h in request.headers {
         let unsafe_name = match lower_into(h.name, &mut buf) {
-            Some(lower) => request.unsafe_names.binary_search_by(|n| n.as_bytes().cmp(lower)).is_ok(),
-            None => request.unsafe_names.binary_search(&lower_name(h.name)).is_ok(),
+            Some(lower) => request.unsafe_names.binary_search(lower).is_ok(),
+            None => request.unsafe_names.binary_search(lower_name(h.name).as_bytes()).is_ok(),
         };
         if !unsafe_name {
             continue;

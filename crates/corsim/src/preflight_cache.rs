@@ -10,6 +10,7 @@
 
 use url::Url;
 
+use crate::header_list::TokenList;
 use crate::origin::Origin;
 use crate::profile::{CacheRules, Eviction, Profile};
 use crate::request::CredentialsMode;
@@ -96,9 +97,9 @@ pub struct CacheEntry {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PreflightResult {
     /// Methods (as listed).
-    pub methods: Vec<String>,
+    pub methods: TokenList,
     /// Header names, lower-cased.
-    pub headers: Vec<String>,
+    pub headers: TokenList,
     /// Whether the request was credentialed.
     pub credentials: bool,
     /// How long to keep it, in seconds, after the profile's default and cap;
@@ -112,7 +113,7 @@ pub struct CacheQuery<'a> {
     /// The request's method.
     pub method: &'a str,
     /// Its CORS-unsafe header names, lower-case.
-    pub unsafe_headers: &'a [String],
+    pub unsafe_headers: &'a TokenList,
     /// Whether its credentials mode is `include`.
     pub credentials: bool,
 }
@@ -143,13 +144,13 @@ pub enum CacheMiss {
 ///
 /// ```
 /// use corsim::preflight_cache::{CacheKey, CacheQuery, PreflightCache, PreflightResult};
-/// use corsim::{Profile, Timestamp};
+/// use corsim::{Profile, Timestamp, TokenList};
 /// let p = &Profile::CHROMIUM;
 /// let mut cache = PreflightCache::new();
 /// let key = CacheKey { origin: "https://a.example".into(), url: "https://api.example/x".into(), credentials: None };
-/// let result = PreflightResult { methods: vec!["PUT".into()], headers: vec![], credentials: false, max_age_secs: Some(600) };
+/// let result = PreflightResult { methods: ["PUT"].into_iter().collect(), headers: TokenList::new(), credentials: false, max_age_secs: Some(600) };
 /// cache.insert(p, key.clone(), &result, Timestamp::ZERO);
-/// let put = CacheQuery { method: "PUT", unsafe_headers: &[], credentials: false };
+/// let put = CacheQuery { method: "PUT", unsafe_headers: &TokenList::new(), credentials: false };
 /// assert!(cache.lookup(p, &key, &put, Timestamp::from_millis(599_999)).is_ok());
 /// assert!(cache.lookup(p, &key, &put, Timestamp::from_millis(600_000)).is_err());
 /// ```
@@ -459,7 +460,7 @@ impl PreflightCache {
         let expires = now.plus_secs(max_age);
         self.uses += 1;
         // A token listed twice is stored once.
-        fn fresh(list: &[String], expires: Timestamp) -> Vec<(&str, Timestamp)> {
+        fn fresh(list: &TokenList, expires: Timestamp) -> Vec<(&str, Timestamp)> {
             let mut tokens = Vec::with_capacity(list.len());
             merge_tokens(&mut tokens, list, expires);
             tokens
@@ -569,13 +570,13 @@ impl PreflightCache {
 
 /// Merge a new preflight's tokens (Fetch § "CORS-preflight fetch", steps
 /// 7.12–7.15): known ones are refreshed, new ones added.
-fn merge_tokens<'a>(into: &mut Vec<(&'a str, Timestamp)>, new: &'a [String], expires: Timestamp) {
+fn merge_tokens<'a>(into: &mut Vec<(&'a str, Timestamp)>, new: &'a TokenList, expires: Timestamp) {
     // Short lists (the usual ones) are merged in place, without a map.
     if into.len() + new.len() <= FEW_HEADERS {
-        for t in new {
-            match into.iter_mut().find(|(known, _)| *known == t.as_str()) {
+        for t in new.iter() {
+            match into.iter_mut().find(|(known, _)| *known == t) {
                 Some(known) => known.1 = expires,
-                None => into.push((t.as_str(), expires)),
+                None => into.push((t, expires)),
             }
         }
         return;
@@ -583,12 +584,12 @@ fn merge_tokens<'a>(into: &mut Vec<(&'a str, Timestamp)>, new: &'a [String], exp
     // Where each known token is, so that long lists merge in linear time.
     let mut at: hashbrown::HashMap<&'a str, usize, FixedState> =
         into.iter().enumerate().map(|(i, (t, _))| (*t, i)).collect();
-    for t in new {
-        match at.get(t.as_str()) {
+    for t in new.iter() {
+        match at.get(t) {
             Some(&i) => into[i].1 = expires,
             None => {
-                at.insert(t.as_str(), into.len());
-                into.push((t.as_str(), expires));
+                at.insert(t, into.len());
+                into.push((t, expires));
             }
         }
     }
@@ -639,14 +640,14 @@ fn slot_allows(profile: &Profile, slot: &Slot, q: &CacheQuery<'_>, now: Timestam
         let star = wildcard_ok && list_contains(headers, "*");
         let set: Option<hashbrown::HashSet<&str, FixedState>> =
             (q.unsafe_headers.len() > FEW_HEADERS).then(|| headers.split(',').collect());
-        for name in q.unsafe_headers {
+        for name in q.unsafe_headers.iter() {
             let covered_by_star = star && (authorization_by_wildcard || name != "authorization");
             let listed = match &set {
-                Some(set) => set.contains(name.as_str()),
+                Some(set) => set.contains(name),
                 None => list_contains(headers, name),
             };
             if !covered_by_star && !listed {
-                return Err(CacheMiss::Header(name.clone()));
+                return Err(CacheMiss::Header(name.to_owned()));
             }
         }
         return Ok(());
@@ -664,14 +665,14 @@ fn slot_allows(profile: &Profile, slot: &Slot, q: &CacheQuery<'_>, now: Timestam
     let live = || slot.headers().enumerate().filter(move |(i, _)| slot.token_expires(count + i) > now).map(|(_, t)| t);
     let star = wildcard_ok && live().any(|t| t == "*");
     let set: Option<hashbrown::HashSet<&str, FixedState>> = (q.unsafe_headers.len() > FEW_HEADERS).then(|| live().collect());
-    for name in q.unsafe_headers {
+    for name in q.unsafe_headers.iter() {
         let covered_by_star = star && (authorization_by_wildcard || name != "authorization");
         let listed = match &set {
-            Some(set) => set.contains(name.as_str()),
-            None => live().any(|t| t == name.as_str()),
+            Some(set) => set.contains(name),
+            None => live().any(|t| t == name),
         };
         if !covered_by_star && !listed {
-            return Err(CacheMiss::Header(name.clone()));
+            return Err(CacheMiss::Header(name.to_owned()));
         }
     }
     Ok(())
@@ -793,7 +794,8 @@ mod tests {
         let p = &Profile::CHROMIUM;
         let mut c = PreflightCache::new();
         c.insert(p, key("u"), &result(&["PUT"], &[], true, 60), Timestamp::ZERO);
-        let q = |credentials| CacheQuery { method: "PUT", unsafe_headers: &[], credentials };
+        let none = TokenList::new();
+        let q = |credentials| CacheQuery { method: "PUT", unsafe_headers: &none, credentials };
         assert!(c.lookup(p, &key("u"), &q(false), Timestamp::ZERO).is_ok());
         assert!(c.lookup(p, &key("u"), &q(true), Timestamp::ZERO).is_ok());
         let mut c = PreflightCache::new();
@@ -808,17 +810,18 @@ mod tests {
         let p = &Profile::CHROMIUM;
         let mut c = PreflightCache::new();
         c.insert(p, key("u"), &result(&["*"], &["*"], false, 60), Timestamp::ZERO);
-        let names = vec!["x-a".to_string()];
+        let names: TokenList = ["x-a"].into_iter().collect();
         let q = CacheQuery { method: "FOO", unsafe_headers: &names, credentials: false };
         assert!(c.lookup(p, &key("u"), &q, Timestamp::ZERO).is_ok());
-        let auth = vec!["authorization".to_string()];
+        let auth: TokenList = ["authorization"].into_iter().collect();
         let q = CacheQuery { method: "GET", unsafe_headers: &auth, credentials: false };
         assert_eq!(c.lookup(p, &key("u"), &q, Timestamp::ZERO), Err(CacheMiss::Header("authorization".into())));
     }
 
     #[test]
     fn replace_versus_merge() {
-        let q = |m| CacheQuery { method: m, unsafe_headers: &[], credentials: false };
+        let none = TokenList::new();
+        let q = |m| CacheQuery { method: m, unsafe_headers: &none, credentials: false };
         let p = &Profile::CHROMIUM;
         let mut c = PreflightCache::new();
         c.insert(p, key("u"), &result(&["PUT"], &[], false, 60), Timestamp::ZERO);

@@ -2,7 +2,7 @@
 //! CORS-safelisted request-headers, CORS-unsafe request-header names, and the
 //! `no-cors` safelist, with the profile's deviations.
 
-use crate::header_list::{get_decode_split, is_http_whitespace, is_tchar, lower_into, lower_name, trim_bytes, HeaderList};
+use crate::header_list::{get_decode_split, is_http_whitespace, is_tchar, lower_into, trim_bytes, HeaderList, TokenList};
 use crate::method;
 use crate::profile::Profile;
 
@@ -230,26 +230,32 @@ pub fn parse_single_range(value: &[u8], unit_case_sensitive: bool) -> Option<(Op
 /// h.append("X-Trace", "1");
 /// h.append("Content-Type", "application/json");
 /// h.append("Accept", "*/*");
-/// assert_eq!(cors_unsafe_request_header_names(&Profile::CHROMIUM, &h), ["content-type", "x-trace"]);
+/// let names = cors_unsafe_request_header_names(&Profile::CHROMIUM, &h);
+/// assert_eq!(names.iter().collect::<Vec<_>>(), ["content-type", "x-trace"]);
+/// assert_eq!(names.joined(), "content-type,x-trace");
 /// ```
-pub fn cors_unsafe_request_header_names(profile: &Profile, headers: &HeaderList) -> Vec<String> {
-    let mut unsafe_names: Vec<String> = Vec::new();
+pub fn cors_unsafe_request_header_names(profile: &Profile, headers: &HeaderList) -> TokenList {
+    // One string for the names, however many, sized at the first.
+    let mut unsafe_names = TokenList::new();
     let mut safelist_value_size = 0usize;
     for h in headers {
         if is_cors_safelisted(profile, h.name, h.value) {
             safelist_value_size += h.value.len();
         } else {
-            unsafe_names.push(lower_name(h.name));
+            if unsafe_names.is_empty() {
+                unsafe_names = TokenList::with_capacity(headers.iter().map(|h| h.name.len() + 1).sum());
+            }
+            unsafe_names.push_bytes(h.name, true);
         }
     }
     // Past the total, the safelisted ones are unsafe too (lower-cased only then).
     if profile.safelist_total_limit.is_some_and(|limit| safelist_value_size > limit) {
-        unsafe_names
-            .extend(headers.iter().filter(|h| is_cors_safelisted(profile, h.name, h.value)).map(|h| lower_name(h.name)));
+        for h in headers.iter().filter(|h| is_cors_safelisted(profile, h.name, h.value)) {
+            unsafe_names.push_bytes(h.name, true);
+        }
     }
-    unsafe_names.sort();
-    if profile.unique_preflight_header_names {
-        unsafe_names.dedup();
+    if unsafe_names.len() > 1 {
+        unsafe_names.sort(profile.unique_preflight_header_names);
     }
     unsafe_names
 }

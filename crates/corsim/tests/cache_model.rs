@@ -25,7 +25,7 @@
 
 use corsim::preflight_cache::{CacheKey, CacheMiss, CacheQuery, PreflightCache, PreflightResult};
 use corsim::profile::{Eviction, Profile};
-use corsim::Timestamp;
+use corsim::{Timestamp, TokenList};
 use proptest::prelude::*;
 
 // ---------------------------------------------------------------------------
@@ -109,7 +109,7 @@ impl Model {
         let expires = now.plus_secs(max_age);
         // A new entry per method (header name) that has none yet: a name
         // listed twice finds the entry its first mention created.
-        let fresh = |names: &[String]| -> Vec<Token> {
+        let fresh = |names: &TokenList| -> Vec<Token> {
             let mut tokens = Vec::new();
             refresh_or_add(&mut tokens, names, expires);
             tokens
@@ -243,11 +243,11 @@ impl Model {
 }
 
 /// A known token gets the new expiry; a new one is added.
-fn refresh_or_add(tokens: &mut Vec<Token>, names: &[String], expires: Timestamp) {
+fn refresh_or_add(tokens: &mut Vec<Token>, names: &TokenList, expires: Timestamp) {
     for name in names {
         match tokens.iter_mut().find(|t| &t.name == name) {
             Some(t) => t.expires = expires,
-            None => tokens.push(Token { name: name.clone(), expires }),
+            None => tokens.push(Token { name: name.to_owned(), expires }),
         }
     }
 }
@@ -282,7 +282,7 @@ fn allows(profile: &Profile, entry: &Entry, q: &CacheQuery<'_>, now: Timestamp) 
             .iter()
             .any(|t| live(t) && (t.name.eq_ignore_ascii_case(name) || (star_covers && t.name == "*")));
         if !ok {
-            return Err(CacheMiss::Header(name.clone()));
+            return Err(CacheMiss::Header(name.to_owned()));
         }
     }
     Ok(())
@@ -511,7 +511,7 @@ fn run(profile: &Profile, seed: u64, ops: &[Op]) -> Result<Trace, TestCaseError>
                     Some(e) => (e.key.clone(), e.key.credentials.unwrap_or(*credentials)),
                     None => (key(profile, &urls, *origin, *url, *credentials), *credentials),
                 };
-                let names: Vec<String> = headers.iter().map(|&i| QUERY_HEADERS[i].to_owned()).collect();
+                let names: TokenList = headers.iter().map(|&i| QUERY_HEADERS[i]).collect();
                 let query = CacheQuery { method: QUERY_METHODS[*method], unsafe_headers: &names, credentials };
                 let got = cache.lookup(profile, &k, &query, now);
                 let want = model.lookup(&k, &query, now);
@@ -835,7 +835,7 @@ fn firefox_counts_every_found_lookup_as_a_use() {
     let put = result(&["PUT"], &[], false, Some(600));
     cache.insert(&p, a.clone(), &put, Timestamp::ZERO);
     cache.insert(&p, b.clone(), &put, Timestamp::ZERO);
-    let names = vec!["x-a".to_string()];
+    let names: TokenList = ["x-a"].into_iter().collect();
     let q = CacheQuery { method: "PUT", unsafe_headers: &names, credentials: false };
     assert!(cache.lookup(&p, &a, &q, Timestamp::ZERO).is_err());
     cache.insert(&p, c, &put, Timestamp::ZERO);
@@ -856,7 +856,7 @@ fn spec_tokens_keep_their_own_credentials() {
     let mut cache = PreflightCache::new();
     cache.insert(p, k.clone(), &result(&["PUT"], &[], false, Some(600)), Timestamp::ZERO);
     cache.insert(p, k.clone(), &result(&["DELETE"], &[], true, Some(600)), Timestamp::ZERO);
-    let q = CacheQuery { method: "PUT", unsafe_headers: &[], credentials: true };
+    let q = CacheQuery { method: "PUT", unsafe_headers: &TokenList::new(), credentials: true };
     assert!(cache.lookup(p, &k, &q, Timestamp::ZERO).is_err(), "PUT was allowed for uncredentialed requests only");
 }
 
@@ -871,7 +871,7 @@ fn repeated_tokens_are_one_token() {
     let mut cache = PreflightCache::new();
     cache.insert(p, k.clone(), &result(&["PUT", "PUT"], &[], false, Some(600)), Timestamp::ZERO);
     cache.insert(p, k.clone(), &result(&["PUT"], &[], false, Some(5)), Timestamp::ZERO);
-    let q = CacheQuery { method: "PUT", unsafe_headers: &[], credentials: false };
+    let q = CacheQuery { method: "PUT", unsafe_headers: &TokenList::new(), credentials: false };
     assert!(cache.lookup(p, &k, &q, Timestamp::from_millis(10_000)).is_err(), "PUT's max-age is now 5 s");
 }
 
@@ -890,6 +890,6 @@ fn spec_max_age_zero_expires_what_it_names() {
     cache.insert(p, k.clone(), &result(&["PUT"], &["x-a"], false, Some(600)), Timestamp::ZERO);
     let zero = corsim::preflight_cache::max_age(p, Some(b"0"));
     cache.insert(p, k.clone(), &result(&["PUT"], &["x-b"], false, zero), Timestamp::from_millis(1_000));
-    let q = CacheQuery { method: "PUT", unsafe_headers: &[], credentials: false };
+    let q = CacheQuery { method: "PUT", unsafe_headers: &TokenList::new(), credentials: false };
     assert!(cache.lookup(p, &k, &q, Timestamp::from_millis(2_000)).is_err(), "PUT's max-age was set to 0");
 }

@@ -36,7 +36,7 @@ fn node_answers_an_unknown_method_400_before_express() {
         &Profile::CHROMIUM,
         &"https://api.example/items".parse().unwrap(),
         "patch",
-        &[],
+        &crate::TokenList::new(),
         "https://app.example",
     );
     assert_eq!(model.answer(&request).status, 204);
@@ -69,7 +69,7 @@ fn readme_example_django_allows_a_credentialed_put() {
 }
 
 fn preflight(method: &str, headers: &[&str], origin: &str) -> HttpRequest {
-    let names: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
+    let names: crate::TokenList = headers.iter().collect();
     crate::preflight::preflight_request(&Profile::CHROMIUM, &"https://api.example/items".parse().unwrap(), method, &names, origin)
 }
 
