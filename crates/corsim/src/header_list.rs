@@ -816,29 +816,62 @@ type FixedState = foldhash::fast::FixedState;
 /// A set of header names compared ASCII case-insensitively: membership in
 /// time independent of the set's size, for lists that can be long
 /// (`Access-Control-Allow-Headers`, `-Expose-Headers`, request headers).
-#[derive(Clone, Debug, Default)]
+/// The names live lower-cased in one buffer, so a set of any size costs
+/// two allocations, not one a name.
+#[derive(Clone, Default)]
 pub struct NameSet {
-    names: hashbrown::HashSet<Vec<u8>, FixedState>,
+    /// The names, lower-cased, one after another.
+    bytes: Vec<u8>,
+    /// Each name's span of `bytes`.
+    table: hashbrown::HashTable<(usize, usize)>,
 }
 
 impl NameSet {
     /// An empty set with room for `n` names.
     pub fn with_capacity(n: usize) -> NameSet {
-        NameSet { names: hashbrown::HashSet::with_capacity_and_hasher(n, FixedState::default()) }
+        NameSet { bytes: Vec::with_capacity(n * 16), table: hashbrown::HashTable::with_capacity(n) }
+    }
+
+    fn hash(lower: &[u8]) -> u64 {
+        use std::hash::BuildHasher;
+        FixedState::default().hash_one(lower)
+    }
+
+    fn find(&self, lower: &[u8], hash: u64) -> bool {
+        self.table.find(hash, |&(start, end)| &self.bytes[start..end] == lower).is_some()
     }
 
     /// Add a name; `false` when it was there already.
     pub fn insert(&mut self, name: &[u8]) -> bool {
-        self.names.insert(name.to_ascii_lowercase())
+        // Lower-cased at the end of the buffer, kept only when new.
+        let start = self.bytes.len();
+        self.bytes.extend(name.iter().map(u8::to_ascii_lowercase));
+        let hash = NameSet::hash(&self.bytes[start..]);
+        if self.find(&self.bytes[start..], hash) {
+            self.bytes.truncate(start);
+            return false;
+        }
+        let (bytes, end) = (&self.bytes, self.bytes.len());
+        self.table.insert_unique(hash, (start, end), |&(s, e)| NameSet::hash(&bytes[s..e]));
+        true
     }
 
     /// Whether the set holds `name`.
     pub fn contains(&self, name: &[u8]) -> bool {
         let mut buf = [0u8; 48];
         match lower_into(name, &mut buf) {
-            Some(lower) => self.names.contains(lower as &[u8]),
-            None => self.names.contains(&name.to_ascii_lowercase()),
+            Some(lower) => self.find(lower, NameSet::hash(lower)),
+            None => {
+                let lower = name.to_ascii_lowercase();
+                self.find(&lower, NameSet::hash(&lower))
+            }
         }
+    }
+}
+
+impl fmt::Debug for NameSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.table.iter().map(|&(s, e)| isomorphic_decode(&self.bytes[s..e]))).finish()
     }
 }
 
