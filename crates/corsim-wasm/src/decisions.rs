@@ -110,7 +110,7 @@ pub fn readable_header_names(
     let kind: ResponseType = read_enum(&response_type, "responseType", "basic, cors, opaque, opaqueredirect")?;
     let headers = read_headers(&response_headers, "responseHeaders")?;
     let credentials: CredentialsMode = read_enum(&credentials, "credentials", "omit, same-origin, include")?;
-    Ok(corsim::response::readable_header_names(browser.profile(), kind, &headers, credentials))
+    Ok(corsim::response::readable_header_names(browser.profile(), kind, &headers, credentials).iter().map(String::from).collect())
 }
 
 

@@ -806,7 +806,7 @@ impl Machine {
                 && !response.headers.contains("location") =>
             {
                 self.record_checks(&[CheckName::Redirect], None);
-                let outcome = Ok(FilteredResponse { kind: ResponseType::OpaqueRedirect, status: 0, headers: Vec::new() });
+                let outcome = Ok(FilteredResponse { kind: ResponseType::OpaqueRedirect, status: 0, headers: TokenList::new() });
                 return Next::Over(self.verdict(outcome));
             }
             _ => return self.finish_opaque_checked(cache, response),
@@ -818,7 +818,7 @@ impl Machine {
             RedirectMode::Error => self.redirect_fails(cache, FailureKind::RedirectModeError),
             RedirectMode::Manual => {
                 self.record_checks(&[CheckName::Redirect], None);
-                let outcome = Ok(FilteredResponse { kind: ResponseType::OpaqueRedirect, status: 0, headers: Vec::new() });
+                let outcome = Ok(FilteredResponse { kind: ResponseType::OpaqueRedirect, status: 0, headers: TokenList::new() });
                 Next::Over(self.verdict(outcome))
             }
             RedirectMode::Follow => self.http_redirect_fetch(cache, response.status, location),

@@ -59,7 +59,7 @@ use std::time::Duration;
 
 use crate::error::{CorsError, FailureKind};
 use crate::fetch::{Action, Failure, Fetch, Verdict};
-use crate::header_list::isomorphic_decode;
+use crate::header_list::{isomorphic_decode, TokenList};
 use crate::origin::Origin;
 use crate::preflight::HttpRequest;
 use crate::preflight_cache::PreflightCache;
@@ -647,8 +647,9 @@ impl Outcome {
     }
 
     /// The lower-case header names script can read (empty when it failed).
-    pub fn readable_headers(&self) -> &[String] {
-        self.response().map(|r| r.headers.as_slice()).unwrap_or_default()
+    pub fn readable_headers(&self) -> &TokenList {
+        static NONE: TokenList = TokenList::new();
+        self.response().map_or(&NONE, |r| &r.headers)
     }
 
     /// The browser's console messages, word for word.

@@ -520,8 +520,23 @@ pub struct TokenList {
 
 impl TokenList {
     /// An empty list.
-    pub fn new() -> TokenList {
-        TokenList::default()
+    pub const fn new() -> TokenList {
+        TokenList { joined: String::new(), ends: smallvec::SmallVec::new_const() }
+    }
+
+    /// The items joined by `separator`, as `[String]::join` does.
+    pub fn join(&self, separator: &str) -> String {
+        if separator == "," {
+            return self.joined.clone();
+        }
+        let mut out = String::with_capacity(self.joined.len() + self.len() * separator.len());
+        for (i, item) in self.iter().enumerate() {
+            if i > 0 {
+                out.push_str(separator);
+            }
+            out.push_str(item);
+        }
+        out
     }
 
     /// An empty list with room for `bytes` bytes of items.

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::header_list::{lower_into, lower_name, parse_token_list, HeaderList, NameSet};
+use crate::header_list::{lower_into, lower_name, parse_token_list, HeaderList, NameSet, TokenList};
 use crate::error::NetError;
 use crate::profile::Profile;
 use crate::request::{CredentialsMode, Initiator};
@@ -130,7 +130,8 @@ pub struct FilteredResponse {
     /// `response.status` (0 for opaque ones).
     pub status: u16,
     /// The lower-case header names `response.headers` lets script read, sorted.
-    pub headers: Vec<String>,
+    #[cfg_attr(feature = "tsify", tsify(type = "string[]"))]
+    pub headers: TokenList,
 }
 
 /// "Forbidden response-header name" (Fetch § "Headers"): `Set-Cookie`,
@@ -220,14 +221,22 @@ pub fn readable_header_names(
     kind: ResponseType,
     headers: &HeaderList,
     credentials: CredentialsMode,
-) -> Vec<String> {
-    let mut names: Vec<String> = match kind {
-        ResponseType::Opaque | ResponseType::OpaqueRedirect => Vec::new(),
-        ResponseType::Basic => headers
-            .iter()
-            .filter(|h| !is_forbidden_response_header_name(h.name))
-            .map(|h| lower_name(h.name))
-            .collect(),
+) -> TokenList {
+    // One string for the names kept, lower-cased as they are pushed.
+    let mut names = TokenList::new();
+    let mut keep = |name: &[u8]| {
+        if names.is_empty() {
+            names = TokenList::with_capacity(headers.iter().map(|h| h.name.len() + 1).sum());
+        }
+        names.push_bytes(name, true);
+    };
+    match kind {
+        ResponseType::Opaque | ResponseType::OpaqueRedirect => {}
+        ResponseType::Basic => {
+            for h in headers.iter().filter(|h| !is_forbidden_response_header_name(h.name)) {
+                keep(h.name);
+            }
+        }
         ResponseType::Cors => {
             let value = headers.get_cow("access-control-expose-headers");
             let exposed = value.as_deref().and_then(|v| exposed_list(profile, v, credentials));
@@ -250,21 +259,21 @@ pub fn readable_header_names(
                     || listed(lower)
             };
             let mut buf = [0u8; 48];
-            headers
-                .iter()
-                .filter(|h| !is_forbidden_response_header_name(h.name))
-                // Decided on the name lower-cased on the stack; only the
-                // names kept are allocated.
-                .filter(|h| match lower_into(h.name, &mut buf) {
+            // Decided on the name lower-cased on the stack.
+            for h in headers.iter().filter(|h| !is_forbidden_response_header_name(h.name)) {
+                let kept = match lower_into(h.name, &mut buf) {
                     Some(lower) => readable(lower),
                     None => readable(&h.name.to_ascii_lowercase()),
-                })
-                .map(|h| lower_name(h.name))
-                .collect()
+                };
+                if kept {
+                    keep(h.name);
+                }
+            }
         }
-    };
-    names.sort();
-    names.dedup();
+    }
+    if names.len() > 1 {
+        names.sort(true);
+    }
     names
 }
 
@@ -404,7 +413,7 @@ mod tests {
         for (n, v) in hs {
             h.append(n.as_bytes(), v.as_bytes());
         }
-        readable_header_names(&Profile::CHROMIUM, kind, &h, creds)
+        readable_header_names(&Profile::CHROMIUM, kind, &h, creds).iter().map(String::from).collect()
     }
 
     #[test]

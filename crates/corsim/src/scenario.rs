@@ -9,7 +9,7 @@
 //! let scenario = corsim::scenario::Scenario::parse(line).unwrap();
 //! let verdict = scenario.simulate(None);
 //! assert_eq!(verdict.steps[0].result.kind, "cors");
-//! assert_eq!(verdict.steps[0].result.headers.as_deref(), Some(&["content-length".to_string()][..]));
+//! assert_eq!(verdict.steps[0].result.headers.as_ref().unwrap(), &["content-length"]);
 //! ```
 
 use std::collections::HashMap;
@@ -24,7 +24,7 @@ use crate::console::reason_name;
 use crate::error::InputError;
 use crate::fetch::Verdict;
 use crate::initiator::{Initiated, PageEvent};
-use crate::header_list::{isomorphic_decode, isomorphic_encode, HeaderList};
+use crate::header_list::{isomorphic_decode, isomorphic_encode, HeaderList, TokenList};
 use crate::request::{CrossOrigin, Initiator};
 use crate::origin::Origin;
 use crate::page::PageContext;
@@ -160,7 +160,8 @@ pub struct StepResult {
     pub status: Option<u16>,
     /// Readable header names (absent for errors).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub headers: Option<Vec<String>>,
+    #[cfg_attr(feature = "tsify", tsify(type = "string[]", optional))]
+    pub headers: Option<TokenList>,
 }
 
 /// The verdict line for a scenario.
