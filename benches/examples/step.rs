@@ -3,7 +3,8 @@
 //!
 //! `cargo build --release -p corsim-benches --example step`, then
 //! `valgrind --tool=callgrind target/release/examples/step miss 1000`
-//! (kinds: `miss`, `hit`, `simple`); divide the total by the count.
+//! (kinds: `miss`, `hit`, `simple`, each also as `miss-quiet` and so on,
+//! without the event log); divide the total by the count.
 //!
 //! It also counts the heap allocations the engine makes per step (a counting
 //! global allocator; the server closure's clones of the scripted responses
@@ -48,7 +49,7 @@ fn counting(on: bool) {
     COUNTING.with(|c| c.set(on));
 }
 
-use corsim::fetch::run;
+use corsim::fetch::{run, run_quiet};
 use corsim::{HttpResponse, Origin, PreflightCache, Profile, Timestamp};
 use corsim_benches::*;
 
@@ -65,6 +66,12 @@ fn main() {
         counting(true);
         response
     };
+    // `-quiet` (`miss-quiet`, ...): without the event log, as `corsim run`
+    // and a harness batch run a fetch.
+    let (kind, quiet) = match kind.strip_suffix("-quiet") {
+        Some(k) => (k.to_owned(), true),
+        None => (kind, false),
+    };
     let init = match kind.as_str() {
         "simple" => simple_request(),
         _ => preflighted_request(),
@@ -76,7 +83,11 @@ fn main() {
             cache = PreflightCache::new();
         }
         counting(true);
-        let verdict = run(p, origin.clone(), black_box(&init), &mut cache, Timestamp::ZERO, server);
+        let verdict = if quiet {
+            run_quiet(p, origin.clone(), black_box(&init), &mut cache, Timestamp::ZERO, server)
+        } else {
+            run(p, origin.clone(), black_box(&init), &mut cache, Timestamp::ZERO, server)
+        };
         requests += verdict.requests.len();
         drop(verdict);
         counting(false);

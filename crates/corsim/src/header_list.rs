@@ -626,25 +626,38 @@ impl TokenList {
     }
 
     /// Sort the items by their bytes, and drop repeats when `dedup` is set,
-    /// in place of the list (one more string, the size of the list).
+    /// rewriting the list in place (a short list is copied aside on the
+    /// stack, so sorting it allocates nothing).
     pub fn sort(&mut self, dedup: bool) {
-        let in_order = |a: &str, b: &str| if dedup { a < b } else { a <= b };
-        if self.iter().zip(self.iter().skip(1)).all(|(a, b)| in_order(a, b)) {
+        let span = |ends: &[usize], i: usize| (if i == 0 { 0 } else { ends[i - 1] + 1 }, ends[i]);
+        let mut spans: smallvec::SmallVec<[(usize, usize); 8]> = (0..self.len()).map(|i| span(&self.ends, i)).collect();
+        let bytes = self.joined.as_bytes();
+        let key = |&(start, end): &(usize, usize)| &bytes[start..end];
+        let in_order = |w: &[(usize, usize)]| if dedup { key(&w[0]) < key(&w[1]) } else { key(&w[0]) <= key(&w[1]) };
+        if spans.windows(2).all(in_order) {
             return;
         }
-        let mut spans: smallvec::SmallVec<[(usize, usize); 8]> = (0..self.len())
-            .map(|i| (if i == 0 { 0 } else { self.ends[i - 1] + 1 }, self.ends[i]))
-            .collect();
-        let text = &self.joined;
-        spans.sort_by(|a, b| text.as_bytes()[a.0..a.1].cmp(&text.as_bytes()[b.0..b.1]));
+        // Equal items are equal bytes: an unstable sort gives the same list.
+        spans.sort_unstable_by(|a, b| key(a).cmp(key(b)));
         if dedup {
-            spans.dedup_by(|a, b| text.as_bytes()[a.0..a.1] == text.as_bytes()[b.0..b.1]);
+            spans.dedup_by(|a, b| key(a) == key(b));
         }
-        let mut sorted = TokenList::with_capacity(text.len());
+        let mut stack = [0u8; 256];
+        let heap: Vec<u8>;
+        let old: &[u8] = if bytes.len() <= stack.len() {
+            stack[..bytes.len()].copy_from_slice(bytes);
+            &stack[..bytes.len()]
+        } else {
+            heap = bytes.to_vec();
+            &heap
+        };
+        // A copy of a string's bytes is UTF-8, and items end at commas.
+        let old = std::str::from_utf8(old).unwrap_or_default();
+        self.joined.clear();
+        self.ends.clear();
         for (start, end) in spans {
-            sorted.push(&text[start..end]);
+            self.push(&old[start..end]);
         }
-        *self = sorted;
     }
 
     /// Find `item` in a list sorted by [`sort`](TokenList::sort).

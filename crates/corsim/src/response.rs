@@ -253,10 +253,8 @@ pub fn readable_header_names(
                 (None, None) => false,
             };
             let readable = |lower: &[u8]| {
-                let as_str = std::str::from_utf8(lower).unwrap_or_default();
-                SAFELISTED_RESPONSE.contains(&as_str)
-                    || profile.extra_safelisted_response_headers.contains(&as_str)
-                    || listed(lower)
+                let known = |names: &[&str]| names.iter().any(|n| n.as_bytes() == lower);
+                known(&SAFELISTED_RESPONSE) || known(profile.extra_safelisted_response_headers) || listed(lower)
             };
             let mut buf = [0u8; 48];
             // Decided on the name lower-cased on the stack.
