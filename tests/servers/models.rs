@@ -88,7 +88,7 @@ fn claims(library: &str, status: u16, headers: &[(String, String)]) -> BTreeMap<
 }
 
 fn pairs(headers: &HeaderList) -> Vec<(String, String)> {
-    headers.iter().map(|h| (String::from_utf8_lossy(&h.name).into_owned(), String::from_utf8_lossy(&h.value).into_owned())).collect()
+    headers.iter().map(|h| (String::from_utf8_lossy(h.name).into_owned(), String::from_utf8_lossy(h.value).into_owned())).collect()
 }
 
 #[derive(Default)]
@@ -336,7 +336,7 @@ fn explained_option_sets() -> Value {
                     let headers: Vec<Value> = r
                         .headers
                         .iter()
-                        .map(|h| serde_json::json!([String::from_utf8_lossy(&h.name), String::from_utf8_lossy(&h.value)]))
+                        .map(|h| serde_json::json!([String::from_utf8_lossy(h.name), String::from_utf8_lossy(h.value)]))
                         .collect();
                     serde_json::json!({"name": format!("{i}"), "method": r.method, "headers": headers})
                 })

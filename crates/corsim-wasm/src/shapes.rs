@@ -62,7 +62,7 @@ impl From<&HttpRequest> for WireRequest {
         WireRequest {
             method: r.method.clone(),
             url: r.url.as_str().to_owned(),
-            headers: r.headers.iter().map(|h| (isomorphic_decode(&h.name), isomorphic_decode(&h.value))).collect(),
+            headers: r.headers.iter().map(|h| (isomorphic_decode(h.name), isomorphic_decode(h.value))).collect(),
             is_preflight: r.is_preflight,
         }
     }
@@ -203,7 +203,7 @@ impl ModelAnswer {
         ModelAnswer {
             request: WireRequest::from(request),
             status: response.status,
-            headers: response.headers.iter().map(|h| (isomorphic_decode(&h.name), isomorphic_decode(&h.value))).collect(),
+            headers: response.headers.iter().map(|h| (isomorphic_decode(h.name), isomorphic_decode(h.value))).collect(),
         }
     }
 }

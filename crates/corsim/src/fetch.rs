@@ -90,6 +90,7 @@ enum Stage {
 }
 
 /// What the machine stopped for.
+#[expect(clippy::large_enum_variant, reason = "returned once a step and matched at once: boxing the verdict would add an allocation to every fetch")]
 enum Next {
     /// The last of its requests is to be sent.
     Send,
@@ -293,13 +294,13 @@ impl Machine {
             let next = match &mut self.awaiting {
                 Awaiting::Route => self.main_fetch(cache, now),
                 Awaiting::Preflight { unsafe_names } => {
-                    let Some(response) = self.pending.take() else { return None };
+                    let response = self.pending.take()?;
                     let unsafe_names = std::mem::take(unsafe_names);
                     self.last_status = Some(response.status);
                     self.on_preflight_response(cache, now, response, unsafe_names)
                 }
                 Awaiting::Response => {
-                    let Some(response) = self.pending.take() else { return None };
+                    let response = self.pending.take()?;
                     self.last_status = Some(response.status);
                     self.on_response(cache, response)
                 }
@@ -1160,6 +1161,7 @@ pub fn try_run_in<E>(
 /// assert_eq!(headers[0].name, "content-type");
 /// assert!(matches!(headers[0].why, UnsafeBecause::MimeEssence { .. }));
 /// ```
+#[expect(clippy::result_large_err, reason = "the same `Failure` a verdict's outcome holds, returned once; a box would only move it")]
 pub fn classify(profile: &Profile, origin: Origin, init: &RequestInit) -> Result<Route, Failure> {
     // Routing happens before the first request; any answer will do after it.
     let verdict = run(profile, origin, init, &mut PreflightCache::new(), Timestamp::ZERO, |_| HttpResponse::new(200));

@@ -1200,7 +1200,7 @@ mod read_back_tests {
             let implied = facts.scenario().unwrap();
             let rerun = implied.rerun(None).unwrap();
             assert!(facts.reproduced_by(&rerun), "{}\n{rerun:?}", implied.line);
-            assert_eq!(rerun.console, [text.clone()], "{}", implied.line);
+            assert_eq!(rerun.console, std::slice::from_ref(&text), "{}", implied.line);
         }
         // Told a browser that does not write it: still undecided.
         assert_eq!(parser.read_from(&text, Some(Browser::Firefox)).facts().could_be, [Browser::Chromium, Browser::WebKit]);

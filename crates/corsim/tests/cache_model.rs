@@ -245,7 +245,7 @@ impl Model {
 /// A known token gets the new expiry; a new one is added.
 fn refresh_or_add(tokens: &mut Vec<Token>, names: &TokenList, expires: Timestamp) {
     for name in names {
-        match tokens.iter_mut().find(|t| &t.name == name) {
+        match tokens.iter_mut().find(|t| t.name == name) {
             Some(t) => t.expires = expires,
             None => tokens.push(Token { name: name.to_owned(), expires }),
         }

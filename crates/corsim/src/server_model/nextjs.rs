@@ -130,7 +130,7 @@ pub fn respond(options: &Options, request: &HttpRequest, route: &mut dyn FnMut(&
     vary.push("Accept-Encoding".to_owned());
     headers.append("Vary", vary.join(", ").as_bytes());
     for h in answer.headers.iter() {
-        headers.push(h.clone());
+        headers.push(h);
     }
     HttpResponse { status: answer.status, headers, body: Vec::new() }
 }
