@@ -629,19 +629,11 @@ impl TokenList {
     /// rewriting the list in place (a short list is copied aside on the
     /// stack, so sorting it allocates nothing).
     pub fn sort(&mut self, dedup: bool) {
-        let span = |ends: &[usize], i: usize| (if i == 0 { 0 } else { ends[i - 1] + 1 }, ends[i]);
-        let mut spans: smallvec::SmallVec<[(usize, usize); 8]> = (0..self.len()).map(|i| span(&self.ends, i)).collect();
-        let bytes = self.joined.as_bytes();
-        let key = |&(start, end): &(usize, usize)| &bytes[start..end];
-        let in_order = |w: &[(usize, usize)]| if dedup { key(&w[0]) < key(&w[1]) } else { key(&w[0]) <= key(&w[1]) };
-        if spans.windows(2).all(in_order) {
+        let in_order = |a: &str, b: &str| if dedup { a < b } else { a <= b };
+        if self.iter().zip(self.iter().skip(1)).all(|(a, b)| in_order(a, b)) {
             return;
         }
-        // Equal items are equal bytes: an unstable sort gives the same list.
-        spans.sort_unstable_by(|a, b| key(a).cmp(key(b)));
-        if dedup {
-            spans.dedup_by(|a, b| key(a) == key(b));
-        }
+        let bytes = self.joined.as_bytes();
         let mut stack = [0u8; 256];
         let heap: Vec<u8>;
         let old: &[u8] = if bytes.len() <= stack.len() {
@@ -653,10 +645,20 @@ impl TokenList {
         };
         // A copy of a string's bytes is UTF-8, and items end at commas.
         let old = std::str::from_utf8(old).unwrap_or_default();
+        let span = |i: usize| (if i == 0 { 0 } else { self.ends[i - 1] + 1 }, self.ends[i]);
+        let mut items: smallvec::SmallVec<[&str; 8]> = (0..self.len()).map(|i| {
+            let (start, end) = span(i);
+            &old[start..end]
+        }).collect();
+        // Equal items are equal bytes: an unstable sort gives the same list.
+        items.sort_unstable();
+        if dedup {
+            items.dedup();
+        }
         self.joined.clear();
         self.ends.clear();
-        for (start, end) in spans {
-            self.push(&old[start..end]);
+        for item in items {
+            self.push(item);
         }
     }
 
