@@ -602,7 +602,7 @@ impl TokenList {
 
     /// The items, in order.
     pub fn iter(&self) -> Tokens<'_> {
-        Tokens { list: self, front: 0, back: self.ends.len() }
+        Tokens { text: &self.joined, ends: &self.ends, start: 0, front: 0, back: self.ends.len() }
     }
 
     /// The items joined by `,` (for tokens, the list's header value).
@@ -691,7 +691,10 @@ impl<S: AsRef<str>> FromIterator<S> for TokenList {
 /// The items of a [`TokenList`], in order.
 #[derive(Clone, Debug)]
 pub struct Tokens<'a> {
-    list: &'a TokenList,
+    text: &'a str,
+    ends: &'a [usize],
+    /// Where the front item starts in `text`.
+    start: usize,
     front: usize,
     back: usize,
 }
@@ -702,8 +705,11 @@ impl<'a> Iterator for Tokens<'a> {
         if self.front == self.back {
             return None;
         }
+        let end = self.ends[self.front];
+        let item = self.text.get(self.start..end);
+        self.start = end + 1;
         self.front += 1;
-        self.list.get(self.front - 1)
+        item
     }
     fn size_hint(&self) -> (usize, Option<usize>) {
         (self.back - self.front, Some(self.back - self.front))
@@ -716,7 +722,8 @@ impl DoubleEndedIterator for Tokens<'_> {
             return None;
         }
         self.back -= 1;
-        self.list.get(self.back)
+        let start = if self.back == 0 { 0 } else { self.ends[self.back - 1] + 1 };
+        self.text.get(start..self.ends[self.back])
     }
 }
 
