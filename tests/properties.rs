@@ -182,3 +182,29 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// A `TokenList` gives back exactly the items put in, in order; sorting
+    /// it is sorting them (and dropping repeats when asked); its joined text
+    /// is the items joined by `,`; a sorted list finds each of its items.
+    #[test]
+    fn token_list_is_a_list(items in prop::collection::vec("[!#$%&'*+.^_`|~0-9A-Za-z\u{80}-\u{ff}-]{0,6}", 0..40), dedup in any::<bool>()) {
+        let list: corsim::TokenList = items.iter().collect();
+        prop_assert_eq!(list.len(), items.len());
+        prop_assert_eq!(list.iter().collect::<Vec<_>>(), items.iter().map(String::as_str).collect::<Vec<_>>());
+        prop_assert_eq!(list.iter().rev().collect::<Vec<_>>(), items.iter().rev().map(String::as_str).collect::<Vec<_>>());
+        prop_assert_eq!(list.joined(), items.join(","));
+        let mut sorted = list.clone();
+        sorted.sort(dedup);
+        let mut want = items.clone();
+        want.sort();
+        if dedup {
+            want.dedup();
+        }
+        prop_assert_eq!(sorted.iter().collect::<Vec<_>>(), want.iter().map(String::as_str).collect::<Vec<_>>());
+        for item in &items {
+            prop_assert!(sorted.binary_search(item.as_bytes()).is_ok(), "{:?} not found in {:?}", item, sorted);
+        }
+        prop_assert!(sorted.binary_search(b"\xff\xff\xff\xff\xff\xff\xff").is_err());
+    }
+}
