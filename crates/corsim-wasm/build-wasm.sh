@@ -26,7 +26,10 @@
 # WASM_BROWSER_TESTS (1 = also run the wasm-bindgen tests in headless Chromium; default 1),
 # WASM_JOBS (cargo -j for the wasm builds, default 2), WASM_CORE_OPT_LEVEL (default 2:
 # 2.6x as fast as z on the corpus for 21% more gzipped bytes) and WASM_EXPLAIN_OPT_LEVEL
-# (default z: the playground's module, where size counts) (benches/README.md).
+# (default z: the playground's module, where size counts), WASM_CORE_STD_FEATURES (std's
+# build features for the core module, default optimize_for_size) and WASM_CORE_RUSTFLAGS
+# (default none): without optimize_for_size, or with +simd128, the core was 15 KB larger
+# gzipped and no faster beyond noise (benches/README.md).
 #
 # The wasm-only environment (RUSTC_BOOTSTRAP, CARGO_UNSTABLE_BUILD_STD, the wasm32 linker
 # and runner, the release profile: opt-level per module (above), LTO, one codegen unit, std
@@ -52,6 +55,8 @@ WASM_BROWSER_TESTS="${WASM_BROWSER_TESTS:-1}"
 WASM_JOBS="${WASM_JOBS:-2}"
 WASM_CORE_OPT_LEVEL="${WASM_CORE_OPT_LEVEL:-2}"
 WASM_EXPLAIN_OPT_LEVEL="${WASM_EXPLAIN_OPT_LEVEL:-z}"
+WASM_CORE_STD_FEATURES="${WASM_CORE_STD_FEATURES-optimize_for_size}"
+WASM_CORE_RUSTFLAGS="${WASM_CORE_RUSTFLAGS-}"
 NATIVE_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 
 log() { printf '[build-wasm %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
@@ -133,7 +138,8 @@ wasm_cargo() {   # cargo for wasm32 only, with the wasm-only environment
     PATH="$WASM_TOOLS_ROOT/bin:$WASM_NPM_PREFIX/node_modules/.bin:$PATH" \
     RUSTC_BOOTSTRAP=1 \
     CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
-    CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size \
+    CARGO_UNSTABLE_BUILD_STD_FEATURES="${WASM_STD_FEATURES-optimize_for_size}" \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="${WASM_RUSTFLAGS-}" \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER="wasm-ld-$major" \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
     CARGO_TARGET_DIR="$WASM_TARGET_DIR" \
@@ -174,7 +180,8 @@ build() {
   # Page, the single decisions), small and the one most callers load; and
   # `corsim/explain`, the same with explain, classify, the server models and
   # reading console messages back.
-  build_module "$LIB" "$WASM_CORE_OPT_LEVEL" --no-default-features
+  WASM_STD_FEATURES="$WASM_CORE_STD_FEATURES" WASM_RUSTFLAGS="$WASM_CORE_RUSTFLAGS" \
+    build_module "$LIB" "$WASM_CORE_OPT_LEVEL" --no-default-features
   build_module "$EXPLAIN" "$WASM_EXPLAIN_OPT_LEVEL" --features explain
   # The web build is ES modules, the node build CommonJS: each folder says which.
   printf '{ "type": "module" }\n' > "$PKG/web/package.json"
