@@ -60,7 +60,15 @@ impl Origin {
     /// `ftp` URLs (and `blob:` URLs wrapping one), opaque otherwise.
     pub fn of_url(url: &Url) -> Origin {
         let origin = url.origin();
-        let serialized = origin.ascii_serialization();
+        // For a special scheme without userinfo, the serialized origin is the
+        // URL's own text up to its port (the parser already dropped a default
+        // port): a copy instead of formatting it again.
+        let own_text = matches!(url.scheme(), "http" | "https" | "ws" | "wss" | "ftp")
+            && url.username().is_empty()
+            && url.password().is_none();
+        let serialized =
+            if own_text { url[..url::Position::AfterPort].to_owned() } else { origin.ascii_serialization() };
+        debug_assert_eq!(serialized, origin.ascii_serialization(), "{url}");
         match origin {
             url::Origin::Tuple(scheme, host, port) => {
                 Origin::Tuple(TupleOrigin { scheme, host, port, serialized })

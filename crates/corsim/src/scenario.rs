@@ -24,7 +24,7 @@ use crate::console::reason_name;
 use crate::error::InputError;
 use crate::fetch::Verdict;
 use crate::initiator::{Initiated, PageEvent};
-use crate::header_list::{isomorphic_decode, isomorphic_encode, HeaderList, TokenList};
+use crate::header_list::{isomorphic_decode, isomorphic_encode, isomorphic_encode_borrowed, HeaderList, TokenList};
 use crate::request::{CrossOrigin, Initiator};
 use crate::origin::Origin;
 use crate::page::PageContext;
@@ -413,7 +413,7 @@ struct RawScenario {
     steps: Vec<Obj<RawStep>>,
     /// The scripted server, by URL; an unlisted URL answers 404.
     #[cfg_attr(feature = "tsify", tsify(optional, type = "Record<string, ScriptedUrl>"))]
-    server: Option<HashMap<String, Obj<RawUrl>>>,
+    server: Option<RawServer>,
     /// The page beyond its origin (FORMAT.md § page: URL, secure context,
     /// address spaces, COEP, Local Network Access permission).
     #[cfg_attr(feature = "tsify", tsify(optional, type = "Record<string, unknown>"))]
@@ -514,11 +514,91 @@ struct RawResponse {
     /// The status code, 100 to 999.
     status: u64,
     /// `[name, value]` pairs, byte for byte (characters at most U+00FF), in order, duplicates kept.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
-    headers: Option<Vec<(String, String)>>,
+    #[cfg_attr(feature = "tsify", tsify(optional, type = "[string, string][]"))]
+    headers: Option<RawHeaders>,
     /// The body, one character per byte, after the headers.
     #[cfg_attr(feature = "tsify", tsify(optional))]
     body: Option<String>,
+}
+
+/// The scripted server's entries in the line's order, without hashing
+/// the raw keys (the keys that count are made from them). A URL named
+/// twice is caught when those are made, and the generic reader judges it.
+struct RawServer(Vec<(String, Obj<RawUrl>)>);
+
+impl<'de> serde::Deserialize<'de> for RawServer {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Entries;
+        impl<'de> serde::de::Visitor<'de> for Entries {
+            type Value = RawServer;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object keyed by URL")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawServer, A::Error> {
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(2));
+                while let Some(entry) = map.next_entry::<String, Obj<RawUrl>>()? {
+                    entries.push(entry);
+                }
+                Ok(RawServer(entries))
+            }
+        }
+        d.deserialize_map(Entries)
+    }
+}
+
+/// A response's `[[name, value], ...]` read straight into a header list,
+/// each name and value borrowed from the line when its JSON has no escape:
+/// no string per header. A character above U+00FF is an error here; the
+/// generic reader then names it.
+struct RawHeaders(HeaderList);
+
+impl<'de> serde::Deserialize<'de> for RawHeaders {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Pairs;
+        impl<'de> serde::de::Visitor<'de> for Pairs {
+            type Value = RawHeaders;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an array of [name, value] pairs")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<RawHeaders, A::Error> {
+                // Room for a typical response (JSON gives no length ahead).
+                let mut list = HeaderList::with_capacity(seq.size_hint().unwrap_or(6), 192);
+                while let Some((BorrowedText(name), BorrowedText(value))) = seq.next_element()? {
+                    match (isomorphic_encode_borrowed(&name), isomorphic_encode_borrowed(&value)) {
+                        (Some(n), Some(v)) => list.append(n, v),
+                        _ => return Err(serde::de::Error::custom("a character above U+00FF")),
+                    }
+                }
+                Ok(RawHeaders(list))
+            }
+        }
+        d.deserialize_seq(Pairs)
+    }
+}
+
+/// A JSON string, borrowed from the line when it has no escape.
+struct BorrowedText<'de>(std::borrow::Cow<'de, str>);
+
+impl<'de> serde::Deserialize<'de> for BorrowedText<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Text;
+        impl<'de> serde::de::Visitor<'de> for Text {
+            type Value = BorrowedText<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Self::Value, E> {
+                Ok(BorrowedText(std::borrow::Cow::Borrowed(s)))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
+                Ok(BorrowedText(std::borrow::Cow::Owned(s.to_owned())))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Self::Value, E> {
+                Ok(BorrowedText(std::borrow::Cow::Owned(s)))
+            }
+        }
+        d.deserialize_str(Text)
+    }
 }
 
 /// A JSON object, and only an object: serde's derived structs also take an
@@ -595,7 +675,7 @@ impl RawScenario {
             })
             .collect::<Option<Vec<_>>>()?;
         let mut server = HashMap::new();
-        for (url, Obj(spec)) in self.server.unwrap_or_default() {
+        for (url, Obj(spec)) in self.server.map(|RawServer(entries)| entries).unwrap_or_default() {
             if spec.model.is_some() {
                 return None;
             }
@@ -604,10 +684,7 @@ impl RawScenario {
                 if !(100..=999).contains(&r.status) {
                     return None;
                 }
-                let mut headers = HeaderList::new();
-                for (n, v) in r.headers.unwrap_or_default() {
-                    headers.append(isomorphic_encode(&n)?, isomorphic_encode(&v)?);
-                }
+                let headers = r.headers.map(|RawHeaders(list)| list).unwrap_or_default();
                 let body = match r.body {
                     Some(b) => isomorphic_encode(&b)?,
                     None => Vec::new(),
@@ -693,7 +770,7 @@ fn server_key(url: &str) -> String {
     match Url::parse(url) {
         Ok(mut u) => {
             u.set_fragment(None);
-            u.as_str().to_owned()
+            u.into()
         }
         Err(_) => url.to_owned(),
     }
