@@ -576,13 +576,10 @@ impl TokenList {
     /// decoding), ASCII-lower-cased when `lower` is set.
     pub fn push_bytes(&mut self, item: &[u8], lower: bool) {
         self.start_item();
-        let start = self.joined.len();
-        match std::str::from_utf8(item) {
-            Ok(text) if item.is_ascii() => self.joined.push_str(text),
-            _ => self.joined.extend(item.iter().map(|&b| b as char)),
-        }
-        if lower {
-            self.joined[start..].make_ascii_lowercase();
+        // Each byte is one character; lower-cased on the way in.
+        self.joined.reserve(item.len());
+        for &b in item {
+            self.joined.push(char::from(if lower { b.to_ascii_lowercase() } else { b }));
         }
         self.ends.push(self.joined.len());
     }
