@@ -208,3 +208,28 @@ proptest! {
         prop_assert!(sorted.binary_search(b"\xff\xff\xff\xff\xff\xff\xff").is_err());
     }
 }
+
+proptest! {
+    /// A `Reader` that remembers page origins reads every line as a fresh
+    /// parse does, whatever the order and repetition of origins (more of
+    /// them than it remembers, and ones that do not parse).
+    #[test]
+    fn reader_reads_as_a_fresh_parse(picks in prop::collection::vec(0usize..12, 1..40)) {
+        const ORIGINS: [&str; 12] = [
+            "https://a.example", "https://b.example", "http://c.example:8080", "https://d.example",
+            "https://e.example", "https://f.example", "https://g.example", "https://h.example",
+            "https://i.example", "null", "https://bad example", "https://A.EXAMPLE:443",
+        ];
+        let mut reader = corsim::scenario::Reader::new();
+        for i in picks {
+            let line = format!(r#"{{"origin":"{}","steps":[{{"request":{{"url":"https://api.example/x"}}}}]}}"#, ORIGINS[i]);
+            let fresh = corsim::scenario::Scenario::parse(&line);
+            let read = reader.parse(&line);
+            match (fresh, read) {
+                (Ok(a), Ok(b)) => prop_assert_eq!(a.origin, b.origin),
+                (Err(a), Err(b)) => prop_assert_eq!(a.1.to_string(), b.1.to_string()),
+                (a, b) => prop_assert!(false, "{:?} against {:?}", a.map(|s| s.origin), b.map(|s| s.origin)),
+            }
+        }
+    }
+}

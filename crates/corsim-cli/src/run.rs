@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use corsim_cli::exit::Status;
 
-use corsim::scenario::{ErrorLine, Scenario};
+use corsim::scenario::{ErrorLine, Reader};
 use corsim::Profile;
 use serde_json::Value;
 
@@ -116,14 +116,20 @@ fn simulate_batch(
     workers: usize,
 ) -> Vec<(String, Option<LineTally>, bool)> {
     let per = batch.len().div_ceil(workers.max(1)).max(1);
+    // Each thread reads its lines through one reader, which remembers
+    // the page origins it has seen.
     if workers <= 1 || batch.len() <= 1 {
-        return batch.iter().filter_map(|l| simulate_line(l, profile, summary)).collect();
+        let mut reader = Reader::new();
+        return batch.iter().filter_map(|l| simulate_line(&mut reader, l, profile, summary)).collect();
     }
     std::thread::scope(|scope| {
         let handles: Vec<_> = batch
             .chunks(per)
             .map(|chunk| {
-                scope.spawn(move || chunk.iter().filter_map(|l| simulate_line(l, profile, summary)).collect::<Vec<_>>())
+                scope.spawn(move || {
+                    let mut reader = Reader::new();
+                    chunk.iter().filter_map(|l| simulate_line(&mut reader, l, profile, summary)).collect::<Vec<_>>()
+                })
             })
             .collect();
         handles
@@ -138,12 +144,17 @@ fn simulate_batch(
 
 /// One line: its verdict (or error) line, and with `summary` how it agrees
 /// with the line's `expect`.
-fn simulate_line(raw: &[u8], profile: Option<&Profile>, summary: bool) -> Option<(String, Option<LineTally>, bool)> {
+fn simulate_line(
+    reader: &mut Reader,
+    raw: &[u8],
+    profile: Option<&Profile>,
+    summary: bool,
+) -> Option<(String, Option<LineTally>, bool)> {
     let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
     if raw.iter().all(u8::is_ascii_whitespace) {
         return None;
     }
-    let (json, steps, readable) = match Scenario::parse_bytes(raw) {
+    let (json, steps, readable) = match reader.parse_bytes(raw) {
         Ok(scenario) => {
             let verdict = scenario.simulate(profile);
             let steps = summary.then(|| verdict.steps.iter().filter_map(|s| serde_json::to_value(s).ok()).collect());
@@ -362,7 +373,7 @@ mod tests {
     fn tally_counts_fields_and_categories() {
         let line = r#"{"id":"x-cat-1","origin":"https://a.example","steps":[{"request":{"url":"https://b.example/"}}],
             "server":{},"expect":[{"server_saw":[],"result":{"type":"cors"},"cors_error":null,"console":[]}]}"#;
-        let (_, t, _) = simulate_line(line.as_bytes(), None, true).unwrap();
+        let (_, t, _) = simulate_line(&mut Reader::new(), line.as_bytes(), None, true).unwrap();
         let mut tally = Tally::default();
         tally.add(t.unwrap());
         assert_eq!((tally.steps, tally.agree, tally.false_allow, tally.false_block), (1, 0, 0, 1));

@@ -42,7 +42,7 @@ use corsim::error::InputError;
 #[cfg(feature = "explain")]
 use corsim::explain::Explanation;
 use corsim::page::PageContext;
-use corsim::scenario::{ErrorLine, Scenario as CoreScenario, ScenarioVerdict};
+use corsim::scenario::{ErrorLine, Reader, Scenario as CoreScenario, ScenarioVerdict};
 use corsim::{Browser, HttpResponse, Origin, PreflightCache, RequestInit, Timestamp};
 use serde::Serialize;
 use serde_json::Value;
@@ -99,18 +99,29 @@ pub fn parse_page_option(options: &Value) -> Result<PageContext, InputError> {
 /// straight from the text; the generic reader only to name a bad field),
 /// errors named `scenario…`.
 pub fn simulate_text(text: &str, profile: Option<Browser>) -> Result<ScenarioVerdict, InputError> {
-    let scenario = CoreScenario::parse(text).map_err(|(_, e)| rename_field(e, "line", "scenario"))?;
+    let scenario = read(text).map_err(|(_, e)| rename_field(e, "line", "scenario"))?;
     Ok(scenario.simulate(profile.map(Browser::profile)))
 }
 
 /// `simulateLine`: exactly what `corsim run` writes for one input line.
 pub fn simulate_line(line: &str, profile: Option<Browser>) -> String {
     let text = line.trim_end_matches(['\r', '\n']);
-    let json = match CoreScenario::parse(text) {
+    let json = match read(text) {
         Ok(scenario) => serde_json::to_string(&scenario.simulate(profile.map(Browser::profile))),
         Err((id, e)) => serde_json::to_string(&ErrorLine { id, error: e.to_string() }),
     };
     json.unwrap_or_else(|e| format!("{{\"id\":null,\"error\":\"cannot serialize verdict: {e}\"}}"))
+}
+
+thread_local! {
+    /// One scenario reader for every call, as `corsim run` keeps one for a
+    /// batch: it remembers the last page origins it read.
+    static READER: std::cell::RefCell<Reader> = std::cell::RefCell::new(Reader::new());
+}
+
+/// Read a scenario line through the module's reader.
+fn read(text: &str) -> Result<CoreScenario, (Option<String>, InputError)> {
+    READER.with(|reader| reader.borrow_mut().parse(text))
 }
 
 /// A `field` that starts with `from` renamed to start with `to`.
