@@ -477,6 +477,13 @@ pub enum ListTrim {
 /// ```
 pub fn parse_token_list(value: &[u8], trim: ListTrim) -> Result<Vec<&[u8]>, &[u8]> {
     let mut out = Vec::new();
+    for_each_token(value, trim, |token| out.push(token))?;
+    Ok(out)
+}
+
+/// The steps of [`parse_token_list`], handing each token to `take` instead
+/// of collecting them.
+fn for_each_token<'v>(value: &'v [u8], trim: ListTrim, mut take: impl FnMut(&'v [u8])) -> Result<(), &'v [u8]> {
     for element in value.split(|&b| b == b',') {
         let element = match trim {
             ListTrim::TabOrSpace => trim_bytes(element, is_http_tab_or_space),
@@ -488,9 +495,9 @@ pub fn parse_token_list(value: &[u8], trim: ListTrim) -> Result<Vec<&[u8]>, &[u8
         if !is_token(element) {
             return Err(element);
         }
-        out.push(element);
+        take(element);
     }
-    Ok(out)
+    Ok(())
 }
 
 /// A list of tokens (the methods or header names a preflight allowed, a
@@ -549,19 +556,7 @@ impl TokenList {
     /// names); the first element that is not a token is the error.
     pub fn parse(value: &[u8], trim: ListTrim, lower: bool) -> Result<TokenList, &[u8]> {
         let mut list = TokenList::with_capacity(value.len());
-        for element in value.split(|&b| b == b',') {
-            let element = match trim {
-                ListTrim::TabOrSpace => trim_bytes(element, is_http_tab_or_space),
-                ListTrim::HttpWhitespace => trim_bytes(element, is_http_whitespace),
-            };
-            if element.is_empty() {
-                continue;
-            }
-            if !is_token(element) {
-                return Err(element);
-            }
-            list.push_bytes(element, lower);
-        }
+        for_each_token(value, trim, |token| list.push_bytes(token, lower))?;
         Ok(list)
     }
 
