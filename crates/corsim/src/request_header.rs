@@ -335,6 +335,11 @@ pub fn why_cors_unsafe(profile: &Profile, name: &[u8], value: &[u8], over_total:
 /// "CORS-unsafe request-header names").
 pub fn safelisted_values_over_total(profile: &Profile, headers: &HeaderList) -> bool {
     let Some(limit) = profile.safelist_total_limit else { return false };
+    // The safelisted values are some of all the values: when all of them
+    // fit, so do these, without deciding which are safelisted.
+    if headers.iter().map(|h| h.value.len()).sum::<usize>() <= limit {
+        return false;
+    }
     let total: usize =
         headers.iter().filter(|h| is_cors_safelisted(profile, h.name, h.value)).map(|h| h.value.len()).sum();
     total > limit
