@@ -198,3 +198,23 @@ fn a_mime_refusal_is_the_elements_own() {
     assert!(out.stdout.contains(r#"["Content-Type","application/json"]"#), "{}", out.stdout);
     assert!(out.stdout.contains("WebKit reports \"TypeError: 'application/json' is not a valid JavaScript MIME type.\" again"), "{}", out.stdout);
 }
+
+/// A fix that changes no CORS header leaves the server's CORS alone: a
+/// WebKit Cross-Origin-Resource-Policy refusal of a `no-cors` request is
+/// fixed by the CORP header only, with no `Vary: Origin` beside it (the
+/// implied answer's `Access-Control-Allow-Origin` plays no part).
+#[test]
+fn a_corp_fix_changes_only_corp() {
+    let paste = "Cancelled load to http://127.0.0.1:8322/gate/corp-same-origin because it violates the resource's Cross-Origin-Resource-Policy response header.";
+    let json = corsim(&["explain", "--message", paste, "--json"], None);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("one JSON object");
+    assert_eq!(v["explanation"]["fix"]["verified"], true, "{}", json.stdout);
+    let names: Vec<&str> = v["explanation"]["fix"]["patches"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|p| p["headers"].as_array().into_iter().flatten())
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(names, ["Cross-Origin-Resource-Policy"], "{}", json.stdout);
+}

@@ -603,14 +603,16 @@ pub(crate) fn derive(
     } else {
         fix.verification = "not verified: corsim had no server to ask again.".to_owned();
     }
-    // Every patched answer that allows one origin depends on the request's
-    // Origin: say so to caches (Vary does not change the browser's decision).
+    // Every answer whose CORS headers the fix changes, and that then allows
+    // one origin, depends on the request's Origin: say so to caches (Vary
+    // does not change the browser's decision). A fix that touches no CORS
+    // header (a CORP or MIME type change) leaves the server's CORS as it is.
     let patched: Vec<(HttpRequest, HttpResponse)> = current
         .0
         .requests
         .iter()
         .zip(&current.1)
-        .filter(|(req, _)| fix.patches.iter().any(|p| p.applies_to(req)))
+        .filter(|(req, _)| fix.patches.iter().any(|p| p.applies_to(req) && p.headers.iter().any(|c| is_cors_header(&c.name))))
         .map(|(req, resp)| {
             let mut resp = resp.clone();
             fix.apply_to_response(req, &mut resp);
