@@ -119,6 +119,13 @@ thread_local! {
     static READER: std::cell::RefCell<Reader> = std::cell::RefCell::new(Reader::new());
 }
 
+#[cfg(feature = "explain")]
+thread_local! {
+    /// The console-message parser, its patterns compiled once for every
+    /// paste (`corsim::console::parse::parse` compiles them per call).
+    static MESSAGE_PARSER: corsim::console::parse::Parser = corsim::console::parse::Parser::new();
+}
+
 /// Read a scenario line through the module's reader.
 fn read(text: &str) -> Result<CoreScenario, (Option<String>, InputError)> {
     READER.with(|reader| reader.borrow_mut().parse(text))
@@ -281,7 +288,7 @@ pub fn explain(
 #[cfg(feature = "explain")]
 #[wasm_bindgen(js_name = parseMessage)]
 pub fn parse_message(text: &str) -> Result<Ts<corsim::console::facts::MessageReport>, JsValue> {
-    let reading = corsim::console::parse::parse(text);
+    let reading = MESSAGE_PARSER.with(|parser| parser.read(text));
     Ok(Ts::new_unchecked(to_js(&corsim::console::facts::MessageReport::new(&reading, reading.facts()))?))
 }
 
