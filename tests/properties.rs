@@ -233,3 +233,40 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// The names script may read from a basic response, and a request's
+    /// CORS-unsafe names, are the header names with each byte one character
+    /// (non-ASCII bytes included), ASCII-lower-cased, sorted and unique:
+    /// the lists built as bytes and sorted before decoding say the same as
+    /// decoding each name first.
+    #[test]
+    fn name_lists_are_the_names_decoded_and_sorted(
+        names in prop::collection::vec(prop::collection::vec(prop_oneof![
+            Just(b'X'), Just(b'x'), Just(b'-'), Just(b'a'), 0x80u8..=0xff, any::<u8>(),
+        ], 1..6), 0..24),
+    ) {
+        let mut headers = corsim::HeaderList::new();
+        for name in &names {
+            headers.append(name, "v");
+        }
+        let decoded = |name: &[u8]| name.iter().map(|&b| char::from(b.to_ascii_lowercase())).collect::<String>();
+        let mut want: Vec<String> = names.iter().map(|n| decoded(n)).filter(|n| n != "set-cookie" && n != "set-cookie2").collect();
+        want.sort();
+        want.dedup();
+        let readable = corsim::response::readable_header_names(
+            &corsim::Profile::CHROMIUM, corsim::ResponseType::Basic, &headers, CredentialsMode::Omit,
+        );
+        prop_assert_eq!(readable.iter().collect::<Vec<_>>(), want.iter().map(String::as_str).collect::<Vec<_>>());
+        // Every name here is unsafe (none is a safelisted name with value "v").
+        // Firefox keeps repeated names; the standard drops them.
+        let mut want: Vec<String> = names.iter().map(|n| decoded(n)).collect();
+        want.sort();
+        let firefox = corsim::request_header::cors_unsafe_request_header_names(&corsim::Profile::FIREFOX, &headers);
+        prop_assert_eq!(firefox.iter().collect::<Vec<_>>(), want.iter().map(String::as_str).collect::<Vec<_>>());
+        want.dedup();
+        let spec = corsim::request_header::cors_unsafe_request_header_names(&corsim::Profile::SPEC, &headers);
+        prop_assert_eq!(spec.iter().collect::<Vec<_>>(), want.iter().map(String::as_str).collect::<Vec<_>>());
+        prop_assert_eq!(spec.joined(), want.join(","));
+    }
+}

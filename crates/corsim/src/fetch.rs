@@ -42,7 +42,7 @@ use crate::method;
 use crate::gate::Gate;
 use crate::origin::Origin;
 use crate::page::PageContext;
-use crate::preflight::{judge_preflight_response, preflight_check_order, preflight_request, HttpRequest, PreflightFor, PreflightJudgement};
+use crate::preflight::{judge_preflight_response, preflight_check_order, preflight_request_to, HttpRequest, PreflightFor, PreflightJudgement};
 use crate::preflight_cache::{CacheQuery, KeyParts, PreflightCache, PreflightResult};
 use crate::profile::{EmptyLocation, Profile};
 use crate::request::{CredentialsMode, Mode, RedirectMode, Request, RequestInit};
@@ -543,9 +543,9 @@ impl Machine {
                 return self.send_actual();
             }
         }
-        let preflight = preflight_request(
+        let preflight = preflight_request_to(
             &self.profile,
-            &wire_url(self.current_url()),
+            wire_url(self.current_url()),
             &self.request.method,
             &unsafe_names,
             self.preflight_origin(),
@@ -1021,11 +1021,13 @@ impl Machine {
 /// target, and neither is the fragment.
 fn wire_url(url: &Url) -> Url {
     let mut url = url.clone();
-    if !url.username().is_empty() || url.password().is_some() {
+    if url.has_authority() && (!url.username().is_empty() || url.password().is_some()) {
         let _ = url.set_username("");
         let _ = url.set_password(None);
     }
-    url.set_fragment(None);
+    if url.fragment().is_some() {
+        url.set_fragment(None);
+    }
     url
 }
 

@@ -145,6 +145,23 @@ impl HeaderList {
         }
     }
 
+    /// Whether any header's name or value holds `byte`. The buffer behind
+    /// the list is searched once; only when it holds the byte (perhaps in a
+    /// header since removed) are the headers searched one by one.
+    ///
+    /// ```
+    /// use corsim::HeaderList;
+    /// let mut h = HeaderList::new();
+    /// h.append("X-A", "a\0b");
+    /// h.append("X-B", "b");
+    /// assert!(h.contains_byte(0));
+    /// h.remove("x-a");
+    /// assert!(!h.contains_byte(0));
+    /// ```
+    pub fn contains_byte(&self, byte: u8) -> bool {
+        self.bytes.contains(&byte) && self.iter().any(|h| h.name.contains(&byte) || h.value.contains(&byte))
+    }
+
     /// Remove every header named `name`.
     pub fn remove(&mut self, name: &str) {
         let bytes = &self.bytes;
@@ -437,8 +454,20 @@ pub fn normalize_value(v: &[u8]) -> &[u8] {
 
 /// RFC 9110 `tchar`.
 pub fn is_tchar(b: u8) -> bool {
-    matches!(b, b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~')
+    TCHAR[usize::from(b)]
 }
+
+/// [`is_tchar`] for every byte, decided once at compile time: one load a
+/// byte on the hot path (header names, list items, methods).
+const TCHAR: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = matches!(b as u8, b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~');
+        b += 1;
+    }
+    table
+};
 
 /// RFC 9110 `token`: one or more `tchar`.
 pub fn is_token(v: &[u8]) -> bool {
@@ -555,9 +584,9 @@ impl TokenList {
     /// into one string, ASCII-lower-cased when `lower` is set (header
     /// names); the first element that is not a token is the error.
     pub fn parse(value: &[u8], trim: ListTrim, lower: bool) -> Result<TokenList, &[u8]> {
-        let mut list = TokenList::with_capacity(value.len());
-        for_each_token(value, trim, |token| list.push_bytes(token, lower))?;
-        Ok(list)
+        let mut list = TokenBytes::with_capacity(value.len());
+        for_each_token(value, trim, |token| list.push(token, lower))?;
+        Ok(list.finish(None))
     }
 
     /// Append an item.
@@ -571,10 +600,22 @@ impl TokenList {
     /// decoding), ASCII-lower-cased when `lower` is set.
     pub fn push_bytes(&mut self, item: &[u8], lower: bool) {
         self.start_item();
-        // Each byte is one character; lower-cased on the way in.
-        self.joined.reserve(item.len());
-        for &b in item {
-            self.joined.push(char::from(if lower { b.to_ascii_lowercase() } else { b }));
+        match std::str::from_utf8(item) {
+            // ASCII (every token) is copied whole and lower-cased in place.
+            Ok(ascii) if ascii.is_ascii() => {
+                let start = self.joined.len();
+                self.joined.push_str(ascii);
+                if lower {
+                    self.joined[start..].make_ascii_lowercase();
+                }
+            }
+            // Otherwise each byte is one character.
+            _ => {
+                self.joined.reserve(item.len());
+                for &b in item {
+                    self.joined.push(char::from(if lower { b.to_ascii_lowercase() } else { b }));
+                }
+            }
         }
         self.ends.push(self.joined.len());
     }
@@ -621,36 +662,12 @@ impl TokenList {
     /// rewriting the list in place (a short list is copied aside on the
     /// stack, so sorting it allocates nothing).
     pub fn sort(&mut self, dedup: bool) {
-        let in_order = |a: &str, b: &str| if dedup { a < b } else { a <= b };
-        if self.iter().zip(self.iter().skip(1)).all(|(a, b)| in_order(a, b)) {
-            return;
-        }
-        let bytes = self.joined.as_bytes();
-        let mut stack = [0u8; 256];
-        let heap: Vec<u8>;
-        let old: &[u8] = if bytes.len() <= stack.len() {
-            stack[..bytes.len()].copy_from_slice(bytes);
-            &stack[..bytes.len()]
-        } else {
-            heap = bytes.to_vec();
-            &heap
-        };
-        // A copy of a string's bytes is UTF-8, and items end at commas.
-        let old = std::str::from_utf8(old).unwrap_or_default();
-        let span = |i: usize| (if i == 0 { 0 } else { self.ends[i - 1] + 1 }, self.ends[i]);
-        let mut items: smallvec::SmallVec<[&str; 8]> = (0..self.len()).map(|i| {
-            let (start, end) = span(i);
-            &old[start..end]
-        }).collect();
-        // Equal items are equal bytes: an unstable sort gives the same list.
-        items.sort_unstable();
-        if dedup {
-            items.dedup();
-        }
-        self.joined.clear();
-        self.ends.clear();
-        for item in items {
-            self.push(item);
+        let mut bytes = std::mem::take(&mut self.joined).into_bytes();
+        sort_items(&mut bytes, &mut self.ends, dedup);
+        // Items are rearranged whole, between commas: still UTF-8.
+        match String::from_utf8(bytes) {
+            Ok(joined) => self.joined = joined,
+            Err(_) => self.ends.clear(),
         }
     }
 
@@ -667,6 +684,105 @@ impl TokenList {
             }
         }
         Err(low)
+    }
+}
+
+/// A [`TokenList`] being built from bytes (tokens, header names): the
+/// items go into one byte buffer, are sorted there if asked, and the
+/// buffer becomes the list's string at the end, checked once instead of
+/// once per item.
+pub(crate) struct TokenBytes {
+    bytes: Vec<u8>,
+    ends: smallvec::SmallVec<[usize; 6]>,
+}
+
+impl TokenBytes {
+    /// An empty list; `bytes` is reserved at the first push.
+    pub(crate) fn with_capacity(bytes: usize) -> TokenBytes {
+        TokenBytes { bytes: Vec::with_capacity(bytes), ends: smallvec::SmallVec::new() }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Append an item, ASCII-lower-cased when `lower` is set.
+    pub(crate) fn push(&mut self, item: &[u8], lower: bool) {
+        if !self.ends.is_empty() {
+            self.bytes.push(b',');
+        }
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(item);
+        if lower {
+            self.bytes[start..].make_ascii_lowercase();
+        }
+        self.ends.push(self.bytes.len());
+    }
+
+    /// The list, its items sorted by their bytes first when `sort` is
+    /// given (`Some(true)` also drops repeats), as [`TokenList::sort`]
+    /// does. Each byte is one character (isomorphic decoding).
+    pub(crate) fn finish(mut self, sort: Option<bool>) -> TokenList {
+        if let Some(dedup) = sort {
+            sort_items(&mut self.bytes, &mut self.ends, dedup);
+        }
+        if self.bytes.is_ascii() {
+            if let Ok(joined) = String::from_utf8(self.bytes) {
+                return TokenList { joined, ends: self.ends };
+            }
+            return TokenList::new();
+        }
+        // Bytes above 0x7F become two bytes of UTF-8: push item by item.
+        let mut list = TokenList::with_capacity(self.bytes.len() * 2);
+        let mut start = 0;
+        for &end in &self.ends {
+            list.push_bytes(&self.bytes[start..end], false);
+            start = end + 1;
+        }
+        list
+    }
+}
+
+/// Sort the items of a comma-joined list (`ends` as in [`TokenList`]) by
+/// their bytes, dropping repeats when `dedup` is set, rewriting both in
+/// place. A list already in order is left as it is; a short one is copied
+/// aside on the stack, so sorting it allocates nothing. Equal items are
+/// equal bytes, so an unstable sort gives the same list.
+fn sort_items(bytes: &mut Vec<u8>, ends: &mut smallvec::SmallVec<[usize; 6]>, dedup: bool) {
+    let span = |ends: &[usize], i: usize| (if i == 0 { 0 } else { ends[i - 1] + 1 }, ends[i]);
+    let in_order = (1..ends.len()).all(|i| {
+        let ((a0, a1), (b0, b1)) = (span(ends, i - 1), span(ends, i));
+        let (a, b) = (&bytes[a0..a1], &bytes[b0..b1]);
+        if dedup { a < b } else { a <= b }
+    });
+    if in_order {
+        return;
+    }
+    let mut stack = [0u8; 256];
+    let heap: Vec<u8>;
+    let old: &[u8] = if bytes.len() <= stack.len() {
+        stack[..bytes.len()].copy_from_slice(bytes);
+        &stack[..bytes.len()]
+    } else {
+        heap = bytes.clone();
+        &heap
+    };
+    let mut items: smallvec::SmallVec<[&[u8]; 8]> = (0..ends.len()).map(|i| {
+        let (start, end) = span(ends, i);
+        &old[start..end]
+    }).collect();
+    items.sort_unstable();
+    if dedup {
+        items.dedup();
+    }
+    bytes.clear();
+    ends.clear();
+    for item in items {
+        if !ends.is_empty() {
+            bytes.push(b',');
+        }
+        bytes.extend_from_slice(item);
+        ends.push(bytes.len());
     }
 }
 

@@ -37,6 +37,18 @@ pub fn preflight_request(
     unsafe_names: &TokenList,
     serialized_origin: &str,
 ) -> HttpRequest {
+    preflight_request_to(profile, url.clone(), method, unsafe_names, serialized_origin)
+}
+
+/// [`preflight_request`] to a URL the caller owns (the fetch's wire URL,
+/// already a copy).
+pub(crate) fn preflight_request_to(
+    profile: &Profile,
+    url: Url,
+    method: &str,
+    unsafe_names: &TokenList,
+    serialized_origin: &str,
+) -> HttpRequest {
     // The names are tokens: joined by `,`, they are the header's value.
     let acrh = (!unsafe_names.is_empty()).then(|| unsafe_names.joined());
     // Room for the names and values below: one allocation for the bytes.
@@ -59,7 +71,7 @@ pub fn preflight_request(
             push_acr(&mut headers);
         }
     }
-    HttpRequest { method: "OPTIONS".into(), url: url.clone(), headers, is_preflight: true }
+    HttpRequest { method: "OPTIONS".into(), url, headers, is_preflight: true }
 }
 
 /// The parts of the actual request a preflight response is judged against.

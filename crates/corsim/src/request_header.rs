@@ -2,7 +2,7 @@
 //! CORS-safelisted request-headers, CORS-unsafe request-header names, and the
 //! `no-cors` safelist, with the profile's deviations.
 
-use crate::header_list::{get_decode_split, is_http_whitespace, is_tchar, lower_into, trim_bytes, HeaderList, TokenList};
+use crate::header_list::{get_decode_split, is_http_whitespace, is_tchar, lower_into, trim_bytes, HeaderList, TokenBytes, TokenList};
 use crate::method;
 use crate::profile::Profile;
 
@@ -236,28 +236,25 @@ pub fn parse_single_range(value: &[u8], unit_case_sensitive: bool) -> Option<(Op
 /// ```
 pub fn cors_unsafe_request_header_names(profile: &Profile, headers: &HeaderList) -> TokenList {
     // One string for the names, however many, sized at the first.
-    let mut unsafe_names = TokenList::new();
+    let mut unsafe_names = TokenBytes::with_capacity(0);
     let mut safelist_value_size = 0usize;
     for h in headers {
         if is_cors_safelisted(profile, h.name, h.value) {
             safelist_value_size += h.value.len();
         } else {
             if unsafe_names.is_empty() {
-                unsafe_names = TokenList::with_capacity(headers.iter().map(|h| h.name.len() + 1).sum());
+                unsafe_names = TokenBytes::with_capacity(headers.iter().map(|h| h.name.len() + 1).sum());
             }
-            unsafe_names.push_bytes(h.name, true);
+            unsafe_names.push(h.name, true);
         }
     }
     // Past the total, the safelisted ones are unsafe too (lower-cased only then).
     if profile.safelist_total_limit.is_some_and(|limit| safelist_value_size > limit) {
         for h in headers.iter().filter(|h| is_cors_safelisted(profile, h.name, h.value)) {
-            unsafe_names.push_bytes(h.name, true);
+            unsafe_names.push(h.name, true);
         }
     }
-    if unsafe_names.len() > 1 {
-        unsafe_names.sort(profile.unique_preflight_header_names);
-    }
-    unsafe_names
+    unsafe_names.finish(Some(profile.unique_preflight_header_names))
 }
 
 /// Why a request header is CORS-unsafe: the rule of "CORS-safelisted

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::header_list::{lower_into, lower_name, parse_token_list, HeaderList, NameSet, TokenList};
+use crate::header_list::{lower_into, lower_name, parse_token_list, HeaderList, NameSet, TokenBytes, TokenList};
 use crate::error::NetError;
 use crate::profile::Profile;
 use crate::request::{CredentialsMode, Initiator};
@@ -152,7 +152,7 @@ pub fn is_forbidden_response_header_name(name: &[u8]) -> bool {
 /// ```
 pub fn refused_by_network(profile: &Profile, response: &HttpResponse) -> Option<NetError> {
     let rules = &profile.network;
-    if rules.nul_in_header_refused && response.headers.iter().any(|h| h.name.contains(&0) || h.value.contains(&0)) {
+    if rules.nul_in_header_refused && response.headers.contains_byte(0) {
         return Some(NetError::InvalidHttpResponse);
     }
     if rules.proxy_auth_refused && response.status == 407 {
@@ -223,12 +223,12 @@ pub fn readable_header_names(
     credentials: CredentialsMode,
 ) -> TokenList {
     // One string for the names kept, lower-cased as they are pushed.
-    let mut names = TokenList::new();
+    let mut names = TokenBytes::with_capacity(0);
     let mut keep = |name: &[u8]| {
         if names.is_empty() {
-            names = TokenList::with_capacity(headers.iter().map(|h| h.name.len() + 1).sum());
+            names = TokenBytes::with_capacity(headers.iter().map(|h| h.name.len() + 1).sum());
         }
-        names.push_bytes(name, true);
+        names.push(name, true);
     };
     match kind {
         ResponseType::Opaque | ResponseType::OpaqueRedirect => {}
@@ -269,10 +269,7 @@ pub fn readable_header_names(
             }
         }
     }
-    if names.len() > 1 {
-        names.sort(true);
-    }
-    names
+    names.finish(Some(true))
 }
 
 /// A 1x1 GIF: what an image's fix serves.
