@@ -823,6 +823,10 @@ fn without_fragment(url: &Url) -> &str {
 }
 
 fn server_key(url: &str) -> String {
+    // Most keys are written as the URL parser writes them: no parse needed.
+    if serializes_as_itself(url) {
+        return url.to_owned();
+    }
     match Url::parse(url) {
         Ok(mut u) => {
             u.set_fragment(None);
@@ -830,6 +834,64 @@ fn server_key(url: &str) -> String {
         }
         Err(_) => url.to_owned(),
     }
+}
+
+/// Whether `text` is an `http:`/`https:` URL in the form the URL parser
+/// serializes (WHATWG URL § "URL serializing"): lower-case scheme and host,
+/// no default or padded port, a path with no dot segments, no fragment, and
+/// only bytes that no percent-encode set touches. Such text parses to a URL
+/// whose serialization is the text itself, or fails to parse; either way
+/// [`server_key`] gives the text back, so it need not be parsed. Anything
+/// unusual (IDNA labels, percent signs in the path, a host that is a number
+/// other than four decimal bytes) answers `false` and takes the parser's path.
+fn serializes_as_itself(text: &str) -> bool {
+    let (rest, default_port) = if let Some(rest) = text.strip_prefix("http://") {
+        (rest, 80)
+    } else if let Some(rest) = text.strip_prefix("https://") {
+        (rest, 443)
+    } else {
+        return false;
+    };
+    let Some(path_at) = rest.find('/') else { return false };
+    let (authority, path_and_query) = rest.split_at(path_at);
+    let (host, port) = match authority.split_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (authority, None),
+    };
+    if let Some(port) = port {
+        let canonical = !port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit())
+            && !(port.len() > 1 && port.starts_with('0'));
+        if !canonical || port.parse::<u32>().map_or(true, |p| p > 65535 || p == default_port) {
+            return false;
+        }
+    }
+    if host.is_empty() || !host.bytes().all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.')) {
+        return false;
+    }
+    if host.split('.').any(|label| label.starts_with("xn--")) {
+        return false;
+    }
+    // "Ends in a number": the host is an IPv4 address, canonical only as four
+    // decimal numbers under 256 without leading zeros (and no final dot).
+    let last = host.strip_suffix('.').unwrap_or(host).rsplit('.').next().unwrap_or_default();
+    if !last.is_empty() && (last.bytes().all(|b| b.is_ascii_digit()) || last.starts_with("0x")) {
+        let decimal_byte = |l: &str| {
+            !l.is_empty() && l.len() <= 3 && l.bytes().all(|b| b.is_ascii_digit())
+                && !(l.len() > 1 && l.starts_with('0')) && l.parse::<u16>().is_ok_and(|n| n < 256)
+        };
+        if host.split('.').count() != 4 || !host.split('.').all(decimal_byte) {
+            return false;
+        }
+    }
+    let (path, query) = match path_and_query.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (path_and_query, None),
+    };
+    let path_byte = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b':' | b'@' | b'/');
+    if !path.bytes().all(path_byte) || path.split('/').any(|segment| segment == "." || segment == "..") {
+        return false;
+    }
+    query.is_none_or(|q| q.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'&' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b':' | b'@' | b'/' | b'?' | b'%')))
 }
 
 /// The fields the format defines, per object (FORMAT.md, with its
@@ -1369,5 +1431,90 @@ mod read_back_tests {
         let (facts, _, _) = read_step(&parser, sandboxed, None);
         assert_eq!(facts.origin.as_deref(), Some("null"));
         assert!(!facts.origin_null);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The parser's own answer, the path `server_key` takes without the shortcut.
+    fn parsed_key(url: &str) -> String {
+        match Url::parse(url) {
+            Ok(mut u) => {
+                u.set_fragment(None);
+                u.into()
+            }
+            Err(_) => url.to_owned(),
+        }
+    }
+
+    #[test]
+    fn keys_in_the_parsers_form_are_taken_as_they_are() {
+        for text in ["http://127.0.0.1:8002/s/000001/a", "https://api.example/v1/items?x=1&y=%20", "http://a.example/"] {
+            assert!(serializes_as_itself(text), "{text}");
+            assert_eq!(server_key(text), parsed_key(text));
+        }
+        for text in [
+            "HTTP://a.example/", "http://A.example/", "http://a.example", "http://a.example:80/", "https://a.example:443/",
+            "http://a.example:080/", "http://a.example:/", "http://127.1/", "http://1.2.3.4./", "http://0x7f.0.0.1/",
+            "http://a.example/./b", "http://a.example/b/..", "http://a.example/%2e/", "http://a.example/#f",
+            "http://xn--nxasmq6b.example/", "http://u@a.example/", "http://a.example/ b", "http://a.example?q",
+            "http://256.0.0.1/", "http://01.2.3.4/", "http://1.2.3/", "ws://a.example/",
+        ] {
+            assert!(!serializes_as_itself(text), "{text}");
+            assert_eq!(server_key(text), parsed_key(text), "{text}");
+        }
+    }
+
+    fn piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("http://".to_owned()), Just("https://".to_owned()), Just("HTTP://".to_owned()),
+            "[a-z0-9]{1,4}", "[0-9]{1,3}", Just("0x".to_owned()), Just(".".to_owned()), Just("..".to_owned()),
+            Just(":".to_owned()), "[0-9]{0,6}", Just("/".to_owned()), Just("?".to_owned()), Just("#".to_owned()),
+            Just("%".to_owned()), Just("%2e".to_owned()), Just("xn--".to_owned()), Just("-".to_owned()),
+            Just("@".to_owned()), Just("\\".to_owned()), Just(" ".to_owned()), Just("\t".to_owned()),
+            Just("[".to_owned()), Just("é".to_owned()), Just("A".to_owned()), Just("'".to_owned()),
+            "[!$&'()*+,;=~_`^{}|<>\"]",
+        ]
+    }
+
+    proptest! {
+        /// Whenever the shortcut takes a key as it is, the parser would have
+        /// given back the same text.
+        #[test]
+        fn the_shortcut_agrees_with_the_parser(
+            scheme in prop_oneof![Just("http://"), Just("https://")],
+            pieces in prop::collection::vec(piece(), 0..14),
+        ) {
+            let text = format!("{scheme}{}", pieces.concat());
+            if serializes_as_itself(&text) {
+                prop_assert_eq!(text.clone(), parsed_key(&text), "{}", text);
+            }
+            prop_assert_eq!(server_key(&text), parsed_key(&text), "{}", text);
+        }
+
+        /// The same over URLs built part by part, most of them in the
+        /// parser's form (IPv4 hosts in and out of range, ports, dot segments).
+        #[test]
+        fn the_shortcut_agrees_with_the_parser_on_built_urls(
+            scheme in prop_oneof![Just("http://"), Just("https://")],
+            host in prop_oneof![
+                prop::collection::vec("[a-z0-9-]{0,5}", 1..4).prop_map(|l| l.join(".")),
+                prop::collection::vec("0|[1-9][0-9]{0,2}|0[0-9]", 1..6).prop_map(|l| l.join(".")),
+            ],
+            port in prop::option::of(prop_oneof!["[0-9]{0,6}", Just("80".to_owned()), Just("443".to_owned())]),
+            segments in prop::collection::vec(prop_oneof!["[a-zA-Z0-9._~!$&'()*+,;=:@-]{0,4}", Just(".".to_owned()), Just("..".to_owned())], 0..4),
+            query in prop::option::of("[a-z0-9=&%?/']{0,6}"),
+        ) {
+            let port = port.map(|p| format!(":{p}")).unwrap_or_default();
+            let query = query.map(|q| format!("?{q}")).unwrap_or_default();
+            let text = format!("{scheme}{host}{port}/{}{query}", segments.join("/"));
+            if serializes_as_itself(&text) {
+                prop_assert_eq!(text.clone(), parsed_key(&text), "{}", text);
+            }
+            prop_assert_eq!(server_key(&text), parsed_key(&text), "{}", text);
+        }
     }
 }
