@@ -78,6 +78,15 @@ impl HeaderList {
         Header { name: &self.bytes[span.name..span.name_end], value: &self.bytes[span.value..span.value_end] }
     }
 
+    /// A copy with room for `headers` more headers of `bytes` more bytes,
+    /// so that appending them does not grow the copy again.
+    pub fn clone_with_room(&self, headers: usize, bytes: usize) -> HeaderList {
+        let mut copy = HeaderList::with_capacity(self.spans.len() + headers, self.bytes.len() + bytes);
+        copy.bytes.extend_from_slice(&self.bytes);
+        copy.spans.extend_from_slice(&self.spans);
+        copy
+    }
+
     /// Append a header at the end.
     pub fn append(&mut self, name: impl AsRef<[u8]>, value: impl AsRef<[u8]>) {
         let (name, value) = (name.as_ref(), value.as_ref());

@@ -345,7 +345,11 @@ impl Scenario {
         let chosen = server.and_then(|s| s.for_request(request));
         let model = server.and_then(|s| s.model.as_ref());
         let (mut response, body_length) = match (chosen, model) {
-            (Some(r), _) => (HttpResponse { status: r.status, headers: r.headers.clone(), body: r.body.clone() }, r.body.len()),
+            // Room for the Content-Length added below.
+            (Some(r), _) => {
+                let headers = r.headers.clone_with_room(1, 34);
+                (HttpResponse { status: r.status, headers, body: r.body.clone() }, r.body.len())
+            }
             #[cfg(feature = "server-models")]
             (None, Some(model)) => (model.answer(request), 0),
             #[cfg(not(feature = "server-models"))]
@@ -845,53 +849,51 @@ fn server_key(url: &str) -> String {
 /// unusual (IDNA labels, percent signs in the path, a host that is a number
 /// other than four decimal bytes) answers `false` and takes the parser's path.
 fn serializes_as_itself(text: &str) -> bool {
+    // Byte by byte: the `str` searches cost more than the check itself.
     let (rest, default_port) = if let Some(rest) = text.strip_prefix("http://") {
-        (rest, 80)
+        (rest.as_bytes(), 80)
     } else if let Some(rest) = text.strip_prefix("https://") {
-        (rest, 443)
+        (rest.as_bytes(), 443)
     } else {
         return false;
     };
-    let Some(path_at) = rest.find('/') else { return false };
-    let (authority, path_and_query) = rest.split_at(path_at);
-    let (host, port) = match authority.split_once(':') {
-        Some((host, port)) => (host, Some(port)),
-        None => (authority, None),
-    };
-    if let Some(port) = port {
-        let canonical = !port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit())
-            && !(port.len() > 1 && port.starts_with('0'));
-        if !canonical || port.parse::<u32>().map_or(true, |p| p > 65535 || p == default_port) {
-            return false;
-        }
-    }
-    if host.is_empty() || !host.bytes().all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.')) {
-        return false;
-    }
-    if host.split('.').any(|label| label.starts_with("xn--")) {
+    let host_end = rest.iter().position(|&b| !matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.')).unwrap_or(rest.len());
+    let (host, mut rest) = rest.split_at(host_end);
+    if host.is_empty() || host.split(|&b| b == b'.').any(|label| label.starts_with(b"xn--")) {
         return false;
     }
     // "Ends in a number": the host is an IPv4 address, canonical only as four
     // decimal numbers under 256 without leading zeros (and no final dot).
-    let last = host.strip_suffix('.').unwrap_or(host).rsplit('.').next().unwrap_or_default();
-    if !last.is_empty() && (last.bytes().all(|b| b.is_ascii_digit()) || last.starts_with("0x")) {
-        let decimal_byte = |l: &str| {
-            !l.is_empty() && l.len() <= 3 && l.bytes().all(|b| b.is_ascii_digit())
-                && !(l.len() > 1 && l.starts_with('0')) && l.parse::<u16>().is_ok_and(|n| n < 256)
+    let last = host.strip_suffix(b".").unwrap_or(host).rsplit(|&b| b == b'.').next().unwrap_or_default();
+    if !last.is_empty() && (last.iter().all(u8::is_ascii_digit) || last.starts_with(b"0x")) {
+        let decimal_byte = |l: &[u8]| match l {
+            [b'0'] => true,
+            [b'1'..=b'9', ..] if l.len() <= 3 && l.iter().all(u8::is_ascii_digit) => {
+                l.iter().fold(0u16, |n, &d| n * 10 + u16::from(d - b'0')) < 256
+            }
+            _ => false,
         };
-        if host.split('.').count() != 4 || !host.split('.').all(decimal_byte) {
+        if host.split(|&b| b == b'.').count() != 4 || !host.split(|&b| b == b'.').all(decimal_byte) {
             return false;
         }
     }
-    let (path, query) = match path_and_query.split_once('?') {
-        Some((path, query)) => (path, Some(query)),
-        None => (path_and_query, None),
-    };
-    let path_byte = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b':' | b'@' | b'/');
-    if !path.bytes().all(path_byte) || path.split('/').any(|segment| segment == "." || segment == "..") {
-        return false;
+    if let Some(after) = rest.strip_prefix(b":") {
+        let digits = after.iter().take_while(|b| b.is_ascii_digit()).count();
+        let port = &after[..digits];
+        let value = port.iter().fold(0u32, |n, &d| n.saturating_mul(10).saturating_add(u32::from(d - b'0')));
+        if port.is_empty() || port.len() > 5 || (port.len() > 1 && port[0] == b'0') || value > 65535 || value == default_port {
+            return false;
+        }
+        rest = &after[digits..];
     }
-    query.is_none_or(|q| q.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'&' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b':' | b'@' | b'/' | b'?' | b'%')))
+    let Some(path_and_query) = rest.strip_prefix(b"/") else { return false };
+    let path_end = path_and_query.iter().position(|&b| b == b'?').unwrap_or(path_and_query.len());
+    let (path, query) = path_and_query.split_at(path_end);
+    let path_byte = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b':' | b'@' | b'/');
+    let query_byte = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'&' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b':' | b'@' | b'/' | b'?' | b'%');
+    path.iter().all(path_byte)
+        && !path.split(|&b| b == b'/').any(|segment| segment == b"." || segment == b"..")
+        && query.iter().all(query_byte)
 }
 
 /// The fields the format defines, per object (FORMAT.md, with its

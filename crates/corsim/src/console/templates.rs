@@ -138,30 +138,50 @@ pub enum Piece<'a> {
 
 /// The pieces of a template's text, in order. An unknown `{name}` is literal text.
 pub fn pieces(text: &str) -> Vec<Piece<'_>> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
+    Pieces { rest: text, slot: None }.collect()
+}
+
+/// The pieces of a template's text, one at a time, as [`pieces`] lists them.
+#[derive(Clone, Debug)]
+struct Pieces<'a> {
+    rest: &'a str,
+    /// A slot found after the literal text just given.
+    slot: Option<Slot>,
+}
+
+impl<'a> Iterator for Pieces<'a> {
+    type Item = Piece<'a>;
+    fn next(&mut self) -> Option<Piece<'a>> {
+        if let Some(slot) = self.slot.take() {
+            return Some(Piece::Slot(slot));
+        }
+        let rest = self.rest;
+        if rest.is_empty() {
+            return None;
+        }
+        let Some(open) = rest.find('{') else {
+            self.rest = "";
+            return Some(Piece::Literal(rest));
+        };
         let slot = rest[open + 1..].find('}').and_then(|close| {
             Slot::from_name(&rest[open + 1..open + 1 + close]).map(|s| (s, close))
         });
         match slot {
             Some((slot, close)) => {
+                self.rest = &rest[open + close + 2..];
                 if open > 0 {
-                    out.push(Piece::Literal(&rest[..open]));
+                    self.slot = Some(slot);
+                    Some(Piece::Literal(&rest[..open]))
+                } else {
+                    Some(Piece::Slot(slot))
                 }
-                out.push(Piece::Slot(slot));
-                rest = &rest[open + close + 2..];
             }
             None => {
-                out.push(Piece::Literal(&rest[..=open]));
-                rest = &rest[open + 1..];
+                self.rest = &rest[open + 1..];
+                Some(Piece::Literal(&rest[..=open]))
             }
         }
     }
-    if !rest.is_empty() {
-        out.push(Piece::Literal(rest));
-    }
-    out
 }
 
 /// A template's text with its slots filled; a slot not given is left empty.
@@ -173,7 +193,7 @@ pub fn pieces(text: &str) -> Vec<Piece<'_>> {
 /// ```
 pub fn fill(text: &str, values: &[(Slot, &str)]) -> String {
     let mut out = String::with_capacity(text.len() + 64);
-    for piece in pieces(text) {
+    for piece in (Pieces { rest: text, slot: None }) {
         match piece {
             Piece::Literal(l) => out.push_str(l),
             Piece::Slot(s) => out.push_str(
