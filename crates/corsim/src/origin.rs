@@ -32,8 +32,13 @@ pub enum Origin {
 }
 
 /// The scheme, host and port of a tuple origin, with its serialization kept.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct TupleOrigin {
+/// Shared, not copied: a page's origin goes with every fetch it starts, and
+/// copying it is a count, not three strings.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct TupleOrigin(std::sync::Arc<TupleParts>);
+
+#[derive(PartialEq, Eq, Hash)]
+struct TupleParts {
     scheme: String,
     host: url::Host<String>,
     port: u16,
@@ -43,15 +48,27 @@ pub struct TupleOrigin {
 impl TupleOrigin {
     /// The scheme, lower-case (`https`).
     pub fn scheme(&self) -> &str {
-        &self.scheme
+        &self.0.scheme
     }
     /// The host, as the URL parser normalized it.
     pub fn host(&self) -> &url::Host<String> {
-        &self.host
+        &self.0.host
     }
     /// The port (the scheme's default when the URL had none).
     pub fn port(&self) -> u16 {
-        self.port
+        self.0.port
+    }
+}
+
+impl std::fmt::Debug for TupleOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let TupleParts { scheme, host, port, serialized } = &*self.0;
+        f.debug_struct("TupleOrigin")
+            .field("scheme", scheme)
+            .field("host", host)
+            .field("port", port)
+            .field("serialized", serialized)
+            .finish()
     }
 }
 
@@ -71,7 +88,7 @@ impl Origin {
         debug_assert_eq!(serialized, origin.ascii_serialization(), "{url}");
         match origin {
             url::Origin::Tuple(scheme, host, port) => {
-                Origin::Tuple(TupleOrigin { scheme, host, port, serialized })
+                Origin::Tuple(TupleOrigin(std::sync::Arc::new(TupleParts { scheme, host, port, serialized })))
             }
             url::Origin::Opaque(_) => Origin::Opaque,
         }
@@ -112,7 +129,7 @@ impl Origin {
     /// opaque origin with itself).
     pub fn same_origin(&self, other: &Origin) -> bool {
         match (self, other) {
-            (Origin::Tuple(a), Origin::Tuple(b)) => a.scheme == b.scheme && a.host == b.host && a.port == b.port,
+            (Origin::Tuple(a), Origin::Tuple(b)) => a.0.scheme == b.0.scheme && a.0.host == b.0.host && a.0.port == b.0.port,
             _ => false,
         }
     }
@@ -124,10 +141,10 @@ impl Origin {
         if url.scheme() == "blob" {
             return Url::parse(url.path()).is_ok_and(|inner| matches!(inner.scheme(), "http" | "https") && self.same_origin_with_url(&inner));
         }
-        if url.scheme() != t.scheme || url.port_or_known_default() != Some(t.port) {
+        if url.scheme() != t.0.scheme || url.port_or_known_default() != Some(t.0.port) {
             return false;
         }
-        match (url.host(), &t.host) {
+        match (url.host(), &t.0.host) {
             (Some(url::Host::Domain(a)), url::Host::Domain(b)) => a == b,
             (Some(url::Host::Ipv4(a)), url::Host::Ipv4(b)) => a == *b,
             (Some(url::Host::Ipv6(a)), url::Host::Ipv6(b)) => a == *b,
@@ -144,14 +161,14 @@ impl Origin {
     pub fn serialize(&self) -> &str {
         match self {
             Origin::Opaque => "null",
-            Origin::Tuple(t) => &t.serialized,
+            Origin::Tuple(t) => &t.0.serialized,
         }
     }
 
     /// Whether the origin's host is an IP address (Firefox does not cache
     /// preflights for those).
     pub fn host_is_ip(&self) -> bool {
-        matches!(self, Origin::Tuple(TupleOrigin { host: url::Host::Ipv4(_) | url::Host::Ipv6(_), .. }))
+        matches!(self, Origin::Tuple(t) if matches!(t.0.host, url::Host::Ipv4(_) | url::Host::Ipv6(_)))
     }
 }
 
@@ -241,7 +258,7 @@ pub fn loopback_alias_note(page: &Origin, url: &Url) -> Option<String> {
         url::Host::Ipv4(a) => a.is_loopback(),
         url::Host::Ipv6(a) => a.is_loopback(),
     };
-    let page_host = match &p.host {
+    let page_host = match &p.0.host {
         url::Host::Domain(d) => url::Host::Domain(d.as_str()),
         url::Host::Ipv4(a) => url::Host::Ipv4(*a),
         url::Host::Ipv6(a) => url::Host::Ipv6(*a),

@@ -14,6 +14,10 @@
 
 use std::collections::HashMap;
 
+/// The hasher for a scenario's URLs: foldhash, seeded per map (a line's keys
+/// are input; SipHash cost more than the lookups it protects).
+type UrlHasher = foldhash::fast::RandomState;
+
 use serde::Serialize;
 use serde_json::Value;
 use url::Url;
@@ -116,7 +120,7 @@ pub struct Scenario {
     /// The fetches, in order.
     pub steps: Vec<ScenarioStep>,
     /// The server, by URL.
-    pub server: HashMap<String, ScriptedUrl>,
+    pub server: HashMap<String, ScriptedUrl, UrlHasher>,
     /// The page beyond its origin (the optional `page` object), for the
     /// checks around CORS.
     pub page: PageContext,
@@ -312,7 +316,7 @@ impl Scenario {
             steps.push(parse_step(s).map_err(|e| e.within(&format!("steps[{i}]")))?);
         }
         let server = match obj.get("server") {
-            None | Some(Value::Null) => HashMap::new(),
+            None | Some(Value::Null) => HashMap::default(),
             Some(v) => parse_server(v)?,
         };
         let page = match obj.get("page") {
@@ -390,10 +394,13 @@ impl Scenario {
                     &step.request
                 };
                 let now = Timestamp::from_millis(step.at_ms);
-                let run = crate::initiator::run_quiet_in(profile, self.origin.clone(), &self.page, request, &mut cache, now, |r| {
+                let mut run = crate::initiator::run_quiet_in(profile, self.origin.clone(), &self.page, request, &mut cache, now, |r| {
                     self.answer(r)
                 });
-                initiated_step_verdict(profile, &self.origin, request, &run)
+                // The run is ours: its console lines and reason move into the verdict.
+                let console = std::mem::take(&mut run.verdict.console);
+                let reason = run.reason.take();
+                initiated_verdict(&self.origin, request, &run.verdict, &run.event, console, reason)
             })
             .collect();
         ScenarioVerdict { id: self.id.clone(), steps }
@@ -402,43 +409,55 @@ impl Scenario {
 
 /// The FORMAT.md verdict of one fetch.
 pub fn step_verdict(profile: &Profile, origin: &Origin, verdict: &Verdict) -> StepVerdict {
+    let cors_error = verdict.outcome.as_ref().err().and_then(|f| reason_name(profile, origin, f));
+    step_verdict_with(verdict, verdict.console.clone(), cors_error)
+}
+
+/// [`step_verdict`] with the console lines and the reason name given.
+fn step_verdict_with(verdict: &Verdict, console: Vec<String>, cors_error: Option<String>) -> StepVerdict {
     let server_saw = verdict
         .requests
         .iter()
-        .map(|r| {
-            let mut url = r.url.clone();
-            url.set_fragment(None);
-            SawRequest {
-                method: r.method.clone(),
-                url: url.as_str().to_owned(),
-                headers: crate::fetch::cors_request_headers(&r.headers),
-            }
+        .map(|r| SawRequest {
+            method: r.method.clone(),
+            url: without_fragment(&r.url).to_owned(),
+            headers: crate::fetch::cors_request_headers(&r.headers),
         })
         .collect();
-    let (result, cors_error) = match &verdict.outcome {
-        Ok(r) => (
-            StepResult { kind: r.kind.to_string(), status: Some(r.status), headers: Some(r.headers.clone()) },
-            None,
-        ),
-        Err(f) => (StepResult { kind: "error".into(), status: None, headers: None }, reason_name(profile, origin, f)),
+    let result = match &verdict.outcome {
+        Ok(r) => StepResult { kind: r.kind.to_string(), status: Some(r.status), headers: Some(r.headers.clone()) },
+        Err(_) => StepResult { kind: "error".into(), status: None, headers: None },
     };
-    StepVerdict { server_saw, result, cors_error, console: verdict.console.clone() }
+    StepVerdict { server_saw, result, cors_error, console }
 }
 
 /// The FORMAT.md verdict of one request made by any initiator: the
 /// requests and the console as for `fetch()`, and `result` in the
 /// initiator's shape (XHR's `basic` or `cors` by the URLs, as its page
 /// sees them; an element's `loaded` or `error`; a beacon's `queued`).
-pub fn initiated_step_verdict(profile: &Profile, origin: &Origin, init: &RequestInit, run: &Initiated) -> StepVerdict {
-    let mut verdict = step_verdict(profile, origin, &run.verdict);
-    verdict.cors_error.clone_from(&run.reason);
+/// (`profile` is not needed: the run's reason already names the failure as
+/// the profile's browser does.)
+pub fn initiated_step_verdict(_profile: &Profile, origin: &Origin, init: &RequestInit, run: &Initiated) -> StepVerdict {
+    initiated_verdict(origin, init, &run.verdict, &run.event, run.verdict.console.clone(), run.reason.clone())
+}
+
+/// [`initiated_step_verdict`] with the run's console lines and reason name given.
+fn initiated_verdict(
+    origin: &Origin,
+    init: &RequestInit,
+    fetched: &Verdict,
+    event: &PageEvent,
+    console: Vec<String>,
+    reason: Option<String>,
+) -> StepVerdict {
+    let mut verdict = step_verdict_with(fetched, console, reason);
     let kind = |k: &str| StepResult { kind: k.to_owned(), status: None, headers: None };
-    match (init.initiator, &run.event) {
+    match (init.initiator, event) {
         (Initiator::Fetch, _) => {}
         (Initiator::Xhr, PageEvent::Response) => {
             // XHR does not expose tainting: the page tells basic from cors by
             // its URL and responseURL.
-            let final_url = run.verdict.requests.last().map(|r| &r.url);
+            let final_url = fetched.requests.last().map(|r| &r.url);
             let same = |u: Option<&Url>| u.is_some_and(|u| origin.same_origin_with_url(u));
             let first = Url::parse(&init.url).ok();
             let basic = same(first.as_ref()) && same(final_url);
@@ -734,7 +753,7 @@ impl RawScenario {
                 })
             })
             .collect::<Option<Vec<_>>>()?;
-        let mut server = HashMap::new();
+        let mut server = HashMap::default();
         for (url, Obj(spec)) in self.server.map(|RawServer(entries)| entries).unwrap_or_default() {
             if spec.model.is_some() {
                 return None;
@@ -783,9 +802,9 @@ fn is_isomorphic(s: &str) -> bool {
 /// let e = parse_server(&serde_json::json!({"https://api.example/": {}, "HTTPS://api.example#x": {}})).unwrap_err();
 /// assert!(e.message.contains("names the same URL"));
 /// ```
-pub fn parse_server(v: &Value) -> Result<HashMap<String, ScriptedUrl>, InputError> {
+pub fn parse_server(v: &Value) -> Result<HashMap<String, ScriptedUrl, UrlHasher>, InputError> {
     let map = v.as_object().ok_or_else(|| InputError::new("server", "must be an object keyed by URL"))?;
-    let mut server = HashMap::new();
+    let mut server = HashMap::default();
     for (url, spec) in map {
         let field = format!("server[{url:?}]");
         let spec = spec.as_object().ok_or_else(|| InputError::new(&field, "must be an object"))?;
