@@ -62,7 +62,7 @@ pub(crate) fn run(file: &str, profile: Option<&Profile>, summary: bool, jobs: Op
         for (json, line_tally, readable) in simulate_batch(&batch, profile, summary, workers) {
             unreadable += usize::from(!readable);
             written += 1;
-            if writeln!(out, "{json}").is_err() {
+            if out.write_all(json.as_bytes()).and_then(|()| out.write_all(b"\n")).is_err() {
                 // Standard output closed (e.g. piped into `head`): stop quietly.
                 clear_progress(progress);
                 return ExitCode::SUCCESS;
@@ -158,7 +158,11 @@ fn simulate_line(
         Ok(scenario) => {
             let verdict = scenario.simulate(profile);
             let steps = summary.then(|| verdict.steps.iter().filter_map(|s| serde_json::to_value(s).ok()).collect());
-            (serde_json::to_string(&verdict), steps, true)
+            // A verdict line is about as long as the line read: one buffer, no regrowth.
+            let mut json = Vec::with_capacity(raw.len() + 256);
+            let written = serde_json::to_writer(&mut json, &verdict);
+            let json = written.and_then(|()| String::from_utf8(json).map_err(serde::ser::Error::custom));
+            (json, steps, true)
         }
         Err((id, e)) => (serde_json::to_string(&ErrorLine { id, error: e.to_string() }), None, false),
     };

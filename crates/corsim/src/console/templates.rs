@@ -66,65 +66,55 @@ pub enum Slot {
     Scheme,
 }
 
-impl Slot {
-    /// Every slot.
-    pub const ALL: [Slot; 22] = [
-        Slot::Initiator,
-        Slot::Url,
-        Slot::FirstUrl,
-        Slot::Origin,
-        Slot::Hint,
-        Slot::Status,
-        Slot::StatusText,
-        Slot::Location,
-        Slot::RedirectUrl,
-        Slot::NetError,
-        Slot::Method,
-        Slot::Reason,
-        Slot::Redirected,
-        Slot::Preflight,
-        Slot::Suffix,
-        Slot::Resource,
-        Slot::Response,
-        Slot::Page,
-        Slot::AddressSpace,
-        Slot::DeclaredAddressSpace,
-        Slot::Port,
-        Slot::Scheme,
-    ];
+/// Each slot and the name written between its braces, stated once: the
+/// list, both directions of the mapping (a `match` each way) come from it.
+macro_rules! slot_names {
+    ($($slot:ident => $name:literal,)*) => {
+        impl Slot {
+            /// Every slot.
+            pub const ALL: [Slot; [$(Slot::$slot),*].len()] = [$(Slot::$slot),*];
 
-    /// The name written between braces.
-    pub fn name(self) -> &'static str {
-        match self {
-            Slot::Initiator => "initiator",
-            Slot::Url => "url",
-            Slot::FirstUrl => "first_url",
-            Slot::Origin => "origin",
-            Slot::Hint => "hint",
-            Slot::Status => "status",
-            Slot::StatusText => "status_text",
-            Slot::Location => "location",
-            Slot::RedirectUrl => "redirect_url",
-            Slot::NetError => "net_error",
-            Slot::Method => "method",
-            Slot::Reason => "reason",
-            Slot::Redirected => "redirected",
-            Slot::Preflight => "preflight",
-            Slot::Suffix => "suffix",
-            Slot::Resource => "resource",
-            Slot::Response => "response",
-            Slot::Page => "page",
-            Slot::AddressSpace => "address_space",
-            Slot::DeclaredAddressSpace => "declared_address_space",
-            Slot::Port => "port",
-            Slot::Scheme => "scheme",
+            /// The name written between braces.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Slot::$slot => $name,)*
+                }
+            }
+
+            /// The slot written `{name}`.
+            pub fn from_name(name: &str) -> Option<Slot> {
+                match name {
+                    $($name => Some(Slot::$slot),)*
+                    _ => None,
+                }
+            }
         }
-    }
+    };
+}
 
-    /// The slot written `{name}`.
-    pub fn from_name(name: &str) -> Option<Slot> {
-        Slot::ALL.into_iter().find(|s| s.name() == name)
-    }
+slot_names! {
+    Initiator => "initiator",
+    Url => "url",
+    FirstUrl => "first_url",
+    Origin => "origin",
+    Hint => "hint",
+    Status => "status",
+    StatusText => "status_text",
+    Location => "location",
+    RedirectUrl => "redirect_url",
+    NetError => "net_error",
+    Method => "method",
+    Reason => "reason",
+    Redirected => "redirected",
+    Preflight => "preflight",
+    Suffix => "suffix",
+    Resource => "resource",
+    Response => "response",
+    Page => "page",
+    AddressSpace => "address_space",
+    DeclaredAddressSpace => "declared_address_space",
+    Port => "port",
+    Scheme => "scheme",
 }
 
 /// One piece of a template's text.
@@ -159,11 +149,13 @@ impl<'a> Iterator for Pieces<'a> {
         if rest.is_empty() {
             return None;
         }
-        let Some(open) = rest.find('{') else {
+        // Byte searches: templates are short, and `str::find` costs more
+        // to set up than the scan.
+        let Some(open) = rest.bytes().position(|b| b == b'{') else {
             self.rest = "";
             return Some(Piece::Literal(rest));
         };
-        let slot = rest[open + 1..].find('}').and_then(|close| {
+        let slot = rest[open + 1..].bytes().position(|b| b == b'}').and_then(|close| {
             Slot::from_name(&rest[open + 1..open + 1 + close]).map(|s| (s, close))
         });
         match slot {
