@@ -115,9 +115,12 @@ describe('loading', () => {
     // reader's element lines another 10 KB (472-473 KB measured, two builds),
     // the targetAddressSpace control 3 KB (476 KB), and the engine's lists
     // held in one string each (TokenList, with NameSet's table) 2.5 KB
-    // (478,599 bytes measured). The ceiling sits just above the page's
+    // (478,599 bytes measured), then the batch's speed-ups 2.2 KB (server
+    // keys taken without a parse when already in the parser's form 0.9 KB,
+    // a seeded foldhash for a scenario's URLs 0.4 KB, lists built as bytes;
+    // 481,348 bytes measured). The ceiling sits just above the page's
     // measured size, so that growth shows.
-    assert.ok(gz < 480_000, `page is ${gz} bytes gzipped`);
+    assert.ok(gz < 482_000, `page is ${gz} bytes gzipped`);
   });
 });
 
