@@ -25,17 +25,17 @@ impl Drop for Server {
     }
 }
 
-#[test]
-fn probing_a_served_scenario_gives_its_verdict() {
-    let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpus/chromium-156-public.jsonl");
-    let text = std::fs::read_to_string(corpus).expect("the recorded corpus");
+/// The one-step recorded scenarios whose request can be written on a
+/// command line, their ports rewritten to three free ones, served by
+/// `corsim serve`: the server once it listens, and the lines it serves; or
+/// why it did not start (it exited, or did not listen within 30 s).
+fn serve_on_fresh_ports(text: &str, dir: &std::path::Path) -> Result<(Server, Vec<String>), String> {
     let ports = [free_port(), free_port(), free_port()];
     let rewrite = |line: &str| {
         line.replace(":8001", &format!(":{}", ports[0]))
             .replace(":8002", &format!(":{}", ports[1]))
             .replace(":8003", &format!(":{}", ports[2]))
     };
-    // One-step scenarios whose request can be written on a command line.
     let mut chosen = Vec::new();
     for line in text.lines() {
         let v: Value = serde_json::from_str(line).expect("JSON");
@@ -50,20 +50,42 @@ fn probing_a_served_scenario_gives_its_verdict() {
         }
     }
     assert!(chosen.len() > 300, "enough scenarios to probe ({})", chosen.len());
-    let dir = std::env::temp_dir().join(format!("corsim-serve-probe-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("a temp dir");
     let file = dir.join("served.jsonl");
     std::fs::write(&file, chosen.join("\n")).expect("written");
-
-    let _server = Server(
-        Command::new(CORSIM).arg("serve").arg(&file).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("serve starts"),
-    );
+    let log = dir.join("serve.log");
+    let stderr = std::fs::File::create(&log).expect("a log file");
+    let mut server =
+        Server(Command::new(CORSIM).arg("serve").arg(&file).stdout(Stdio::null()).stderr(stderr).spawn().expect("serve starts"));
     let start = Instant::now();
-    while TcpStream::connect(("127.0.0.1", ports[1])).is_err() {
-        assert!(start.elapsed() < Duration::from_secs(20), "serve did not start listening");
+    while ports[1..].iter().any(|&p| TcpStream::connect(("127.0.0.1", p)).is_err()) {
+        if let Ok(Some(status)) = server.0.try_wait() {
+            return Err(format!("serve exited ({status}): {}", std::fs::read_to_string(&log).unwrap_or_default().trim()));
+        }
+        if start.elapsed() > Duration::from_secs(30) {
+            return Err(format!("serve did not listen on {:?} within 30 s", &ports[1..]));
+        }
         std::thread::sleep(Duration::from_millis(50));
     }
+    Ok((server, chosen))
+}
 
+#[test]
+fn probing_a_served_scenario_gives_its_verdict() {
+    let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpus/chromium-156-public.jsonl");
+    let text = std::fs::read_to_string(corpus).expect("the recorded corpus");
+    let dir = std::env::temp_dir().join(format!("corsim-serve-probe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temp dir");
+    // A port chosen free can be taken before `corsim serve` binds it (tests
+    // run in parallel): then serve exits, and the ports are chosen again.
+    let mut attempt = 0;
+    let (_server, chosen) = loop {
+        attempt += 1;
+        match serve_on_fresh_ports(&text, &dir) {
+            Ok(serving) => break serving,
+            Err(why) if attempt < 3 => eprintln!("attempt {attempt}: {why}; choosing other ports"),
+            Err(why) => panic!("corsim serve did not start after {attempt} attempts: {why}"),
+        }
+    };
     let mut failures = Vec::new();
     for line in &chosen {
         let scenario = Scenario::parse(line).expect("a scenario");
