@@ -250,15 +250,10 @@ fn simulate_line(
         Ok(scenario) => {
             let verdict = scenario.simulate(profile);
             let steps = summary.then(|| verdict.steps.iter().filter_map(|s| serde_json::to_value(s).ok()).collect());
-            // A verdict line is about as long as the line read: one buffer, no regrowth.
-            let mut json = Vec::with_capacity(raw.len() + 256);
-            let written = serde_json::to_writer(&mut json, &verdict);
-            let json = written.and_then(|()| String::from_utf8(json).map_err(serde::ser::Error::custom));
-            (json, steps, true)
+            (verdict.to_line(raw.len() + 256), steps, true)
         }
-        Err((id, e)) => (serde_json::to_string(&ErrorLine { id, error: e.to_string() }), None, false),
+        Err((id, e)) => (ErrorLine { id, error: e.to_string() }.to_line(), None, false),
     };
-    let json = json.unwrap_or_else(|e| format!("{{\"id\":null,\"error\":\"cannot serialize verdict: {e}\"}}"));
     let tally = summary.then(|| LineTally::new(&String::from_utf8_lossy(raw), steps));
     Some((json, tally, readable))
 }

@@ -106,11 +106,10 @@ pub fn simulate_text(text: &str, profile: Option<Browser>) -> Result<ScenarioVer
 /// `simulateLine`: exactly what `corsim run` writes for one input line.
 pub fn simulate_line(line: &str, profile: Option<Browser>) -> String {
     let text = line.trim_end_matches(['\r', '\n']);
-    let json = match read(text) {
-        Ok(scenario) => serde_json::to_string(&scenario.simulate(profile.map(Browser::profile))),
-        Err((id, e)) => serde_json::to_string(&ErrorLine { id, error: e.to_string() }),
-    };
-    json.unwrap_or_else(|e| format!("{{\"id\":null,\"error\":\"cannot serialize verdict: {e}\"}}"))
+    match read(text) {
+        Ok(scenario) => scenario.simulate(profile.map(Browser::profile)).to_line(text.len() + 256),
+        Err((id, e)) => ErrorLine { id, error: e.to_string() }.to_line(),
+    }
 }
 
 thread_local! {

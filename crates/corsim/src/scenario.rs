@@ -178,6 +178,33 @@ pub struct ScenarioVerdict {
     pub steps: Vec<StepVerdict>,
 }
 
+impl ScenarioVerdict {
+    /// The verdict as the JSON line `corsim run` writes (and `simulateLine`
+    /// returns), without its newline, serialized into one buffer of
+    /// `capacity` bytes (a verdict is about as long as the line read).
+    pub fn to_line(&self, capacity: usize) -> String {
+        json_line(self, capacity)
+    }
+}
+
+impl ErrorLine {
+    /// The error as the JSON line `corsim run` writes, without its newline.
+    pub fn to_line(&self) -> String {
+        json_line(self, 64 + self.error.len())
+    }
+}
+
+/// A value as one JSON line. Serializing these types cannot fail (string
+/// keys, no custom errors); if it ever did, the line says so.
+fn json_line<T: Serialize>(value: &T, capacity: usize) -> String {
+    let mut bytes = Vec::with_capacity(capacity);
+    let written = serde_json::to_writer(&mut bytes, value);
+    match written.and_then(|()| String::from_utf8(bytes).map_err(serde::ser::Error::custom)) {
+        Ok(line) => line,
+        Err(e) => format!("{{\"id\":null,\"error\":{}}}", serde_json::Value::from(format!("cannot serialize verdict: {e}"))),
+    }
+}
+
 /// The line for a scenario that could not be read.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
