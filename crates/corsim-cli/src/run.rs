@@ -54,7 +54,7 @@ pub(crate) fn run(file: &str, profile: Option<&Profile>, summary: bool, jobs: Op
     if workers <= 1 {
         let mut reader = Reader::new();
         while let Some(chunk) = chunks.next_chunk(&mut sink) {
-            let results = chunk.iter().filter_map(|l| simulate_line(&mut reader, l, profile, summary));
+            let results = chunk.iter().filter_map(|l| guarded(&mut reader, |r| simulate_line(r, l, profile, summary)));
             if !sink.write(results) {
                 break;
             }
@@ -120,7 +120,8 @@ where
                 // Take the lock only to receive; a poisoned lock or a closed
                 // channel ends the worker.
                 while let Some((index, chunk)) = job_rx.lock().ok().and_then(|rx| rx.recv().ok()) {
-                    let results = chunk.iter().filter_map(|l| simulate_line(&mut reader, l, profile, summary)).collect();
+                    let results =
+                        chunk.iter().filter_map(|l| guarded(&mut reader, |r| simulate_line(r, l, profile, summary))).collect();
                     if done_tx.send((index, results)).is_err() {
                         break;
                     }
@@ -231,6 +232,22 @@ impl Sink<'_> {
 fn clear_progress(progress: bool) {
     if progress {
         eprint!("\r\x1b[K");
+    }
+}
+
+/// A line's simulation, a panic in it (a bug) made that line's error line:
+/// the rest of the batch still runs, and a worker thread never dies with
+/// its chunk unanswered. The panic's own message goes to standard error as
+/// usual; the reader starts afresh, since the panic may have left it
+/// half-updated.
+fn guarded(reader: &mut Reader, simulate: impl FnOnce(&mut Reader) -> Option<LineResult>) -> Option<LineResult> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| simulate(reader))) {
+        Ok(result) => result,
+        Err(_) => {
+            *reader = Reader::new();
+            let error = "corsim failed on this line (a bug, please report it with the line): see the panic message on standard error";
+            Some((ErrorLine { id: None, error: error.to_owned() }.to_line(), None, false))
+        }
     }
 }
 
@@ -450,6 +467,23 @@ impl Tally {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_line_that_panics_gets_an_error_line_and_the_next_runs() {
+        let mut reader = Reader::new();
+        let lines: [&[u8]; 2] = [b"boom", br#"{"id":"ok","origin":"https://a.example","steps":[{"request":{"url":"https://a.example/"}}]}"#];
+        let results: Vec<LineResult> = lines
+            .iter()
+            .filter_map(|l| {
+                guarded(&mut reader, |r| if *l == b"boom" { panic!("a test panic") } else { simulate_line(r, l, None, false) })
+            })
+            .collect();
+        assert_eq!(results.len(), 2);
+        assert!(results[0].0.starts_with(r#"{"id":null,"error":"corsim failed on this line"#), "{}", results[0].0);
+        assert!(!results[0].2, "counted as unreadable");
+        assert!(results[1].0.starts_with(r#"{"id":"ok","steps":"#), "{}", results[1].0);
+        assert!(results[1].2);
+    }
+
     use super::*;
 
     #[test]
