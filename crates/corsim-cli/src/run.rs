@@ -200,7 +200,7 @@ impl Sink<'_> {
 
     /// Flush, report, and say how the run ended.
     fn finish(mut self, read_error: Option<String>, summary: bool) -> ExitCode {
-        let flushed = if self.closed { Err(io::ErrorKind::BrokenPipe.into()) } else { self.out.flush() };
+        let flushed = !self.closed && self.out.flush().is_ok();
         clear_progress(self.progress);
         if self.closed {
             // Standard output closed: stop quietly.
@@ -213,7 +213,7 @@ impl Sink<'_> {
         if summary {
             eprint!("{}", self.tally.report());
         }
-        if flushed.is_err() {
+        if !flushed {
             return ExitCode::SUCCESS;
         }
         if self.unreadable > 0 {

@@ -703,21 +703,28 @@ impl TokenList {
 pub(crate) struct TokenBytes {
     bytes: Vec<u8>,
     ends: smallvec::SmallVec<[usize; 6]>,
+    /// Bytes reserved at the first push (none are before it).
+    room: usize,
 }
 
 impl TokenBytes {
-    /// An empty list; `bytes` is reserved at the first push.
+    /// An empty list with room for `bytes` bytes of items.
     pub(crate) fn with_capacity(bytes: usize) -> TokenBytes {
-        TokenBytes { bytes: Vec::with_capacity(bytes), ends: smallvec::SmallVec::new() }
+        TokenBytes { bytes: Vec::with_capacity(bytes), ends: smallvec::SmallVec::new(), room: 0 }
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+    /// An empty list for some of `headers`' names: nothing is allocated
+    /// until the first name, then room for all of them.
+    pub(crate) fn for_names(headers: &HeaderList) -> TokenBytes {
+        let room = headers.iter().map(|h| h.name.len() + 1).sum();
+        TokenBytes { bytes: Vec::new(), ends: smallvec::SmallVec::new(), room }
     }
 
     /// Append an item, ASCII-lower-cased when `lower` is set.
     pub(crate) fn push(&mut self, item: &[u8], lower: bool) {
-        if !self.ends.is_empty() {
+        if self.ends.is_empty() {
+            self.bytes.reserve(self.room);
+        } else {
             self.bytes.push(b',');
         }
         let start = self.bytes.len();

@@ -236,15 +236,12 @@ pub fn parse_single_range(value: &[u8], unit_case_sensitive: bool) -> Option<(Op
 /// ```
 pub fn cors_unsafe_request_header_names(profile: &Profile, headers: &HeaderList) -> TokenList {
     // One string for the names, however many, sized at the first.
-    let mut unsafe_names = TokenBytes::with_capacity(0);
+    let mut unsafe_names = TokenBytes::for_names(headers);
     let mut safelist_value_size = 0usize;
     for h in headers {
         if is_cors_safelisted(profile, h.name, h.value) {
             safelist_value_size += h.value.len();
         } else {
-            if unsafe_names.is_empty() {
-                unsafe_names = TokenBytes::with_capacity(headers.iter().map(|h| h.name.len() + 1).sum());
-            }
             unsafe_names.push(h.name, true);
         }
     }

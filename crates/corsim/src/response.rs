@@ -223,13 +223,8 @@ pub fn readable_header_names(
     credentials: CredentialsMode,
 ) -> TokenList {
     // One string for the names kept, lower-cased as they are pushed.
-    let mut names = TokenBytes::with_capacity(0);
-    let mut keep = |name: &[u8]| {
-        if names.is_empty() {
-            names = TokenBytes::with_capacity(headers.iter().map(|h| h.name.len() + 1).sum());
-        }
-        names.push(name, true);
-    };
+    let mut names = TokenBytes::for_names(headers);
+    let mut keep = |name: &[u8]| names.push(name, true);
     match kind {
         ResponseType::Opaque | ResponseType::OpaqueRedirect => {}
         ResponseType::Basic => {
