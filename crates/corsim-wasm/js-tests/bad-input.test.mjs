@@ -75,6 +75,8 @@ const simulateCases = [
   ["profile of the wrong type", () => simulate(scenario(), { profile: 3 }), "options.profile"],
   ["unknown option", () => simulate(scenario(), { profil: "spec" }), "options.profil"],
   ["simulateLine with a bad option", () => simulateLine("{}", { profile: "ie6" }), "options.profile"],
+  ["simulateLine with a number", () => simulateLine(42), "line"],
+  ["simulateLine with an object", () => simulateLine({ id: "x" }), "line"],
 ];
 
 for (const [name, fn, field] of simulateCases) {

@@ -200,7 +200,66 @@ fn js_to_text(value: &JsValue, field: &str) -> Result<String, InputError> {
         let why = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_default();
         InputError::new(field, format!("cannot be read as JSON: {why}"))
     })?;
-    text.as_string().ok_or_else(|| InputError::new(field, "cannot be read as JSON"))
+    Ok(text_of(&text))
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The host's `TextEncoder` (a global in browsers and in Node).
+    type TextEncoder;
+    #[wasm_bindgen(constructor)]
+    fn new() -> TextEncoder;
+    #[wasm_bindgen(method, js_name = encodeInto)]
+    fn encode_into(this: &TextEncoder, source: &js_sys::JsString, destination: &js_sys::Uint8Array) -> EncodeIntoResult;
+    /// `encodeInto`'s answer: `{read, written}`.
+    type EncodeIntoResult;
+    #[wasm_bindgen(method, getter)]
+    fn written(this: &EncodeIntoResult) -> u32;
+}
+
+/// A scratch buffer on the JavaScript side kept for texts up to this size;
+/// a longer one gets a buffer of its own, dropped after it.
+const KEPT_SCRATCH: u32 = 1 << 20;
+
+thread_local! {
+    static ENCODER: TextEncoder = TextEncoder::new();
+    /// The scratch buffer and its length (kept here: asking is a call into JavaScript).
+    static SCRATCH: std::cell::RefCell<(js_sys::Uint8Array, u32)> =
+        std::cell::RefCell::new((js_sys::Uint8Array::new_with_length(0), 0));
+}
+
+/// A JavaScript string as UTF-8, written by the host's
+/// `TextEncoder.encodeInto` (lone surrogates become U+FFFD, as wasm-bindgen's
+/// own `&str` parameters have them). wasm-bindgen's glue copies an ASCII
+/// string into the module one `charCodeAt` at a time, in JavaScript: for a
+/// scenario line of 1 KB that was 2.6 µs, a fifth of `simulateLine`; the
+/// host's encoder takes 0.15 µs (benches/README.md).
+fn text_of(text: &js_sys::JsString) -> String {
+    // At most three bytes for each UTF-16 unit (a pair of them is four).
+    let room = text.length().saturating_mul(3);
+    let encode = |buffer: &js_sys::Uint8Array| {
+        let written = ENCODER.with(|encoder| encoder.encode_into(text, buffer).written());
+        buffer.subarray(0, written).to_vec()
+    };
+    let bytes = SCRATCH.with(|scratch| {
+        let mut scratch = scratch.borrow_mut();
+        if scratch.1 < room {
+            let size = room.max(4096).checked_next_power_of_two().unwrap_or(room);
+            let fresh = js_sys::Uint8Array::new_with_length(size);
+            if size > KEPT_SCRATCH {
+                return encode(&fresh);
+            }
+            *scratch = (fresh, size);
+        }
+        encode(&scratch.0)
+    });
+    // encodeInto writes UTF-8; the lossy path is never taken.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// A string argument (`field` names it in the error for anything else).
+fn string_arg(value: &JsValue, field: &str) -> Result<String, JsValue> {
+    value.dyn_ref::<js_sys::JsString>().map(text_of).ok_or_else(|| js_error(&InputError::new(field, "must be a string")))
 }
 
 /// A Rust value as a plain JavaScript object (`null` for `None`, objects for
@@ -232,8 +291,8 @@ pub fn simulate(
     let profile = read_profile(options)?;
     // An object goes through its JSON text too: the typed reader on text is
     // faster than building a `serde_json::Value` and reading that.
-    let text = match scenario.as_string() {
-        Some(text) => text,
+    let text = match scenario.dyn_ref::<js_sys::JsString>() {
+        Some(text) => text_of(text),
         None if scenario.is_undefined() || scenario.is_null() => {
             return Err(js_error(&InputError::new("scenario", "missing")))
         }
@@ -248,11 +307,11 @@ pub fn simulate(
 /// line it cannot read: this one does not throw for bad scenarios).
 #[wasm_bindgen(js_name = simulateLine)]
 pub fn simulate_line_js(
-    line: &str,
+    #[wasm_bindgen(unchecked_param_type = "string")] line: JsValue,
     options: Option<Ts<SimulateOptions>>,
 ) -> Result<String, JsValue> {
     let profile = read_profile(options)?;
-    Ok(simulate_line(line, profile))
+    Ok(simulate_line(&string_arg(&line, "line")?, profile))
 }
 
 /// Explain one `fetch()` from a page of `origin` (`corsim::explain`): how

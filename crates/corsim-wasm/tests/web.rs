@@ -114,9 +114,27 @@ fn simulate_takes_json_text_and_simulate_line_matches_corsim_run() {
     let text = preflight_scenario().to_string();
     let from_text = back(simulate(JsValue::from_str(&text), None).unwrap());
     assert_eq!(from_text, back(simulate(js(preflight_scenario()), None).unwrap()));
-    let line = simulate_line_js(&text, None).unwrap();
+    let line = simulate_line_js(JsValue::from_str(&text), None).unwrap();
     assert_eq!(serde_json::from_str::<Value>(&line).unwrap(), from_text);
-    assert_eq!(simulate_line_js("{\"id\":\"x\",\"steps\":[]}", None).unwrap(), r#"{"id":"x","error":"origin: missing"}"#);
+    assert_eq!(
+        simulate_line_js(JsValue::from_str("{\"id\":\"x\",\"steps\":[]}"), None).unwrap(),
+        r#"{"id":"x","error":"origin: missing"}"#
+    );
+    // The line comes into the module through the host's TextEncoder: text
+    // beyond ASCII arrives whole (the error line quotes it back), a lone
+    // surrogate as U+FFFD, and anything but a string is an Error naming `line`.
+    assert_eq!(
+        simulate_line_js(JsValue::from_str("{\"id\":\"\u{e9}\u{263A}\u{1F600}\",\"steps\":[]}"), None).unwrap(),
+        "{\"id\":\"\u{e9}\u{263A}\u{1F600}\",\"error\":\"origin: missing\"}"
+    );
+    let lone = js_sys::JSON::parse(r#""{\"id\":\"a\ud800b\",\"steps\":[]}""#).unwrap();
+    assert_eq!(simulate_line_js(lone, None).unwrap(), "{\"id\":\"a\u{FFFD}b\",\"error\":\"origin: missing\"}");
+    let long = format!("{{\"id\":\"{}\",\"steps\":[]}}", "\u{263A}".repeat(400_000));
+    let answer = simulate_line_js(JsValue::from_str(&long), None).unwrap();
+    assert_eq!(answer.len(), long.len() + r#","error":"origin: missing""#.len() - r#","steps":[]"#.len());
+    for not_text in [JsValue::from_f64(7.0), JsValue::UNDEFINED, js_sys::Object::new().into()] {
+        assert_eq!(field_of(simulate_line_js(not_text, None).unwrap_err()).0, "line");
+    }
 }
 
 /// Every bad input is a thrown Error naming the field, and the very next call works.
@@ -264,7 +282,7 @@ fn the_chromium_corpus_through_js_objects() {
     let mut n = 0;
     for line in corpus.lines().filter(|l| !l.trim().is_empty()) {
         let via_object = back(simulate(js_sys::JSON::parse(line).unwrap(), None).unwrap());
-        let via_line: Value = serde_json::from_str(&simulate_line_js(line, None).unwrap()).unwrap();
+        let via_line: Value = serde_json::from_str(&simulate_line_js(JsValue::from_str(line), None).unwrap()).unwrap();
         assert_eq!(via_object, via_line, "{line}");
         n += 1;
     }
