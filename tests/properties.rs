@@ -270,3 +270,37 @@ proptest! {
         prop_assert_eq!(spec.joined(), want.join(","));
     }
 }
+
+/// Lines of the recorded corpora with URLs on many hosts (loopback with
+/// ports, names, IPv6, redirects to other hosts), read once for the test below.
+fn corpus_lines() -> &'static [String] {
+    static LINES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    LINES.get_or_init(|| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        ["chromium-156-public.jsonl", "wpt-firefox-153.jsonl", "checks-webkit-2.50.6.jsonl", "initiators-chromium-156.jsonl"]
+            .iter()
+            .flat_map(|file| {
+                let text = std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+                text.lines().filter(|l| !l.trim().is_empty()).map(str::to_owned).collect::<Vec<_>>()
+            })
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// A `Reader` simulating line after line (its URL parser remembering
+    /// the hosts of earlier lines) gives each line the verdict that line
+    /// gets alone, in any order.
+    #[test]
+    fn reader_simulates_as_a_fresh_parse(picks in prop::collection::vec(any::<prop::sample::Index>(), 1..60)) {
+        let lines = corpus_lines();
+        let mut reader = corsim::scenario::Reader::new();
+        for pick in picks {
+            let line = &lines[pick.index(lines.len())];
+            let Ok(scenario) = reader.parse(line) else { continue };
+            prop_assert_eq!(reader.simulate(&scenario, None), scenario.simulate(None), "{}", line);
+        }
+    }
+}

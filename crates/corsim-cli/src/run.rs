@@ -265,7 +265,7 @@ fn simulate_line(
     }
     let (json, steps, readable) = match reader.parse_bytes(raw) {
         Ok(scenario) => {
-            let verdict = scenario.simulate(profile);
+            let verdict = reader.simulate(&scenario, profile);
             let steps = summary.then(|| verdict.steps.iter().filter_map(|s| serde_json::to_value(s).ok()).collect());
             (verdict.to_line(raw.len() + 256), steps, true)
         }

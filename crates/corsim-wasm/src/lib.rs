@@ -100,14 +100,14 @@ pub fn parse_page_option(options: &Value) -> Result<PageContext, InputError> {
 /// errors named `scenario…`.
 pub fn simulate_text(text: &str, profile: Option<Browser>) -> Result<ScenarioVerdict, InputError> {
     let scenario = read(text).map_err(|(_, e)| rename_field(e, "line", "scenario"))?;
-    Ok(scenario.simulate(profile.map(Browser::profile)))
+    Ok(simulate_read(&scenario, profile))
 }
 
 /// `simulateLine`: exactly what `corsim run` writes for one input line.
 pub fn simulate_line(line: &str, profile: Option<Browser>) -> String {
     let text = line.trim_end_matches(['\r', '\n']);
     match read(text) {
-        Ok(scenario) => scenario.simulate(profile.map(Browser::profile)).to_line(text.len() + 256),
+        Ok(scenario) => simulate_read(&scenario, profile).to_line(text.len() + 256),
         Err((id, e)) => ErrorLine { id, error: e.to_string() }.to_line(),
     }
 }
@@ -128,6 +128,11 @@ thread_local! {
 /// Read a scenario line through the module's reader.
 fn read(text: &str) -> Result<CoreScenario, (Option<String>, InputError)> {
     READER.with(|reader| reader.borrow_mut().parse(text))
+}
+
+/// Simulate a scenario through the module's reader (which remembers hosts).
+fn simulate_read(scenario: &CoreScenario, profile: Option<Browser>) -> ScenarioVerdict {
+    READER.with(|reader| reader.borrow_mut().simulate(scenario, profile.map(Browser::profile)))
 }
 
 /// A `field` that starts with `from` renamed to start with `to`.

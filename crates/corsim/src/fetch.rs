@@ -49,6 +49,7 @@ use crate::request::{CredentialsMode, Mode, RedirectMode, Request, RequestInit};
 use crate::request_header::{cors_unsafe_request_header_names, safelisted_values_over_total, why_cors_unsafe};
 use crate::response::{is_redirect_status, readable_header_names, refused_by_network, FilteredResponse, HttpResponse, ResponseType};
 use crate::time::Timestamp;
+use crate::url_parser::UrlParser;
 pub use crate::verdict::{CheckName, CheckState, Event, Failure, Route, UnsafeHeader, Verdict};
 
 /// A request's response tainting.
@@ -163,7 +164,19 @@ impl Fetch {
     /// secure context, address space, embedder policy, Local Network Access
     /// permission), for the checks around CORS.
     pub fn in_page(profile: &Profile, origin: Origin, page: &PageContext, init: &RequestInit) -> Fetch {
-        let stage = match Request::new(profile, init) {
+        Fetch::in_page_with_parser(profile, origin, page, init, &mut UrlParser::new())
+    }
+
+    /// [`Fetch::in_page`], the request's URL parsed by `urls` (see
+    /// [`Request::with_parser`]).
+    pub fn in_page_with_parser(
+        profile: &Profile,
+        origin: Origin,
+        page: &PageContext,
+        init: &RequestInit,
+        urls: &mut UrlParser,
+    ) -> Fetch {
+        let stage = match Request::with_parser(profile, init, urls) {
             Ok(request) => Stage::Running(Box::new(Machine::new(profile, origin, page.clone(), request))),
             Err(type_error) => {
                 let url = Url::parse(&init.url).unwrap_or_else(|_| blank_url());
@@ -1203,7 +1216,7 @@ fn drive<E>(
 }
 
 /// [`drive`] against a server that always answers.
-fn drive_infallible(
+pub(crate) fn drive_infallible(
     fetch: Fetch,
     cache: &mut PreflightCache,
     now: Timestamp,

@@ -34,7 +34,7 @@
 //! assert_eq!(run.verdict.console[1], "Cannot load image https://cdn.example/photo.jpg due to access control checks.");
 //! ```
 
-use crate::fetch::Verdict;
+use crate::fetch::{Fetch, Verdict};
 use crate::origin::Origin;
 use crate::page::PageContext;
 use crate::preflight::HttpRequest;
@@ -213,7 +213,8 @@ pub fn run_in(
     now: Timestamp,
     server: impl FnMut(&HttpRequest) -> HttpResponse,
 ) -> Initiated {
-    run_with(profile, origin, page, init, cache, now, server, true)
+    let fetch = Fetch::in_page(profile, origin.clone(), page, init);
+    run_fetch(profile, origin, init, fetch, cache, now, server)
 }
 
 /// [`run_in`] without recording the fetch's events.
@@ -226,19 +227,21 @@ pub fn run_quiet_in(
     now: Timestamp,
     server: impl FnMut(&HttpRequest) -> HttpResponse,
 ) -> Initiated {
-    run_with(profile, origin, page, init, cache, now, server, false)
+    let mut fetch = Fetch::in_page(profile, origin.clone(), page, init);
+    fetch.record_events(false);
+    run_fetch(profile, origin, init, fetch, cache, now, server)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn run_with(
+/// Run `fetch`, the fetch `init.initiator` makes (from [`Fetch::in_page`]
+/// or its kin, events recorded or not), as [`run_in`] runs it.
+pub fn run_fetch(
     profile: &Profile,
     origin: Origin,
-    page: &PageContext,
     init: &RequestInit,
+    fetch: Fetch,
     cache: &mut PreflightCache,
     now: Timestamp,
     mut server: impl FnMut(&HttpRequest) -> HttpResponse,
-    events: bool,
 ) -> Initiated {
     // The last response the server gave is the one the fetch ends with.
     // What the page observes of it reads only its status, unless an element
@@ -250,11 +253,7 @@ fn run_with(
         last = Some(if whole { response.clone() } else { HttpResponse::new(response.status) });
         response
     };
-    let verdict = if events {
-        crate::fetch::run_in(profile, origin.clone(), page, init, cache, now, answer)
-    } else {
-        crate::fetch::run_quiet_in(profile, origin.clone(), page, init, cache, now, answer)
-    };
+    let verdict = crate::fetch::drive_infallible(fetch, cache, now, answer);
     observe(profile, &origin, init, verdict, last.as_ref())
 }
 

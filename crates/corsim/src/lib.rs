@@ -72,6 +72,7 @@ pub mod site;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 pub mod time;
+pub mod url_parser;
 pub mod verdict;
 
 pub use error::{CorsError, CorsErrorStatus, FailureKind, InputError, NetError, TypeErrorKind};

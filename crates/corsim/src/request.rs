@@ -9,6 +9,7 @@ use crate::header_list::{is_header_value, is_token, isomorphic_decode, isomorphi
 use crate::method;
 use crate::profile::Profile;
 use crate::request_header;
+use crate::url_parser::UrlParser;
 
 /// A request's mode.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -231,8 +232,14 @@ impl Request {
     /// assert!(Request::new(&Profile::CHROMIUM, &init.method("TRACE")).is_err());
     /// ```
     pub fn new(profile: &Profile, init: &RequestInit) -> Result<Request, TypeErrorKind> {
+        Request::with_parser(profile, init, &mut UrlParser::new())
+    }
+
+    /// [`Request::new`], its URL parsed by `urls` (which may remember its host
+    /// from an earlier URL: the same result, faster).
+    pub fn with_parser(profile: &Profile, init: &RequestInit, urls: &mut UrlParser) -> Result<Request, TypeErrorKind> {
         // The URL: parsed, and without credentials.
-        let url = Url::parse(&init.url).map_err(|_| TypeErrorKind::InvalidUrl(init.url.clone()))?;
+        let url = urls.parse(&init.url).map_err(|_| TypeErrorKind::InvalidUrl(init.url.clone()))?;
         if !url.username().is_empty() || url.password().is_some() {
             return Err(TypeErrorKind::UrlHasCredentials(init.url.clone()));
         }

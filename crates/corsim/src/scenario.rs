@@ -22,7 +22,7 @@ use url::Url;
 use crate::console::facts::{Implied, Rerun};
 use crate::console::reason_name;
 use crate::error::InputError;
-use crate::fetch::Verdict;
+use crate::fetch::{Fetch, Verdict};
 use crate::initiator::{Initiated, PageEvent};
 use crate::header_list::{isomorphic_decode, isomorphic_encode, isomorphic_encode_borrowed, HeaderList, TokenList};
 use crate::request::{CrossOrigin, Initiator};
@@ -34,6 +34,7 @@ use crate::profile::{Browser, Profile};
 use crate::request::{CredentialsMode, Mode, RedirectMode, RequestInit};
 use crate::response::HttpResponse;
 use crate::time::Timestamp;
+use crate::url_parser::UrlParser;
 
 /// The hasher for a scenario's URLs: foldhash, seeded per map (a line's keys
 /// are input; SipHash cost more than the lookups it protects).
@@ -220,9 +221,11 @@ pub struct ErrorLine {
 }
 
 /// Reads scenario lines one after another, as [`Scenario::parse`] does,
-/// remembering the last few page origins it read. A batch names the same
-/// page in line after line, and parsing its URL is most of what reading an
-/// origin costs. It holds at most [`Reader::ORIGINS`] origins, so its
+/// remembering the last few page origins it read, and simulates them,
+/// remembering the last few hosts requested ([`UrlParser`]). A batch names
+/// the same page and the same servers in line after line, and parsing a
+/// URL's host is most of what parsing the URL costs. It holds at most
+/// [`Reader::ORIGINS`] origins and [`UrlParser::REMEMBERED`] hosts, so its
 /// memory does not grow with the batch.
 ///
 /// ```
@@ -232,11 +235,14 @@ pub struct ErrorLine {
 /// let first = reader.parse(line).unwrap();
 /// let again = reader.parse(line).unwrap();
 /// assert_eq!(first.origin, again.origin);
+/// assert_eq!(reader.simulate(&again, None), first.simulate(None));
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct Reader {
     /// The origins read, as written in the line, the latest last.
     origins: Vec<(String, Origin)>,
+    /// The URL parser the scenarios read are simulated with.
+    urls: UrlParser,
 }
 
 impl Reader {
@@ -297,6 +303,11 @@ impl Reader {
         }
         self.origins.push((text.to_owned(), origin.clone()));
         Ok(origin)
+    }
+
+    /// [`Scenario::simulate`], remembering the hosts requested.
+    pub fn simulate(&mut self, scenario: &Scenario, profile: Option<&Profile>) -> ScenarioVerdict {
+        scenario.simulate_with(profile, &mut self.urls)
     }
 }
 
@@ -408,6 +419,12 @@ impl Scenario {
     /// Run every step against the scripted server, one preflight cache
     /// shared across the steps, `at_ms` as the clock.
     pub fn simulate(&self, profile: Option<&Profile>) -> ScenarioVerdict {
+        self.simulate_with(profile, &mut UrlParser::new())
+    }
+
+    /// [`Scenario::simulate`], the requests' URLs parsed by `urls` (which
+    /// remembers hosts from scenario to scenario: [`Reader::simulate`]).
+    pub fn simulate_with(&self, profile: Option<&Profile>, urls: &mut UrlParser) -> ScenarioVerdict {
         let profile = self.profile(profile);
         let mut cache = PreflightCache::new();
         let mut fonts = 0;
@@ -425,9 +442,10 @@ impl Scenario {
                     &step.request
                 };
                 let now = Timestamp::from_millis(step.at_ms);
-                let mut run = crate::initiator::run_quiet_in(profile, self.origin.clone(), &self.page, request, &mut cache, now, |r| {
-                    self.answer(r)
-                });
+                let mut fetch = Fetch::in_page_with_parser(profile, self.origin.clone(), &self.page, request, urls);
+                fetch.record_events(false);
+                let mut run =
+                    crate::initiator::run_fetch(profile, self.origin.clone(), request, fetch, &mut cache, now, |r| self.answer(r));
                 // The run is ours: its console lines and reason move into the verdict.
                 let console = std::mem::take(&mut run.verdict.console);
                 let reason = run.reason.take();
