@@ -36,7 +36,7 @@ use url::Url;
 
 use crate::console;
 use crate::cors_check::{cors_check, cors_check_order};
-use crate::error::{CorsError, CorsErrorStatus, FailureKind};
+use crate::error::{CorsError, CorsErrorStatus, FailureKind, TypeErrorKind};
 use crate::header_list::{isomorphic_decode, lower_name, HeaderList, TokenList};
 use crate::method;
 use crate::gate::Gate;
@@ -164,7 +164,7 @@ impl Fetch {
     /// secure context, address space, embedder policy, Local Network Access
     /// permission), for the checks around CORS.
     pub fn in_page(profile: &Profile, origin: Origin, page: &PageContext, init: &RequestInit) -> Fetch {
-        Fetch::in_page_with_parser(profile, origin, page, init, &mut UrlParser::new())
+        Fetch::starting(profile, origin, page, init, Request::new(profile, init))
     }
 
     /// [`Fetch::in_page`], the request's URL parsed by `urls` (see
@@ -176,7 +176,12 @@ impl Fetch {
         init: &RequestInit,
         urls: &mut UrlParser,
     ) -> Fetch {
-        let stage = match Request::with_parser(profile, init, urls) {
+        Fetch::starting(profile, origin, page, init, Request::with_parser(profile, init, urls))
+    }
+
+    /// The fetch of `request`, `fetch()`'s checks of `init` already made.
+    fn starting(profile: &Profile, origin: Origin, page: &PageContext, init: &RequestInit, request: Result<Request, TypeErrorKind>) -> Fetch {
+        let stage = match request {
             Ok(request) => Stage::Running(Box::new(Machine::new(profile, origin, page.clone(), request))),
             Err(type_error) => {
                 let url = Url::parse(&init.url).unwrap_or_else(|_| blank_url());

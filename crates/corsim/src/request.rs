@@ -232,14 +232,19 @@ impl Request {
     /// assert!(Request::new(&Profile::CHROMIUM, &init.method("TRACE")).is_err());
     /// ```
     pub fn new(profile: &Profile, init: &RequestInit) -> Result<Request, TypeErrorKind> {
-        Request::with_parser(profile, init, &mut UrlParser::new())
+        Request::with_url(profile, init, Url::parse(&init.url))
     }
 
     /// [`Request::new`], its URL parsed by `urls` (which may remember its host
     /// from an earlier URL: the same result, faster).
     pub fn with_parser(profile: &Profile, init: &RequestInit, urls: &mut UrlParser) -> Result<Request, TypeErrorKind> {
+        Request::with_url(profile, init, urls.parse(&init.url))
+    }
+
+    /// [`Request::new`] with `init.url` parsed as `url`.
+    fn with_url(profile: &Profile, init: &RequestInit, url: Result<Url, url::ParseError>) -> Result<Request, TypeErrorKind> {
         // The URL: parsed, and without credentials.
-        let url = urls.parse(&init.url).map_err(|_| TypeErrorKind::InvalidUrl(init.url.clone()))?;
+        let url = url.map_err(|_| TypeErrorKind::InvalidUrl(init.url.clone()))?;
         if !url.username().is_empty() || url.password().is_some() {
             return Err(TypeErrorKind::UrlHasCredentials(init.url.clone()));
         }
