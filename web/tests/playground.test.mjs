@@ -118,9 +118,13 @@ describe('loading', () => {
     // (478,599 bytes measured), then the batch's speed-ups 2.2 KB (server
     // keys taken without a parse when already in the parser's form 0.9 KB,
     // a seeded foldhash for a scenario's URLs 0.4 KB, lists built as bytes;
-    // 481,348 bytes measured). The ceiling sits just above the page's
-    // measured size, so that growth shows.
-    assert.ok(gz < 482_000, `page is ${gz} bytes gzipped`);
+    // 481,348 bytes measured), then strings taken in through the host's
+    // TextEncoder 1.0 KB (its glue 0.2 KB, the module 0.8 KB) and the URL
+    // parser that remembers hosts 0.7 KB (483,012 bytes measured; each
+    // part measured by building the module at the commit before and after
+    // it). The ceiling sits just above the page's measured size, so that
+    // growth shows.
+    assert.ok(gz < 483_500, `page is ${gz} bytes gzipped`);
   });
 });
 
