@@ -41,16 +41,31 @@ impl Browser {
 
     /// Parse a name (`chromium`, `firefox`, `webkit`, `spec`), or a scenario's
     /// `browser` field such as `"Chromium 156.0.8078.73"` or `"Firefox ESR 153"`.
+    ///
+    /// ```
+    /// use corsim::Browser;
+    /// assert_eq!(Browser::from_name("Chromium 156.0.8078.73"), Some(Browser::Chromium));
+    /// assert_eq!(Browser::from_name("Firefox ESR 153"), Some(Browser::Firefox));
+    /// assert_eq!(Browser::from_name(" WebKitGTK/2.50.6"), Some(Browser::WebKit));
+    /// assert_eq!(Browser::from_name("FETCH"), Some(Browser::Spec));
+    /// assert_eq!(Browser::from_name("Chromiumish"), None);
+    /// assert_eq!(Browser::from_name(""), None);
+    /// ```
     pub fn from_name(name: &str) -> Option<Browser> {
-        let lower = name.trim().to_ascii_lowercase();
-        let first = lower.split([' ', '/']).next().unwrap_or("");
-        match first {
-            "chromium" | "chrome" | "edge" => Some(Browser::Chromium),
-            "firefox" | "gecko" => Some(Browser::Firefox),
-            "webkit" | "webkitgtk" | "safari" => Some(Browser::WebKit),
-            "spec" | "fetch" => Some(Browser::Spec),
-            _ => None,
-        }
+        let first = name.trim().split([' ', '/']).next().unwrap_or("");
+        const NAMES: [(&str, Browser); 10] = [
+            ("chromium", Browser::Chromium),
+            ("chrome", Browser::Chromium),
+            ("edge", Browser::Chromium),
+            ("firefox", Browser::Firefox),
+            ("gecko", Browser::Firefox),
+            ("webkit", Browser::WebKit),
+            ("webkitgtk", Browser::WebKit),
+            ("safari", Browser::WebKit),
+            ("spec", Browser::Spec),
+            ("fetch", Browser::Spec),
+        ];
+        NAMES.iter().find(|(known, _)| first.eq_ignore_ascii_case(known)).map(|&(_, browser)| browser)
     }
 
     /// The profile for this browser.
