@@ -233,8 +233,10 @@ pub fn run_quiet_in(
 }
 
 /// Run `fetch`, the fetch `init.initiator` makes (from [`Fetch::in_page`]
-/// or its kin, events recorded or not), as [`run_in`] runs it.
-pub fn run_fetch(
+/// or its kin, events recorded or not), as [`run_in`] runs it. Not public:
+/// a `Fetch` made from another `init` would be observed as the wrong
+/// initiator's.
+pub(crate) fn run_fetch(
     profile: &Profile,
     origin: Origin,
     init: &RequestInit,
