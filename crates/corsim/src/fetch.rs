@@ -1235,9 +1235,21 @@ pub(crate) fn drive_infallible(
 
 /// The headers of `list` named `origin` or `access-control-request-*`,
 /// lower-cased, in order: what a recording server logs.
+///
+/// ```
+/// use corsim::{fetch::cors_request_headers, HeaderList};
+/// let mut list = HeaderList::new();
+/// for (name, value) in [("Origin", "https://a.example"), ("Access-Control-Request-Method", "PUT"), ("accept", "*/*"),
+///                       ("ACCESS-CONTROL-REQUEST-HEADERS", "x-a"), ("Access-Control-Request", "no"), ("access-control-request-\u{e9}", "\u{e9}")] {
+///     list.append(name.as_bytes(), value.as_bytes());
+/// }
+/// let names: Vec<String> = cors_request_headers(&list).into_iter().map(|(n, _)| n).collect();
+/// assert_eq!(names, ["origin", "access-control-request-method", "access-control-request-headers", "access-control-request-\u{c3}\u{a9}"]);
+/// ```
 pub fn cors_request_headers(list: &HeaderList) -> Vec<(String, String)> {
+    const PREFIX: &[u8] = b"access-control-request-";
     list.iter()
-        .filter(|h| h.is("origin") || h.name.to_ascii_lowercase().starts_with(b"access-control-request-"))
+        .filter(|h| h.is("origin") || h.name.get(..PREFIX.len()).is_some_and(|start| start.eq_ignore_ascii_case(PREFIX)))
         .map(|h| (lower_name(h.name), isomorphic_decode(h.value)))
         .collect()
 }
