@@ -404,7 +404,7 @@ impl Scenario {
         };
         let no_length = (100..200).contains(&response.status) || response.status == 204 || response.status == 304;
         if !no_length && !response.headers.contains("content-length") {
-            response.headers.append("Content-Length", body_length.to_string());
+            response.headers.append("Content-Length", itoa::Buffer::new().format(body_length));
         }
         response
     }
