@@ -159,7 +159,9 @@ pub struct PreflightCache {
     slots: Vec<Slot>,
     index: hashbrown::HashTable<u32>,
     origins: Vec<Box<str>>,
-    origin_ids: hashbrown::HashMap<Box<str>, u32, FixedState>,
+    /// Each origin's index in `origins`, found by the origin's hash: the
+    /// text is stored once, in `origins`.
+    origin_ids: hashbrown::HashTable<u32>,
     rng: u64,
     uses: u64,
 }
@@ -263,6 +265,11 @@ fn key_hash(origin: u32, url: &str, credentials: u8) -> u64 {
     h.finish()
 }
 
+fn origin_hash(origin: &str) -> u64 {
+    use std::hash::BuildHasher;
+    FixedState::with_seed(0x0121_6175).hash_one(origin)
+}
+
 fn slot_hash(slot: &Slot) -> u64 {
     key_hash(slot.origin, slot.url(), slot.key_credentials)
 }
@@ -332,7 +339,7 @@ impl PreflightCache {
     /// "Clear cache entries" (Fetch § "CORS-preflight cache") for an origin
     /// and URL (both credentials keys).
     pub fn clear_url(&mut self, origin: &str, url: &str) {
-        let Some(&id) = self.origin_ids.get(origin) else { return };
+        let Some(id) = self.known_origin(origin) else { return };
         self.retain(|s| !(s.origin == id && s.url() == url));
     }
 
@@ -359,7 +366,7 @@ impl PreflightCache {
     }
 
     fn find(&self, origin: &str, url: &str, credentials: Option<bool>) -> Option<usize> {
-        let &id = self.origin_ids.get(origin)?;
+        let id = self.known_origin(origin)?;
         let code = credentials_code(credentials);
         let slots = &self.slots;
         self.index
@@ -386,13 +393,20 @@ impl PreflightCache {
         }
     }
 
+    /// The id of an origin the cache has stored before.
+    fn known_origin(&self, origin: &str) -> Option<u32> {
+        let origins = &self.origins;
+        self.origin_ids.find(origin_hash(origin), |&i| &*origins[i as usize] == origin).copied()
+    }
+
     fn origin_id(&mut self, origin: &str) -> u32 {
-        if let Some(&id) = self.origin_ids.get(origin) {
+        if let Some(id) = self.known_origin(origin) {
             return id;
         }
         let id = self.origins.len() as u32;
         self.origins.push(origin.into());
-        self.origin_ids.insert(origin.into(), id);
+        let origins = &self.origins;
+        self.origin_ids.insert_unique(origin_hash(origin), id, |&i| origin_hash(&origins[i as usize]));
         id
     }
 
