@@ -228,9 +228,10 @@ const KEPT_SCRATCH: u32 = 1 << 20;
 
 thread_local! {
     static ENCODER: TextEncoder = TextEncoder::new();
-    /// The scratch buffer and its length (kept here: asking is a call into JavaScript).
-    static SCRATCH: std::cell::RefCell<(js_sys::Uint8Array, u32)> =
-        std::cell::RefCell::new((js_sys::Uint8Array::new_with_length(0), 0));
+    /// The scratch buffer and its length (kept here: asking is a call into
+    /// JavaScript). Taken out while in use, so that a JavaScript exception
+    /// in between (a buffer too large to make) leaves nothing half-borrowed.
+    static SCRATCH: std::cell::Cell<Option<(js_sys::Uint8Array, u32)>> = const { std::cell::Cell::new(None) };
 }
 
 /// A JavaScript string as UTF-8, written by the host's
@@ -242,22 +243,18 @@ thread_local! {
 fn text_of(text: &js_sys::JsString) -> String {
     // At most three bytes for each UTF-16 unit (a pair of them is four).
     let room = text.length().saturating_mul(3);
-    let encode = |buffer: &js_sys::Uint8Array| {
-        let written = ENCODER.with(|encoder| encoder.encode_into(text, buffer).written());
-        buffer.subarray(0, written).to_vec()
-    };
-    let bytes = SCRATCH.with(|scratch| {
-        let mut scratch = scratch.borrow_mut();
-        if scratch.1 < room {
+    let (buffer, size) = match SCRATCH.take() {
+        Some((buffer, size)) if size >= room => (buffer, size),
+        _ => {
             let size = room.max(4096).checked_next_power_of_two().unwrap_or(room);
-            let fresh = js_sys::Uint8Array::new_with_length(size);
-            if size > KEPT_SCRATCH {
-                return encode(&fresh);
-            }
-            *scratch = (fresh, size);
+            (js_sys::Uint8Array::new_with_length(size), size)
         }
-        encode(&scratch.0)
-    });
+    };
+    let written = ENCODER.with(|encoder| encoder.encode_into(text, &buffer).written());
+    let bytes = buffer.subarray(0, written).to_vec();
+    if size <= KEPT_SCRATCH {
+        SCRATCH.set(Some((buffer, size)));
+    }
     // encodeInto writes UTF-8; the lossy path is never taken.
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
