@@ -399,15 +399,19 @@ impl PreflightCache {
         self.origin_ids.find(origin_hash(origin), |&i| &*origins[i as usize] == origin).copied()
     }
 
+    /// The id of `origin`, stored now if it is new (one hash, one probe).
     fn origin_id(&mut self, origin: &str) -> u32 {
-        if let Some(id) = self.known_origin(origin) {
-            return id;
-        }
-        let id = self.origins.len() as u32;
-        self.origins.push(origin.into());
         let origins = &self.origins;
-        self.origin_ids.insert_unique(origin_hash(origin), id, |&i| origin_hash(&origins[i as usize]));
-        id
+        let eq = |&i: &u32| &*origins[i as usize] == origin;
+        match self.origin_ids.entry(origin_hash(origin), eq, |&i| origin_hash(&origins[i as usize])) {
+            hashbrown::hash_table::Entry::Occupied(known) => *known.get(),
+            hashbrown::hash_table::Entry::Vacant(new) => {
+                let id = self.origins.len() as u32;
+                self.origins.push(origin.into());
+                new.insert(id);
+                id
+            }
+        }
     }
 
     /// Whether a stored entry lets the request skip its preflight (Fetch §

@@ -158,11 +158,16 @@ fn is_chromium_client_hint_name(lower_name: &[u8]) -> bool {
 /// WHATWG MIME Sniffing standard's "parse a MIME type" does; `None` on failure.
 pub fn mime_essence(value: &[u8]) -> Option<Vec<u8>> {
     let (ty, subtype) = mime_type_and_subtype(value)?;
+    Some(essence_of(ty, subtype))
+}
+
+/// `type/subtype` lower-cased, in one allocation.
+fn essence_of(ty: &[u8], subtype: &[u8]) -> Vec<u8> {
     let mut essence = Vec::with_capacity(ty.len() + 1 + subtype.len());
     essence.extend(ty.iter().map(u8::to_ascii_lowercase));
     essence.push(b'/');
     essence.extend(subtype.iter().map(u8::to_ascii_lowercase));
-    Some(essence)
+    essence
 }
 
 /// The type and subtype of a MIME type as written (case kept), parsed as
@@ -317,9 +322,8 @@ pub fn why_cors_unsafe(profile: &Profile, name: &[u8], value: &[u8], over_total:
         b"content-type" => match mime_type_and_subtype(value) {
             Some(_) if value.iter().any(|&b| is_cors_unsafe_request_header_byte(b)) => UnsafeBecause::UnsafeByte,
             // The type and subtype are tokens: ASCII, so already UTF-8.
-            Some(_) => UnsafeBecause::MimeEssence {
-                essence: String::from_utf8(mime_essence(value).unwrap_or_default())
-                    .unwrap_or_else(|e| crate::header_list::isomorphic_decode(e.as_bytes())),
+            Some((ty, subtype)) => UnsafeBecause::MimeEssence {
+                essence: String::from_utf8(essence_of(ty, subtype)).unwrap_or_else(|e| crate::header_list::isomorphic_decode(e.as_bytes())),
             },
             None => UnsafeBecause::NotAMimeType,
         },
