@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
-use std::sync::{mpsc, Mutex};
 use std::process::ExitCode;
+use std::sync::{mpsc, Mutex};
 
 use corsim_cli::exit::Status;
 
@@ -54,8 +54,7 @@ pub(crate) fn run(file: &str, profile: Option<&Profile>, summary: bool, jobs: Op
     if workers <= 1 {
         let mut reader = Reader::new();
         while let Some(chunk) = chunks.next_chunk(&mut sink) {
-            let results = chunk.iter().filter_map(|l| guarded(&mut reader, |r| simulate_line(r, l, profile, summary)));
-            if !sink.write(results) {
+            if !sink.write(simulate_chunk(&mut reader, &chunk, profile, summary)) {
                 break;
             }
         }
@@ -120,8 +119,7 @@ where
                 // Take the lock only to receive; a poisoned lock or a closed
                 // channel ends the worker.
                 while let Some((index, chunk)) = job_rx.lock().ok().and_then(|rx| rx.recv().ok()) {
-                    let results =
-                        chunk.iter().filter_map(|l| guarded(&mut reader, |r| simulate_line(r, l, profile, summary))).collect();
+                    let results = simulate_chunk(&mut reader, &chunk, profile, summary).collect();
                     if done_tx.send((index, results)).is_err() {
                         break;
                     }
@@ -233,6 +231,17 @@ fn clear_progress(progress: bool) {
     if progress {
         eprint!("\r\x1b[K");
     }
+}
+
+/// A chunk's lines simulated in order through `reader`, each guarded; blank
+/// lines give nothing.
+fn simulate_chunk<'a>(
+    reader: &'a mut Reader,
+    chunk: &'a [Vec<u8>],
+    profile: Option<&'a Profile>,
+    summary: bool,
+) -> impl Iterator<Item = LineResult> + 'a {
+    chunk.iter().filter_map(move |l| guarded(reader, |r| simulate_line(r, l, profile, summary)))
 }
 
 /// A line's simulation, a panic in it (a bug) made that line's error line:
@@ -467,6 +476,8 @@ impl Tally {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn a_line_that_panics_gets_an_error_line_and_the_next_runs() {
         let mut reader = Reader::new();
@@ -483,8 +494,6 @@ mod tests {
         assert!(results[1].0.starts_with(r#"{"id":"ok","steps":"#), "{}", results[1].0);
         assert!(results[1].2);
     }
-
-    use super::*;
 
     #[test]
     fn categories_as_agree_py() {
