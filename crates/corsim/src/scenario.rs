@@ -187,6 +187,21 @@ impl ScenarioVerdict {
     pub fn to_line(&self, capacity: usize) -> String {
         json_line(self, capacity)
     }
+
+    /// The same line and its newline, appended to `out`: a batch writes
+    /// many lines into one buffer, with no string of its own per line.
+    ///
+    /// ```
+    /// use corsim::scenario::Scenario;
+    /// let line = r#"{"id":"a","origin":"https://app.example","steps":[{"request":{"url":"https://api.example/"}}]}"#;
+    /// let verdict = Scenario::parse(line).unwrap().simulate(None);
+    /// let mut out = b"before\n".to_vec();
+    /// verdict.write_line(&mut out);
+    /// assert_eq!(out, format!("before\n{}\n", verdict.to_line(0)).into_bytes());
+    /// ```
+    pub fn write_line(&self, out: &mut Vec<u8>) {
+        write_json_line(self, out);
+    }
 }
 
 impl ErrorLine {
@@ -194,6 +209,11 @@ impl ErrorLine {
     #[inline]
     pub fn to_line(&self) -> String {
         json_line(self, 64 + self.error.len())
+    }
+
+    /// The same line and its newline, appended to `out`.
+    pub fn write_line(&self, out: &mut Vec<u8>) {
+        write_json_line(self, out);
     }
 }
 
@@ -206,8 +226,25 @@ fn json_line<T: Serialize>(value: &T, capacity: usize) -> String {
     let written = serde_json::to_writer(&mut bytes, value);
     match written.and_then(|()| String::from_utf8(bytes).map_err(serde::ser::Error::custom)) {
         Ok(line) => line,
-        Err(e) => format!("{{\"id\":null,\"error\":{}}}", serde_json::Value::from(format!("cannot serialize verdict: {e}"))),
+        Err(e) => unserializable(&e),
     }
+}
+
+/// [`json_line`] appended to `out` with its newline; on the error that
+/// cannot happen, what was written of the value is taken back first.
+fn write_json_line<T: Serialize>(value: &T, out: &mut Vec<u8>) {
+    let start = out.len();
+    if let Err(e) = serde_json::to_writer(&mut *out, value) {
+        out.truncate(start);
+        out.extend_from_slice(unserializable(&e).as_bytes());
+    }
+    out.push(b'\n');
+}
+
+/// The line said for a value that could not be serialized.
+#[cold]
+fn unserializable(e: &dyn std::fmt::Display) -> String {
+    format!("{{\"id\":null,\"error\":{}}}", serde_json::Value::from(format!("cannot serialize verdict: {e}")))
 }
 
 /// The line for a scenario that could not be read.
