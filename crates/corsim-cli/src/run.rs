@@ -19,6 +19,9 @@ const CHUNK: usize = 64;
 /// The input's read buffer: large reads, fewer calls into the kernel (about
 /// 1% less time than std's 8 KiB over a 96 MB file).
 const READ_BUFFER: usize = 1 << 18;
+/// The most a chunk's buffers reserve ahead: past it they grow as lines
+/// need, so one huge line does not make every later chunk reserve as much.
+const RESERVE_AT_MOST: usize = 1 << 20;
 /// Chunks read ahead of the writing, per worker: enough to keep every
 /// worker busy, few enough to stream a long file in bounded memory.
 const AHEAD: usize = 4;
@@ -91,7 +94,8 @@ struct Chunks<'f> {
     file: &'f str,
     /// Lines read so far.
     lines: usize,
-    /// The last chunk's length in bytes: the next one's first allocation.
+    /// The last chunk's length in bytes: the next one's first allocation
+    /// (at most [`RESERVE_AT_MOST`]).
     size_hint: usize,
     error: Option<String>,
     done: bool,
@@ -142,7 +146,7 @@ impl Chunks<'_> {
             }
         }
         self.lines += chunk.ends.len();
-        self.size_hint = chunk.text.len();
+        self.size_hint = chunk.text.len().min(RESERVE_AT_MOST);
         sink.done_bytes += chunk.text.len() as u64;
         sink.done_lines += chunk.ends.len();
         (!chunk.ends.is_empty()).then_some(chunk)
@@ -296,7 +300,9 @@ fn simulate_chunk(reader: &mut Reader, chunk: &Chunk, profile: Option<&Profile>,
         .into_iter()
         .map(|scenario| scenario.and_then(|s| guarded(reader, |r| r.simulate(&s, profile))))
         .collect();
-    let mut out = Written { text: Vec::with_capacity(chunk.text.len()), lines: Vec::with_capacity(lines.len()) };
+    // A verdict line is about as long as its scenario line.
+    let reserve = chunk.text.len().min(RESERVE_AT_MOST);
+    let mut out = Written { text: Vec::with_capacity(reserve), lines: Vec::with_capacity(lines.len()) };
     for (raw, verdict) in lines.iter().zip(simulated) {
         let start = out.text.len();
         let text = &mut out.text;
