@@ -10,7 +10,7 @@ use crate::error::{CorsError, CorsErrorStatus};
 use crate::header_list::{isomorphic_decode, lower_into, lower_name, HeaderList, NameSet, TokenList};
 use crate::method;
 use crate::preflight_cache::{max_age, PreflightResult};
-use crate::profile::{PreflightHeaderOrder, PreflightOrder, Profile};
+use crate::profile::{AllowHeadersOrder, PreflightHeaderOrder, PreflightOrder, Profile};
 use crate::request::CredentialsMode;
 use crate::request_header::is_cors_non_wildcard_request_header_name;
 use crate::response::{is_ok_status, HttpResponse};
@@ -214,39 +214,58 @@ fn allows(profile: &Profile, request: &PreflightFor<'_>, lists: &PreflightResult
         None => lists.headers.iter().any(|listed| listed.as_bytes().eq_ignore_ascii_case(name)),
     };
     let headers_wildcard = wildcard(&lists.headers);
-    // `Authorization` must be listed by name unless the profile lets `*` cover it.
+    // `Authorization` must be listed by name unless the profile lets `*`
+    // cover it; every other CORS-unsafe header must be listed or covered by `*`.
     let authorization_by_wildcard = profile.authorization_covered_by_wildcard && headers_wildcard;
-    for h in request.headers {
-        if is_cors_non_wildcard_request_header_name(h.name) && !listed(h.name) && !authorization_by_wildcard {
-            return Err(CorsErrorStatus::new(
-                CorsError::HeaderDisallowedByPreflightResponse,
-                header_hint(profile, h.name),
-            ));
+    let refused = |name: &[u8]| {
+        if is_cors_non_wildcard_request_header_name(name) {
+            !authorization_by_wildcard && !listed(name)
+        } else {
+            !headers_wildcard && !listed(name)
         }
-    }
-    // Every other CORS-unsafe header must be listed or covered by `*`: when
-    // each name is, no header fails; otherwise the first that does, in the
-    // request's order.
-    if headers_wildcard || request.unsafe_names.iter().all(|name| listed(name.as_bytes())) {
+    };
+    // Every CORS-unsafe name (`Authorization` is one) allowed: nothing fails.
+    if !request.unsafe_names.iter().any(|name| refused(name.as_bytes())) {
         return Ok(());
     }
-    let mut buf = [0u8; 48];
-    for h in request.headers {
-        let unsafe_name = match lower_into(h.name, &mut buf) {
-            Some(lower) => request.unsafe_names.binary_search(lower).is_ok(),
-            None => request.unsafe_names.binary_search(lower_name(h.name).as_bytes()).is_ok(),
-        };
-        if !unsafe_name {
-            continue;
+    // One is refused: the reason names the first in the browser's order.
+    let disallowed = |name: &[u8]| Err(CorsErrorStatus::new(CorsError::HeaderDisallowedByPreflightResponse, header_hint(profile, name)));
+    let sorted = || request.unsafe_names.iter().map(str::as_bytes);
+    let in_page_order = || unsafe_names_in_page_order(request);
+    let first = match profile.allow_headers_order {
+        AllowHeadersOrder::Sorted => sorted().find(|name| refused(name)),
+        AllowHeadersOrder::AuthorizationThenSorted => sorted()
+            .find(|name| is_cors_non_wildcard_request_header_name(name) && refused(name))
+            .or_else(|| sorted().find(|name| refused(name))),
+        AllowHeadersOrder::AuthorizationThenPageOrder => {
+            let names = in_page_order();
+            let first = names.iter().find(|name| is_cors_non_wildcard_request_header_name(name) && refused(name));
+            first.or_else(|| names.iter().find(|name| refused(name))).copied()
         }
-        if !listed(h.name) && !headers_wildcard {
-            return Err(CorsErrorStatus::new(
-                CorsError::HeaderDisallowedByPreflightResponse,
-                header_hint(profile, h.name),
-            ));
+        AllowHeadersOrder::KnownNamesFirst => {
+            let known = |name: &[u8]| profile.hints.known_header_names.iter().any(|k| k.as_bytes().eq_ignore_ascii_case(name));
+            let names = in_page_order();
+            let first = names.iter().find(|name| known(name) && refused(name));
+            first.or_else(|| names.iter().find(|name| !known(name) && refused(name))).copied()
         }
+    };
+    // A refused name is always found: it is one of the unsafe names, each
+    // of which is in the request's headers.
+    match first {
+        Some(name) => disallowed(name),
+        None => Ok(()),
     }
-    Ok(())
+}
+
+/// The names of the request's CORS-unsafe headers, as the page spelt them,
+/// in the page's order.
+fn unsafe_names_in_page_order<'r>(request: &PreflightFor<'r>) -> Vec<&'r [u8]> {
+    let mut buf = [0u8; 48];
+    let mut is_unsafe = |name: &[u8]| match lower_into(name, &mut buf) {
+        Some(lower) => request.unsafe_names.binary_search(lower).is_ok(),
+        None => request.unsafe_names.binary_search(lower_name(name).as_bytes()).is_ok(),
+    };
+    request.headers.iter().map(|h| h.name).filter(|name| is_unsafe(name)).collect()
 }
 
 /// The value shown for a list that does not parse: Chromium and WebKit show

@@ -191,6 +191,47 @@ pub enum PreflightHeaderOrder {
     OriginRequestPair,
 }
 
+/// The order in which a preflight's `Access-Control-Allow-Headers` is
+/// checked against the request's headers: the first header refused is the
+/// one the reason and the console name, so with two refused headers the
+/// order decides which. Recorded with pairs of refused headers in either
+/// order (`Content-Type` and `Range`, `X-Alpha` and `X-Zulu`, ...: the
+/// `header-order` corpus).
+///
+/// ```
+/// use corsim::{scenario::Scenario, Profile};
+/// // Two headers the preflight does not allow, `X-Custom` written first.
+/// let line = r#"{"origin":"http://127.0.0.1:8001","steps":[{"request":{"url":"http://127.0.0.1:8002/x",
+///   "headers":[["X-Custom","1"],["Content-Type","application/json"]]}}],
+///   "server":{"http://127.0.0.1:8002/x":{"preflight":{"status":204,"headers":[["Access-Control-Allow-Origin","*"]]}}}}"#;
+/// let named = |p: &Profile| Scenario::parse(line).unwrap().simulate(Some(p)).steps[0].console[0].clone();
+/// assert!(named(&Profile::FIREFOX).contains("header ‘content-type’"), "sorted");
+/// assert!(named(&Profile::SPEC).contains("content-type"), "sorted");
+/// assert!(named(&Profile::WEBKIT).contains("field Content-Type"), "a name WebKit knows, first");
+/// assert!(named(&Profile::CHROMIUM).contains("field x-custom"), "the page's order");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AllowHeadersOrder {
+    /// Fetch § "CORS-preflight fetch" 7.7 then 7.8: `Authorization` (the
+    /// CORS non-wildcard request-header name) first, then the CORS-unsafe
+    /// request-header names, which Fetch makes a sorted lower-case set.
+    AuthorizationThenSorted,
+    /// One pass over the sorted lower-case CORS-unsafe names, `Authorization`
+    /// in its place (Firefox: `nsCORSPreflightListener` walks its sorted
+    /// `mPreflightHeaders`).
+    Sorted,
+    /// The request's header map: the names the engine knows
+    /// ([`HintStyle::known_header_names`]) first, then the others, each in
+    /// the page's order (WebKit: `HTTPHeaderMap` keeps its common headers
+    /// before its uncommon ones).
+    KnownNamesFirst,
+    /// `Authorization` first, then the page's order. Chromium's real order
+    /// is its renderer's header map's (a hash table's, by name), which this
+    /// does not model: recorded, it names `range` before `content-type`
+    /// and `x-custom` before both, whatever the page's order.
+    AuthorizationThenPageOrder,
+}
+
 /// How a console message and reason show a value the browser refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HintStyle {
@@ -274,14 +315,18 @@ pub struct RedirectRules {
 }
 
 /// The request header names WebKit knows by name (its `HTTPHeaderNames.in`,
-/// the ones a page can set), in the spelling it prints them.
+/// the ones a page can set), in the spelling it prints them. WebKitGTK
+/// 2.50.6 was recorded checking these before a name it does not know
+/// (`Pragma`, `If-Match`, `Content-Location`, `Ping-From` before `X-Alpha`),
+/// and checking `Priority`, `Purpose` and `X-Requested-With` in the page's
+/// order, as names it does not know.
 pub const WEBKIT_HEADER_NAMES: &[&str] = &[
     "Accept", "Accept-Charset", "Accept-Encoding", "Accept-Language", "Authorization", "Cache-Control",
     "Connection", "Content-Disposition", "Content-Encoding", "Content-Language", "Content-Length",
     "Content-Location", "Content-Range", "Content-Type", "Cookie", "DNT", "Date", "Expect", "Host",
     "If-Match", "If-Modified-Since", "If-None-Match", "If-Range", "If-Unmodified-Since", "Keep-Alive",
-    "Last-Event-ID", "Origin", "Ping-From", "Ping-To", "Pragma", "Priority", "Purpose", "Range", "Referer",
-    "TE", "Trailer", "Transfer-Encoding", "Upgrade", "User-Agent", "Via", "X-Requested-With",
+    "Last-Event-ID", "Origin", "Ping-From", "Ping-To", "Pragma", "Range", "Referer",
+    "TE", "Trailer", "Transfer-Encoding", "Upgrade", "User-Agent", "Via",
 ];
 
 /// A browser's CORS behaviour.
@@ -362,6 +407,8 @@ pub struct Profile {
     pub allow_origin_mismatch: MismatchReasons,
     /// The order of a preflight's headers.
     pub preflight_header_order: PreflightHeaderOrder,
+    /// Which refused request header a failed preflight names.
+    pub allow_headers_order: AllowHeadersOrder,
     /// How refused values are shown.
     pub hints: HintStyle,
     /// The checks around CORS: ports, schemes, mixed content, Local Network
@@ -423,6 +470,7 @@ impl Profile {
         extra_safelisted_response_headers: &[],
         allow_origin_mismatch: MismatchReasons::ParsedAsOrigin,
         preflight_header_order: PreflightHeaderOrder::AcceptRequestPairOrigin,
+        allow_headers_order: AllowHeadersOrder::AuthorizationThenPageOrder,
         hints: HintStyle { whole_invalid_list: true, header_name_as_sent: false, known_header_names: &[] },
         gates: Gates::CHROMIUM,
         initiators: InitiatorRules::CHROMIUM,
@@ -486,6 +534,7 @@ impl Profile {
         extra_safelisted_response_headers: &[],
         allow_origin_mismatch: MismatchReasons::ParsedAsOrigin,
         preflight_header_order: PreflightHeaderOrder::AcceptRequestPairOrigin,
+        allow_headers_order: AllowHeadersOrder::AuthorizationThenSorted,
         hints: HintStyle { whole_invalid_list: true, header_name_as_sent: false, known_header_names: &[] },
         gates: Gates::SPEC,
         initiators: InitiatorRules::SPEC,
@@ -549,6 +598,7 @@ impl Profile {
         extra_safelisted_response_headers: &[],
         allow_origin_mismatch: MismatchReasons::AlwaysMismatch,
         preflight_header_order: PreflightHeaderOrder::AcceptRequestPairOrigin,
+        allow_headers_order: AllowHeadersOrder::Sorted,
         hints: HintStyle { whole_invalid_list: false, header_name_as_sent: false, known_header_names: &[] },
         gates: Gates::FIREFOX,
         initiators: InitiatorRules::FIREFOX,
@@ -618,6 +668,7 @@ impl Profile {
         extra_safelisted_response_headers: &["accept"],
         allow_origin_mismatch: MismatchReasons::CommaMeansMultiple,
         preflight_header_order: PreflightHeaderOrder::OriginRequestPair,
+        allow_headers_order: AllowHeadersOrder::KnownNamesFirst,
         hints: HintStyle { whole_invalid_list: true, header_name_as_sent: true, known_header_names: WEBKIT_HEADER_NAMES },
         gates: Gates::WEBKIT,
         initiators: InitiatorRules::WEBKIT,
