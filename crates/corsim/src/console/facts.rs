@@ -1097,8 +1097,15 @@ mod implied {
             let method_name = method_name.unwrap_or_else(|| "GET".to_owned());
             let mut headers: Vec<(String, String)> = Vec::new();
             if let Some(h) = &self.header {
+                // A value that makes the header CORS-unsafe: the one that
+                // forces most preflights for `Content-Type`; otherwise `1`,
+                // quoted for a header that `1` leaves safelisted (`Accept`,
+                // `Content-Language`: a `"` is a CORS-unsafe byte in every
+                // safelisted header).
                 let value = if h.eq_ignore_ascii_case("content-type") {
                     "application/json"
+                } else if crate::request_header::is_cors_safelisted(self.browser.unwrap_or(Browser::Chromium).profile(), h.as_bytes(), b"1") {
+                    "\"1\""
                 } else {
                     "1"
                 };
