@@ -229,30 +229,25 @@ fn allows(profile: &Profile, request: &PreflightFor<'_>, lists: &PreflightResult
         return Ok(());
     }
     // One is refused: the reason names the first in the browser's order.
-    let disallowed = |name: &[u8]| Err(CorsErrorStatus::new(CorsError::HeaderDisallowedByPreflightResponse, header_hint(profile, name)));
-    let sorted = || request.unsafe_names.iter().map(str::as_bytes);
-    let in_page_order = || unsafe_names_in_page_order(request);
-    let first = match profile.allow_headers_order {
-        AllowHeadersOrder::Sorted => sorted().find(|name| refused(name)),
-        AllowHeadersOrder::AuthorizationThenSorted => sorted()
-            .find(|name| is_cors_non_wildcard_request_header_name(name) && refused(name))
-            .or_else(|| sorted().find(|name| refused(name))),
-        AllowHeadersOrder::AuthorizationThenPageOrder => {
-            let names = in_page_order();
-            let first = names.iter().find(|name| is_cors_non_wildcard_request_header_name(name) && refused(name));
-            first.or_else(|| names.iter().find(|name| refused(name))).copied()
+    let names: Vec<&[u8]> = match profile.allow_headers_order {
+        AllowHeadersOrder::Sorted | AllowHeadersOrder::AuthorizationThenSorted => {
+            request.unsafe_names.iter().map(str::as_bytes).collect()
         }
-        AllowHeadersOrder::KnownNamesFirst => {
-            let known = |name: &[u8]| profile.hints.known_header_names.iter().any(|k| k.as_bytes().eq_ignore_ascii_case(name));
-            let names = in_page_order();
-            let first = names.iter().find(|name| known(name) && refused(name));
-            first.or_else(|| names.iter().find(|name| !known(name) && refused(name))).copied()
-        }
+        AllowHeadersOrder::AuthorizationThenPageOrder | AllowHeadersOrder::KnownNamesFirst => unsafe_names_in_page_order(request),
     };
+    // The names checked in a first pass, before the rest.
+    let first_pass = |name: &[u8]| match profile.allow_headers_order {
+        AllowHeadersOrder::Sorted => true,
+        AllowHeadersOrder::AuthorizationThenSorted | AllowHeadersOrder::AuthorizationThenPageOrder => {
+            is_cors_non_wildcard_request_header_name(name)
+        }
+        AllowHeadersOrder::KnownNamesFirst => profile.hints.known_header_names.iter().any(|k| k.as_bytes().eq_ignore_ascii_case(name)),
+    };
+    let first = names.iter().find(|name| first_pass(name) && refused(name)).or_else(|| names.iter().find(|name| refused(name)));
     // A refused name is always found: it is one of the unsafe names, each
     // of which is in the request's headers.
     match first {
-        Some(name) => disallowed(name),
+        Some(name) => Err(CorsErrorStatus::new(CorsError::HeaderDisallowedByPreflightResponse, header_hint(profile, name))),
         None => Ok(()),
     }
 }
