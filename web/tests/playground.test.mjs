@@ -122,9 +122,11 @@ describe('loading', () => {
     // TextEncoder 1.0 KB (its glue 0.2 KB, the module 0.8 KB) and the URL
     // parser that remembers hosts 0.7 KB (483,012 bytes measured; each
     // part measured by building the module at the commit before and after
-    // it). The ceiling sits just above the page's measured size, so that
-    // growth shows.
-    assert.ok(gz < 483_500, `page is ${gz} bytes gzipped`);
+    // it), then the verdict line's shared fallback 0.3 KB (483,273 bytes
+    // measured) and the order in which each browser checks a preflight's
+    // allowed headers 0.5 KB. The ceiling sits just above the page's
+    // measured size, so that growth shows.
+    assert.ok(gz < 484_000, `page is ${gz} bytes gzipped`);
   });
 });
 
