@@ -161,9 +161,11 @@ pub enum EmptyLocation {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PreflightOrder {
     /// The CORS check (`Access-Control-Allow-Origin` / `-Credentials`) first,
-    /// then the status (Chromium).
+    /// then the status (Chromium; Firefox, recorded with preflights answered
+    /// 403 or 500 without a matching `Access-Control-Allow-Origin`: it
+    /// names the origin or credentials, not the status).
     AccessThenStatus,
-    /// The status first, then the CORS check (Firefox, WebKit).
+    /// The status first, then the CORS check (WebKit).
     StatusThenAccess,
 }
 
@@ -568,7 +570,7 @@ impl Profile {
         safelist_total_limit: None,
         authorization_covered_by_wildcard: true,
         list_trim: ListTrim::TabOrSpace,
-        preflight_order: PreflightOrder::StatusThenAccess,
+        preflight_order: PreflightOrder::AccessThenStatus,
         max_age: MaxAgeRules { default_secs: 5, cap_secs: 86400, invalid: InvalidMaxAge::NotCached, accepts_plus: false },
         cache: CacheRules {
             capacity: Some(100),
