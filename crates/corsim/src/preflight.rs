@@ -241,7 +241,7 @@ fn allows(profile: &Profile, request: &PreflightFor<'_>, lists: &PreflightResult
         AllowHeadersOrder::AuthorizationThenSorted | AllowHeadersOrder::AuthorizationThenPageOrder => {
             is_cors_non_wildcard_request_header_name(name)
         }
-        AllowHeadersOrder::KnownNamesFirst => profile.hints.known_header_names.iter().any(|k| k.as_bytes().eq_ignore_ascii_case(name)),
+        AllowHeadersOrder::KnownNamesFirst => known_header_name(profile, name).is_some(),
     };
     let first = names.iter().find(|name| first_pass(name) && refused(name)).or_else(|| names.iter().find(|name| refused(name)));
     // A refused name is always found: it is one of the unsafe names, each
@@ -273,11 +273,17 @@ fn invalid_hint(profile: &Profile, whole: &[u8], bad: &[u8]) -> String {
 /// Firefox, as sent in WebKit.
 fn header_hint(profile: &Profile, name: &[u8]) -> String {
     if profile.hints.header_name_as_sent {
-        match profile.hints.known_header_names.iter().find(|known| known.as_bytes().eq_ignore_ascii_case(name)) {
-            Some(known) => (*known).to_owned(),
+        match known_header_name(profile, name) {
+            Some(known) => known.to_owned(),
             None => isomorphic_decode(name),
         }
     } else {
         lower_name(name)
     }
+}
+
+/// `name` as one of the names the profile's engine knows
+/// ([`crate::profile::HintStyle::known_header_names`]), in its spelling.
+fn known_header_name(profile: &Profile, name: &[u8]) -> Option<&'static str> {
+    profile.hints.known_header_names.iter().copied().find(|known| known.as_bytes().eq_ignore_ascii_case(name))
 }
